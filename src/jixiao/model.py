@@ -1,0 +1,223 @@
+"""A pure model of one budget unit's 预算绩效目标 submission.
+
+Frozen dataclasses, no I/O and no spreadsheet imports: workbooks, documents and the interchange
+JSON are all read into these objects, and every rule works on them.  Every value keeps where it
+came from (``Location``) so a finding can point at the cell or line a clerk must fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+class MoneyUnit(StrEnum):
+    """The money unit a whole table is written in (``单位：万元``)."""
+
+    WAN = "万元"
+    YUAN = "元"
+
+    @property
+    def yuan(self) -> Decimal:
+        """How many 元 one of this unit is."""
+        return Decimal(10000) if self is MoneyUnit.WAN else Decimal(1)
+
+
+CHECKPOINTS: tuple[str, ...] = ("3月底", "6月底", "10月底", "12月底")
+"""The four cumulative checkpoints of 资金支出计划（%）, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value came from: a workbook cell, or a line of a document."""
+
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    line: int | None = None
+    path: str | None = None
+    """Where in an interchange JSON file, e.g. ``projects[2].indicators[4]``."""
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.file, self.sheet, self.cell, self.line, self.path))
+
+
+NOWHERE = Location()
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """The budget unit (单位) that submits: 单位编码, 单位名称, 预算年度, 金额单位, profile."""
+
+    name: str
+    code: str | None = None
+    year: int | None = None
+    money_unit: MoneyUnit = MoneyUnit.WAN
+    profile: str | None = None
+    source: Location = NOWHERE
+    sources: Mapping[str, Location] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    """One checkpoint of the cumulative spending plan; ``percent`` is 0–100 or None if unreadable."""
+
+    checkpoint: str
+    percent: Decimal | None
+    text: str | None = None
+    source: Location = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One 三级指标 row: levels, description, the free-text 指标值 and its 依据."""
+
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
+    description: str | None = None
+    value: str | None = None
+    basis: str | None = None
+    source: Location = NOWHERE
+    sources: Mapping[str, Location] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The indicator's name as a clerk would quote it (三级, else its description)."""
+        return (self.level3 or self.description or "").strip()
+
+    def at(self, field_name: str) -> Location:
+        """Where one field came from, falling back to the row itself."""
+        return self.sources.get(field_name) or self.source
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """One 项目支出绩效目标表."""
+
+    name: str | None = None
+    code: str | None = None
+    number: int | None = None
+    department: str | None = None
+    budget: Decimal | None = None
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+    purpose: str | None = None
+    plan: tuple[PlanEntry, ...] = ()
+    goal: str | None = None
+    indicators: tuple[Indicator, ...] = ()
+    source: Location = NOWHERE
+    sources: Mapping[str, Location] = field(default_factory=dict)
+
+    def at(self, field_name: str) -> Location:
+        """Where one field came from, falling back to the project table itself."""
+        return self.sources.get(field_name) or self.source
+
+    @property
+    def label(self) -> str:
+        """A short human reference: ``3.法律援助``."""
+        name = self.name or "（未命名项目）"
+        return f"{self.number}.{name}" if self.number is not None else name
+
+
+@dataclass(frozen=True, slots=True)
+class DutyBlock:
+    """One block of 二、分项绩效目标: a duty with its goal, stated plan and indicators."""
+
+    title: str | None = None
+    goal: str | None = None
+    plan: tuple[PlanEntry, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    source: Location = NOWHERE
+    sources: Mapping[str, Location] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One 工作保障措施, optionally grouped (业务保障措施 / 财务保障措施)."""
+
+    title: str | None = None
+    text: str | None = None
+    group: str | None = None
+    source: Location = NOWHERE
+
+
+OVERALL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("duty_no", "职责序号"),
+    ("duty", "部门职责"),
+    ("duty_goal", "职责目标"),
+    ("indicator", "指标名称"),
+    ("symbol", "符号"),
+    ("unit", "单位"),
+    ("explanation", "指标解释"),
+    ("target", "年度指标值"),
+    ("planned", "规划值"),
+    ("standard", "当年标准值"),
+    ("standard_source", "标准值来源"),
+    ("history_avg", "前三年均值"),
+    ("last_year", "上年值"),
+    ("history_source", "历史值来源"),
+    ("remark", "备注"),
+    ("activity", "工作活动"),
+    ("budget_project", "预算项目"),
+    ("office", "对应科室"),
+)
+"""The 18 leaf columns of the 整体绩效目标表: model field name and official header."""
+
+
+@dataclass(frozen=True, slots=True)
+class OverallRow:
+    """One row of the 18-column 整体绩效目标表, every cell as written (merged cells: first row only)."""
+
+    duty_no: str | None = None
+    duty: str | None = None
+    duty_goal: str | None = None
+    indicator: str | None = None
+    symbol: str | None = None
+    unit: str | None = None
+    explanation: str | None = None
+    target: str | None = None
+    planned: str | None = None
+    standard: str | None = None
+    standard_source: str | None = None
+    history_avg: str | None = None
+    last_year: str | None = None
+    history_source: str | None = None
+    remark: str | None = None
+    activity: str | None = None
+    budget_project: str | None = None
+    office: str | None = None
+    source: Location = NOWHERE
+    sources: Mapping[str, Location] = field(default_factory=dict)
+
+    def at(self, field_name: str) -> Location:
+        """Where one column came from, falling back to the row itself."""
+        return self.sources.get(field_name) or self.source
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """The department-level parts: 部门整体绩效目标 and the 整体绩效目标表."""
+
+    overall_goal: str | None = None
+    blocks: tuple[DutyBlock, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    overall_table: tuple[OverallRow, ...] = ()
+    source: Location = NOWHERE
+    sources: Mapping[str, Location] = field(default_factory=dict)
+
+    def at(self, field_name: str) -> Location:
+        """Where one part came from, falling back to the department part itself."""
+        return self.sources.get(field_name) or self.source
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """Everything one budget unit submits: unit, project tables and (optionally) department parts."""
+
+    unit: Unit
+    projects: tuple[Project, ...] = ()
+    department: Department | None = None
+    template: Mapping[str, str | int | None] = field(default_factory=dict)
+    source: Location = NOWHERE

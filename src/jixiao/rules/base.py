@@ -1,0 +1,141 @@
+"""What a rule is, where checks are registered, and the scope a check runs in.
+
+A :class:`Rule` is declared once with its stable code, severity, Chinese title, message template
+and hint template; checks are plain generator functions that ``yield rule.at(...)`` findings.
+Keeping the wording on the rule means the CLI, the workbook status cells and the UDFs all say
+the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from jixiao.findings import Finding, Severity
+from jixiao.model import Indicator, Location, MoneyUnit, Project, Submission
+from jixiao.profiles import Profile
+from jixiao.values import format_number
+
+RULES: dict[str, Rule] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule's contract: stable code, default severity, and its Chinese wording."""
+
+    code: str
+    severity: Severity
+    title: str
+    message: str
+    hint: str
+    description: str = ""
+    also: tuple[Severity, ...] = ()
+    """Other severities this rule uses for some cases (e.g. category-missing: E or W)."""
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        """Every severity the rule can report with, most severe first."""
+        return tuple(sorted({self.severity, *self.also}, key=lambda s: s.rank))
+
+    def render(self, **params: object) -> tuple[str, str]:
+        """The message and hint with their placeholders filled in."""
+        text = {k: _show(v) for k, v in params.items()}
+        return self.message.format(**text), self.hint.format(**text)
+
+    def at(
+        self,
+        scope: Scope,
+        where: Location,
+        *,
+        severity: Severity | None = None,
+        **params: object,
+    ) -> Finding | None:
+        """A finding of this rule at ``where``; None when the profile turns the rule off."""
+        effective = scope.profile.severity_of(self.code, severity or self.severity)
+        if effective is None:
+            return None
+        message, hint = self.render(**params)
+        project = scope.project
+        return Finding(
+            code=self.code,
+            severity=effective,
+            file=where.file or scope.file,
+            sheet=where.sheet,
+            cell=where.cell,
+            project_code=project.code if project else None,
+            project_name=project.name if project else None,
+            message=message,
+            hint=hint,
+            line=where.line,
+            path=where.path,
+        )
+
+
+MAX_QUOTED = 60
+"""Quoted cell text is cut to this many characters so a message stays one readable line."""
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format_number(value) if abs(value.adjusted()) < 30 else f"{value:.6E}"
+    text = "" if value is None else str(value)
+    return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED] + "…"
+
+
+def define(code: str, severity: str, title: str, message: str, hint: str, **extra: Any) -> Rule:
+    """Declare a rule and add it to the registry; a code may be declared only once."""
+    if code in RULES:
+        raise ValueError(f"rule code declared twice: {code}")
+    also = tuple(Severity(s) for s in extra.pop("also", ()))
+    rule = Rule(code, Severity(severity), title, message, hint, also=also, **extra)
+    RULES[code] = rule
+    return rule
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a check needs besides the row itself: profile, money unit, year, owning project."""
+
+    profile: Profile
+    money_unit: MoneyUnit = MoneyUnit.WAN
+    year: int | None = None
+    file: str = ""
+    project: Project | None = None
+
+    @property
+    def budget(self) -> Decimal | None:
+        """The owning project's 预算数, if any."""
+        return self.project.budget if self.project else None
+
+    def for_project(self, project: Project | None) -> Scope:
+        """The same scope, owned by another project (None: department level)."""
+        return Scope(self.profile, self.money_unit, self.year, self.file, project)
+
+
+IndicatorCheck = Callable[[Indicator, Scope], Iterator[Finding | None]]
+ProjectCheck = Callable[[Project, Scope], Iterator[Finding | None]]
+SubmissionCheck = Callable[[Submission, Scope], Iterator[Finding | None]]
+
+INDICATOR_CHECKS: list[IndicatorCheck] = []
+PROJECT_CHECKS: list[ProjectCheck] = []
+SUBMISSION_CHECKS: list[SubmissionCheck] = []
+
+
+def indicator_check(func: IndicatorCheck) -> IndicatorCheck:
+    """Register a check run on every indicator row (project and department narrative)."""
+    INDICATOR_CHECKS.append(func)
+    return func
+
+
+def project_check(func: ProjectCheck) -> ProjectCheck:
+    """Register a check run once per project table."""
+    PROJECT_CHECKS.append(func)
+    return func
+
+
+def submission_check(func: SubmissionCheck) -> SubmissionCheck:
+    """Register a check run once per submission (cross-project and department level)."""
+    SUBMISSION_CHECKS.append(func)
+    return func

@@ -1,0 +1,117 @@
+"""成本指标 against the project's 预算数, after converting 元/万元/亿元 to the table's unit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.findings import Finding
+from jixiao.model import Indicator, Project
+from jixiao.rules.base import Scope, define, indicator_check, project_check
+from jixiao.rules.money import TOLERANCE
+from jixiao.values import (
+    ParsedValue,
+    Symbol,
+    ValueKind,
+    format_number,
+    money_amount,
+    parse_value,
+)
+
+COST_EXCEEDS_BUDGET = define(
+    "cost-exceeds-budget", "error", "成本指标超过预算数",
+    "成本指标“{name}”{value}（折合 {amount}{unit}）超过预算数 {budget}{unit}",
+    "成本指标不能超过项目预算数：核对金额和单位（元/万元）",
+)
+COST_SUM_EXCEEDS_BUDGET = define(
+    "cost-sum-exceeds-budget", "warning", "成本指标合计超过预算数",
+    "{count} 项成本指标合计 {total}{unit}，超过预算数 {budget}{unit}",
+    "核对各项成本指标的金额和单位，使合计不超过预算数",
+)
+UNIT_COST_EXCEEDS_BUDGET = define(
+    "unit-cost-exceeds-budget", "warning", "单位成本达到预算数",
+    "单位成本“{name}”{value}（折合 {amount}{unit}）不低于预算数 {budget}{unit}",
+    "核对单位成本（人均、单价、标准）的金额和单位",
+)
+MONEY_UNIT_MIXED = define(
+    "money-unit-mixed", "warning", "成本指标的金额单位与表格不一致",
+    "成本指标“{name}”{value}以“{written}”计，而本表金额单位为“{unit}”（折合 {amount}{unit}）",
+    "按表格的金额单位填写：{canonical}",
+)
+
+_PER_UNIT_WORDS = ("人均", "单价", "每", "单位成本", "标准", "单次", "平均", "户均", "次均")
+_TOTAL_SYMBOLS = (Symbol.LE, Symbol.LT, Symbol.EQ, None)
+
+
+def is_cost(indicator: Indicator, scope: Scope) -> bool:
+    """成本指标 as 二级 (legacy framework) or 一级 (central-2021)."""
+    profile = scope.profile
+    levels = (profile.normalize_level(indicator.level1), profile.normalize_level(indicator.level2))
+    return "成本指标" in levels
+
+
+def is_per_unit(indicator: Indicator, value: ParsedValue) -> bool:
+    """人均, 单价, 标准… or a unit like 元/人: a cost per person or item, not a total."""
+    return value.is_per_unit or any(w in indicator.name for w in _PER_UNIT_WORDS)
+
+
+def cost_amount(indicator: Indicator, scope: Scope) -> tuple[ParsedValue, Decimal] | None:
+    """A cost row's money value in the table unit, when it is a cap (≤ < = or no symbol)."""
+    if not is_cost(indicator, scope):
+        return None
+    value = parse_value(indicator.value)
+    if value.kind is not ValueKind.QUANTITATIVE or value.symbol not in _TOTAL_SYMBOLS:
+        return None
+    amount = money_amount(value, scope.money_unit)
+    return None if amount is None else (value, amount)
+
+
+@indicator_check
+def cost_against_budget(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
+    """A cost above the budget is an error; a per-unit cost equal to it is questioned."""
+    budget = scope.budget
+    priced = cost_amount(indicator, scope)
+    if budget is None or priced is None:
+        return
+    value, amount = priced
+    params = {"name": indicator.name, "value": value.raw.strip(), "amount": amount,
+              "budget": budget, "unit": scope.money_unit.value}
+    if amount > budget + TOLERANCE:
+        # Even per unit: if one person's or item's cost exceeds the whole budget, the table is wrong.
+        yield COST_EXCEEDS_BUDGET.at(scope, indicator.at("value"), **params)
+    elif is_per_unit(indicator, value) and amount >= budget - TOLERANCE:
+        yield UNIT_COST_EXCEEDS_BUDGET.at(scope, indicator.at("value"), **params)
+
+
+@indicator_check
+def cost_money_unit(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
+    """A total cost written in 元 inside a 万元 table (or the reverse) is converted, with a warning."""
+    priced = cost_amount(indicator, scope)
+    if priced is None:
+        return
+    value, amount = priced
+    if value.is_per_unit or is_per_unit(indicator, value) or value.unit in (None, scope.money_unit):
+        return
+    canonical = (value.symbol.value if value.symbol else "") + format_number(amount) + scope.money_unit
+    yield MONEY_UNIT_MIXED.at(
+        scope, indicator.at("value"), name=indicator.name, value=value.raw.strip(),
+        written=value.unit, unit=scope.money_unit.value, amount=amount, canonical=canonical,
+    )
+
+
+@project_check
+def cost_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
+    """Several total-type cost rows together must not exceed the budget."""
+    if project.budget is None:
+        return
+    rows = []
+    for indicator in project.indicators:
+        priced = cost_amount(indicator, scope)
+        if priced and not is_per_unit(indicator, priced[0]):
+            rows.append((indicator, priced[1]))
+    total = sum((amount for _, amount in rows), Decimal(0))
+    if len(rows) >= 2 and total > project.budget + TOLERANCE:
+        yield COST_SUM_EXCEEDS_BUDGET.at(
+            scope, rows[-1][0].at("value"), count=len(rows), total=total,
+            budget=project.budget, unit=scope.money_unit.value,
+        )

@@ -1,0 +1,118 @@
+"""部门整体绩效目标: all three parts present, and the narrative agreeing with the project tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from difflib import SequenceMatcher
+
+from jixiao.findings import Finding
+from jixiao.model import Department, DutyBlock, Indicator, PlanEntry, Project, Submission
+from jixiao.rules.base import INDICATOR_CHECKS, Scope, define, submission_check
+from jixiao.rules.indicator_values import duplicate_names
+from jixiao.rules.plan import plan_percents
+from jixiao.values import ValueKind, format_number, parse_value
+
+SIMILAR = 0.8
+"""Names at least this similar (difflib ratio) are taken to mean the same project or indicator."""
+
+OVERALL_PART_MISSING = define(
+    "overall-part-missing", "error", "部门整体绩效目标缺少部分",
+    "部门整体绩效目标缺少“{part}”",
+    "按“一、总体绩效目标 二、分项绩效目标 三、工作保障措施”三部分填写",
+)
+NARRATIVE_TABLE_CONFLICT = define(
+    "narrative-table-conflict", "warning", "文字说明与项目表不一致",
+    "分项绩效目标“{block}”{what}为 {narrative}，项目表“{project}”为 {table}",
+    "统一文字说明与项目绩效目标表中的数值",
+)
+
+_PARTS = (("overall_goal", "一、总体绩效目标"), ("blocks", "二、分项绩效目标"),
+          ("measures", "三、工作保障措施"))
+_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
+_NAME_NOISE = re.compile(r"绩效目标表|项目|经费|\d{4}年度?|[-—]\d{4}.*$")
+
+
+def has_narrative(department: Department) -> bool:
+    """True when any narrative part is present (a bare 整体绩效目标表 is checked on its own)."""
+    return bool(department.overall_goal or department.blocks or department.measures)
+
+
+@submission_check
+def parts_present(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """A narrative needs 总体绩效目标, 分项绩效目标 and 工作保障措施."""
+    department = submission.department
+    if department is None or not has_narrative(department):
+        return
+    for field_name, part in _PARTS:
+        if not getattr(department, field_name):
+            yield OVERALL_PART_MISSING.at(scope, department.at(field_name), part=part)
+
+
+@submission_check
+def narrative_indicators(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """The narrative's indicators get the same value checks as the project rows, and no repeats."""
+    department = submission.department
+    if department is None:
+        return
+    indicators = [i for block in department.blocks for i in block.indicators]
+    for indicator in indicators:
+        for check in INDICATOR_CHECKS:
+            yield from check(indicator, scope)
+    yield from duplicate_names(indicators, scope)
+
+
+def _key(name: str) -> str:
+    return _NAME_NOISE.sub("", _BRACKETS.sub("", "".join(name.split())))
+
+
+def similar(a: str, b: str) -> bool:
+    """True when two names (project or indicator) mean the same thing."""
+    ka, kb = _key(a), _key(b)
+    return bool(ka and kb) and (ka == kb or SequenceMatcher(None, ka, kb).ratio() >= SIMILAR)
+
+
+def _plan_text(plan: Sequence[PlanEntry]) -> str:
+    return "/".join(f"{format_number(p)}%" for _, p, _ in plan_percents(plan))
+
+
+@submission_check
+def narrative_matches_tables(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """A block's stated spending plan and indicator values equal those of its project table."""
+    department = submission.department
+    if department is None:
+        return
+    for block in department.blocks:
+        for project in submission.projects:
+            if block.title and project.name and similar(block.title, project.name):
+                yield from _compare(block, project, scope.for_project(project))
+
+
+def _compare(block: DutyBlock, project: Project, scope: Scope) -> Iterator[Finding | None]:
+    narrative_plan, table_plan = _plan_text(block.plan), _plan_text(project.plan)
+    if narrative_plan and table_plan and narrative_plan != table_plan:
+        where = block.plan[0].source or block.source
+        yield NARRATIVE_TABLE_CONFLICT.at(scope, where, block=block.title, what="支出进度",
+                                          narrative=narrative_plan, project=project.label,
+                                          table=table_plan)
+    for stated in block.indicators:
+        match = next((i for i in project.indicators if _same_indicator(stated, i)), None)
+        if match is not None:
+            yield from _compare_values(block, stated, project, match, scope)
+
+
+def _same_indicator(a: Indicator, b: Indicator) -> bool:
+    return bool(a.name and b.name) and similar(a.name, b.name)
+
+
+def _compare_values(block: DutyBlock, stated: Indicator, project: Project, row: Indicator,
+                    scope: Scope) -> Iterator[Finding | None]:
+    said, shown = parse_value(stated.value), parse_value(row.value)
+    if said.kind is not ValueKind.QUANTITATIVE or shown.kind is not ValueKind.QUANTITATIVE:
+        return
+    units_agree = said.unit is None or shown.unit is None or said.unit == shown.unit
+    if units_agree and said.number != shown.number:
+        yield NARRATIVE_TABLE_CONFLICT.at(
+            scope, stated.at("value"), block=block.title, what=f"指标“{stated.name}”",
+            narrative=said.raw.strip(), project=project.label, table=row.value,
+        )

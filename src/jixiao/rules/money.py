@@ -1,0 +1,64 @@
+"""Project money: 预算数 = 财政资金 + 其他资金, and amounts quoted in 资金用途."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.findings import Finding
+from jixiao.model import Project
+from jixiao.rules.base import Scope, define, project_check
+from jixiao.values import MONEY_UNITS, normalize_text
+
+TOLERANCE = Decimal("0.005")
+"""Half a cent of the table unit: published amounts carry two decimals."""
+
+BUDGET_SUM_MISMATCH = define(
+    "budget-sum-mismatch", "error", "预算数与资金来源合计不符",
+    "预算数 {budget} ≠ 财政资金 {fiscal} + 其他资金 {other}（合计 {total}，差 {diff}）",
+    "核对预算数、财政资金和其他资金，使预算数等于两者之和（空白按 0 计）",
+)
+AMOUNT_TEXT_MISMATCH = define(
+    "amount-text-mismatch", "warning", "资金用途中的金额与预算数不符",
+    "资金用途写明金额 {stated}{unit_text}，折合 {converted}{table_unit}，与预算数 {budget}{table_unit} 不一致",
+    "修改资金用途中的金额或预算数，使两者一致",
+)
+
+_STATED_AMOUNT = re.compile(
+    r"(?:预算|资金|金额|经费)[^，。；,;\d]{0,8}?(?:为|共计|合计|是|总额)\s*"
+    r"(?P<number>\d+(?:\.\d+)?)(?P<unit>亿元|万元|元)"
+)
+
+
+def _amount(value: Decimal | None) -> Decimal:
+    return value if value is not None else Decimal(0)
+
+
+@project_check
+def budget_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
+    """预算数 must equal 财政资金 + 其他资金 (blank counts as 0)."""
+    if project.budget is None and project.fiscal is None and project.other is None:
+        return
+    total = _amount(project.fiscal) + _amount(project.other)
+    diff = _amount(project.budget) - total
+    if abs(diff) > TOLERANCE:
+        yield BUDGET_SUM_MISMATCH.at(
+            scope, project.at("budget"), budget=_amount(project.budget),
+            fiscal=_amount(project.fiscal), other=_amount(project.other), total=total, diff=diff,
+        )
+
+
+@project_check
+def amount_in_purpose(project: Project, scope: Scope) -> Iterator[Finding | None]:
+    """An amount stated in 资金用途 ("资金额为 134 万元") should equal 预算数."""
+    if not project.purpose or project.budget is None:
+        return
+    for match in _STATED_AMOUNT.finditer(normalize_text(project.purpose)):
+        stated = Decimal(match.group("number"))
+        converted = stated * MONEY_UNITS[match.group("unit")] / scope.money_unit.yuan
+        if abs(converted - project.budget) > TOLERANCE:
+            yield AMOUNT_TEXT_MISMATCH.at(
+                scope, project.at("purpose"), stated=stated, unit_text=match.group("unit"),
+                converted=converted, budget=project.budget, table_unit=scope.money_unit.value,
+            )

@@ -1,0 +1,58 @@
+"""Run every rule of a profile over a submission and collect the findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from jixiao.findings import Finding, sort_findings
+from jixiao.model import Indicator, MoneyUnit, Project, Submission
+from jixiao.profiles import DEFAULT_PROFILE, Profile, load_profile
+from jixiao.rules import INDICATOR_CHECKS, PROJECT_CHECKS, SUBMISSION_CHECKS, Scope
+
+
+def profile_for(submission: Submission, override: str | None = None) -> Profile:
+    """The profile named on the command line, else the submission's own, else the default."""
+    return load_profile(override or submission.unit.profile or DEFAULT_PROFILE)
+
+
+def _present(findings: Iterable[Finding | None]) -> Iterator[Finding]:
+    return (f for f in findings if f is not None)
+
+
+def validate_project(project: Project, scope: Scope) -> Iterator[Finding]:
+    """All project-level and row-level findings of one project table."""
+    for check in PROJECT_CHECKS:
+        yield from _present(check(project, scope))
+    for indicator in project.indicators:
+        for row_check in INDICATOR_CHECKS:
+            yield from _present(row_check(indicator, scope))
+
+
+def validate_submission(
+    submission: Submission, profile: Profile | None = None, file: str | None = None
+) -> list[Finding]:
+    """Every finding of a submission, in reading order."""
+    profile = profile or profile_for(submission)
+    unit = submission.unit
+    scope = Scope(profile, unit.money_unit, unit.year, file or submission.source.file or "")
+    findings: list[Finding] = []
+    for project in submission.projects:
+        findings.extend(validate_project(project, scope.for_project(project)))
+    for check in SUBMISSION_CHECKS:
+        findings.extend(_present(check(submission, scope)))
+    return sort_findings(findings)
+
+
+def check_indicator(
+    indicator: Indicator,
+    *,
+    budget: Decimal | None = None,
+    money_unit: MoneyUnit = MoneyUnit.WAN,
+    year: int | None = None,
+    profile: Profile | None = None,
+) -> list[Finding]:
+    """The findings of one indicator row on its own (what a live worksheet function shows)."""
+    project = Project(budget=budget)
+    scope = Scope(profile or load_profile(), money_unit, year, "", project)
+    return [f for check in INDICATOR_CHECKS for f in _present(check(indicator, scope))]

@@ -1,0 +1,315 @@
+"""The 指标值 grammar: parse a free-text indicator value into symbol, number, unit, text, deadline.
+
+Published values mix everything in one cell: ``≥500 件``, ``≤1111万元``, ``$\\geq 85\\%$``,
+``不低于90%``, ``持续保障``, ``2023年底前``, ``≥90 较上一年提高``.  The budget system stores them
+as separate fields (计算符号, 指标值, 计量单位), so every rule works on a :class:`ParsedValue`.
+:func:`parse_value` never raises; :func:`format_value` writes the canonical form back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from functools import lru_cache
+
+from jixiao.model import MoneyUnit
+
+MAX_PARSED_LENGTH = 500
+"""Longer values are not indicator values but prose; they are kept whole as qualitative text."""
+
+
+class Symbol(StrEnum):
+    """The comparison symbol (计算符号) of a quantitative value."""
+
+    GE = "≥"
+    LE = "≤"
+    EQ = "="
+    GT = ">"
+    LT = "<"
+
+    @property
+    def is_upper_bound(self) -> bool:
+        """True for ≤ and <: the value caps what is spent or how long it takes."""
+        return self in (Symbol.LE, Symbol.LT)
+
+    @property
+    def is_lower_bound(self) -> bool:
+        """True for ≥ and >: the value is a floor to reach."""
+        return self in (Symbol.GE, Symbol.GT)
+
+
+class ValueKind(StrEnum):
+    """What a 指标值 is: a number with a symbol, a text, a deadline, or a wrong mix of both."""
+
+    EMPTY = "empty"
+    QUANTITATIVE = "quantitative"
+    QUALITATIVE = "qualitative"
+    DEADLINE = "deadline"
+    MIXED = "mixed"
+
+
+# Prefix spellings seen in the wild, mapped to the canonical symbol; matched longest first.
+_PREFIX_SYMBOLS: dict[str, Symbol] = {
+    "大于或等于": Symbol.GE, "大于等于": Symbol.GE, "不低于": Symbol.GE, "不少于": Symbol.GE,
+    "不小于": Symbol.GE, "至少": Symbol.GE, "≥": Symbol.GE, ">=": Symbol.GE, "=>": Symbol.GE,
+    "≧": Symbol.GE, "⩾": Symbol.GE,
+    "小于或等于": Symbol.LE, "小于等于": Symbol.LE, "不高于": Symbol.LE, "不超过": Symbol.LE,
+    "不多于": Symbol.LE, "不大于": Symbol.LE, "≤": Symbol.LE, "<=": Symbol.LE, "=<": Symbol.LE,
+    "≦": Symbol.LE, "⩽": Symbol.LE,
+    "==": Symbol.EQ, ",=": Symbol.EQ, "=": Symbol.EQ, "等于": Symbol.EQ,
+    ">": Symbol.GT, "超过": Symbol.GT, "高于": Symbol.GT, "大于": Symbol.GT,
+    "<": Symbol.LT, "低于": Symbol.LT, "小于": Symbol.LT,
+}
+_SUFFIX_SYMBOLS: dict[str, Symbol] = {
+    "及以上": Symbol.GE, "以上": Symbol.GE, "及以下": Symbol.LE, "以下": Symbol.LE,
+    "以内": Symbol.LE, "之内": Symbol.LE, "内": Symbol.LE,
+}
+
+PERCENT = "%"
+MONEY_UNITS: dict[str, Decimal] = {"元": Decimal(1), "千元": Decimal(1000),
+                                   "万元": Decimal(10000), "亿元": Decimal(100000000)}
+"""Money units and how many 元 each is."""
+
+COUNT_UNITS: tuple[str, ...] = (
+    "人次", "户次", "件次", "个工作日", "工作日", "个月", "小时", "分钟", "平方米", "立方米",
+    "公里", "千米", "公顷", "课时", "学时", "人", "件", "次", "个", "台", "套", "辆", "批", "部",
+    "场", "份", "户", "项", "天", "日", "年", "月", "周", "所", "家", "篇", "条", "期", "张", "本",
+    "册", "名", "宗", "起", "处", "座", "间", "栋", "米", "吨", "只", "头", "株", "棵", "盏",
+    "块", "节", "岗", "支", "组", "类", "种", "幅", "卷", "例", "笔", "单", "枚", "届", "轮", "段",
+    "亩", "分", "倍", "页", "封", "箱", "袋", "GB", "TB", "MB", "M", "km", "m2", "m³", "m",
+)
+"""Units of counts, durations and sizes (计量单位) besides money and %."""
+
+_UNIT_ALIASES: dict[str, str] = {"百分比": PERCENT, "％": PERCENT}
+_RATIO_UNITS: tuple[str, ...] = ("%", "‰", "百分点", "百分比")
+_MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10000), "亿": Decimal(100000000)}
+
+_NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+"
+_BASE_UNITS = sorted(
+    [*MONEY_UNITS, *COUNT_UNITS, *_RATIO_UNITS, *_UNIT_ALIASES], key=len, reverse=True
+)
+_UNIT = "(?:" + "|".join(map(re.escape, _BASE_UNITS)) + ")"
+_QUANTITY = re.compile(
+    rf"(?P<number>{_NUMBER})(?P<mult>[万亿](?!元))?"
+    rf"(?P<unit>{_UNIT}(?:(?:/|每){_UNIT}(?:[·•]{_UNIT})?)?)?"
+)
+_PREFIX = re.compile("|".join(map(re.escape, sorted(_PREFIX_SYMBOLS, key=len, reverse=True))))
+_SUFFIX = re.compile("(?:" + "|".join(map(re.escape, _SUFFIX_SYMBOLS)) + ")$")
+_YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:(?:\d{1,2}[-—~至到])?(\d{1,2})月)?")
+_MONTH = re.compile(r"(?:在|于)?(?:\d{1,2}[-—~至到])?(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内)")
+_LEAD_WORDS = ("", "在", "于", "截至", "截止")
+_DEADLINE_WORD = re.compile(r"底|末|前|截止|之内|以内|完成")
+_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+_LATEX_WRAPPER = re.compile(r"\\(?:text|mathrm|mathbf|rm)\s*\{([^{}]*)\}")
+_LATEX: tuple[tuple[str, str], ...] = (
+    ("\\geqslant", "≥"), ("\\leqslant", "≤"), ("\\geq", "≥"), ("\\leq", "≤"), ("\\ge", "≥"),
+    ("\\le", "≤"), ("\\%", "%"), ("\\times", "×"), ("\\,", ""), ("\\;", ""), ("\\ ", ""),
+    ("$", ""), ("{", ""), ("}", ""),
+)
+_TRAILING_PUNCT = "。；;，,、.！!"
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A date a target must be reached by (``2023年底前`` → year 2023)."""
+
+    year: int | None
+    month: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedValue:
+    """A 指标值 split into its parts; ``raw`` is what was written."""
+
+    raw: str
+    kind: ValueKind
+    symbol: Symbol | None = None
+    number: Decimal | None = None
+    unit: str | None = None
+    text: str | None = None
+    deadline: Deadline | None = None
+    bare_wan: bool = False
+    symbol_implied: bool = False
+
+    @property
+    def is_percent(self) -> bool:
+        """True when the unit is % (written ``%`` or ``百分比``)."""
+        return self.unit == PERCENT
+
+    @property
+    def is_money(self) -> bool:
+        """True when the unit is a money unit (元, 万元, 亿元, also per-unit like 元/人)."""
+        return self.unit is not None and _money_base(self.unit) is not None
+
+    @property
+    def is_per_unit(self) -> bool:
+        """True for rates like ``元/人``."""
+        return self.unit is not None and "/" in self.unit
+
+    @property
+    def canonical(self) -> str:
+        """The canonical spelling, see :func:`format_value`."""
+        return format_value(self)
+
+
+def _money_base(unit: str) -> Decimal | None:
+    return MONEY_UNITS.get(unit.split("/", 1)[0])
+
+
+def normalize_text(raw: str) -> str:
+    """Undo converter residue: HTML tags, LaTeX, full-width forms, whitespace, trailing 。"""
+    text = _HTML_TAG.sub("", raw)
+    if "\\" in text or "$" in text:
+        text = _LATEX_WRAPPER.sub(r"\1", text)
+        for latex, plain in _LATEX:
+            text = text.replace(latex, plain)
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(text.split())
+    return text.rstrip(_TRAILING_PUNCT)
+
+
+def _decimal(number: str) -> Decimal | None:
+    try:
+        value = Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _canonical_unit(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    unit = unit.replace("每", "/").replace("•", "·")
+    head, sep, tail = unit.partition("/")
+    return _UNIT_ALIASES.get(head, head) + sep + tail
+
+
+@lru_cache(maxsize=65536)
+def parse_value(raw: object) -> ParsedValue:
+    """Parse one 指标值.  Never raises: anything unreadable becomes qualitative text."""
+    original = "" if raw is None else str(raw)
+    if not original.strip():
+        return ParsedValue(original, ValueKind.EMPTY)
+    if len(original) > MAX_PARSED_LENGTH:
+        return ParsedValue(original, ValueKind.QUALITATIVE, text=original.strip())
+    text = normalize_text(original)
+    symbol: Symbol | None = None
+    prefix = _PREFIX.match(text)
+    if prefix:
+        symbol = _PREFIX_SYMBOLS[prefix.group()]
+        text = text[prefix.end():]
+    return _parse_after_symbol(original, text, symbol)
+
+
+def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> ParsedValue:
+    deadline = _deadline(text) if symbol is None else None
+    if deadline is not None:
+        return ParsedValue(original, ValueKind.DEADLINE, text=text, deadline=deadline)
+    quantity = _QUANTITY.match(text)
+    if quantity is None:
+        return _parse_text(original, text, symbol)
+    number = _decimal(quantity.group("number"))
+    if number is None:
+        return ParsedValue(original, ValueKind.QUALITATIVE, text=text)
+    unit, bare_wan = _canonical_unit(quantity.group("unit")), False
+    multiplier = quantity.group("mult")
+    if multiplier and unit is None:
+        unit, bare_wan = multiplier + "元", True  # bare 万 after a number means 万元
+    elif multiplier:
+        number *= _MULTIPLIERS[multiplier]
+    rest = text[quantity.end():]
+    suffix = _SUFFIX.search(rest)
+    implied = False
+    if suffix:
+        rest = rest[: suffix.start()]
+        implied = symbol is None
+        symbol = symbol or _SUFFIX_SYMBOLS[suffix.group()]
+    if rest:
+        return ParsedValue(original, ValueKind.MIXED, symbol, number, unit, rest, None, bare_wan)
+    return ParsedValue(
+        original, ValueKind.QUANTITATIVE, symbol, number, unit, None, None, bare_wan, implied
+    )
+
+
+def _deadline(text: str) -> Deadline | None:
+    """A year-led (``2024年底前``, ``2024年1-12月``) or month-led (``12月底前``) deadline."""
+    year = _YEAR.search(text)
+    if year and (text[: year.start()] in _LEAD_WORDS or _DEADLINE_WORD.search(text, year.end())):
+        return Deadline(int(year.group(1)), _month(year.group(2)))
+    month = _MONTH.match(text)
+    if month:
+        return Deadline(None, _month(month.group(1)))
+    return None
+
+
+def _month(text: str | None) -> int | None:
+    month = int(text) if text else 0
+    return month if 1 <= month <= 12 else None
+
+
+def _parse_text(original: str, text: str, symbol: Symbol | None) -> ParsedValue:
+    has_digit = any(ch.isdigit() for ch in text)
+    if symbol is not None or has_digit:
+        return ParsedValue(original, ValueKind.MIXED, symbol, None, None, text)
+    return ParsedValue(original, ValueKind.QUALITATIVE, text=text)
+
+
+def format_number(number: Decimal) -> str:
+    """A number without exponent or trailing zeros: ``Decimal('1111.00')`` → ``1111``."""
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+def format_value(value: ParsedValue) -> str:
+    """Write a parsed value back in canonical form: ``≥500件``, ``≤1111万元``, ``≥98%``."""
+    if value.kind is ValueKind.EMPTY:
+        return ""
+    if value.kind in (ValueKind.QUALITATIVE, ValueKind.DEADLINE):
+        return value.text or ""
+    parts = [value.symbol.value if value.symbol else ""]
+    if value.number is not None:
+        parts.append(format_number(value.number))
+    parts.append(value.unit or "")
+    parts.append(value.text or "")
+    return "".join(parts)
+
+
+def money_amount(value: ParsedValue, table_unit: MoneyUnit) -> Decimal | None:
+    """The value's amount in the table's money unit (``≤4137280元`` in 万元 → 413.728), or None."""
+    if value.number is None or value.unit is None:
+        return None
+    base = _money_base(value.unit)
+    if base is None:
+        return None
+    return value.number * base / table_unit.yuan
+
+
+def parse_amount(raw: object) -> Decimal | None:
+    """Read a money cell (number or text such as ``1,616,387.84``); None when blank or not a number."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float | Decimal):
+        value = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+        return value if value.is_finite() else None
+    text = normalize_text(str(raw)).removesuffix("万元").removesuffix("元")
+    if not text or len(text) > 40 or not re.fullmatch(_NUMBER, text):
+        return None
+    return _decimal(text)
+
+
+def parse_percent(raw: object) -> Decimal | None:
+    """Read a plan percentage written as ``25%`` or ``25`` → 25 (numbers are already percent)."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float | Decimal):
+        return parse_amount(raw)
+    text = normalize_text(str(raw))
+    if not text or len(text) > 40:
+        return None
+    return _decimal(text[:-1]) if text.endswith("%") else (
+        _decimal(text) if re.fullmatch(_NUMBER, text) else None
+    )
