@@ -110,6 +110,7 @@ _LATEX: tuple[tuple[str, str], ...] = (
     ("$", ""), ("{", ""), ("}", ""),
 )
 _TRAILING_PUNCT = "。；;，,、.！!"
+_GRADING_NOTE = re.compile(r"^(?:为|即为|视为|算)(?:优秀?|良好?|合格|达标|满分)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,8 @@ class ParsedValue:
     deadline: Deadline | None = None
     bare_wan: bool = False
     symbol_implied: bool = False
+    note: str | None = None
+    """A grading phrase after the value (``≥85% 为优``): not part of the target itself."""
 
     @property
     def is_percent(self) -> bool:
@@ -221,6 +224,9 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     elif multiplier:
         number *= _MULTIPLIERS[multiplier]
     rest = text[quantity.end():]
+    note = None
+    if _GRADING_NOTE.match(rest):
+        rest, note = "", rest
     suffix = _SUFFIX.search(rest)
     implied = False
     if suffix:
@@ -230,7 +236,7 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     if rest:
         return ParsedValue(original, ValueKind.MIXED, symbol, number, unit, rest, None, bare_wan)
     return ParsedValue(
-        original, ValueKind.QUANTITATIVE, symbol, number, unit, None, None, bare_wan, implied
+        original, ValueKind.QUANTITATIVE, symbol, number, unit, None, None, bare_wan, implied, note
     )
 
 
@@ -265,7 +271,10 @@ def format_number(number: Decimal) -> str:
 
 
 def format_value(value: ParsedValue) -> str:
-    """Write a parsed value back in canonical form: ``≥500件``, ``≤1111万元``, ``≥98%``."""
+    """Write a parsed value back in canonical form: ``≥500件``, ``≤1111万元``, ``≥98%``.
+
+    A grading note (``为优``) is not part of the target and is left out.
+    """
     if value.kind is ValueKind.EMPTY:
         return ""
     if value.kind in (ValueKind.QUALITATIVE, ValueKind.DEADLINE):

@@ -26,6 +26,11 @@ VALUE_MIXED = define(
     "指标值“{value}”既有数值又有文字“{text}”",
     "定量指标只写 符号+数值+单位（如 ≥90%），说明文字移到绩效指标描述",
 )
+VALUE_NOTE = define(
+    "value-note", "warning", "指标值附带评价说明",
+    "指标值“{value}”附带了评价说明“{note}”",
+    "指标值只写“{canonical}”，评价标准写入绩效指标描述",
+)
 VALUE_VAGUE = define(
     "value-vague", "warning", "指标值无法衡量",
     "指标值“{value}”含模糊表述“{word}”，无法衡量是否完成",
@@ -164,6 +169,9 @@ def value_form(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
                                   suggestion=format_value(value) + unit.split("、")[0])
         if value.bare_wan:
             yield UNIT_AMBIGUOUS.at(scope, where, value=value.raw.strip())
+        if value.note:
+            yield VALUE_NOTE.at(scope, where, value=value.raw.strip(), note=value.note,
+                                canonical=format_value(value))
 
 
 @indicator_check

@@ -43,7 +43,7 @@ OVERALL_COLUMN_SHIFTED = define(
     "核对这一行各单元格是否对准表头",
 )
 TARGET_BELOW_HISTORY = define(
-    "target-below-history", "warning", "目标值低于历史水平",
+    "target-below-history", "warning", "目标值比历史水平宽松",
     "“{name}”目标 {target} {relation}{history}",
     "目标应不低于历史水平；确需放宽请在备注中说明原因",
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from jixiao.findings import Finding
@@ -53,7 +53,7 @@ def normalize_checkpoint(label: str) -> str:
     return f"{int(match.group(1))}月底" if match else label.strip()
 
 
-def _entries_by_checkpoint(plan: Sequence[PlanEntry]) -> dict[str, list[PlanEntry]]:
+def _entries_by_checkpoint(plan: Iterable[PlanEntry]) -> dict[str, list[PlanEntry]]:
     grouped: dict[str, list[PlanEntry]] = {}
     for entry in plan:
         grouped.setdefault(normalize_checkpoint(entry.checkpoint), []).append(entry)
@@ -65,7 +65,9 @@ def plan_checkpoints(project: Project, scope: Scope) -> Iterator[Finding | None]
     """Each of 3月底 6月底 10月底 12月底 exactly once, each a percentage."""
     if not project.plan and not scope.profile.requires_spending_plan:
         return
-    grouped = _entries_by_checkpoint(project.plan)
+    grouped = _entries_by_checkpoint(
+        e for e in project.plan if e.percent is not None or (e.text or "").strip()
+    )
     missing = [c for c in CHECKPOINTS if c not in grouped]
     if missing:
         yield PLAN_CHECKPOINT_MISSING.at(scope, project.at("plan"), missing="、".join(missing))

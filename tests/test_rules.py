@@ -1,0 +1,278 @@
+"""Every rule fires on a realistic bad row and stays quiet on the clean submission."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import GOOD_OVERALL_ROW, GOOD_PROJECT, codes, good, row, run
+
+from jixiao.findings import Severity
+from jixiao.rules import RULES
+
+Data = dict[str, Any]
+
+
+def project(data: Data) -> Data:
+    return data["projects"][0]
+
+
+def indicators(data: Data) -> list[Data]:
+    return project(data)["indicators"]
+
+
+def set_value(index: int, value: str) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        indicators(data)[index]["value"] = value
+    return mutate
+
+
+def replace_row(index: int, new_row: Data) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        indicators(data)[index] = new_row
+    return mutate
+
+
+def set_plan(*percents: float | None) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        labels = ("3月底", "6月底", "10月底", "12月底")
+        project(data)["plan"] = [{"checkpoint": c, "percent": p} for c, p in zip(labels, percents)]
+    return mutate
+
+
+def overall(**changes: Any) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        data["department"]["overall_table"][0].update(changes)
+    return mutate
+
+
+def second_project(**changes: Any) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        data["projects"].append({**json.loads(json.dumps(GOOD_PROJECT)), "number": 2, **changes})
+    return mutate
+
+
+def in_yuan(data: Data) -> None:
+    data["unit"]["money_unit"] = "元"
+    project(data).update(budget=3000.00, fiscal=3000.00, other=None)
+    indicators(data)[3] = row("产出指标", "成本指标", "补贴发放总额", "≤3000元", "年初预算")
+
+
+def unit_cost_at_budget(data: Data) -> None:
+    in_yuan(data)
+    indicators(data)[3] = row("产出指标", "成本指标", "人均补贴标准", "≤3000元", "补贴标准")
+
+
+def two_costs(data: Data) -> None:
+    indicators(data)[3]["value"] = "≤600万元"
+    indicators(data).append(row("产出指标", "成本指标", "设备购置费", "≤600万元", "市场询价"))
+
+
+def plan_duplicate(data: Data) -> None:
+    project(data)["plan"].append({"checkpoint": "6月底", "percent": 60})
+
+
+def plan_text(data: Data) -> None:
+    project(data)["plan"][1] = {"checkpoint": "6月底", "percent": None, "text": "过半"}
+
+
+def drop_level1(level1: str) -> Callable[[Data], None]:
+    def mutate(data: Data) -> None:
+        project(data)["indicators"] = [i for i in indicators(data) if i["level1"] != level1]
+    return mutate
+
+
+def no_measures(data: Data) -> None:
+    data["department"]["measures"] = []
+
+
+def narrative_plan(data: Data) -> None:
+    data["department"]["blocks"].append({
+        "title": "专项项目", "goal": "资金累计支出进度分别达到30%、60%、80%、100%。",
+        "plan": [{"checkpoint": c, "percent": p}
+                 for c, p in (("3月底", 30), ("6月底", 60), ("10月底", 80), ("12月底", 100))],
+    })
+
+
+def narrative_value(data: Data) -> None:
+    data["department"]["blocks"].append({
+        "title": "专项项目", "indicators": [{"level3": "办理案件数", "value": ">=600"}]})
+
+
+def sequence_gap(data: Data) -> None:
+    data["department"]["overall_table"].append({**GOOD_OVERALL_ROW, "duty_no": "3",
+                                                "indicator": "中院收结比", "unit": "%",
+                                                "target": "≥99%", "planned": "≥99%",
+                                                "standard": "≥99%", "history_avg": "98%",
+                                                "last_year": "98.5%"})
+
+
+def with_min_plan(tmp_path: Path) -> str:
+    path = tmp_path / "my.json"
+    path.write_text(json.dumps({"name": "my-city", "extends": "hebei", "thresholds": {
+        "min_plan": {"3月底": 30, "6月底": 60, "10月底": 80, "12月底": 100}}}), "utf-8")
+    return str(path)
+
+
+CASES: list[tuple[str, Callable[[Data], None]]] = [
+    ("budget-sum-mismatch", lambda d: project(d).update(fiscal=1000.00)),
+    ("amount-text-mismatch", lambda d: project(d).update(purpose="项目预算资金额为 1000 万元，用于办案。")),
+    ("plan-checkpoint-missing", set_plan(25, 50, None, 100)),
+    ("plan-checkpoint-missing", lambda d: project(d).update(plan=[])),
+    ("plan-checkpoint-duplicate", plan_duplicate),
+    ("plan-value-invalid", plan_text),
+    ("plan-not-cumulative", set_plan(25, 50, 40, 100)),
+    ("plan-not-cumulative", set_plan(25, 50, 75, 120)),
+    ("plan-final-not-100", set_plan(25, 50, 75, 90)),
+    ("level-invalid", replace_row(4, row("效益指标", "数量指标", "政策建议采纳率", "≥80%"))),
+    ("level-invalid", replace_row(4, row("效率指标", "社会效益指标", "政策建议采纳率", "≥80%"))),
+    ("level-alias", replace_row(4, row("效果指标", "社会效益指标", "政策建议采纳率", "≥80%"))),
+    ("level-mismatch", replace_row(4, row("效益指标", "经济效益指标", "社会评价", "≥80%"))),
+    ("category-missing", drop_level1("效益指标")),
+    ("category-missing", drop_level1("满意度指标")),
+    ("value-missing", set_value(0, "")),
+    ("value-missing", lambda d: indicators(d)[0].update(level3=None)),
+    ("basis-missing", lambda d: indicators(d)[0].update(basis="")),
+    ("value-mixed", set_value(2, "≥90 较上一年提高")),
+    ("value-note", set_value(1, "≥90% 为优")),
+    ("value-vague", set_value(4, "持续提升")),
+    ("symbol-missing", set_value(1, "90%")),
+    ("direction-suspicious", set_value(5, "≤90%")),
+    ("direction-suspicious", set_value(3, "≥1111万元")),
+    ("percent-out-of-range", set_value(1, "≥100%")),
+    ("percent-out-of-range", set_value(1, "=120%")),
+    ("unit-mismatch", replace_row(1, row("产出指标", "质量指标", "走访慰问率", ">5次"))),
+    ("unit-mismatch", replace_row(0, row("产出指标", "数量指标", "办理案件数", "≥95%"))),
+    ("unit-missing", set_value(0, ">=500")),
+    ("unit-ambiguous", set_value(3, "≤62万")),
+    ("satisfaction-below-minimum", set_value(5, "≥60%")),
+    ("satisfaction-below-minimum", set_value(5, "≥9分")),
+    ("cost-exceeds-budget", set_value(3, "≤1200万元")),
+    ("cost-exceeds-budget", set_value(3, "≤12000000元")),
+    ("cost-sum-exceeds-budget", two_costs),
+    ("unit-cost-exceeds-budget", unit_cost_at_budget),
+    ("money-unit-mixed", set_value(3, "≤4137280元")),
+    ("deadline-outside-year", set_value(2, "2023年底前")),
+    ("deadline-outside-year", set_value(2, "2025年6月底前")),
+    ("indicator-duplicate", lambda d: indicators(d).append(dict(indicators(d)[0]))),
+    ("project-code-invalid", lambda d: project(d).update(code="13010023P0000581")),
+    ("project-code-invalid", lambda d: project(d).update(code=None)),
+    ("project-code-duplicate", second_project(name="办案业务费")),
+    ("project-name-duplicate", second_project(code="13010023P00005810002E", budget=20,
+                                              fiscal=20, other=None)),
+    ("overall-part-missing", no_measures),
+    ("narrative-table-conflict", narrative_plan),
+    ("narrative-table-conflict", narrative_value),
+    ("overall-symbol-conflict", overall(symbol="≤")),
+    ("overall-unit-conflict", overall(unit="次", target="≥6800件")),
+    ("overall-sequence-gap", sequence_gap),
+    ("overall-column-shifted", overall(history_source="2")),
+    ("target-below-history", overall(target="≥6700")),
+    ("source-missing", overall(history_source=None)),
+    ("source-missing", overall(standard_source=None)),
+]
+
+
+def test_clean_submission_has_no_findings() -> None:
+    assert run(good()) == []
+
+
+@pytest.mark.parametrize(("code", "mutate"), CASES, ids=[f"{c}-{i}" for i, (c, _) in
+                                                           enumerate(CASES)])
+def test_rule_fires_on_bad_row(code: str, mutate: Callable[[Data], None]) -> None:
+    data = good()
+    mutate(data)
+    findings = run(data)
+    assert code in codes(findings), [(f.code, f.message) for f in findings]
+    finding = next(f for f in findings if f.code == code)
+    assert finding.message and finding.hint
+    assert finding.severity in RULES[code].severities
+
+
+def test_plan_below_minimum_only_with_a_profile_minimum(tmp_path: Path) -> None:
+    profile = with_min_plan(tmp_path)
+    assert "plan-below-minimum" not in codes(run(good()))
+    findings = run(good(), profile)
+    below = [f for f in findings if f.code == "plan-below-minimum"]
+    assert [f.message for f in below] == [
+        "资金支出计划 3月底 为 25%，低于要求的 30%",
+        "资金支出计划 6月底 为 50%，低于要求的 60%",
+        "资金支出计划 10月底 为 75%，低于要求的 80%",
+    ]
+    data = good()
+    set_plan(30, 60, 80, 100)(data)
+    assert "plan-below-minimum" not in codes(run(data, profile))
+
+
+def test_every_declared_rule_has_a_firing_case() -> None:
+    tested = {code for code, _ in CASES} | {"plan-below-minimum"}
+    reader_rules = {"file-unreadable", "schema-invalid", "template-tampered"}  # tests in test_cli
+    assert set(RULES) - reader_rules <= tested
+
+
+def test_category_missing_severity_depends_on_category() -> None:
+    data = good()
+    drop_level1("效益指标")(data)
+    drop_level1("满意度指标")(data)
+    found = {f.message: f.severity for f in run(data) if f.code == "category-missing"}
+    assert found == {"项目缺少效益指标": Severity.ERROR, "项目缺少满意度指标": Severity.WARNING}
+
+
+def test_deadline_before_year_is_error_after_is_warning() -> None:
+    for value, severity in (("2023年底前", Severity.ERROR), ("2025年底前", Severity.WARNING)):
+        data = good()
+        set_value(2, value)(data)
+        (finding,) = [f for f in run(data) if f.code == "deadline-outside-year"]
+        assert finding.severity is severity
+
+
+def test_cost_in_yuan_converted_before_comparing() -> None:
+    data = good()
+    set_value(3, "≤4137280元")(data)  # 413.728 万元: under the 1111 万元 budget
+    assert "cost-exceeds-budget" not in codes(run(data))
+    set_value(3, "≤12000000元")(data)  # 1200 万元: over
+    (finding,) = [f for f in run(data) if f.code == "cost-exceeds-budget"]
+    assert "折合 1200万元" in finding.message
+
+
+def test_profile_can_turn_a_rule_off_or_change_its_severity(tmp_path: Path) -> None:
+    path = tmp_path / "quiet.json"
+    path.write_text(json.dumps({"name": "quiet", "extends": "hebei",
+                                "rules": {"value-vague": "off", "symbol-missing": "error"}}))
+    data = good()
+    set_value(4, "持续提升")(data)
+    set_value(1, "90%")(data)
+    findings = run(data, str(path))
+    assert "value-vague" not in codes(findings)
+    (symbol,) = [f for f in findings if f.code == "symbol-missing"]
+    assert symbol.severity is Severity.ERROR
+
+
+def test_tianjin_needs_no_code_plan_or_basis() -> None:
+    data = good()
+    project(data).update(code=None, plan=[])
+    for indicator in indicators(data):
+        indicator.pop("basis")
+    assert codes(run(data)) >= {"project-code-invalid", "plan-checkpoint-missing", "basis-missing"}
+    assert run(data, "tianjin") == []
+
+
+def test_central_2021_has_cost_as_level1() -> None:
+    data = good()
+    indicators(data)[3] = row("成本指标", "经济成本指标", "预算控制数", "≤1200万元", "年初预算")
+    findings = run(data, "central-2021")
+    assert "level-invalid" not in codes(findings)
+    assert "cost-exceeds-budget" in codes(findings)
+    assert "level-invalid" in codes(run(data, "hebei"))
+
+
+def test_findings_point_at_the_json_field_when_no_source_is_given() -> None:
+    data = good()
+    set_value(1, "90%")(data)
+    (finding,) = [f for f in run(data) if f.code == "symbol-missing"]
+    assert finding.path == "projects[0].indicators[1].value"
+    assert finding.project_code == "13010023P00005810001E"
+    assert finding.project_name == "专项项目"
