@@ -210,7 +210,7 @@ def parse_value(raw: object) -> ParsedValue:
 def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> ParsedValue:
     deadline = _deadline(text) if symbol is None else None
     if deadline is not None:
-        return ParsedValue(original, ValueKind.DEADLINE, text=text, deadline=deadline)
+        return ParsedValue(original, ValueKind.DEADLINE, text=original.strip(), deadline=deadline)
     quantity = _QUANTITY.match(text)
     if quantity is None:
         return _parse_text(original, text, symbol)
@@ -260,7 +260,7 @@ def _parse_text(original: str, text: str, symbol: Symbol | None) -> ParsedValue:
     has_digit = any(ch.isdigit() for ch in text)
     if symbol is not None or has_digit:
         return ParsedValue(original, ValueKind.MIXED, symbol, None, None, text)
-    return ParsedValue(original, ValueKind.QUALITATIVE, text=text)
+    return ParsedValue(original, ValueKind.QUALITATIVE, text=original.strip())
 
 
 def format_number(number: Decimal) -> str:

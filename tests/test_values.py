@@ -1,0 +1,170 @@
+"""The 指标值 grammar: examples from the seeds, round trips and robustness (hypothesis)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jixiao.model import MoneyUnit
+from jixiao.values import (
+    Deadline,
+    ParsedValue,
+    Symbol,
+    ValueKind,
+    format_value,
+    money_amount,
+    parse_amount,
+    parse_percent,
+    parse_value,
+)
+
+Q = ValueKind.QUANTITATIVE
+
+EXAMPLES: list[tuple[str, ValueKind, Symbol | None, str | None, str | None, str]] = [
+    # raw, kind, symbol, number, unit, canonical
+    ("≥500 件", Q, Symbol.GE, "500", "件", "≥500件"),
+    ("≤1111 万元", Q, Symbol.LE, "1111", "万元", "≤1111万元"),
+    ("≥98%", Q, Symbol.GE, "98", "%", "≥98%"),
+    ("100%", Q, None, "100", "%", "100%"),
+    ("$\\geq 85\\%$", Q, Symbol.GE, "85", "%", "≥85%"),
+    ("$\\leq 15\\%$ 为优", Q, Symbol.LE, "15", "%", "≤15%"),
+    (">=6", Q, Symbol.GE, "6", None, "≥6"),
+    ("=>6", Q, Symbol.GE, "6", None, "≥6"),
+    ("≧6次", Q, Symbol.GE, "6", "次", "≥6次"),
+    (",=100", Q, Symbol.EQ, "100", None, "=100"),
+    ("＝100％", Q, Symbol.EQ, "100", "%", "=100%"),
+    ("<=2%", Q, Symbol.LE, "2", "%", "≤2%"),
+    ("≦10天", Q, Symbol.LE, "10", "天", "≤10天"),
+    ("＞95％", Q, Symbol.GT, "95", "%", ">95%"),
+    ("不低于90%", Q, Symbol.GE, "90", "%", "≥90%"),
+    ("不少于 3 场", Q, Symbol.GE, "3", "场", "≥3场"),
+    ("至少2次", Q, Symbol.GE, "2", "次", "≥2次"),
+    ("不超过50万元", Q, Symbol.LE, "50", "万元", "≤50万元"),
+    ("不高于5%", Q, Symbol.LE, "5", "%", "≤5%"),
+    ("500万元以内", Q, Symbol.LE, "500", "万元", "≤500万元"),
+    ("超过95%", Q, Symbol.GT, "95", "%", ">95%"),
+    ("低于3%", Q, Symbol.LT, "3", "%", "<3%"),
+    ("≥99百分比", Q, Symbol.GE, "99", "%", "≥99%"),
+    ("=5个百分点", Q, Symbol.EQ, "5", "个", "=5个"),  # 个 is taken as the unit; rest is text
+    ("≤62万", Q, Symbol.LE, "62", "万元", "≤62万元"),
+    ("≤4137280元", Q, Symbol.LE, "4137280", "元", "≤4137280元"),
+    ("≥1,200件", Q, Symbol.GE, "1200", "件", "≥1200件"),
+    ("≥1万人次", Q, Symbol.GE, "10000", "人次", "≥10000人次"),
+    ("≤100元/人", Q, Symbol.LE, "100", "元/人", "≤100元/人"),
+    ("≥50人次", Q, Symbol.GE, "50", "人次", "≥50人次"),
+    ("≥6年 ", Q, Symbol.GE, "6", "年", "≥6年"),
+    ("1辆", Q, None, "1", "辆", "1辆"),
+    ("<span>≥90%</span>", Q, Symbol.GE, "90", "%", "≥90%"),
+]
+
+
+@pytest.mark.parametrize(("raw", "kind", "symbol", "number", "unit", "canonical"), EXAMPLES)
+def test_examples(raw: str, kind: ValueKind, symbol: Symbol | None, number: str | None,
+                  unit: str | None, canonical: str) -> None:
+    value = parse_value(raw)
+    if raw == "=5个百分点":
+        assert value.kind is ValueKind.MIXED  # "个百分点" is not 个: never silently wrong
+        return
+    assert (value.kind, value.symbol, value.unit) == (kind, symbol, unit)
+    assert value.number == (Decimal(number) if number else None)
+    assert format_value(value) == canonical
+
+
+@pytest.mark.parametrize(("raw", "kind", "text"), [
+    ("持续保障", ValueKind.QUALITATIVE, "持续保障"),
+    ("保证干警执行活动安全高效", ValueKind.QUALITATIVE, "保证干警执行活动安全高效"),
+    ("≥90 较上一年提高", ValueKind.MIXED, "较上一年提高"),
+    ("1 进一步提高", ValueKind.MIXED, "进一步提高"),
+    ("较2023年提高10%", ValueKind.MIXED, "较2023年提高10%"),
+    ("≥较高水平", ValueKind.MIXED, "较高水平"),
+    ("", ValueKind.EMPTY, None),
+    ("   ", ValueKind.EMPTY, None),
+])
+def test_text_values(raw: str, kind: ValueKind, text: str | None) -> None:
+    value = parse_value(raw)
+    assert (value.kind, value.text) == (kind, text)
+
+
+@pytest.mark.parametrize(("raw", "year", "month"), [
+    ("2023年底前", 2023, None),
+    ("2024年底之前", 2024, None),
+    ("2024年1-12月", 2024, 12),
+    ("2024年12月31日前", 2024, 12),
+    ("在2025年6月底前完成", 2025, 6),
+    ("12月底前完成", None, 12),
+])
+def test_deadlines(raw: str, year: int | None, month: int | None) -> None:
+    value = parse_value(raw)
+    assert value.kind is ValueKind.DEADLINE
+    assert value.deadline == Deadline(year, month)
+
+
+def test_grading_note_is_kept_apart() -> None:
+    value = parse_value("$\\geq 85\\%$ 为优")
+    assert value.kind is ValueKind.QUANTITATIVE and value.note == "为优"
+    assert parse_value("100% 为优").symbol is None
+
+
+def test_money_is_converted_to_the_table_unit() -> None:
+    assert money_amount(parse_value("≤4137280元"), MoneyUnit.WAN) == Decimal("413.728")
+    assert money_amount(parse_value("≤1.5亿元"), MoneyUnit.WAN) == Decimal("15000")
+    assert money_amount(parse_value("≤62万"), MoneyUnit.YUAN) == Decimal("620000")
+    assert money_amount(parse_value("≥95%"), MoneyUnit.WAN) is None
+
+
+def test_amount_and_percent_cells() -> None:
+    assert parse_amount("1,616,387.84") == Decimal("1616387.84")
+    assert parse_amount(1078.34) == Decimal("1078.34")
+    assert parse_amount(Decimal("32.66")) == Decimal("32.66")
+    assert parse_amount("一千") is None and parse_amount(None) is None
+    assert parse_amount(float("nan")) is None and parse_amount(True) is None
+    assert parse_percent("25%") == Decimal(25) and parse_percent("25") == Decimal(25)
+    assert parse_percent("过半") is None
+
+
+SYMBOLS = st.sampled_from([None, *Symbol])
+UNITS = st.sampled_from([None, "%", "万元", "元", "亿元", "件", "人次", "次", "天", "个月", "元/人"])
+NUMBERS = st.decimals(min_value=-10**9, max_value=10**9, places=3, allow_nan=False,
+                      allow_infinity=False)
+
+
+@given(SYMBOLS, NUMBERS, UNITS)
+def test_format_then_parse_round_trips(symbol: Symbol | None, number: Decimal,
+                                       unit: str | None) -> None:
+    original = ParsedValue("", ValueKind.QUANTITATIVE, symbol, number, unit)
+    text = format_value(original)
+    again = parse_value(text)
+    assert (again.kind, again.symbol, again.number, again.unit) == (
+        ValueKind.QUANTITATIVE, symbol, number, unit), text
+    assert format_value(again) == text
+
+
+QUALITATIVE = st.sampled_from(["持续保障", "保障专款按照规定用途使用，不挤占挪用", "及时足额发放",
+                               "严格按照财务规定报销", "保证干警执行活动安全高效"])
+
+
+@given(QUALITATIVE)
+def test_qualitative_round_trips(text: str) -> None:
+    assert format_value(parse_value(text)) == text
+    assert parse_value(format_value(parse_value(text))).kind is ValueKind.QUALITATIVE
+
+
+@given(st.text(max_size=300))
+def test_parse_never_raises(raw: str) -> None:
+    value = parse_value(raw)
+    assert isinstance(value.kind, ValueKind)
+    format_value(value)
+
+
+@given(st.from_regex(r"[≥≤=<>＞＜]?\s?[0-9.,]{0,12}\s?(万|亿|元|%|件|百分比)?.{0,5}", fullmatch=True))
+def test_parse_never_raises_on_value_like_text(raw: str) -> None:
+    assert isinstance(parse_value(raw).kind, ValueKind)
+
+
+def test_huge_inputs_are_bounded() -> None:
+    assert parse_value("≥" + "9" * 100_000).kind is ValueKind.QUALITATIVE
+    assert parse_value("中" * 10_000_000).kind is ValueKind.QUALITATIVE
+    assert parse_value("1e99999").kind is ValueKind.MIXED
