@@ -233,7 +233,7 @@ def _location_json(where: Location) -> dict[str, Any] | None:
 
 def _with_sources(out: dict[str, Any], source: Location, sources: Mapping[str, Location]
                   ) -> dict[str, Any]:
-    located = _location_json(source)
+    located = _location_json(source) if source.path is None else None  # paths are re-derived
     if located:
         out["source"] = located
     field_sources = {k: j for k, v in sources.items() if (j := _location_json(v)) and v.path is None}

@@ -1,0 +1,149 @@
+"""The command line: exit codes, JSON contract, and bad input that never shows a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import FIXTURES, good
+
+from jixiao.cli import main
+from jixiao.rules import RULES
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def write(tmp_path: Path, name: str, data: Any) -> Path:
+    path = tmp_path / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False),
+                        "utf-8")
+    return path
+
+
+def test_clean_file_exits_0(tmp_path: Path) -> None:
+    result = invoke("validate", str(write(tmp_path, "ok.json", good())))
+    assert result.exit_code == 0, result.output
+    assert "未发现问题" in result.output and "错误 0" in result.output
+
+
+def test_errors_exit_1_with_json_contract() -> None:
+    result = invoke("validate", str(FIXTURES / "seed-004.json"), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert set(report) == {"files", "summary"}
+    (file_report,) = report["files"]
+    assert file_report["projects"] == 7
+    assert set(report["summary"]) == {"errors", "warnings", "infos"}
+    finding = file_report["findings"][0]
+    assert {"code", "severity", "sheet", "cell", "project_code", "project_name", "message",
+            "hint"} <= set(finding)
+    assert report["summary"]["errors"] == sum(
+        f["severity"] == "error" for f in file_report["findings"])
+
+
+def test_folder_is_searched_recursively(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub", "a.json", good())
+    write(tmp_path, "~$lock.json", "garbage")  # Office temp files are skipped
+    report = json.loads(invoke("validate", str(tmp_path), "--format", "json").output)
+    assert [Path(f["path"]).name for f in report["files"]] == ["a.json"]
+
+
+@pytest.mark.parametrize(("name", "content", "code", "words"), [
+    ("empty.json", "", "file-unreadable", "空"),
+    ("broken.json", '{"format": "jixiao-submission", ', "file-unreadable", "不是有效的 JSON"),
+    ("nan.json", '{"budget": NaN}', "file-unreadable", "不是有效的 JSON"),
+    ("gbk.json", "单位".encode("gbk"), "file-unreadable", "UTF-8"),
+    ("list.json", "[1, 2, 3]", "schema-invalid", "（根）"),
+    ("notes.txt", "hello", "file-unreadable", "不支持的文件类型"),
+])
+def test_bad_files_become_findings(tmp_path: Path, name: str, content: Any, code: str,
+                                   words: str) -> None:
+    result = invoke("validate", str(write(tmp_path, name, content)), "--format", "json")
+    assert result.exit_code == 1
+    findings = json.loads(result.output)["files"][0]["findings"]
+    assert findings[0]["code"] == code and words in findings[0]["message"], findings
+
+
+def test_wrong_shape_reports_json_paths(tmp_path: Path) -> None:
+    data = good()
+    data["projects"][0]["budget"] = "一千万"
+    data["projects"][0]["indicators"][2]["value"] = 5
+    data["unit"]["money_unit"] = "千元"
+    result = invoke("validate", str(write(tmp_path, "shape.json", data)), "--format", "json")
+    assert result.exit_code == 1
+    paths = {f["path"] for f in json.loads(result.output)["files"][0]["findings"]}
+    assert paths == {"projects[0].budget", "projects[0].indicators[2].value", "unit.money_unit"}
+
+
+def test_absurd_numbers_and_huge_strings(tmp_path: Path) -> None:
+    data = good()
+    data["projects"][0]["budget"] = 1e300
+    assert invoke("validate", str(write(tmp_path, "big.json", data))).exit_code == 1
+    data = good()
+    data["projects"][0]["indicators"][0]["value"] = "≥" + "9" * 10_000_000
+    data["projects"][0]["purpose"] = "资" * 99_000
+    result = invoke("validate", str(write(tmp_path, "long.json", data)), "--format", "json")
+    assert result.exit_code == 1  # a 10 MB string exceeds the schema's maxLength
+    assert len(result.output) < 20_000
+    huge = '{"format": "jixiao-submission", "version": 1, "unit": {"name": "x"}, "projects": [' \
+           '{"budget": 1' + "0" * 5000 + "}]}"
+    result = invoke("validate", str(write(tmp_path, "digits.json", huge)), "--format", "json")
+    assert result.exit_code == 1
+    assert "file-unreadable" in result.output  # 5000 digits: refused by the JSON reader
+
+
+def test_missing_path_and_bad_profile_are_usage_errors(tmp_path: Path) -> None:
+    assert invoke("validate", str(tmp_path / "nope.json")).exit_code == 2
+    ok = str(write(tmp_path, "ok.json", good()))
+    result = invoke("validate", ok, "--profile", "atlantis")
+    assert result.exit_code == 2 and "未知的规则配置" in result.output
+    bad = write(tmp_path, "bad-profile.json", {"name": "x", "thresholds": {"min_satisfaction": 900}})
+    result = invoke("validate", ok, "--profile", str(bad))
+    assert result.exit_code == 2 and "格式错误" in result.output
+
+
+def test_sources_are_never_modified(tmp_path: Path) -> None:
+    path = FIXTURES / "seed-001.json"
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    invoke("validate", str(path))
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_rules_lists_every_rule() -> None:
+    listed = json.loads(invoke("rules", "--format", "json").output)
+    assert [r["code"] for r in listed] == list(RULES)
+    assert all(r["title"] and r["hint"] for r in listed)
+    assert "cost-exceeds-budget" in invoke("rules").output
+
+
+def test_schema_is_printed() -> None:
+    schema = json.loads(invoke("schema").output)
+    assert schema["$schema"].endswith("2020-12/schema")
+
+
+def test_demo_validates_the_bundled_examples(tmp_path: Path) -> None:
+    result = invoke("demo", str(tmp_path / "demo"))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == [
+        "seed-000.json", "seed-001.json", "seed-002.json", "seed-004.json"]
+    assert "cost-sum-exceeds-budget" in result.output
+
+
+def test_console_script_shows_no_traceback(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.json", "{")
+    result = subprocess.run([sys.executable, "-c", "from jixiao.cli import run; run()",
+                             "validate", str(bad)], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
