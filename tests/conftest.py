@@ -1,4 +1,4 @@
-"""Shared builders: a realistic, clean submission (from seed 000's project) to break one rule at a time."""
+"""Shared builders: a clean, realistic submission (seed 000) to break one rule at a time."""
 
 from __future__ import annotations
 
@@ -19,10 +19,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
-def row(level1: str, level2: str, level3: str, value: str, basis: str = "历史经验") -> dict[str, Any]:
+def row(
+    level1: str, level2: str, level3: str, value: str, basis: str = "历史经验"
+) -> dict[str, Any]:
     """One indicator row as the interchange JSON has it."""
-    return {"level1": level1, "level2": level2, "level3": level3, "description": level3,
-            "value": value, "basis": basis}
+    return {
+        "level1": level1,
+        "level2": level2,
+        "level3": level3,
+        "description": level3,
+        "value": value,
+        "basis": basis,
+    }
 
 
 GOOD_PROJECT: dict[str, Any] = {
@@ -33,8 +41,10 @@ GOOD_PROJECT: dict[str, Any] = {
     "fiscal": 1078.34,
     "other": 32.66,
     "purpose": "用于满足我院办公办案需求。",
-    "plan": [{"checkpoint": c, "percent": p}
-             for c, p in (("3月底", 25), ("6月底", 50), ("10月底", 75), ("12月底", 100))],
+    "plan": [
+        {"checkpoint": c, "percent": p}
+        for c, p in (("3月底", 25), ("6月底", 50), ("10月底", 75), ("12月底", 100))
+    ],
     "goal": "1.通过经费的使用，促进各项案件的顺利进行，提升办案质量。",
     "indicators": [
         row("产出指标", "数量指标", "办理案件数", "≥500 件"),
@@ -47,24 +57,47 @@ GOOD_PROJECT: dict[str, Any] = {
 }
 
 GOOD_OVERALL_ROW: dict[str, Any] = {
-    "duty_no": "1", "duty": "案件审判", "duty_goal": "依法审判各类案件", "indicator": "中院结案数",
-    "symbol": "≥", "unit": "件", "target": "≥6800", "planned": "≥6800", "standard": "≥6800",
-    "standard_source": "年度工作计划", "history_avg": "6600", "last_year": "6740",
-    "history_source": "全流程网上办案系统", "activity": "审理案件", "budget_project": "办案经费",
+    "duty_no": "1",
+    "duty": "案件审判",
+    "duty_goal": "依法审判各类案件",
+    "indicator": "中院结案数",
+    "symbol": "≥",
+    "unit": "件",
+    "target": "≥6800",
+    "planned": "≥6800",
+    "standard": "≥6800",
+    "standard_source": "年度工作计划",
+    "history_avg": "6600",
+    "last_year": "6740",
+    "history_source": "全流程网上办案系统",
+    "activity": "审理案件",
+    "budget_project": "办案经费",
     "office": "民事审判庭",
 }
 
 GOOD: dict[str, Any] = {
     "format": "jixiao-submission",
     "version": 1,
-    "unit": {"code": "615001", "name": "石家庄高新技术产业开发区人民法院本级", "year": 2024,
-             "money_unit": "万元", "profile": "hebei"},
+    "unit": {
+        "code": "615001",
+        "name": "石家庄高新技术产业开发区人民法院本级",
+        "year": 2024,
+        "money_unit": "万元",
+        "profile": "hebei",
+    },
     "projects": [GOOD_PROJECT],
     "department": {
         "overall_goal": "依法审判法律规定由我院管辖的各类案件，提升审判质效。",
-        "blocks": [{"title": "案件审判", "goal": "依法惩治刑事犯罪，维护社会稳定。",
-                    "indicators": [{"level3": "案件结案率", "value": "≥85%"},
-                                   {"level3": "平均案件审理天数", "value": "≤70天"}]}],
+        "blocks": [
+            {
+                "title": "案件审判",
+                "goal": "依法惩治刑事犯罪，维护社会稳定。",
+                "indicators": [
+                    {"level3": "案件结案率", "value": "≥85%"},
+                    {"level3": "平均案件审理天数", "value": "≤70天"},
+                ],
+            }
+        ],
         "measures": [{"title": "完善制度建设", "text": "严格执行党组议事决策规则。"}],
         "overall_table": [GOOD_OVERALL_ROW],
     },

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FIXTURES, good
 
+from conftest import FIXTURES, good
 from jixiao.cli import main
 from jixiao.rules import RULES
 
@@ -26,8 +26,9 @@ def write(tmp_path: Path, name: str, data: Any) -> Path:
     if isinstance(data, bytes):
         path.write_bytes(data)
     else:
-        path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False),
-                        "utf-8")
+        path.write_text(
+            data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), "utf-8"
+        )
     return path
 
 
@@ -46,10 +47,19 @@ def test_errors_exit_1_with_json_contract() -> None:
     assert file_report["projects"] == 7
     assert set(report["summary"]) == {"errors", "warnings", "infos"}
     finding = file_report["findings"][0]
-    assert {"code", "severity", "sheet", "cell", "project_code", "project_name", "message",
-            "hint"} <= set(finding)
+    assert {
+        "code",
+        "severity",
+        "sheet",
+        "cell",
+        "project_code",
+        "project_name",
+        "message",
+        "hint",
+    } <= set(finding)
     assert report["summary"]["errors"] == sum(
-        f["severity"] == "error" for f in file_report["findings"])
+        f["severity"] == "error" for f in file_report["findings"]
+    )
 
 
 def test_folder_is_searched_recursively(tmp_path: Path) -> None:
@@ -60,16 +70,20 @@ def test_folder_is_searched_recursively(tmp_path: Path) -> None:
     assert [Path(f["path"]).name for f in report["files"]] == ["a.json"]
 
 
-@pytest.mark.parametrize(("name", "content", "code", "words"), [
-    ("empty.json", "", "file-unreadable", "空"),
-    ("broken.json", '{"format": "jixiao-submission", ', "file-unreadable", "不是有效的 JSON"),
-    ("nan.json", '{"budget": NaN}', "file-unreadable", "不是有效的 JSON"),
-    ("gbk.json", "单位".encode("gbk"), "file-unreadable", "UTF-8"),
-    ("list.json", "[1, 2, 3]", "schema-invalid", "（根）"),
-    ("notes.txt", "hello", "file-unreadable", "不支持的文件类型"),
-])
-def test_bad_files_become_findings(tmp_path: Path, name: str, content: Any, code: str,
-                                   words: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "code", "words"),
+    [
+        ("empty.json", "", "file-unreadable", "空"),
+        ("broken.json", '{"format": "jixiao-submission", ', "file-unreadable", "不是有效的 JSON"),
+        ("nan.json", '{"budget": NaN}', "file-unreadable", "不是有效的 JSON"),
+        ("gbk.json", "单位".encode("gbk"), "file-unreadable", "UTF-8"),
+        ("list.json", "[1, 2, 3]", "schema-invalid", "（根）"),
+        ("notes.txt", "hello", "file-unreadable", "不支持的文件类型"),
+    ],
+)
+def test_bad_files_become_findings(
+    tmp_path: Path, name: str, content: Any, code: str, words: str
+) -> None:
     result = invoke("validate", str(write(tmp_path, name, content)), "--format", "json")
     assert result.exit_code == 1
     findings = json.loads(result.output)["files"][0]["findings"]
@@ -97,8 +111,10 @@ def test_absurd_numbers_and_huge_strings(tmp_path: Path) -> None:
     result = invoke("validate", str(write(tmp_path, "long.json", data)), "--format", "json")
     assert result.exit_code == 1  # a 10 MB string exceeds the schema's maxLength
     assert len(result.output) < 20_000
-    huge = '{"format": "jixiao-submission", "version": 1, "unit": {"name": "x"}, "projects": [' \
-           '{"budget": 1' + "0" * 5000 + "}]}"
+    huge = (
+        '{"format": "jixiao-submission", "version": 1, "unit": {"name": "x"}, "projects": ['
+        '{"budget": 1' + "0" * 5000 + "}]}"
+    )
     result = invoke("validate", str(write(tmp_path, "digits.json", huge)), "--format", "json")
     assert result.exit_code == 1
     assert "file-unreadable" in result.output  # 5000 digits: refused by the JSON reader
@@ -109,7 +125,9 @@ def test_missing_path_and_bad_profile_are_usage_errors(tmp_path: Path) -> None:
     ok = str(write(tmp_path, "ok.json", good()))
     result = invoke("validate", ok, "--profile", "atlantis")
     assert result.exit_code == 2 and "未知的规则配置" in result.output
-    bad = write(tmp_path, "bad-profile.json", {"name": "x", "thresholds": {"min_satisfaction": 900}})
+    bad = write(
+        tmp_path, "bad-profile.json", {"name": "x", "thresholds": {"min_satisfaction": 900}}
+    )
     result = invoke("validate", ok, "--profile", str(bad))
     assert result.exit_code == 2 and "格式错误" in result.output
 
@@ -137,13 +155,21 @@ def test_demo_validates_the_bundled_examples(tmp_path: Path) -> None:
     result = invoke("demo", str(tmp_path / "demo"))
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == [
-        "seed-000.json", "seed-001.json", "seed-002.json", "seed-004.json"]
+        "seed-000.json",
+        "seed-001.json",
+        "seed-002.json",
+        "seed-004.json",
+    ]
     assert "cost-sum-exceeds-budget" in result.output
 
 
 def test_console_script_shows_no_traceback(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.json", "{")
-    result = subprocess.run([sys.executable, "-c", "from jixiao.cli import run; run()",
-                             "validate", str(bad)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", "from jixiao.cli import run; run()", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr

@@ -8,9 +8,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, build, good
 
-from jixiao.interchange import load_submission, parse_submission, submission_schema, submission_to_json
+from conftest import FIXTURES, build, good
+from jixiao.interchange import (
+    load_submission,
+    parse_submission,
+    submission_schema,
+    submission_to_json,
+)
 from jixiao.model import Location
 from jixiao.profiles import ProfileError, builtin_names, load_profile
 
@@ -21,8 +26,9 @@ def test_seed_round_trip(number: str) -> None:
     assert submission is not None and findings == []
     exported = submission_to_json(submission)
     jsonschema.Draft202012Validator(submission_schema()).validate(exported)
-    again, findings = parse_submission(json.dumps(exported, ensure_ascii=False),
-                                       submission.source.file or "")
+    again, findings = parse_submission(
+        json.dumps(exported, ensure_ascii=False), submission.source.file or ""
+    )
     assert again == submission
 
 
@@ -53,7 +59,9 @@ def test_builtin_profiles_load() -> None:
         profile = load_profile(name)
         assert profile.framework and profile.vague_words
     tianjin = load_profile("tianjin")
-    assert not tianjin.requires_project_code and tianjin.framework == load_profile("hebei").framework
+    assert (
+        not tianjin.requires_project_code and tianjin.framework == load_profile("hebei").framework
+    )
     assert "成本指标" in load_profile("central-2021").framework
 
 
@@ -69,17 +77,31 @@ def test_level_normalisation() -> None:
 
 def test_user_profile_extends_and_overrides(tmp_path: Path) -> None:
     path = tmp_path / "city.json"
-    path.write_text(json.dumps({"name": "city", "extends": "hebei",
-                                "thresholds": {"min_satisfaction": 85},
-                                "vague_words": ["尽力"]}), "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "name": "city",
+                "extends": "hebei",
+                "thresholds": {"min_satisfaction": 85},
+                "vague_words": ["尽力"],
+            }
+        ),
+        "utf-8",
+    )
     profile = load_profile(str(path))
     assert profile.min_satisfaction == Decimal(85) and profile.vague_words == ("尽力",)
     assert profile.requires_basis and profile.framework == load_profile("hebei").framework
 
 
-@pytest.mark.parametrize("content", [
-    "{", '{"name": "Bad Name"}', '{"name": "x"}', '{"name": "x", "extends": "x2"}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{",
+        '{"name": "Bad Name"}',
+        '{"name": "x"}',
+        '{"name": "x", "extends": "x2"}',
+    ],
+)
 def test_bad_profiles_raise_profile_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "p.json"
     path.write_text(content, "utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GOOD_OVERALL_ROW, GOOD_PROJECT, codes, good, row, run
 
+from conftest import GOOD_OVERALL_ROW, GOOD_PROJECT, codes, good, row, run
 from jixiao.findings import Severity
 from jixiao.rules import RULES
 
@@ -27,31 +27,38 @@ def indicators(data: Data) -> list[Data]:
 def set_value(index: int, value: str) -> Callable[[Data], None]:
     def mutate(data: Data) -> None:
         indicators(data)[index]["value"] = value
+
     return mutate
 
 
 def replace_row(index: int, new_row: Data) -> Callable[[Data], None]:
     def mutate(data: Data) -> None:
         indicators(data)[index] = new_row
+
     return mutate
 
 
 def set_plan(*percents: float | None) -> Callable[[Data], None]:
     def mutate(data: Data) -> None:
         labels = ("3月底", "6月底", "10月底", "12月底")
-        project(data)["plan"] = [{"checkpoint": c, "percent": p} for c, p in zip(labels, percents)]
+        project(data)["plan"] = [
+            {"checkpoint": c, "percent": p} for c, p in zip(labels, percents, strict=True)
+        ]
+
     return mutate
 
 
 def overall(**changes: Any) -> Callable[[Data], None]:
     def mutate(data: Data) -> None:
         data["department"]["overall_table"][0].update(changes)
+
     return mutate
 
 
 def second_project(**changes: Any) -> Callable[[Data], None]:
     def mutate(data: Data) -> None:
         data["projects"].append({**json.loads(json.dumps(GOOD_PROJECT)), "number": 2, **changes})
+
     return mutate
 
 
@@ -82,6 +89,7 @@ def plan_text(data: Data) -> None:
 def drop_level1(level1: str) -> Callable[[Data], None]:
     def mutate(data: Data) -> None:
         project(data)["indicators"] = [i for i in indicators(data) if i["level1"] != level1]
+
     return mutate
 
 
@@ -90,36 +98,61 @@ def no_measures(data: Data) -> None:
 
 
 def narrative_plan(data: Data) -> None:
-    data["department"]["blocks"].append({
-        "title": "专项项目", "goal": "资金累计支出进度分别达到30%、60%、80%、100%。",
-        "plan": [{"checkpoint": c, "percent": p}
-                 for c, p in (("3月底", 30), ("6月底", 60), ("10月底", 80), ("12月底", 100))],
-    })
+    data["department"]["blocks"].append(
+        {
+            "title": "专项项目",
+            "goal": "资金累计支出进度分别达到30%、60%、80%、100%。",
+            "plan": [
+                {"checkpoint": c, "percent": p}
+                for c, p in (("3月底", 30), ("6月底", 60), ("10月底", 80), ("12月底", 100))
+            ],
+        }
+    )
 
 
 def narrative_value(data: Data) -> None:
-    data["department"]["blocks"].append({
-        "title": "专项项目", "indicators": [{"level3": "办理案件数", "value": ">=600"}]})
+    data["department"]["blocks"].append(
+        {"title": "专项项目", "indicators": [{"level3": "办理案件数", "value": ">=600"}]}
+    )
 
 
 def sequence_gap(data: Data) -> None:
-    data["department"]["overall_table"].append({**GOOD_OVERALL_ROW, "duty_no": "3",
-                                                "indicator": "中院收结比", "unit": "%",
-                                                "target": "≥99%", "planned": "≥99%",
-                                                "standard": "≥99%", "history_avg": "98%",
-                                                "last_year": "98.5%"})
+    data["department"]["overall_table"].append(
+        {
+            **GOOD_OVERALL_ROW,
+            "duty_no": "3",
+            "indicator": "中院收结比",
+            "unit": "%",
+            "target": "≥99%",
+            "planned": "≥99%",
+            "standard": "≥99%",
+            "history_avg": "98%",
+            "last_year": "98.5%",
+        }
+    )
 
 
 def with_min_plan(tmp_path: Path) -> str:
     path = tmp_path / "my.json"
-    path.write_text(json.dumps({"name": "my-city", "extends": "hebei", "thresholds": {
-        "min_plan": {"3月底": 30, "6月底": 60, "10月底": 80, "12月底": 100}}}), "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "name": "my-city",
+                "extends": "hebei",
+                "thresholds": {"min_plan": {"3月底": 30, "6月底": 60, "10月底": 80, "12月底": 100}},
+            }
+        ),
+        "utf-8",
+    )
     return str(path)
 
 
 CASES: list[tuple[str, Callable[[Data], None]]] = [
     ("budget-sum-mismatch", lambda d: project(d).update(fiscal=1000.00)),
-    ("amount-text-mismatch", lambda d: project(d).update(purpose="项目预算资金额为 1000 万元，用于办案。")),
+    (
+        "amount-text-mismatch",
+        lambda d: project(d).update(purpose="项目预算资金额为 1000 万元，用于办案。"),
+    ),
     ("plan-checkpoint-missing", set_plan(25, 50, None, 100)),
     ("plan-checkpoint-missing", lambda d: project(d).update(plan=[])),
     ("plan-checkpoint-duplicate", plan_duplicate),
@@ -161,8 +194,10 @@ CASES: list[tuple[str, Callable[[Data], None]]] = [
     ("project-code-invalid", lambda d: project(d).update(code="13010023P0000581")),
     ("project-code-invalid", lambda d: project(d).update(code=None)),
     ("project-code-duplicate", second_project(name="办案业务费")),
-    ("project-name-duplicate", second_project(code="13010023P00005810002E", budget=20,
-                                              fiscal=20, other=None)),
+    (
+        "project-name-duplicate",
+        second_project(code="13010023P00005810002E", budget=20, fiscal=20, other=None),
+    ),
     ("overall-part-missing", no_measures),
     ("narrative-table-conflict", narrative_plan),
     ("narrative-table-conflict", narrative_value),
@@ -180,8 +215,9 @@ def test_clean_submission_has_no_findings() -> None:
     assert run(good()) == []
 
 
-@pytest.mark.parametrize(("code", "mutate"), CASES, ids=[f"{c}-{i}" for i, (c, _) in
-                                                           enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("code", "mutate"), CASES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(CASES)]
+)
 def test_rule_fires_on_bad_row(code: str, mutate: Callable[[Data], None]) -> None:
     data = good()
     mutate(data)
@@ -240,8 +276,15 @@ def test_cost_in_yuan_converted_before_comparing() -> None:
 
 def test_profile_can_turn_a_rule_off_or_change_its_severity(tmp_path: Path) -> None:
     path = tmp_path / "quiet.json"
-    path.write_text(json.dumps({"name": "quiet", "extends": "hebei",
-                                "rules": {"value-vague": "off", "symbol-missing": "error"}}))
+    path.write_text(
+        json.dumps(
+            {
+                "name": "quiet",
+                "extends": "hebei",
+                "rules": {"value-vague": "off", "symbol-missing": "error"},
+            }
+        )
+    )
     data = good()
     set_value(4, "持续提升")(data)
     set_value(1, "90%")(data)

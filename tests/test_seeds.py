@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from jixiao.findings import Finding, Severity
 from jixiao.interchange import load_submission
 from jixiao.validate import validate_submission
 
 sys.path.insert(0, str(FIXTURES))
-from regenerate_expected import expected_findings  # noqa: E402
+from regenerate_expected import expected_findings
 
 
 def findings_of(number: str) -> list[Finding]:
@@ -95,7 +95,9 @@ def test_004_known_problems() -> None:
 
 
 def test_seed_lines_point_at_the_published_text() -> None:
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004-yutian-justice-bureau.txt"
+    seed = (
+        Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004-yutian-justice-bureau.txt"
+    )
     if not seed.exists():
         pytest.skip("shared/seeds not beside the checkout")
     lines = seed.read_text("utf-8").splitlines()

@@ -62,8 +62,14 @@ EXAMPLES: list[tuple[str, ValueKind, Symbol | None, str | None, str | None, str]
 
 
 @pytest.mark.parametrize(("raw", "kind", "symbol", "number", "unit", "canonical"), EXAMPLES)
-def test_examples(raw: str, kind: ValueKind, symbol: Symbol | None, number: str | None,
-                  unit: str | None, canonical: str) -> None:
+def test_examples(
+    raw: str,
+    kind: ValueKind,
+    symbol: Symbol | None,
+    number: str | None,
+    unit: str | None,
+    canonical: str,
+) -> None:
     value = parse_value(raw)
     if raw == "=5个百分点":
         assert value.kind is ValueKind.MIXED  # "个百分点" is not 个: never silently wrong
@@ -73,29 +79,35 @@ def test_examples(raw: str, kind: ValueKind, symbol: Symbol | None, number: str 
     assert format_value(value) == canonical
 
 
-@pytest.mark.parametrize(("raw", "kind", "text"), [
-    ("持续保障", ValueKind.QUALITATIVE, "持续保障"),
-    ("保证干警执行活动安全高效", ValueKind.QUALITATIVE, "保证干警执行活动安全高效"),
-    ("≥90 较上一年提高", ValueKind.MIXED, "较上一年提高"),
-    ("1 进一步提高", ValueKind.MIXED, "进一步提高"),
-    ("较2023年提高10%", ValueKind.MIXED, "较2023年提高10%"),
-    ("≥较高水平", ValueKind.MIXED, "较高水平"),
-    ("", ValueKind.EMPTY, None),
-    ("   ", ValueKind.EMPTY, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "kind", "text"),
+    [
+        ("持续保障", ValueKind.QUALITATIVE, "持续保障"),
+        ("保证干警执行活动安全高效", ValueKind.QUALITATIVE, "保证干警执行活动安全高效"),
+        ("≥90 较上一年提高", ValueKind.MIXED, "较上一年提高"),
+        ("1 进一步提高", ValueKind.MIXED, "进一步提高"),
+        ("较2023年提高10%", ValueKind.MIXED, "较2023年提高10%"),
+        ("≥较高水平", ValueKind.MIXED, "较高水平"),
+        ("", ValueKind.EMPTY, None),
+        ("   ", ValueKind.EMPTY, None),
+    ],
+)
 def test_text_values(raw: str, kind: ValueKind, text: str | None) -> None:
     value = parse_value(raw)
     assert (value.kind, value.text) == (kind, text)
 
 
-@pytest.mark.parametrize(("raw", "year", "month"), [
-    ("2023年底前", 2023, None),
-    ("2024年底之前", 2024, None),
-    ("2024年1-12月", 2024, 12),
-    ("2024年12月31日前", 2024, 12),
-    ("在2025年6月底前完成", 2025, 6),
-    ("12月底前完成", None, 12),
-])
+@pytest.mark.parametrize(
+    ("raw", "year", "month"),
+    [
+        ("2023年底前", 2023, None),
+        ("2024年底之前", 2024, None),
+        ("2024年1-12月", 2024, 12),
+        ("2024年12月31日前", 2024, 12),
+        ("在2025年6月底前完成", 2025, 6),
+        ("12月底前完成", None, 12),
+    ],
+)
 def test_deadlines(raw: str, year: int | None, month: int | None) -> None:
     value = parse_value(raw)
     assert value.kind is ValueKind.DEADLINE
@@ -126,24 +138,39 @@ def test_amount_and_percent_cells() -> None:
 
 
 SYMBOLS = st.sampled_from([None, *Symbol])
-UNITS = st.sampled_from([None, "%", "万元", "元", "亿元", "件", "人次", "次", "天", "个月", "元/人"])
-NUMBERS = st.decimals(min_value=-10**9, max_value=10**9, places=3, allow_nan=False,
-                      allow_infinity=False)
+UNITS = st.sampled_from(
+    [None, "%", "万元", "元", "亿元", "件", "人次", "次", "天", "个月", "元/人"]
+)
+NUMBERS = st.decimals(
+    min_value=-(10**9), max_value=10**9, places=3, allow_nan=False, allow_infinity=False
+)
 
 
 @given(SYMBOLS, NUMBERS, UNITS)
-def test_format_then_parse_round_trips(symbol: Symbol | None, number: Decimal,
-                                       unit: str | None) -> None:
+def test_format_then_parse_round_trips(
+    symbol: Symbol | None, number: Decimal, unit: str | None
+) -> None:
     original = ParsedValue("", ValueKind.QUANTITATIVE, symbol, number, unit)
     text = format_value(original)
     again = parse_value(text)
     assert (again.kind, again.symbol, again.number, again.unit) == (
-        ValueKind.QUANTITATIVE, symbol, number, unit), text
+        ValueKind.QUANTITATIVE,
+        symbol,
+        number,
+        unit,
+    ), text
     assert format_value(again) == text
 
 
-QUALITATIVE = st.sampled_from(["持续保障", "保障专款按照规定用途使用，不挤占挪用", "及时足额发放",
-                               "严格按照财务规定报销", "保证干警执行活动安全高效"])
+QUALITATIVE = st.sampled_from(
+    [
+        "持续保障",
+        "保障专款按照规定用途使用，不挤占挪用",
+        "及时足额发放",
+        "严格按照财务规定报销",
+        "保证干警执行活动安全高效",
+    ]
+)
 
 
 @given(QUALITATIVE)
@@ -159,7 +186,9 @@ def test_parse_never_raises(raw: str) -> None:
     format_value(value)
 
 
-@given(st.from_regex(r"[≥≤=<>＞＜]?\s?[0-9.,]{0,12}\s?(万|亿|元|%|件|百分比)?.{0,5}", fullmatch=True))
+@given(
+    st.from_regex(r"[≥≤=<>＞＜]?\s?[0-9.,]{0,12}\s?(万|亿|元|%|件|百分比)?.{0,5}", fullmatch=True)
+)
 def test_parse_never_raises_on_value_like_text(raw: str) -> None:
     assert isinstance(parse_value(raw).kind, ValueKind)
 

@@ -31,8 +31,14 @@ def _emit(text: str) -> None:
 
 
 def _format_option(func: F) -> F:
-    return click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-                        default="text", show_default=True, help="输出格式")(func)
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="输出格式",
+    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,9 +51,13 @@ def expand_paths(paths: tuple[Path, ...]) -> Iterator[Path]:
     """Files as given; folders searched recursively for submissions (temp files ``~$…`` skipped)."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file()
-                              and p.suffix.lower() in SUBMISSION_SUFFIXES
-                              and not p.name.startswith(("~$", ".~lock")))
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUBMISSION_SUFFIXES
+                and not p.name.startswith(("~$", ".~lock"))
+            )
         else:
             yield path
 
@@ -56,15 +66,19 @@ def validate_file(path: Path, profile_name: str | None) -> FileReport:
     """Read and validate one file; unreadable input is a finding, never an exception."""
     file = str(path)
     if path.suffix.lower() not in SUBMISSION_SUFFIXES:
-        finding = file_finding(FILE_UNREADABLE, file,
-                               reason=f"不支持的文件类型“{path.suffix or '无扩展名'}”，目前支持 .json")
+        finding = file_finding(
+            FILE_UNREADABLE,
+            file,
+            reason=f"不支持的文件类型“{path.suffix or '无扩展名'}”，目前支持 .json",
+        )
         return FileReport(file, 0, [finding])
     submission, findings = load_submission(path)
     if submission is None:
         return FileReport(file, 0, findings)
     profile = profile_for(submission, profile_name)
-    return FileReport(file, len(submission.projects),
-                      validate_submission(submission, profile, file))
+    return FileReport(
+        file, len(submission.projects), validate_submission(submission, profile, file)
+    )
 
 
 def _style_for_terminal() -> Callable[[str, Severity], str]:
@@ -81,10 +95,13 @@ def _print_report(report: Report, output_format: str) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
-@click.option("--profile", "profile_name", default=None,
-              help=f"规则配置：{'、'.join(builtin_names())}，或配置文件路径（默认取提交中的设置）")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--profile",
+    "profile_name",
+    default=None,
+    help=f"规则配置：{'、'.join(builtin_names())}，或配置文件路径（默认取提交中的设置）",
+)
 @_format_option
 def validate(paths: tuple[Path, ...], profile_name: str | None, output_format: str) -> None:
     """校验提交文件（JSON；文件夹会递归查找）。退出码：0 无错误，1 有错误，2 用法或程序错误。"""
@@ -110,9 +127,17 @@ def _load_profile_or_fail(name: str) -> None:
 def rules(output_format: str) -> None:
     """列出全部校验规则：编码、级别、名称和修改提示。"""
     if output_format == "json":
-        items = [{"code": r.code, "severity": r.severity.value,
-                  "severities": [s.value for s in r.severities], "title": r.title,
-                  "message": r.message, "hint": r.hint} for r in RULES.values()]
+        items = [
+            {
+                "code": r.code,
+                "severity": r.severity.value,
+                "severities": [s.value for s in r.severities],
+                "title": r.title,
+                "message": r.message,
+                "hint": r.hint,
+            }
+            for r in RULES.values()
+        ]
         _emit(json.dumps(items, ensure_ascii=False, indent=2))
         return
     for rule in RULES.values():
@@ -127,8 +152,9 @@ def schema() -> None:
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(path_type=Path),
-                default=Path("jixiao-demo"))
+@click.argument(
+    "directory", required=False, type=click.Path(path_type=Path), default=Path("jixiao-demo")
+)
 def demo(directory: Path) -> None:
     """演示：把内置的真实公开样例复制到 DIRECTORY（默认 ./jixiao-demo）并逐一校验。"""
     directory.mkdir(parents=True, exist_ok=True)
@@ -152,9 +178,11 @@ def run() -> None:
         main(standalone_mode=True)
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001  (last line of defence for a clerk's terminal)
+    except Exception as exc:
         if os.environ.get("JIXIAO_DEBUG"):
             raise
-        click.echo(f"程序错误：{type(exc).__name__}: {exc}\n设置环境变量 JIXIAO_DEBUG=1 可查看详细信息。",
-                   err=True)
+        click.echo(
+            f"程序错误：{type(exc).__name__}: {exc}\n设置环境变量 JIXIAO_DEBUG=1 可查看详细信息。",
+            err=True,
+        )
         sys.exit(2)

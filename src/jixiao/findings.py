@@ -107,8 +107,14 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Stable reading order: by position in the file, then severity."""
     return sorted(
         findings,
-        key=lambda f: (f.sheet or "", _cell_order(f.cell), f.line or 0, f.path or "",
-                       f.severity.rank, f.code),
+        key=lambda f: (
+            f.sheet or "",
+            _cell_order(f.cell),
+            f.line or 0,
+            f.path or "",
+            f.severity.rank,
+            f.code,
+        ),
     )
 
 

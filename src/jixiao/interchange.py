@@ -97,8 +97,13 @@ def schema_findings(data: object, file: str) -> Iterator[Finding]:
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors[:MAX_SCHEMA_FINDINGS]:
         path = json_path(error.absolute_path)
-        yield file_finding(SCHEMA_INVALID, file, Location(path=path), path=path or "（根）",
-                           reason=_short(error.message))
+        yield file_finding(
+            SCHEMA_INVALID,
+            file,
+            Location(path=path),
+            path=path or "（根）",
+            reason=_short(error.message),
+        )
 
 
 def _short(message: str, limit: int = 200) -> str:
@@ -122,8 +127,9 @@ def _location(raw: Mapping[str, Any] | None, file: str, path: str) -> Location:
     return Location(raw.get("file") or file, raw.get("sheet"), raw.get("cell"), raw.get("line"))
 
 
-def _sources(obj: Mapping[str, Any], fields: tuple[str, ...], file: str, path: str
-             ) -> dict[str, Location]:
+def _sources(
+    obj: Mapping[str, Any], fields: tuple[str, ...], file: str, path: str
+) -> dict[str, Location]:
     given = obj.get("sources") or {}
     sources = {k: _location(v, file, f"{path}.{k}") for k, v in given.items()}
     if not obj.get("source"):  # no better place known: point at the JSON field itself
@@ -138,8 +144,12 @@ def _decimal(value: Any) -> Decimal | None:
 
 def _plan(items: list[Mapping[str, Any]], file: str, path: str) -> tuple[PlanEntry, ...]:
     return tuple(
-        PlanEntry(item["checkpoint"], _decimal(item.get("percent")), item.get("text"),
-                  _location(item.get("source"), file, f"{path}[{i}]"))
+        PlanEntry(
+            item["checkpoint"],
+            _decimal(item.get("percent")),
+            item.get("text"),
+            _location(item.get("source"), file, f"{path}[{i}]"),
+        )
         for i, item in enumerate(items)
     )
 
@@ -156,16 +166,31 @@ def _indicators(items: list[Mapping[str, Any]], file: str, path: str) -> tuple[I
     return tuple(_indicator(obj, file, f"{path}[{i}]") for i, obj in enumerate(items))
 
 
-_PROJECT_FIELDS = ("code", "name", "budget", "fiscal", "other", "purpose", "plan", "goal",
-                   "indicators", "department")
+_PROJECT_FIELDS = (
+    "code",
+    "name",
+    "budget",
+    "fiscal",
+    "other",
+    "purpose",
+    "plan",
+    "goal",
+    "indicators",
+    "department",
+)
 
 
 def _project(obj: Mapping[str, Any], file: str, path: str) -> Project:
     return Project(
-        name=obj.get("name"), code=obj.get("code"), number=obj.get("number"),
-        department=obj.get("department"), budget=_decimal(obj.get("budget")),
-        fiscal=_decimal(obj.get("fiscal")), other=_decimal(obj.get("other")),
-        purpose=obj.get("purpose"), plan=_plan(obj.get("plan") or [], file, f"{path}.plan"),
+        name=obj.get("name"),
+        code=obj.get("code"),
+        number=obj.get("number"),
+        department=obj.get("department"),
+        budget=_decimal(obj.get("budget")),
+        fiscal=_decimal(obj.get("fiscal")),
+        other=_decimal(obj.get("other")),
+        purpose=obj.get("purpose"),
+        plan=_plan(obj.get("plan") or [], file, f"{path}.plan"),
         goal=obj.get("goal"),
         indicators=_indicators(obj.get("indicators") or [], file, f"{path}.indicators"),
         source=_location(obj.get("source"), file, path),
@@ -177,30 +202,41 @@ def _department(obj: Mapping[str, Any], file: str) -> Department:
     path = "department"
     blocks = tuple(
         DutyBlock(
-            title=b.get("title"), goal=b.get("goal"),
+            title=b.get("title"),
+            goal=b.get("goal"),
             plan=_plan(b.get("plan") or [], file, f"{path}.blocks[{i}].plan"),
-            indicators=_indicators(b.get("indicators") or [], file,
-                                   f"{path}.blocks[{i}].indicators"),
+            indicators=_indicators(
+                b.get("indicators") or [], file, f"{path}.blocks[{i}].indicators"
+            ),
             source=_location(b.get("source"), file, f"{path}.blocks[{i}]"),
             sources=_sources(b, ("title", "goal"), file, f"{path}.blocks[{i}]"),
         )
         for i, b in enumerate(obj.get("blocks") or [])
     )
     measures = tuple(
-        Measure(m.get("title"), m.get("text"), m.get("group"),
-                _location(m.get("source"), file, f"{path}.measures[{i}]"))
+        Measure(
+            m.get("title"),
+            m.get("text"),
+            m.get("group"),
+            _location(m.get("source"), file, f"{path}.measures[{i}]"),
+        )
         for i, m in enumerate(obj.get("measures") or [])
     )
     columns = tuple(name for name, _ in OVERALL_COLUMNS)
     rows = tuple(
-        OverallRow(**{k: r.get(k) for k in columns},
-                   source=_location(r.get("source"), file, f"{path}.overall_table[{i}]"),
-                   sources=_sources(r, columns, file, f"{path}.overall_table[{i}]"))
+        OverallRow(
+            **{k: r.get(k) for k in columns},
+            source=_location(r.get("source"), file, f"{path}.overall_table[{i}]"),
+            sources=_sources(r, columns, file, f"{path}.overall_table[{i}]"),
+        )
         for i, r in enumerate(obj.get("overall_table") or [])
     )
     return Department(
-        overall_goal=obj.get("overall_goal"), blocks=blocks, measures=measures,
-        overall_table=rows, source=_location(obj.get("source"), file, path),
+        overall_goal=obj.get("overall_goal"),
+        blocks=blocks,
+        measures=measures,
+        overall_table=rows,
+        source=_location(obj.get("source"), file, path),
         sources=_sources(obj, ("overall_goal", "blocks", "measures"), file, path),
     )
 
@@ -209,17 +245,21 @@ def submission_from_json(data: Mapping[str, Any], file: str) -> Submission:
     """Build the model from schema-valid interchange data."""
     raw_unit = data["unit"]
     unit = Unit(
-        name=raw_unit["name"], code=raw_unit.get("code"), year=raw_unit.get("year"),
+        name=raw_unit["name"],
+        code=raw_unit.get("code"),
+        year=raw_unit.get("year"),
         money_unit=MoneyUnit(raw_unit.get("money_unit", MoneyUnit.WAN.value)),
-        profile=raw_unit.get("profile"), source=_location(raw_unit.get("source"), file, "unit"),
+        profile=raw_unit.get("profile"),
+        source=_location(raw_unit.get("source"), file, "unit"),
         sources=_sources(raw_unit, ("code", "name", "year", "money_unit"), file, "unit"),
     )
     projects = tuple(
         _project(obj, file, f"projects[{i}]") for i, obj in enumerate(data["projects"])
     )
     department = _department(data["department"], file) if data.get("department") else None
-    return Submission(unit, projects, department, dict(data.get("template") or {}),
-                      Location(file=file))
+    return Submission(
+        unit, projects, department, dict(data.get("template") or {}), Location(file=file)
+    )
 
 
 # ---------------------------------------------------------------- model → JSON
@@ -231,12 +271,15 @@ def _location_json(where: Location) -> dict[str, Any] | None:
     return out or None
 
 
-def _with_sources(out: dict[str, Any], source: Location, sources: Mapping[str, Location]
-                  ) -> dict[str, Any]:
+def _with_sources(
+    out: dict[str, Any], source: Location, sources: Mapping[str, Location]
+) -> dict[str, Any]:
     located = _location_json(source) if source.path is None else None  # paths are re-derived
     if located:
         out["source"] = located
-    field_sources = {k: j for k, v in sources.items() if (j := _location_json(v)) and v.path is None}
+    field_sources = {
+        k: j for k, v in sources.items() if (j := _location_json(v)) and v.path is None
+    }
     if field_sources:
         out["sources"] = field_sources
     return out
@@ -265,10 +308,16 @@ def _indicator_json(indicator: Indicator) -> dict[str, Any]:
 
 def _project_json(project: Project) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "number": project.number, "department": project.department, "code": project.code,
-        "name": project.name, "budget": _number(project.budget), "fiscal": _number(project.fiscal),
-        "other": _number(project.other), "purpose": project.purpose,
-        "plan": _plan_json(project.plan), "goal": project.goal,
+        "number": project.number,
+        "department": project.department,
+        "code": project.code,
+        "name": project.name,
+        "budget": _number(project.budget),
+        "fiscal": _number(project.fiscal),
+        "other": _number(project.other),
+        "purpose": project.purpose,
+        "plan": _plan_json(project.plan),
+        "goal": project.goal,
         "indicators": [_indicator_json(i) for i in project.indicators],
     }
     return _with_sources(out, project.source, project.sources)
@@ -278,9 +327,16 @@ def _department_json(department: Department) -> dict[str, Any]:
     out: dict[str, Any] = {
         "overall_goal": department.overall_goal,
         "blocks": [
-            _with_sources({"title": b.title, "goal": b.goal, "plan": _plan_json(b.plan),
-                           "indicators": [_indicator_json(i) for i in b.indicators]},
-                          b.source, b.sources)
+            _with_sources(
+                {
+                    "title": b.title,
+                    "goal": b.goal,
+                    "plan": _plan_json(b.plan),
+                    "indicators": [_indicator_json(i) for i in b.indicators],
+                },
+                b.source,
+                b.sources,
+            )
             for b in department.blocks
         ],
         "measures": [
@@ -302,9 +358,16 @@ def submission_to_json(submission: Submission) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "unit": _with_sources(
-            {"code": unit.code, "name": unit.name, "year": unit.year,
-             "money_unit": unit.money_unit.value, "profile": unit.profile},
-            unit.source, unit.sources),
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "year": unit.year,
+                "money_unit": unit.money_unit.value,
+                "profile": unit.profile,
+            },
+            unit.source,
+            unit.sources,
+        ),
         "projects": [_project_json(p) for p in submission.projects],
     }
     if submission.department is not None:

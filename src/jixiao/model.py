@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+
 class MoneyUnit(StrEnum):
     """The money unit a whole table is written in (``单位：万元``)."""
 
@@ -61,7 +62,7 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class PlanEntry:
-    """One checkpoint of the cumulative spending plan; ``percent`` is 0–100 or None if unreadable."""
+    """One checkpoint of the cumulative spending plan; ``percent`` is 0–100, None if unreadable."""
 
     checkpoint: str
     percent: Decimal | None
@@ -168,7 +169,7 @@ OVERALL_COLUMNS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class OverallRow:
-    """One row of the 18-column 整体绩效目标表, every cell as written (merged cells: first row only)."""
+    """One row of the 18-column 整体绩效目标表, cells as written (merged cells: first row only)."""
 
     duty_no: str | None = None
     duty: str | None = None
@@ -214,7 +215,7 @@ class Department:
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """Everything one budget unit submits: unit, project tables and (optionally) department parts."""
+    """All one budget unit submits: unit, project tables and, optionally, department parts."""
 
     unit: Unit
     projects: tuple[Project, ...] = ()

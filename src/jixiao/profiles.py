@@ -86,12 +86,18 @@ def _schema() -> dict[str, Any]:
 def builtin_names() -> list[str]:
     """Names of the profiles shipped with jixiao."""
     folder = resources.files("jixiao.rules.profiles")
-    return sorted(p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json"))
+    return sorted(
+        p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json")
+    )
 
 
 def _read_raw(name_or_path: str) -> dict[str, Any]:
     if name_or_path in builtin_names():
-        text = resources.files("jixiao.rules.profiles").joinpath(f"{name_or_path}.json").read_text("utf-8")
+        text = (
+            resources.files("jixiao.rules.profiles")
+            .joinpath(f"{name_or_path}.json")
+            .read_text("utf-8")
+        )
     else:
         path = Path(name_or_path)
         if not path.is_file():
@@ -135,7 +141,9 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> Profile:
     """Load a built-in profile by name, or a user profile file (JSON) by path."""
     raw = _resolve(name_or_path)
     if "framework" not in raw:
-        raise ProfileError(f"规则配置 {name_or_path} 缺少 framework（指标体系），也未 extends 内置配置")
+        raise ProfileError(
+            f"规则配置 {name_or_path} 缺少 framework（指标体系），也未 extends 内置配置"
+        )
     thresholds = raw.get("thresholds", {})
     requires = raw.get("requires", {})
     min_sat = thresholds.get("min_satisfaction")

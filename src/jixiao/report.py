@@ -17,8 +17,11 @@ def _plain(text: str, severity: Severity) -> str:
 def summary_json(report: Report) -> dict[str, int]:
     """``{"errors", "warnings", "infos"}`` over all files."""
     counts = report.counts()
-    return {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING],
-            "infos": counts[Severity.INFO]}
+    return {
+        "errors": counts[Severity.ERROR],
+        "warnings": counts[Severity.WARNING],
+        "infos": counts[Severity.INFO],
+    }
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -44,9 +47,11 @@ def report_text(report: Report, style: Style = _plain) -> str:
     lines: list[str] = []
     for file_report in report.files:
         counts = file_report.counts()
-        lines.append(f"文件：{file_report.path}（{file_report.projects} 个项目；"
-                     f"错误 {counts[Severity.ERROR]}，警告 {counts[Severity.WARNING]}，"
-                     f"提示 {counts[Severity.INFO]}）")
+        lines.append(
+            f"文件：{file_report.path}（{file_report.projects} 个项目；"
+            f"错误 {counts[Severity.ERROR]}，警告 {counts[Severity.WARNING]}，"
+            f"提示 {counts[Severity.INFO]}）"
+        )
         if not file_report.findings:
             lines.append("  未发现问题。")
         groups: dict[str, list[Finding]] = {}
@@ -61,6 +66,8 @@ def report_text(report: Report, style: Style = _plain) -> str:
                 lines.append(f"        → {f.hint}")
         lines.append("")
     summary = summary_json(report)
-    lines.append(f"合计：{len(report.files)} 个文件，错误 {summary['errors']}，"
-                 f"警告 {summary['warnings']}，提示 {summary['infos']}")
+    lines.append(
+        f"合计：{len(report.files)} 个文件，错误 {summary['errors']}，"
+        f"警告 {summary['warnings']}，提示 {summary['infos']}"
+    )
     return "\n".join(lines)

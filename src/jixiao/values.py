@@ -53,33 +53,146 @@ class ValueKind(StrEnum):
 
 # Prefix spellings seen in the wild, mapped to the canonical symbol; matched longest first.
 _PREFIX_SYMBOLS: dict[str, Symbol] = {
-    "大于或等于": Symbol.GE, "大于等于": Symbol.GE, "不低于": Symbol.GE, "不少于": Symbol.GE,
-    "不小于": Symbol.GE, "至少": Symbol.GE, "≥": Symbol.GE, ">=": Symbol.GE, "=>": Symbol.GE,
-    "≧": Symbol.GE, "⩾": Symbol.GE,
-    "小于或等于": Symbol.LE, "小于等于": Symbol.LE, "不高于": Symbol.LE, "不超过": Symbol.LE,
-    "不多于": Symbol.LE, "不大于": Symbol.LE, "≤": Symbol.LE, "<=": Symbol.LE, "=<": Symbol.LE,
-    "≦": Symbol.LE, "⩽": Symbol.LE,
-    "==": Symbol.EQ, ",=": Symbol.EQ, "=": Symbol.EQ, "等于": Symbol.EQ,
-    ">": Symbol.GT, "超过": Symbol.GT, "高于": Symbol.GT, "大于": Symbol.GT,
-    "<": Symbol.LT, "低于": Symbol.LT, "小于": Symbol.LT,
+    "大于或等于": Symbol.GE,
+    "大于等于": Symbol.GE,
+    "不低于": Symbol.GE,
+    "不少于": Symbol.GE,
+    "不小于": Symbol.GE,
+    "至少": Symbol.GE,
+    "≥": Symbol.GE,
+    ">=": Symbol.GE,
+    "=>": Symbol.GE,
+    "≧": Symbol.GE,
+    "⩾": Symbol.GE,
+    "小于或等于": Symbol.LE,
+    "小于等于": Symbol.LE,
+    "不高于": Symbol.LE,
+    "不超过": Symbol.LE,
+    "不多于": Symbol.LE,
+    "不大于": Symbol.LE,
+    "≤": Symbol.LE,
+    "<=": Symbol.LE,
+    "=<": Symbol.LE,
+    "≦": Symbol.LE,
+    "⩽": Symbol.LE,
+    "==": Symbol.EQ,
+    ",=": Symbol.EQ,
+    "=": Symbol.EQ,
+    "等于": Symbol.EQ,
+    ">": Symbol.GT,
+    "超过": Symbol.GT,
+    "高于": Symbol.GT,
+    "大于": Symbol.GT,
+    "<": Symbol.LT,
+    "低于": Symbol.LT,
+    "小于": Symbol.LT,
 }
 _SUFFIX_SYMBOLS: dict[str, Symbol] = {
-    "及以上": Symbol.GE, "以上": Symbol.GE, "及以下": Symbol.LE, "以下": Symbol.LE,
-    "以内": Symbol.LE, "之内": Symbol.LE, "内": Symbol.LE,
+    "及以上": Symbol.GE,
+    "以上": Symbol.GE,
+    "及以下": Symbol.LE,
+    "以下": Symbol.LE,
+    "以内": Symbol.LE,
+    "之内": Symbol.LE,
+    "内": Symbol.LE,
 }
 
 PERCENT = "%"
-MONEY_UNITS: dict[str, Decimal] = {"元": Decimal(1), "千元": Decimal(1000),
-                                   "万元": Decimal(10000), "亿元": Decimal(100000000)}
+MONEY_UNITS: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "亿元": Decimal(100000000),
+}
 """Money units and how many 元 each is."""
 
 COUNT_UNITS: tuple[str, ...] = (
-    "人次", "户次", "件次", "个工作日", "工作日", "个月", "小时", "分钟", "平方米", "立方米",
-    "公里", "千米", "公顷", "课时", "学时", "人", "件", "次", "个", "台", "套", "辆", "批", "部",
-    "场", "份", "户", "项", "天", "日", "年", "月", "周", "所", "家", "篇", "条", "期", "张", "本",
-    "册", "名", "宗", "起", "处", "座", "间", "栋", "米", "吨", "只", "头", "株", "棵", "盏",
-    "块", "节", "岗", "支", "组", "类", "种", "幅", "卷", "例", "笔", "单", "枚", "届", "轮", "段",
-    "亩", "分", "倍", "页", "封", "箱", "袋", "GB", "TB", "MB", "M", "km", "m2", "m³", "m",
+    "人次",
+    "户次",
+    "件次",
+    "个工作日",
+    "工作日",
+    "个月",
+    "小时",
+    "分钟",
+    "平方米",
+    "立方米",
+    "公里",
+    "千米",
+    "公顷",
+    "课时",
+    "学时",
+    "人",
+    "件",
+    "次",
+    "个",
+    "台",
+    "套",
+    "辆",
+    "批",
+    "部",
+    "场",
+    "份",
+    "户",
+    "项",
+    "天",
+    "日",
+    "年",
+    "月",
+    "周",
+    "所",
+    "家",
+    "篇",
+    "条",
+    "期",
+    "张",
+    "本",
+    "册",
+    "名",
+    "宗",
+    "起",
+    "处",
+    "座",
+    "间",
+    "栋",
+    "米",
+    "吨",
+    "只",
+    "头",
+    "株",
+    "棵",
+    "盏",
+    "块",
+    "节",
+    "岗",
+    "支",
+    "组",
+    "类",
+    "种",
+    "幅",
+    "卷",
+    "例",
+    "笔",
+    "单",
+    "枚",
+    "届",
+    "轮",
+    "段",
+    "亩",
+    "分",
+    "倍",
+    "页",
+    "封",
+    "箱",
+    "袋",
+    "GB",
+    "TB",
+    "MB",
+    "M",
+    "km",
+    "m2",
+    "m³",
+    "m",
 )
 """Units of counts, durations and sizes (计量单位) besides money and %."""
 
@@ -99,15 +212,28 @@ _QUANTITY = re.compile(
 _PREFIX = re.compile("|".join(map(re.escape, sorted(_PREFIX_SYMBOLS, key=len, reverse=True))))
 _SUFFIX = re.compile("(?:" + "|".join(map(re.escape, _SUFFIX_SYMBOLS)) + ")$")
 _YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:(?:\d{1,2}[-—~至到])?(\d{1,2})月)?")
-_MONTH = re.compile(r"(?:在|于)?(?:\d{1,2}[-—~至到])?(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内)")
+_MONTH = re.compile(
+    r"(?:在|于)?(?:\d{1,2}[-—~至到])?(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内)"
+)
 _LEAD_WORDS = ("", "在", "于", "截至", "截止")
 _DEADLINE_WORD = re.compile(r"底|末|前|截止|之内|以内|完成")
 _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
 _LATEX_WRAPPER = re.compile(r"\\(?:text|mathrm|mathbf|rm)\s*\{([^{}]*)\}")
 _LATEX: tuple[tuple[str, str], ...] = (
-    ("\\geqslant", "≥"), ("\\leqslant", "≤"), ("\\geq", "≥"), ("\\leq", "≤"), ("\\ge", "≥"),
-    ("\\le", "≤"), ("\\%", "%"), ("\\times", "×"), ("\\,", ""), ("\\;", ""), ("\\ ", ""),
-    ("$", ""), ("{", ""), ("}", ""),
+    ("\\geqslant", "≥"),
+    ("\\leqslant", "≤"),
+    ("\\geq", "≥"),
+    ("\\leq", "≤"),
+    ("\\ge", "≥"),
+    ("\\le", "≤"),
+    ("\\%", "%"),
+    ("\\times", "×"),
+    ("\\,", ""),
+    ("\\;", ""),
+    ("\\ ", ""),
+    ("$", ""),
+    ("{", ""),
+    ("}", ""),
 )
 _TRAILING_PUNCT = "。；;，,、.！!"
 _GRADING_NOTE = re.compile(r"^(?:为|即为|视为|算)(?:优秀?|良好?|合格|达标|满分)$")
@@ -203,7 +329,7 @@ def parse_value(raw: object) -> ParsedValue:
     prefix = _PREFIX.match(text)
     if prefix:
         symbol = _PREFIX_SYMBOLS[prefix.group()]
-        text = text[prefix.end():]
+        text = text[prefix.end() :]
     return _parse_after_symbol(original, text, symbol)
 
 
@@ -223,7 +349,7 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
         unit, bare_wan = multiplier + "元", True  # bare 万 after a number means 万元
     elif multiplier:
         number *= _MULTIPLIERS[multiplier]
-    rest = text[quantity.end():]
+    rest = text[quantity.end() :]
     note = None
     if _GRADING_NOTE.match(rest):
         rest, note = "", rest
@@ -298,7 +424,7 @@ def money_amount(value: ParsedValue, table_unit: MoneyUnit) -> Decimal | None:
 
 
 def parse_amount(raw: object) -> Decimal | None:
-    """Read a money cell (number or text such as ``1,616,387.84``); None when blank or not a number."""
+    """Read a money cell (a number or text like ``1,616,387.84``); None if blank or not a number."""
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, int | float | Decimal):
@@ -319,6 +445,8 @@ def parse_percent(raw: object) -> Decimal | None:
     text = normalize_text(str(raw))
     if not text or len(text) > 40:
         return None
-    return _decimal(text[:-1]) if text.endswith("%") else (
-        _decimal(text) if re.fullmatch(_NUMBER, text) else None
+    return (
+        _decimal(text[:-1])
+        if text.endswith("%")
+        else (_decimal(text) if re.fullmatch(_NUMBER, text) else None)
     )

@@ -19,22 +19,30 @@ from jixiao.values import (
 )
 
 COST_EXCEEDS_BUDGET = define(
-    "cost-exceeds-budget", "error", "成本指标超过预算数",
+    "cost-exceeds-budget",
+    "error",
+    "成本指标超过预算数",
     "成本指标“{name}”{value}（折合 {amount}{unit}）超过预算数 {budget}{unit}",
     "成本指标不能超过项目预算数：核对金额和单位（元/万元）",
 )
 COST_SUM_EXCEEDS_BUDGET = define(
-    "cost-sum-exceeds-budget", "warning", "成本指标合计超过预算数",
+    "cost-sum-exceeds-budget",
+    "warning",
+    "成本指标合计超过预算数",
     "{count} 项成本指标合计 {total}{unit}，超过预算数 {budget}{unit}",
     "核对各项成本指标的金额和单位，使合计不超过预算数",
 )
 UNIT_COST_EXCEEDS_BUDGET = define(
-    "unit-cost-exceeds-budget", "warning", "单位成本达到预算数",
+    "unit-cost-exceeds-budget",
+    "warning",
+    "单位成本达到预算数",
     "单位成本“{name}”{value}（折合 {amount}{unit}）不低于预算数 {budget}{unit}",
     "核对单位成本（人均、单价、标准）的金额和单位",
 )
 MONEY_UNIT_MIXED = define(
-    "money-unit-mixed", "warning", "成本指标的金额单位与表格不一致",
+    "money-unit-mixed",
+    "warning",
+    "成本指标的金额单位与表格不一致",
     "成本指标“{name}”{value}以“{written}”计，而本表金额单位为“{unit}”（折合 {amount}{unit}）",
     "按表格的金额单位填写：{canonical}",
 )
@@ -74,28 +82,45 @@ def cost_against_budget(indicator: Indicator, scope: Scope) -> Iterator[Finding 
     if budget is None or priced is None:
         return
     value, amount = priced
-    params = {"name": indicator.name, "value": value.raw.strip(), "amount": amount,
-              "budget": budget, "unit": scope.money_unit.value}
     if amount > budget + TOLERANCE:
-        # Even per unit: if one person's or item's cost exceeds the whole budget, the table is wrong.
-        yield COST_EXCEEDS_BUDGET.at(scope, indicator.at("value"), **params)
+        # Even per unit: one person's or item's cost above the whole budget makes the table wrong.
+        rule = COST_EXCEEDS_BUDGET
     elif is_per_unit(indicator, value) and amount >= budget - TOLERANCE:
-        yield UNIT_COST_EXCEEDS_BUDGET.at(scope, indicator.at("value"), **params)
+        rule = UNIT_COST_EXCEEDS_BUDGET
+    else:
+        return
+    yield rule.at(
+        scope,
+        indicator.at("value"),
+        name=indicator.name,
+        value=value.raw.strip(),
+        amount=amount,
+        budget=budget,
+        unit=scope.money_unit.value,
+    )
 
 
 @indicator_check
 def cost_money_unit(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
-    """A total cost written in 元 inside a 万元 table (or the reverse) is converted, with a warning."""
+    """A total cost in 元 inside a 万元 table (or the reverse) is converted, with a warning."""
     priced = cost_amount(indicator, scope)
     if priced is None:
         return
     value, amount = priced
     if value.is_per_unit or is_per_unit(indicator, value) or value.unit in (None, scope.money_unit):
         return
-    canonical = (value.symbol.value if value.symbol else "") + format_number(amount) + scope.money_unit
+    canonical = (
+        (value.symbol.value if value.symbol else "") + format_number(amount) + scope.money_unit
+    )
     yield MONEY_UNIT_MIXED.at(
-        scope, indicator.at("value"), name=indicator.name, value=value.raw.strip(),
-        written=value.unit, unit=scope.money_unit.value, amount=amount, canonical=canonical,
+        scope,
+        indicator.at("value"),
+        name=indicator.name,
+        value=value.raw.strip(),
+        written=value.unit,
+        unit=scope.money_unit.value,
+        amount=amount,
+        canonical=canonical,
     )
 
 
@@ -112,6 +137,10 @@ def cost_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
     total = sum((amount for _, amount in rows), Decimal(0))
     if len(rows) >= 2 and total > project.budget + TOLERANCE:
         yield COST_SUM_EXCEEDS_BUDGET.at(
-            scope, rows[-1][0].at("value"), count=len(rows), total=total,
-            budget=project.budget, unit=scope.money_unit.value,
+            scope,
+            rows[-1][0].at("value"),
+            count=len(rows),
+            total=total,
+            budget=project.budget,
+            unit=scope.money_unit.value,
         )

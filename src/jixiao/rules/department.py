@@ -17,18 +17,25 @@ SIMILAR = 0.8
 """Names at least this similar (difflib ratio) are taken to mean the same project or indicator."""
 
 OVERALL_PART_MISSING = define(
-    "overall-part-missing", "error", "部门整体绩效目标缺少部分",
+    "overall-part-missing",
+    "error",
+    "部门整体绩效目标缺少部分",
     "部门整体绩效目标缺少“{part}”",
     "按“一、总体绩效目标 二、分项绩效目标 三、工作保障措施”三部分填写",
 )
 NARRATIVE_TABLE_CONFLICT = define(
-    "narrative-table-conflict", "warning", "文字说明与项目表不一致",
+    "narrative-table-conflict",
+    "warning",
+    "文字说明与项目表不一致",
     "分项绩效目标“{block}”{what}为 {narrative}，项目表“{project}”为 {table}",
     "统一文字说明与项目绩效目标表中的数值",
 )
 
-_PARTS = (("overall_goal", "一、总体绩效目标"), ("blocks", "二、分项绩效目标"),
-          ("measures", "三、工作保障措施"))
+_PARTS = (
+    ("overall_goal", "一、总体绩效目标"),
+    ("blocks", "二、分项绩效目标"),
+    ("measures", "三、工作保障措施"),
+)
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _NAME_NOISE = re.compile(r"绩效目标表|项目|经费|\d{4}年度?|[-—]\d{4}.*$")
 
@@ -92,9 +99,15 @@ def _compare(block: DutyBlock, project: Project, scope: Scope) -> Iterator[Findi
     narrative_plan, table_plan = _plan_text(block.plan), _plan_text(project.plan)
     if narrative_plan and table_plan and narrative_plan != table_plan:
         where = block.plan[0].source or block.source
-        yield NARRATIVE_TABLE_CONFLICT.at(scope, where, block=block.title, what="支出进度",
-                                          narrative=narrative_plan, project=project.label,
-                                          table=table_plan)
+        yield NARRATIVE_TABLE_CONFLICT.at(
+            scope,
+            where,
+            block=block.title,
+            what="支出进度",
+            narrative=narrative_plan,
+            project=project.label,
+            table=table_plan,
+        )
     for stated in block.indicators:
         match = next((i for i in project.indicators if _same_indicator(stated, i)), None)
         if match is not None:
@@ -105,14 +118,20 @@ def _same_indicator(a: Indicator, b: Indicator) -> bool:
     return bool(a.name and b.name) and similar(a.name, b.name)
 
 
-def _compare_values(block: DutyBlock, stated: Indicator, project: Project, row: Indicator,
-                    scope: Scope) -> Iterator[Finding | None]:
+def _compare_values(
+    block: DutyBlock, stated: Indicator, project: Project, row: Indicator, scope: Scope
+) -> Iterator[Finding | None]:
     said, shown = parse_value(stated.value), parse_value(row.value)
     if said.kind is not ValueKind.QUANTITATIVE or shown.kind is not ValueKind.QUANTITATIVE:
         return
     units_agree = said.unit is None or shown.unit is None or said.unit == shown.unit
     if units_agree and said.number != shown.number:
         yield NARRATIVE_TABLE_CONFLICT.at(
-            scope, stated.at("value"), block=block.title, what=f"指标“{stated.name}”",
-            narrative=said.raw.strip(), project=project.label, table=row.value,
+            scope,
+            stated.at("value"),
+            block=block.title,
+            what=f"指标“{stated.name}”",
+            narrative=said.raw.strip(),
+            project=project.label,
+            table=row.value,
         )

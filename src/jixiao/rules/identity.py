@@ -13,17 +13,23 @@ PROJECT_CODE = re.compile(r"^\d{6}\d{2}P[0-9A-Z]{6}1\d{4}[0-9A-Z]$")
 """Region 6 digits, year 2, ``P``, 6 characters, ``1``, 4 digits, one check character (unknown)."""
 
 PROJECT_CODE_INVALID = define(
-    "project-code-invalid", "error", "项目编码缺失或格式不对",
+    "project-code-invalid",
+    "error",
+    "项目编码缺失或格式不对",
     "项目编码“{code}”{reason}",
     "从预算管理一体化系统复制 21 位项目编码，如 13010023P00005810001E",
 )
 PROJECT_CODE_DUPLICATE = define(
-    "project-code-duplicate", "error", "项目编码重复",
+    "project-code-duplicate",
+    "error",
+    "项目编码重复",
     "项目编码 {code} 重复：{others}",
     "每个项目的编码唯一；核对是否重复填报或编码抄错（不要按项目名称合并项目）",
 )
 PROJECT_NAME_DUPLICATE = define(
-    "project-name-duplicate", "info", "项目名称重复",
+    "project-name-duplicate",
+    "info",
+    "项目名称重复",
     "项目名称“{name}”出现 {count} 次（{others}），按不同项目处理",
     "如确为同一项目请合并；如为不同资金来源，建议在名称中区分",
 )
@@ -44,8 +50,9 @@ def project_code(project: Project, scope: Scope) -> Iterator[Finding | None]:
 
 def _where(project: Project) -> str:
     where = project.at("code") if project.code else project.source
-    return where.cell and f"{where.sheet}!{where.cell}" or (
-        f"第{where.line}行" if where.line else project.label)
+    return (where.cell and f"{where.sheet}!{where.cell}") or (
+        f"第{where.line}行" if where.line else project.label
+    )
 
 
 @submission_check
@@ -59,8 +66,9 @@ def project_codes_unique(submission: Submission, scope: Scope) -> Iterator[Findi
     for code, projects in by_code.items():
         for project in projects[1:]:
             others = "、".join(_where(p) for p in projects if p is not project)
-            yield PROJECT_CODE_DUPLICATE.at(scope.for_project(project), project.at("code"),
-                                            code=code, others=others)
+            yield PROJECT_CODE_DUPLICATE.at(
+                scope.for_project(project), project.at("code"), code=code, others=others
+            )
 
 
 @submission_check
@@ -73,5 +81,10 @@ def project_names_repeated(submission: Submission, scope: Scope) -> Iterator[Fin
     for name, projects in by_name.items():
         for project in projects[1:]:
             others = "、".join(p.label for p in projects)
-            yield PROJECT_NAME_DUPLICATE.at(scope.for_project(project), project.at("name"),
-                                            name=name, count=len(projects), others=others)
+            yield PROJECT_NAME_DUPLICATE.at(
+                scope.for_project(project),
+                project.at("name"),
+                name=name,
+                count=len(projects),
+                others=others,
+            )

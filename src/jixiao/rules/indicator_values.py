@@ -13,78 +13,118 @@ from jixiao.values import COUNT_UNITS, ParsedValue, Symbol, ValueKind, format_va
 HUNDRED = Decimal(100)
 
 VALUE_MISSING = define(
-    "value-missing", "error", "三级指标或指标值为空",
-    "{field}为空", "填写{field}",
+    "value-missing",
+    "error",
+    "三级指标或指标值为空",
+    "{field}为空",
+    "填写{field}",
 )
 BASIS_MISSING = define(
-    "basis-missing", "warning", "缺少指标值确定依据",
+    "basis-missing",
+    "warning",
+    "缺少指标值确定依据",
     "指标“{name}”未填写指标值确定依据",
     "填写依据，如 历史数据、计划标准、行业标准、预算支出标准",
 )
 VALUE_MIXED = define(
-    "value-mixed", "error", "指标值定量与定性混写",
+    "value-mixed",
+    "error",
+    "指标值定量与定性混写",
     "指标值“{value}”既有数值又有文字“{text}”",
     "定量指标只写 符号+数值+单位（如 ≥90%），说明文字移到绩效指标描述",
 )
 VALUE_NOTE = define(
-    "value-note", "warning", "指标值附带评价说明",
+    "value-note",
+    "warning",
+    "指标值附带评价说明",
     "指标值“{value}”附带了评价说明“{note}”",
     "指标值只写“{canonical}”，评价标准写入绩效指标描述",
 )
 VALUE_VAGUE = define(
-    "value-vague", "warning", "指标值无法衡量",
+    "value-vague",
+    "warning",
+    "指标值无法衡量",
     "指标值“{value}”含模糊表述“{word}”，无法衡量是否完成",
     "改为可衡量的目标值，如 ≥95% 或具体的完成标准",
 )
 SYMBOL_MISSING = define(
-    "symbol-missing", "warning", "指标值缺少计算符号",
+    "symbol-missing",
+    "warning",
+    "指标值缺少计算符号",
     "指标值“{value}”没有计算符号（≥、≤、=）",
     "改为“{suggestion}”或加上 ≥/≤",
 )
 DIRECTION_SUSPICIOUS = define(
-    "direction-suspicious", "warning", "计算符号方向可疑",
+    "direction-suspicious",
+    "warning",
+    "计算符号方向可疑",
     "“{name}”使用“{symbol}”：{reason}",
     "改为“{suggestion}”",
 )
 PERCENT_OUT_OF_RANGE = define(
-    "percent-out-of-range", "warning", "比率超出 100%",
+    "percent-out-of-range",
+    "warning",
+    "比率超出 100%",
     "“{name}”的指标值“{value}”{reason}",
     "比率最高为 100%，完成类指标写“=100%”",
 )
 UNIT_MISMATCH = define(
-    "unit-mismatch", "warning", "计量单位与指标名称不符",
+    "unit-mismatch",
+    "warning",
+    "计量单位与指标名称不符",
     "“{name}”是{expected}，指标值却以“{unit}”计",
     "改用与指标名称一致的单位（{suggestion}）",
 )
 UNIT_MISSING = define(
-    "unit-missing", "warning", "指标值缺少计量单位",
+    "unit-missing",
+    "warning",
+    "指标值缺少计量单位",
     "指标值“{value}”只有数值，没有计量单位",
     "补上单位，如“{suggestion}”",
 )
 UNIT_AMBIGUOUS = define(
-    "unit-ambiguous", "warning", "金额单位只写了“万”",
+    "unit-ambiguous",
+    "warning",
+    "金额单位只写了“万”",
     "指标值“{value}”的单位只写了“万”，按“万元”理解",
     "写全金额单位“万元”",
 )
 SATISFACTION_BELOW_MINIMUM = define(
-    "satisfaction-below-minimum", "warning", "满意度指标低于要求或不是百分比",
+    "satisfaction-below-minimum",
+    "warning",
+    "满意度指标低于要求或不是百分比",
     "满意度指标“{name}”的指标值“{value}”{reason}",
     "满意度以百分比表示，且不低于 {minimum}%",
 )
 DEADLINE_OUTSIDE_YEAR = define(
-    "deadline-outside-year", "error", "完成时限不在预算年度内",
+    "deadline-outside-year",
+    "error",
+    "完成时限不在预算年度内",
     "指标值“{value}”的时限 {deadline_year} 年{relation}预算年度 {year} 年",
     "时效指标的完成时限应在 {year} 年内，如“{year}年12月底前”",
     also=("warning",),
 )
 INDICATOR_DUPLICATE = define(
-    "indicator-duplicate", "warning", "三级指标重复",
+    "indicator-duplicate",
+    "warning",
+    "三级指标重复",
     "三级指标“{name}”重复出现（另见 {first}）",
     "删除重复的指标或改为不同的指标",
 )
 
-_SHOULD_BE_FLOOR = ("满意度", "合格率", "及时率", "完成率", "覆盖率", "办结率", "结案率",
-                    "到位率", "达标率", "知晓率", "执结率")
+_SHOULD_BE_FLOOR = (
+    "满意度",
+    "合格率",
+    "及时率",
+    "完成率",
+    "覆盖率",
+    "办结率",
+    "结案率",
+    "到位率",
+    "达标率",
+    "知晓率",
+    "执结率",
+)
 _SHOULD_BE_CAP = ("成本", "费用", "投诉率", "发改率", "差错率", "事故率", "周期", "时长", "用时")
 _SLOW_DAYS = ("平均", "审理", "办理", "办结")
 _REDUCTION = ("降低", "减少", "节约", "节省", "下降", "减低", "节支", "压缩")
@@ -114,8 +154,13 @@ def is_count(name: str) -> bool:
 
 def suggested_unit(name: str) -> str:
     """The unit a name calls for, for hints."""
-    for words, unit in ((("率", "比例", "占比", "满意度"), "%"), (("天数", "时长"), "天"),
-                        (("次数", "场次"), "次"), (("人数",), "人"), (("件数", "案件数"), "件")):
+    for words, unit in (
+        (("率", "比例", "占比", "满意度"), "%"),
+        (("天数", "时长"), "天"),
+        (("次数", "场次"), "次"),
+        (("人数",), "人"),
+        (("件数", "案件数"), "件"),
+    ):
         if any(w in name for w in words):
             return unit
     return "件、人、次、% 等"
@@ -161,17 +206,27 @@ def value_form(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
             yield VALUE_VAGUE.at(scope, where, value=value.raw.strip(), word=word)
     elif value.kind is ValueKind.QUANTITATIVE:
         if value.symbol is None:
-            yield SYMBOL_MISSING.at(scope, where, value=value.raw.strip(),
-                                    suggestion="=" + format_value(value))
+            yield SYMBOL_MISSING.at(
+                scope, where, value=value.raw.strip(), suggestion="=" + format_value(value)
+            )
         if value.unit is None:
             unit = suggested_unit(indicator.name)
-            yield UNIT_MISSING.at(scope, where, value=value.raw.strip(),
-                                  suggestion=format_value(value) + unit.split("、")[0])
+            yield UNIT_MISSING.at(
+                scope,
+                where,
+                value=value.raw.strip(),
+                suggestion=format_value(value) + unit.split("、")[0],
+            )
         if value.bare_wan:
             yield UNIT_AMBIGUOUS.at(scope, where, value=value.raw.strip())
         if value.note:
-            yield VALUE_NOTE.at(scope, where, value=value.raw.strip(), note=value.note,
-                                canonical=format_value(value))
+            yield VALUE_NOTE.at(
+                scope,
+                where,
+                value=value.raw.strip(),
+                note=value.note,
+                canonical=format_value(value),
+            )
 
 
 @indicator_check
@@ -183,14 +238,23 @@ def direction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
         return
     number = format_value(value).lstrip("≥≤=<>")
     if value.symbol.is_upper_bound and any(w in name for w in _SHOULD_BE_FLOOR):
-        yield DIRECTION_SUSPICIOUS.at(scope, indicator.at("value"), name=name,
-                                      symbol=value.symbol.value,
-                                      reason="这类指标通常是要达到的下限", suggestion="≥" + number)
+        yield DIRECTION_SUSPICIOUS.at(
+            scope,
+            indicator.at("value"),
+            name=name,
+            symbol=value.symbol.value,
+            reason="这类指标通常是要达到的下限",
+            suggestion="≥" + number,
+        )
     elif value.symbol.is_lower_bound and _should_be_capped(name, indicator, scope):
-        yield DIRECTION_SUSPICIOUS.at(scope, indicator.at("value"), name=name,
-                                      symbol=value.symbol.value,
-                                      reason="成本、费用、时长类指标通常是不应超过的上限",
-                                      suggestion="≤" + number)
+        yield DIRECTION_SUSPICIOUS.at(
+            scope,
+            indicator.at("value"),
+            name=name,
+            symbol=value.symbol.value,
+            reason="成本、费用、时长类指标通常是不应超过的上限",
+            suggestion="≤" + number,
+        )
 
 
 def _should_be_capped(name: str, indicator: Indicator, scope: Scope) -> bool:
@@ -220,8 +284,9 @@ def percent_range(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
         reason = "要求达到 100% 以上，实际最多只能是 100%"
     else:
         return
-    yield PERCENT_OUT_OF_RANGE.at(scope, indicator.at("value"), name=name,
-                                  value=value.raw.strip(), reason=reason)
+    yield PERCENT_OUT_OF_RANGE.at(
+        scope, indicator.at("value"), name=name, value=value.raw.strip(), reason=reason
+    )
 
 
 @indicator_check
@@ -240,8 +305,14 @@ def unit_fits_name(indicator: Indicator, scope: Scope) -> Iterator[Finding | Non
     elif value.is_percent and any(w in name for w in _MONEY_WORDS) and not is_rate(name):
         expected, suggestion = "金额", "万元 或 元"
     if expected:
-        yield UNIT_MISMATCH.at(scope, indicator.at("value"), name=name, expected=expected,
-                               unit=unit, suggestion=suggestion)
+        yield UNIT_MISMATCH.at(
+            scope,
+            indicator.at("value"),
+            name=name,
+            expected=expected,
+            unit=unit,
+            suggestion=suggestion,
+        )
 
 
 @indicator_check
@@ -256,13 +327,24 @@ def satisfaction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
     reason = None
     if value.kind is ValueKind.QUALITATIVE or (value.unit is not None and not value.is_percent):
         reason = "不是百分比"
-    elif (value.kind is ValueKind.QUANTITATIVE and value.is_percent and minimum is not None
-          and value.number is not None and value.number < minimum
-          and not (value.symbol and value.symbol.is_upper_bound)):
+    elif (
+        value.kind is ValueKind.QUANTITATIVE
+        and value.is_percent
+        and minimum is not None
+        and value.number is not None
+        and value.number < minimum
+        and not (value.symbol and value.symbol.is_upper_bound)
+    ):
         reason = f"低于 {minimum}%"
     if reason:
-        yield SATISFACTION_BELOW_MINIMUM.at(scope, indicator.at("value"), name=name,
-                                            value=value.raw.strip(), reason=reason, minimum=shown)
+        yield SATISFACTION_BELOW_MINIMUM.at(
+            scope,
+            indicator.at("value"),
+            name=name,
+            value=value.raw.strip(),
+            reason=reason,
+            minimum=shown,
+        )
 
 
 @indicator_check
@@ -276,8 +358,13 @@ def deadline_year(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
         return
     severity = Severity.ERROR if year < scope.year else Severity.WARNING
     yield DEADLINE_OUTSIDE_YEAR.at(
-        scope, indicator.at("value"), severity=severity, value=value.raw.strip(),
-        deadline_year=year, relation="早于" if year < scope.year else "晚于", year=scope.year,
+        scope,
+        indicator.at("value"),
+        severity=severity,
+        value=value.raw.strip(),
+        deadline_year=year,
+        relation="早于" if year < scope.year else "晚于",
+        year=scope.year,
     )
 
 
@@ -290,8 +377,9 @@ def duplicate_names(indicators: Sequence[Indicator], scope: Scope) -> Iterator[F
             continue
         if key in seen:
             first = seen[key].at("level3")
-            yield INDICATOR_DUPLICATE.at(scope, indicator.at("level3"), name=indicator.name,
-                                         first=_describe(first))
+            yield INDICATOR_DUPLICATE.at(
+                scope, indicator.at("level3"), name=indicator.name, first=_describe(first)
+            )
         else:
             seen[key] = indicator
 

@@ -9,22 +9,30 @@ from jixiao.model import Indicator, Project
 from jixiao.rules.base import Scope, define, indicator_check, project_check
 
 LEVEL_INVALID = define(
-    "level-invalid", "error", "指标级次不符合指标体系",
+    "level-invalid",
+    "error",
+    "指标级次不符合指标体系",
     "{level}“{label}”{reason}",
     "从下拉列表选择：{allowed}",
 )
 LEVEL_ALIAS = define(
-    "level-alias", "info", "指标名称使用了别称",
+    "level-alias",
+    "info",
+    "指标名称使用了别称",
     "{level}“{label}”按“{canonical}”处理",
     "建议改为规范名称“{canonical}”",
 )
 LEVEL_MISMATCH = define(
-    "level-mismatch", "warning", "三级指标可能放错了级次",
+    "level-mismatch",
+    "warning",
+    "三级指标可能放错了级次",
     "三级指标“{name}”含“{keyword}”，却放在 {level1}/{level2} 下",
     "考虑移到 {expected1}/{expected2} 下",
 )
 CATEGORY_MISSING = define(
-    "category-missing", "error", "缺少必备的指标类别",
+    "category-missing",
+    "error",
+    "缺少必备的指标类别",
     "项目缺少{category}",
     "补充至少一条{category}",
     also=("warning",),
@@ -54,7 +62,10 @@ def level_labels(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
     level1, level2 = canonical_levels(indicator, scope)
     if level1 is None or level1 not in framework:
         yield LEVEL_INVALID.at(
-            scope, indicator.at("level1"), level="一级指标", label=indicator.level1 or "",
+            scope,
+            indicator.at("level1"),
+            level="一级指标",
+            label=indicator.level1 or "",
             reason="为空" if level1 is None else "不在指标体系中",
             allowed="、".join(framework),
         )
@@ -63,7 +74,10 @@ def level_labels(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
         return
     if level2 is None or level2 not in framework[level1]:
         yield LEVEL_INVALID.at(
-            scope, indicator.at("level2"), level="二级指标", label=indicator.level2 or "",
+            scope,
+            indicator.at("level2"),
+            level="二级指标",
+            label=indicator.level2 or "",
             reason="为空" if level2 is None else f"不属于一级指标“{level1}”",
             allowed="、".join(framework[level1]),
         )
@@ -72,15 +86,18 @@ def level_labels(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
 @indicator_check
 def level_aliases(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     """A label spelled with a known alias (效果指标 → 效益指标) is accepted, with a note."""
-    for field_name, level, raw in (("level1", "一级指标", indicator.level1),
-                                   ("level2", "二级指标", indicator.level2)):
+    for field_name, level, raw in (
+        ("level1", "一级指标", indicator.level1),
+        ("level2", "二级指标", indicator.level2),
+    ):
         canonical = scope.profile.normalize_level(raw)
         if raw is None or canonical is None:
             continue
         written = "".join(raw.split())
         if canonical not in (written, written + "指标"):
-            yield LEVEL_ALIAS.at(scope, indicator.at(field_name), level=level, label=raw,
-                                 canonical=canonical)
+            yield LEVEL_ALIAS.at(
+                scope, indicator.at(field_name), level=level, label=raw, canonical=canonical
+            )
 
 
 @indicator_check
@@ -96,8 +113,14 @@ def level_hints(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
         keyword = next((k for k in hint.keywords if k in name), None)
         if keyword and (level1, level2) != (hint.level1, hint.level2):
             yield LEVEL_MISMATCH.at(
-                scope, indicator.at("level3"), name=name, keyword=keyword, level1=level1,
-                level2=level2, expected1=hint.level1, expected2=hint.level2,
+                scope,
+                indicator.at("level3"),
+                name=name,
+                keyword=keyword,
+                level1=level1,
+                level2=level2,
+                expected1=hint.level1,
+                expected2=hint.level2,
             )
             return
 
@@ -123,5 +146,6 @@ def categories(project: Project, scope: Scope) -> Iterator[Finding | None]:
             continue
         for level2 in expected:
             if level2 not in present[level1]:
-                yield CATEGORY_MISSING.at(scope, where, severity=Severity.WARNING,
-                                          category=f"{level1}下的{level2}")
+                yield CATEGORY_MISSING.at(
+                    scope, where, severity=Severity.WARNING, category=f"{level1}下的{level2}"
+                )

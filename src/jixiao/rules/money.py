@@ -15,13 +15,18 @@ TOLERANCE = Decimal("0.005")
 """Half a cent of the table unit: published amounts carry two decimals."""
 
 BUDGET_SUM_MISMATCH = define(
-    "budget-sum-mismatch", "error", "预算数与资金来源合计不符",
+    "budget-sum-mismatch",
+    "error",
+    "预算数与资金来源合计不符",
     "预算数 {budget} ≠ 财政资金 {fiscal} + 其他资金 {other}（合计 {total}，差 {diff}）",
     "核对预算数、财政资金和其他资金，使预算数等于两者之和（空白按 0 计）",
 )
 AMOUNT_TEXT_MISMATCH = define(
-    "amount-text-mismatch", "warning", "资金用途中的金额与预算数不符",
-    "资金用途写明金额 {stated}{unit_text}，折合 {converted}{table_unit}，与预算数 {budget}{table_unit} 不一致",
+    "amount-text-mismatch",
+    "warning",
+    "资金用途中的金额与预算数不符",
+    "资金用途写明金额 {stated}{unit_text}，折合 {converted}{table_unit}，"
+    "与预算数 {budget}{table_unit} 不一致",
     "修改资金用途中的金额或预算数，使两者一致",
 )
 
@@ -44,8 +49,13 @@ def budget_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
     diff = _amount(project.budget) - total
     if abs(diff) > TOLERANCE:
         yield BUDGET_SUM_MISMATCH.at(
-            scope, project.at("budget"), budget=_amount(project.budget),
-            fiscal=_amount(project.fiscal), other=_amount(project.other), total=total, diff=diff,
+            scope,
+            project.at("budget"),
+            budget=_amount(project.budget),
+            fiscal=_amount(project.fiscal),
+            other=_amount(project.other),
+            total=total,
+            diff=diff,
         )
 
 
@@ -59,6 +69,11 @@ def amount_in_purpose(project: Project, scope: Scope) -> Iterator[Finding | None
         converted = stated * MONEY_UNITS[match.group("unit")] / scope.money_unit.yuan
         if abs(converted - project.budget) > TOLERANCE:
             yield AMOUNT_TEXT_MISMATCH.at(
-                scope, project.at("purpose"), stated=stated, unit_text=match.group("unit"),
-                converted=converted, budget=project.budget, table_unit=scope.money_unit.value,
+                scope,
+                project.at("purpose"),
+                stated=stated,
+                unit_text=match.group("unit"),
+                converted=converted,
+                budget=project.budget,
+                table_unit=scope.money_unit.value,
             )

@@ -22,40 +22,56 @@ from jixiao.values import (
 )
 
 OVERALL_SYMBOL_CONFLICT = define(
-    "overall-symbol-conflict", "error", "符号列与指标值矛盾",
+    "overall-symbol-conflict",
+    "error",
+    "符号列与指标值矛盾",
     "“{name}”符号列为“{column}”，年度指标值“{value}”却是“{written}”",
     "使符号列与年度指标值中的符号一致",
 )
 OVERALL_UNIT_CONFLICT = define(
-    "overall-unit-conflict", "error", "单位列与指标值不一致",
+    "overall-unit-conflict",
+    "error",
+    "单位列与指标值不一致",
     "“{name}”单位列为“{column}”，年度指标值“{value}”却以“{written}”计",
     "单位列与年度指标值使用同一写法（{suggestion}）",
     also=("info",),
 )
 OVERALL_SEQUENCE_GAP = define(
-    "overall-sequence-gap", "warning", "职责序号不连续",
+    "overall-sequence-gap",
+    "warning",
+    "职责序号不连续",
     "职责序号从 {previous} 跳到 {current}（缺 {missing}）",
     "核对是否漏填指标行，或重新连续编号",
 )
 OVERALL_COLUMN_SHIFTED = define(
-    "overall-column-shifted", "warning", "整行可能错位",
+    "overall-column-shifted",
+    "warning",
+    "整行可能错位",
     "“{name}”的“{column}”列是数值“{text}”，该行可能错位了一列",
     "核对这一行各单元格是否对准表头",
 )
 TARGET_BELOW_HISTORY = define(
-    "target-below-history", "warning", "目标值比历史水平宽松",
+    "target-below-history",
+    "warning",
+    "目标值比历史水平宽松",
     "“{name}”目标 {target} {relation}{history}",
     "目标应不低于历史水平；确需放宽请在备注中说明原因",
 )
 SOURCE_MISSING = define(
-    "source-missing", "warning", "参考值缺少来源",
+    "source-missing",
+    "warning",
+    "参考值缺少来源",
     "“{name}”{what}",
     "填写标准值/历史值的来源，或在备注中说明两者均无的原因",
 )
 
 _NUMBER_ONLY = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
 _TEXT_COLUMNS = ("standard_source", "history_source", "office")
-_COLUMN_NAMES = {"standard_source": "标准值来源", "history_source": "历史值来源", "office": "对应科室"}
+_COLUMN_NAMES = {
+    "standard_source": "标准值来源",
+    "history_source": "历史值来源",
+    "office": "对应科室",
+}
 
 
 def _blank(text: str | None) -> bool:
@@ -75,8 +91,12 @@ def effective_target(row: OverallRow) -> ParsedValue:
 def _as_indicator(row: OverallRow) -> Indicator:
     target = effective_target(row)
     value = format_value(target) if target.kind is ValueKind.QUANTITATIVE else row.target
-    return Indicator(level3=row.indicator, value=value, source=row.source,
-                     sources={"value": row.at("target"), "level3": row.at("indicator")})
+    return Indicator(
+        level3=row.indicator,
+        value=value,
+        source=row.source,
+        sources={"value": row.at("target"), "level3": row.at("indicator")},
+    )
 
 
 @submission_check
@@ -100,22 +120,40 @@ def _symbol_and_unit(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:
     name = row.indicator or ""
     column_symbol = parse_value((row.symbol or "") + "1").symbol
     if written.symbol and column_symbol and written.symbol is not column_symbol:
-        yield OVERALL_SYMBOL_CONFLICT.at(scope, row.at("target"), name=name, column=row.symbol,
-                                         value=row.target, written=written.symbol.value)
+        yield OVERALL_SYMBOL_CONFLICT.at(
+            scope,
+            row.at("target"),
+            name=name,
+            column=row.symbol,
+            value=row.target,
+            written=written.symbol.value,
+        )
     column = normalize_text(row.unit or "")
     if not written.unit or not column:
         return
     column_unit = parse_value("1" + column).unit
     raw_unit = _written_unit(row.target or "", written)
     if column_unit != written.unit:
-        yield OVERALL_UNIT_CONFLICT.at(scope, row.at("target"), name=name, column=row.unit,
-                                       value=row.target, written=written.unit,
-                                       suggestion="按指标含义选定一个单位")
+        yield OVERALL_UNIT_CONFLICT.at(
+            scope,
+            row.at("target"),
+            name=name,
+            column=row.unit,
+            value=row.target,
+            written=written.unit,
+            suggestion="按指标含义选定一个单位",
+        )
     elif column != raw_unit:
-        yield OVERALL_UNIT_CONFLICT.at(scope, row.at("target"), severity=Severity.INFO,
-                                       name=name, column=row.unit, value=row.target,
-                                       written=raw_unit, suggestion=f"统一写作“{PERCENT}”"
-                                       if column_unit == PERCENT else "统一写法")
+        yield OVERALL_UNIT_CONFLICT.at(
+            scope,
+            row.at("target"),
+            severity=Severity.INFO,
+            name=name,
+            column=row.unit,
+            value=row.target,
+            written=raw_unit,
+            suggestion=f"统一写作“{PERCENT}”" if column_unit == PERCENT else "统一写法",
+        )
 
 
 def _written_unit(text: str, value: ParsedValue) -> str:
@@ -129,8 +167,13 @@ def _shifted(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:
     for column in _TEXT_COLUMNS:
         text = normalize_text(getattr(row, column) or "")
         if text and _NUMBER_ONLY.match(text):
-            yield OVERALL_COLUMN_SHIFTED.at(scope, row.at(column), name=row.indicator or "",
-                                            column=_COLUMN_NAMES[column], text=text)
+            yield OVERALL_COLUMN_SHIFTED.at(
+                scope,
+                row.at(column),
+                name=row.indicator or "",
+                column=_COLUMN_NAMES[column],
+                text=text,
+            )
             return
 
 
@@ -143,8 +186,10 @@ def _history(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:
     target = effective_target(row)
     if target.kind is not ValueKind.QUANTITATIVE or target.number is None or not target.symbol:
         return
-    history = [(label, _number(text)) for label, text in
-               (("上年值", row.last_year), ("前三年均值", row.history_avg))]
+    history = [
+        (label, _number(text))
+        for label, text in (("上年值", row.last_year), ("前三年均值", row.history_avg))
+    ]
     if target.symbol in (Symbol.GE, Symbol.GT):
         worse = [(label, n) for label, n in history if n is not None and target.number < n]
         relation = "低于"
@@ -154,11 +199,19 @@ def _history(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:
     else:
         return
     if worse:
-        shown = "、".join(f"{label} {text}" for label, text in
-                         (("上年值", row.last_year), ("前三年均值", row.history_avg))
-                         if label in {w[0] for w in worse})
-        yield TARGET_BELOW_HISTORY.at(scope, row.at("target"), name=row.indicator or "",
-                                      target=row.target, relation=relation, history=shown)
+        shown = "、".join(
+            f"{label} {text}"
+            for label, text in (("上年值", row.last_year), ("前三年均值", row.history_avg))
+            if label in {w[0] for w in worse}
+        )
+        yield TARGET_BELOW_HISTORY.at(
+            scope,
+            row.at("target"),
+            name=row.indicator or "",
+            target=row.target,
+            relation=relation,
+            history=shown,
+        )
 
 
 def _sources(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:
@@ -166,14 +219,20 @@ def _sources(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:
     has_standard = not _blank(row.standard)
     has_history = not (_blank(row.history_avg) and _blank(row.last_year))
     if has_standard and _blank(row.standard_source):
-        yield SOURCE_MISSING.at(scope, row.at("standard_source"), name=name,
-                                what=f"当年标准值 {row.standard} 没有标准值来源")
+        yield SOURCE_MISSING.at(
+            scope,
+            row.at("standard_source"),
+            name=name,
+            what=f"当年标准值 {row.standard} 没有标准值来源",
+        )
     if has_history and _blank(row.history_source):
-        yield SOURCE_MISSING.at(scope, row.at("history_source"), name=name,
-                                what="历史值没有历史值来源")
+        yield SOURCE_MISSING.at(
+            scope, row.at("history_source"), name=name, what="历史值没有历史值来源"
+        )
     if not has_standard and not has_history and _blank(row.remark):
-        yield SOURCE_MISSING.at(scope, row.at("remark"), name=name,
-                                what="既无标准值也无历史值，备注中也未说明原因")
+        yield SOURCE_MISSING.at(
+            scope, row.at("remark"), name=name, what="既无标准值也无历史值，备注中也未说明原因"
+        )
 
 
 def _sequence(rows: Sequence[OverallRow], scope: Scope) -> Iterator[Finding | None]:
@@ -184,8 +243,12 @@ def _sequence(rows: Sequence[OverallRow], scope: Scope) -> Iterator[Finding | No
             continue
         current = int(text)
         if previous is not None and current > previous + 1:
-            missing = ("、".join(str(n) for n in range(previous + 1, current))
-                       if current - previous <= 10 else f"{previous + 1}～{current - 1}")
-            yield OVERALL_SEQUENCE_GAP.at(scope, row.at("duty_no"), previous=previous,
-                                          current=current, missing=missing)
+            missing = (
+                "、".join(str(n) for n in range(previous + 1, current))
+                if current - previous <= 10
+                else f"{previous + 1}～{current - 1}"
+            )
+            yield OVERALL_SEQUENCE_GAP.at(
+                scope, row.at("duty_no"), previous=previous, current=current, missing=missing
+            )
         previous = current

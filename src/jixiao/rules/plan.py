@@ -14,32 +14,44 @@ from jixiao.values import format_number
 HUNDRED = Decimal(100)
 
 PLAN_CHECKPOINT_MISSING = define(
-    "plan-checkpoint-missing", "error", "资金支出计划缺少时间节点",
+    "plan-checkpoint-missing",
+    "error",
+    "资金支出计划缺少时间节点",
     "资金支出计划缺少 {missing}",
     "按 3月底、6月底、10月底、12月底 四个节点填写累计支出进度（%）",
 )
 PLAN_CHECKPOINT_DUPLICATE = define(
-    "plan-checkpoint-duplicate", "error", "资金支出计划时间节点重复",
+    "plan-checkpoint-duplicate",
+    "error",
+    "资金支出计划时间节点重复",
     "资金支出计划的 {checkpoint} 出现了 {count} 次",
     "每个时间节点只保留一个累计支出进度",
 )
 PLAN_VALUE_INVALID = define(
-    "plan-value-invalid", "error", "资金支出计划进度不是百分数",
+    "plan-value-invalid",
+    "error",
+    "资金支出计划进度不是百分数",
     "资金支出计划 {checkpoint} 的进度“{text}”不是百分数",
     "填写 0～100 之间的累计百分比，如 25%",
 )
 PLAN_NOT_CUMULATIVE = define(
-    "plan-not-cumulative", "error", "资金支出计划不是累计进度",
+    "plan-not-cumulative",
+    "error",
+    "资金支出计划不是累计进度",
     "资金支出计划 {checkpoint} 为 {percent}%，{reason}",
     "支出计划填写累计进度：各节点在 0～100% 之间，且后一节点不低于前一节点",
 )
 PLAN_FINAL_NOT_100 = define(
-    "plan-final-not-100", "error", "12月底累计支出进度不是100%",
+    "plan-final-not-100",
+    "error",
+    "12月底累计支出进度不是100%",
     "资金支出计划 12月底 为 {percent}%，应为 100%",
     "年底累计支出进度应达到 100%",
 )
 PLAN_BELOW_MINIMUM = define(
-    "plan-below-minimum", "warning", "支出进度低于要求",
+    "plan-below-minimum",
+    "warning",
+    "支出进度低于要求",
     "资金支出计划 {checkpoint} 为 {percent}%，低于要求的 {minimum}%",
     "按本地区支出进度要求调整累计支出计划",
 )
@@ -74,14 +86,18 @@ def plan_checkpoints(project: Project, scope: Scope) -> Iterator[Finding | None]
     for checkpoint, entries in grouped.items():
         if len(entries) > 1:
             yield PLAN_CHECKPOINT_DUPLICATE.at(
-                scope, entries[1].source or project.at("plan"),
-                checkpoint=checkpoint, count=len(entries),
+                scope,
+                entries[1].source or project.at("plan"),
+                checkpoint=checkpoint,
+                count=len(entries),
             )
         for entry in entries:
             if entry.percent is None and entry.text:
                 yield PLAN_VALUE_INVALID.at(
-                    scope, entry.source or project.at("plan"),
-                    checkpoint=checkpoint, text=entry.text,
+                    scope,
+                    entry.source or project.at("plan"),
+                    checkpoint=checkpoint,
+                    text=entry.text,
                 )
 
 
@@ -102,15 +118,22 @@ def plan_progress(project: Project, scope: Scope) -> Iterator[Finding | None]:
     for checkpoint, percent, entry in plan_percents(project.plan):
         where = entry.source or project.at("plan")
         if percent < 0 or percent > HUNDRED:
-            yield PLAN_NOT_CUMULATIVE.at(scope, where, checkpoint=checkpoint, percent=percent,
-                                         reason="超出 0～100% 的范围")
+            yield PLAN_NOT_CUMULATIVE.at(
+                scope, where, checkpoint=checkpoint, percent=percent, reason="超出 0～100% 的范围"
+            )
         elif previous is not None and percent < previous:
-            yield PLAN_NOT_CUMULATIVE.at(scope, where, checkpoint=checkpoint, percent=percent,
-                                         reason=f"低于上一节点的 {format_number(previous)}%")
+            yield PLAN_NOT_CUMULATIVE.at(
+                scope,
+                where,
+                checkpoint=checkpoint,
+                percent=percent,
+                reason=f"低于上一节点的 {format_number(previous)}%",
+            )
         if checkpoint == CHECKPOINTS[-1] and percent != HUNDRED:
             yield PLAN_FINAL_NOT_100.at(scope, where, percent=percent)
         minimum = (scope.profile.min_plan or {}).get(checkpoint)
         if minimum is not None and percent < minimum:
-            yield PLAN_BELOW_MINIMUM.at(scope, where, checkpoint=checkpoint, percent=percent,
-                                        minimum=minimum)
+            yield PLAN_BELOW_MINIMUM.at(
+                scope, where, checkpoint=checkpoint, percent=percent, minimum=minimum
+            )
         previous = percent
