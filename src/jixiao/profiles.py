@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -21,6 +21,8 @@ import jsonschema
 from jixiao.findings import Severity
 
 DEFAULT_PROFILE = "hebei"
+_MISSING = object()
+_MAX_MEMO = 10000
 _MAX_EXTENDS_DEPTH = 8
 
 
@@ -56,11 +58,22 @@ class Profile:
     vague_words: tuple[str, ...]
     level_hints: tuple[LevelHint, ...]
     rule_overrides: Mapping[str, str]
+    _levels: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    """Memo of normalize_level: every rule asks for the same few labels again and again."""
 
     def normalize_level(self, label: str | None) -> str | None:
         """Canonical 一级/二级 label: spaces removed, alias applied, suffix 指标 added."""
         if label is None:
             return None
+        cached = self._levels.get(label, _MISSING)
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]
+        result = self._normalize_level(label)
+        if len(self._levels) < _MAX_MEMO:
+            self._levels[label] = result
+        return result
+
+    def _normalize_level(self, label: str) -> str | None:
         text = "".join(label.split())
         if not text:
             return None

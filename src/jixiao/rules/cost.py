@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -47,7 +48,7 @@ MONEY_UNIT_MIXED = define(
     "按表格的金额单位填写：{canonical}",
 )
 
-_PER_UNIT_WORDS = ("人均", "单价", "每", "单位成本", "标准", "单次", "平均", "户均", "次均")
+_PER_UNIT_WORDS = re.compile("人均|单价|每|单位成本|标准|单次|平均|户均|次均")
 _TOTAL_SYMBOLS = (Symbol.LE, Symbol.LT, Symbol.EQ, None)
 
 
@@ -60,7 +61,7 @@ def is_cost(indicator: Indicator, scope: Scope) -> bool:
 
 def is_per_unit(indicator: Indicator, value: ParsedValue) -> bool:
     """人均, 单价, 标准… or a unit like 元/人: a cost per person or item, not a total."""
-    return value.is_per_unit or any(w in indicator.name for w in _PER_UNIT_WORDS)
+    return value.is_per_unit or bool(_PER_UNIT_WORDS.search(indicator.name))
 
 
 def cost_amount(indicator: Indicator, scope: Scope) -> tuple[ParsedValue, Decimal] | None:

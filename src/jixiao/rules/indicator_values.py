@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
@@ -112,7 +113,13 @@ INDICATOR_DUPLICATE = define(
     "删除重复的指标或改为不同的指标",
 )
 
-_SHOULD_BE_FLOOR = (
+
+def _words(*words: str) -> re.Pattern[str]:
+    """One compiled alternation: much faster than any(w in name for w in words) per row."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_SHOULD_BE_FLOOR = _words(
     "满意度",
     "合格率",
     "及时率",
@@ -125,14 +132,16 @@ _SHOULD_BE_FLOOR = (
     "知晓率",
     "执结率",
 )
-_SHOULD_BE_CAP = ("成本", "费用", "投诉率", "发改率", "差错率", "事故率", "周期", "时长", "用时")
-_SLOW_DAYS = ("平均", "审理", "办理", "办结")
-_REDUCTION = ("降低", "减少", "节约", "节省", "下降", "减低", "节支", "压缩")
-_RATIO_EXEMPT = ("收结比", "结收比", "增长", "增幅", "提高", "同比", "环比", "变化", "倍")
-_RATE_NOT_PERCENT = ("效率", "频率", "功率")
+_SHOULD_BE_CAP = _words(
+    "成本", "费用", "投诉率", "发改率", "差错率", "事故率", "周期", "时长", "用时"
+)
+_SLOW_DAYS = _words("平均", "审理", "办理", "办结")
+_REDUCTION = _words("降低", "减少", "节约", "节省", "下降", "减低", "节支", "压缩")
+_RATIO_EXEMPT = _words("收结比", "结收比", "增长", "增幅", "提高", "同比", "环比", "变化", "倍")
+_RATE_NOT_PERCENT = _words("效率", "频率", "功率")
 _COUNT_SUFFIXES = ("数量", "人数", "次数", "件数", "个数", "户数", "台数", "场次", "案件数", "数")
-_NOT_COUNTS = ("指数", "系数", "分数", "率", "比例", "占比")
-_MONEY_WORDS = ("金额", "费用", "成本", "经费", "资金额")
+_NOT_COUNTS = _words("指数", "系数", "分数", "率", "比例", "占比")
+_MONEY_WORDS = _words("金额", "费用", "成本", "经费", "资金额")
 
 
 def is_blank(indicator: Indicator) -> bool:
@@ -142,14 +151,14 @@ def is_blank(indicator: Indicator) -> bool:
 
 def is_rate(name: str) -> bool:
     """Names of shares and rates (…率, 比例, 占比, 满意度), expected in %."""
-    if any(w in name for w in _RATE_NOT_PERCENT):
+    if _RATE_NOT_PERCENT.search(name):
         return False
     return "率" in name or "比例" in name or "占比" in name or "满意度" in name
 
 
 def is_count(name: str) -> bool:
     """Names of counts (…数量, 人数, 次数), expected in 件/人/次…"""
-    return name.endswith(_COUNT_SUFFIXES) and not any(w in name for w in _NOT_COUNTS)
+    return name.endswith(_COUNT_SUFFIXES) and not _NOT_COUNTS.search(name)
 
 
 def suggested_unit(name: str) -> str:
@@ -236,15 +245,14 @@ def direction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     name = indicator.name
     if value is None or value.symbol is None or not name:
         return
-    number = format_value(value).lstrip("≥≤=<>")
-    if value.symbol.is_upper_bound and any(w in name for w in _SHOULD_BE_FLOOR):
+    if value.symbol.is_upper_bound and _SHOULD_BE_FLOOR.search(name):
         yield DIRECTION_SUSPICIOUS.at(
             scope,
             indicator.at("value"),
             name=name,
             symbol=value.symbol.value,
             reason="这类指标通常是要达到的下限",
-            suggestion="≥" + number,
+            suggestion="≥" + _unsigned(value),
         )
     elif value.symbol.is_lower_bound and _should_be_capped(name, indicator, scope):
         yield DIRECTION_SUSPICIOUS.at(
@@ -253,16 +261,20 @@ def direction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
             name=name,
             symbol=value.symbol.value,
             reason="成本、费用、时长类指标通常是不应超过的上限",
-            suggestion="≤" + number,
+            suggestion="≤" + _unsigned(value),
         )
 
 
+def _unsigned(value: ParsedValue) -> str:
+    return format_value(value).lstrip("≥≤=<>")
+
+
 def _should_be_capped(name: str, indicator: Indicator, scope: Scope) -> bool:
-    if any(w in name for w in _REDUCTION):
+    if _REDUCTION.search(name):
         return False
-    if any(w in name for w in _SHOULD_BE_CAP):
+    if _SHOULD_BE_CAP.search(name):
         return True
-    if "天数" in name and any(w in name for w in _SLOW_DAYS):
+    if "天数" in name and _SLOW_DAYS.search(name):
         return True
     level1 = scope.profile.normalize_level(indicator.level1)
     level2 = scope.profile.normalize_level(indicator.level2)
@@ -276,7 +288,7 @@ def percent_range(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
     name = indicator.name
     if value is None or not value.is_percent or value.number is None:
         return
-    if any(w in name for w in _RATIO_EXEMPT):
+    if _RATIO_EXEMPT.search(name):
         return
     if value.number > HUNDRED:
         reason = "超过了 100%"
@@ -302,7 +314,7 @@ def unit_fits_name(indicator: Indicator, scope: Scope) -> Iterator[Finding | Non
         expected, suggestion = "比率", "%"
     elif is_count(name) and value.is_percent:
         expected, suggestion = "数量", suggested_unit(name)
-    elif value.is_percent and any(w in name for w in _MONEY_WORDS) and not is_rate(name):
+    elif value.is_percent and _MONEY_WORDS.search(name) and not is_rate(name):
         expected, suggestion = "金额", "万元 或 元"
     if expected:
         yield UNIT_MISMATCH.at(
