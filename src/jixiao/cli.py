@@ -16,7 +16,7 @@ import click
 from jixiao.findings import FileReport, Report, Severity
 from jixiao.interchange import load_submission, submission_schema
 from jixiao.profiles import ProfileError, builtin_names, load_profile
-from jixiao.report import report_json, report_text
+from jixiao.report import report_json, report_text, rules_markdown
 from jixiao.rules import RULES
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 from jixiao.validate import profile_for, validate_submission
@@ -123,9 +123,19 @@ def _load_profile_or_fail(name: str) -> None:
 
 
 @main.command()
-@_format_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="输出格式",
+)
 def rules(output_format: str) -> None:
     """列出全部校验规则：编码、级别、名称和修改提示。"""
+    if output_format == "markdown":
+        _emit(rules_markdown().rstrip("\n"))
+        return
     if output_format == "json":
         items = [
             {

@@ -58,6 +58,7 @@ class Finding:
         return {
             "code": self.code,
             "severity": self.severity.value,
+            "file": self.file,
             "sheet": self.sheet,
             "cell": self.cell,
             "line": self.line,

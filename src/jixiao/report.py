@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jixiao.findings import Finding, Report, Severity
+from jixiao.rules import RULES
 
 Style = Callable[[str, Severity], str]
 
@@ -71,3 +72,21 @@ def report_text(report: Report, style: Style = _plain) -> str:
         f"警告 {summary['warnings']}，提示 {summary['infos']}"
     )
     return "\n".join(lines)
+
+
+def rules_markdown() -> str:
+    """The rule catalogue as Markdown (``docs/rules.md`` is this output, kept true by a test)."""
+    lines = [
+        "# 校验规则一览（jixiao rules）",
+        "",
+        "由 `jixiao rules --format markdown` 生成，请勿手改。规则编码是稳定的契约：只增不改。",
+        "级别：错误 = 表格有误；警告 = 审核时会被质疑；提示 = 供参考。",
+        "",
+        "| 编码 | 级别 | 名称 | 信息模板 | 修改提示 |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in RULES.values():
+        levels = "/".join(s.label for s in rule.severities)
+        cells = (f"`{rule.code}`", levels, rule.title, rule.message, rule.hint)
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,16 +1,12 @@
-"""Every rule of RULES.md, one module per family; importing this package registers them all."""
+"""Every rule of RULES.md, one module per family; importing this package registers them all.
 
-from jixiao.rules import (  # noqa: F401  (imported for their registrations)
-    cost,
-    department,
-    files,
-    identity,
-    indicator_values,
-    levels,
-    money,
-    overall_table,
-    plan,
-)
+The modules are imported in the order of RULES.md so that ``jixiao rules`` and
+``docs/rules.md`` list the rules as the domain document does.
+"""
+
+# isort: skip_file
+from jixiao.rules import money, plan, levels, indicator_values, cost  # noqa: F401
+from jixiao.rules import identity, department, overall_table, files  # noqa: F401
 from jixiao.rules.base import (
     INDICATOR_CHECKS,
     PROJECT_CHECKS,
