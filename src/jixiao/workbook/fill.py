@@ -1,0 +1,164 @@
+"""Write a submission into a fresh template (the inverse of :mod:`jixiao.workbook.read`).
+
+Used to turn interchange JSON or imported documents into a workbook a clerk can continue in,
+and by the tests' round trips.  Text is always written as text: a value that starts with ``=``
+never becomes a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.layout import DEFAULT_PROJECTS, LAYOUT, MAX_PROJECTS
+from jixiao.model import CHECKPOINTS, DutyBlock, PlanEntry, Project, Submission
+from jixiao.profiles import DEFAULT_PROFILE
+from jixiao.workbook.build import build_template
+
+
+class FillError(ValueError):
+    """The submission does not fit the template (too many projects or rows)."""
+
+
+def put(ws: Worksheet, ref: str, value: object) -> None:
+    """Write one value; strings stay strings even when they look like formulas."""
+    cell = ws[ref]
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def fill_workbook(submission: Submission, profile_name: str | None = None) -> Workbook:
+    """A template of the submission's profile, filled with all of its content."""
+    projects = len(submission.projects)
+    if projects > MAX_PROJECTS:
+        raise FillError(f"项目数 {projects} 超过模板上限 {MAX_PROJECTS}")
+    profile = profile_name or submission.unit.profile or DEFAULT_PROFILE
+    numbers = sheet_numbers(submission.projects)
+    wb = build_template(profile, max(DEFAULT_PROJECTS, *numbers, 0))
+    _unit(wb[LAYOUT.unit.name], submission, profile)
+    for number, project in zip(numbers, submission.projects, strict=True):
+        _project(wb[LAYOUT.project.sheet_name(number)], project)
+    if submission.department is not None:
+        _blocks(wb[LAYOUT.department.name], submission.department.blocks)
+        _department_rest(wb, submission)
+    return wb
+
+
+def sheet_numbers(projects: Sequence[Project]) -> list[int]:
+    """Each project's sheet number: its published running number when those are usable
+    (004 keeps 项目14 and 项目15 after withheld projects 6–13), else 1, 2, 3…"""
+    numbers = [p.number for p in projects]
+    usable = all(isinstance(n, int) and 1 <= n <= MAX_PROJECTS for n in numbers)
+    if usable and len(set(numbers)) == len(numbers):
+        return [int(n) for n in numbers]  # type: ignore[arg-type]
+    return list(range(1, len(projects) + 1))
+
+
+def _unit(ws: Worksheet, submission: Submission, profile: str) -> None:
+    u, unit = LAYOUT.unit, submission.unit
+    values = {
+        "code": unit.code,
+        "name": unit.name,
+        "year": unit.year,
+        "money_unit": unit.money_unit.value,
+        "profile": profile,
+    }
+    for name, value in values.items():
+        put(ws, u.cell(name), value)
+
+
+def _percent(entry: PlanEntry) -> object:
+    if entry.percent is None:
+        return entry.text
+    return float(entry.percent / 100)
+
+
+def _plan_cells(plan: Sequence[PlanEntry], cells: Sequence[str]) -> dict[str, object]:
+    by_checkpoint = {entry.checkpoint: entry for entry in plan}
+    return {
+        ref: _percent(by_checkpoint[c])
+        for c, ref in zip(CHECKPOINTS, cells, strict=True)
+        if c in by_checkpoint
+    }
+
+
+def _project(ws: Worksheet, project: Project) -> None:
+    p = LAYOUT.project
+    if len(project.indicators) > p.rows:
+        raise FillError(
+            f"项目“{project.name}”有 {len(project.indicators)} 条指标，"
+            f"模板每张项目表最多 {p.rows} 条"
+        )
+    values: dict[str, object] = {
+        p.code: project.code,
+        p.name: project.name,
+        p.budget: project.budget,
+        p.fiscal: project.fiscal,
+        p.other: project.other,
+        p.purpose: project.purpose,
+        p.goal: project.goal,
+        p.department: project.department,
+    }
+    values |= _plan_cells(project.plan, p.plan)
+    for row, indicator in zip(p.indicator_rows(), project.indicators, strict=False):
+        for field_name, _ in p.indicator_columns:
+            values[p.row_cell(field_name, row)] = getattr(indicator, field_name)
+    for ref, value in values.items():
+        if value is not None:
+            put(ws, ref, value)
+
+
+def _blocks(ws: Worksheet, blocks: Sequence[DutyBlock]) -> None:
+    d = LAYOUT.department
+    columns = {f: c for f, c, _ in d.block_columns}
+    row = d.blocks_first_row
+    for block in blocks:
+        rows_needed = max(1, len(block.indicators))
+        if row + rows_needed - 1 > d.blocks_last_row:
+            raise FillError(f"分项绩效目标超过模板的 {d.blocks_rows} 行")
+        put(ws, f"{columns['title']}{row}", block.title or "（未命名分项）")
+        if block.goal:
+            put(ws, f"{columns['goal']}{row}", block.goal)
+        plan_refs = [f"{columns[f'plan_{i}']}{row}" for i in range(len(CHECKPOINTS))]
+        for ref, value in _plan_cells(block.plan, plan_refs).items():
+            put(ws, ref, value)
+        for offset, indicator in enumerate(block.indicators):
+            for field_name in ("level1", "level2", "level3", "description", "value"):
+                value = getattr(indicator, field_name)
+                if value:
+                    put(ws, f"{columns[field_name]}{row + offset}", value)
+        row += rows_needed
+
+
+def _department_rest(wb: Workbook, submission: Submission) -> None:
+    department = submission.department
+    assert department is not None
+    d, o = LAYOUT.department, LAYOUT.overall
+    ws = wb[d.name]
+    if department.overall_goal:
+        put(ws, d.overall_goal, department.overall_goal)
+    if len(department.measures) > d.measures_rows:
+        raise FillError(f"工作保障措施超过模板的 {d.measures_rows} 行")
+    for row, measure in zip(
+        range(d.measures_first_row, d.measures_last_row + 1), department.measures, strict=False
+    ):
+        for field_name, column, _ in d.measure_columns:
+            value = getattr(measure, field_name)
+            if value:
+                put(ws, f"{column}{row}", value)
+    if len(department.overall_table) > o.rows:
+        raise FillError(f"整体绩效目标表超过模板的 {o.rows} 行")
+    sheet = wb[o.name]
+    for row, overall_row in zip(
+        range(o.first_row, o.last_row + 1), department.overall_table, strict=False
+    ):
+        for field_name, column, _ in o.columns:
+            value = getattr(overall_row, field_name)
+            if value is not None:
+                put(sheet, f"{column}{row}", value)

@@ -1,0 +1,442 @@
+"""Read a filled template workbook into the model, fast (python-calamine), never crashing.
+
+Every value keeps its file, sheet and cell.  A workbook that is not ours, is encrypted or corrupt
+becomes ``file-unreadable``; one whose layout was changed (rows inserted, labels renamed, the
+meta sheet deleted, another layout version) becomes ``template-tampered`` for the sheet or the
+whole file.  Blank project sheets are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import python_calamine
+
+from jixiao.findings import Finding
+from jixiao.layout import END_MARKER, LAYOUT, TEMPLATE_ID, TEMPLATE_VERSION, fingerprint
+from jixiao.model import (
+    CHECKPOINTS,
+    Department,
+    DutyBlock,
+    Indicator,
+    Location,
+    Measure,
+    MoneyUnit,
+    OverallRow,
+    PlanEntry,
+    Project,
+    Submission,
+    Unit,
+)
+from jixiao.profiles import builtin_names
+from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED, file_finding
+from jixiao.values import normalize_text, parse_amount, parse_percent
+from jixiao.workbook.cells import a1, parse_a1
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
+Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
+
+
+@dataclass(slots=True)
+class Grid:
+    """One sheet's values by (row, column), 1-based, as calamine read them."""
+
+    name: str
+    rows: list[list[Cell]]
+
+    def raw(self, ref: str) -> Cell:
+        """The raw value of a cell ('' when empty or outside the used area)."""
+        row, column = parse_a1(ref)
+        if row > len(self.rows) or column > len(self.rows[row - 1]):
+            return ""
+        return self.rows[row - 1][column - 1]
+
+    def text(self, ref: str) -> str | None:
+        """A cell as stripped text, None when blank; numbers without a spurious ``.0``."""
+        return as_text(self.raw(ref))
+
+
+def as_text(value: Cell) -> str | None:
+    """Cell value → text as the clerk typed it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+class Reader:
+    """Reads one workbook; collects findings instead of raising."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file = str(path)
+        self.findings: list[Finding] = []
+        self.workbook: python_calamine.CalamineWorkbook | None = None
+
+    def where(self, sheet: str, ref: str) -> Location:
+        """A location in this workbook."""
+        return Location(file=self.file, sheet=sheet, cell=ref)
+
+    def unreadable(self, reason: str) -> None:
+        """Record that the file cannot be read at all."""
+        self.findings.append(file_finding(FILE_UNREADABLE, self.file, reason=reason))
+
+    def tampered(self, reason: str, sheet: str | None = None, ref: str | None = None) -> None:
+        """Record a changed layout (for the file, a sheet, or one cell)."""
+        where = Location(file=self.file, sheet=sheet, cell=ref)
+        self.findings.append(file_finding(TEMPLATE_TAMPERED, self.file, where, reason=reason))
+
+    def grid(self, name: str) -> Grid | None:
+        """All values of a sheet; None (with a finding) when the sheet cannot be read."""
+        assert self.workbook is not None
+        try:
+            rows = self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
+            self.tampered(f"工作表“{name}”无法读取（{exc}）", sheet=name)
+            return None
+        return Grid(name, rows)
+
+    def labels_match(self, grid: Grid, labels: tuple[tuple[str, str], ...]) -> bool:
+        """Check fixed labels; a mismatch means rows/columns were inserted or labels renamed."""
+        for ref, expected in labels:
+            found = grid.text(ref)
+            if normalize_text(found or "") != normalize_text(expected):
+                shown = f"“{found}”" if found else "空白"
+                self.tampered(
+                    f"{ref} 应为“{expected}”，实际为{shown}（可能插入/删除了行列）", grid.name, ref
+                )
+                return False
+        return True
+
+    def marker_in_place(self, grid: Grid, ref: str) -> bool:
+        """The end marker below a grid: moved means rows were inserted or deleted."""
+        if grid.text(ref) == END_MARKER:
+            return True
+        self.tampered(f"表尾标记不在 {ref}（可能插入或删除了行）", grid.name, ref)
+        return False
+
+
+def read_workbook(path: Path) -> tuple[Submission | None, list[Finding]]:
+    """Read a filled jixiao template; on unusable input return no submission and the findings."""
+    reader = Reader(Path(path))
+    submission = _read(reader)
+    return submission, reader.findings
+
+
+def _open(reader: Reader) -> bool:
+    try:
+        with reader.path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        reader.unreadable(f"{type(exc).__name__}: {exc}")
+        return False
+    if not head:
+        reader.unreadable("文件是空的（0 字节）")
+        return False
+    if head.startswith(OLE_MAGIC):
+        reader.unreadable(
+            "文件设置了打开密码（已加密），或是旧版 .xls 格式：请去掉密码或另存为 .xlsx"
+        )
+        return False
+    if not head.startswith(ZIP_MAGIC):
+        reader.unreadable("不是 .xlsx 工作簿（文件内容不是 Office Open XML）")
+        return False
+    try:
+        reader.workbook = python_calamine.CalamineWorkbook.from_path(str(reader.path))
+    except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
+        reader.unreadable(f"工作簿已损坏或不是 .xlsx（{exc}）")
+        return False
+    return True
+
+
+def _read(reader: Reader) -> Submission | None:
+    if not _open(reader):
+        return None
+    assert reader.workbook is not None
+    names = reader.workbook.sheet_names
+    template = _template_info(reader, names)
+    if template is None:
+        return None
+    unit = _unit(reader, template)
+    if unit is None:
+        return None
+    projects = tuple(_projects(reader, names))
+    department = _department(reader, names)
+    return Submission(unit, projects, department, template, Location(file=reader.file))
+
+
+def _template_info(reader: Reader, names: list[str]) -> dict[str, str | int | None] | None:
+    meta = LAYOUT.meta
+    ours = LAYOUT.unit.name in names or any(_PROJECT_SHEET.match(n) for n in names)
+    if meta.name not in names:
+        if ours:
+            reader.tampered("缺少模板信息表（_meta），无法确认模板版本")
+        else:
+            reader.unreadable("不是 jixiao 模板生成的工作簿（没有模板信息表）")
+        return None
+    grid = reader.grid(meta.name)
+    if grid is None:
+        return None
+    info = {grid.text(f"A{r}") or "": grid.text(f"B{r}") for r in range(1, len(meta.keys) + 1)}
+    if info.get("template_id") != TEMPLATE_ID:
+        reader.unreadable(f"不是 jixiao 模板（模板标识为“{info.get('template_id')}”）")
+        return None
+    if info.get("version") != str(TEMPLATE_VERSION) or info.get("fingerprint") != fingerprint():
+        reader.tampered(
+            f"模板版本 {info.get('version')}（{info.get('fingerprint')}）与本程序的 "
+            f"{TEMPLATE_VERSION}（{fingerprint()}）不一致：请用新模板重新填报"
+        )
+        return None
+    return {
+        "id": TEMPLATE_ID,
+        "version": TEMPLATE_VERSION,
+        "profile": info.get("profile"),
+        "fingerprint": info.get("fingerprint"),
+    }
+
+
+def _unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
+    u = LAYOUT.unit
+    assert reader.workbook is not None
+    if u.name not in reader.workbook.sheet_names:
+        reader.tampered(f"缺少工作表“{u.name}”")
+        return None
+    grid = reader.grid(u.name)
+    if grid is None:
+        return None
+    labels = tuple((u.label_cell(name), label) for name, label, _ in u.fields)
+    if not reader.labels_match(grid, labels):
+        return None
+    sources = {name: reader.where(u.name, u.cell(name)) for name, _, _ in u.fields}
+    year_text = grid.text(u.cell("year"))
+    money = grid.text(u.cell("money_unit"))
+    profile = grid.text(u.cell("profile"))
+    template_profile = template.get("profile")
+    if profile not in builtin_names():
+        profile = str(template_profile) if template_profile in builtin_names() else None
+    return Unit(
+        name=grid.text(u.cell("name")) or "",
+        code=grid.text(u.cell("code")),
+        year=int(year_text) if year_text and year_text.isdigit() else None,
+        money_unit=MoneyUnit(money) if money in ("万元", "元") else MoneyUnit.WAN,
+        profile=profile,
+        source=reader.where(u.name, u.cell("name")),
+        sources=sources,
+    )
+
+
+def _project_sheets(names: list[str]) -> list[tuple[int, str]]:
+    numbered = [(int(m.group(1)), n) for n in names if (m := _PROJECT_SHEET.match(n))]
+    return sorted(numbered)
+
+
+def _projects(reader: Reader, names: list[str]) -> Iterator[Project]:
+    p = LAYOUT.project
+    for number, name in _project_sheets(names):
+        grid = reader.grid(name)
+        if grid is None or not reader.labels_match(grid, p.labels):
+            continue
+        if not reader.marker_in_place(grid, p.end_marker):
+            continue
+        project = _project(reader, grid, number)
+        if project is not None:
+            yield project
+
+
+def _project(reader: Reader, grid: Grid, number: int) -> Project | None:
+    p = LAYOUT.project
+    inputs = (p.code, p.name, p.budget, p.fiscal, p.other, p.purpose, p.goal, *p.plan)
+    indicators = tuple(_indicators(reader, grid))
+    if not indicators and all(grid.text(ref) is None for ref in inputs):
+        return None  # a blank project sheet
+    fields = {
+        "code": p.code,
+        "name": p.name,
+        "budget": p.budget,
+        "fiscal": p.fiscal,
+        "other": p.other,
+        "purpose": p.purpose,
+        "goal": p.goal,
+        "plan": p.plan[0],
+        "department": p.department,
+        "indicators": a1(p.first_row, 1),
+    }
+    return Project(
+        name=grid.text(p.name),
+        code=_code(grid.text(p.code)),
+        number=number,
+        department=grid.text(p.department),
+        budget=parse_amount(grid.raw(p.budget)),
+        fiscal=parse_amount(grid.raw(p.fiscal)),
+        other=parse_amount(grid.raw(p.other)),
+        purpose=grid.text(p.purpose),
+        plan=_plan(reader, grid),
+        goal=grid.text(p.goal),
+        indicators=indicators,
+        source=reader.where(grid.name, p.title),
+        sources={k: reader.where(grid.name, v) for k, v in fields.items()},
+    )
+
+
+def _code(text: str | None) -> str | None:
+    return "".join(text.split()) if text else None
+
+
+def _plan(reader: Reader, grid: Grid) -> tuple[PlanEntry, ...]:
+    entries = []
+    for checkpoint, ref in zip(CHECKPOINTS, LAYOUT.project.plan, strict=True):
+        raw = grid.raw(ref)
+        if raw == "" or raw is None:
+            continue
+        entries.append(_plan_entry(checkpoint, raw, reader.where(grid.name, ref)))
+    return tuple(entries)
+
+
+def _plan_entry(checkpoint: str, raw: Cell, where: Location) -> PlanEntry:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        # A %-formatted cell holds a fraction: 0.25 is 25%.
+        return PlanEntry(checkpoint, Decimal(str(raw)) * 100, None, where)
+    text = as_text(raw)
+    return PlanEntry(checkpoint, parse_percent(text), text, where)
+
+
+def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
+    p = LAYOUT.project
+    level1: str | None = None
+    level2: str | None = None
+    for row in p.indicator_rows():
+        cells = {f: grid.text(p.row_cell(f, row)) for f, _ in p.indicator_columns}
+        if not any(cells.values()):
+            continue
+        if cells["level1"]:
+            level1, level2 = cells["level1"], None
+        level2 = cells["level2"] or level2  # a blank 二级 continues the one above, as merged
+        yield Indicator(
+            level1=level1,
+            level2=level2,
+            level3=cells["level3"],
+            description=cells["description"],
+            value=cells["value"],
+            basis=cells["basis"],
+            source=reader.where(grid.name, a1(row, 1)),
+            sources={
+                f: reader.where(grid.name, p.row_cell(f, row)) for f, _ in p.indicator_columns
+            },
+        )
+
+
+def _department(reader: Reader, names: list[str]) -> Department | None:
+    d, o = LAYOUT.department, LAYOUT.overall
+    blocks: tuple[DutyBlock, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    overall_goal = None
+    rows: tuple[OverallRow, ...] = ()
+    if d.name in names and (grid := reader.grid(d.name)) is not None:
+        labels = tuple((f"{c}{d.blocks_header_row}", h) for _, c, h in d.block_columns)
+        if reader.labels_match(grid, labels) and reader.marker_in_place(grid, d.end_marker):
+            overall_goal = grid.text(d.overall_goal)
+            blocks = tuple(_blocks(reader, grid))
+            measures = tuple(_measures(reader, grid))
+    if o.name in names and (grid := reader.grid(o.name)) is not None:
+        labels = tuple((ref.split(":")[0], text) for ref, text in o.header)
+        if reader.labels_match(grid, labels) and reader.marker_in_place(grid, o.end_marker):
+            rows = tuple(_overall_rows(reader, grid))
+    if not (overall_goal or blocks or measures or rows):
+        return None
+    return Department(
+        overall_goal,
+        blocks,
+        measures,
+        rows,
+        source=reader.where(d.name, d.overall_goal),
+        sources={
+            "overall_goal": reader.where(d.name, d.overall_goal),
+            "blocks": reader.where(d.name, f"A{d.blocks_first_row}"),
+            "measures": reader.where(d.name, f"A{d.measures_first_row}"),
+        },
+    )
+
+
+@dataclass(slots=True)
+class _BlockDraft:
+    """A 分项绩效目标 block while its rows are being read."""
+
+    title: str | None
+    goal: str | None
+    source: Location
+    plan: list[PlanEntry] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+
+    def done(self) -> DutyBlock:
+        return DutyBlock(
+            self.title, self.goal, tuple(self.plan), tuple(self.indicators), self.source
+        )
+
+
+def _blocks(reader: Reader, grid: Grid) -> Iterator[DutyBlock]:
+    """One block per row that names a 分项; the rows below it add its indicators."""
+    d = LAYOUT.department
+    columns = {f: c for f, c, _ in d.block_columns}
+    draft: _BlockDraft | None = None
+    for row in range(d.blocks_first_row, d.blocks_last_row + 1):
+        cells = {f: grid.text(f"{c}{row}") for f, c in columns.items()}
+        if not any(cells.values()):
+            continue
+        if cells["title"] or draft is None:
+            if draft is not None:
+                yield draft.done()
+            draft = _BlockDraft(cells["title"], cells["goal"], reader.where(grid.name, f"A{row}"))
+            for i, checkpoint in enumerate(CHECKPOINTS):
+                ref = f"{columns[f'plan_{i}']}{row}"
+                raw = grid.raw(ref)
+                if raw not in ("", None):
+                    draft.plan.append(_plan_entry(checkpoint, raw, reader.where(grid.name, ref)))
+        if cells["level3"] or cells["description"] or cells["value"]:
+            fields = ("level1", "level2", "level3", "description", "value")
+            draft.indicators.append(
+                Indicator(
+                    level1=cells["level1"],
+                    level2=cells["level2"],
+                    level3=cells["level3"],
+                    description=cells["description"],
+                    value=cells["value"],
+                    source=reader.where(grid.name, f"{columns['level3']}{row}"),
+                    sources={f: reader.where(grid.name, f"{columns[f]}{row}") for f in fields},
+                )
+            )
+    if draft is not None:
+        yield draft.done()
+
+
+def _measures(reader: Reader, grid: Grid) -> Iterator[Measure]:
+    d = LAYOUT.department
+    columns = {f: c for f, c, _ in d.measure_columns}
+    for row in range(d.measures_first_row, d.measures_last_row + 1):
+        cells = {f: grid.text(f"{c}{row}") for f, c in columns.items()}
+        if any(cells.values()):
+            yield Measure(
+                cells["title"], cells["text"], cells["group"], reader.where(grid.name, f"A{row}")
+            )
+
+
+def _overall_rows(reader: Reader, grid: Grid) -> Iterator[OverallRow]:
+    o = LAYOUT.overall
+    for row in range(o.first_row, o.last_row + 1):
+        cells = {f: grid.text(f"{c}{row}") for f, c, _ in o.columns}
+        if any(cells.values()):
+            yield OverallRow(
+                **cells,
+                source=reader.where(grid.name, f"A{row}"),
+                sources={f: reader.where(grid.name, f"{c}{row}") for f, c, _ in o.columns},
+            )
