@@ -1,28 +1,29 @@
-"""The ``jixiao`` command: a thin layer over the engine (validate, rules, schema, demo)."""
+"""The ``jixiao`` command: a thin layer over the engine."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from jixiao.findings import FileReport, Report, Severity
-from jixiao.interchange import load_submission, submission_schema
+from jixiao.atomic import atomic_write_text
+from jixiao.findings import Report, Severity
+from jixiao.interchange import submission_schema, submission_to_json
+from jixiao.layout import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.profiles import ProfileError, builtin_names, load_profile
 from jixiao.report import report_json, report_text, rules_markdown
 from jixiao.rules import RULES
-from jixiao.rules.files import FILE_UNREADABLE, file_finding
-from jixiao.validate import profile_for, validate_submission
+from jixiao.submissions import find_submissions, read_submission, validate_path
+from jixiao.workbook.build import build_template, save_workbook
+from jixiao.workbook.fill import fill_workbook
 
 F = TypeVar("F", bound=Callable[..., Any])
-SUBMISSION_SUFFIXES = (".json",)
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -45,40 +46,6 @@ def _format_option(func: F) -> F:
 @click.version_option(package_name="jixiao")
 def main() -> None:
     """jixiao（绩效）：预算绩效目标表的填报模板、校验与汇总工具。"""
-
-
-def expand_paths(paths: tuple[Path, ...]) -> Iterator[Path]:
-    """Files as given; folders searched recursively for submissions (temp files ``~$…`` skipped)."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUBMISSION_SUFFIXES
-                and not p.name.startswith(("~$", ".~lock"))
-            )
-        else:
-            yield path
-
-
-def validate_file(path: Path, profile_name: str | None) -> FileReport:
-    """Read and validate one file; unreadable input is a finding, never an exception."""
-    file = str(path)
-    if path.suffix.lower() not in SUBMISSION_SUFFIXES:
-        finding = file_finding(
-            FILE_UNREADABLE,
-            file,
-            reason=f"不支持的文件类型“{path.suffix or '无扩展名'}”，目前支持 .json",
-        )
-        return FileReport(file, 0, [finding])
-    submission, findings = load_submission(path)
-    if submission is None:
-        return FileReport(file, 0, findings)
-    profile = profile_for(submission, profile_name)
-    return FileReport(
-        file, len(submission.projects), validate_submission(submission, profile, file)
-    )
 
 
 def _style_for_terminal() -> Callable[[str, Severity], str]:
@@ -104,13 +71,16 @@ def _print_report(report: Report, output_format: str) -> None:
 )
 @_format_option
 def validate(paths: tuple[Path, ...], profile_name: str | None, output_format: str) -> None:
-    """校验提交文件（JSON；文件夹会递归查找）。退出码：0 无错误，1 有错误，2 用法或程序错误。"""
+    """校验提交文件（.xlsx 模板或 .json；文件夹会递归查找）。
+
+    退出码：0 无错误，1 有错误，2 用法或程序错误。
+    """
     if profile_name:
         _load_profile_or_fail(profile_name)
-    files = list(expand_paths(paths))
+    files = list(find_submissions(paths))
     if not files:
-        raise click.UsageError("没有找到可校验的文件（支持 .json）")
-    report = Report([validate_file(path, profile_name) for path in files])
+        raise click.UsageError("没有找到可校验的文件（支持 .json、.xlsx、.xlsm）")
+    report = Report([validate_path(path, profile_name) for path in files])
     _print_report(report, output_format)
     sys.exit(1 if report.has_errors else 0)
 
@@ -161,25 +131,95 @@ def schema() -> None:
     _emit(json.dumps(submission_schema(), ensure_ascii=False, indent=2))
 
 
+TEMPLATE_NAME = "绩效目标模板-{profile}.xlsx"
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="输出的 .xlsx 文件（加 --all 时为文件夹）",
+)
+@click.option(
+    "--profile",
+    "profile_name",
+    type=click.Choice(builtin_names()),
+    default="hebei",
+    show_default=True,
+    help="规则配置（决定指标下拉列表和必填项）",
+)
+@click.option(
+    "--projects",
+    type=click.IntRange(1, MAX_PROJECTS),
+    default=DEFAULT_PROJECTS,
+    show_default=True,
+    help="项目表张数",
+)
+@click.option("--all", "all_profiles", is_flag=True, help="为每个内置配置各生成一个模板")
+def template(output: Path, profile_name: str, projects: int, all_profiles: bool) -> None:
+    """生成锁定的填报模板（.xlsx）：只有浅黄色单元格可填写，右侧实时显示校验结果。"""
+    targets = (
+        [(name, output / TEMPLATE_NAME.format(profile=name)) for name in builtin_names()]
+        if all_profiles
+        else [(profile_name, output)]
+    )
+    for name, path in targets:
+        save_workbook(build_template(name, projects), path)
+        _emit(f"已生成模板：{path}（{name}，{projects} 张项目表）")
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="输出的 JSON 文件"
+)
+def export(source: Path, output: Path) -> None:
+    """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
+    submission, findings = read_submission(source)
+    for finding in findings:
+        _emit(f"[{finding.severity.label}] {finding.where} {finding.message}（{finding.code}）")
+    if submission is None:
+        _emit("无法导出：文件不能读取。")
+        sys.exit(1)
+    text = json.dumps(submission_to_json(submission), ensure_ascii=False, indent=1)
+    atomic_write_text(output, text + "\n")
+    _emit(f"已导出：{output}（{len(submission.projects)} 个项目）")
+
+
 @main.command()
 @click.argument(
     "directory", required=False, type=click.Path(path_type=Path), default=Path("jixiao-demo")
 )
 def demo(directory: Path) -> None:
-    """演示：把内置的真实公开样例复制到 DIRECTORY（默认 ./jixiao-demo）并逐一校验。"""
+    """演示：用内置的真实公开样例生成填好的模板，逐一校验，并写出校验报告。"""
     directory.mkdir(parents=True, exist_ok=True)
-    samples = resources.files("jixiao.samples")
-    copied = []
-    for item in sorted(samples.iterdir(), key=lambda p: p.name):
-        if item.name.endswith(".json"):
-            target = directory / item.name
-            with resources.as_file(item) as source:
-                shutil.copyfile(source, target)
-            copied.append(target)
-    report = Report([validate_file(path, None) for path in copied])
-    _print_report(report, "text")
-    _emit(f"\n样例文件在：{directory.resolve()}")
-    _emit("用 jixiao validate <文件> 校验自己的提交；jixiao rules 查看全部规则。")
+    workbooks = []
+    for item in sorted(resources.files("jixiao.samples").iterdir(), key=lambda p: p.name):
+        if not item.name.endswith(".json"):
+            continue
+        target = directory / item.name
+        target.write_bytes(item.read_bytes())
+        submission, _ = read_submission(target)
+        if submission is not None:
+            workbook = target.with_suffix(".xlsx")
+            save_workbook(fill_workbook(submission), workbook)
+            workbooks.append(workbook)
+    report = Report([validate_path(path) for path in workbooks])
+    report_file = directory / "校验报告.txt"
+    atomic_write_text(report_file, report_text(report) + "\n")
+    for file_report in report.files:
+        counts = file_report.counts()
+        _emit(
+            f"{Path(file_report.path).name}：{file_report.projects} 个项目，"
+            f"错误 {counts[Severity.ERROR]}，警告 {counts[Severity.WARNING]}，"
+            f"提示 {counts[Severity.INFO]}"
+        )
+    _emit(f"\n填好的模板和样例在：{directory.resolve()}")
+    _emit(f"完整校验报告：{report_file.resolve()}")
+    _emit("用 jixiao validate <文件或文件夹> 校验自己的提交；")
+    _emit("用 jixiao template -o 模板.xlsx 生成空白模板。")
 
 
 def run() -> None:

@@ -6,8 +6,7 @@ Only input cells are unlocked; every sheet is protected and so is the workbook s
 
 from __future__ import annotations
 
-import os
-import tempfile
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,6 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import __version__
+from jixiao.atomic import atomic_write
 from jixiao.layout import (
     DEFAULT_PROJECTS,
     END_MARKER,
@@ -50,6 +50,7 @@ PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
+TEMPLATE_DATE = dt.datetime(2024, 1, 1)
 AMOUNT_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0%"
 TEXT_FORMAT = "@"
@@ -83,25 +84,15 @@ def build_template(profile_name: str = "hebei", projects: int = DEFAULT_PROJECTS
     _lists_sheet(wb.create_sheet(LAYOUT.lists.name))
     _meta_sheet(wb.create_sheet(LAYOUT.meta.name), profile, projects)
     wb.security = WorkbookProtection(workbookPassword=PASSWORD, lockStructure=True)
+    wb.properties.creator = "jixiao"
+    wb.properties.created = TEMPLATE_DATE  # fixed, so that one layout gives one template
     wb.active = 0
     return wb
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
-    """Write atomically: a temporary file beside the target, then rename over it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".~jixiao-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        wb.save(temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a template is not
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write a workbook atomically (never a half-written file)."""
+    atomic_write(Path(path), lambda temporary: wb.save(temporary))
 
 
 # ---------------------------------------------------------------- helpers
