@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(temporary_path)``, then move the result over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -349,14 +349,37 @@ def _overall_sheet(ws: Worksheet) -> None:
 
 
 def add_project_sheet(wb: Workbook, number: int) -> Worksheet:
-    """Append one empty, protected 项目支出绩效目标表 (also used by 新建项目表)."""
+    """Append one empty, protected 项目支出绩效目标表 (also what 新建项目表 does).
+
+    The cells of the first project sheet are copied when it exists (styles by reference: ten
+    times faster than styling every cell again); sheet features are then set per sheet.
+    """
     p = LAYOUT.project
-    ws: Worksheet = wb.create_sheet(p.sheet_name(number))
+    prototype = p.sheet_name(1)
+    if number != 1 and prototype in wb.sheetnames:
+        ws: Worksheet = wb.copy_worksheet(wb[prototype])
+        ws.title = p.sheet_name(number)
+        for ref in project_input_cells():
+            ws[ref].value = None
+    else:
+        ws = wb.create_sheet(p.sheet_name(number))
+        _project_cells(ws)
+    _project_features(ws, number)
+    return ws
+
+
+def project_input_cells() -> list[str]:
+    """Every cell a clerk may type into on a project sheet."""
+    p = LAYOUT.project
+    cells = [p.code, p.name, p.budget, p.fiscal, p.other, p.purpose, p.goal, p.department, *p.plan]
+    cells += [p.row_cell(f, r) for r in p.indicator_rows() for f, _ in p.indicator_columns]
+    return cells
+
+
+def _project_cells(ws: Worksheet) -> None:
+    p = LAYOUT.project
     for ref in p.merges:
         ws.merge_cells(ref)
-    ws[p.title] = (
-        f'=IF({p.name}="","{number}.项目支出绩效目标表","{number}."&{p.name}&"绩效目标表")'
-    )
     ws[p.title].font = TITLE
     ws[p.title].alignment = CENTER
     ws[p.unit_line] = '=JX_UNIT_CODE&" "&JX_UNIT_NAME'
@@ -368,25 +391,14 @@ def add_project_sheet(wb: Workbook, number: int) -> Worksheet:
     _project_checks(ws)
     ws[p.end_marker] = END_MARKER
     ws[p.end_marker].font = NOTE
-    _project_print_setup(ws)
-    _protect(ws)
-    return ws
 
 
-def _project_inputs(ws: Worksheet) -> None:
+def _project_features(ws: Worksheet, number: int) -> None:
+    """What copy_worksheet does not carry: title, validations, highlights, print set-up."""
     p = LAYOUT.project
-    for ref in (p.code, p.name, p.purpose, p.goal, p.department):
-        _input(ws, ref, TEXT_FORMAT)
-    for ref in (p.budget, p.fiscal, p.other):
-        _input(ws, ref, AMOUNT_FORMAT)
-    for ref in p.plan:
-        _input(ws, ref, PERCENT_FORMAT)
-    _box(ws, f"A4:{p.last_column}{p.last_row}")
-    for row in p.indicator_rows():
-        ws.merge_cells(f"D{row}:E{row}")
-        for _, column in p.indicator_columns:
-            _input(ws, f"{column}{row}", TEXT_FORMAT)
-        ws[f"{p.helper_column}{row}"] = checks.effective_level1(row)
+    ws[p.title] = (
+        f'=IF({p.name}="","{number}.项目支出绩效目标表","{number}."&{p.name}&"绩效目标表")'
+    )
     _decimal_validation(
         ws,
         f"{p.budget} {p.fiscal} {p.other}",
@@ -404,6 +416,25 @@ def _project_inputs(ws: Worksheet) -> None:
         "二级指标",
     )
     ws.column_dimensions[p.helper_column].hidden = True
+    _project_highlights(ws)
+    _project_print_setup(ws)
+    _protect(ws)
+
+
+def _project_inputs(ws: Worksheet) -> None:
+    p = LAYOUT.project
+    for ref in (p.code, p.name, p.purpose, p.goal, p.department):
+        _input(ws, ref, TEXT_FORMAT)
+    for ref in (p.budget, p.fiscal, p.other):
+        _input(ws, ref, AMOUNT_FORMAT)
+    for ref in p.plan:
+        _input(ws, ref, PERCENT_FORMAT)
+    _box(ws, f"A4:{p.last_column}{p.last_row}")
+    for row in p.indicator_rows():
+        ws.merge_cells(f"D{row}:E{row}")
+        for _, column in p.indicator_columns:
+            _input(ws, f"{column}{row}", TEXT_FORMAT)
+        ws[f"{p.helper_column}{row}"] = checks.effective_level1(row)
 
 
 def _project_checks(ws: Worksheet) -> None:
@@ -424,6 +455,10 @@ def _project_checks(ws: Worksheet) -> None:
         ws[ref] = formula
         ws[ref].font = STATUS
         ws[ref].alignment = Alignment(vertical="center", wrap_text=False)
+
+
+def _project_highlights(ws: Worksheet) -> None:
+    p = LAYOUT.project
     highlights = (
         (f"{p.code}:C4", p.status(p.code)),
         (f"{p.budget}:{p.other}", p.status(p.budget)),

@@ -33,14 +33,19 @@ def put(ws: Worksheet, ref: str, value: object) -> None:
         cell.data_type = "s"
 
 
-def fill_workbook(submission: Submission, profile_name: str | None = None) -> Workbook:
-    """A template of the submission's profile, filled with all of its content."""
+def fill_workbook(
+    submission: Submission, profile_name: str | None = None, min_projects: int = DEFAULT_PROJECTS
+) -> Workbook:
+    """A template of the submission's profile, filled with all of its content.
+
+    The workbook keeps at least ``min_projects`` project sheets so a clerk can add projects.
+    """
     projects = len(submission.projects)
     if projects > MAX_PROJECTS:
         raise FillError(f"项目数 {projects} 超过模板上限 {MAX_PROJECTS}")
     profile = profile_name or submission.unit.profile or DEFAULT_PROFILE
     numbers = sheet_numbers(submission.projects)
-    wb = build_template(profile, max(DEFAULT_PROJECTS, *numbers, 0))
+    wb = build_template(profile, max(min_projects, *numbers, 0))
     _unit(wb[LAYOUT.unit.name], submission, profile)
     for number, project in zip(numbers, submission.projects, strict=True):
         _project(wb[LAYOUT.project.sheet_name(number)], project)
