@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import python_calamine
 
 from jixiao.findings import Finding
@@ -75,14 +76,56 @@ def as_text(value: Cell) -> str | None:
     return text or None
 
 
+class CalamineBook:
+    """Sheets read with python-calamine (Rust): the fast path."""
+
+    def __init__(self, path: Path) -> None:
+        self._book = python_calamine.CalamineWorkbook.from_path(str(path))
+        self.sheet_names: list[str] = list(self._book.sheet_names)
+
+    def rows(self, name: str) -> list[list[Cell]]:
+        """Every value of a sheet from A1, row by row."""
+        rows: list[list[Cell]] = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return rows
+
+
+class OpenpyxlBook:
+    """Sheets read with openpyxl (pure Python): for comparison in the benchmarks."""
+
+    def __init__(self, path: Path) -> None:
+        self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        self.sheet_names: list[str] = list(self._book.sheetnames)
+
+    def rows(self, name: str) -> list[list[Cell]]:
+        """Every value of a sheet from A1, row by row (None read as '')."""
+        sheet = self._book[name]
+        return [[_plain(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _plain(value: object) -> Cell:
+    if value is None:
+        return ""
+    if isinstance(value, int | float | str | dt.time | dt.date | dt.timedelta):
+        return value
+    return str(value)
+
+
+Book = CalamineBook | OpenpyxlBook
+ENGINES: dict[str, type[CalamineBook] | type[OpenpyxlBook]] = {
+    "calamine": CalamineBook,
+    "openpyxl": OpenpyxlBook,
+}
+
+
 class Reader:
     """Reads one workbook; collects findings instead of raising."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, engine: str = "calamine") -> None:
         self.path = path
         self.file = str(path)
+        self.engine = ENGINES[engine]
         self.findings: list[Finding] = []
-        self.workbook: python_calamine.CalamineWorkbook | None = None
+        self.workbook: Book | None = None
 
     def where(self, sheet: str, ref: str) -> Location:
         """A location in this workbook."""
@@ -101,7 +144,7 @@ class Reader:
         """All values of a sheet; None (with a finding) when the sheet cannot be read."""
         assert self.workbook is not None
         try:
-            rows = self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = self.workbook.rows(name)
         except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
             self.tampered(f"工作表“{name}”无法读取（{exc}）", sheet=name)
             return None
@@ -127,9 +170,12 @@ class Reader:
         return False
 
 
-def read_workbook(path: Path) -> tuple[Submission | None, list[Finding]]:
-    """Read a filled jixiao template; on unusable input return no submission and the findings."""
-    reader = Reader(Path(path))
+def read_workbook(path: Path, engine: str = "calamine") -> tuple[Submission | None, list[Finding]]:
+    """Read a filled jixiao template; on unusable input return no submission and the findings.
+
+    ``engine`` is ``calamine`` (fast, the default) or ``openpyxl`` (for comparison).
+    """
+    reader = Reader(Path(path), engine)
     submission = _read(reader)
     return submission, reader.findings
 
@@ -153,7 +199,7 @@ def _open(reader: Reader) -> bool:
         reader.unreadable("不是 .xlsx 工作簿（文件内容不是 Office Open XML）")
         return False
     try:
-        reader.workbook = python_calamine.CalamineWorkbook.from_path(str(reader.path))
+        reader.workbook = reader.engine(reader.path)
     except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
         reader.unreadable(f"工作簿已损坏或不是 .xlsx（{exc}）")
         return False
