@@ -14,6 +14,7 @@ from jixiao.interchange import parse_submission
 from jixiao.model import Submission
 from jixiao.profiles import load_profile
 from jixiao.validate import validate_submission
+from libreoffice import lo  # noqa: F401  (session fixture: LibreOffice headless)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

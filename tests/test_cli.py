@@ -151,16 +151,18 @@ def test_schema_is_printed() -> None:
     assert schema["$schema"].endswith("2020-12/schema")
 
 
-def test_demo_validates_the_bundled_examples(tmp_path: Path) -> None:
-    result = invoke("demo", str(tmp_path / "demo"))
-    assert result.exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == [
-        "seed-000.json",
-        "seed-001.json",
-        "seed-002.json",
-        "seed-004.json",
-    ]
-    assert "cost-sum-exceeds-budget" in result.output
+def test_demo_fills_templates_from_the_real_examples_and_validates_them(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = invoke("demo", str(folder))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        [f"seed-{n}.{ext}" for n in ("000", "001", "002", "004") for ext in ("json", "xlsx")]
+        + ["校验报告.txt"]
+    )
+    assert "seed-001.xlsx：9 个项目，错误 2" in result.output
+    report = (folder / "校验报告.txt").read_text("utf-8")
+    assert "项目9!F18" in report and "cost-sum-exceeds-budget" in report
 
 
 def test_console_script_shows_no_traceback(tmp_path: Path) -> None:

@@ -486,6 +486,7 @@ def _project_print_setup(ws: Worksheet) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.print_options.horizontalCentered = True
+    ws.page_setup.blackAndWhite = True  # shading is for the screen; print as the official table
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.freeze_panes = f"A{p.first_row}"
 

@@ -1,0 +1,212 @@
+"""The template in a real spreadsheet engine (LibreOffice headless, driven through UNO).
+
+A clerk's workflow: open the template, type seed 000's real project, recalculate and see no
+problems; then make the mistakes real tables contain and watch each status message appear,
+the offending cells turn red and the problem count rise.  Also: what is locked, what the
+cascading dropdown rejects, and how a filled sheet prints.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import FIXTURES
+from jixiao.layout import LAYOUT
+from jixiao.workbook.build import build_template, save_workbook
+from jixiao.workbook.native_checks import short_message
+from libreoffice import LibreOffice
+
+pytestmark = pytest.mark.libreoffice
+
+P = LAYOUT.project
+U = LAYOUT.unit
+SHEET = P.sheet_name(1)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("lo") / "template.xlsx"
+    save_workbook(build_template("hebei", 2), path)
+    return path
+
+
+def seed_000() -> dict[str, Any]:
+    data = json.loads((FIXTURES / "seed-000.json").read_text("utf-8"))
+    result: dict[str, Any] = data
+    return result
+
+
+def type_seed_000(lo: LibreOffice, doc: str) -> None:
+    """Fill the unit and 项目1 the way a clerk would, cell by cell (through UNO)."""
+    data = seed_000()
+    unit = data["unit"]
+    for field_name in ("code", "name", "year"):
+        lo.set(doc, U.name, U.cell(field_name), unit[field_name])
+    project = data["projects"][0]
+    cells = {
+        P.code: project["code"],
+        P.name: project["name"],
+        P.budget: project["budget"],
+        P.fiscal: project["fiscal"],
+        P.other: project["other"],
+        P.purpose: project["purpose"],
+        P.goal: project["goal"],
+    }
+    for entry, ref in zip(project["plan"], P.plan, strict=True):
+        cells[ref] = entry["percent"] / 100  # a %-formatted cell holds the fraction
+    for row, indicator in zip(P.indicator_rows(), project["indicators"], strict=False):
+        for field_name, _ in P.indicator_columns:
+            cells[P.row_cell(field_name, row)] = indicator.get(field_name)
+    for ref, value in cells.items():
+        lo.set(doc, SHEET, ref, value)
+    lo.calc(doc)
+
+
+@pytest.fixture
+def doc(lo: LibreOffice, template: Path) -> Iterator[str]:
+    handle = lo.open(template)
+    type_seed_000(lo, handle)
+    yield handle
+    lo.close_doc(handle)
+
+
+def status(lo: LibreOffice, doc: str, anchor: str) -> str:
+    return lo.get(doc, SHEET, P.status(anchor))["string"]
+
+
+def row_status(lo: LibreOffice, doc: str, offset: int) -> str:
+    return lo.get(doc, SHEET, f"{P.status_column}{P.first_row + offset}")["string"]
+
+
+def count(lo: LibreOffice, doc: str) -> float | None:
+    return lo.get(doc, SHEET, P.count)["value"]
+
+
+def test_seed_000_typed_in_shows_no_problem(lo: LibreOffice, doc: str) -> None:
+    statuses = lo.get_range(doc, SHEET, f"{P.status_column}4:{P.status_column}{P.last_row}")
+    assert [s for (s,) in statuses if s] == []
+    assert count(lo, doc) == 0
+    assert lo.get(doc, SHEET, P.title)["string"] == "1.专项项目绩效目标表"
+    assert (
+        lo.get(doc, SHEET, P.unit_line)["string"] == "615001 石家庄高新技术产业开发区人民法院本级"
+    )
+    assert lo.get(doc, SHEET, P.money_line)["string"] == "单位：万元"
+    overview = LAYOUT.summary
+    assert lo.get(doc, overview.name, f"D{overview.first_row}")["string"] == "专项项目"
+    assert lo.get(doc, overview.name, f"E{overview.first_row}")["value"] == 1111
+
+
+def test_plan_that_goes_down(lo: LibreOffice, doc: str) -> None:
+    lo.set(doc, SHEET, P.plan[2], 0.40)  # 25 / 50 / 40 / 100
+    lo.calc(doc)
+    assert status(lo, doc, P.plan[0]) == short_message("plan-not-cumulative")
+    assert count(lo, doc) == 1
+    highlight = lo.conditional_format_active(doc, SHEET, P.plan[2])
+    assert highlight["active"] and highlight["back_color"] == 0xFFC7CE
+
+
+def test_plan_that_ends_below_100_and_misses_a_checkpoint(lo: LibreOffice, doc: str) -> None:
+    lo.set(doc, SHEET, P.plan[3], 0.9)
+    lo.set(doc, SHEET, P.plan[1], None)
+    lo.calc(doc)
+    text = status(lo, doc, P.plan[0])
+    assert short_message("plan-final-not-100") in text
+    assert short_message("plan-checkpoint-missing") in text
+    assert "；" in text  # several messages in one cell
+
+
+def test_budget_split_that_does_not_add_up(lo: LibreOffice, doc: str) -> None:
+    lo.set(doc, SHEET, P.other, 30)  # 1078.34 + 30 ≠ 1111
+    lo.calc(doc)
+    assert status(lo, doc, P.budget) == short_message("budget-sum-mismatch")
+    assert lo.conditional_format_active(doc, SHEET, P.fiscal)["active"]
+    assert not lo.conditional_format_active(doc, SHEET, P.code)["active"]
+
+
+def test_wrong_level2_is_flagged_by_formula_and_by_the_cascading_dropdown(
+    lo: LibreOffice,
+    doc: str,
+) -> None:
+    row = P.first_row + 4  # 效益指标 / 社会效益指标
+    assert lo.invalid_cells(doc, SHEET) == []
+    lo.set(doc, SHEET, P.row_cell("level2", row), "数量指标")
+    lo.calc(doc)
+    assert row_status(lo, doc, 4) == short_message("level-invalid")
+    assert lo.invalid_cells(doc, SHEET) == [P.row_cell("level2", row)]
+
+
+def test_empty_value_missing_basis_and_missing_symbol(lo: LibreOffice, doc: str) -> None:
+    lo.set(doc, SHEET, P.row_cell("value", P.first_row), None)
+    lo.set(doc, SHEET, P.row_cell("basis", P.first_row + 1), None)
+    lo.set(doc, SHEET, P.row_cell("value", P.first_row + 2), "90%")
+    lo.calc(doc)
+    assert row_status(lo, doc, 0) == short_message("value-missing")
+    assert row_status(lo, doc, 1) == short_message("basis-missing")
+    assert row_status(lo, doc, 2) == short_message("symbol-missing")
+    assert count(lo, doc) == 3
+    assert lo.get(doc, LAYOUT.summary.name, f"F{LAYOUT.summary.first_row}")["value"] == 3
+
+
+def test_profile_switch_changes_what_is_required(lo: LibreOffice, doc: str) -> None:
+    lo.set(doc, SHEET, P.row_cell("basis", P.first_row + 1), None)
+    lo.set(doc, SHEET, P.code, None)
+    lo.calc(doc)
+    assert count(lo, doc) == 2  # basis-missing and project-code-invalid under hebei
+    lo.set(doc, U.name, U.cell("profile"), "tianjin")
+    lo.calc(doc)
+    assert count(lo, doc) == 0  # tianjin tables have neither
+
+
+def test_input_cells_unlocked_everything_else_locked(lo: LibreOffice, doc: str) -> None:
+    for sheet in lo.sheets(doc):
+        assert lo.sheet_protected(doc, sheet["name"]), sheet["name"]
+    for ref in (P.code, P.budget, P.plan[0], P.row_cell("value", P.first_row), P.department):
+        assert not lo.protection(doc, SHEET, ref)["locked"], ref
+    for ref in ("A4", "B5", P.title, P.status(P.budget), f"{P.helper_column}{P.first_row}"):
+        assert lo.protection(doc, SHEET, ref)["locked"], ref
+    assert not lo.protection(doc, U.name, U.cell("name"))["locked"]
+
+
+def test_filled_sheet_prints_one_page_wide_with_an_embedded_cjk_font(
+    lo: LibreOffice,
+    doc: str,
+    tmp_path: Path,
+) -> None:
+    pdf = lo.export_pdf(doc, tmp_path / "filled.pdf")
+    page = project_page(pdf)
+    text = pdf_text(pdf, page)
+    assert "1.专项项目绩效目标表" in text
+    for word in ("一级指标", "指标值确定依据", "预算数", "其他资金", "12月底", "人民群众满意度"):
+        assert word in text.replace(" ", ""), word  # leftmost to rightmost column on one page
+    assert "校验" not in text and "本表问题数" not in text  # status column is not printed
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    cjk = [line for line in fonts.stdout.splitlines() if "WenQuanYi" in line or "Zen" in line]
+    assert cjk and all(" yes " in line for line in cjk), fonts.stdout
+
+
+def pdf_text(pdf: Path, page: int) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def project_page(pdf: Path) -> int:
+    """The page that starts the 项目1 table (the other sheets print before it)."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(
+        next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    )
+    for page in range(1, pages + 1):
+        if "1.专项项目绩效目标表" in pdf_text(pdf, page):
+            return page
+    raise AssertionError("the project table is on no page")
