@@ -1,0 +1,1 @@
+"""Excel integration: worksheet-function support, ribbon handlers, add-in installation."""

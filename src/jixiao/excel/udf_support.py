@@ -1,0 +1,247 @@
+"""What the worksheet functions (udfs/jixiao_udfs) need: argument conversion and a safety net.
+
+xlwings hands a UDF exactly what Excel has: None for empty cells, float for numbers, Decimal
+from currency formats, datetime for dates, str, bool, nested lists for ranges, and sometimes
+error values.  These helpers turn that into engine inputs; :func:`never_raise` makes sure a
+worksheet cell shows a short Chinese message instead of a Python exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import ParamSpec, TypeVar
+
+from jixiao.findings import Finding
+from jixiao.layout import LAYOUT
+from jixiao.model import CHECKPOINTS, Indicator, MoneyUnit, PlanEntry, Project
+from jixiao.profiles import DEFAULT_PROFILE, ProfileError, builtin_names, load_profile
+from jixiao.rules import Scope
+from jixiao.rules.money import budget_sum
+from jixiao.rules.plan import plan_checkpoints, plan_progress
+from jixiao.validate import check_indicator, validate_project
+from jixiao.values import format_value, parse_amount, parse_percent, parse_value
+from jixiao.workbook.cells import parse_a1
+
+P = ParamSpec("P")
+R = TypeVar("R")
+MAX_TEXT = 2000
+"""Longer cell text is cut before checking: a UDF must stay fast on any input."""
+
+
+def safely(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | str:
+    """Call ``func``; return a short Chinese message instead of raising into Excel.
+
+    Used inside each UDF (not as a decorator) so xlwings still sees the UDF's own signature.
+    """
+    try:
+        return func(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001  (a worksheet cell must never show a traceback)
+        return f"jixiao 无法检查：{type(exc).__name__}"
+
+
+def first(value: object) -> object:
+    """A single cell's value, also when a 1×1 range arrives as a (nested) list."""
+    while isinstance(value, list | tuple):
+        if not value:
+            return None
+        value = value[0]
+    return value
+
+
+def text(value: object) -> str | None:
+    """Any cell value as stripped text (numbers without a spurious ``.0``), None if blank."""
+    value = first(value)
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else value
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    result = str(value).strip()[:MAX_TEXT]
+    return result or None
+
+
+def amount(value: object) -> Decimal | None:
+    """A money cell (float, Decimal from currency formats, or text) as Decimal."""
+    value = first(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return None
+    return parse_amount(text(value) if isinstance(value, str) else value)
+
+
+def percent(value: object) -> Decimal | None:
+    """A plan cell: a %-formatted number is a fraction (0.25 → 25); text ``25%`` → 25."""
+    value = first(value)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float | Decimal):
+        number = parse_amount(value)
+        return None if number is None else number * 100
+    return parse_percent(text(value))
+
+
+def money_unit(value: object) -> MoneyUnit:
+    """``万元``/``元`` (default 万元)."""
+    return MoneyUnit.YUAN if text(value) == "元" else MoneyUnit.WAN
+
+
+def year(value: object) -> int | None:
+    """A budget year cell (2024 or 2024.0 or ``2024``)."""
+    written = text(value)
+    return int(written) if written and written.isdigit() and len(written) == 4 else None
+
+
+def scope(
+    profile: object = None, unit: object = None, year_value: object = None, budget: object = None
+) -> Scope:
+    """The engine scope of one worksheet call (unknown profile names fall back to the default)."""
+    name = text(profile) or DEFAULT_PROFILE
+    try:
+        chosen = load_profile(name if name in builtin_names() else DEFAULT_PROFILE)
+    except ProfileError:
+        chosen = load_profile(DEFAULT_PROFILE)
+    return Scope(chosen, money_unit(unit), year(year_value), "", Project(budget=amount(budget)))
+
+
+def describe(findings: list[Finding]) -> str:
+    """Findings as one cell's text: ``message（code）；…``, or "" when there are none."""
+    return "；".join(f"{f.message}（{f.code}）" for f in findings)
+
+
+def row_findings(
+    level1: object, level2: object, level3: object, value: object, basis: object, context: Scope
+) -> list[Finding]:
+    """The engine's findings for one indicator row."""
+    indicator = Indicator(text(level1), text(level2), text(level3), None, text(value), text(basis))
+    if not any((indicator.level3, indicator.value, indicator.basis)):
+        return []
+    return check_indicator(
+        indicator,
+        budget=context.budget,
+        money_unit=context.money_unit,
+        year=context.year,
+        profile=context.profile,
+    )
+
+
+def plan_findings(cells: list[object], context: Scope) -> list[Finding]:
+    """The plan rules for the four checkpoint cells."""
+    entries = tuple(
+        PlanEntry(checkpoint, percent(cell), text(cell) if percent(cell) is None else None)
+        for checkpoint, cell in zip(CHECKPOINTS, cells, strict=True)
+        if text(cell) is not None
+    )
+    if not entries:
+        return []  # an untouched plan is not an error while the clerk is still typing
+    project = Project(plan=entries)
+    checks = (plan_checkpoints, plan_progress)
+    return [f for check in checks for f in check(project, context) if f is not None]
+
+
+def budget_findings(budget: object, fiscal: object, other: object, context: Scope) -> list[Finding]:
+    """budget-sum-mismatch for the three money cells."""
+    project = Project(budget=amount(budget), fiscal=amount(fiscal), other=amount(other))
+    return [f for f in budget_sum(project, context) if f is not None]
+
+
+def project_from_block(rows: object) -> Project:
+    """A project from the values of a whole project sheet block (A1 to the last indicator row),
+    read with the template layout, so that one worksheet call can count a project's problems."""
+    grid = rows if isinstance(rows, list) else [[rows]]
+
+    def cell(ref: str) -> object:
+        row, column = parse_a1(ref)
+        if row > len(grid) or not isinstance(grid[row - 1], list):
+            return None
+        line = grid[row - 1]
+        return line[column - 1] if column <= len(line) else None
+
+    p = LAYOUT.project
+    indicators = []
+    level1 = level2 = None
+    for row in p.indicator_rows():
+        values = {f: text(cell(p.row_cell(f, row))) for f, _ in p.indicator_columns}
+        if not any(values.values()):
+            continue
+        if values["level1"]:
+            level1, level2 = values["level1"], None
+        level2 = values["level2"] or level2
+        indicators.append(
+            Indicator(
+                level1,
+                level2,
+                values["level3"],
+                values["description"],
+                values["value"],
+                values["basis"],
+            )
+        )
+    plan = tuple(
+        PlanEntry(c, percent(cell(ref)), None)
+        for c, ref in zip(CHECKPOINTS, p.plan, strict=True)
+        if text(cell(ref))
+    )
+    return Project(
+        name=text(cell(p.name)),
+        code=text(cell(p.code)),
+        budget=amount(cell(p.budget)),
+        fiscal=amount(cell(p.fiscal)),
+        other=amount(cell(p.other)),
+        purpose=text(cell(p.purpose)),
+        plan=plan,
+        goal=text(cell(p.goal)),
+        indicators=tuple(indicators),
+    )
+
+
+def project_problem_count(rows: object, context: Scope) -> int:
+    """How many findings the engine has for one project block (0 for a blank sheet)."""
+    project = project_from_block(rows)
+    if not project.indicators and project.name is None and project.budget is None:
+        return 0
+    return sum(1 for _ in validate_project(project, context.for_project(project)))
+
+
+# ---------------------------------------------------------------- what each UDF returns
+
+
+def check_row(
+    level1: object,
+    level2: object,
+    level3: object,
+    value: object,
+    basis: object,
+    budget: object = None,
+    unit: object = None,
+    year_value: object = None,
+    profile: object = None,
+) -> str:
+    """JX_CHECK_ROW: the findings of one indicator row as one cell's text."""
+    context = scope(profile, unit, year_value, budget)
+    return describe(row_findings(level1, level2, level3, value, basis, context))
+
+
+def check_plan(
+    march: object, june: object, october: object, december: object, profile: object = None
+) -> str:
+    """JX_CHECK_PLAN: the plan rules on the four checkpoint cells."""
+    return describe(plan_findings([march, june, october, december], scope(profile)))
+
+
+def check_budget(budget: object, fiscal: object, other: object) -> str:
+    """JX_CHECK_BUDGET: 预算数 = 财政资金 + 其他资金."""
+    return describe(budget_findings(budget, fiscal, other, scope()))
+
+
+def normalize(value: object) -> str:
+    """JX_NORMALIZE: the canonical spelling of a 指标值."""
+    return format_value(parse_value(text(value)))
+
+
+def project_problems(
+    block: object, unit: object = None, year_value: object = None, profile: object = None
+) -> int:
+    """JX_PROJECT_PROBLEMS: the number of findings of one project block."""
+    return project_problem_count(block, scope(profile, unit, year_value))
