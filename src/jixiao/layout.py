@@ -290,8 +290,9 @@ class SummarySheet:
     """总览: every project sheet with its name, budget and live problem count."""
 
     name: str = "总览"
-    header_row: int = 3
-    first_row: int = 4
+    total_row: int = 3
+    header_row: int = 4
+    first_row: int = 5
     headers: tuple[str, ...] = ("序号", "工作表", "填报部门", "项目名称", "预算数", "问题数")
 
 

@@ -212,29 +212,38 @@ def _unit_sheet(ws: Worksheet, profile: Profile) -> None:
     _protect(ws)
 
 
+def summary_row(number: int) -> dict[str, str | int]:
+    """The 总览 cells of one project sheet (the template and 新建项目表 both write these)."""
+    p = LAYOUT.project
+    name = p.sheet_name(number)
+    sheet = quote_sheet(name)
+    return {
+        "A": number,
+        "B": f'=HYPERLINK("#{sheet}!A1","{name}")',
+        "C": f'=IF({sheet}!{p.department}="","",{sheet}!{p.department})',
+        "D": f'=IF({sheet}!{p.name}="","",{sheet}!{p.name})',
+        "E": f'=IF(COUNT({sheet}!{p.budget})=0,"",{sheet}!{p.budget})',
+        "F": f"={sheet}!{p.count}",
+    }
+
+
 def _summary_sheet(ws: Worksheet, projects: int) -> None:
-    s, p = LAYOUT.summary, LAYOUT.project
+    s = LAYOUT.summary
     ws["A1"] = "项目总览"
     ws["A1"].font = TITLE
     ws["A2"] = "各项目表的名称、预算数和实时问题数（公式自动更新）。点击工作表名可跳转。"
     ws["A2"].font = NOTE
+    last = s.first_row + MAX_PROJECTS  # totals cover rows added later by 新建项目表
+    ws.cell(s.total_row, 1, "合计").font = BOLD
+    ws.cell(s.total_row, 5, f"=SUM(E{s.first_row}:E{last})").number_format = AMOUNT_FORMAT
+    ws.cell(s.total_row, 6, f"=SUM(F{s.first_row}:F{last})")
     for column, header in enumerate(s.headers, start=1):
         _label(ws, f"{column_letter(column)}{s.header_row}", header)
     for number in range(1, projects + 1):
-        row = s.first_row + number - 1
-        sheet = quote_sheet(p.sheet_name(number))
-        ws.cell(row, 1, number)
-        ws.cell(row, 2, f'=HYPERLINK("#{sheet}!A1","{p.sheet_name(number)}")')
-        ws.cell(row, 3, f'=IF({sheet}!{p.department}="","",{sheet}!{p.department})')
-        ws.cell(row, 4, f'=IF({sheet}!{p.name}="","",{sheet}!{p.name})')
-        ws.cell(row, 5, f'=IF(COUNT({sheet}!{p.budget})=0,"",{sheet}!{p.budget})')
-        ws.cell(row, 5).number_format = AMOUNT_FORMAT
-        ws.cell(row, 6, f"={sheet}!{p.count}")
-    total = s.first_row + projects
-    ws.cell(total, 1, "合计").font = BOLD
-    ws.cell(total, 5, f"=SUM(E{s.first_row}:E{total - 1})").number_format = AMOUNT_FORMAT
-    ws.cell(total, 6, f"=SUM(F{s.first_row}:F{total - 1})")
-    _box(ws, f"A{s.header_row}:F{total}")
+        for letter, value in summary_row(number).items():
+            ws[f"{letter}{s.first_row + number - 1}"] = value
+        ws[f"E{s.first_row + number - 1}"].number_format = AMOUNT_FORMAT
+    _box(ws, f"A{s.total_row}:F{s.first_row + projects - 1}")
     ws.freeze_panes = f"A{s.first_row}"
     _widths(ws, {"A": 6, "B": 10, "C": 16, "D": 40, "E": 16, "F": 8})
     _protect(ws)
@@ -361,6 +370,7 @@ def add_project_sheet(wb: Workbook, number: int) -> Worksheet:
         ws.title = p.sheet_name(number)
         for ref in project_input_cells():
             ws[ref].value = None
+            ws[ref].fill = INPUT_FILL  # a copied sheet may carry 一键校验's red marks
     else:
         ws = wb.create_sheet(p.sheet_name(number))
         _project_cells(ws)

@@ -1,0 +1,151 @@
+"""The small workbook interface the ribbon handlers are written against, with a file backend.
+
+Two backends implement it: :class:`FileBook` (openpyxl, a workbook on disk: every handler is
+tested on Linux through it) and ``XlwingsBook`` in :mod:`jixiao.excel.live` (the workbook open in
+Excel, a deliberately thin layer).  Handlers never touch openpyxl or xlwings themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.layout import LAYOUT, PASSWORD
+from jixiao.workbook.build import add_project_sheet, save_workbook
+from jixiao.workbook.cells import quote_sheet
+
+
+class Book(Protocol):
+    """What a handler may do with a workbook."""
+
+    def snapshot(self) -> Path:
+        """A file with the workbook's current content, for the engine's reader."""
+
+    def sheet_names(self) -> list[str]:
+        """Sheet names in order."""
+
+    def values(self, name: str) -> list[list[object]]:
+        """A sheet's values, row by row from A1."""
+
+    def replace_sheet(self, name: str, rows: list[list[object]], widths: list[float]) -> None:
+        """Create ``name`` (deleting an older one first) at the end, filled with ``rows``;
+        text is always text, never a formula."""
+
+    def delete_sheet(self, name: str) -> None:
+        """Delete a sheet if it exists."""
+
+    def link(self, sheet: str, ref: str, target_sheet: str, target_ref: str) -> None:
+        """Make a cell a hyperlink to another cell of this workbook."""
+
+    def mark(self, sheet: str, ref: str, color: str | None) -> None:
+        """Fill a cell (``FFC7CE``) or restore its template fill (None), through protection."""
+
+    def add_project_sheet(self, number: int) -> None:
+        """Append an empty, protected project sheet ``项目<number>``."""
+
+    def write_cell(self, sheet: str, ref: str, value: str | int | float | None) -> None:
+        """Write one cell (a formula when the text starts with ``=``), through protection."""
+
+    def notify(self, text: str) -> None:
+        """Tell the clerk (a message box in Excel, stdout for files)."""
+
+    def save(self) -> None:
+        """Persist the changes."""
+
+
+INPUT_FILL = "FFF9E5"
+RESULT_HEADER_FILL = "D9E1F2"
+
+
+class FileBook:
+    """A workbook file, edited with openpyxl and saved atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.wb = openpyxl.load_workbook(self.path)
+        self.messages: list[str] = []
+
+    def snapshot(self) -> Path:
+        """The file itself (saved first, so that it holds what the handlers wrote)."""
+        self.save()
+        return self.path
+
+    def sheet_names(self) -> list[str]:
+        """Sheet names in order."""
+        return list(self.wb.sheetnames)
+
+    def _sheet(self, name: str) -> Worksheet:
+        sheet = self.wb[name]
+        assert isinstance(sheet, Worksheet)
+        return sheet
+
+    def values(self, name: str) -> list[list[object]]:
+        """A sheet's values, row by row from A1."""
+        return [list(row) for row in self._sheet(name).iter_rows(values_only=True)]
+
+    def replace_sheet(self, name: str, rows: list[list[object]], widths: list[float]) -> None:
+        """Delete and recreate a result sheet at the end; texts stay texts."""
+        self.delete_sheet(name)
+        sheet = self.wb.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # '=…' typed by a clerk must not become a formula
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A3"
+
+    def delete_sheet(self, name: str) -> None:
+        """Delete a sheet if it exists."""
+        if name in self.wb.sheetnames:
+            del self.wb[name]
+
+    def link(self, sheet: str, ref: str, target_sheet: str, target_ref: str) -> None:
+        """An internal hyperlink (``#'项目1'!F12``)."""
+        cell = self._sheet(sheet)[ref]
+        # An in-workbook "location" link, not an external target: Excel and LibreOffice both
+        # jump to the cell without asking about external content.
+        cell.hyperlink = Hyperlink(ref=ref, location=f"{quote_sheet(target_sheet)}!{target_ref}")
+        cell.font = Font(color="0563C1", underline="single")
+
+    def mark(self, sheet: str, ref: str, color: str | None) -> None:
+        """Fill a cell; None restores the template's shading (input cells are light yellow)."""
+        cell = self._sheet(sheet)[ref]
+        if color is None:
+            unlocked = cell.protection.locked is False
+            color = INPUT_FILL if unlocked else None
+        cell.fill = PatternFill("solid", fgColor=color) if color else PatternFill()
+
+    def add_project_sheet(self, number: int) -> None:
+        """Append a project sheet built from the layout; the workbook stays protected."""
+        sheet = add_project_sheet(self.wb, number)
+        names = self.wb.sheetnames
+        if LAYOUT.lists.name in names:  # keep the hidden sheets last, as in the template
+            self.wb.move_sheet(
+                sheet, offset=names.index(LAYOUT.lists.name) - names.index(sheet.title)
+            )
+
+    def write_cell(self, sheet: str, ref: str, value: str | int | float | None) -> None:
+        """Write a cell (openpyxl ignores sheet protection, like Excel's API after Unprotect)."""
+        self._sheet(sheet)[ref] = value
+
+    def notify(self, text: str) -> None:
+        """Collect the message (the tests read them)."""
+        self.messages.append(text)
+
+    def save(self) -> None:
+        """Save atomically over the original file."""
+        save_workbook(self.wb, self.path)
+
+
+__all__ = ["PASSWORD", "Book", "FileBook"]

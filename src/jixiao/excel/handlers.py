@@ -1,0 +1,130 @@
+"""What the 绩效目标 ribbon's buttons do, written against the small Book interface.
+
+Every handler is tested on Linux through :class:`jixiao.excel.book.FileBook`; in Excel the same
+functions run on the live workbook through ``jixiao.excel.live.XlwingsBook``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.excel.book import Book
+from jixiao.findings import FileReport, Finding, Severity
+from jixiao.layout import LAYOUT
+from jixiao.submissions import validate_path
+from jixiao.workbook.build import summary_row
+
+RESULT_SHEET = "校验结果"
+MARK_COLOR = "FFC7CE"
+RESULT_HEADERS = ["序号", "级别", "规则编码", "工作表", "单元格", "项目", "问题", "修改提示"]
+RESULT_WIDTHS = [6.0, 6.0, 24.0, 14.0, 8.0, 28.0, 70.0, 50.0]
+SHEET_COLUMN, CELL_COLUMN = 3, 4  # 0-based positions of 工作表 and 单元格 in a result row
+FIRST_RESULT_ROW = 3
+_PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
+
+HELP_TEXT = (
+    "jixiao 绩效目标工具\n\n"
+    "一键校验：按完整规则检查本工作簿，结果列在“校验结果”表，点击单元格地址可跳转，"
+    "有问题的单元格标红；再次校验会替换上次的结果。\n"
+    "新建项目表：在最后一张项目表后增加一张空白项目表（保持保护）。\n"
+    "清除标记：去掉红色标记并删除“校验结果”表。\n"
+    "汇总、导入：汇总下属单位报表、导入已公开的文件。\n\n"
+    "不装加载项时，表格右侧的公式校验同样有效。命令行：jixiao validate 文件或文件夹。"
+)
+
+
+def result_rows(report: FileReport) -> list[list[object]]:
+    """The 校验结果 sheet: a summary line, the header, one row per finding."""
+    counts = report.counts()
+    summary = (
+        f"共 {len(report.findings)} 个问题：错误 {counts[Severity.ERROR]}，"
+        f"警告 {counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
+        f"（{report.projects} 个项目）"
+    )
+    rows: list[list[object]] = [["一键校验结果", None, summary], list(RESULT_HEADERS)]
+    for number, finding in enumerate(report.findings, start=1):
+        rows.append(
+            [
+                number,
+                finding.severity.label,
+                finding.code,
+                finding.sheet,
+                finding.cell,
+                finding.project_name,
+                finding.message,
+                finding.hint,
+            ]
+        )
+    return rows
+
+
+def _marked_cells(book: Book) -> list[tuple[str, str]]:
+    if RESULT_SHEET not in book.sheet_names():
+        return []
+    rows = book.values(RESULT_SHEET)[FIRST_RESULT_ROW - 1 :]
+    return [
+        (str(r[SHEET_COLUMN]), str(r[CELL_COLUMN]))
+        for r in rows
+        if len(r) > CELL_COLUMN and r[SHEET_COLUMN] and r[CELL_COLUMN]
+    ]
+
+
+def _unmark(book: Book) -> int:
+    cells = set(_marked_cells(book))
+    names = set(book.sheet_names())
+    for sheet, ref in cells:
+        if sheet in names:
+            book.mark(sheet, ref, None)
+    return len(cells)
+
+
+def validate_book(book: Book, profile_name: str | None = None) -> FileReport:
+    """一键校验: check with the full engine, list every finding with a link, mark the cells."""
+    _unmark(book)
+    book.delete_sheet(RESULT_SHEET)
+    report = validate_path(book.snapshot(), profile_name)
+    book.replace_sheet(RESULT_SHEET, result_rows(report), RESULT_WIDTHS)
+    names = set(book.sheet_names())
+    for row, finding in enumerate(report.findings, start=FIRST_RESULT_ROW):
+        if finding.sheet in names and finding.cell:
+            book.link(RESULT_SHEET, f"E{row}", finding.sheet, finding.cell)
+            book.mark(finding.sheet, finding.cell, MARK_COLOR)
+    book.notify(_summary(report.findings))
+    return report
+
+
+def _summary(findings: list[Finding]) -> str:
+    if not findings:
+        return "校验完成：未发现问题。"
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    return (
+        f"校验完成：发现 {len(findings)} 个问题，其中错误 {errors} 个。"
+        f"详见“{RESULT_SHEET}”表，点击单元格地址可跳转。"
+    )
+
+
+def clear_marks(book: Book) -> int:
+    """清除标记: restore the marked cells and remove the 校验结果 sheet; return how many."""
+    count = _unmark(book)
+    book.delete_sheet(RESULT_SHEET)
+    book.notify(f"已清除 {count} 处标记。")
+    return count
+
+
+def new_project_sheet(book: Book) -> str:
+    """新建项目表: one more empty, protected project sheet, also listed in 总览."""
+    numbers = [int(m.group(1)) for n in book.sheet_names() if (m := _PROJECT_SHEET.match(n))]
+    number = max(numbers, default=0) + 1
+    book.add_project_sheet(number)
+    summary = LAYOUT.summary
+    if summary.name in book.sheet_names():
+        for column, value in summary_row(number).items():
+            book.write_cell(summary.name, f"{column}{summary.first_row + number - 1}", value)
+    name = LAYOUT.project.sheet_name(number)
+    book.notify(f"已新建项目表“{name}”。")
+    return name
+
+
+def show_help(book: Book) -> None:
+    """帮助."""
+    book.notify(HELP_TEXT)

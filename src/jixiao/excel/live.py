@@ -1,0 +1,154 @@
+"""The Book interface on the workbook open in Excel (xlwings, Windows).
+
+Deliberately thin: each method is a few COM calls that the file backend mirrors and that the
+manual Windows acceptance run (docs/windows-acceptance.md) exercises.  All logic lives in the
+handlers, tested on Linux through :class:`jixiao.excel.book.FileBook`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from jixiao.layout import LAYOUT, PASSWORD
+from jixiao.workbook.build import project_input_cells
+from jixiao.workbook.cells import quote_sheet
+
+_TEXT_PREFIXES = ("=", "+", "-", "@")
+
+
+def as_text_for_excel(value: object) -> object:
+    """Excel parses '=…' (and +, -, @) written through COM as formulas: make them text."""
+    if isinstance(value, str) and value.startswith(_TEXT_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+class XlwingsBook:
+    """An xlwings ``Book`` behind the handlers' Book interface."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self._folder = tempfile.TemporaryDirectory(prefix="jixiao-")
+
+    @contextmanager
+    def _unprotected(self, sheet: str | None = None) -> Iterator[Any]:
+        target = self.book.sheets[sheet].api if sheet else self.book.api
+        target.Unprotect(PASSWORD)
+        try:
+            yield target
+        finally:
+            if sheet:
+                target.Protect(
+                    Password=PASSWORD, AllowFormattingColumns=True, AllowFormattingRows=True
+                )
+            else:
+                target.Protect(Password=PASSWORD, Structure=True)
+
+    def snapshot(self) -> Path:
+        """SaveCopyAs: the reader sees what is on screen, the clerk's file is untouched."""
+        copy = Path(self._folder.name) / "snapshot.xlsx"
+        self.book.api.SaveCopyAs(str(copy))
+        return copy
+
+    def sheet_names(self) -> list[str]:
+        """Sheet names in order."""
+        return [sheet.name for sheet in self.book.sheets]
+
+    def values(self, name: str) -> list[list[object]]:
+        """The used range's values from A1."""
+        used = self.book.sheets[name].used_range
+        values = self.book.sheets[name].range((1, 1), used.last_cell).options(ndim=2).value
+        return [list(row) for row in values]
+
+    def replace_sheet(self, name: str, rows: list[list[object]], widths: list[float]) -> None:
+        """Delete and recreate a result sheet at the end."""
+        with self._unprotected():
+            self.delete_sheet(name)
+            sheet = self.book.sheets.add(name, after=self.book.sheets[-1])
+            width = max(len(row) for row in rows)
+            padded = [
+                [as_text_for_excel(v) for v in row] + [None] * (width - len(row)) for row in rows
+            ]
+            sheet.range("A1").value = padded
+            for column, size in enumerate(widths, start=1):
+                sheet.range((1, column)).column_width = size
+            sheet.range("1:2").font.bold = True
+
+    def delete_sheet(self, name: str) -> None:
+        """Delete a sheet if present (the caller holds structure unprotected when needed)."""
+        if name in self.sheet_names():
+            self.book.app.display_alerts = False
+            try:
+                self.book.sheets[name].delete()
+            finally:
+                self.book.app.display_alerts = True
+
+    def link(self, sheet: str, ref: str, target_sheet: str, target_ref: str) -> None:
+        """An in-workbook hyperlink."""
+        anchor = self.book.sheets[sheet].range(ref)
+        self.book.sheets[sheet].api.Hyperlinks.Add(
+            Anchor=anchor.api,
+            Address="",
+            SubAddress=f"{quote_sheet(target_sheet)}!{target_ref}",
+            TextToDisplay=str(anchor.value or target_ref),
+        )
+
+    def mark(self, sheet: str, ref: str, color: str | None) -> None:
+        """Fill or restore a cell through the sheet's protection."""
+        with self._unprotected(sheet):
+            cell = self.book.sheets[sheet].range(ref)
+            if color is None:
+                unlocked = not cell.api.Locked
+                cell.color = _rgb("FFF9E5") if unlocked else None
+            else:
+                cell.color = _rgb(color)
+
+    def add_project_sheet(self, number: int) -> None:
+        """Copy 项目1 after the last project sheet, clear its inputs, renumber its title."""
+        p = LAYOUT.project
+        projects = [s for s in self.book.sheets if s.name.startswith(p.prefix)]
+        with self._unprotected():
+            projects[0].api.Copy(After=projects[-1].api)
+            sheet = self.book.sheets[projects[-1].index]  # the copy sits right after it
+            sheet.name = p.sheet_name(number)
+            with self._unprotected(sheet.name):
+                for ref in project_input_cells():
+                    sheet.range(ref).clear_contents()
+                    sheet.range(ref).color = _rgb("FFF9E5")
+                sheet.range(p.title).formula = (
+                    f'=IF({p.name}="","{number}.项目支出绩效目标表",'
+                    f'"{number}."&{p.name}&"绩效目标表")'
+                )
+
+    def write_cell(self, sheet: str, ref: str, value: str | int | float | None) -> None:
+        """Write one cell through the sheet's protection."""
+        with self._unprotected(sheet):
+            self.book.sheets[sheet].range(ref).value = value
+
+    def notify(self, text: str) -> None:
+        """A message box."""
+        self.book.app.alert(text, title="jixiao 绩效目标")
+
+    def save(self) -> None:
+        """Never called by the ribbon: the clerk decides when to save."""
+        self.book.save()
+
+
+@contextmanager
+def active_book() -> Iterator[XlwingsBook]:
+    """The workbook the clerk is looking at."""
+    import xlwings as xw  # only here: the rest of jixiao works without Excel
+
+    book = XlwingsBook(xw.books.active)
+    try:
+        yield book
+    finally:
+        book._folder.cleanup()

@@ -1,0 +1,53 @@
+"""Entry points of the 绩效目标 ribbon (called by addin/JixiaoRibbon.bas through RunPython).
+
+Each is one line over a handler; errors become a Chinese message box, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jixiao.excel import handlers
+from jixiao.excel.book import Book
+
+PENDING = "此功能将随 jixiao 后续版本提供；目前请在命令行使用 jixiao validate 文件夹/ 批量校验。"
+
+
+def _run(action: Callable[[Book], object]) -> None:
+    from jixiao.excel.live import active_book
+
+    with active_book() as book:
+        try:
+            action(book)
+        except Exception as exc:  # noqa: BLE001  (a clerk sees a message, not a traceback)
+            book.notify(f"操作未完成：{type(exc).__name__}: {exc}")
+
+
+def on_validate() -> None:
+    """一键校验."""
+    _run(handlers.validate_book)
+
+
+def on_new_project() -> None:
+    """新建项目表."""
+    _run(handlers.new_project_sheet)
+
+
+def on_clear_marks() -> None:
+    """清除标记."""
+    _run(handlers.clear_marks)
+
+
+def on_consolidate() -> None:
+    """汇总 (the consolidation engine arrives with issue #5)."""
+    _run(lambda book: book.notify(PENDING))
+
+
+def on_import() -> None:
+    """导入 (the document importers arrive with issue #6)."""
+    _run(lambda book: book.notify(PENDING))
+
+
+def on_help() -> None:
+    """帮助."""
+    _run(handlers.show_help)

@@ -1,0 +1,131 @@
+"""The ribbon's handlers through the file backend: 一键校验, 清除标记, 新建项目表, 帮助."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jixiao.excel.book import INPUT_FILL, FileBook
+from jixiao.excel.handlers import (
+    HELP_TEXT,
+    MARK_COLOR,
+    RESULT_SHEET,
+    clear_marks,
+    new_project_sheet,
+    show_help,
+    validate_book,
+)
+from jixiao.layout import LAYOUT
+from jixiao.workbook.read import read_workbook
+from test_workbook import filled
+
+P = LAYOUT.project
+
+
+@pytest.fixture
+def book_004(tmp_path: Path) -> Path:
+    return filled(tmp_path, "004")  # money in 元, projects 1–5, 14, 15
+
+
+def results(path: Path) -> list[tuple[object, ...]]:
+    sheet = openpyxl.load_workbook(path)[RESULT_SHEET]
+    return [tuple(row) for row in sheet.iter_rows(min_row=3, values_only=True)]
+
+
+def fill_of(path: Path, sheet: str, ref: str) -> str:
+    color = openpyxl.load_workbook(path)[sheet][ref].fill.fgColor.rgb
+    return str(color)[-6:]
+
+
+def test_validate_lists_the_known_problems_with_working_links(book_004: Path) -> None:
+    book = FileBook(book_004)
+    report = validate_book(book)
+    book.save()
+    wb = openpyxl.load_workbook(book_004)
+    assert wb.sheetnames.count(RESULT_SHEET) == 1
+    rows = results(book_004)
+    assert len(rows) == len(report.findings) > 50
+    by_code = {(r[2], r[3], r[4]) for r in rows}
+    cost_cell = f"F{P.first_row + 3}"
+    assert ("cost-exceeds-budget", "项目14", cost_cell) in by_code  # 补贴发放标准 ≤8000元 > 3000元
+    assert ("direction-suspicious", "项目15", cost_cell) in by_code  # 办公费成本 ≥400元
+    assert ("unit-mismatch", "项目15", f"F{P.first_row + 1}") in by_code  # 走访慰问率 >5次
+    assert ("symbol-missing", "项目15", f"F{P.first_row + 2}") in by_code  # 98%
+    assert any(r[2] == "narrative-table-conflict" for r in rows)
+    sheet = wb[RESULT_SHEET]
+    for row in sheet.iter_rows(min_row=3):
+        link = row[4].hyperlink
+        if row[4].value:
+            assert link is not None
+            target_sheet, target_cell = link.location.split("!")
+            assert target_sheet.strip("'") in wb.sheetnames and target_cell == row[4].value
+    assert fill_of(book_004, "项目14", cost_cell) == MARK_COLOR
+    assert "错误" in book.messages[-1]
+
+
+def test_running_twice_keeps_one_result_sheet(book_004: Path) -> None:
+    book = FileBook(book_004)
+    first = validate_book(book)
+    second = validate_book(book)
+    book.save()
+    assert len(first.findings) == len(second.findings)
+    wb = openpyxl.load_workbook(book_004)
+    assert wb.sheetnames.count(RESULT_SHEET) == 1
+    assert len(results(book_004)) == len(second.findings)
+
+
+def test_fixing_a_cell_and_revalidating_removes_its_mark(book_004: Path) -> None:
+    cost_cell = f"F{P.first_row + 3}"
+    book = FileBook(book_004)
+    validate_book(book)
+    book.write_cell("项目14", cost_cell, "≤2000元")
+    report = validate_book(book)
+    book.save()
+    assert not [f for f in report.findings if f.code == "cost-exceeds-budget"]
+    assert fill_of(book_004, "项目14", cost_cell) == INPUT_FILL
+
+
+def test_clear_marks_restores_the_template_look(book_004: Path) -> None:
+    book = FileBook(book_004)
+    report = validate_book(book)
+    count = clear_marks(book)
+    book.save()
+    assert count == len({(f.sheet, f.cell) for f in report.findings if f.sheet and f.cell})
+    wb = openpyxl.load_workbook(book_004)
+    assert RESULT_SHEET not in wb.sheetnames
+    assert fill_of(book_004, "项目14", f"F{P.first_row + 3}") == INPUT_FILL
+    submission, findings = read_workbook(book_004)
+    assert findings == [] and submission is not None
+
+
+def test_new_project_sheet_is_protected_listed_and_readable(book_004: Path) -> None:
+    book = FileBook(book_004)
+    name = new_project_sheet(book)
+    book.save()
+    assert name == "项目16"
+    wb = openpyxl.load_workbook(book_004)
+    names = wb.sheetnames
+    assert names.index("项目16") == names.index("项目15") + 1 and names[-2:] == ["列表", "_meta"]
+    sheet = wb["项目16"]
+    assert sheet.protection.sheet and sheet[P.code].protection.locked is False
+    assert sheet[P.title].value.startswith("=IF(") and '"16.' in sheet[P.title].value
+    summary = wb[LAYOUT.summary.name]
+    assert "项目16" in summary[f"B{LAYOUT.summary.first_row + 15}"].value
+    assert len(sheet.data_validations.dataValidation) >= 4
+    submission, findings = read_workbook(book_004)
+    assert findings == [] and submission is not None and len(submission.projects) == 7
+
+
+def test_help() -> None:
+    class Recorder:
+        def __init__(self) -> None:
+            self.messages: list[str] = []
+
+        def notify(self, text: str) -> None:
+            self.messages.append(text)
+
+    recorder = Recorder()
+    show_help(recorder)  # type: ignore[arg-type]
+    assert recorder.messages == [HELP_TEXT] and "一键校验" in HELP_TEXT
