@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from jixiao.atomic import atomic_write_text
+from jixiao.excel.install import InstallError, Paths, install, status, uninstall
 from jixiao.findings import Report, Severity
 from jixiao.interchange import submission_schema, submission_to_json
 from jixiao.layout import DEFAULT_PROJECTS, MAX_PROJECTS
@@ -220,6 +221,64 @@ def demo(directory: Path) -> None:
     _emit(f"完整校验报告：{report_file.resolve()}")
     _emit("用 jixiao validate <文件或文件夹> 校验自己的提交；")
     _emit("用 jixiao template -o 模板.xlsx 生成空白模板。")
+
+
+@main.group()
+def excel() -> None:
+    """Excel 加载项：安装、卸载、查看状态（Windows，无需管理员权限）。"""
+
+
+def _paths(profile_dir: Path | None) -> Paths:
+    try:
+        return Paths.under(profile_dir) if profile_dir else Paths.from_environment()
+    except InstallError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+_PROFILE_DIR = click.option(
+    "--profile-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="用户目录（默认 %USERPROFILE%；测试或为他人安装时指定）",
+)
+
+
+@excel.command("install")
+@_PROFILE_DIR
+@click.option(
+    "--interpreter",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="加载项使用的 Python（默认当前环境的 pythonw.exe）",
+)
+def excel_install(profile_dir: Path | None, interpreter: Path | None) -> None:
+    """安装加载项到 XLSTART、写配置文件、复制模板；重复运行即更新。"""
+    paths = _paths(profile_dir)
+    chosen = interpreter or Path(sys.executable).with_name("pythonw.exe")
+    try:
+        written = install(paths, chosen)
+    except InstallError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in written:
+        _emit(f"已写入：{path}")
+    _emit("完成。请重新打开 Excel：功能区会出现“绩效目标”选项卡。")
+
+
+@excel.command("uninstall")
+@_PROFILE_DIR
+def excel_uninstall(profile_dir: Path | None) -> None:
+    """卸载：只删除安装时创建的文件。"""
+    for path in uninstall(_paths(profile_dir)):
+        _emit(f"已删除：{path}")
+    _emit("已卸载 jixiao 加载项。")
+
+
+@excel.command("status")
+@_PROFILE_DIR
+def excel_status(profile_dir: Path | None) -> None:
+    """查看加载项安装状态。"""
+    for key, value in status(_paths(profile_dir)).items():
+        _emit(f"{key}：{value}")
 
 
 def run() -> None:
