@@ -6,9 +6,12 @@ Reading never raises on bad input: the problems come back as findings.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from jixiao.consolidate import Entry
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.interchange import load_submission
 from jixiao.model import Submission
@@ -23,6 +26,8 @@ READERS: dict[str, Reader] = {
     ".xlsm": read_workbook,
 }
 TEMPORARY_PREFIXES = ("~$", ".~lock", ".~jixiao-")
+FILE_TIMEOUT = 120.0
+"""Seconds one file may take to read and validate before it is reported and skipped."""
 
 
 def is_candidate(path: Path) -> bool:
@@ -49,11 +54,81 @@ def read_submission(path: Path) -> tuple[Submission | None, list[Finding]]:
     return reader(path)
 
 
-def validate_path(path: Path, profile_name: str | None = None) -> FileReport:
-    """Read and validate one file; reading problems and rule findings together."""
+def read_and_validate(
+    path: Path, profile_name: str | None = None
+) -> tuple[Submission | None, list[Finding]]:
+    """Read one file and validate it: the submission and every finding (reading + rules)."""
     submission, findings = read_submission(path)
     if submission is None:
-        return FileReport(str(path), 0, findings)
+        return None, findings
     profile = profile_for(submission, profile_name)
     findings = findings + validate_submission(submission, profile, str(path))
-    return FileReport(str(path), len(submission.projects), sort_findings(findings))
+    return submission, sort_findings(findings)
+
+
+def validate_path(path: Path, profile_name: str | None = None) -> FileReport:
+    """Read and validate one file; reading problems and rule findings together."""
+    submission, findings = read_and_validate(path, profile_name)
+    return FileReport(str(path), len(submission.projects) if submission else 0, findings)
+
+
+def collect(
+    paths: Iterable[Path],
+    profile_name: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[Path], None] | None = None,
+    timeout: float = FILE_TIMEOUT,
+) -> list[Entry]:
+    """Read and validate every submission under ``paths`` (both cores), one Entry per file.
+
+    A file that cannot be read, or takes longer than ``timeout`` seconds, becomes an entry
+    with a ``file-unreadable`` finding; the run always continues.  Entries come back in
+    file order whatever order the workers finish in.
+    """
+    files = list(find_submissions(paths))
+    workers = workers or min(len(files), os.cpu_count() or 1)
+    if workers <= 1:
+        entries = []
+        for path in files:
+            entries.append(Entry(str(path), *_safe_read(path, profile_name)))
+            if progress:
+                progress(path)
+        return entries
+    return _collect_parallel(files, profile_name, workers, progress, timeout)
+
+
+def _safe_read(path: Path, profile_name: str | None) -> tuple[Submission | None, list[Finding]]:
+    try:
+        return read_and_validate(path, profile_name)
+    except Exception as exc:  # noqa: BLE001  (one bad file must never stop a consolidation)
+        reason = f"读取时出错（{type(exc).__name__}: {exc}）"
+        return None, [file_finding(FILE_UNREADABLE, str(path), reason=reason)]
+
+
+def _collect_parallel(
+    files: list[Path],
+    profile_name: str | None,
+    workers: int,
+    progress: Callable[[Path], None] | None,
+    timeout: float,
+) -> list[Entry]:
+    results: dict[Path, tuple[Submission | None, list[Finding]]] = {}
+    hung = False
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = {pool.submit(_safe_read, f, profile_name): f for f in files}
+        for future, path in futures.items():
+            try:
+                results[path] = future.result(timeout=timeout)
+            except TimeoutError:
+                hung = True
+                reason = f"读取超过 {timeout:.0f} 秒，已跳过（文件可能异常庞大或损坏）"
+                results[path] = (None, [file_finding(FILE_UNREADABLE, str(path), reason=reason)])
+            if progress:
+                progress(path)
+    finally:
+        if hung:  # a stuck worker would otherwise keep the program from exiting
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=not hung, cancel_futures=True)
+    return [Entry(str(f), *results[f]) for f in files]
