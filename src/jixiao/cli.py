@@ -5,24 +5,34 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from jixiao.atomic import atomic_write_text
+from jixiao.consolidate import Consolidation
+from jixiao.consolidate import consolidate as consolidate_entries
+from jixiao.demo import UNIT_NAME, make_submissions
 from jixiao.excel.install import InstallError, Paths, install, status, uninstall
-from jixiao.findings import Report, Severity
+from jixiao.findings import FileReport, Report, Severity
 from jixiao.interchange import submission_schema, submission_to_json
 from jixiao.layout import DEFAULT_PROJECTS, MAX_PROJECTS
+from jixiao.model import MoneyUnit
 from jixiao.profiles import ProfileError, builtin_names, load_profile
 from jixiao.report import report_json, report_text, rules_markdown
 from jixiao.rules import RULES
-from jixiao.submissions import find_submissions, read_submission, validate_path
+from jixiao.submissions import (
+    collect,
+    find_submissions,
+    read_submission,
+    split_by_department,
+    validate_path,
+)
 from jixiao.workbook.build import build_template, save_workbook
-from jixiao.workbook.fill import fill_workbook
+from jixiao.workbook.summary import write_summary
 
 F = TypeVar("F", bound=Callable[..., Any])
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -190,37 +200,134 @@ def export(source: Path, output: Path) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="汇总工作簿（.xlsx）",
+)
+@click.option(
+    "--money-unit",
+    type=click.Choice(["万元", "元"]),
+    default="万元",
+    show_default=True,
+    help="汇总使用的金额单位（各文件的金额按此换算）",
+)
+@click.option("--unit-name", default="本单位", show_default=True, help="汇总单位名称（标题用）")
+@click.option("--profile", "profile_name", default=None, help="规则配置（默认取各文件自己的设置）")
+@click.option(
+    "--by-department", is_flag=True, help="只给一个工作簿时：按各项目表的“填报部门”分组汇总"
+)
+@_format_option
+def consolidate(
+    paths: tuple[Path, ...],
+    output: Path,
+    money_unit: str,
+    unit_name: str,
+    profile_name: str | None,
+    by_department: bool,
+    output_format: str,
+) -> None:
+    """汇总下属单位报送的工作簿（文件夹递归查找），生成带图表和问题清单的汇总工作簿。
+
+    退出码：0 无错误，1 有错误（含无法读取的文件），2 用法或程序错误。
+    """
+    if profile_name:
+        _load_profile_or_fail(profile_name)
+    result = run_consolidation(
+        paths, output, MoneyUnit(money_unit), unit_name, profile_name, by_department
+    )
+    if output_format == "json":
+        _emit(json.dumps(consolidation_json(result, output), ensure_ascii=False, indent=2))
+    else:
+        _emit(consolidation_text(result, output))
+    sys.exit(1 if result.has_errors else 0)
+
+
+def run_consolidation(
+    paths: tuple[Path, ...] | list[Path],
+    output: Path,
+    money_unit: MoneyUnit,
+    unit_name: str,
+    profile_name: str | None = None,
+    by_department: bool = False,
+) -> Consolidation:
+    """Collect (with a progress bar on stderr), consolidate and write the summary workbook."""
+    files = [p for p in find_submissions(paths) if p.resolve() != output.resolve()]
+    if not files:
+        raise click.UsageError("没有找到可汇总的文件（支持 .xlsx、.xlsm、.json）")
+    with click.progressbar(
+        length=len(files), label="读取与校验", file=sys.stderr, show_pos=True
+    ) as bar:
+        entries = collect(files, profile_name, progress=lambda _: bar.update(1))
+    if by_department:
+        entries = [part for entry in entries for part in split_by_department(entry, profile_name)]
+    profile = load_profile(profile_name) if profile_name else None
+    result = consolidate_entries(entries, money_unit, profile)
+    write_summary(result, output, unit_name)
+    return result
+
+
+def consolidation_text(result: Consolidation, output: Path) -> str:
+    """The console summary: one line per sub-unit, totals, where the workbook is."""
+    lines = []
+    for row in result.sub_units.itertuples(index=False):
+        lines.append(
+            f"{row.下属单位}：{row.项目数} 个项目，预算 {row.预算数:,.2f}{result.money_unit}，"
+            f"错误 {row.错误}，警告 {row.警告}（{row.状态}）"
+        )
+    total = float(result.projects["预算数"].fillna(0).sum()) if not result.projects.empty else 0
+    counts = Counter(f.severity for f in result.findings)
+    lines.append(
+        f"合计：{len(result.entries)} 份，{len(result.projects)} 个项目，预算 {total:,.2f}"
+        f"{result.money_unit}；错误 {counts[Severity.ERROR]}，警告 "
+        f"{counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
+    )
+    lines.append(f"汇总工作簿：{output.resolve()}")
+    return "\n".join(lines)
+
+
+def consolidation_json(result: Consolidation, output: Path) -> dict[str, Any]:
+    """The machine-readable consolidation summary."""
+    return {
+        "output": str(output),
+        "money_unit": result.money_unit.value,
+        "sub_units": json.loads(result.sub_units.to_json(orient="records", force_ascii=False)),
+        "plan": json.loads(result.plan.to_json(orient="records", force_ascii=False)),
+        "summary": {
+            "files": len(result.entries),
+            "projects": len(result.projects),
+            "errors": sum(f.severity is Severity.ERROR for f in result.findings),
+            "warnings": sum(f.severity is Severity.WARNING for f in result.findings),
+            "infos": sum(f.severity is Severity.INFO for f in result.findings),
+        },
+    }
+
+
+@main.command()
 @click.argument(
     "directory", required=False, type=click.Path(path_type=Path), default=Path("jixiao-demo")
 )
 def demo(directory: Path) -> None:
-    """演示：用内置的真实公开样例生成填好的模板，逐一校验，并写出校验报告。"""
-    directory.mkdir(parents=True, exist_ok=True)
-    workbooks = []
-    for item in sorted(resources.files("jixiao.samples").iterdir(), key=lambda p: p.name):
-        if not item.name.endswith(".json"):
-            continue
-        target = directory / item.name
-        target.write_bytes(item.read_bytes())
-        submission, _ = read_submission(target)
-        if submission is not None:
-            workbook = target.with_suffix(".xlsx")
-            save_workbook(fill_workbook(submission), workbook)
-            workbooks.append(workbook)
-    report = Report([validate_path(path) for path in workbooks])
+    """演示主流程：用内置的真实公开样例生成几家下属单位的报送工作簿（含预置错误），校验并汇总。"""
+    inbox = directory / "报送"
+    _emit(f"生成下属单位报送文件：{inbox.resolve()}")
+    make_submissions(inbox)
+    output = directory / "汇总.xlsx"
+    result = run_consolidation([inbox], output, MoneyUnit.WAN, UNIT_NAME)
+    report = Report(
+        [
+            FileReport(e.file, len(e.submission.projects) if e.submission else 0, e.findings)
+            for e in result.entries
+        ]
+    )
     report_file = directory / "校验报告.txt"
     atomic_write_text(report_file, report_text(report) + "\n")
-    for file_report in report.files:
-        counts = file_report.counts()
-        _emit(
-            f"{Path(file_report.path).name}：{file_report.projects} 个项目，"
-            f"错误 {counts[Severity.ERROR]}，警告 {counts[Severity.WARNING]}，"
-            f"提示 {counts[Severity.INFO]}"
-        )
-    _emit(f"\n填好的模板和样例在：{directory.resolve()}")
-    _emit(f"完整校验报告：{report_file.resolve()}")
-    _emit("用 jixiao validate <文件或文件夹> 校验自己的提交；")
-    _emit("用 jixiao template -o 模板.xlsx 生成空白模板。")
+    _emit(consolidation_text(result, output))
+    _emit(f"逐条校验报告：{report_file.resolve()}")
+    _emit("打开汇总工作簿的“问题清单”，点击位置即可跳到报送文件中的单元格。")
 
 
 @main.group()

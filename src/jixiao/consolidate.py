@@ -173,7 +173,11 @@ def sub_units_table(projects: pd.DataFrame, entries: Sequence[Entry]) -> pd.Data
     money = ["预算数", "财政资金", "其他资金"]
     rows = []
     for entry in entries:
-        mine = projects[projects["文件"] == entry.file] if not projects.empty else projects
+        mine = (
+            projects[(projects["文件"] == entry.file) & (projects["下属单位"] == entry.sub_unit)]
+            if not projects.empty
+            else projects
+        )
         totals = {k: float(mine[k].fillna(0).sum()) if not mine.empty else 0.0 for k in money}
         rows.append(
             {

@@ -6,6 +6,7 @@ Reading never raises on bad input: the problems come back as findings.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -14,7 +15,7 @@ from pathlib import Path
 from jixiao.consolidate import Entry
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.interchange import load_submission
-from jixiao.model import Submission
+from jixiao.model import Project, Submission
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 from jixiao.validate import profile_for, validate_submission
 from jixiao.workbook.read import read_workbook
@@ -132,3 +133,31 @@ def _collect_parallel(
                 process.terminate()
         pool.shutdown(wait=not hung, cancel_futures=True)
     return [Entry(str(f), *results[f]) for f in files]
+
+
+def split_by_department(entry: Entry, profile_name: str | None = None) -> list[Entry]:
+    """One workbook holding several departments' sheets → one entry per 填报部门.
+
+    A project sheet without a 填报部门 belongs to the workbook's own unit, which also keeps the
+    department-level parts.  Each part is validated on its own, as if it had been sent alone.
+    """
+    submission = entry.submission
+    if submission is None:
+        return [entry]
+    own = submission.unit.name
+    groups: dict[str, list[Project]] = {}
+    for project in submission.projects:
+        groups.setdefault(project.department or own, []).append(project)
+    groups.setdefault(own, [])
+    reading = [f for f in entry.findings if f.code in ("template-tampered", "file-unreadable")]
+    entries = []
+    for name, projects in groups.items():
+        part = dataclasses.replace(
+            submission,
+            projects=tuple(projects),
+            department=submission.department if name == own else None,
+        )
+        profile = profile_for(part, profile_name)
+        findings = validate_submission(part, profile, entry.file)
+        entries.append(Entry(entry.file, part, (reading if name == own else []) + findings, name))
+    return entries

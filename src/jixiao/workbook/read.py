@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import openpyxl
 import python_calamine
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import ElementTree as defused
 
 from jixiao.findings import Finding
 from jixiao.layout import END_MARKER, LAYOUT, TEMPLATE_ID, TEMPLATE_VERSION, fingerprint
@@ -40,6 +43,11 @@ from jixiao.values import normalize_text, parse_amount, parse_percent
 from jixiao.workbook.cells import a1, parse_a1
 
 ZIP_MAGIC = b"PK\x03\x04"
+MAX_PARTS = 10_000
+MAX_UNPACKED = 512 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_SLACK = 1024 * 1024
+XML_PROLOGUE = 4096
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
 Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
@@ -198,12 +206,52 @@ def _open(reader: Reader) -> bool:
     if not head.startswith(ZIP_MAGIC):
         reader.unreadable("不是 .xlsx 工作簿（文件内容不是 Office Open XML）")
         return False
+    reason = preflight(reader.path)
+    if reason:
+        reader.unreadable(reason)
+        return False
     try:
         reader.workbook = reader.engine(reader.path)
     except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
         reader.unreadable(f"工作簿已损坏或不是 .xlsx（{exc}）")
         return False
     return True
+
+
+def preflight(path: Path) -> str | None:
+    """Refuse hostile packages before any XML parser sees them: zip bombs (bounded sizes and
+    ratios) and XML with DTD/entity declarations (billion laughs, external entities), which no
+    genuine workbook contains.  Returns the reason, or None when the file looks sane."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_PARTS:
+                return f"文件内部条目过多（{len(infos)} 个），不是正常的工作簿"
+            if sum(i.file_size for i in infos) > MAX_UNPACKED:
+                return "解压后超过 512 MB（可能是压缩炸弹），已拒绝读取"
+            for info in infos:
+                if info.file_size > MAX_RATIO * max(info.compress_size, 1) + RATIO_SLACK:
+                    return f"“{info.filename}”压缩比异常（可能是压缩炸弹），已拒绝读取"
+            return _hostile_xml(archive, infos)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return f"工作簿已损坏或不是 .xlsx（{exc}）"
+
+
+def _hostile_xml(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with archive.open(info) as part:
+            head = part.read(XML_PROLOGUE)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            try:
+                defused.fromstring(archive.read(info))
+            except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+                return f"“{info.filename}”含 DTD/实体声明（可能是恶意文件），已拒绝读取"
+            except defused.ParseError:
+                return f"“{info.filename}”不是有效的 XML"
+            return f"“{info.filename}”含 DTD 声明，正常工作簿不会有，已拒绝读取"
+    return None
 
 
 def _read(reader: Reader) -> Submission | None:

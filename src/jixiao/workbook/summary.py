@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -93,6 +95,25 @@ def _write(result: Consolidation, target: Path, folder: Path, unit_name: str) ->
     _findings(book, styles, result, folder)
     _table(book, styles, "部门整体", result.department, wrap=("内容",))
     book.close()
+    _portable_links(target)
+
+
+_EXTERNAL_TARGET = re.compile(r'Target="([^"]*)"(?= TargetMode="External")')
+
+
+def _portable_links(path: Path) -> None:
+    """Relationship targets are URIs: XlsxWriter writes ``报送\\a.xlsx`` for relative files;
+    ``报送/a.xlsx`` is what the OPC standard asks and what LibreOffice/WPS on Linux follow."""
+    with zipfile.ZipFile(path) as source:
+        parts = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts:
+            if info.filename.endswith(".rels") and b'TargetMode="External"' in data:
+                text = _EXTERNAL_TARGET.sub(
+                    lambda m: f'Target="{m.group(1).replace(chr(92), "/")}"', data.decode("utf-8")
+                )
+                data = text.encode("utf-8")
+            target.writestr(info, data)
 
 
 def _cell(sheet: Worksheet, row: int, column: int, value: Any, fmt: Any) -> None:

@@ -1,0 +1,67 @@
+"""The main job on bundled data: sub-unit submissions made from the real published examples.
+
+Three real units (a Hebei court in 万元, a Tianjin court in 万元, a Hebei justice bureau in 元),
+the intermediate court's own 整体绩效目标表, and one more court derived from a real table with a
+few planted mistakes (a spending plan that goes down, a budget split that does not add up, and a
+项目编码 that another court also uses) are written as filled templates, then consolidated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+from jixiao.interchange import parse_submission
+from jixiao.model import PlanEntry, Submission, Unit
+from jixiao.workbook.build import save_workbook
+from jixiao.workbook.fill import fill_workbook
+
+SUB_UNITS = (
+    ("石家庄高新区法院.xlsx", "seed-000.json"),
+    ("天津北辰区法院.xlsx", "seed-001.json"),
+    ("玉田县司法局.xlsx", "seed-004.json"),
+    ("中院本级.xlsx", "seed-002.json"),
+)
+PLANTED = "某区法院（含预置错误）.xlsx"
+UNIT_NAME = "某市中级人民法院（演示）"
+
+
+def sample(name: str) -> Submission:
+    """One bundled example as a submission."""
+    text = resources.files("jixiao.samples").joinpath(name).read_text("utf-8")
+    submission, findings = parse_submission(text, name)
+    if submission is None:
+        raise RuntimeError(f"bundled sample {name} is broken: {findings}")
+    return submission
+
+
+def planted_court() -> Submission:
+    """A court derived from seed 000 with three typical mistakes planted."""
+    original = sample("seed-000.json")
+    project = original.projects[0]
+    plan = tuple(
+        dataclasses.replace(entry, percent=Decimal(40)) if entry.checkpoint == "10月底" else entry
+        for entry in project.plan
+    )
+    broken = dataclasses.replace(project, name="审判业务经费", fiscal=Decimal("1000.00"), plan=plan)
+    unit = Unit(name="某区人民法院", code="615002", year=2024, profile="hebei")
+    return dataclasses.replace(original, unit=unit, projects=(broken,), department=None)
+
+
+def make_submissions(folder: Path) -> list[Path]:
+    """Write the demo's sub-unit workbooks into ``folder`` and return their paths."""
+    written = []
+    for filename, seed in SUB_UNITS:
+        written.append(_save(sample(seed), folder / filename))
+    written.append(_save(planted_court(), folder / PLANTED))
+    return written
+
+
+def _save(submission: Submission, path: Path) -> Path:
+    save_workbook(fill_workbook(submission, min_projects=1), path)
+    return path
+
+
+__all__ = ["UNIT_NAME", "PlanEntry", "make_submissions", "planted_court"]
