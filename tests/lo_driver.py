@@ -31,6 +31,7 @@ a 0-based index; cells and ranges are A1 style):
     export_pdf {doc, path, filter_data?}         print_areas {doc, sheet} -> ["A1:D10"]
     conditional_format_active {doc, sheet, cell} -> {active, applied, back_color, ...}
     conditional_format_range {doc, sheet, range} -> rows of the same
+    basic_modules {doc}             -> {library: {module: {type, source}}} (imported VBA too)
     ping, quit, _sleep {seconds} (test hook for timeouts)
 
 If stdin reaches EOF (the test process died or closed us) the driver SIGKILLs every process
@@ -182,6 +183,7 @@ class Driver:
             "print_areas": self.cmd_print_areas,
             "conditional_format_active": self.cmd_conditional_format_active,
             "conditional_format_range": self.cmd_conditional_format_range,
+            "basic_modules": self.cmd_basic_modules,
             "_sleep": self.cmd_sleep,
         }
 
@@ -451,6 +453,32 @@ class Driver:
 
     def cmd_print_areas(self, args: dict[str, Any]) -> list[str]:
         return [range_a1(addr) for addr in self.sheet(args).getPrintAreas()]
+
+    def cmd_basic_modules(self, args: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every Basic module of the document: its type and source text.
+
+        Loading an Excel file with a VBA project imports that project (vbaProject.bin: dir
+        stream, module streams) into a Basic library named after the VBA project; its module
+        types come from the library's XVBAModuleInfo (com.sun.star.script.ModuleType:
+        1 NORMAL, 2 CLASS, 3 FORM, 4 DOCUMENT, 0 UNKNOWN).
+        """
+        libraries = self.doc(args).BasicLibraries
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for name in libraries.ElementNames:
+            libraries.loadLibrary(name)
+            library = libraries.getByName(name)
+            out[name] = {
+                module: {
+                    "type": (
+                        library.getModuleInfo(module).ModuleType
+                        if library.hasModuleInfo(module)
+                        else 0
+                    ),
+                    "source": library.getByName(module),
+                }
+                for module in library.ElementNames
+            }
+        return out
 
     def cmd_sleep(self, args: dict[str, Any]) -> None:
         """Test hook: block for `seconds` so the caller's timeout can be exercised."""

@@ -151,18 +151,18 @@ def test_schema_is_printed() -> None:
     assert schema["$schema"].endswith("2020-12/schema")
 
 
-def test_demo_fills_templates_from_the_real_examples_and_validates_them(tmp_path: Path) -> None:
+def test_demo_builds_sub_units_validates_and_consolidates(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     result = invoke("demo", str(folder))
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted(
-        [f"seed-{n}.{ext}" for n in ("000", "001", "002", "004") for ext in ("json", "xlsx")]
-        + ["校验报告.txt"]
-    )
-    assert "seed-001.xlsx：9 个项目，错误 2" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["报送", "校验报告.txt", "汇总.xlsx"]
+    assert len(list((folder / "报送").glob("*.xlsx"))) == 5
+    assert "天津市北辰区人民法院：9 个项目" in result.output and "汇总工作簿" in result.output
     report = (folder / "校验报告.txt").read_text("utf-8")
     assert "项目9!F18" in report and "cost-sum-exceeds-budget" in report
+    planted = report[report.index("某区法院") :]
+    for code in ("plan-not-cumulative", "budget-sum-mismatch", "project-code-duplicate"):
+        assert code in planted
 
 
 def test_console_script_shows_no_traceback(tmp_path: Path) -> None:

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from jixiao.demo import sample
 from jixiao.excel.book import INPUT_FILL, FileBook
 from jixiao.excel.handlers import (
     HELP_TEXT,
     MARK_COLOR,
     RESULT_SHEET,
+    SUMMARY_SHEETS,
     clear_marks,
+    consolidate_button,
     new_project_sheet,
     show_help,
     validate_book,
 )
 from jixiao.layout import LAYOUT
+from jixiao.workbook.build import save_workbook
+from jixiao.workbook.fill import fill_workbook
 from jixiao.workbook.read import read_workbook
 from test_workbook import filled
 
@@ -129,3 +135,36 @@ def test_help() -> None:
     recorder = Recorder()
     show_help(recorder)  # type: ignore[arg-type]
     assert recorder.messages == [HELP_TEXT] and "一键校验" in HELP_TEXT
+
+
+def test_consolidate_button_on_a_folder(tmp_path: Path) -> None:
+    inbox = tmp_path / "报送"
+    inbox.mkdir()
+    filled(inbox, "001")
+    filled(inbox, "004")
+    book = FileBook(filled(tmp_path, "000"))
+    book.folder = inbox
+    result = consolidate_button(book)
+    assert (inbox / "汇总.xlsx").is_file() and len(result.projects) == 16
+    assert "16 个项目" in book.messages[-1]
+
+
+def test_consolidate_button_on_department_sheets_refreshes_not_duplicates(tmp_path: Path) -> None:
+    base = sample("seed-001.json")
+    projects = tuple(
+        dataclasses.replace(p, department="执行局" if i < 3 else None)
+        for i, p in enumerate(base.projects)
+    )
+    path = tmp_path / "one.xlsx"
+    save_workbook(fill_workbook(dataclasses.replace(base, projects=projects), min_projects=1), path)
+    book = FileBook(path)
+    consolidate_button(book)
+    consolidate_button(book)
+    book.save()
+    wb = openpyxl.load_workbook(path)
+    for name in SUMMARY_SHEETS:
+        assert wb.sheetnames.count(name) == 1
+    units = {row[0]: row[1] for row in wb["汇总-下属单位"].iter_rows(min_row=2, values_only=True)}
+    assert units == {"执行局": 3, "天津市北辰区人民法院": 6}
+    submission, _ = read_workbook(path)  # the added sheets do not disturb the reader
+    assert submission is not None and len(submission.projects) == 9

@@ -14,7 +14,6 @@ import click
 
 from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation
-from jixiao.consolidate import consolidate as consolidate_entries
 from jixiao.demo import UNIT_NAME, make_submissions
 from jixiao.excel.install import InstallError, Paths, install, status, uninstall
 from jixiao.findings import FileReport, Report, Severity
@@ -25,14 +24,12 @@ from jixiao.profiles import ProfileError, builtin_names, load_profile
 from jixiao.report import report_json, report_text, rules_markdown
 from jixiao.rules import RULES
 from jixiao.submissions import (
-    collect,
+    consolidate_paths,
     find_submissions,
     read_submission,
-    split_by_department,
     validate_path,
 )
 from jixiao.workbook.build import build_template, save_workbook
-from jixiao.workbook.summary import write_summary
 
 F = TypeVar("F", bound=Callable[..., Any])
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -254,20 +251,22 @@ def run_consolidation(
     profile_name: str | None = None,
     by_department: bool = False,
 ) -> Consolidation:
-    """Collect (with a progress bar on stderr), consolidate and write the summary workbook."""
+    """consolidate_paths with a progress bar on stderr."""
     files = [p for p in find_submissions(paths) if p.resolve() != output.resolve()]
     if not files:
         raise click.UsageError("没有找到可汇总的文件（支持 .xlsx、.xlsm、.json）")
     with click.progressbar(
         length=len(files), label="读取与校验", file=sys.stderr, show_pos=True
     ) as bar:
-        entries = collect(files, profile_name, progress=lambda _: bar.update(1))
-    if by_department:
-        entries = [part for entry in entries for part in split_by_department(entry, profile_name)]
-    profile = load_profile(profile_name) if profile_name else None
-    result = consolidate_entries(entries, money_unit, profile)
-    write_summary(result, output, unit_name)
-    return result
+        return consolidate_paths(
+            files,
+            output,
+            money_unit,
+            unit_name,
+            profile_name,
+            by_department,
+            progress=lambda _: bar.update(1),
+        )
 
 
 def consolidation_text(result: Consolidation, output: Path) -> str:

@@ -12,13 +12,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from jixiao.consolidate import Entry
+from jixiao.consolidate import Consolidation, Entry, consolidate
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.interchange import load_submission
-from jixiao.model import Project, Submission
+from jixiao.model import MoneyUnit, Project, Submission
+from jixiao.profiles import load_profile
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 from jixiao.validate import profile_for, validate_submission
 from jixiao.workbook.read import read_workbook
+from jixiao.workbook.summary import write_summary
 
 Reader = Callable[[Path], tuple[Submission | None, list[Finding]]]
 READERS: dict[str, Reader] = {
@@ -161,3 +163,23 @@ def split_by_department(entry: Entry, profile_name: str | None = None) -> list[E
         findings = validate_submission(part, profile, entry.file)
         entries.append(Entry(entry.file, part, (reading if name == own else []) + findings, name))
     return entries
+
+
+def consolidate_paths(
+    paths: Iterable[Path],
+    output: Path,
+    money_unit: MoneyUnit = MoneyUnit.WAN,
+    unit_name: str = "本单位",
+    profile_name: str | None = None,
+    by_department: bool = False,
+    progress: Callable[[Path], None] | None = None,
+) -> Consolidation:
+    """Collect, consolidate and write the summary workbook (the output itself is never read)."""
+    files = [p for p in find_submissions(paths) if p.resolve() != Path(output).resolve()]
+    entries = collect(files, profile_name, progress=progress)
+    if by_department:
+        entries = [part for entry in entries for part in split_by_department(entry, profile_name)]
+    profile = load_profile(profile_name) if profile_name else None
+    result = consolidate(entries, money_unit, profile)
+    write_summary(result, output, unit_name)
+    return result

@@ -52,6 +52,9 @@ class Book(Protocol):
     def write_cell(self, sheet: str, ref: str, value: str | int | float | None) -> None:
         """Write one cell (a formula when the text starts with ``=``), through protection."""
 
+    def pick_folder(self) -> Path | None:
+        """Ask the clerk for a folder (None when cancelled)."""
+
     def notify(self, text: str) -> None:
         """Tell the clerk (a message box in Excel, stdout for files)."""
 
@@ -70,6 +73,8 @@ class FileBook:
         self.path = Path(path)
         self.wb = openpyxl.load_workbook(self.path)
         self.messages: list[str] = []
+        self.folder: Path | None = None
+        """What pick_folder answers (tests set it; a file has no dialog)."""
 
     def snapshot(self) -> Path:
         """The file itself (saved first, so that it holds what the handlers wrote)."""
@@ -138,6 +143,10 @@ class FileBook:
     def write_cell(self, sheet: str, ref: str, value: str | int | float | None) -> None:
         """Write a cell (openpyxl ignores sheet protection, like Excel's API after Unprotect)."""
         self._sheet(sheet)[ref] = value
+
+    def pick_folder(self) -> Path | None:
+        """The preset folder, standing in for the dialog."""
+        return self.folder
 
     def notify(self, text: str) -> None:
         """Collect the message (the tests read them)."""

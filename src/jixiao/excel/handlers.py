@@ -6,13 +6,19 @@ functions run on the live workbook through ``jixiao.excel.live.XlwingsBook``.
 
 from __future__ import annotations
 
+import math
 import re
+from pathlib import Path
 
+import pandas as pd
+
+from jixiao.consolidate import Consolidation, consolidate
 from jixiao.excel.book import Book
 from jixiao.findings import FileReport, Finding, Severity
 from jixiao.layout import LAYOUT
-from jixiao.submissions import validate_path
+from jixiao.submissions import collect, consolidate_paths, split_by_department, validate_path
 from jixiao.workbook.build import summary_row
+from jixiao.workbook.read import read_workbook
 
 RESULT_SHEET = "校验结果"
 MARK_COLOR = "FFC7CE"
@@ -128,3 +134,74 @@ def new_project_sheet(book: Book) -> str:
 def show_help(book: Book) -> None:
     """帮助."""
     book.notify(HELP_TEXT)
+
+
+SUMMARY_SHEETS = ("汇总-下属单位", "汇总-项目", "汇总-支出计划", "汇总-问题")
+SUMMARY_OUTPUT = "汇总.xlsx"
+
+
+def _frame_rows(frame: pd.DataFrame) -> list[list[object]]:
+    header: list[object] = [str(c) for c in frame.columns]
+    body = [
+        [None if isinstance(v, float) and math.isnan(v) else v for v in row]
+        for row in frame.itertuples(index=False)
+    ]
+    return [header, *body]
+
+
+def consolidate_folder(book: Book, folder: Path) -> Consolidation:
+    """汇总 on a folder: every workbook under it → ``汇总.xlsx`` in that folder."""
+    output = folder / SUMMARY_OUTPUT
+    result = consolidate_paths([folder], output, unit_name=_unit_name(book))
+    errors = sum(f.severity is Severity.ERROR for f in result.findings)
+    book.notify(
+        f"已汇总 {len(result.entries)} 份报送、{len(result.projects)} 个项目"
+        f"（错误 {errors} 个）。汇总工作簿：{output}"
+    )
+    return result
+
+
+def consolidate_departments(book: Book) -> Consolidation:
+    """汇总 inside one workbook: group its project sheets by 填报部门, refresh summary sheets."""
+    (entry,) = collect([book.snapshot()], workers=1)
+    result = consolidate(split_by_department(entry))
+    tables = (result.sub_units, result.projects, result.plan, _findings_frame(result))
+    for name, frame in zip(SUMMARY_SHEETS, tables, strict=True):
+        rows = _frame_rows(frame.drop(columns=["文件"], errors="ignore"))
+        book.replace_sheet(name, rows, [16.0] * len(rows[0]))
+    book.notify(
+        f"已按填报部门汇总 {len(result.entries)} 个部门、{len(result.projects)} 个项目，"
+        f"见“{SUMMARY_SHEETS[0]}”等表。"
+    )
+    return result
+
+
+def _findings_frame(result: Consolidation) -> pd.DataFrame:
+    rows = [
+        {
+            "下属单位": e.sub_unit,
+            "级别": f.severity.label,
+            "规则编码": f.code,
+            "工作表": f.sheet,
+            "单元格": f.cell,
+            "项目": f.project_name,
+            "问题": f.message,
+        }
+        for e in result.entries
+        for f in e.findings
+    ]
+    return pd.DataFrame(
+        rows, columns=["下属单位", "级别", "规则编码", "工作表", "单元格", "项目", "问题"]
+    )
+
+
+def _unit_name(book: Book) -> str:
+    snapshot = book.snapshot()
+    submission, _ = read_workbook(snapshot)
+    return submission.unit.name if submission and submission.unit.name else "本单位"
+
+
+def consolidate_button(book: Book) -> Consolidation:
+    """汇总: a folder if the clerk picks one, otherwise this workbook's department sheets."""
+    folder = book.pick_folder()
+    return consolidate_folder(book, folder) if folder else consolidate_departments(book)

@@ -133,6 +133,14 @@ class XlwingsBook:
         with self._unprotected(sheet):
             self.book.sheets[sheet].range(ref).value = value
 
+    def pick_folder(self) -> Path | None:
+        """Excel's folder picker (msoFileDialogFolderPicker = 4); None when cancelled."""
+        dialog = self.book.app.api.FileDialog(4)
+        dialog.Title = "选择存放下属单位报送文件的文件夹（取消则汇总本工作簿的各部门）"
+        if dialog.Show() != -1:
+            return None
+        return Path(dialog.SelectedItems(1))
+
     def notify(self, text: str) -> None:
         """A message box."""
         self.book.app.alert(text, title="jixiao 绩效目标")

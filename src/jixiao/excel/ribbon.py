@@ -10,7 +10,7 @@ from collections.abc import Callable
 from jixiao.excel import handlers
 from jixiao.excel.book import Book
 
-PENDING = "此功能将随 jixiao 后续版本提供；目前请在命令行使用 jixiao validate 文件夹/ 批量校验。"
+PENDING = "导入功能将随 jixiao 后续版本提供（把已公开的 Word/文本文件转成填好的模板）。"
 
 
 def _run(action: Callable[[Book], object]) -> None:
@@ -39,8 +39,8 @@ def on_clear_marks() -> None:
 
 
 def on_consolidate() -> None:
-    """汇总 (the consolidation engine arrives with issue #5)."""
-    _run(lambda book: book.notify(PENDING))
+    """汇总: a chosen folder, or this workbook's department sheets."""
+    _run(handlers.consolidate_button)
 
 
 def on_import() -> None:

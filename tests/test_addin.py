@@ -1,0 +1,626 @@
+"""jixiao.xlam: reproducible, readable by independent readers, consistent with its sources.
+
+The readers are not ours: oletools (olevba, its MS-OVBA decompressor), olefile (MS-CFB with
+defect checks), xlwings' own UDF wrapper generator and LibreOffice, which imports the VBA
+project into Basic when it opens the add-in.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import inspect
+import io
+import random
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import types
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+import olefile
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+with warnings.catch_warnings():  # oletools 0.60 uses pyparsing 2 names, deprecated in 3.x
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from oletools.olevba import VBA_Parser, decompress_stream
+
+import jixiao_udfs
+from jixiao_addin import build, cfb, ovba
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "addin" / "jixiao.xlam"
+RIBBON_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
+UI_RELATIONSHIP = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+MODULE_TYPE = {ovba.ModuleKind.STANDARD: 1, ovba.ModuleKind.CLASS: 2, ovba.ModuleKind.DOCUMENT: 4}
+RIBBON_HANDLERS = {
+    "OnValidate": "on_validate",
+    "OnNewProject": "on_new_project",
+    "OnClearMarks": "on_clear_marks",
+    "OnConsolidate": "on_consolidate",
+    "OnImport": "on_import",
+    "OnHelp": "on_help",
+}
+
+
+@pytest.fixture(scope="module")
+def xlam(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh build, written once for the module."""
+    return build.build_xlam(tmp_path_factory.mktemp("addin") / "jixiao.xlam")
+
+
+@pytest.fixture(scope="module")
+def project() -> ovba.Project:
+    return build.vba_project()
+
+
+@pytest.fixture(scope="module")
+def parts(xlam: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(xlam) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.fixture(scope="module")
+def read_back(xlam: Path) -> dict[str, tuple[str, str]]:
+    """{module: (file name olevba gives it, source)} as olevba reads them from the .xlam."""
+    parser = VBA_Parser(str(xlam))
+    try:
+        return {
+            stream.split("/")[-1]: (vba_filename, code)
+            for _, stream, vba_filename, code in parser.extract_macros()
+        }
+    finally:
+        parser.close()
+
+
+def sources(project: ovba.Project) -> dict[str, str]:
+    return {module.name: module.source for module in project.modules}
+
+
+# --- the build ------------------------------------------------------------------------------
+
+
+def test_two_builds_give_identical_bytes(xlam: Path, tmp_path: Path) -> None:
+    again = build.build_xlam(tmp_path / "again.xlam")
+    assert again.read_bytes() == xlam.read_bytes()
+
+
+def test_committed_addin_is_a_fresh_build(xlam: Path, parts: dict[str, bytes]) -> None:
+    assert COMMITTED.is_file(), "addin/jixiao.xlam is missing: run python addin/build.py"
+    with zipfile.ZipFile(COMMITTED) as archive:
+        stale = sorted(name for name in parts if archive.read(name) != parts[name])
+        stale += sorted(set(archive.namelist()) ^ set(parts))
+    assert COMMITTED.read_bytes() == xlam.read_bytes(), (
+        f"addin/jixiao.xlam is stale (parts {stale}): run python addin/build.py"
+    )
+
+
+def test_command_line_builds_the_same_file(xlam: Path, tmp_path: Path) -> None:
+    target = tmp_path / "cli.xlam"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "addin" / "build.py"), "-o", str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert str(target) in result.stdout
+    assert target.read_bytes() == xlam.read_bytes()
+
+
+def test_zip_entries_have_fixed_times_and_no_host_os(xlam: Path) -> None:
+    with zipfile.ZipFile(xlam) as archive:
+        infos = archive.infolist()
+    assert [info.filename for info in infos[:2]] == ["[Content_Types].xml", "_rels/.rels"]
+    assert {(i.date_time, i.create_system, i.compress_type) for i in infos} == {
+        ((1980, 1, 1, 0, 0, 0), 0, zipfile.ZIP_STORED)
+    }
+
+
+def test_build_refuses_what_it_cannot_write_faithfully() -> None:
+    with pytest.raises(build.BuildError, match="decorator options"):
+        build.check_plain_decorators("@xw.func(volatile=True)\ndef F(a): pass\n", ["F"])
+    with pytest.raises(build.BuildError, match="only plain arguments"):
+        build.udf_arguments(lambda *values: values)
+    with pytest.raises(build.BuildError, match="not usable as a VBA name"):
+        build.udf_arguments(lambda string: string)
+    with pytest.raises(build.BuildError, match="exactly one"):
+        build.replace_once("no constant here", "PROJECT_NAME", "x")
+    with pytest.raises(ovba.OvbaError, match="code page"):
+        ovba.mbcs("绩效")
+
+
+# --- package: ribbon, relationships, content types, code names ------------------------------
+
+
+def test_ribbon_xml_is_the_2009_schema_with_the_six_buttons(parts: dict[str, bytes]) -> None:
+    source = (ROOT / "addin" / "customUI.xml").read_bytes()
+    assert parts["customUI/customUI14.xml"] == source
+    assert "customUI/customUI.xml" not in parts
+    root = SafeET.fromstring(source)
+    assert root.tag == f"{RIBBON_NS}customUI"
+    tabs = root.findall(f"{RIBBON_NS}ribbon/{RIBBON_NS}tabs/{RIBBON_NS}tab")
+    assert [tab.get("label") for tab in tabs] == ["绩效目标"]
+    buttons = tabs[0].findall(f"{RIBBON_NS}group/{RIBBON_NS}button")
+    assert [b.get("label") for b in buttons] == [
+        "一键校验",
+        "新建项目表",
+        "清除标记",
+        "汇总",
+        "导入",
+        "帮助",
+    ]
+    assert [b.get("onAction") for b in buttons] == [f"JixiaoRibbon.{n}" for n in RIBBON_HANDLERS]
+    assert all(b.get("imageMso") and b.get("size") in ("large", "normal") for b in buttons)
+    ids = [element.get("id") for element in root.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_ribbon_relationship_and_content_types(parts: dict[str, bytes]) -> None:
+    rels = SafeET.fromstring(parts["_rels/.rels"])
+    targets = {r.get("Type"): r.get("Target") for r in rels}
+    assert targets[UI_RELATIONSHIP] == "customUI/customUI14.xml"
+    assert len({r.get("Id") for r in rels}) == len(rels)
+    types_root = SafeET.fromstring(parts["[Content_Types].xml"])
+    defaults = {e.get("Extension") for e in types_root if e.tag.endswith("Default")}
+    overrides = {e.get("PartName"): e.get("ContentType") for e in types_root}
+    overrides.pop(None)
+    assert overrides["/xl/workbook.xml"] == "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+    assert overrides["/xl/vbaProject.bin"] == "application/vnd.ms-office.vbaProject"
+    assert {name.lstrip("/") for name in overrides} <= set(parts)
+    for name in parts:
+        assert f"/{name}" in overrides or name.rsplit(".", 1)[-1] in defaults, name
+
+
+def test_document_modules_match_the_workbook_code_names(
+    parts: dict[str, bytes], project: ovba.Project
+) -> None:
+    workbook = parts["xl/workbook.xml"].decode()
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    documents = [m.name for m in project.modules if m.kind is ovba.ModuleKind.DOCUMENT]
+    assert 'workbookPr codeName="ThisWorkbook"' in workbook
+    assert f'sheetPr codeName="{build.CONFIG_SHEET_CODE_NAME}"' in sheet
+    assert documents == ["ThisWorkbook", build.CONFIG_SHEET_CODE_NAME]
+    assert f'name="{build.CONFIG_SHEET}"' in workbook
+    assert "absPath" not in workbook and "felix" not in workbook.lower()
+
+
+def test_runtime_reads_its_config_under_our_project_name(project: ovba.Project) -> None:
+    runtime = sources(project)["xlwings"]
+    assert 'Public Const PROJECT_NAME As String = "jixiao"' in runtime
+    inactive = f"_{build.PROJECT_NAME}.conf"  # like the template's: GetConfig ignores it
+    assert inactive == build.CONFIG_SHEET
+    version = importlib.metadata.version("xlwings")
+    assert f'Public Const XLWINGS_VERSION As String = "{version}"' in runtime
+
+
+# --- VBA project: read back by olevba, olefile, and against xlwings' template ---------------
+
+
+def test_every_module_reads_back_byte_exact(
+    read_back: dict[str, tuple[str, str]], project: ovba.Project
+) -> None:
+    assert list(read_back) == [m.name for m in project.modules]
+    for module in project.modules:
+        file_name, code = read_back[module.name]
+        extension = ".bas" if module.kind is ovba.ModuleKind.STANDARD else ".cls"
+        assert file_name == module.name + extension
+        assert code == module.source, module.name
+
+
+def test_module_streams_are_compressed_source_without_pcode(
+    xlam: Path, project: ovba.Project
+) -> None:
+    ole = olefile.OleFileIO(zipfile.ZipFile(xlam).read("xl/vbaProject.bin"))
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000100")
+    for module in project.modules:
+        raw = ole.openstream(f"VBA/{module.name}").read()
+        assert bytes(decompress_stream(bytearray(raw))) == ovba.mbcs(module.source)
+
+
+def test_container_passes_olefile_checks(xlam: Path, project: ovba.Project) -> None:
+    data = zipfile.ZipFile(xlam).read("xl/vbaProject.bin")
+    assert olefile.isOleFile(data=data)
+    ole = olefile.OleFileIO(data, raise_defects=olefile.DEFECT_INCORRECT)
+    assert ole.parsing_issues == []
+    expected = {"PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT", "VBA/dir"}
+    expected |= {f"VBA/{m.name}" for m in project.modules}
+    assert {"/".join(path) for path in ole.listdir()} == expected
+    for path in expected:
+        assert len(ole.openstream(path).read()) == ole.get_size(path) > 0
+    assert_sane_directory(ole)
+
+
+def assert_sane_directory(ole: olefile.OleFileIO) -> None:
+    """Every sibling tree is a binary search tree in MS-CFB order and a valid red-black
+    tree; no CLSIDs or timestamps (they would make builds differ)."""
+    entries = [e for e in ole.direntries if e is not None]
+    for entry in entries:
+        assert (entry.clsid, entry.createTime, entry.modifyTime) == ("", 0, 0), entry.name
+        if entry.sid_child != olefile.NOSTREAM:
+            assert entry.color == cfb.BLACK or entry.entry_type != olefile.STGTY_ROOT
+            names = in_order(ole, entry.sid_child)
+            keys = [(len(name), name.upper()) for name in names]
+            assert keys == sorted(keys) and len(set(keys)) == len(keys)
+            black_height(ole, entry.sid_child, parent_red=False)
+            assert ole.direntries[entry.sid_child].color == cfb.BLACK
+
+
+def in_order(ole: olefile.OleFileIO, sid: int) -> list[str]:
+    if sid == olefile.NOSTREAM:
+        return []
+    node = ole.direntries[sid]
+    return [*in_order(ole, node.sid_left), node.name, *in_order(ole, node.sid_right)]
+
+
+def black_height(ole: olefile.OleFileIO, sid: int, parent_red: bool) -> int:
+    if sid == olefile.NOSTREAM:
+        return 1
+    node = ole.direntries[sid]
+    red = node.color == cfb.RED
+    assert not (red and parent_red), f"red {node.name} under a red parent"
+    left = black_height(ole, node.sid_left, red)
+    assert left == black_height(ole, node.sid_right, red), f"unbalanced at {node.name}"
+    return left + (0 if red else 1)
+
+
+def test_project_stream_lists_modules_and_an_open_project(
+    xlam: Path, project: ovba.Project
+) -> None:
+    ole = olefile.OleFileIO(zipfile.ZipFile(xlam).read("xl/vbaProject.bin"))
+    text = ole.openstream("PROJECT").read().decode("cp1252")
+    assert text.startswith(f'ID="{build.PROJECT_ID}"\r\n')
+    lines = text.split("\r\n")
+    for module in project.modules:
+        suffix = "/&H00000000" if module.kind is ovba.ModuleKind.DOCUMENT else ""
+        assert f"{module.kind.value[0]}={module.name}{suffix}" in lines
+    assert 'Name="jixiao"' in lines
+    key = sum(build.PROJECT_ID.encode()) & 0xFF
+    values = dict(re.findall(r'^(CMG|DPB|GC)="([0-9A-F]+)"\r$', text, re.MULTILINE))
+    assert ovba.decrypt(bytes.fromhex(values["CMG"])) == (2, key, bytes(4))
+    assert ovba.decrypt(bytes.fromhex(values["DPB"])) == (2, key, b"\x00")
+    assert ovba.decrypt(bytes.fromhex(values["GC"])) == (2, key, b"\xff")
+    wm = ole.openstream("PROJECTwm").read()
+    assert (
+        wm
+        == b"".join(
+            m.name.encode() + b"\x00" + m.name.encode("utf-16-le") + b"\x00\x00"
+            for m in project.modules
+        )
+        + b"\x00\x00"
+    )
+
+
+def test_decrypt_reads_the_spec_example_and_the_xlwings_template() -> None:
+    """Our reading of MS-OVBA 2.4.3 checked on data written by Office: the spec's example
+    (3.1.6) and xlwings' template.  Each yields version 2 and the key of its project id."""
+    examples = {
+        "{917DED54-440B-4FD1-A5C1-74ACF261E600}": [
+            "0705D8E3D8EDDBF1DBF1DBF1DBF1",
+            "0E0CD1ECDFF4E7F5E7F5E7",
+            "1517CAF1D6F9D7F9D706",
+        ]
+    }
+    template = template_project_text()
+    template_id = re.search(r'^ID="([^"]+)"', template, re.MULTILINE)
+    assert template_id is not None
+    examples[template_id[1]] = re.findall(r'^(?:CMG|DPB|GC)="([0-9A-F]+)"', template, re.M)
+    for project_id, blobs in examples.items():
+        key = sum(project_id.encode()) & 0xFF
+        decoded = [ovba.decrypt(bytes.fromhex(blob)) for blob in blobs]
+        assert decoded == [(2, key, bytes(4)), (2, key, b"\x00"), (2, key, b"\xff")]
+
+
+@given(st.binary(max_size=64), st.integers(0, 255))
+def test_encrypt_round_trips(data: bytes, seed: int) -> None:
+    assert ovba.decrypt(ovba.encrypt(build.PROJECT_ID, data, seed)) == (
+        2,
+        sum(build.PROJECT_ID.encode()) & 0xFF,
+        data,
+    )
+
+
+def template_ole() -> olefile.OleFileIO:
+    template = build.xlwings_dir() / build.TEMPLATE
+    return olefile.OleFileIO(zipfile.ZipFile(template).read("xl/vbaProject.bin"))
+
+
+def template_project_text() -> str:
+    return template_ole().openstream("PROJECT").read().decode("cp1252")
+
+
+def template_module_source(name: str) -> str:
+    """A module of xlwings' template as Excel stored it (source after its p-code cache)."""
+    ole = template_ole()
+    dir_stream = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    offset = module_offset(dir_stream, name)
+    raw = ole.openstream(f"VBA/{name}").read()[offset:]
+    return bytes(decompress_stream(bytearray(raw))).decode("cp1252")
+
+
+def module_offset(dir_stream: bytes, name: str) -> int:
+    """MODULEOFFSET of module `name` in a decompressed dir stream (2.3.4.2.3.2.5)."""
+    start = dir_stream.index(struct.pack("<HI", 0x19, len(name)) + name.encode())
+    at = dir_stream.index(struct.pack("<HI", 0x31, 4), start)
+    return int(struct.unpack_from("<I", dir_stream, at + 6)[0])
+
+
+def test_document_and_class_modules_match_what_excel_stored(project: ovba.Project) -> None:
+    ours = sources(project)
+    assert ours["ThisWorkbook"] == template_module_source("ThisWorkbook")
+    assert ours["Sheet2"] == template_module_source("Sheet2")
+    # VBE re-cases identifiers project-wide (Err -> err here); the text is otherwise equal.
+    assert ours["Dictionary"].lower() == template_module_source("Dictionary").lower()
+
+
+# --- compression: against oletools' independent decompressor ------------------------------
+
+
+def round_trip(data: bytes) -> bytes:
+    return bytes(decompress_stream(bytearray(ovba.compress(data))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=3 * 4096 + 100))
+def test_compress_round_trips_random_bytes(data: bytes) -> None:
+    assert round_trip(data) == data
+
+
+VBA_WORDS = ["Dim", "As", "String", "End", "Sub", "If", "Then", "x", "=", "(", ")", '"', "'"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(VBA_WORDS) | st.sampled_from([" " * 4, " " * 40, "\r\n", "_" * 300]),
+        max_size=3000,
+    )
+)
+def test_compress_round_trips_source_like_text(words: list[str]) -> None:
+    data = " ".join(words).encode()
+    assert round_trip(data) == data
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 20_000), st.integers(0, 2**32), st.sampled_from([1, 7, 64, 4096]))
+def test_compress_round_trips_large_mixed_inputs(size: int, seed: int, period: int) -> None:
+    """Random bytes with a repeating stretch: incompressible and compressible chunks mixed."""
+    noise = random_bytes(size, seed)
+    data = noise[: size // 2] + (noise[:period] * (size // period + 1))[: size // 2]
+    assert round_trip(data) == data
+
+
+@pytest.mark.parametrize("size", [1, 3, 4095, 4096, 4097, 8192, 8193])
+@pytest.mark.parametrize("kind", ["random", "repeat"])
+def test_compress_round_trips_at_chunk_boundaries(size: int, kind: str) -> None:
+    data = random_bytes(size, seed=size) if kind == "random" else (b"abc" * size)[:size]
+    assert round_trip(data) == data
+
+
+def random_bytes(size: int, seed: int) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+def test_compress_round_trips_every_real_module(project: ovba.Project) -> None:
+    runtime = (build.xlwings_dir() / build.RUNTIME).read_bytes()
+    assert len(runtime) > 40_000 and runtime.count(b"\n") > 1000
+    for data in [runtime, *(ovba.mbcs(m.source) for m in project.modules)]:
+        assert round_trip(data) == data
+
+
+def copy_tokens(container: bytes) -> Iterator[tuple[int, int]]:
+    """(bit_count, length) of every copy token, walking the chunks of `container`."""
+    at = 1
+    while at < len(container):
+        (header,) = struct.unpack_from("<H", container, at)
+        end, at, position = at + 2 + (header & 0x0FFF) + 1, at + 2, 0
+        if not header & 0x8000:
+            at = end
+            continue
+        while at < end:
+            flags, at = container[at], at + 1
+            for bit in range(8):
+                if at >= end:
+                    break
+                if not flags >> bit & 1:
+                    at, position = at + 1, position + 1
+                    continue
+                bit_count = max((position - 1).bit_length(), 4)
+                (token,) = struct.unpack_from("<H", container, at)
+                length = (token & (0xFFFF >> bit_count)) + 3
+                yield bit_count, length
+                at, position = at + 2, position + length
+
+
+def test_long_runs_respect_the_copy_token_length_limit() -> None:
+    """ms-ovba-compression 1.0.1 caps matches at ``0xFFFF << bit_count + 3`` instead of
+    ``(0xFFFF >> bit_count) + 3``: a run longer than the real cap, late in a chunk, then
+    overflows the length field into the offset.  Here the real cap binds for offset widths
+    9 to 12 bits (runs of 300 spaces; the cap is 130 bytes at 9 bits, 18 at 12)."""
+    text = b"".join(b"x = %d\r\n" % i + b" " * 300 for i in range(40))
+    tokens = list(copy_tokens(ovba.compress(text)))
+    capped = {bits for bits, length in tokens if length == (0xFFFF >> bits) + 3}
+    assert {9, 10, 11, 12} <= capped
+    assert all(length <= (0xFFFF >> bits) + 3 for bits, length in tokens)
+    assert round_trip(text) == text
+
+
+# --- compound file writer -------------------------------------------------------------------
+
+stream_names = st.text(
+    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef_0123456789", min_size=1, max_size=31
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(["", "VBA/", "VBA/Sub/"]), stream_names),
+        st.integers(1, 9000) | st.sampled_from([63, 64, 4095, 4096, 70_000]),
+        max_size=40,
+    )
+)
+def test_compound_file_round_trips_through_olefile(layout: dict[tuple[str, str], int]) -> None:
+    streams = {
+        folder + name: random_bytes(size, seed=size)
+        for (folder, name), size in layout.items()
+        if not any(other.lower() == (folder + name).lower() for other in ("VBA", "VBA/Sub"))
+    }
+    unique = {path.upper() for path in streams}
+    if len(unique) < len(streams):
+        return  # names differing only in case are one name in a compound file
+    data = cfb.compound_file(streams)
+    ole = olefile.OleFileIO(data, raise_defects=olefile.DEFECT_INCORRECT)
+    assert {"/".join(p): ole.openstream(p).read() for p in ole.listdir()} == streams
+    assert_sane_directory(ole)
+
+
+# --- UDF wrappers: identical to what xlwings' own generator writes -------------------------
+
+
+@pytest.fixture
+def xlwings_udfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.ModuleType]:
+    """xlwings.udfs, importable off Windows once its COM imports are stand-ins; its
+    generate_vba_wrapper never touches them."""
+    stand_ins = {name: types.ModuleType(name) for name in ("pythoncom", "pywintypes")}
+    stand_ins["win32com"] = types.ModuleType("win32com")
+    stand_ins["win32com.client"] = types.ModuleType("win32com.client")
+    stand_ins["pythoncom"].CoInitialize = lambda: None  # type: ignore[attr-defined]
+    stand_ins["pywintypes"].com_error = Exception  # type: ignore[attr-defined]
+    stand_ins["win32com.client"].Dispatch = None  # type: ignore[attr-defined]
+    for name, module in stand_ins.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    module = importlib.import_module("xlwings.udfs")
+    yield module
+    sys.modules.pop("xlwings.udfs", None)
+    monkeypatch.delattr("xlwings.udfs", raising=False)
+
+
+def xlwings_wrapper(udfs: types.ModuleType, function: Callable[..., object]) -> str:
+    """What xlwings writes for `function` in an .xlam (on a copy: xlfunc marks its input)."""
+    copy = types.FunctionType(
+        function.__code__, function.__globals__, function.__name__, function.__defaults__
+    )
+    out = io.StringIO()
+    module = types.SimpleNamespace(**{function.__name__: udfs.xlfunc(copy)})
+    udfs.generate_vba_wrapper(build.UDF_MODULE, module, out, types.SimpleNamespace(Name="j.xlam"))
+    return out.getvalue()
+
+
+def test_udf_wrappers_equal_xlwings_own_output(
+    xlwings_udfs: types.ModuleType, read_back: dict[str, tuple[str, str]]
+) -> None:
+    module = read_back["JixiaoUdfs"][1].replace("\r\n", "\n")
+    for function in jixiao_udfs.UDFS:
+        wrapper = xlwings_wrapper(xlwings_udfs, function)
+        assert wrapper in module, function.__name__
+    declared = re.findall(r"^Function (\w+)\((.*)\)$", module, re.MULTILINE)
+    assert [name for name, _ in declared] == [f.__name__ for f in jixiao_udfs.UDFS]
+
+
+def test_udf_wrappers_take_each_functions_arguments(read_back: dict[str, tuple[str, str]]) -> None:
+    module = read_back["JixiaoUdfs"][1]
+    assert module.startswith('Attribute VB_Name = "JixiaoUdfs"\r\n')
+    assert '#Const App = "Microsoft Excel"' in module
+    for function in jixiao_udfs.UDFS:
+        parameters = inspect.signature(function).parameters.values()
+        expected = ", ".join(
+            ("Optional " if p.default is not p.empty else "") + p.name for p in parameters
+        )
+        name = function.__name__
+        assert f"\r\nFunction {name}({expected})\r\n" in module
+        names = ", ".join(p.name for p in parameters)
+        assert f'XLPy.CallUDF("jixiao_udfs", "{name}", Array({names}), ActiveWorkbook' in module
+
+
+# --- ribbon callbacks ------------------------------------------------------------------------
+
+
+def test_ribbon_module_is_ascii_with_crlf() -> None:
+    data = (ROOT / "addin" / "JixiaoRibbon.bas").read_bytes()
+    assert data.isascii()
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert b"\r\nOption Explicit\r\n" in data
+
+
+def test_every_on_action_resolves_to_a_thin_public_sub(
+    read_back: dict[str, tuple[str, str]],
+) -> None:
+    root = SafeET.fromstring((ROOT / "addin" / "customUI.xml").read_bytes())
+    actions = [e.get("onAction") for e in root.iter() if e.get("onAction")]
+    assert len(actions) == 6
+    for action in actions:
+        module_name, sub = action.split(".")
+        source = read_back[module_name][1]
+        body = re.search(
+            rf"^Public Sub {sub}\(control As IRibbonControl\)\r\n(.*?)\r\nEnd Sub\r\n",
+            source,
+            re.MULTILINE | re.DOTALL,
+        )
+        assert body is not None, action
+        handler = RIBBON_HANDLERS[sub]
+        expected = f'    RunPython "import jixiao.excel.ribbon as ribbon; ribbon.{handler}()"'
+        assert body[1] == expected
+
+
+def test_ribbon_handlers_exist_in_python() -> None:
+    ribbon = pytest.importorskip("jixiao.excel.ribbon")
+    for handler in RIBBON_HANDLERS.values():
+        assert callable(getattr(ribbon, handler)), handler
+
+
+# --- LibreOffice: an independent reader of vbaProject.bin --------------------------------
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_imports_every_module(lo: Any, xlam: Path, tmp_path: Path) -> None:
+    """LibreOffice parses the VBA project when it loads the add-in (type detection does not
+    know the add-in content type, so the filter is named) and imports it as Basic library
+    "jixiao": same modules, same types, same code (LibreOffice drops Attribute lines and
+    adds its own VBA-mode header)."""
+    copy = tmp_path / "jixiao.xlam"
+    shutil.copyfile(xlam, copy)
+    doc = lo.call("open", path=str(copy), filter="Calc MS Excel 2007 VBA XML")
+    try:
+        libraries = lo.call("basic_modules", doc=doc)
+    finally:
+        lo.close_doc(doc)
+    project = build.vba_project()
+    modules = libraries[build.PROJECT_NAME]
+    assert sorted(modules) == sorted(m.name for m in project.modules)
+    for module in project.modules:
+        imported = modules[module.name]
+        assert imported["type"] == MODULE_TYPE[module.kind], module.name
+        assert libreoffice_code(imported["source"]) == code_lines(module.source), module.name
+
+
+LIBREOFFICE_HEADER = re.compile(
+    r"Rem Attribute VBA_ModuleType=\w+|Option VBASupport 1|Option ClassModule"
+)
+
+
+def libreoffice_code(source: str) -> list[str]:
+    lines = source.replace("\r\n", "\n").split("\n")
+    while lines and LIBREOFFICE_HEADER.fullmatch(lines[0]):
+        lines.pop(0)
+    return strip_blank_tail(lines)
+
+
+def code_lines(source: str) -> list[str]:
+    lines = source.split("\r\n")
+    return strip_blank_tail([line for line in lines if not line.startswith("Attribute ")])
+
+
+def strip_blank_tail(lines: list[str]) -> list[str]:
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
