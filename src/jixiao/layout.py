@@ -60,6 +60,17 @@ class UnitSheet:
         return self.labels_column + self.cell(field_name)[len(self.inputs_column) :]
 
 
+INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("level1", "A"),
+    ("level2", "B"),
+    ("level3", "C"),
+    ("description", "D"),
+    ("value", "F"),
+    ("basis", "G"),
+)
+_INDICATOR_COLUMN = dict(INDICATOR_COLUMNS)
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectSheet:
     """One 项目支出绩效目标表, in the official layout (columns A–G are printed)."""
@@ -80,14 +91,7 @@ class ProjectSheet:
     header_row: int = 10
     first_row: int = 11
     rows: int = 25
-    indicator_columns: tuple[tuple[str, str], ...] = (
-        ("level1", "A"),
-        ("level2", "B"),
-        ("level3", "C"),
-        ("description", "D"),
-        ("value", "F"),
-        ("basis", "G"),
-    )
+    indicator_columns: tuple[tuple[str, str], ...] = INDICATOR_COLUMNS
     department_label: str = "H1"
     department: str = "H2"
     status_column: str = "I"
@@ -154,7 +158,7 @@ class ProjectSheet:
 
     def row_cell(self, field_name: str, row: int) -> str:
         """The cell of one indicator field on one row."""
-        return dict(self.indicator_columns)[field_name] + str(row)
+        return _INDICATOR_COLUMN[field_name] + str(row)
 
     def indicator_rows(self) -> range:
         """Worksheet rows of the indicator grid."""

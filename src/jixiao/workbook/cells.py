@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})$")
 MAX_COLUMN = 16384  # XFD
@@ -38,6 +39,7 @@ def a1(row: int, column: int) -> str:
     return f"{column_letter(column)}{row}"
 
 
+@lru_cache(maxsize=4096)
 def parse_a1(ref: str) -> tuple[int, int]:
     """``C5`` or ``$C$5`` → (5, 3) (1-based row, column)."""
     match = _A1.match(ref.strip().upper())
