@@ -111,6 +111,16 @@ def test_same_code_in_two_files_and_same_unit_twice_are_flagged_on_both_sides() 
     assert result.has_errors
 
 
+def test_mixed_template_versions_are_flagged(tmp_path: Path) -> None:
+    workbooks = [filled(tmp_path, "001"), filled(tmp_path, "004")]
+    entries = collect([*workbooks, Path(__file__).parent / "fixtures" / "seed-000.json"], workers=1)
+    consolidate(entries)
+    flagged = [
+        Path(e.file).name for e in entries for f in e.findings if f.code == "template-version-mixed"
+    ]
+    assert flagged == ["seed-000.json"]
+
+
 def test_projects_with_one_name_are_never_merged() -> None:
     tianjin = sample("seed-001.json")
     result = consolidate([Entry("t.json", tianjin)])

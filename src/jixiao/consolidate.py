@@ -17,25 +17,11 @@ import pandas as pd
 from jixiao.findings import Finding, Severity
 from jixiao.model import CHECKPOINTS, Location, MoneyUnit, Project, Submission
 from jixiao.profiles import Profile, load_profile
-from jixiao.rules.base import Scope, define
+from jixiao.rules.base import Scope
+from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED
 from jixiao.rules.identity import PROJECT_CODE_DUPLICATE
 from jixiao.rules.plan import plan_percents
 from jixiao.values import parse_value
-
-SUBMISSION_DUPLICATE = define(
-    "submission-duplicate",
-    "error",
-    "同一单位重复报送",
-    "“{unit}”报送了 {count} 份（{files}）",
-    "确认以哪一份为准，删除或改名其余文件后重新汇总（汇总时两份都已计入）",
-)
-TEMPLATE_VERSION_MIXED = define(
-    "template-version-mixed",
-    "warning",
-    "报送文件的模板版本不一",
-    "本文件的模板（{version}）与多数文件（{majority}）不同",
-    "请该单位用最新模板重新填报",
-)
 
 STATUS_ERROR, STATUS_WARNING, STATUS_OK, STATUS_UNREADABLE = "有错误", "有警告", "通过", "无法读取"
 

@@ -126,9 +126,9 @@ def bundled_addin() -> Path:
 
 def with_variables(path: Path, paths: Paths) -> str:
     """``C:\\Users\\张三\\AppData\\Local\\jixiao\\…`` → ``%LOCALAPPDATA%\\jixiao\\…``."""
-    text = str(PureWindowsPath(path))
+    text = str(PureWindowsPath(str(path)))  # str first: a PosixPath would lose the root
     for name in _EXPANDABLE:
-        base = str(PureWindowsPath(paths.variables()[name]))
+        base = str(PureWindowsPath(str(paths.variables()[name])))
         if text.lower().startswith(base.lower() + "\\"):
             return f"%{name}%" + text[len(base) :]
     return text
@@ -137,8 +137,11 @@ def with_variables(path: Path, paths: Paths) -> str:
 def config_text(interpreter: Path, paths: Paths) -> str:
     """The config file: one ``"KEY","value"`` line per setting, as VBA's ``Input #`` reads it."""
     settings = {
+        # A full path: the UDF server's DLL is only found beside this interpreter.
         "INTERPRETER_WIN": with_variables(interpreter, paths),
         "UDF MODULES": UDF_MODULE,
+        # A stray .py file in a clerk's folder must not shadow jixiao's modules.
+        "ADD_WORKBOOK_TO_PYTHONPATH": "false",
         "USE UDF SERVER": "True",
         "SHOW CONSOLE": "False",
     }
