@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from jixiao.model import Compact
+
 
 class Severity(StrEnum):
     """How bad a finding is: 错误 (the table is wrong), 警告 (a reviewer would ask), 提示."""
@@ -27,7 +29,7 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Compact):
     """One problem found in a submission, pointing at the cell or line to fix."""
 
     code: str

@@ -25,12 +25,24 @@ class MoneyUnit(StrEnum):
         return Decimal(10000) if self is MoneyUnit.WAN else Decimal(1)
 
 
+class Compact:
+    """Pickle as (class, field values): smaller, and several times faster to load than the
+    default for slotted dataclasses; it matters when worker processes send submissions back."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        cls = type(self)
+        names: tuple[str, ...] = cls.__slots__
+        return cls, tuple(getattr(self, name) for name in names)  # the fields, in order
+
+
 CHECKPOINTS: tuple[str, ...] = ("3月底", "6月底", "10月底", "12月底")
 """The four cumulative checkpoints of 资金支出计划（%）, in order."""
 
 
 @dataclass(frozen=True, slots=True)
-class Location:
+class Location(Compact):
     """Where a value came from: a workbook cell, or a line of a document."""
 
     file: str | None = None
@@ -48,7 +60,7 @@ NOWHERE = Location()
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Compact):
     """The budget unit (单位) that submits: 单位编码, 单位名称, 预算年度, 金额单位, profile."""
 
     name: str
@@ -61,7 +73,7 @@ class Unit:
 
 
 @dataclass(frozen=True, slots=True)
-class PlanEntry:
+class PlanEntry(Compact):
     """One checkpoint of the cumulative spending plan; ``percent`` is 0–100, None if unreadable."""
 
     checkpoint: str
@@ -71,7 +83,7 @@ class PlanEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class Indicator:
+class Indicator(Compact):
     """One 三级指标 row: levels, description, the free-text 指标值 and its 依据."""
 
     level1: str | None = None
@@ -94,7 +106,7 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
-class Project:
+class Project(Compact):
     """One 项目支出绩效目标表."""
 
     name: str | None = None
@@ -123,7 +135,7 @@ class Project:
 
 
 @dataclass(frozen=True, slots=True)
-class DutyBlock:
+class DutyBlock(Compact):
     """One block of 二、分项绩效目标: a duty with its goal, stated plan and indicators."""
 
     title: str | None = None
@@ -135,7 +147,7 @@ class DutyBlock:
 
 
 @dataclass(frozen=True, slots=True)
-class Measure:
+class Measure(Compact):
     """One 工作保障措施, optionally grouped (业务保障措施 / 财务保障措施)."""
 
     title: str | None = None
@@ -168,7 +180,7 @@ OVERALL_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class OverallRow:
+class OverallRow(Compact):
     """One row of the 18-column 整体绩效目标表, cells as written (merged cells: first row only)."""
 
     duty_no: str | None = None
@@ -198,7 +210,7 @@ class OverallRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Department:
+class Department(Compact):
     """The department-level parts: 部门整体绩效目标 and the 整体绩效目标表."""
 
     overall_goal: str | None = None
@@ -214,7 +226,7 @@ class Department:
 
 
 @dataclass(frozen=True, slots=True)
-class Submission:
+class Submission(Compact):
     """All one budget unit submits: unit, project tables and, optionally, department parts."""
 
     unit: Unit
