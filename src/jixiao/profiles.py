@@ -98,10 +98,14 @@ def _schema() -> dict[str, Any]:
 
 def builtin_names() -> list[str]:
     """Names of the profiles shipped with jixiao."""
+    return list(_builtin_names())
+
+
+@cache
+def _builtin_names() -> tuple[str, ...]:
     folder = resources.files("jixiao.rules.profiles")
-    return sorted(
-        p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json")
-    )
+    names = (p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json"))
+    return tuple(sorted(names))
 
 
 def _read_raw(name_or_path: str) -> dict[str, Any]:
