@@ -246,23 +246,19 @@ def direction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     if value is None or value.symbol is None or not name:
         return
     if value.symbol.is_upper_bound and _SHOULD_BE_FLOOR.search(name):
-        yield DIRECTION_SUSPICIOUS.at(
-            scope,
-            indicator.at("value"),
-            name=name,
-            symbol=value.symbol.value,
-            reason="这类指标通常是要达到的下限",
-            suggestion="≥" + _unsigned(value),
-        )
+        reason, better = "这类指标通常是要达到的下限", "≥"
     elif value.symbol.is_lower_bound and _should_be_capped(name, indicator, scope):
-        yield DIRECTION_SUSPICIOUS.at(
-            scope,
-            indicator.at("value"),
-            name=name,
-            symbol=value.symbol.value,
-            reason="成本、费用、时长类指标通常是不应超过的上限",
-            suggestion="≤" + _unsigned(value),
-        )
+        reason, better = "成本、费用、时长类指标通常是不应超过的上限", "≤"
+    else:
+        return
+    yield DIRECTION_SUSPICIOUS.at(
+        scope,
+        indicator.at("value"),
+        name=name,
+        symbol=value.symbol.value,
+        reason=reason,
+        suggestion=better + _unsigned(value),
+    )
 
 
 def _unsigned(value: ParsedValue) -> str:
