@@ -103,9 +103,13 @@ def test_same_code_in_two_files_and_same_unit_twice_are_flagged_on_both_sides() 
     again = dataclasses.replace(court)
     entries = [Entry("a.json", court), Entry("b.json", twin), Entry("c.json", again)]
     result = consolidate(entries)
-    dup_codes = [e.file for e in entries for f in e.findings if f.code == "project-code-duplicate"]
+    dup_codes = [
+        e.file for e in result.entries for f in e.findings if f.code == "project-code-duplicate"
+    ]
     assert sorted(dup_codes) == ["a.json", "b.json", "c.json"]
-    dup_units = [e.file for e in entries for f in e.findings if f.code == "submission-duplicate"]
+    dup_units = [
+        e.file for e in result.entries for f in e.findings if f.code == "submission-duplicate"
+    ]
     assert sorted(dup_units) == ["a.json", "c.json"]
     assert len(result.projects) == 3  # both copies are kept, never silently dropped
     assert result.has_errors
@@ -114,9 +118,12 @@ def test_same_code_in_two_files_and_same_unit_twice_are_flagged_on_both_sides() 
 def test_mixed_template_versions_are_flagged(tmp_path: Path) -> None:
     workbooks = [filled(tmp_path, "001"), filled(tmp_path, "004")]
     entries = collect([*workbooks, Path(__file__).parent / "fixtures" / "seed-000.json"], workers=1)
-    consolidate(entries)
+    result = consolidate(entries)
     flagged = [
-        Path(e.file).name for e in entries for f in e.findings if f.code == "template-version-mixed"
+        Path(e.file).name
+        for e in result.entries
+        for f in e.findings
+        if f.code == "template-version-mixed"
     ]
     assert flagged == ["seed-000.json"]
 

@@ -7,6 +7,7 @@ never silently resolved.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -370,6 +371,7 @@ def consolidate(
 ) -> Consolidation:
     """Build the unit view from entries that have already been read and validated."""
     profile = profile or load_profile()
+    entries = [dataclasses.replace(e, findings=list(e.findings)) for e in entries]  # not in place
     for entry, finding in cross_checks(entries, profile):
         entry.findings.append(finding)  # cross-file findings count against their files
     projects = projects_table(entries, money_unit)

@@ -10,6 +10,7 @@ import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from jixiao.consolidate import Consolidation, Entry, consolidate
@@ -97,7 +98,12 @@ def collect(
             if progress:
                 progress(path)
         return entries
-    return _collect_parallel(files, profile_name, workers, progress, timeout)
+    try:
+        return _collect_parallel(files, profile_name, workers, progress, timeout)
+    except (OSError, BrokenProcessPool):
+        # Worker processes cannot start everywhere (locked-down PCs, embedded interpreters):
+        # the same work, one file after another.
+        return collect(files, profile_name, 1, progress, timeout)
 
 
 def _safe_read(path: Path, profile_name: str | None) -> tuple[Submission | None, list[Finding]]:
