@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 
 from jixiao.findings import Finding
 from jixiao.interchange import parse_submission
-from jixiao.model import Submission
+from jixiao.model import NOWHERE, Submission
 from jixiao.profiles import load_profile
 from jixiao.validate import validate_submission
 from libreoffice import lo  # noqa: F401  (session fixture: LibreOffice headless)
@@ -121,6 +122,24 @@ def run(data: dict[str, Any], profile: str | None = None) -> list[Finding]:
     """Validate interchange data with a profile (default: the data's own)."""
     submission = build(data)
     return validate_submission(submission, load_profile(profile) if profile else None)
+
+
+def without_locations(obj: Any) -> Any:
+    """The same model with every source location (and template info) blanked."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes: dict[str, Any] = {}
+        for field in dataclasses.fields(obj):
+            value = getattr(obj, field.name)
+            if field.name == "source":
+                changes[field.name] = NOWHERE
+            elif field.name in ("sources", "template"):
+                changes[field.name] = {}
+            else:
+                changes[field.name] = without_locations(value)
+        return dataclasses.replace(obj, **changes)
+    if isinstance(obj, tuple):
+        return tuple(without_locations(x) for x in obj)
+    return obj
 
 
 def codes(findings: list[Finding]) -> set[str]:

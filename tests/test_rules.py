@@ -252,6 +252,7 @@ def test_every_declared_rule_has_a_firing_case() -> None:
         "template-tampered",
         "submission-duplicate",
         "template-version-mixed",
+        "import-unparsed",
     }
     assert set(RULES) - reader_rules <= tested
 

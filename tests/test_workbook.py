@@ -7,7 +7,6 @@ import hashlib
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import msoffcrypto
@@ -16,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl.utils.cell import range_boundaries
 
-from conftest import FIXTURES
+from conftest import FIXTURES, without_locations
 from jixiao.cli import TEMPLATE_NAME, main
 from jixiao.interchange import load_submission, submission_schema
 from jixiao.layout import END_MARKER, LAYOUT, PASSWORD, fingerprint
-from jixiao.model import NOWHERE, Submission
+from jixiao.model import Submission
 from jixiao.profiles import builtin_names
 from jixiao.workbook.build import build_template, save_workbook
 from jixiao.workbook.cells import a1, column_letter, column_number, parse_a1
@@ -29,24 +28,6 @@ from jixiao.workbook.read import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 P = LAYOUT.project
-
-
-def without_locations(obj: Any) -> Any:
-    """The same model with every source location (and template info) blanked."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        changes: dict[str, Any] = {}
-        for field in dataclasses.fields(obj):
-            value = getattr(obj, field.name)
-            if field.name == "source":
-                changes[field.name] = NOWHERE
-            elif field.name in ("sources", "template"):
-                changes[field.name] = {}
-            else:
-                changes[field.name] = without_locations(value)
-        return dataclasses.replace(obj, **changes)
-    if isinstance(obj, tuple):
-        return tuple(without_locations(x) for x in obj)
-    return obj
 
 
 def seed(number: str) -> Submission:

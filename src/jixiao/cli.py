@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation
 from jixiao.demo import UNIT_NAME, make_submissions
 from jixiao.excel.install import InstallError, Paths, install, status, uninstall
-from jixiao.findings import FileReport, Report, Severity
+from jixiao.findings import FileReport, Report, Severity, sort_findings
 from jixiao.interchange import submission_schema, submission_to_json
 from jixiao.layout import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.model import MoneyUnit
@@ -29,7 +30,9 @@ from jixiao.submissions import (
     read_submission,
     validate_path,
 )
+from jixiao.validate import profile_for, validate_submission
 from jixiao.workbook.build import build_template, save_workbook
+from jixiao.workbook.fill import FillError, fill_workbook
 
 F = TypeVar("F", bound=Callable[..., Any])
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -140,6 +143,49 @@ def schema() -> None:
 
 
 TEMPLATE_NAME = "绩效目标模板-{profile}.xlsx"
+
+
+@main.command("import")
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="输出的填好的模板（.xlsx）",
+)
+@click.option(
+    "--profile",
+    "profile_name",
+    type=click.Choice(builtin_names()),
+    default=None,
+    help="规则配置（默认按文档版式自动判断：无项目编码和支出计划的为天津版式）",
+)
+@_format_option
+def import_command(
+    document: Path, output: Path, profile_name: str | None, output_format: str
+) -> None:
+    """导入已公开的绩效目标文件（.docx 或文本 .txt/.md），生成填好的模板并校验。"""
+    submission, findings = read_submission(document)
+    if submission is None:
+        _print_report(Report([FileReport(str(document), 0, findings)]), output_format)
+        sys.exit(1)
+    if profile_name:
+        submission = dataclasses.replace(
+            submission, unit=dataclasses.replace(submission.unit, profile=profile_name)
+        )
+    try:
+        save_workbook(fill_workbook(submission, profile_name), output)
+    except FillError as exc:
+        raise click.ClickException(str(exc)) from exc
+    profile = profile_for(submission, profile_name)
+    all_findings = sort_findings(findings + validate_submission(submission, profile, str(document)))
+    report = Report([FileReport(str(document), len(submission.projects), all_findings)])
+    _print_report(report, output_format)
+    if output_format == "text":
+        projects = len(submission.projects)
+        _emit(f"已生成填好的模板：{output}（{projects} 个项目，规则配置 {profile.name}）")
+    sys.exit(1 if report.has_errors else 0)
 
 
 @main.command()

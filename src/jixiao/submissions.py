@@ -1,6 +1,7 @@
 """Submissions on disk: find them, read any supported kind, validate one file into a FileReport.
 
-Supported: interchange JSON (``.json``) and jixiao template workbooks (``.xlsx``, ``.xlsm``).
+Supported: interchange JSON (``.json``), jixiao template workbooks (``.xlsx``, ``.xlsm``) and
+published documents (``.docx``, text extractions ``.txt``/``.md``, read by the importers).
 Reading never raises on bad input: the problems come back as findings.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from jixiao.consolidate import Consolidation, Entry, consolidate
 from jixiao.findings import FileReport, Finding, sort_findings
+from jixiao.importers import import_document
 from jixiao.interchange import load_submission
 from jixiao.model import MoneyUnit, Project, Submission
 from jixiao.profiles import load_profile
@@ -28,7 +30,13 @@ READERS: dict[str, Reader] = {
     ".json": load_submission,
     ".xlsx": read_workbook,
     ".xlsm": read_workbook,
+    ".docx": import_document,
+    ".txt": import_document,
+    ".md": import_document,
 }
+FOLDER_SUFFIXES = (".json", ".xlsx", ".xlsm", ".docx")
+"""What a folder scan picks up: text extractions (.txt, .md) only when named explicitly, so a
+folder's notes and reports are not taken for submissions."""
 TEMPORARY_PREFIXES = ("~$", ".~lock", ".~jixiao-")
 FILE_TIMEOUT = 120.0
 """Seconds one file may take to read and validate before it is reported and skipped."""
@@ -36,7 +44,7 @@ FILE_TIMEOUT = 120.0
 
 def is_candidate(path: Path) -> bool:
     """A file a folder scan should pick up (Office/LibreOffice lock and temp files are not)."""
-    return path.suffix.lower() in READERS and not path.name.startswith(TEMPORARY_PREFIXES)
+    return path.suffix.lower() in FOLDER_SUFFIXES and not path.name.startswith(TEMPORARY_PREFIXES)
 
 
 def find_submissions(paths: Iterable[Path]) -> Iterator[Path]:

@@ -55,6 +55,9 @@ class Book(Protocol):
     def pick_folder(self) -> Path | None:
         """Ask the clerk for a folder (None when cancelled)."""
 
+    def pick_file(self) -> Path | None:
+        """Ask the clerk for a document to import (None when cancelled)."""
+
     def notify(self, text: str) -> None:
         """Tell the clerk (a message box in Excel, stdout for files)."""
 
@@ -75,6 +78,8 @@ class FileBook:
         self.messages: list[str] = []
         self.folder: Path | None = None
         """What pick_folder answers (tests set it; a file has no dialog)."""
+        self.document: Path | None = None
+        """What pick_file answers."""
 
     def snapshot(self) -> Path:
         """The file itself (saved first, so that it holds what the handlers wrote)."""
@@ -147,6 +152,10 @@ class FileBook:
     def pick_folder(self) -> Path | None:
         """The preset folder, standing in for the dialog."""
         return self.folder
+
+    def pick_file(self) -> Path | None:
+        """The preset document, standing in for the dialog."""
+        return self.document
 
     def notify(self, text: str) -> None:
         """Collect the message (the tests read them)."""

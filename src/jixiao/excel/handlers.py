@@ -15,9 +15,11 @@ import pandas as pd
 from jixiao.consolidate import Consolidation, consolidate
 from jixiao.excel.book import Book
 from jixiao.findings import FileReport, Finding, Severity
+from jixiao.importers import import_document
 from jixiao.layout import LAYOUT
 from jixiao.submissions import collect, consolidate_paths, split_by_department, validate_path
-from jixiao.workbook.build import summary_row
+from jixiao.workbook.build import save_workbook, summary_row
+from jixiao.workbook.fill import fill_workbook
 from jixiao.workbook.read import read_workbook
 
 RESULT_SHEET = "校验结果"
@@ -205,3 +207,33 @@ def consolidate_button(book: Book) -> Consolidation:
     """汇总: a folder if the clerk picks one, otherwise this workbook's department sheets."""
     folder = book.pick_folder()
     return consolidate_folder(book, folder) if folder else consolidate_departments(book)
+
+
+def import_target(document: Path) -> Path:
+    """Where an imported document's workbook goes: beside it, never over an existing file."""
+    target = document.with_suffix(".xlsx")
+    number = 1
+    while target.exists():
+        number += 1
+        target = document.with_name(f"{document.stem}（导入{number}）.xlsx")
+    return target
+
+
+def import_button(book: Book) -> Path | None:
+    """导入: a published .docx/.txt → a filled template beside it, with what the import found."""
+    document = book.pick_file()
+    if document is None:
+        return None
+    submission, findings = import_document(document)
+    if submission is None:
+        reason = findings[0].message if findings else "无法识别的文件"
+        book.notify(f"无法导入 {document.name}：{reason}")
+        return None
+    target = import_target(document)
+    save_workbook(fill_workbook(submission), target)
+    problems = len(findings) + len(validate_path(target).findings)
+    book.notify(
+        f"已导入 {len(submission.projects)} 个项目到 {target}；"
+        f"发现 {problems} 个问题，打开该文件后点“一键校验”查看。"
+    )
+    return target

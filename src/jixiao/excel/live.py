@@ -141,6 +141,13 @@ class XlwingsBook:
             return None
         return Path(dialog.SelectedItems(1))
 
+    def pick_file(self) -> Path | None:
+        """Excel's open dialog for a published document; None when cancelled."""
+        chosen = self.book.app.api.GetOpenFilename(
+            "绩效目标文件 (*.docx;*.txt;*.md),*.docx;*.txt;*.md", 1, "选择要导入的绩效目标文件"
+        )
+        return None if chosen is False else Path(str(chosen))
+
     def notify(self, text: str) -> None:
         """A message box."""
         self.book.app.alert(text, title="jixiao 绩效目标")

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from jixiao.excel import handlers
 from jixiao.excel.book import Book
 
-PENDING = "导入功能将随 jixiao 后续版本提供（把已公开的 Word/文本文件转成填好的模板）。"
-
 
 def _run(action: Callable[[Book], object]) -> None:
     from jixiao.excel.live import active_book
@@ -44,8 +42,8 @@ def on_consolidate() -> None:
 
 
 def on_import() -> None:
-    """导入 (the document importers arrive with issue #6)."""
-    _run(lambda book: book.notify(PENDING))
+    """导入: a published document becomes a filled template beside it."""
+    _run(handlers.import_button)
 
 
 def on_help() -> None:

@@ -6,7 +6,7 @@ The modules are imported in the order of RULES.md so that ``jixiao rules`` and
 
 # isort: skip_file
 from jixiao.rules import money, plan, levels, indicator_values, cost  # noqa: F401
-from jixiao.rules import identity, department, overall_table, cross, files  # noqa: F401
+from jixiao.rules import identity, department, overall_table, cross, files, imports  # noqa: F401
 from jixiao.rules.base import (
     INDICATOR_CHECKS,
     PROJECT_CHECKS,

@@ -1,0 +1,70 @@
+"""Published 绩效目标 documents (text extractions, .docx) → the submission model.
+
+``import_document`` never raises on bad input: an unreadable, oversized or unsupported file is a
+``file-unreadable`` finding, a fragment that cannot be placed is an ``import-unparsed`` finding.
+Text documents point at 1-based lines; .docx documents at the ordinal of the paragraph or table
+row in the document body (see :mod:`jixiao.importers.docx`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.findings import Finding
+from jixiao.importers.text import parse_text
+from jixiao.model import Submission
+from jixiao.rules.files import FILE_UNREADABLE, file_finding
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+"""Published documents are well under 1 MB; a larger file is refused before it is read."""
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+
+
+def import_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]:
+    """Read the text of a document (as extracted by any converter)."""
+    if len(text) > MAX_DOCUMENT_BYTES:
+        return None, [
+            file_finding(FILE_UNREADABLE, file, reason="文档超过 20 MB，不像绩效目标文档")
+        ]
+    if "\x00" in text[:4096]:
+        return None, [file_finding(FILE_UNREADABLE, file, reason="不是文本文件（含二进制内容）")]
+    if not text.strip():
+        return None, [file_finding(FILE_UNREADABLE, file, reason="文件是空的")]
+    return parse_text(text, file)
+
+
+def import_document(path: Path) -> tuple[Submission | None, list[Finding]]:
+    """Read a .txt/.md/.text extraction or a .docx document; findings point into ``path``."""
+    file = path.name
+    suffix = path.suffix.lower()
+    if suffix not in (*TEXT_SUFFIXES, ".docx"):
+        reason = f"不支持的文档类型“{path.suffix or '无扩展名'}”（支持 .txt .md .text .docx）"
+        return None, [file_finding(FILE_UNREADABLE, file, reason=reason)]
+    try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            reason = "文档超过 20 MB，不像绩效目标文档"
+            return None, [file_finding(FILE_UNREADABLE, file, reason=reason)]
+        if suffix == ".docx":
+            from jixiao.importers.docx import import_docx  # python-docx only when needed
+
+            return import_docx(path, file)
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [file_finding(FILE_UNREADABLE, file, reason=f"{type(exc).__name__}: {exc}")]
+    return _decode_and_import(data, file)
+
+
+def _decode_and_import(data: bytes, file: str) -> tuple[Submission | None, list[Finding]]:
+    if b"\x00" in data[:4096]:
+        return None, [file_finding(FILE_UNREADABLE, file, reason="不是文本文件（含二进制内容）")]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return import_text(data.decode(encoding), file)
+        except UnicodeDecodeError:
+            continue
+    return None, [
+        file_finding(FILE_UNREADABLE, file, reason="既不是 UTF-8 也不是 GB18030 编码的文本")
+    ]
+
+
+__all__ = ["MAX_DOCUMENT_BYTES", "import_document", "import_text"]

@@ -1,0 +1,164 @@
+"""A text extraction (or the blocks of a .docx) → Submission.
+
+The document is cut at its landmarks: project titles (``N.…绩效目标表``), the three headings of
+the 部门整体绩效目标, and the header of the 整体绩效目标表.  Each part is read by its own module;
+what lies between parts (tables of contents, part titles, withheld-project notes, page numbers)
+is recognised and skipped, anything else is reported as ``import-unparsed``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.findings import Finding
+from jixiao.importers.lines import TITLE, Block, blocks_from_text, is_artefact
+from jixiao.importers.narrative import is_section_heading, read_department
+from jixiao.importers.overall import is_overall_header, is_overall_row, read_overall_row
+from jixiao.importers.projects import ProjectRead, read_project
+from jixiao.model import Department, Location, MoneyUnit, OverallRow, Submission, Unit
+from jixiao.rules.imports import unparsed
+
+_LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")
+_WITHHELD = re.compile(r"\d+\s*[-—–至~]\s*\d+\s*号?项目.{0,40}(?:保密|不公开|涉密|不予公开)")
+_YEAR_TITLE = re.compile(r"(20\d\d)\s*年度")
+_YEAR = re.compile(r"(?:(20\d\d)\s*年|[-—](20\d\d)(?!\d))")
+
+
+def parse_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]:
+    """Read a text extraction; see the module docstring."""
+    return parse_blocks(blocks_from_text(text), file)
+
+
+def parse_blocks(blocks: list[Block], file: str) -> tuple[Submission | None, list[Finding]]:
+    """Read a document already split into prose lines and rows."""
+    findings: list[Finding] = []
+    titles = [i for i, b in enumerate(blocks) if _title(b) is not None]
+    first = titles[0] if titles else len(blocks)
+    front = blocks[:first]
+    overall, front = _overall_table(front, file)
+    department, narrative_findings = read_department(front, file)
+    findings += narrative_findings
+    reads = _projects(blocks, titles, file, findings)
+    if department is None and overall:
+        department = Department(overall_table=tuple(overall[1]), source=overall[0])
+    elif department is not None and overall:
+        department = _with_table(department, overall[1])
+    if not reads and department is None:
+        return None, [*findings, unparsed(file, None, _sample(blocks), "未找到绩效目标表")]
+    unit = _unit(reads, blocks, file)
+    projects = tuple(r.project for r in reads)
+    return Submission(unit, projects, department, {}, Location(file=file)), findings
+
+
+def _title(block: Block) -> tuple[int, str] | None:
+    text = block.text if not block.is_row else _single_cell(block)
+    if not text or _LEADER.search(text):
+        return None  # table-of-contents entries carry dot leaders and a page number
+    match = TITLE.match(text)
+    if match is None or "整体绩效目标" in match.group(2):
+        return None
+    return int(match.group(1)), match.group(2).strip()
+
+
+def _single_cell(block: Block) -> str:
+    texts = [c.text for c in block.cells if c.text]
+    return texts[0] if len(texts) == 1 else ""
+
+
+def _projects(
+    blocks: list[Block], titles: list[int], file: str, findings: list[Finding]
+) -> list[ProjectRead]:
+    reads = []
+    for n, at in enumerate(titles):
+        end = titles[n + 1] if n + 1 < len(titles) else len(blocks)
+        body = [b for b in blocks[at + 1 : end] if not _skippable(b)]
+        number, name = _title(blocks[at]) or (0, "")
+        read = read_project(blocks[at], number, name, body, file)
+        findings += read.findings
+        reads.append(read)
+    return reads
+
+
+def _skippable(block: Block) -> bool:
+    """Prose between tables that carries no data: withheld projects, part titles, page numbers."""
+    if block.is_row:
+        return False
+    text = block.text
+    return (
+        not text
+        or is_artefact(text)
+        or bool(_WITHHELD.search(text))
+        or text.startswith("第二部分")
+        or text in ("预算项目绩效目标", "项目支出绩效目标")
+    )
+
+
+def _overall_table(
+    front: list[Block], file: str
+) -> tuple[tuple[Location, list[OverallRow]] | None, list[Block]]:
+    """The 整体绩效目标表 rows and the blocks left for the narrative."""
+    header = next((i for i, b in enumerate(front) if is_overall_header(b)), None)
+    if header is None:
+        return None, front
+    rows, end = [], header + 1
+    while end < len(front) and (front[end].is_row or not front[end].text):
+        if is_overall_row(front[end]):
+            rows.append(read_overall_row(front[end], file))
+        end += 1
+    caption = next(
+        (b for b in reversed(front[:header]) if not b.is_row and "绩效目标表" in b.text), None
+    )
+    source = Location(file=file, line=(caption or front[header]).line)
+    return (source, rows), front[:header] + front[end:]
+
+
+def _with_table(department: Department, rows: list[OverallRow]) -> Department:
+    return Department(
+        department.overall_goal,
+        department.blocks,
+        department.measures,
+        tuple(rows),
+        department.source,
+        department.sources,
+    )
+
+
+def _unit(reads: list[ProjectRead], blocks: list[Block], file: str) -> Unit:
+    header = next((r.header for r in reads if r.header.unit_code is not None), None)
+    money = next((r.header for r in reads if r.header.money_unit is not None), None)
+    tianjin = bool(reads) and not any(r.has_code or r.has_plan for r in reads)
+    sources = {}
+    if money is not None and money.money_line is not None:
+        sources["money_unit"] = Location(file=file, line=money.money_line)
+    return Unit(
+        name=(header.unit_name if header else None) or "",
+        code=header.unit_code if header else None,
+        year=budget_year(blocks),
+        money_unit=(money.money_unit if money else None) or MoneyUnit.WAN,
+        profile="tianjin" if tianjin else "hebei",
+        source=Location(file=file, line=header.unit_line if header else None),
+        sources=sources,
+    )
+
+
+def budget_year(blocks: list[Block]) -> int | None:
+    """The budget year the document states: a ``YYYY年度`` title, else the latest year named
+    (a budget for year Y names Y and, as history or carried-over funds, earlier years).  Project
+    codes are not read: their year digits are the code's, not the budget's."""
+    texts = [b.text if not b.is_row else " ".join(c.text for c in b.cells) for b in blocks]
+    for text in texts:
+        if not _LEADER.search(text) and (titled := _YEAR_TITLE.search(text)):
+            return int(titled.group(1))
+    years = [int(a or b) for t in texts for a, b in _YEAR.findall(t)]
+    return max(years) if years else None
+
+
+def _sample(blocks: list[Block]) -> str:
+    for block in blocks:
+        text = block.text or " ".join(c.text for c in block.cells if c.text)
+        if text.strip():
+            return text
+    return "（没有文字内容）"
+
+
+__all__ = ["budget_year", "is_section_heading", "parse_blocks", "parse_text"]

@@ -1,0 +1,99 @@
+"""导入 end to end: document → filled template → read back; the CLI and the ribbon handler."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEEDS, without_locations
+from jixiao.cli import main
+from jixiao.excel.book import FileBook
+from jixiao.excel.handlers import import_button
+from jixiao.importers import import_document
+from jixiao.submissions import find_submissions
+from jixiao.workbook.build import build_template, save_workbook
+from jixiao.workbook.fill import fill_workbook
+from jixiao.workbook.read import read_workbook
+
+
+def seed(number: str) -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not available")
+    return next(SEEDS.glob(f"{number}-*.txt"))
+
+
+@pytest.mark.parametrize("number", ["000", "001", "002", "004"])
+def test_import_then_workbook_then_read_back_is_the_same_model(tmp_path: Path, number: str) -> None:
+    submission, _ = import_document(seed(number))
+    assert submission is not None
+    path = tmp_path / "imported.xlsx"
+    save_workbook(fill_workbook(submission, min_projects=1), path)
+    again, findings = read_workbook(path)
+    assert findings == [] and again is not None
+    assert without_locations(again) == without_locations(submission)
+
+
+def test_import_command_writes_a_filled_template_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "玉田.xlsx"
+    result = CliRunner().invoke(
+        main, ["import", str(seed("004")), "-o", str(out), "--format", "json"]
+    )
+    assert result.exit_code == 1, result.output  # the document has real errors
+    report = json.loads(result.output)
+    codes = {f["code"] for f in report["files"][0]["findings"]}
+    assert {"cost-exceeds-budget", "narrative-table-conflict"} <= codes
+    submission, findings = read_workbook(out)
+    assert findings == [] and submission is not None and len(submission.projects) == 7
+    assert [p.number for p in submission.projects] == [1, 2, 3, 4, 5, 14, 15]
+
+
+def test_profile_is_detected_and_can_be_overridden(tmp_path: Path) -> None:
+    out = tmp_path / "tj.xlsx"
+    result = CliRunner().invoke(main, ["import", str(seed("001")), "-o", str(out)])
+    assert "规则配置 tianjin" in result.output
+    result = CliRunner().invoke(
+        main, ["import", str(seed("001")), "-o", str(out), "--profile", "hebei"]
+    )
+    assert "规则配置 hebei" in result.output
+    submission, _ = read_workbook(out)
+    assert submission is not None and submission.unit.profile == "hebei"
+
+
+def test_validate_takes_documents_but_folders_skip_text_notes(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(seed("001")), "--format", "json"])
+    report = json.loads(result.output)
+    assert report["files"][0]["projects"] == 9
+    shutil.copy(seed("001"), tmp_path / "说明.txt")
+    save_workbook(build_template("hebei", 1), tmp_path / "a.xlsx")
+    assert [p.name for p in find_submissions([tmp_path])] == ["a.xlsx"]
+
+
+def test_unreadable_document(tmp_path: Path) -> None:
+    bad = tmp_path / "坏.docx"
+    bad.write_bytes(b"\x00\x01garbage")
+    result = CliRunner().invoke(main, ["import", str(bad), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 1 and "file-unreadable" in result.output
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_ribbon_import_button_never_overwrites(tmp_path: Path) -> None:
+    document = tmp_path / "北辰法院.txt"
+    shutil.copy(seed("001"), document)
+    book = FileBook(_blank_book(tmp_path))
+    book.document = document
+    first = import_button(book)
+    second = import_button(book)
+    assert first == tmp_path / "北辰法院.xlsx" and second == tmp_path / "北辰法院（导入2）.xlsx"
+    assert "已导入 9 个项目" in book.messages[-1]
+    book.document = None
+    assert import_button(book) is None
+
+
+def _blank_book(folder: Path) -> Path:
+    path = folder / "当前.xlsx"
+    save_workbook(build_template("hebei", 1), path)
+    return path
