@@ -97,3 +97,32 @@ def _blank_book(folder: Path) -> Path:
     path = folder / "当前.xlsx"
     save_workbook(build_template("hebei", 1), path)
     return path
+
+
+def as_markdown_tables(text: str) -> str:
+    """The same document as a markdown converter writes it: ``| a | b |`` rows, a rule line."""
+    out = []
+    previous_row = False
+    for line in text.splitlines():
+        if "\t" in line:
+            cells = [c.strip() for c in line.split("\t")]
+            out.append("| " + " | ".join(cells) + " |")
+            if not previous_row:
+                out.append("|" + "---|" * len(cells))
+            previous_row = True
+        else:
+            out.append(line)
+            previous_row = False
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("number", ["000", "002"])
+def test_markdown_pipe_tables_import_like_tab_rows(tmp_path: Path, number: str) -> None:
+    original, _ = import_document(seed(number))
+    markdown = tmp_path / "converted.md"
+    markdown.write_text(as_markdown_tables(seed(number).read_text("utf-8")), "utf-8")
+    converted, findings = import_document(markdown)
+    assert converted is not None
+    assert not [f for f in findings if f.code == "import-unparsed"], findings
+    assert without_locations(converted.projects) == without_locations(original.projects)
+    assert without_locations(converted.department) == without_locations(original.department)

@@ -57,6 +57,19 @@ def clean(text: str) -> str:
     return _EMPHASIS.sub("", text).replace("\xa0", " ")
 
 
+_PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*(:?-{3,}:?\s*)?\|?\s*$")
+
+
+def from_pipe_table(line: str) -> str:
+    """Markdown converters write tables as ``| a | b |`` rows: make them tab-separated rows
+    like the other extractions (the ``|---|`` rule line becomes blank)."""
+    if _PIPE_RULE.match(line):
+        return ""
+    row = _PIPE_ROW.match(line)
+    return "\t".join(cell.strip() for cell in row.group(1).split("|")) if row else line
+
+
 def tidy(text: str) -> str:
     """A cell's text with line-wrap spaces between Chinese characters removed, ends stripped."""
     return _CJK_GAP.sub("", text.strip())
@@ -77,7 +90,7 @@ def blocks_from_text(text: str) -> list[Block]:
     blocks: list[Block] = []
     group: Block | None = None  # the one-cell-per-line row being collected
     last_cell_line = -1
-    lines = [clean(raw) for raw in text.splitlines()]
+    lines = [from_pipe_table(clean(raw)) for raw in text.splitlines()]
     per_line = _one_cell_per_line(lines)
     for number, line in enumerate(lines, start=1):
         parts = line.split("\t")
