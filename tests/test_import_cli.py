@@ -126,3 +126,33 @@ def test_markdown_pipe_tables_import_like_tab_rows(tmp_path: Path, number: str) 
     assert not [f for f in findings if f.code == "import-unparsed"], findings
     assert without_locations(converted.projects) == without_locations(original.projects)
     assert without_locations(converted.department) == without_locations(original.department)
+
+
+def as_html_tables(text: str) -> str:
+    """The same document as an HTML converter writes it: one ``<tr>`` per row, in ``<table>``."""
+    out, in_table = [], False
+    for line in text.splitlines():
+        if "\t" in line:
+            if not in_table:
+                out.append("<table>")
+                in_table = True
+            cells = "".join(f"<td>{c.strip()}</td>" for c in line.split("\t"))
+            out.append(f"<tr>{cells}</tr>")
+        else:
+            if in_table:
+                out.append("</table>")
+                in_table = False
+            out.append(f"<p>{line}</p>" if line.strip() else line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("number", ["000", "002"])
+def test_html_tables_import_like_tab_rows(tmp_path: Path, number: str) -> None:
+    original, _ = import_document(seed(number))
+    page = tmp_path / "converted.txt"
+    page.write_text(as_html_tables(seed(number).read_text("utf-8")), "utf-8")
+    converted, findings = import_document(page)
+    assert converted is not None
+    assert not [f for f in findings if f.code == "import-unparsed"], findings
+    assert without_locations(converted.projects) == without_locations(original.projects)
+    assert without_locations(converted.department) == without_locations(original.department)

@@ -70,6 +70,21 @@ def from_pipe_table(line: str) -> str:
     return "\t".join(cell.strip() for cell in row.group(1).split("|")) if row else line
 
 
+_HTML_CELL_END = re.compile(r"\s*</t[dh]>\s*", re.IGNORECASE)
+_HTML_ROW_END = re.compile(r"\s*</tr>\s*", re.IGNORECASE)
+_HTML_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def from_html_tables(text: str) -> str:
+    """HTML converters write ``<tr><td>a</td><td>b</td></tr>``: cells become tab-separated,
+    rows become lines (the remaining tags are stripped line by line like any residue)."""
+    if "<t" not in text.lower():
+        return text
+    text = _HTML_LINE_BREAK.sub(" ", text)
+    text = _HTML_CELL_END.sub("\t", text)
+    return _HTML_ROW_END.sub("\n", text)
+
+
 def tidy(text: str) -> str:
     """A cell's text with line-wrap spaces between Chinese characters removed, ends stripped."""
     return _CJK_GAP.sub("", text.strip())
@@ -90,7 +105,7 @@ def blocks_from_text(text: str) -> list[Block]:
     blocks: list[Block] = []
     group: Block | None = None  # the one-cell-per-line row being collected
     last_cell_line = -1
-    lines = [from_pipe_table(clean(raw)) for raw in text.splitlines()]
+    lines = [from_pipe_table(clean(raw)) for raw in from_html_tables(text).splitlines()]
     per_line = _one_cell_per_line(lines)
     for number, line in enumerate(lines, start=1):
         parts = line.split("\t")
