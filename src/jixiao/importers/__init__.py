@@ -30,7 +30,28 @@ def import_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]
         return None, [file_finding(FILE_UNREADABLE, file, reason="不是文本文件（含二进制内容）")]
     if not text.strip():
         return None, [file_finding(FILE_UNREADABLE, file, reason="文件是空的")]
-    return parse_text(text, file)
+    return require_content(*parse_text(text, file), file)
+
+
+def require_content(
+    submission: Submission | None, findings: list[Finding], file: str
+) -> tuple[Submission | None, list[Finding]]:
+    """A document in which nothing of a 绩效目标 document was found is not one: say so, rather
+    than return an empty submission that would validate as "no problems"."""
+    if submission is not None and submission.projects:
+        return submission, findings
+    department = submission.department if submission else None
+    if department and (
+        department.overall_goal
+        or department.blocks
+        or department.measures
+        or department.overall_table
+    ):
+        return submission, findings
+    if any(f.code == FILE_UNREADABLE.code for f in findings):
+        return None, findings
+    reason = "没有找到项目支出绩效目标表或部门整体绩效目标，不像绩效目标文档"
+    return None, [file_finding(FILE_UNREADABLE, file, reason=reason), *findings]
 
 
 def import_document(path: Path) -> tuple[Submission | None, list[Finding]]:
@@ -47,7 +68,7 @@ def import_document(path: Path) -> tuple[Submission | None, list[Finding]]:
         if suffix == ".docx":
             from jixiao.importers.docx import import_docx  # python-docx only when needed
 
-            return import_docx(path, file)
+            return require_content(*import_docx(path, file), file)
         data = path.read_bytes()
     except OSError as exc:
         return None, [file_finding(FILE_UNREADABLE, file, reason=f"{type(exc).__name__}: {exc}")]
