@@ -7,6 +7,7 @@ import hashlib
 import json
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jsonschema
 import msoffcrypto
@@ -173,9 +174,13 @@ def test_committed_templates_are_current(tmp_path: Path) -> None:
 
 
 def xlsx_parts(path: Path) -> dict[str, str]:
+    """Each part's canonical XML (C14N): openpyxl serialises differently with and without lxml,
+    the content is what must match."""
     with zipfile.ZipFile(path) as archive:
         return {
-            name: hashlib.sha256(archive.read(name)).hexdigest()
+            name: hashlib.sha256(
+                ElementTree.canonicalize(archive.read(name).decode("utf-8")).encode()
+            ).hexdigest()
             for name in archive.namelist()
             if name != "docProps/core.xml"
         }
