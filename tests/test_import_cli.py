@@ -156,3 +156,15 @@ def test_html_tables_import_like_tab_rows(tmp_path: Path, number: str) -> None:
     assert not [f for f in findings if f.code == "import-unparsed"], findings
     assert without_locations(converted.projects) == without_locations(original.projects)
     assert without_locations(converted.department) == without_locations(original.department)
+
+
+def test_overall_table_cells_that_fit_no_column_are_reported() -> None:
+    from jixiao.importers import import_text
+
+    text = seed("002").read_text("utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("5\t"))
+    crowded = text.replace(line, line + "\t多余1\t多余2\t多余3\t多余4")
+    submission, findings = import_text(crowded, "002.txt")
+    assert submission is not None
+    leftovers = [f for f in findings if f.code == "import-unparsed"]
+    assert leftovers and all("整体绩效目标表" in f.message for f in leftovers)

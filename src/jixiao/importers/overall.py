@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from jixiao.findings import Finding
 from jixiao.importers.lines import Block, Cell, label
 from jixiao.model import Location, OverallRow
+from jixiao.rules.imports import unparsed
 
 _DUTY_NO = re.compile(r"^\d{1,3}$")
 _VALUE = re.compile(
@@ -38,8 +40,9 @@ def is_overall_row(block: Block) -> bool:
     return len(cells) >= 8 and bool(_DUTY_NO.match(cells[0].text)) and bool(cells[3].text)
 
 
-def read_overall_row(block: Block, file: str) -> OverallRow:
-    """One data row, columns placed as the module docstring explains."""
+def read_overall_row(block: Block, file: str, findings: list[Finding]) -> OverallRow:
+    """One data row, columns placed as the module docstring explains; cells that fit no column
+    are reported (import-unparsed), never dropped silently."""
     cells = list(block.cells)
     while cells and not cells[-1].text:
         cells.pop()
@@ -55,11 +58,18 @@ def read_overall_row(block: Block, file: str) -> OverallRow:
         run += 1
     names = _SIX if run >= 6 else _FIVE
     values.update({n: _text(c) for n, c in zip(names, rest[:run], strict=False)})
+    left_over = rest[len(names) : run]
     texts = rest[run:]
     if texts:
         values["history_source"] = _text(texts.pop(0))
     for name, cell in zip(reversed(_TAIL), reversed(texts), strict=False):
         values[name] = _text(cell)
+    left_over += texts[: max(0, len(texts) - len(_TAIL))]
+    findings += [
+        unparsed(file, c.line, c.text, "整体绩效目标表中对不上列的单元格")
+        for c in left_over
+        if c.text
+    ]
     return OverallRow(**values, source=Location(file=file, line=block.line))
 
 

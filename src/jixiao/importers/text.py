@@ -35,7 +35,7 @@ def parse_blocks(blocks: list[Block], file: str) -> tuple[Submission | None, lis
     titles = [i for i, b in enumerate(blocks) if _title(b) is not None]
     first = titles[0] if titles else len(blocks)
     front = blocks[:first]
-    overall, front = _overall_table(front, file)
+    overall, front = _overall_table(front, file, findings)
     department, narrative_findings = read_department(front, file)
     findings += narrative_findings
     reads = _projects(blocks, titles, file, findings)
@@ -94,7 +94,7 @@ def _skippable(block: Block) -> bool:
 
 
 def _overall_table(
-    front: list[Block], file: str
+    front: list[Block], file: str, findings: list[Finding]
 ) -> tuple[tuple[Location, list[OverallRow]] | None, list[Block]]:
     """The 整体绩效目标表 rows and the blocks left for the narrative."""
     header = next((i for i, b in enumerate(front) if is_overall_header(b)), None)
@@ -103,7 +103,7 @@ def _overall_table(
     rows, end = [], header + 1
     while end < len(front) and (front[end].is_row or not front[end].text):
         if is_overall_row(front[end]):
-            rows.append(read_overall_row(front[end], file))
+            rows.append(read_overall_row(front[end], file, findings))
         end += 1
     caption = next(
         (b for b in reversed(front[:header]) if not b.is_row and "绩效目标表" in b.text), None
