@@ -168,3 +168,42 @@ def test_overall_table_cells_that_fit_no_column_are_reported() -> None:
     assert submission is not None
     leftovers = [f for f in findings if f.code == "import-unparsed"]
     assert leftovers and all("整体绩效目标表" in f.message for f in leftovers)
+
+
+def docx_from_text(text: str, path: Path) -> Path:
+    """A Word document with the same content: prose lines as paragraphs, runs of tab rows as
+    tables (what a clerk's published .docx holds)."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            width = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for r, values in enumerate(rows):
+                for c, value in enumerate(values):
+                    table.cell(r, c).text = value.strip()
+            rows.clear()
+
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append(line.split("\t"))
+        else:
+            flush()
+            if line.strip():
+                document.add_paragraph(line.strip())
+    flush()
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("number", ["000", "002"])
+def test_docx_narrative_and_overall_table_import_like_the_text(tmp_path: Path, number: str) -> None:
+    original, _ = import_document(seed(number))
+    assert original is not None and original.department is not None
+    path = docx_from_text(seed(number).read_text("utf-8"), tmp_path / f"{number}.docx")
+    converted, findings = import_document(path)
+    assert converted is not None, findings
+    assert without_locations(converted.department) == without_locations(original.department)
+    assert without_locations(converted.projects) == without_locations(original.projects)
