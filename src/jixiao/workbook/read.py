@@ -162,7 +162,7 @@ class Reader:
         """Check fixed labels; a mismatch means rows/columns were inserted or labels renamed."""
         for ref, expected in labels:
             found = grid.text(ref)
-            if normalize_text(found or "") != normalize_text(expected):
+            if found != expected and normalize_text(found or "") != normalize_text(expected):
                 shown = f"“{found}”" if found else "空白"
                 self.tampered(
                     f"{ref} 应为“{expected}”，实际为{shown}（可能插入/删除了行列）", grid.name, ref
@@ -348,8 +348,23 @@ def _projects(reader: Reader, names: list[str]) -> Iterator[Project]:
             yield project
 
 
+def _blank_grid(grid: Grid) -> bool:
+    """No input anywhere in the printed table area (labels excepted): a sheet never filled in.
+    A plain scan of the values; much cheaper than reading every field of 30 empty sheets."""
+    p = LAYOUT.project
+    labels = {text for _, text in p.labels}
+    width = parse_a1(f"{p.last_column}1")[1]
+    for row in grid.rows[parse_a1(p.code)[0] - 1 : p.last_row]:
+        for value in row[:width]:
+            if value not in ("", None) and value not in labels:
+                return False
+    return True
+
+
 def _project(reader: Reader, grid: Grid, number: int) -> Project | None:
     p = LAYOUT.project
+    if _blank_grid(grid):
+        return None
     inputs = (p.code, p.name, p.budget, p.fiscal, p.other, p.purpose, p.goal, *p.plan)
     indicators = tuple(_indicators(reader, grid))
     if not indicators and all(grid.text(ref) is None for ref in inputs):
