@@ -157,6 +157,8 @@ def _table(
     if columns:
         sheet.autofilter(first_row, 0, first_row + len(frame), len(columns) - 1)
     sheet.freeze_panes(first_row + 1, 0)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide when printed, as many pages long as needed
     return sheet
 
 
@@ -183,7 +185,10 @@ def _overview(book: Workbook, styles: Styles, result: Consolidation, unit_name: 
     sheet.set_column(1, 1, 24)
     start = len(facts) + 3
     sheet.write_string(start, 0, "各下属单位", styles.title)
-    _table(book, styles, "汇总概览", result.sub_units, first_row=start + 1, sheet=sheet)
+    units = result.sub_units.copy()
+    if not units.empty:  # the file's name is enough here; 项目汇总 keeps the full path
+        units["文件"] = [Path(str(f)).name for f in units["文件"]]
+    _table(book, styles, "汇总概览", units, first_row=start + 1, sheet=sheet)
 
 
 def _plan(book: Workbook, styles: Styles, result: Consolidation) -> None:
