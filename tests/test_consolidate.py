@@ -197,6 +197,9 @@ def inbox(tmp_path: Path) -> Path:
     encrypted(folder / "加密.xlsx", good_a)
     zip_bomb(folder / "炸弹.xlsx")
     entity_attack(folder / "实体攻击.xlsx", good_b)
+    stray = openpyxl.load_workbook(good_a)
+    stray["项目1"]["XFD1048576"] = "误填"  # a dense reader would allocate 17 billion cells
+    stray.save(folder / "远处单元格.xlsx")
     return folder
 
 
@@ -220,7 +223,15 @@ def test_bad_files_are_reported_good_ones_consolidated_nothing_modified(
     summary = json.loads(result.output[result.output.index("{") :])
     states = {Path(u["文件"]).name: u["状态"] for u in summary["sub_units"]}
     assert states["seed-001.xlsx"] == "有错误" and states["seed-004.xlsx"] == "有错误"
-    bad = {"零字节.xlsx", "损坏.xlsx", "别的表格.xlsx", "加密.xlsx", "炸弹.xlsx", "实体攻击.xlsx"}
+    bad = {
+        "零字节.xlsx",
+        "损坏.xlsx",
+        "别的表格.xlsx",
+        "加密.xlsx",
+        "炸弹.xlsx",
+        "实体攻击.xlsx",
+        "远处单元格.xlsx",
+    }
     assert {name for name, state in states.items() if state == "无法读取"} == bad
     assert "~$天津.xlsx" not in states
     assert summary["summary"]["projects"] == 16
@@ -233,7 +244,7 @@ def test_bad_files_are_reported_good_ones_consolidated_nothing_modified(
     }
     assert set(reasons) == bad
     assert "压缩炸弹" in reasons["炸弹.xlsx"] and "实体" in reasons["实体攻击.xlsx"]
-    assert "密码" in reasons["加密.xlsx"]
+    assert "密码" in reasons["加密.xlsx"] and "XFD1048576" in reasons["远处单元格.xlsx"]
 
 
 def test_empty_folder_is_a_usage_error(tmp_path: Path) -> None:

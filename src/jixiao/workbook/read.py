@@ -40,7 +40,7 @@ from jixiao.model import (
 from jixiao.profiles import builtin_names
 from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED, file_finding
 from jixiao.values import normalize_text, parse_amount, parse_percent
-from jixiao.workbook.cells import a1, parse_a1
+from jixiao.workbook.cells import a1, column_number, parse_a1
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_PARTS = 10_000
@@ -48,6 +48,8 @@ MAX_UNPACKED = 512 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_SLACK = 1024 * 1024
 XML_PROLOGUE = 4096
+MAX_SHEET_CELLS = 20_000_000
+"""Rows × columns a sheet may span; the templates need about 2,000."""
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
 Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
@@ -232,9 +234,33 @@ def preflight(path: Path) -> str | None:
             for info in infos:
                 if info.file_size > MAX_RATIO * max(info.compress_size, 1) + RATIO_SLACK:
                     return f"“{info.filename}”压缩比异常（可能是压缩炸弹），已拒绝读取"
-            return _hostile_xml(archive, infos)
+            return _hostile_xml(archive, infos) or _oversized_sheet(archive, infos)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return f"工作簿已损坏或不是 .xlsx（{exc}）"
+
+
+_CELL_REF = re.compile(
+    rb'<(?:c|dimension)\s[^>]*?(?:r|ref)="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
+)
+
+
+def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """A single stray cell far away (XFD1048576) makes a dense reader allocate the whole grid
+    in between: refuse such sheets up front, naming the cell, instead of running out of memory."""
+    for info in infos:
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        rows = columns = 0
+        for column, row in _CELL_REF.findall(archive.read(info)):
+            columns = max(columns, column_number(column.decode()))
+            rows = max(rows, int(row))
+        if rows * columns > MAX_SHEET_CELLS:
+            corner = a1(min(rows, 1048576), min(columns, 16384))
+            return (
+                f"工作表中有远离表格的单元格（最远到 {corner}），读取会耗尽内存："
+                "请删除表格以外误填的内容后重新报送"
+            )
+    return None
 
 
 def _hostile_xml(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
