@@ -133,6 +133,14 @@ def test_projects_with_one_name_are_never_merged() -> None:
     result = consolidate([Entry("t.json", tianjin)])
     same = result.projects[result.projects["项目名称"] == "司法救助-2023中央"]
     assert sorted(same["预算数"]) == [1.42, 4.45]
+    (entry,) = result.entries
+    for budget, errors, warnings in zip(same["预算数"], same["错误"], same["警告"], strict=True):
+        number = 6 if budget == 1.42 else 7  # each row counts only its own project's findings
+        mine = [f for f in entry.findings if f.project_number == number]
+        assert (errors, warnings) == (
+            sum(f.severity.value == "error" for f in mine),
+            sum(f.severity.value == "warning" for f in mine),
+        )
 
 
 def test_department_sheets_of_one_workbook(tmp_path: Path) -> None:

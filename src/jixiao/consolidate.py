@@ -134,10 +134,14 @@ def level_columns(profiles: Iterable[Profile]) -> list[str]:
     return list(seen)
 
 
-def _project_findings(entry: Entry) -> dict[tuple[str | None, str | None], list[Finding]]:
-    grouped: dict[tuple[str | None, str | None], list[Finding]] = defaultdict(list)
-    for finding in entry.findings:
-        grouped[(finding.project_code, finding.project_name)].append(finding)
+ProjectKey = tuple[str | None, str | None, int | None]
+
+
+def _project_findings(entry: Entry) -> dict[ProjectKey, list[Finding]]:
+    """Findings per project: by code, name and running number, never by name alone."""
+    grouped: dict[ProjectKey, list[Finding]] = defaultdict(list)
+    for f in entry.findings:
+        grouped[(f.project_code, f.project_name, f.project_number)].append(f)
     return grouped
 
 
@@ -150,7 +154,7 @@ def projects_table(entries: Sequence[Entry], target: MoneyUnit) -> pd.DataFrame:
             continue
         by_project = _project_findings(entry)
         for project in entry.submission.projects:
-            findings = by_project.get((project.code, project.name), [])
+            findings = by_project.get((project.code, project.name, project.number), [])
             rows.append(project_row(entry, project, target, findings, levels))
     return pd.DataFrame(rows)
 

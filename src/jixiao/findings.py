@@ -43,6 +43,8 @@ class Finding(Compact):
     hint: str
     line: int | None = None
     path: str | None = None
+    project_number: int | None = None
+    """The project's running number: two projects may share a name (seed 001 #6 and #7)."""
 
     @property
     def where(self) -> str:
@@ -67,6 +69,7 @@ class Finding(Compact):
             "path": self.path,
             "project_code": self.project_code,
             "project_name": self.project_name,
+            "project_number": self.project_number,
             "message": self.message,
             "hint": self.hint,
         }

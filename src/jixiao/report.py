@@ -39,7 +39,8 @@ def report_json(report: Report) -> dict[str, Any]:
 def _group_title(finding: Finding) -> str:
     if finding.project_name or finding.project_code:
         code = f"（{finding.project_code}）" if finding.project_code else ""
-        return f"项目 {finding.project_name or ''}{code}"
+        number = f"{finding.project_number}." if finding.project_number is not None else ""
+        return f"项目 {number}{finding.project_name or ''}{code}"
     return "单位 / 部门整体 / 文件"
 
 

@@ -70,6 +70,7 @@ class Rule:
             hint=hint,
             line=where.line,
             path=where.path,
+            project_number=project.number if project else None,
         )
 
 
