@@ -253,6 +253,7 @@ def test_every_declared_rule_has_a_firing_case() -> None:
         "submission-duplicate",
         "template-version-mixed",
         "import-unparsed",
+        "amount-invalid",
     }
     assert set(RULES) - reader_rules <= tested
 

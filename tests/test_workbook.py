@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -366,3 +367,21 @@ def test_cli_validates_workbooks_and_reports_bad_ones(tmp_path: Path) -> None:
 def test_password_constant_is_documented() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     assert f"`{PASSWORD}`" in readme and END_MARKER
+
+
+def test_amounts_typed_as_text_are_converted_or_reported(tmp_path: Path) -> None:
+    path = filled(tmp_path, "000")  # a 万元 table
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["项目1"]
+    sheet[P.budget] = "11110000元"  # the clerk typed 元 into a 万元 table
+    sheet[P.fiscal] = "1,078.34"
+    sheet[P.other] = "约32.66"
+    wb.save(path)
+    submission, findings = read_workbook(path)
+    assert submission is not None
+    project = submission.projects[0]
+    assert project.budget == 1111 and project.fiscal == Decimal("1078.34")
+    assert project.other is None
+    (finding,) = findings
+    assert finding.code == "amount-invalid" and finding.cell == P.other
+    assert "约32.66" in finding.message

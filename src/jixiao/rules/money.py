@@ -21,6 +21,13 @@ BUDGET_SUM_MISMATCH = define(
     "预算数 {budget} ≠ 财政资金 {fiscal} + 其他资金 {other}（合计 {total}，差 {diff}）",
     "核对预算数、财政资金和其他资金，使预算数等于两者之和（空白按 0 计）",
 )
+AMOUNT_INVALID = define(
+    "amount-invalid",
+    "error",
+    "金额不是数字",
+    "{field}“{text}”不是数字",
+    "只填写数字（金额单位见表头“单位：”），如 1111.00",
+)
 AMOUNT_TEXT_MISMATCH = define(
     "amount-text-mismatch",
     "warning",

@@ -39,7 +39,8 @@ from jixiao.model import (
 )
 from jixiao.profiles import builtin_names
 from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED, file_finding
-from jixiao.values import normalize_text, parse_amount, parse_percent
+from jixiao.rules.money import AMOUNT_INVALID
+from jixiao.values import MONEY_UNITS, normalize_text, parse_amount, parse_percent
 from jixiao.workbook.cells import a1, column_number, parse_a1
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -291,7 +292,7 @@ def _read(reader: Reader) -> Submission | None:
     unit = _unit(reader, template)
     if unit is None:
         return None
-    projects = tuple(_projects(reader, names))
+    projects = tuple(_projects(reader, names, unit.money_unit))
     department = _department(reader, names)
     return Submission(unit, projects, department, template, Location(file=reader.file))
 
@@ -361,7 +362,7 @@ def _project_sheets(names: list[str]) -> list[tuple[int, str]]:
     return sorted(numbered)
 
 
-def _projects(reader: Reader, names: list[str]) -> Iterator[Project]:
+def _projects(reader: Reader, names: list[str], money: MoneyUnit) -> Iterator[Project]:
     p = LAYOUT.project
     for number, name in _project_sheets(names):
         grid = reader.grid(name)
@@ -369,7 +370,7 @@ def _projects(reader: Reader, names: list[str]) -> Iterator[Project]:
             continue
         if not reader.marker_in_place(grid, p.end_marker):
             continue
-        project = _project(reader, grid, number)
+        project = _project(reader, grid, number, money)
         if project is not None:
             yield project
 
@@ -387,7 +388,7 @@ def _blank_grid(grid: Grid) -> bool:
     return True
 
 
-def _project(reader: Reader, grid: Grid, number: int) -> Project | None:
+def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Project | None:
     p = LAYOUT.project
     if _blank_grid(grid):
         return None
@@ -412,9 +413,9 @@ def _project(reader: Reader, grid: Grid, number: int) -> Project | None:
         code=_code(grid.text(p.code)),
         number=number,
         department=grid.text(p.department),
-        budget=parse_amount(grid.raw(p.budget)),
-        fiscal=parse_amount(grid.raw(p.fiscal)),
-        other=parse_amount(grid.raw(p.other)),
+        budget=_amount(reader, grid, p.budget, "预算数", money),
+        fiscal=_amount(reader, grid, p.fiscal, "财政资金", money),
+        other=_amount(reader, grid, p.other, "其他资金", money),
         purpose=grid.text(p.purpose),
         plan=_plan(reader, grid),
         goal=grid.text(p.goal),
@@ -422,6 +423,31 @@ def _project(reader: Reader, grid: Grid, number: int) -> Project | None:
         source=reader.where(grid.name, p.title),
         sources={k: reader.where(grid.name, v) for k, v in fields.items()},
     )
+
+
+_WRITTEN_UNIT = re.compile(r"(亿元|万元|元)$")
+
+
+def _amount(reader: Reader, grid: Grid, ref: str, field: str, money: MoneyUnit) -> Decimal | None:
+    """A money cell: a number; or text such as ``11110000元``, converted to the table's unit
+    (never taken as if it were in 万元); anything else is reported, not read as blank."""
+    raw = grid.raw(ref)
+    if raw == "" or raw is None:
+        return None
+    if not isinstance(raw, str):
+        return parse_amount(raw)
+    text = normalize_text(raw)
+    written = _WRITTEN_UNIT.search(text)
+    amount = parse_amount(text[: written.start()] if written else text)
+    if amount is None:
+        where = reader.where(grid.name, ref)
+        reader.findings.append(
+            file_finding(AMOUNT_INVALID, reader.file, where, field=field, text=raw.strip())
+        )
+        return None
+    if written:
+        amount = amount * MONEY_UNITS[written.group(1)] / money.yuan
+    return amount
 
 
 def _code(text: str | None) -> str | None:
