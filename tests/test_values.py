@@ -106,6 +106,8 @@ def test_text_values(raw: str, kind: ValueKind, text: str | None) -> None:
         ("2024年12月31日前", 2024, 12),
         ("在2025年6月底前完成", 2025, 6),
         ("12月底前完成", None, 12),
+        ("2024-12-31", 2024, 12),  # a date cell read as text
+        ("2024.12.31前", 2024, 12),
     ],
 )
 def test_deadlines(raw: str, year: int | None, month: int | None) -> None:

@@ -385,3 +385,19 @@ def test_amounts_typed_as_text_are_converted_or_reported(tmp_path: Path) -> None
     (finding,) = findings
     assert finding.code == "amount-invalid" and finding.cell == P.other
     assert "约32.66" in finding.message
+
+
+def test_plan_and_rows_as_a_spreadsheet_leaves_them(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = filled(tmp_path, "000")
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["项目1"]
+    sheet[P.plan[3]] = 0.6 + 0.3 + 0.1  # 0.9999999999999999, as a SUM formula leaves it
+    sheet[P.row_cell("value", P.first_row + 2)] = dt.datetime(2023, 12, 31)  # a date cell
+    sheet[P.row_cell("level1", P.first_row + 10)] = "产出指标"  # a row with only 一级 typed
+    wb.save(path)
+    found = codes_at(path)
+    assert not [c for c in found if c[0] == "plan-final-not-100"]
+    assert ("deadline-outside-year", "项目1", P.row_cell("value", P.first_row + 2)) in found
+    assert ("value-missing", "项目1", P.row_cell("level3", P.first_row + 10)) in found

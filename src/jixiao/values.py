@@ -215,6 +215,10 @@ _YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:(?:\d{1,2}[-—~至到])?(\d{
 _MONTH = re.compile(
     r"(?:在|于)?(?:\d{1,2}[-—~至到])?(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内)"
 )
+_DATE = re.compile(
+    r"^(?:在|于)?((?:19|20)\d{2})[-./](\d{1,2})(?:[-./](\d{1,2}))?(?:日)?"
+    r"(?:前|之前|以前|底|末|内|完成)*$"
+)
 _LEAD_WORDS = ("", "在", "于", "截至", "截止")
 _DEADLINE_WORD = re.compile(r"底|末|前|截止|之内|以内|完成")
 _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
@@ -371,6 +375,9 @@ def _deadline(text: str) -> Deadline | None:
     year = _YEAR.search(text)
     if year and (text[: year.start()] in _LEAD_WORDS or _DEADLINE_WORD.search(text, year.end())):
         return Deadline(int(year.group(1)), _month(year.group(2)))
+    date = _DATE.match(text)
+    if date:
+        return Deadline(int(date.group(1)), _month(date.group(2)))
     month = _MONTH.match(text)
     if month:
         return Deadline(None, _month(month.group(1)))

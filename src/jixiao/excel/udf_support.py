@@ -78,7 +78,7 @@ def percent(value: object) -> Decimal | None:
         return None
     if isinstance(value, int | float | Decimal):
         number = parse_amount(value)
-        return None if number is None else number * 100
+        return None if number is None else round(number * 100, 6).normalize()
     return parse_percent(text(value))
 
 

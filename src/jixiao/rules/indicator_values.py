@@ -146,7 +146,15 @@ _MONEY_WORDS = _words("金额", "费用", "成本", "经费", "资金额")
 
 def is_blank(indicator: Indicator) -> bool:
     """True for an empty template row (nothing typed in it)."""
-    return not any((indicator.level3, indicator.description, indicator.value, indicator.basis))
+    fields = (
+        indicator.level1,
+        indicator.level2,
+        indicator.level3,
+        indicator.description,
+        indicator.value,
+        indicator.basis,
+    )
+    return not any(fields)
 
 
 def is_rate(name: str) -> bool:

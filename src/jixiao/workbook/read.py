@@ -81,6 +81,8 @@ def as_text(value: Cell) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()  # a date cell: 2024-12-31, not 2024-12-31T00:00:00
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     text = str(value).strip()
@@ -466,8 +468,9 @@ def _plan(reader: Reader, grid: Grid) -> tuple[PlanEntry, ...]:
 
 def _plan_entry(checkpoint: str, raw: Cell, where: Location) -> PlanEntry:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        # A %-formatted cell holds a fraction: 0.25 is 25%.
-        return PlanEntry(checkpoint, Decimal(str(raw)) * 100, None, where)
+        # A %-formatted cell holds a fraction: 0.25 is 25%.  Rounded so that a formula's
+        # 0.9999999999999999 reads as 100%, as the template's own check (tolerance 1e-5) sees it.
+        return PlanEntry(checkpoint, Decimal(str(round(raw * 100, 6))).normalize(), None, where)
     text = as_text(raw)
     return PlanEntry(checkpoint, parse_percent(text), text, where)
 
