@@ -341,3 +341,19 @@ def test_summary_opens_in_libreoffice(lo, demo_folder: Path) -> None:  # type: i
         assert lo.get(doc, "汇总概览", "A1")["string"].endswith("预算绩效目标汇总")
     finally:
         lo.close_doc(doc)
+
+
+def test_links_survive_hash_signs_and_other_drives(tmp_path: Path) -> None:
+    from jixiao.findings import Finding, Severity
+    from jixiao.workbook.summary import source_link
+
+    finding = Finding("value-missing", Severity.ERROR, "x", "项目1", "F12", None, None, "m", "h")
+    link = source_link(str(tmp_path / "报送" / "第#1批.xlsx"), finding, tmp_path)
+    assert link == "external:报送/第%231批.xlsx#'项目1'!F12"
+
+
+def test_out_of_range_plans_do_not_bend_the_unit_line() -> None:
+    a = submission("甲", MoneyUnit.WAN, [Decimal(100)], [(25, 50, 75, 100)])
+    b = submission("乙", MoneyUnit.WAN, [Decimal(100)], [(2500, 5000, 7500, 10000)])
+    plan = consolidate([Entry("a.json", a), Entry("b.json", b)]).plan.set_index("时间节点")
+    assert plan.loc["3月底", "累计支出进度%"] == pytest.approx(25)

@@ -191,7 +191,11 @@ def unit_plan(projects: pd.DataFrame, minimum: dict[str, Decimal] | None) -> pd.
         if projects.empty:
             planned = pd.DataFrame(columns=["预算数", f"{checkpoint}金额"])
         else:
-            planned = projects[projects[f"{checkpoint}%"].notna() & projects["预算数"].notna()]
+            percent_column = projects[f"{checkpoint}%"]
+            # A percentage outside 0–100 is an error of its own table; it must not bend the
+            # unit's line (the project still counts in the totals).
+            valid = percent_column.notna() & percent_column.between(0, 100)
+            planned = projects[valid & projects["预算数"].notna()]
         budget = float(planned["预算数"].sum())
         amount = float(planned[f"{checkpoint}金额"].sum())
         required = (

@@ -15,7 +15,8 @@ FILE_UNREADABLE = define(
     "error",
     "文件无法读取",
     "无法读取：{reason}",
-    "确认文件是 jixiao 模板生成的 .xlsx 或提交 JSON，未加密、未损坏；可重新导出后再试",
+    "确认文件是 jixiao 模板填写的 .xlsx、提交 JSON 或绩效目标文档（.docx/.txt/.md），"
+    "未加密、未损坏；可重新保存或导出后再试",
 )
 TEMPLATE_TAMPERED = define(
     "template-tampered",

@@ -285,5 +285,9 @@ def source_link(file: str, finding: Finding, folder: Path) -> str | None:
     """``external:../报送/a.xlsx#'项目1'!F12`` (relative, so the folder can be moved)."""
     if not (finding.sheet and finding.cell and file.lower().endswith((".xlsx", ".xlsm"))):
         return None
-    relative = os.path.relpath(Path(file).resolve(), folder.resolve())
-    return f"external:{relative}#{quote_sheet(finding.sheet)}!{finding.cell}"
+    try:
+        target = os.path.relpath(Path(file).resolve(), folder.resolve())
+    except ValueError:  # another drive on Windows (a USB stick): no relative path exists
+        target = str(Path(file).resolve())
+    target = target.replace("%", "%25").replace("#", "%23")  # '#' would start the cell part
+    return f"external:{target}#{quote_sheet(finding.sheet)}!{finding.cell}"
