@@ -396,8 +396,12 @@ def test_plan_and_rows_as_a_spreadsheet_leaves_them(tmp_path: Path) -> None:
     sheet[P.plan[3]] = 0.6 + 0.3 + 0.1  # 0.9999999999999999, as a SUM formula leaves it
     sheet[P.row_cell("value", P.first_row + 2)] = dt.datetime(2023, 12, 31)  # a date cell
     sheet[P.row_cell("level1", P.first_row + 10)] = "产出指标"  # a row with only 一级 typed
+    sheet[P.plan[0]] = "25%"  # text with its % sign reads as 25%
+    sheet[P.plan[1]] = "50"  # a bare number as text is ambiguous, as the template formula says
     wb.save(path)
     found = codes_at(path)
     assert not [c for c in found if c[0] == "plan-final-not-100"]
     assert ("deadline-outside-year", "项目1", P.row_cell("value", P.first_row + 2)) in found
     assert ("value-missing", "项目1", P.row_cell("level3", P.first_row + 10)) in found
+    assert ("plan-value-invalid", "项目1", P.plan[1]) in found
+    assert ("plan-value-invalid", "项目1", P.plan[0]) not in found

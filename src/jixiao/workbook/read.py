@@ -472,7 +472,10 @@ def _plan_entry(checkpoint: str, raw: Cell, where: Location) -> PlanEntry:
         # 0.9999999999999999 reads as 100%, as the template's own check (tolerance 1e-5) sees it.
         return PlanEntry(checkpoint, Decimal(str(round(raw * 100, 6))).normalize(), None, where)
     text = as_text(raw)
-    return PlanEntry(checkpoint, parse_percent(text), text, where)
+    # Text in a %-cell counts only with its % sign ("25%"); a bare "25" is ambiguous (25% or
+    # 2500%?) and the template's own formula flags it too, so both say plan-value-invalid.
+    percent = parse_percent(text) if text and text.rstrip().endswith(("%", "％")) else None
+    return PlanEntry(checkpoint, percent, text, where)
 
 
 def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
