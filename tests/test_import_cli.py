@@ -116,18 +116,6 @@ def as_markdown_tables(text: str) -> str:
     return "\n".join(out)
 
 
-@pytest.mark.parametrize("number", ["000", "002"])
-def test_markdown_pipe_tables_import_like_tab_rows(tmp_path: Path, number: str) -> None:
-    original, _ = import_document(seed(number))
-    markdown = tmp_path / "converted.md"
-    markdown.write_text(as_markdown_tables(seed(number).read_text("utf-8")), "utf-8")
-    converted, findings = import_document(markdown)
-    assert converted is not None
-    assert not [f for f in findings if f.code == "import-unparsed"], findings
-    assert without_locations(converted.projects) == without_locations(original.projects)
-    assert without_locations(converted.department) == without_locations(original.department)
-
-
 def as_html_tables(text: str) -> str:
     """The same document as an HTML converter writes it: one ``<tr>`` per row, in ``<table>``."""
     out, in_table = [], False
@@ -146,11 +134,16 @@ def as_html_tables(text: str) -> str:
     return "\n".join(out)
 
 
+CONVERTERS = {"markdown": (as_markdown_tables, ".md"), "html": (as_html_tables, ".txt")}
+
+
 @pytest.mark.parametrize("number", ["000", "002"])
-def test_html_tables_import_like_tab_rows(tmp_path: Path, number: str) -> None:
+@pytest.mark.parametrize("style", sorted(CONVERTERS))
+def test_other_converters_import_like_tab_rows(tmp_path: Path, number: str, style: str) -> None:
+    convert, suffix = CONVERTERS[style]
     original, _ = import_document(seed(number))
-    page = tmp_path / "converted.txt"
-    page.write_text(as_html_tables(seed(number).read_text("utf-8")), "utf-8")
+    page = tmp_path / f"converted{suffix}"
+    page.write_text(convert(seed(number).read_text("utf-8")), "utf-8")
     converted, findings = import_document(page)
     assert converted is not None
     assert not [f for f in findings if f.code == "import-unparsed"], findings
