@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -54,6 +55,25 @@ def openpyxl_read(files: list[Path]) -> None:
         read_workbook(path, "openpyxl")
 
 
+def consolidation_memory(files: list[Path], output: Path) -> float:
+    """Peak RSS (MB) of a fresh process that consolidates ``files`` (workers included)."""
+    code = (
+        "import resource, sys; from pathlib import Path;"
+        "from jixiao.model import MoneyUnit; from jixiao.submissions import consolidate_paths;"
+        "consolidate_paths([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]), MoneyUnit.WAN);"
+        "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+        "print(max(own, kids) / 1024)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(output), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
 def timed(func, *args) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     func(*args)
@@ -81,7 +101,8 @@ def main() -> None:
         full = timed(consolidate_paths, [inbox], Path(folder) / "汇总.xlsx", MoneyUnit.WAN)
         sample = files[: max(1, len(files) // 10)]
         openpyxl_sample = timed(openpyxl_read, sample) * len(files) / len(sample)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        half = consolidation_memory(files[: len(files) // 2], Path(folder) / "half.xlsx")
+        whole = consolidation_memory(files, Path(folder) / "whole.xlsx")
     print(f"calamine read floor (1 core) : {floor:.2f} s")
     print(
         f"consolidate (2 cores)        : {full:.2f} s  = {full / floor:.2f}× the floor (aim ≤1.5)"
@@ -90,7 +111,8 @@ def main() -> None:
         f"openpyxl read (extrapolated) : {openpyxl_sample:.2f} s  = "
         f"{openpyxl_sample / full:.1f}× slower than consolidate (aim ≥10)"
     )
-    print(f"peak memory of this process  : {peak:.0f} MB")
+    print(f"peak memory, {len(files) // 2:>3} files       : {half:.0f} MB")
+    print(f"peak memory, {len(files):>3} files       : {whole:.0f} MB  (ratio {whole / half:.2f})")
 
 
 if __name__ == "__main__":

@@ -49,8 +49,8 @@ MAX_UNPACKED = 512 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_SLACK = 1024 * 1024
 XML_PROLOGUE = 4096
-MAX_SHEET_CELLS = 20_000_000
-"""Rows × columns a sheet may span; the templates need about 2,000."""
+MAX_SHEET_CELLS = 50_000_000
+"""Rows × columns (counted as at least ZZ wide) a sheet may span: ~70,000 rows."""
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
 Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
@@ -242,25 +242,26 @@ def preflight(path: Path) -> str | None:
         return f"工作簿已损坏或不是 .xlsx（{exc}）"
 
 
-_CELL_REF = re.compile(
-    rb'<(?:c|dimension)\s[^>]*?(?:r|ref)="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
-)
+_ROW_NUMBER = re.compile(rb'<row\s[^>]*?r="([0-9]{1,7})"')
+_FAR_COLUMN = re.compile(rb'<c\s[^>]*?r="([A-Z]{3})[0-9]')
+TWO_LETTER_COLUMNS = 702  # ZZ
 
 
 def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
     """A single stray cell far away (XFD1048576) makes a dense reader allocate the whole grid
-    in between: refuse such sheets up front, naming the cell, instead of running out of memory."""
+    in between: refuse such sheets up front, naming the corner, instead of running out of
+    memory.  Only row numbers and three-letter columns are looked at: a cheap scan."""
     for info in infos:
         if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
             continue
-        rows = columns = 0
-        for column, row in _CELL_REF.findall(archive.read(info)):
-            columns = max(columns, column_number(column.decode()))
-            rows = max(rows, int(row))
+        data = archive.read(info)
+        rows = max((int(r) for r in _ROW_NUMBER.findall(data)), default=0)
+        far = [column_number(c.decode()) for c in _FAR_COLUMN.findall(data)]
+        columns = max(far, default=TWO_LETTER_COLUMNS)
         if rows * columns > MAX_SHEET_CELLS:
             corner = a1(min(rows, 1048576), min(columns, 16384))
             return (
-                f"工作表中有远离表格的单元格（最远到 {corner}），读取会耗尽内存："
+                f"工作表中有远离表格的单元格（最远到 {corner} 附近），读取会耗尽内存："
                 "请删除表格以外误填的内容后重新报送"
             )
     return None
