@@ -151,8 +151,11 @@ def _table(
         width = 12 if header not in ("项目名称", "文件", "内容", "三级指标", "下属单位") else 30
         sheet.set_column(column, column, 60 if header in wrap else width)
     formats = [styles.wrap if h in wrap else _format_for(styles, str(h)) for h in columns]
-    for offset, values in enumerate(frame.itertuples(index=False), start=first_row + 1):
+    rows = frame.astype(object).to_numpy().tolist()  # plain Python values, fast to walk
+    for offset, values in enumerate(rows, start=first_row + 1):
         for column, value in enumerate(values):
+            if value is None or value != value:  # blank or NaN: nothing to write
+                continue
             _cell(sheet, offset, column, value, formats[column])
     if columns:
         sheet.autofilter(first_row, 0, first_row + len(frame), len(columns) - 1)
