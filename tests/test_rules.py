@@ -183,6 +183,8 @@ CASES: list[tuple[str, Callable[[Data], None]]] = [
     ("unit-ambiguous", set_value(3, "≤62万")),
     ("satisfaction-below-minimum", set_value(5, "≥60%")),
     ("satisfaction-below-minimum", set_value(5, "≥9分")),
+    ("satisfaction-below-minimum", set_value(5, "≥0.9")),
+    ("amount-negative", lambda d: project(d).update(budget=-1111.0, fiscal=-1078.34, other=-32.66)),
     ("cost-exceeds-budget", set_value(3, "≤1200万元")),
     ("cost-exceeds-budget", set_value(3, "≤12000000元")),
     ("cost-sum-exceeds-budget", two_costs),
@@ -272,6 +274,14 @@ def test_deadline_before_year_is_error_after_is_warning() -> None:
         set_value(2, value)(data)
         (finding,) = [f for f in run(data) if f.code == "deadline-outside-year"]
         assert finding.severity is severity
+
+
+def test_a_fraction_for_a_rate_gets_a_percentage_hint() -> None:
+    data = good()
+    set_value(5, "≥0.9")(data)
+    found = {f.code: f for f in run(data)}
+    assert "“≥90%”" in found["unit-missing"].hint
+    assert "应写作 ≥90%" in found["satisfaction-below-minimum"].message
 
 
 def test_cost_in_yuan_converted_before_comparing() -> None:

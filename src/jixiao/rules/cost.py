@@ -48,7 +48,9 @@ MONEY_UNIT_MIXED = define(
     "按表格的金额单位填写：{canonical}",
 )
 
-_PER_UNIT_WORDS = re.compile("人均|单价|每|单位成本|标准|单次|平均|户均|次均")
+_PER_UNIT_WORDS = re.compile(
+    "人均|单价|每人|每次|每件|每个|每户|每台|每套|每场|单位成本|标准|单次|平均|户均|次均"
+)  # not a bare 每: 每年运维费 is a total
 _TOTAL_SYMBOLS = (Symbol.LE, Symbol.LT, Symbol.EQ, None)
 
 

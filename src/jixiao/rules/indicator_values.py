@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -183,6 +184,25 @@ def suggested_unit(name: str) -> str:
     return "件、人、次、% 等"
 
 
+def looks_like_fraction(value: ParsedValue, name: str) -> bool:
+    """``≥0.9`` for a 率 or 满意度: a fraction where a percentage was meant."""
+    return (
+        value.unit is None
+        and value.number is not None
+        and 0 < value.number <= 1
+        and suggested_unit(name) == "%"
+    )
+
+
+def _with_unit(value: ParsedValue, name: str) -> str:
+    """The value with the unit its name calls for (a fraction of a 率 becomes a percentage)."""
+    if looks_like_fraction(value, name):
+        assert value.number is not None
+        percent = dataclasses.replace(value, number=value.number * HUNDRED, unit="%")
+        return format_value(percent)
+    return format_value(value) + suggested_unit(name).split("、")[0]
+
+
 def _quantitative(indicator: Indicator) -> ParsedValue | None:
     value = parse_value(indicator.value)
     return value if value.kind is ValueKind.QUANTITATIVE else None
@@ -227,12 +247,8 @@ def value_form(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
                 scope, where, value=value.raw.strip(), suggestion="=" + format_value(value)
             )
         if value.unit is None:
-            unit = suggested_unit(indicator.name)
             yield UNIT_MISSING.at(
-                scope,
-                where,
-                value=value.raw.strip(),
-                suggestion=format_value(value) + unit.split("、")[0],
+                scope, where, value=value.raw.strip(), suggestion=_with_unit(value, indicator.name)
             )
         if value.bare_wan:
             yield UNIT_AMBIGUOUS.at(scope, where, value=value.raw.strip())
@@ -343,6 +359,8 @@ def satisfaction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
     reason = None
     if value.kind is ValueKind.QUALITATIVE or (value.unit is not None and not value.is_percent):
         reason = "不是百分比"
+    elif value.kind is ValueKind.QUANTITATIVE and looks_like_fraction(value, name):
+        reason = f"写成了小数，应写作 {_with_unit(value, name)}"
     elif (
         value.kind is ValueKind.QUANTITATIVE
         and value.is_percent

@@ -28,6 +28,13 @@ AMOUNT_INVALID = define(
     "{field}“{text}”不是数字",
     "只填写数字（金额单位见表头“单位：”），如 1111.00",
 )
+AMOUNT_NEGATIVE = define(
+    "amount-negative",
+    "error",
+    "金额为负数",
+    "{field} {amount} 是负数",
+    "预算数、财政资金和其他资金都不能为负数",
+)
 AMOUNT_TEXT_MISMATCH = define(
     "amount-text-mismatch",
     "warning",
@@ -64,6 +71,15 @@ def budget_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
             total=total,
             diff=diff,
         )
+
+
+@project_check
+def amounts_not_negative(project: Project, scope: Scope) -> Iterator[Finding | None]:
+    """No amount of the budget block is negative."""
+    for field, label in (("budget", "预算数"), ("fiscal", "财政资金"), ("other", "其他资金")):
+        amount = getattr(project, field)
+        if amount is not None and amount < 0:
+            yield AMOUNT_NEGATIVE.at(scope, project.at(field), field=label, amount=amount)
 
 
 @project_check
