@@ -41,7 +41,7 @@ def test_clean_file_exits_0(tmp_path: Path) -> None:
 def test_errors_exit_1_with_json_contract() -> None:
     result = invoke("validate", str(FIXTURES / "seed-004.json"), "--format", "json")
     assert result.exit_code == 1
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert set(report) == {"files", "summary"}
     (file_report,) = report["files"]
     assert file_report["projects"] == 7
@@ -66,7 +66,7 @@ def test_folder_is_searched_recursively(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "a.json", good())
     write(tmp_path, "~$lock.json", "garbage")  # Office temp files are skipped
-    report = json.loads(invoke("validate", str(tmp_path), "--format", "json").output)
+    report = json.loads(invoke("validate", str(tmp_path), "--format", "json").stdout)
     assert [Path(f["path"]).name for f in report["files"]] == ["a.json"]
 
 
@@ -87,7 +87,7 @@ def test_bad_files_become_findings(
 ) -> None:
     result = invoke("validate", str(write(tmp_path, name, content)), "--format", "json")
     assert result.exit_code == 1
-    findings = json.loads(result.output)["files"][0]["findings"]
+    findings = json.loads(result.stdout)["files"][0]["findings"]
     assert findings[0]["code"] == code and words in findings[0]["message"], findings
 
 
@@ -98,7 +98,7 @@ def test_wrong_shape_reports_json_paths(tmp_path: Path) -> None:
     data["unit"]["money_unit"] = "千元"
     result = invoke("validate", str(write(tmp_path, "shape.json", data)), "--format", "json")
     assert result.exit_code == 1
-    paths = {f["path"] for f in json.loads(result.output)["files"][0]["findings"]}
+    paths = {f["path"] for f in json.loads(result.stdout)["files"][0]["findings"]}
     assert paths == {"projects[0].budget", "projects[0].indicators[2].value", "unit.money_unit"}
 
 

@@ -43,7 +43,7 @@ def test_import_command_writes_a_filled_template_and_reports(tmp_path: Path) -> 
         main, ["import", str(seed("004")), "-o", str(out), "--format", "json"]
     )
     assert result.exit_code == 1, result.output  # the document has real errors
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     codes = {f["code"] for f in report["files"][0]["findings"]}
     assert {"cost-exceeds-budget", "narrative-table-conflict"} <= codes
     submission, findings = read_workbook(out)
@@ -65,7 +65,7 @@ def test_profile_is_detected_and_can_be_overridden(tmp_path: Path) -> None:
 
 def test_validate_takes_documents_but_folders_skip_text_notes(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(seed("001")), "--format", "json"])
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["files"][0]["projects"] == 9
     shutil.copy(seed("001"), tmp_path / "说明.txt")
     save_workbook(build_template("hebei", 1), tmp_path / "a.xlsx")

@@ -357,7 +357,7 @@ def test_cli_validates_workbooks_and_reports_bad_ones(tmp_path: Path) -> None:
     before = good.read_bytes()
     result = CliRunner().invoke(main, ["validate", str(tmp_path), "--format", "json"])
     assert result.exit_code == 1
-    files = {Path(f["path"]).name: f for f in json.loads(result.output)["files"]}
+    files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
     assert set(files) == {"seed-001.xlsx", "bad.xlsx"}
     assert files["bad.xlsx"]["findings"][0]["code"] == "file-unreadable"
     assert any(f["cell"] for f in files["seed-001.xlsx"]["findings"])

@@ -25,6 +25,7 @@ from jixiao.profiles import ProfileError, builtin_names, load_profile
 from jixiao.report import report_json, report_text, rules_markdown
 from jixiao.rules import RULES
 from jixiao.submissions import (
+    collect,
     consolidate_paths,
     find_submissions,
     read_submission,
@@ -82,7 +83,7 @@ def _print_report(report: Report, output_format: str) -> None:
 )
 @_format_option
 def validate(paths: tuple[Path, ...], profile_name: str | None, output_format: str) -> None:
-    """校验提交文件（.xlsx 模板或 .json；文件夹会递归查找）。
+    """校验提交文件：.xlsx 模板、.json、公开的 .docx/.txt/.md（文件夹递归查找 .xlsx/.json/.docx）。
 
     退出码：0 无错误，1 有错误，2 用法或程序错误。
     """
@@ -90,8 +91,20 @@ def validate(paths: tuple[Path, ...], profile_name: str | None, output_format: s
         _load_profile_or_fail(profile_name)
     files = list(find_submissions(paths))
     if not files:
-        raise click.UsageError("没有找到可校验的文件（支持 .json、.xlsx、.xlsm）")
-    report = Report([validate_path(path, profile_name) for path in files])
+        raise click.UsageError("没有找到可校验的文件（支持 .xlsx、.xlsm、.json、.docx、.txt、.md）")
+    if len(files) == 1:
+        report = Report([validate_path(files[0], profile_name)])
+    else:  # several files: both cores, with progress on stderr (stdout stays the report)
+        with click.progressbar(
+            length=len(files), label="校验", file=sys.stderr, show_pos=True
+        ) as bar:
+            entries = collect(files, profile_name, progress=lambda _: bar.update(1))
+        report = Report(
+            [
+                FileReport(e.file, len(e.submission.projects) if e.submission else 0, e.findings)
+                for e in entries
+            ]
+        )
     _print_report(report, output_format)
     sys.exit(1 if report.has_errors else 0)
 
