@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import ParamSpec, TypeVar
 
 from jixiao.findings import Finding
-from jixiao.layout import LAYOUT
 from jixiao.model import CHECKPOINTS, Indicator, MoneyUnit, PlanEntry, Project
 from jixiao.profiles import DEFAULT_PROFILE, ProfileError, builtin_names, load_profile
 from jixiao.rules import Scope
@@ -22,7 +21,7 @@ from jixiao.rules.money import budget_sum
 from jixiao.rules.plan import plan_checkpoints, plan_progress
 from jixiao.validate import check_indicator, validate_project
 from jixiao.values import format_value, parse_amount, parse_percent, parse_value
-from jixiao.workbook.cells import parse_a1
+from jixiao.workbook.read import project_from_values
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -146,60 +145,19 @@ def budget_findings(budget: object, fiscal: object, other: object, context: Scop
     return [f for f in budget_sum(project, context) if f is not None]
 
 
-def project_from_block(rows: object) -> Project:
+def project_from_block(rows: object, unit: MoneyUnit = MoneyUnit.WAN) -> Project | None:
     """A project from the values of a whole project sheet block (A1 to the last indicator row),
-    read with the template layout, so that one worksheet call can count a project's problems."""
+    read by the workbook reader itself; None for a blank block."""
     grid = rows if isinstance(rows, list) else [[rows]]
-
-    def cell(ref: str) -> object:
-        row, column = parse_a1(ref)
-        if row > len(grid) or not isinstance(grid[row - 1], list):
-            return None
-        line = grid[row - 1]
-        return line[column - 1] if column <= len(line) else None
-
-    p = LAYOUT.project
-    indicators = []
-    level1 = level2 = None
-    for row in p.indicator_rows():
-        values = {f: text(cell(p.row_cell(f, row))) for f, _ in p.indicator_columns}
-        if not any(values.values()):
-            continue
-        if values["level1"]:
-            level1, level2 = values["level1"], None
-        level2 = values["level2"] or level2
-        indicators.append(
-            Indicator(
-                level1,
-                level2,
-                values["level3"],
-                values["description"],
-                values["value"],
-                values["basis"],
-            )
-        )
-    plan = tuple(
-        PlanEntry(c, percent(cell(ref)), None)
-        for c, ref in zip(CHECKPOINTS, p.plan, strict=True)
-        if text(cell(ref))
-    )
-    return Project(
-        name=text(cell(p.name)),
-        code=text(cell(p.code)),
-        budget=amount(cell(p.budget)),
-        fiscal=amount(cell(p.fiscal)),
-        other=amount(cell(p.other)),
-        purpose=text(cell(p.purpose)),
-        plan=plan,
-        goal=text(cell(p.goal)),
-        indicators=tuple(indicators),
-    )
+    if grid and not all(isinstance(row, list) for row in grid):
+        grid = [grid]  # xlwings hands a single row as a flat list
+    return project_from_values(grid, unit)
 
 
 def project_problem_count(rows: object, context: Scope) -> int:
     """How many findings the engine has for one project block (0 for a blank sheet)."""
-    project = project_from_block(rows)
-    if not project.indicators and project.name is None and project.budget is None:
+    project = project_from_block(rows, context.money_unit)
+    if project is None:
         return 0
     return sum(1 for _ in validate_project(project, context.for_project(project)))
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import openpyxl
 import python_calamine
@@ -453,6 +454,17 @@ def _amount(reader: Reader, grid: Grid, ref: str, field: str, money: MoneyUnit) 
     return amount
 
 
+def project_from_values(
+    rows: Sequence[Sequence[object]], money: MoneyUnit = MoneyUnit.WAN
+) -> Project | None:
+    """A project from a project sheet's values, row by row from A1 (what a worksheet function
+    receives), read exactly as a workbook file's sheet is; None for a blank sheet."""
+    name = LAYOUT.project.sheet_name(1)
+    values = cast(list[list[Cell]], [list(row) for row in rows])  # xlwings: None, Decimal too
+    grid = Grid(name, values)
+    return _project(Reader(Path(name)), grid, 1, money)
+
+
 def _code(text: str | None) -> str | None:
     return "".join(text.split()) if text else None
 
@@ -468,7 +480,7 @@ def _plan(reader: Reader, grid: Grid) -> tuple[PlanEntry, ...]:
 
 
 def _plan_entry(checkpoint: str, raw: Cell, where: Location) -> PlanEntry:
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
         # A %-formatted cell holds a fraction: 0.25 is 25%.  Rounded so that a formula's
         # 0.9999999999999999 reads as 100%, as the template's own check (tolerance 1e-5) sees it.
         return PlanEntry(checkpoint, Decimal(str(round(raw * 100, 6))).normalize(), None, where)
