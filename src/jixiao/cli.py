@@ -17,7 +17,7 @@ from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation
 from jixiao.demo import UNIT_NAME, make_submissions
 from jixiao.excel.install import InstallError, Paths, install, status, uninstall
-from jixiao.findings import FileReport, Report, Severity, sort_findings
+from jixiao.findings import FileReport, Report, Severity
 from jixiao.interchange import submission_schema, submission_to_json
 from jixiao.layout import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.model import MoneyUnit
@@ -28,10 +28,10 @@ from jixiao.submissions import (
     collect,
     consolidate_paths,
     find_submissions,
+    read_and_validate,
     read_submission,
-    validate_path,
 )
-from jixiao.validate import profile_for, validate_submission
+from jixiao.validate import profile_for
 from jixiao.workbook.build import build_template, save_workbook
 from jixiao.workbook.fill import FillError, fill_workbook
 
@@ -93,18 +93,13 @@ def validate(paths: tuple[Path, ...], profile_name: str | None, output_format: s
     if not files:
         raise click.UsageError("没有找到可校验的文件（支持 .xlsx、.xlsm、.json、.docx、.txt、.md）")
     if len(files) == 1:
-        report = Report([validate_path(files[0], profile_name)])
+        entries = collect(files, profile_name)
     else:  # several files: both cores, with progress on stderr (stdout stays the report)
         with click.progressbar(
             length=len(files), label="校验", file=sys.stderr, show_pos=True
         ) as bar:
             entries = collect(files, profile_name, progress=lambda _: bar.update(1))
-        report = Report(
-            [
-                FileReport(e.file, len(e.submission.projects) if e.submission else 0, e.findings)
-                for e in entries
-            ]
-        )
+    report = Report([entry.file_report() for entry in entries])
     _print_report(report, output_format)
     sys.exit(1 if report.has_errors else 0)
 
@@ -179,9 +174,12 @@ def import_command(
     document: Path, output: Path, profile_name: str | None, output_format: str
 ) -> None:
     """导入已公开的绩效目标文件（.docx 或文本 .txt/.md），生成填好的模板并校验。"""
-    submission, findings = read_submission(document)
+    submission, findings = read_and_validate(document, profile_name)
+    report = Report(
+        [FileReport(str(document), len(submission.projects) if submission else 0, findings)]
+    )
     if submission is None:
-        _print_report(Report([FileReport(str(document), 0, findings)]), output_format)
+        _print_report(report, output_format)
         sys.exit(1)
     if profile_name:
         submission = dataclasses.replace(
@@ -192,8 +190,6 @@ def import_command(
     except FillError as exc:
         raise click.ClickException(str(exc)) from exc
     profile = profile_for(submission, profile_name)
-    all_findings = sort_findings(findings + validate_submission(submission, profile, str(document)))
-    report = Report([FileReport(str(document), len(submission.projects), all_findings)])
     _print_report(report, output_format)
     if output_format == "text":
         projects = len(submission.projects)
@@ -375,12 +371,7 @@ def demo(directory: Path) -> None:
     make_submissions(inbox)
     output = directory / "汇总.xlsx"
     result = run_consolidation([inbox], output, MoneyUnit.WAN, UNIT_NAME)
-    report = Report(
-        [
-            FileReport(e.file, len(e.submission.projects) if e.submission else 0, e.findings)
-            for e in result.entries
-        ]
-    )
+    report = Report([entry.file_report() for entry in result.entries])
     report_file = directory / "校验报告.txt"
     atomic_write_text(report_file, report_text(report) + "\n")
     _emit(consolidation_text(result, output))

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from jixiao.findings import Finding, Severity
+from jixiao.findings import FileReport, Finding, Severity
 from jixiao.model import CHECKPOINTS, Location, MoneyUnit, Project, Submission
 from jixiao.profiles import Profile, load_profile
 from jixiao.rules.base import Scope
@@ -36,6 +36,11 @@ class Entry:
     findings: list[Finding] = field(default_factory=list)
     group: str | None = None
     """The sub-unit's name; defaults to the submission's unit name."""
+
+    def file_report(self) -> FileReport:
+        """This file's findings as a validation report has them."""
+        projects = len(self.submission.projects) if self.submission else 0
+        return FileReport(self.file, projects, self.findings)
 
     @property
     def sub_unit(self) -> str:
