@@ -21,12 +21,12 @@ from pathlib import Path
 import python_calamine
 from bench_validate import generate
 
-from jixiao.interchange import parse_submission
 from jixiao.model import MoneyUnit
-from jixiao.submissions import consolidate_paths
-from jixiao.workbook.build import save_workbook
-from jixiao.workbook.fill import fill_workbook
-from jixiao.workbook.read import read_workbook
+from jixiao.readers.interchange import parse_submission
+from jixiao.readers.xlsx import read_workbook
+from jixiao.service.collect import consolidate_paths
+from jixiao.template.build import save_workbook
+from jixiao.template.fill import fill_workbook
 
 
 def make_one(args: tuple[Path, int, int]) -> None:
@@ -59,7 +59,7 @@ def consolidation_memory(files: list[Path], output: Path) -> float:
     """Peak RSS (MB) of a fresh process that consolidates ``files`` (workers included)."""
     code = (
         "import resource, sys; from pathlib import Path;"
-        "from jixiao.model import MoneyUnit; from jixiao.submissions import consolidate_paths;"
+        "from jixiao.model import MoneyUnit; from jixiao.service.collect import consolidate_paths;"
         "consolidate_paths([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]), MoneyUnit.WAN);"
         "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"

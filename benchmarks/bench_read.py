@@ -13,10 +13,10 @@ from pathlib import Path
 
 from bench_validate import generate
 
-from jixiao.interchange import parse_submission
-from jixiao.workbook.build import save_workbook
-from jixiao.workbook.fill import fill_workbook
-from jixiao.workbook.read import read_workbook
+from jixiao.readers.interchange import parse_submission
+from jixiao.readers.xlsx import read_workbook
+from jixiao.template.build import save_workbook
+from jixiao.template.fill import fill_workbook
 
 
 def best_of(repeat: int, path: Path, engine: str) -> float:

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.excel import udf_support
-from jixiao.interchange import parse_submission
 from jixiao.model import Indicator, MoneyUnit
+from jixiao.readers.interchange import parse_submission
 from jixiao.validate import check_indicator, validate_submission
 from jixiao.values import parse_value
 

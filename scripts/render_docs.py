@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from jixiao.workbook.build import build_template, save_workbook  # noqa: E402
+from jixiao.template.build import build_template, save_workbook  # noqa: E402
 from libreoffice import LibreOffice  # noqa: E402
 from test_template_lo import project_page, type_seed_000  # noqa: E402
 

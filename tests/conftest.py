@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from jixiao.findings import Finding
-from jixiao.interchange import parse_submission
 from jixiao.model import NOWHERE, Submission
 from jixiao.profiles import load_profile
+from jixiao.readers.interchange import parse_submission
 from jixiao.validate import validate_submission
 from libreoffice import lo  # noqa: F401  (session fixture: LibreOffice headless)
 

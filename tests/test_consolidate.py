@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from jixiao.cli import main
 from jixiao.consolidate import Entry, consolidate
-from jixiao.demo import planted_court, sample
 from jixiao.model import MoneyUnit, PlanEntry, Project, Submission, Unit
-from jixiao.submissions import collect, split_by_department
-from jixiao.workbook.build import save_workbook
-from jixiao.workbook.fill import fill_workbook
-from jixiao.workbook.summary import write_summary
+from jixiao.outputs.summary import write_summary
+from jixiao.service.collect import collect, split_by_department
+from jixiao.service.demo import planted_court, sample
+from jixiao.template.build import save_workbook
+from jixiao.template.fill import fill_workbook
 from test_workbook import filled
 
 CHECKPOINTS = ("3月底", "6月底", "10月底", "12月底")
@@ -345,7 +345,7 @@ def test_summary_opens_in_libreoffice(lo, demo_folder: Path) -> None:  # type: i
 
 def test_links_survive_hash_signs_and_other_drives(tmp_path: Path) -> None:
     from jixiao.findings import Finding, Severity
-    from jixiao.workbook.summary import source_link
+    from jixiao.outputs.summary import source_link
 
     finding = Finding("value-missing", Severity.ERROR, "x", "项目1", "F12", None, None, "m", "h")
     link = source_link(str(tmp_path / "报送" / "第#1批.xlsx"), finding, tmp_path)

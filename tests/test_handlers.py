@@ -8,7 +8,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jixiao.demo import sample
 from jixiao.excel.book import INPUT_FILL, FileBook
 from jixiao.excel.handlers import (
     HELP_TEXT,
@@ -21,10 +20,11 @@ from jixiao.excel.handlers import (
     show_help,
     validate_book,
 )
-from jixiao.layout import LAYOUT
-from jixiao.workbook.build import save_workbook
-from jixiao.workbook.fill import fill_workbook
-from jixiao.workbook.read import read_workbook
+from jixiao.readers.xlsx import read_workbook
+from jixiao.service.demo import sample
+from jixiao.template.build import save_workbook
+from jixiao.template.fill import fill_workbook
+from jixiao.template.layout import LAYOUT
 from test_workbook import filled
 
 P = LAYOUT.project

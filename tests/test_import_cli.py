@@ -13,11 +13,11 @@ from conftest import SEEDS, without_locations
 from jixiao.cli import main
 from jixiao.excel.book import FileBook
 from jixiao.excel.handlers import import_button
-from jixiao.importers import import_document
-from jixiao.submissions import find_submissions
-from jixiao.workbook.build import build_template, save_workbook
-from jixiao.workbook.fill import fill_workbook
-from jixiao.workbook.read import read_workbook
+from jixiao.readers.documents import import_document
+from jixiao.readers.xlsx import read_workbook
+from jixiao.service.collect import find_submissions
+from jixiao.template.build import build_template, save_workbook
+from jixiao.template.fill import fill_workbook
 
 
 def seed(number: str) -> Path:
@@ -152,7 +152,7 @@ def test_other_converters_import_like_tab_rows(tmp_path: Path, number: str, styl
 
 
 def test_overall_table_cells_that_fit_no_column_are_reported() -> None:
-    from jixiao.importers import import_text
+    from jixiao.readers.documents import import_text
 
     text = seed("002").read_text("utf-8")
     line = next(x for x in text.splitlines() if x.startswith("5\t"))

@@ -18,9 +18,9 @@ import pytest
 
 from conftest import FIXTURES, SEEDS, without_locations
 from jixiao.findings import Finding
-from jixiao.importers import MAX_DOCUMENT_BYTES, import_document, import_text
-from jixiao.interchange import load_submission
 from jixiao.model import Submission
+from jixiao.readers.documents import MAX_DOCUMENT_BYTES, import_document, import_text
+from jixiao.readers.interchange import load_submission
 from jixiao.validate import validate_submission
 
 NUMBERS = ("000", "001", "002", "004")

@@ -10,14 +10,14 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURES, build, good
-from jixiao.interchange import (
+from jixiao.model import Location
+from jixiao.profiles import ProfileError, builtin_names, load_profile
+from jixiao.readers.interchange import (
     load_submission,
     parse_submission,
     submission_schema,
     submission_to_json,
 )
-from jixiao.model import Location
-from jixiao.profiles import ProfileError, builtin_names, load_profile
 
 
 @pytest.mark.parametrize("number", ["000", "001", "002", "004"])

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXTURES
 from jixiao.findings import Finding, Severity
-from jixiao.interchange import load_submission
+from jixiao.readers.interchange import load_submission
 from jixiao.validate import validate_submission
 
 sys.path.insert(0, str(FIXTURES))

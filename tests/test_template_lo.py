@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES
-from jixiao.layout import LAYOUT
-from jixiao.workbook.build import build_template, save_workbook
-from jixiao.workbook.native_checks import short_message
+from jixiao.template.build import build_template, save_workbook
+from jixiao.template.layout import LAYOUT
+from jixiao.template.native_checks import short_message
 from libreoffice import LibreOffice
 
 pytestmark = pytest.mark.libreoffice

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.layout import LAYOUT
-from jixiao.workbook.cells import parse_a1
+from jixiao.a1 import parse_a1
+from jixiao.template.layout import LAYOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 ERROR_VALUES = (-2146826281, -2146826246, -2146826259)  # #DIV/0!, #N/A, #NAME? as pywin32 ints

@@ -18,15 +18,15 @@ from click.testing import CliRunner
 from openpyxl.utils.cell import range_boundaries
 
 from conftest import FIXTURES, without_locations
+from jixiao.a1 import a1, column_letter, column_number, parse_a1
 from jixiao.cli import TEMPLATE_NAME, main
-from jixiao.interchange import load_submission, submission_schema
-from jixiao.layout import END_MARKER, LAYOUT, PASSWORD, fingerprint
 from jixiao.model import Submission
 from jixiao.profiles import builtin_names
-from jixiao.workbook.build import build_template, save_workbook
-from jixiao.workbook.cells import a1, column_letter, column_number, parse_a1
-from jixiao.workbook.fill import fill_workbook
-from jixiao.workbook.read import read_workbook
+from jixiao.readers.interchange import load_submission, submission_schema
+from jixiao.readers.xlsx import read_workbook
+from jixiao.template.build import build_template, save_workbook
+from jixiao.template.fill import fill_workbook
+from jixiao.template.layout import END_MARKER, LAYOUT, PASSWORD, fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 P = LAYOUT.project
@@ -45,7 +45,7 @@ def filled(tmp_path: Path, number: str) -> Path:
 
 
 def codes_at(path: Path) -> set[tuple[str, str | None, str | None]]:
-    from jixiao.submissions import validate_path
+    from jixiao.service.collect import validate_path
 
     return {(f.code, f.sheet, f.cell) for f in validate_path(path).findings}
 

@@ -15,25 +15,25 @@ import click
 
 from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation
-from jixiao.demo import UNIT_NAME, make_submissions
 from jixiao.excel.install import InstallError, Paths, install, status, uninstall
 from jixiao.findings import FileReport, Report, Severity
-from jixiao.interchange import submission_schema, submission_to_json
-from jixiao.layout import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.model import MoneyUnit
+from jixiao.outputs.report import report_json, report_text, rules_markdown
 from jixiao.profiles import ProfileError, builtin_names, load_profile
-from jixiao.report import report_json, report_text, rules_markdown
+from jixiao.readers.interchange import submission_schema, submission_to_json
 from jixiao.rules import RULES
-from jixiao.submissions import (
+from jixiao.service.collect import (
     collect,
     consolidate_paths,
     find_submissions,
     read_and_validate,
     read_submission,
 )
+from jixiao.service.demo import UNIT_NAME, make_submissions
+from jixiao.template.build import build_template, save_workbook
+from jixiao.template.fill import FillError, fill_workbook
+from jixiao.template.layout import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.validate import profile_for
-from jixiao.workbook.build import build_template, save_workbook
-from jixiao.workbook.fill import FillError, fill_workbook
 
 F = TypeVar("F", bound=Callable[..., Any])
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.layout import LAYOUT, PASSWORD
-from jixiao.workbook.build import add_project_sheet, save_workbook
-from jixiao.workbook.cells import quote_sheet
+from jixiao.a1 import quote_sheet
+from jixiao.template.build import add_project_sheet, save_workbook
+from jixiao.template.layout import LAYOUT, PASSWORD
 
 
 class Book(Protocol):

@@ -15,12 +15,12 @@ import pandas as pd
 from jixiao.consolidate import Consolidation, consolidate
 from jixiao.excel.book import Book
 from jixiao.findings import FileReport, Finding, Severity
-from jixiao.importers import import_document
-from jixiao.layout import LAYOUT
-from jixiao.submissions import collect, consolidate_paths, split_by_department, validate_path
-from jixiao.workbook.build import save_workbook, summary_row
-from jixiao.workbook.fill import fill_workbook
-from jixiao.workbook.read import read_workbook
+from jixiao.readers.documents import import_document
+from jixiao.readers.xlsx import read_workbook
+from jixiao.service.collect import collect, consolidate_paths, split_by_department, validate_path
+from jixiao.template.build import save_workbook, summary_row
+from jixiao.template.fill import fill_workbook
+from jixiao.template.layout import LAYOUT
 
 RESULT_SHEET = "校验结果"
 MARK_COLOR = "FFC7CE"

@@ -24,7 +24,7 @@ from pathlib import Path, PureWindowsPath
 from jixiao import __version__
 from jixiao.atomic import atomic_write
 from jixiao.profiles import builtin_names
-from jixiao.workbook.build import build_template, save_workbook
+from jixiao.template.build import build_template, save_workbook
 
 ADDIN_NAME = "jixiao.xlam"
 CONFIG_NAME = "jixiao.conf"

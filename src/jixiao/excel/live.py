@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from jixiao.layout import LAYOUT, PASSWORD
-from jixiao.workbook.build import project_input_cells
-from jixiao.workbook.cells import quote_sheet
+from jixiao.a1 import quote_sheet
+from jixiao.template.build import project_input_cells
+from jixiao.template.layout import LAYOUT, PASSWORD
 
 _TEXT_PREFIXES = ("=", "+", "-", "@")
 

@@ -16,12 +16,12 @@ from typing import ParamSpec, TypeVar
 from jixiao.findings import Finding
 from jixiao.model import CHECKPOINTS, Indicator, MoneyUnit, PlanEntry, Project
 from jixiao.profiles import DEFAULT_PROFILE, ProfileError, builtin_names, load_profile
+from jixiao.readers.xlsx import project_from_values
 from jixiao.rules import Scope
 from jixiao.rules.money import budget_sum
 from jixiao.rules.plan import plan_checkpoints, plan_progress
 from jixiao.validate import check_indicator, validate_project
 from jixiao.values import format_value, parse_amount, parse_percent, parse_value
-from jixiao.workbook.read import project_from_values
 
 P = ParamSpec("P")
 R = TypeVar("R")

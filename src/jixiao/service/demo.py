@@ -13,10 +13,10 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from jixiao.interchange import parse_submission
 from jixiao.model import PlanEntry, Submission, Unit
-from jixiao.workbook.build import save_workbook
-from jixiao.workbook.fill import fill_workbook
+from jixiao.readers.interchange import parse_submission
+from jixiao.template.build import save_workbook
+from jixiao.template.fill import fill_workbook
 
 SUB_UNITS = (
     ("石家庄高新区法院.xlsx", "seed-000.json"),

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.findings import Finding
-from jixiao.importers.lines import Block, Cell, clean, tidy
-from jixiao.importers.text import parse_blocks
 from jixiao.model import Submission
+from jixiao.readers.documents.lines import Block, Cell, clean, tidy
+from jixiao.readers.documents.text import parse_blocks
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024

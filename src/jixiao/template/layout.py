@@ -12,8 +12,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from jixiao.a1 import a1, column_letter, parse_a1
 from jixiao.model import CHECKPOINTS, OVERALL_COLUMNS
-from jixiao.workbook.cells import a1, column_letter, parse_a1
 
 TEMPLATE_ID = "jixiao-ysjx"
 TEMPLATE_VERSION = 1

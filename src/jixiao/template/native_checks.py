@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from jixiao.layout import LAYOUT, ProjectSheet
+from jixiao.a1 import absolute
 from jixiao.rules import RULES
-from jixiao.workbook.cells import absolute
+from jixiao.template.layout import LAYOUT, ProjectSheet
 
 REQUIRES_CODE = "JX_REQ_CODE"
 REQUIRES_PLAN = "JX_REQ_PLAN"

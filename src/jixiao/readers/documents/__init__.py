@@ -3,7 +3,7 @@
 ``import_document`` never raises on bad input: an unreadable, oversized or unsupported file is a
 ``file-unreadable`` finding, a fragment that cannot be placed is an ``import-unparsed`` finding.
 Text documents point at 1-based lines; .docx documents at the ordinal of the paragraph or table
-row in the document body (see :mod:`jixiao.importers.docx`).
+row in the document body (see :mod:`jixiao.readers.documents.docx`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from jixiao.findings import Finding
-from jixiao.importers.text import parse_text
 from jixiao.model import Submission
+from jixiao.readers.documents.text import parse_text
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -66,7 +66,7 @@ def import_document(path: Path) -> tuple[Submission | None, list[Finding]]:
             reason = "文档超过 20 MB，不像绩效目标文档"
             return None, [file_finding(FILE_UNREADABLE, file, reason=reason)]
         if suffix == ".docx":
-            from jixiao.importers.docx import import_docx  # python-docx only when needed
+            from jixiao.readers.documents.docx import import_docx  # python-docx only when needed
 
             return require_content(*import_docx(path, file), file)
         data = path.read_bytes()

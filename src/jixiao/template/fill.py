@@ -1,4 +1,4 @@
-"""Write a submission into a fresh template (the inverse of :mod:`jixiao.workbook.read`).
+"""Write a submission into a fresh template (the inverse of :mod:`jixiao.readers.xlsx`).
 
 Used to turn interchange JSON or imported documents into a workbook a clerk can continue in,
 and by the tests' round trips.  Text is always written as text: a value that starts with ``=``
@@ -13,10 +13,10 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.layout import DEFAULT_PROJECTS, LAYOUT, MAX_PROJECTS
 from jixiao.model import CHECKPOINTS, DutyBlock, PlanEntry, Project, Submission
 from jixiao.profiles import DEFAULT_PROFILE
-from jixiao.workbook.build import build_template
+from jixiao.template.build import build_template
+from jixiao.template.layout import DEFAULT_PROJECTS, LAYOUT, MAX_PROJECTS
 
 
 class FillError(ValueError):

@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 from jixiao.findings import Finding
-from jixiao.importers.lines import Block, Cell, label
 from jixiao.model import Location, OverallRow
+from jixiao.readers.documents.lines import Block, Cell, label
 from jixiao.rules.imports import unparsed
 
 _DUTY_NO = re.compile(r"^\d{1,3}$")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from jixiao.findings import Finding
-from jixiao.importers.lines import Block, Cell, is_artefact, label
 from jixiao.model import Indicator, Location, MoneyUnit, PlanEntry, Project
+from jixiao.readers.documents.lines import Block, Cell, is_artefact, label
 from jixiao.rules.imports import unparsed
 
 UNIT_LINE = re.compile(r"^(\d{6})\s*([^\d\s].{1,80})$")

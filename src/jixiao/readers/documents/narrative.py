@@ -3,7 +3,7 @@
 Blocks of 二、 start at a ``（一）标题`` line or at a paragraph opening with a quoted name
 (“法治宣传”项目…); their ``绩效目标：`` / ``绩效指标：`` text holds the stated spending plan and the
 indicators, in list form (``案件结案率 ≥85% 为优、…``) or in prose items (``1、产出指标-数量指标-
-名称（说明），指标值>=6；``), both read by :mod:`jixiao.importers.prose`.
+名称（说明），指标值>=6；``), both read by :mod:`jixiao.readers.documents.prose`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.findings import Finding
-from jixiao.importers.lines import Block
-from jixiao.importers.prose import Piece, indicators_from, join, plan_from
 from jixiao.model import Department, DutyBlock, Location, Measure
+from jixiao.readers.documents.lines import Block
+from jixiao.readers.documents.prose import Piece, indicators_from, join, plan_from
 
 _NUMERAL = "一二三四五六七八九十"
 _SECTION = re.compile(

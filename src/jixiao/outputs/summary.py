@@ -21,10 +21,10 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from jixiao.a1 import quote_sheet
 from jixiao.atomic import atomic_write
 from jixiao.consolidate import Consolidation, Entry
 from jixiao.findings import Finding, Severity
-from jixiao.workbook.cells import quote_sheet
 
 FIXED_DATE = dt.datetime(2024, 1, 1)
 MONEY_COLUMNS = ("预算数", "财政资金", "其他资金", "累计支出金额", "计划内预算数")

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 from jixiao.findings import Finding
-from jixiao.importers.lines import TITLE, Block, blocks_from_text, is_artefact
-from jixiao.importers.narrative import is_section_heading, read_department
-from jixiao.importers.overall import is_overall_header, is_overall_row, read_overall_row
-from jixiao.importers.projects import ProjectRead, read_project
 from jixiao.model import Department, Location, MoneyUnit, OverallRow, Submission, Unit
+from jixiao.readers.documents.lines import TITLE, Block, blocks_from_text, is_artefact
+from jixiao.readers.documents.narrative import is_section_heading, read_department
+from jixiao.readers.documents.overall import is_overall_header, is_overall_row, read_overall_row
+from jixiao.readers.documents.projects import ProjectRead, read_project
 from jixiao.rules.imports import unparsed
 
 _LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")

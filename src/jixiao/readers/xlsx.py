@@ -22,8 +22,8 @@ import python_calamine
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml import ElementTree as defused
 
+from jixiao.a1 import a1, column_number, parse_a1
 from jixiao.findings import Finding
-from jixiao.layout import END_MARKER, LAYOUT, TEMPLATE_ID, TEMPLATE_VERSION, fingerprint
 from jixiao.model import (
     CHECKPOINTS,
     Department,
@@ -41,8 +41,8 @@ from jixiao.model import (
 from jixiao.profiles import builtin_names
 from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED, file_finding
 from jixiao.rules.money import AMOUNT_INVALID
+from jixiao.template.layout import END_MARKER, LAYOUT, TEMPLATE_ID, TEMPLATE_VERSION, fingerprint
 from jixiao.values import MONEY_UNITS, normalize_text, parse_amount, parse_percent
-from jixiao.workbook.cells import a1, column_number, parse_a1
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_PARTS = 10_000

@@ -1,7 +1,8 @@
 """Build the locked template workbook of a profile from the layout (openpyxl).
 
 Only input cells are unlocked; every sheet is protected and so is the workbook structure
-(password :data:`jixiao.layout.PASSWORD`: protection prevents accidents, it is not security).
+(password :data:`jixiao.template.layout.PASSWORD`: protection prevents accidents, it is not
+security).
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import __version__
+from jixiao.a1 import absolute, column_letter, parse_a1, quote_sheet
 from jixiao.atomic import atomic_write
-from jixiao.layout import (
+from jixiao.model import CHECKPOINTS
+from jixiao.profiles import Profile, builtin_names, load_profile
+from jixiao.template.layout import (
     DEFAULT_PROJECTS,
     END_MARKER,
     LAYOUT,
@@ -31,10 +35,7 @@ from jixiao.layout import (
     fingerprint,
     profile_key,
 )
-from jixiao.model import CHECKPOINTS
-from jixiao.profiles import Profile, builtin_names, load_profile
-from jixiao.workbook import native_checks as checks
-from jixiao.workbook.cells import absolute, column_letter, parse_a1, quote_sheet
+from jixiao.template import native_checks as checks
 
 FONT = "宋体"
 TITLE = Font(name="黑体", size=16, bold=True)

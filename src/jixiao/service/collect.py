@@ -16,14 +16,14 @@ from pathlib import Path
 
 from jixiao.consolidate import Consolidation, Entry, consolidate
 from jixiao.findings import FileReport, Finding, sort_findings
-from jixiao.importers import import_document
-from jixiao.interchange import load_submission
 from jixiao.model import MoneyUnit, Project, Submission
+from jixiao.outputs.summary import write_summary
 from jixiao.profiles import load_profile
+from jixiao.readers.documents import import_document
+from jixiao.readers.interchange import load_submission
+from jixiao.readers.xlsx import read_workbook
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 from jixiao.validate import profile_for, validate_submission
-from jixiao.workbook.read import read_workbook
-from jixiao.workbook.summary import write_summary
 
 Reader = Callable[[Path], tuple[Submission | None, list[Finding]]]
 READERS: dict[str, Reader] = {

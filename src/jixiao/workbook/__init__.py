@@ -1,1 +1,0 @@
-"""Workbooks: build locked templates from the layout, read filled ones back into the model."""
