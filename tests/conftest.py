@@ -18,7 +18,27 @@ from jixiao.validate import validate_submission
 from libreoffice import lo  # noqa: F401  (session fixture: LibreOffice headless)
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = FIXTURES / "documents"
+"""The published seed documents (text extractions), kept in the repository byte for byte."""
+OTHER_DOCUMENTS = SEEDS / "other"
+"""More published documents (101-106) that no transcription covers yet."""
+
+
+def seed_document(number: str, folder: Path = SEEDS) -> Path:
+    """The published text of seed ``number`` (``"004"`` → ``004-*.txt``).
+
+    A missing document fails the test: the fixtures are part of the repository, so a test that
+    needs one must never silently skip on a fresh clone.
+    """
+    found = sorted(folder.glob(f"{number}-*.txt"))
+    if len(found) != 1:
+        where = folder.relative_to(Path(__file__).parent)
+        pytest.fail(
+            f"test fixture missing: expected exactly one tests/{where}/{number}-*.txt, "
+            f"found {len(found)}; the seed documents are committed with the tests",
+            pytrace=False,
+        )
+    return found[0]
 
 
 def row(

@@ -14,9 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
-from conftest import FIXTURES, SEEDS, without_locations
+from conftest import FIXTURES, seed_document, without_locations
 from jixiao.findings import Finding
 from jixiao.model import Submission
 from jixiao.readers.documents import MAX_DOCUMENT_BYTES, import_document, import_text
@@ -34,9 +35,7 @@ DELIBERATE: dict[str, dict[str, Any]] = {
 
 
 def seed_path(number: str) -> Path:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not available")
-    return next(SEEDS.glob(f"{number}-*.txt"))
+    return seed_document(number)  # fails (never skips) when the fixture is missing
 
 
 def fixture(number: str) -> Submission:
@@ -241,7 +240,6 @@ def test_prose_indicator_forms() -> None:
 
 def _docx_of(submission: Submission, path: Path) -> Path:
     """Write the projects of a model as a Word document the way units publish them."""
-    docx = pytest.importorskip("docx")
     document = docx.Document()
     unit = submission.unit
     for project in submission.projects:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, OTHER_DOCUMENTS, SEEDS, seed_document
 from jixiao.findings import Finding, Severity
 from jixiao.readers.interchange import load_submission
 from jixiao.validate import validate_submission
@@ -95,11 +94,21 @@ def test_004_known_problems() -> None:
 
 
 def test_seed_lines_point_at_the_published_text() -> None:
-    seed = (
-        Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004-yutian-justice-bureau.txt"
-    )
-    if not seed.exists():
-        pytest.skip("shared/seeds not beside the checkout")
-    lines = seed.read_text("utf-8").splitlines()
+    lines = seed_document("004").read_text("utf-8").splitlines()
     (cost,) = [f for f in findings_of("004") if f.code == "cost-exceeds-budget"]
     assert cost.line is not None and "≤8000元" in lines[cost.line - 1]
+
+
+def test_every_transcription_has_its_published_document_in_the_repository() -> None:
+    numbers = sorted(p.name[5:8] for p in FIXTURES.glob("seed-???.json"))
+    assert numbers == ["000", "001", "002", "004"]
+    for number in numbers:
+        document = seed_document(number)
+        assert SEEDS in document.parents and document.stat().st_size > 1000
+    others = sorted(p.name[:3] for p in OTHER_DOCUMENTS.glob("*.txt"))
+    assert others == ["101", "102", "103", "104", "105", "106"]
+
+
+def test_a_missing_document_fails_instead_of_skipping() -> None:
+    with pytest.raises(pytest.fail.Exception, match=r"fixture missing.*999-\*\.txt"):
+        seed_document("999")
