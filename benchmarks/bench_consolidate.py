@@ -21,7 +21,7 @@ from pathlib import Path
 import python_calamine
 from bench_validate import generate
 
-from jixiao.model import MoneyUnit
+from jixiao.money import MoneyUnit
 from jixiao.readers.interchange import parse_submission
 from jixiao.readers.xlsx import read_workbook
 from jixiao.service.collect import consolidate_paths

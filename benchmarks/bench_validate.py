@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.excel import udf_support
-from jixiao.model import Indicator, MoneyUnit
+from jixiao.model import Indicator
+from jixiao.money import MoneyUnit
 from jixiao.readers.interchange import parse_submission
 from jixiao.validate import check_indicator, validate_submission
 from jixiao.values import parse_value

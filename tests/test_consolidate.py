@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from jixiao.cli import main
 from jixiao.consolidate import Entry, consolidate
-from jixiao.model import MoneyUnit, PlanEntry, Project, Submission, Unit
+from jixiao.model import PlanEntry, Project, Submission, Unit
+from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import write_summary
 from jixiao.service.collect import collect, split_by_department
 from jixiao.service.demo import planted_court, sample

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.outputs.report import rules_markdown
+from jixiao.outputs.catalogue import rules_markdown
 from jixiao.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]

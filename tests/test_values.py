@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.model import MoneyUnit
+from jixiao.money import MoneyUnit
 from jixiao.values import (
     Deadline,
     ParsedValue,
@@ -16,8 +16,6 @@ from jixiao.values import (
     ValueKind,
     format_value,
     money_amount,
-    parse_amount,
-    parse_percent,
     parse_value,
 )
 
@@ -127,16 +125,6 @@ def test_money_is_converted_to_the_table_unit() -> None:
     assert money_amount(parse_value("≤1.5亿元"), MoneyUnit.WAN) == Decimal("15000")
     assert money_amount(parse_value("≤62万"), MoneyUnit.YUAN) == Decimal("620000")
     assert money_amount(parse_value("≥95%"), MoneyUnit.WAN) is None
-
-
-def test_amount_and_percent_cells() -> None:
-    assert parse_amount("1,616,387.84") == Decimal("1616387.84")
-    assert parse_amount(1078.34) == Decimal("1078.34")
-    assert parse_amount(Decimal("32.66")) == Decimal("32.66")
-    assert parse_amount("一千") is None and parse_amount(None) is None
-    assert parse_amount(float("nan")) is None and parse_amount(True) is None
-    assert parse_percent("25%") == Decimal(25) and parse_percent("25") == Decimal(25)
-    assert parse_percent("过半") is None
 
 
 SYMBOLS = st.sampled_from([None, *Symbol])

@@ -6,7 +6,6 @@ import dataclasses
 import json
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,11 +16,11 @@ from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation
 from jixiao.excel.install import InstallError, Paths, install, status, uninstall
 from jixiao.findings import FileReport, Report, Severity
-from jixiao.model import MoneyUnit
-from jixiao.outputs.report import report_json, report_text, rules_markdown
+from jixiao.money import MoneyUnit
+from jixiao.outputs.catalogue import render_rules
+from jixiao.outputs.report import consolidation_json, consolidation_text, report_json, report_text
 from jixiao.profiles import ProfileError, builtin_names, load_profile
 from jixiao.readers.interchange import submission_schema, submission_to_json
-from jixiao.rules import RULES
 from jixiao.service.collect import (
     collect,
     consolidate_paths,
@@ -122,26 +121,7 @@ def _load_profile_or_fail(name: str) -> None:
 )
 def rules(output_format: str) -> None:
     """列出全部校验规则：编码、级别、名称和修改提示。"""
-    if output_format == "markdown":
-        _emit(rules_markdown().rstrip("\n"))
-        return
-    if output_format == "json":
-        items = [
-            {
-                "code": r.code,
-                "severity": r.severity.value,
-                "severities": [s.value for s in r.severities],
-                "title": r.title,
-                "message": r.message,
-                "hint": r.hint,
-            }
-            for r in RULES.values()
-        ]
-        _emit(json.dumps(items, ensure_ascii=False, indent=2))
-        return
-    for rule in RULES.values():
-        levels = "/".join(s.label for s in rule.severities)
-        _emit(f"{rule.code:<28} {levels:<6} {rule.title}\n{'':<36}→ {rule.hint}")
+    _emit(render_rules(output_format))
 
 
 @main.command()
@@ -322,42 +302,6 @@ def run_consolidation(
             by_department,
             progress=lambda _: bar.update(1),
         )
-
-
-def consolidation_text(result: Consolidation, output: Path) -> str:
-    """The console summary: one line per sub-unit, totals, where the workbook is."""
-    lines = []
-    for row in result.sub_units.itertuples(index=False):
-        lines.append(
-            f"{row.下属单位}：{row.项目数} 个项目，预算 {row.预算数:,.2f}{result.money_unit}，"
-            f"错误 {row.错误}，警告 {row.警告}（{row.状态}）"
-        )
-    total = float(result.projects["预算数"].fillna(0).sum()) if not result.projects.empty else 0
-    counts = Counter(f.severity for f in result.findings)
-    lines.append(
-        f"合计：{len(result.entries)} 份，{len(result.projects)} 个项目，预算 {total:,.2f}"
-        f"{result.money_unit}；错误 {counts[Severity.ERROR]}，警告 "
-        f"{counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
-    )
-    lines.append(f"汇总工作簿：{output.resolve()}")
-    return "\n".join(lines)
-
-
-def consolidation_json(result: Consolidation, output: Path) -> dict[str, Any]:
-    """The machine-readable consolidation summary."""
-    return {
-        "output": str(output),
-        "money_unit": result.money_unit.value,
-        "sub_units": json.loads(result.sub_units.to_json(orient="records", force_ascii=False)),
-        "plan": json.loads(result.plan.to_json(orient="records", force_ascii=False)),
-        "summary": {
-            "files": len(result.entries),
-            "projects": len(result.projects),
-            "errors": sum(f.severity is Severity.ERROR for f in result.findings),
-            "warnings": sum(f.severity is Severity.WARNING for f in result.findings),
-            "infos": sum(f.severity is Severity.INFO for f in result.findings),
-        },
-    }
 
 
 @main.command()

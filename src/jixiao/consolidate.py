@@ -16,7 +16,8 @@ from decimal import Decimal
 import pandas as pd
 
 from jixiao.findings import FileReport, Finding, Severity
-from jixiao.model import CHECKPOINTS, Location, MoneyUnit, Project, Submission
+from jixiao.model import CHECKPOINTS, Location, Project, Submission
+from jixiao.money import MoneyUnit
 from jixiao.profiles import Profile, load_profile
 from jixiao.rules.base import Scope
 from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED

@@ -10,19 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 
-
-class MoneyUnit(StrEnum):
-    """The money unit a whole table is written in (``单位：万元``)."""
-
-    WAN = "万元"
-    YUAN = "元"
-
-    @property
-    def yuan(self) -> Decimal:
-        """How many 元 one of this unit is."""
-        return Decimal(10000) if self is MoneyUnit.WAN else Decimal(1)
+from jixiao.money import MoneyUnit
 
 
 class Compact:

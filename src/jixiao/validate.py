@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from jixiao.findings import Finding, sort_findings
-from jixiao.model import Indicator, MoneyUnit, Project, Submission
+from jixiao.model import Indicator, Project, Submission
+from jixiao.money import MoneyUnit
 from jixiao.profiles import DEFAULT_PROFILE, Profile, load_profile
 from jixiao.rules import INDICATOR_CHECKS, PROJECT_CHECKS, SUBMISSION_CHECKS, Scope
 

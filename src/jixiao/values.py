@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
-from jixiao.model import MoneyUnit
+from jixiao.money import NUMBER, YUAN_PER_UNIT, MoneyUnit, convert, decimal_number, yuan_per
 
 MAX_PARSED_LENGTH = 500
 """Longer values are not indicator values but prose; they are kept whole as qualitative text."""
@@ -98,14 +98,6 @@ _SUFFIX_SYMBOLS: dict[str, Symbol] = {
 }
 
 PERCENT = "%"
-MONEY_UNITS: dict[str, Decimal] = {
-    "元": Decimal(1),
-    "千元": Decimal(1000),
-    "万元": Decimal(10000),
-    "亿元": Decimal(100000000),
-}
-"""Money units and how many 元 each is."""
-
 COUNT_UNITS: tuple[str, ...] = (
     "人次",
     "户次",
@@ -200,13 +192,12 @@ _UNIT_ALIASES: dict[str, str] = {"百分比": PERCENT, "％": PERCENT}
 _RATIO_UNITS: tuple[str, ...] = ("%", "‰", "百分点", "百分比")
 _MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10000), "亿": Decimal(100000000)}
 
-_NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+"
 _BASE_UNITS = sorted(
-    [*MONEY_UNITS, *COUNT_UNITS, *_RATIO_UNITS, *_UNIT_ALIASES], key=len, reverse=True
+    [*YUAN_PER_UNIT, *COUNT_UNITS, *_RATIO_UNITS, *_UNIT_ALIASES], key=len, reverse=True
 )
 _UNIT = "(?:" + "|".join(map(re.escape, _BASE_UNITS)) + ")"
 _QUANTITY = re.compile(
-    rf"(?P<number>{_NUMBER})(?P<mult>[万亿](?!元))?"
+    rf"(?P<number>{NUMBER})(?P<mult>[万亿](?!元))?"
     rf"(?P<unit>{_UNIT}(?:(?:/|每){_UNIT}(?:[·•]{_UNIT})?)?)?"
 )
 _PREFIX = re.compile("|".join(map(re.escape, sorted(_PREFIX_SYMBOLS, key=len, reverse=True))))
@@ -275,7 +266,7 @@ class ParsedValue:
     @property
     def is_money(self) -> bool:
         """True when the unit is a money unit (元, 万元, 亿元, also per-unit like 元/人)."""
-        return self.unit is not None and _money_base(self.unit) is not None
+        return yuan_per(self.unit) is not None
 
     @property
     def is_per_unit(self) -> bool:
@@ -288,10 +279,6 @@ class ParsedValue:
         return format_value(self)
 
 
-def _money_base(unit: str) -> Decimal | None:
-    return MONEY_UNITS.get(unit.split("/", 1)[0])
-
-
 def normalize_text(raw: str) -> str:
     """Undo converter residue: HTML tags, LaTeX, full-width forms, whitespace, trailing 。"""
     text = _HTML_TAG.sub("", raw)
@@ -302,14 +289,6 @@ def normalize_text(raw: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(text.split())
     return text.rstrip(_TRAILING_PUNCT)
-
-
-def _decimal(number: str) -> Decimal | None:
-    try:
-        value = Decimal(number.replace(",", ""))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
 
 
 def _canonical_unit(unit: str | None) -> str | None:
@@ -344,7 +323,7 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     quantity = _QUANTITY.match(text)
     if quantity is None:
         return _parse_text(original, text, symbol)
-    number = _decimal(quantity.group("number"))
+    number = decimal_number(quantity.group("number"))
     if number is None:
         return ParsedValue(original, ValueKind.QUALITATIVE, text=text)
     unit, bare_wan = _canonical_unit(quantity.group("unit")), False
@@ -424,36 +403,7 @@ def money_amount(value: ParsedValue, table_unit: MoneyUnit) -> Decimal | None:
     """The value's amount in the table's money unit (``≤4137280元`` in 万元 → 413.728), or None."""
     if value.number is None or value.unit is None:
         return None
-    base = _money_base(value.unit)
-    if base is None:
+    money = value.unit.split("/", 1)[0]
+    if yuan_per(money) is None:
         return None
-    return value.number * base / table_unit.yuan
-
-
-def parse_amount(raw: object) -> Decimal | None:
-    """Read a money cell (a number or text like ``1,616,387.84``); None if blank or not a number."""
-    if raw is None or isinstance(raw, bool):
-        return None
-    if isinstance(raw, int | float | Decimal):
-        value = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
-        return value if value.is_finite() else None
-    text = normalize_text(str(raw)).removesuffix("万元").removesuffix("元")
-    if not text or len(text) > 40 or not re.fullmatch(_NUMBER, text):
-        return None
-    return _decimal(text)
-
-
-def parse_percent(raw: object) -> Decimal | None:
-    """Read a plan percentage written as ``25%`` or ``25`` → 25 (numbers are already percent)."""
-    if raw is None or isinstance(raw, bool):
-        return None
-    if isinstance(raw, int | float | Decimal):
-        return parse_amount(raw)
-    text = normalize_text(str(raw))
-    if not text or len(text) > 40:
-        return None
-    return (
-        _decimal(text[:-1])
-        if text.endswith("%")
-        else (_decimal(text) if re.fullmatch(_NUMBER, text) else None)
-    )
+    return convert(value.number, money, table_unit)

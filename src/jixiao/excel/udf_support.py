@@ -8,25 +8,25 @@ worksheet cell shows a short Chinese message instead of a Python exception.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import ParamSpec, TypeVar
 
+from jixiao import cells
+from jixiao.cells import is_blank, plan_percent
 from jixiao.findings import Finding
-from jixiao.model import CHECKPOINTS, Indicator, MoneyUnit, PlanEntry, Project
+from jixiao.model import CHECKPOINTS, Indicator, PlanEntry, Project
+from jixiao.money import MoneyUnit, table_unit
 from jixiao.profiles import DEFAULT_PROFILE, ProfileError, builtin_names, load_profile
 from jixiao.readers.xlsx import project_from_values
 from jixiao.rules import Scope
 from jixiao.rules.money import budget_sum
 from jixiao.rules.plan import plan_checkpoints, plan_progress
 from jixiao.validate import check_indicator, validate_project
-from jixiao.values import format_value, parse_amount, parse_percent, parse_value
+from jixiao.values import format_value, parse_value
 
 P = ParamSpec("P")
 R = TypeVar("R")
-MAX_TEXT = 2000
-"""Longer cell text is cut before checking: a UDF must stay fast on any input."""
 
 
 def safely(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | str:
@@ -40,56 +40,19 @@ def safely(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | str:
         return f"jixiao 无法检查：{type(exc).__name__}"
 
 
-def first(value: object) -> object:
-    """A single cell's value, also when a 1×1 range arrives as a (nested) list."""
-    while isinstance(value, list | tuple):
-        if not value:
-            return None
-        value = value[0]
-    return value
-
-
 def text(value: object) -> str | None:
-    """Any cell value as stripped text (numbers without a spurious ``.0``), None if blank."""
-    value = first(value)
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, float):
-        value = int(value) if value.is_integer() else value
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    result = str(value).strip()[:MAX_TEXT]
-    return result or None
-
-
-def amount(value: object) -> Decimal | None:
-    """A money cell (float, Decimal from currency formats, or text) as Decimal."""
-    value = first(value)
-    if isinstance(value, dt.date | dt.datetime):
-        return None
-    return parse_amount(text(value) if isinstance(value, str) else value)
-
-
-def percent(value: object) -> Decimal | None:
-    """A plan cell: a %-formatted number is a fraction (0.25 → 25); text ``25%`` → 25."""
-    value = first(value)
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float | Decimal):
-        number = parse_amount(value)
-        return None if number is None else round(number * 100, 6).normalize()
-    return parse_percent(text(value))
+    """Any cell value as the engine reads it from a file (:func:`jixiao.cells.text`)."""
+    return cells.text(value)
 
 
 def money_unit(value: object) -> MoneyUnit:
-    """``万元``/``元`` (default 万元)."""
-    return MoneyUnit.YUAN if text(value) == "元" else MoneyUnit.WAN
+    """``万元``/``元`` (default 万元, as the workbook reader does)."""
+    return table_unit(cells.text(value)) or MoneyUnit.WAN
 
 
-def year(value: object) -> int | None:
-    """A budget year cell (2024 or 2024.0 or ``2024``)."""
-    written = text(value)
-    return int(written) if written and written.isdigit() and len(written) == 4 else None
+def amount(value: object, unit: MoneyUnit = MoneyUnit.WAN) -> Decimal | None:
+    """A money cell in the table's unit (:func:`jixiao.cells.money`)."""
+    return cells.money(value, unit).amount
 
 
 def scope(
@@ -101,7 +64,8 @@ def scope(
         chosen = load_profile(name if name in builtin_names() else DEFAULT_PROFILE)
     except ProfileError:
         chosen = load_profile(DEFAULT_PROFILE)
-    return Scope(chosen, money_unit(unit), year(year_value), "", Project(budget=amount(budget)))
+    table = money_unit(unit)
+    return Scope(chosen, table, cells.year(year_value), "", Project(budget=amount(budget, table)))
 
 
 def describe(findings: list[Finding]) -> str:
@@ -125,12 +89,12 @@ def row_findings(
     )
 
 
-def plan_findings(cells: list[object], context: Scope) -> list[Finding]:
+def plan_findings(plan_cells: list[object], context: Scope) -> list[Finding]:
     """The plan rules for the four checkpoint cells."""
     entries = tuple(
-        PlanEntry(checkpoint, percent(cell), text(cell) if percent(cell) is None else None)
-        for checkpoint, cell in zip(CHECKPOINTS, cells, strict=True)
-        if text(cell) is not None
+        PlanEntry(checkpoint, *plan_percent(cell))
+        for checkpoint, cell in zip(CHECKPOINTS, plan_cells, strict=True)
+        if not is_blank(cell)
     )
     if not entries:
         return []  # an untouched plan is not an error while the clerk is still typing
@@ -141,7 +105,10 @@ def plan_findings(cells: list[object], context: Scope) -> list[Finding]:
 
 def budget_findings(budget: object, fiscal: object, other: object, context: Scope) -> list[Finding]:
     """budget-sum-mismatch for the three money cells."""
-    project = Project(budget=amount(budget), fiscal=amount(fiscal), other=amount(other))
+    unit = context.money_unit
+    project = Project(
+        budget=amount(budget, unit), fiscal=amount(fiscal, unit), other=amount(other, unit)
+    )
     return [f for f in budget_sum(project, context) if f is not None]
 
 

@@ -1,12 +1,16 @@
-"""Render a Report for people (Chinese text grouped by project) and for programs (JSON)."""
+"""Render a Report or a Consolidation for people (Chinese text grouped by project) and for
+programs (JSON)."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from jixiao.consolidate import Consolidation
 from jixiao.findings import Finding, Report, Severity
-from jixiao.rules import RULES
 
 Style = Callable[[str, Severity], str]
 
@@ -75,19 +79,37 @@ def report_text(report: Report, style: Style = _plain) -> str:
     return "\n".join(lines)
 
 
-def rules_markdown() -> str:
-    """The rule catalogue as Markdown (``docs/rules.md`` is this output, kept true by a test)."""
-    lines = [
-        "# 校验规则一览（jixiao rules）",
-        "",
-        "由 `jixiao rules --format markdown` 生成，请勿手改。规则编码是稳定的契约：只增不改。",
-        "级别：错误 = 表格有误；警告 = 审核时会被质疑；提示 = 供参考。",
-        "",
-        "| 编码 | 级别 | 名称 | 信息模板 | 修改提示 |",
-        "|---|---|---|---|---|",
-    ]
-    for rule in RULES.values():
-        levels = "/".join(s.label for s in rule.severities)
-        cells = (f"`{rule.code}`", levels, rule.title, rule.message, rule.hint)
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+def consolidation_text(result: Consolidation, output: Path) -> str:
+    """The console summary: one line per sub-unit, totals, where the workbook is."""
+    lines = []
+    for row in result.sub_units.itertuples(index=False):
+        lines.append(
+            f"{row.下属单位}：{row.项目数} 个项目，预算 {row.预算数:,.2f}{result.money_unit}，"
+            f"错误 {row.错误}，警告 {row.警告}（{row.状态}）"
+        )
+    total = float(result.projects["预算数"].fillna(0).sum()) if not result.projects.empty else 0
+    counts = Counter(f.severity for f in result.findings)
+    lines.append(
+        f"合计：{len(result.entries)} 份，{len(result.projects)} 个项目，预算 {total:,.2f}"
+        f"{result.money_unit}；错误 {counts[Severity.ERROR]}，警告 "
+        f"{counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
+    )
+    lines.append(f"汇总工作簿：{output.resolve()}")
+    return "\n".join(lines)
+
+
+def consolidation_json(result: Consolidation, output: Path) -> dict[str, Any]:
+    """The machine-readable consolidation summary."""
+    return {
+        "output": str(output),
+        "money_unit": result.money_unit.value,
+        "sub_units": json.loads(result.sub_units.to_json(orient="records", force_ascii=False)),
+        "plan": json.loads(result.plan.to_json(orient="records", force_ascii=False)),
+        "summary": {
+            "files": len(result.entries),
+            "projects": len(result.projects),
+            "errors": sum(f.severity is Severity.ERROR for f in result.findings),
+            "warnings": sum(f.severity is Severity.WARNING for f in result.findings),
+            "infos": sum(f.severity is Severity.INFO for f in result.findings),
+        },
+    }

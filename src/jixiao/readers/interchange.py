@@ -24,13 +24,13 @@ from jixiao.model import (
     Indicator,
     Location,
     Measure,
-    MoneyUnit,
     OverallRow,
     PlanEntry,
     Project,
     Submission,
     Unit,
 )
+from jixiao.money import MoneyUnit
 from jixiao.rules.files import FILE_UNREADABLE, SCHEMA_INVALID, file_finding
 
 FORMAT = "jixiao-submission"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,10 +18,9 @@ from typing import cast
 
 import openpyxl
 import python_calamine
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml import ElementTree as defused
 
-from jixiao.a1 import a1, column_number, parse_a1
+from jixiao import cells
+from jixiao.a1 import a1, parse_a1
 from jixiao.findings import Finding
 from jixiao.model import (
     CHECKPOINTS,
@@ -31,28 +29,20 @@ from jixiao.model import (
     Indicator,
     Location,
     Measure,
-    MoneyUnit,
     OverallRow,
     PlanEntry,
     Project,
     Submission,
     Unit,
 )
+from jixiao.money import MoneyUnit, table_unit
 from jixiao.profiles import builtin_names
+from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, preflight
 from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED, file_finding
 from jixiao.rules.money import AMOUNT_INVALID
 from jixiao.template.layout import END_MARKER, LAYOUT, TEMPLATE_ID, TEMPLATE_VERSION, fingerprint
-from jixiao.values import MONEY_UNITS, normalize_text, parse_amount, parse_percent
+from jixiao.values import normalize_text
 
-ZIP_MAGIC = b"PK\x03\x04"
-MAX_PARTS = 10_000
-MAX_UNPACKED = 512 * 1024 * 1024
-MAX_RATIO = 200
-RATIO_SLACK = 1024 * 1024
-XML_PROLOGUE = 4096
-MAX_SHEET_CELLS = 50_000_000
-"""Rows × columns (counted as at least ZZ wide) a sheet may span: ~70,000 rows."""
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
 Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
 
@@ -73,21 +63,7 @@ class Grid:
 
     def text(self, ref: str) -> str | None:
         """A cell as stripped text, None when blank; numbers without a spurious ``.0``."""
-        return as_text(self.raw(ref))
-
-
-def as_text(value: Cell) -> str | None:
-    """Cell value → text as the clerk typed it."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()  # a date cell: 2024-12-31, not 2024-12-31T00:00:00
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    return text or None
+        return cells.text(self.raw(ref))
 
 
 class CalamineBook:
@@ -224,67 +200,6 @@ def _open(reader: Reader) -> bool:
     return True
 
 
-def preflight(path: Path) -> str | None:
-    """Refuse hostile packages before any XML parser sees them: zip bombs (bounded sizes and
-    ratios) and XML with DTD/entity declarations (billion laughs, external entities), which no
-    genuine workbook contains.  Returns the reason, or None when the file looks sane."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_PARTS:
-                return f"文件内部条目过多（{len(infos)} 个），不是正常的工作簿"
-            if sum(i.file_size for i in infos) > MAX_UNPACKED:
-                return "解压后超过 512 MB（可能是压缩炸弹），已拒绝读取"
-            for info in infos:
-                if info.file_size > MAX_RATIO * max(info.compress_size, 1) + RATIO_SLACK:
-                    return f"“{info.filename}”压缩比异常（可能是压缩炸弹），已拒绝读取"
-            return _hostile_xml(archive, infos) or _oversized_sheet(archive, infos)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return f"工作簿已损坏或不是 .xlsx（{exc}）"
-
-
-_ROW_NUMBER = re.compile(rb'<row\s[^>]*?r="([0-9]{1,7})"')
-_FAR_COLUMN = re.compile(rb'<c\s[^>]*?r="([A-Z]{3})[0-9]')
-TWO_LETTER_COLUMNS = 702  # ZZ
-
-
-def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
-    """A single stray cell far away (XFD1048576) makes a dense reader allocate the whole grid
-    in between: refuse such sheets up front, naming the corner, instead of running out of
-    memory.  Only row numbers and three-letter columns are looked at: a cheap scan."""
-    for info in infos:
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-            continue
-        data = archive.read(info)
-        rows = max((int(r) for r in _ROW_NUMBER.findall(data)), default=0)
-        far = [column_number(c.decode()) for c in _FAR_COLUMN.findall(data)]
-        columns = max(far, default=TWO_LETTER_COLUMNS)
-        if rows * columns > MAX_SHEET_CELLS:
-            corner = a1(min(rows, 1048576), min(columns, 16384))
-            return (
-                f"工作表中有远离表格的单元格（最远到 {corner} 附近），读取会耗尽内存："
-                "请删除表格以外误填的内容后重新报送"
-            )
-    return None
-
-
-def _hostile_xml(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
-    for info in infos:
-        if not info.filename.endswith((".xml", ".rels", ".vml")):
-            continue
-        with archive.open(info) as part:
-            head = part.read(XML_PROLOGUE)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            try:
-                defused.fromstring(archive.read(info))
-            except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
-                return f"“{info.filename}”含 DTD/实体声明（可能是恶意文件），已拒绝读取"
-            except defused.ParseError:
-                return f"“{info.filename}”不是有效的 XML"
-            return f"“{info.filename}”含 DTD 声明，正常工作簿不会有，已拒绝读取"
-    return None
-
-
 def _read(reader: Reader) -> Submission | None:
     if not _open(reader):
         return None
@@ -344,8 +259,7 @@ def _unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
     if not reader.labels_match(grid, labels):
         return None
     sources = {name: reader.where(u.name, u.cell(name)) for name, _, _ in u.fields}
-    year_text = grid.text(u.cell("year"))
-    money = grid.text(u.cell("money_unit"))
+    money = table_unit(grid.text(u.cell("money_unit")))
     profile = grid.text(u.cell("profile"))
     template_profile = template.get("profile")
     if profile not in builtin_names():
@@ -353,8 +267,8 @@ def _unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
     return Unit(
         name=grid.text(u.cell("name")) or "",
         code=grid.text(u.cell("code")),
-        year=int(year_text) if year_text and year_text.isdigit() else None,
-        money_unit=MoneyUnit(money) if money in ("万元", "元") else MoneyUnit.WAN,
+        year=cells.year(grid.raw(u.cell("year"))),
+        money_unit=money or MoneyUnit.WAN,
         profile=profile,
         source=reader.where(u.name, u.cell("name")),
         sources=sources,
@@ -429,29 +343,24 @@ def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proje
     )
 
 
-_WRITTEN_UNIT = re.compile(r"(亿元|万元|元)$")
-
-
 def _amount(reader: Reader, grid: Grid, ref: str, field: str, money: MoneyUnit) -> Decimal | None:
-    """A money cell: a number; or text such as ``11110000元``, converted to the table's unit
-    (never taken as if it were in 万元); anything else is reported, not read as blank."""
+    """A money cell in the table's unit: text such as ``11110000元`` is converted (never taken as
+    if it were in 万元); anything that is no amount is reported on its cell, not read as blank."""
     raw = grid.raw(ref)
-    if raw == "" or raw is None:
-        return None
-    if not isinstance(raw, str):
-        return parse_amount(raw)
-    text = normalize_text(raw)
-    written = _WRITTEN_UNIT.search(text)
-    amount = parse_amount(text[: written.start()] if written else text)
-    if amount is None:
+    reading = cells.money(raw, money)
+    if reading.problem:
         where = reader.where(grid.name, ref)
         reader.findings.append(
-            file_finding(AMOUNT_INVALID, reader.file, where, field=field, text=raw.strip())
+            file_finding(
+                AMOUNT_INVALID,
+                reader.file,
+                where,
+                field=field,
+                text=cells.text(raw) or "",
+                problem=reading.problem,
+            )
         )
-        return None
-    if written:
-        amount = amount * MONEY_UNITS[written.group(1)] / money.yuan
-    return amount
+    return reading.amount
 
 
 def project_from_values(
@@ -480,15 +389,7 @@ def _plan(reader: Reader, grid: Grid) -> tuple[PlanEntry, ...]:
 
 
 def _plan_entry(checkpoint: str, raw: Cell, where: Location) -> PlanEntry:
-    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-        # A %-formatted cell holds a fraction: 0.25 is 25%.  Rounded so that a formula's
-        # 0.9999999999999999 reads as 100%, as the template's own check (tolerance 1e-5) sees it.
-        return PlanEntry(checkpoint, Decimal(str(round(raw * 100, 6))).normalize(), None, where)
-    text = as_text(raw)
-    # Text in a %-cell counts only with its % sign ("25%"); a bare "25" is ambiguous (25% or
-    # 2500%?) and the template's own formula flags it too, so both say plan-value-invalid.
-    percent = parse_percent(text) if text and text.rstrip().endswith(("%", "％")) else None
-    return PlanEntry(checkpoint, percent, text, where)
+    return PlanEntry(checkpoint, *cells.plan_percent(raw), where)
 
 
 def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:

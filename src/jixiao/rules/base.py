@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.findings import Finding, Severity
-from jixiao.model import Indicator, Location, MoneyUnit, Project, Submission
+from jixiao.model import Indicator, Location, Project, Submission
+from jixiao.money import MoneyUnit
 from jixiao.profiles import Profile
 from jixiao.values import format_number
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from jixiao.findings import Finding
 from jixiao.model import Project
+from jixiao.money import convert
 from jixiao.rules.base import Scope, define, project_check
-from jixiao.values import MONEY_UNITS, normalize_text
+from jixiao.values import normalize_text
 
 TOLERANCE = Decimal("0.005")
 """Half a cent of the table unit: published amounts carry two decimals."""
@@ -24,8 +25,8 @@ BUDGET_SUM_MISMATCH = define(
 AMOUNT_INVALID = define(
     "amount-invalid",
     "error",
-    "金额不是数字",
-    "{field}“{text}”不是数字",
+    "金额不可读",
+    "{field}“{text}”{problem}",
     "只填写数字（金额单位见表头“单位：”），如 1111.00",
 )
 AMOUNT_NEGATIVE = define(
@@ -89,7 +90,7 @@ def amount_in_purpose(project: Project, scope: Scope) -> Iterator[Finding | None
         return
     for match in _STATED_AMOUNT.finditer(normalize_text(project.purpose)):
         stated = Decimal(match.group("number"))
-        converted = stated * MONEY_UNITS[match.group("unit")] / scope.money_unit.yuan
+        converted = convert(stated, match.group("unit"), scope.money_unit)
         if abs(converted - project.budget) > TOLERANCE:
             yield AMOUNT_TEXT_MISMATCH.at(
                 scope,

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from jixiao.consolidate import Consolidation, Entry, consolidate
 from jixiao.findings import FileReport, Finding, sort_findings
-from jixiao.model import MoneyUnit, Project, Submission
+from jixiao.model import Project, Submission
+from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import write_summary
 from jixiao.profiles import load_profile
 from jixiao.readers.documents import import_document

@@ -24,6 +24,7 @@ from jixiao.a1 import absolute, column_letter, parse_a1, quote_sheet
 from jixiao.atomic import atomic_write
 from jixiao.model import CHECKPOINTS
 from jixiao.profiles import Profile, builtin_names, load_profile
+from jixiao.template import native_checks as checks
 from jixiao.template.layout import (
     DEFAULT_PROJECTS,
     END_MARKER,
@@ -35,7 +36,6 @@ from jixiao.template.layout import (
     fingerprint,
     profile_key,
 )
-from jixiao.template import native_checks as checks
 
 FONT = "宋体"
 TITLE = Font(name="黑体", size=16, bold=True)

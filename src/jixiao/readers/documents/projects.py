@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from jixiao.findings import Finding
-from jixiao.model import Indicator, Location, MoneyUnit, PlanEntry, Project
+from jixiao.model import Indicator, Location, PlanEntry, Project
+from jixiao.money import MoneyUnit
 from jixiao.readers.documents.lines import Block, Cell, is_artefact, label
 from jixiao.rules.imports import unparsed
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from jixiao.findings import Finding
-from jixiao.model import Department, Location, MoneyUnit, OverallRow, Submission, Unit
+from jixiao.model import Department, Location, OverallRow, Submission, Unit
+from jixiao.money import MoneyUnit
 from jixiao.readers.documents.lines import TITLE, Block, blocks_from_text, is_artefact
 from jixiao.readers.documents.narrative import is_section_heading, read_department
 from jixiao.readers.documents.overall import is_overall_header, is_overall_row, read_overall_row
