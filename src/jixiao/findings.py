@@ -29,6 +29,50 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """How many findings of each severity: the one place that counts them."""
+
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Tally:
+        """Count ``findings`` by severity."""
+        counts = Counter(f.severity for f in findings)
+        return cls(counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO])
+
+    @property
+    def status(self) -> str:
+        """有错误 / 有警告 / 通过, as the summary and the result sheet show it."""
+        if self.errors:
+            return STATUS_ERROR
+        return STATUS_WARNING if self.warnings else STATUS_OK
+
+    def to_json(self) -> dict[str, int]:
+        """``{"errors", "warnings", "infos"}``."""
+        return {"errors": self.errors, "warnings": self.warnings, "infos": self.infos}
+
+    def text(self) -> str:
+        """``错误 2，警告 1，提示 0``."""
+        return f"错误 {self.errors}，警告 {self.warnings}，提示 {self.infos}"
+
+
+STATUS_ERROR, STATUS_WARNING, STATUS_OK, STATUS_UNREADABLE = "有错误", "有警告", "通过", "无法读取"
+
+FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("severity", "级别"),
+    ("file", "文件"),
+    ("where", "位置"),
+    ("project", "项目"),
+    ("message", "问题"),
+    ("hint", "修改提示"),
+    ("code", "规则编码"),
+)
+"""The columns of a findings table (问题清单, 校验结果), key and Chinese heading, in order."""
+
+
+@dataclass(frozen=True, slots=True)
 class Finding(Compact):
     """One problem found in a submission, pointing at the cell or line to fix."""
 
@@ -57,6 +101,28 @@ class Finding(Compact):
             return f"第{self.line}行"
         return self.path or self.sheet or ""
 
+    @property
+    def project(self) -> str:
+        """``3.审判业务经费（131001…）`` or "" for findings outside a project."""
+        if not (self.project_name or self.project_code):
+            return ""
+        code = f"（{self.project_code}）" if self.project_code else ""
+        number = f"{self.project_number}." if self.project_number is not None else ""
+        return f"{number}{self.project_name or ''}{code}"
+
+    def cell_values(self) -> tuple[str, ...]:
+        """The finding as one row of :data:`FINDING_COLUMNS`."""
+        values = {
+            "severity": self.severity.label,
+            "file": self.file,
+            "where": self.where,
+            "project": self.project,
+            "message": self.message,
+            "hint": self.hint,
+            "code": self.code,
+        }
+        return tuple(values[key] for key, _ in FINDING_COLUMNS)
+
     def to_json(self) -> dict[str, object]:
         """The finding as the report JSON contract has it."""
         return {
@@ -83,9 +149,9 @@ class FileReport:
     projects: int = 0
     findings: list[Finding] = field(default_factory=list)
 
-    def counts(self) -> Counter[Severity]:
+    def tally(self) -> Tally:
         """Findings per severity."""
-        return Counter(f.severity for f in self.findings)
+        return Tally.of(self.findings)
 
 
 @dataclass(slots=True)
@@ -99,9 +165,9 @@ class Report:
         for file_report in self.files:
             yield from file_report.findings
 
-    def counts(self) -> Counter[Severity]:
+    def tally(self) -> Tally:
         """Findings per severity over all files."""
-        return Counter(f.severity for f in self.findings())
+        return Tally.of(self.findings())
 
     @property
     def has_errors(self) -> bool:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from jixiao.consolidate import Consolidation, consolidate
 from jixiao.excel.book import Book
-from jixiao.findings import FileReport, Finding, Severity
+from jixiao.findings import FileReport, Finding, Tally
 from jixiao.readers.documents import import_document
 from jixiao.readers.xlsx import read_workbook
 from jixiao.service.collect import collect, consolidate_paths, split_by_department, validate_path
@@ -43,11 +43,8 @@ HELP_TEXT = (
 
 def result_rows(report: FileReport) -> list[list[object]]:
     """The 校验结果 sheet: a summary line, the header, one row per finding."""
-    counts = report.counts()
     summary = (
-        f"共 {len(report.findings)} 个问题：错误 {counts[Severity.ERROR]}，"
-        f"警告 {counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
-        f"（{report.projects} 个项目）"
+        f"共 {len(report.findings)} 个问题：{report.tally().text()}（{report.projects} 个项目）"
     )
     rows: list[list[object]] = [["一键校验结果", None, summary], list(RESULT_HEADERS)]
     for number, finding in enumerate(report.findings, start=1):
@@ -104,7 +101,7 @@ def validate_book(book: Book, profile_name: str | None = None) -> FileReport:
 def _summary(findings: list[Finding]) -> str:
     if not findings:
         return "校验完成：未发现问题。"
-    errors = sum(f.severity is Severity.ERROR for f in findings)
+    errors = Tally.of(findings).errors
     return (
         f"校验完成：发现 {len(findings)} 个问题，其中错误 {errors} 个。"
         f"详见“{RESULT_SHEET}”表，点击单元格地址可跳转。"
@@ -155,7 +152,7 @@ def consolidate_folder(book: Book, folder: Path) -> Consolidation:
     """汇总 on a folder: every workbook under it → ``汇总.xlsx`` in that folder."""
     output = folder / SUMMARY_OUTPUT
     result = consolidate_paths([folder], output, unit_name=_unit_name(book))
-    errors = sum(f.severity is Severity.ERROR for f in result.findings)
+    errors = Tally.of(result.findings).errors
     book.notify(
         f"已汇总 {len(result.entries)} 份报送、{len(result.projects)} 个项目"
         f"（错误 {errors} 个）。汇总工作簿：{output}"

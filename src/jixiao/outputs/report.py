@@ -21,12 +21,7 @@ def _plain(text: str, severity: Severity) -> str:
 
 def summary_json(report: Report) -> dict[str, int]:
     """``{"errors", "warnings", "infos"}`` over all files."""
-    counts = report.counts()
-    return {
-        "errors": counts[Severity.ERROR],
-        "warnings": counts[Severity.WARNING],
-        "infos": counts[Severity.INFO],
-    }
+    return report.tally().to_json()
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -41,23 +36,15 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def _group_title(finding: Finding) -> str:
-    if finding.project_name or finding.project_code:
-        code = f"（{finding.project_code}）" if finding.project_code else ""
-        number = f"{finding.project_number}." if finding.project_number is not None else ""
-        return f"项目 {number}{finding.project_name or ''}{code}"
-    return "单位 / 部门整体 / 文件"
+    return f"项目 {finding.project}" if finding.project else "单位 / 部门整体 / 文件"
 
 
 def report_text(report: Report, style: Style = _plain) -> str:
     """Chinese text for a terminal: per file, per project, one finding per line with its hint."""
     lines: list[str] = []
     for file_report in report.files:
-        counts = file_report.counts()
-        lines.append(
-            f"文件：{file_report.path}（{file_report.projects} 个项目；"
-            f"错误 {counts[Severity.ERROR]}，警告 {counts[Severity.WARNING]}，"
-            f"提示 {counts[Severity.INFO]}）"
-        )
+        tally = file_report.tally().text()
+        lines.append(f"文件：{file_report.path}（{file_report.projects} 个项目；{tally}）")
         if not file_report.findings:
             lines.append("  未发现问题。")
         groups: dict[str, list[Finding]] = {}
