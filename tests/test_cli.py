@@ -79,7 +79,8 @@ def test_folder_is_searched_recursively(tmp_path: Path) -> None:
         ("gbk.json", "单位".encode("gbk"), "file-unreadable", "UTF-8"),
         ("list.json", "[1, 2, 3]", "schema-invalid", "（根）"),
         ("notes.txt", "hello", "file-unreadable", "不像绩效目标文档"),
-        ("table.csv", "a,b", "file-unreadable", "不支持的文件类型"),
+        ("table.csv", "a,b", "file-unreadable", "另存为 .xlsx"),
+        ("notes.pdf", "%PDF", "file-unreadable", "不支持的文件类型"),
     ],
 )
 def test_bad_files_become_findings(

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import cast
 
-import openpyxl
 import python_calamine
 
 from jixiao import cells
@@ -83,6 +82,8 @@ class OpenpyxlBook:
     """Sheets read with openpyxl (pure Python): for comparison in the benchmarks."""
 
     def __init__(self, path: Path) -> None:
+        import openpyxl  # only the benchmarks read with openpyxl
+
         self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         self.sheet_names: list[str] = list(self._book.sheetnames)
 

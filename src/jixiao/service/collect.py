@@ -1,8 +1,7 @@
 """Submissions on disk: find them, read any supported kind, validate one file into a FileReport.
 
-Supported: interchange JSON (``.json``), jixiao template workbooks (``.xlsx``, ``.xlsm``) and
-published documents (``.docx``, text extractions ``.txt``/``.md``, read by the importers).
-Reading never raises on bad input: the problems come back as findings.
+Which files are read, and by which reader, is :mod:`jixiao.filekinds`' business.  Reading never
+raises on bad input: the problems come back as findings.
 """
 
 from __future__ import annotations
@@ -15,56 +14,34 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from jixiao.consolidate import Consolidation, Entry, consolidate
+from jixiao.filekinds import in_folder_scan, kind_of, unsupported_reason
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.model import Project, Submission
 from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import write_summary
 from jixiao.profiles import load_profile
-from jixiao.readers.documents import import_document
-from jixiao.readers.interchange import load_submission
-from jixiao.readers.xlsx import read_workbook
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 from jixiao.validate import profile_for, validate_submission
 
-Reader = Callable[[Path], tuple[Submission | None, list[Finding]]]
-READERS: dict[str, Reader] = {
-    ".json": load_submission,
-    ".xlsx": read_workbook,
-    ".xlsm": read_workbook,
-    ".docx": import_document,
-    ".txt": import_document,
-    ".md": import_document,
-}
-FOLDER_SUFFIXES = (".json", ".xlsx", ".xlsm", ".docx")
-"""What a folder scan picks up: text extractions (.txt, .md) only when named explicitly, so a
-folder's notes and reports are not taken for submissions."""
-TEMPORARY_PREFIXES = ("~$", ".~lock", ".~jixiao-")
 FILE_TIMEOUT = 120.0
 """Seconds one file may take to read and validate before it is reported and skipped."""
-
-
-def is_candidate(path: Path) -> bool:
-    """A file a folder scan should pick up (Office/LibreOffice lock and temp files are not)."""
-    return path.suffix.lower() in FOLDER_SUFFIXES and not path.name.startswith(TEMPORARY_PREFIXES)
 
 
 def find_submissions(paths: Iterable[Path]) -> Iterator[Path]:
     """Files as given; folders searched recursively, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and is_candidate(p))
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and in_folder_scan(p))
         else:
             yield path
 
 
 def read_submission(path: Path) -> tuple[Submission | None, list[Finding]]:
     """Read one file of any supported kind."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        kinds = "、".join(READERS)
-        reason = f"不支持的文件类型“{path.suffix or '无扩展名'}”，支持 {kinds}"
-        return None, [file_finding(FILE_UNREADABLE, str(path), reason=reason)]
-    return reader(path)
+    kind = kind_of(path)
+    if kind is None:
+        return None, [file_finding(FILE_UNREADABLE, str(path), reason=unsupported_reason(path))]
+    return kind.load_reader()(path)
 
 
 def read_and_validate(

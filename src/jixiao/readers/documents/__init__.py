@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jixiao.filekinds import describe, suffixes
 from jixiao.findings import Finding
 from jixiao.model import Submission
 from jixiao.readers.documents.text import parse_text
@@ -17,7 +18,6 @@ from jixiao.rules.files import FILE_UNREADABLE, file_finding
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 """Published documents are well under 1 MB; a larger file is refused before it is read."""
-TEXT_SUFFIXES = (".txt", ".md", ".text")
 
 
 def import_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]:
@@ -58,14 +58,14 @@ def import_document(path: Path) -> tuple[Submission | None, list[Finding]]:
     """Read a .txt/.md/.text extraction or a .docx document; findings point into ``path``."""
     file = path.name
     suffix = path.suffix.lower()
-    if suffix not in (*TEXT_SUFFIXES, ".docx"):
-        reason = f"不支持的文档类型“{path.suffix or '无扩展名'}”（支持 .txt .md .text .docx）"
+    if suffix not in suffixes("docx", "text"):
+        reason = f"不支持的文档类型“{path.suffix or '无扩展名'}”（支持 {describe('docx', 'text')}）"
         return None, [file_finding(FILE_UNREADABLE, file, reason=reason)]
     try:
         if path.stat().st_size > MAX_DOCUMENT_BYTES:
             reason = "文档超过 20 MB，不像绩效目标文档"
             return None, [file_finding(FILE_UNREADABLE, file, reason=reason)]
-        if suffix == ".docx":
+        if suffix in suffixes("docx"):
             from jixiao.readers.documents.docx import import_docx  # python-docx only when needed
 
             return require_content(*import_docx(path, file), file)
