@@ -6,7 +6,11 @@ import dataclasses
 import hashlib
 import io
 import json
+import re
+import subprocess
+import sys
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,12 +20,17 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.cli import main
-from jixiao.consolidate import Entry, consolidate
+from jixiao.consolidate import FINDINGS_COLUMNS, Consolidation, Entry, consolidate
+from jixiao.findings import Tally
 from jixiao.model import PlanEntry, Project, Submission, Unit
 from jixiao.money import MoneyUnit
+from jixiao.outputs.report import consolidation_json, consolidation_text
 from jixiao.outputs.summary import write_summary
+from jixiao.profiles import load_profile
+from jixiao.rules.files import FILE_UNREADABLE, file_finding
 from jixiao.service.collect import collect, split_by_department
 from jixiao.service.demo import planted_court, sample
 from jixiao.template.build import save_workbook
@@ -78,24 +87,63 @@ def test_totals_equal_the_sum_of_the_inputs(
     expected = sum(
         (b * unit.yuan / target.yuan for unit, budgets in units for b in budgets), Decimal(0)
     )
-    total = result.projects["预算数"].sum() if not result.projects.empty else 0.0
-    assert float(total) == pytest.approx(float(expected), rel=1e-9, abs=1e-6)
-    per_unit = result.sub_units["预算数"].sum()
-    assert float(per_unit) == pytest.approx(float(expected), rel=1e-9, abs=1e-6)
+    # Exact: amounts stay Decimal, converted with jixiao.money.convert, never through float.
+    assert result.projects.total("budget") == expected
+    assert result.sub_units.total("budget") == expected
+    assert result.budget == expected
     assert len(result.projects) == sum(len(b) for _, b in units)
+    assert result.sub_units.column("projects") == [len(b) for _, b in units]
+
+
+def test_yuan_and_wan_submissions_add_up_exactly_in_either_unit() -> None:
+    a = submission("甲", MoneyUnit.WAN, [Decimal(100), Decimal("0.5")])
+    b = submission("乙", MoneyUnit.YUAN, [Decimal(3_000_000), Decimal("1234.56")])
+    entries = [Entry("a.json", a), Entry("b.json", b)]
+    wan = consolidate(entries, MoneyUnit.WAN)
+    assert wan.projects.column("budget") == [
+        Decimal(100),
+        Decimal("0.5"),
+        Decimal(300),
+        Decimal("0.123456"),
+    ]
+    assert wan.budget == Decimal("400.623456")
+    units = {r["sub_unit"]: r for r in wan.sub_units.records()}
+    assert units["乙"]["budget"] == units["乙"]["fiscal"] == Decimal("300.123456")
+    assert units["乙"]["other"] == Decimal(0)  # no 其他资金 anywhere: nothing, not blank
+    yuan = consolidate(entries, MoneyUnit.YUAN)
+    assert yuan.budget == Decimal("4006234.56")
+    assert [r["budget"] for r in yuan.sub_units.records()] == [
+        Decimal(1005000),
+        Decimal("3001234.56"),
+    ]
 
 
 def test_unit_plan_is_the_budget_weighted_mean_by_hand() -> None:
     a = submission("甲", MoneyUnit.WAN, [Decimal(100)], [(25, 50, 75, 100)])
     b = submission("乙", MoneyUnit.YUAN, [Decimal(3_000_000)], [(10, 20, 60, 100)])  # 300 万元
     result = consolidate([Entry("a.json", a), Entry("b.json", b)], MoneyUnit.WAN)
-    plan = result.plan.set_index("时间节点")
+    plan = {r["checkpoint"]: r for r in result.plan.records()}
+    assert list(plan) == list(CHECKPOINTS)
     # 3月底: (100×25% + 300×10%) / 400 = 55 / 400 = 13.75%
-    assert plan.loc["3月底", "累计支出进度%"] == pytest.approx(13.75)
-    assert plan.loc["3月底", "累计支出金额"] == pytest.approx(55)
-    assert plan.loc["6月底", "累计支出进度%"] == pytest.approx((50 + 60) / 400 * 100)
-    assert plan.loc["10月底", "累计支出进度%"] == pytest.approx((75 + 180) / 400 * 100)
-    assert plan.loc["12月底", "累计支出进度%"] == pytest.approx(100)
+    assert plan["3月底"]["percent"] == Decimal("13.75")
+    assert plan["3月底"]["amount"] == Decimal(55)
+    assert plan["3月底"]["planned_budget"] == Decimal(400)
+    assert plan["6月底"]["percent"] == Decimal("27.5")  # (50 + 60) / 400
+    assert plan["10月底"]["percent"] == Decimal("63.75")  # (75 + 180) / 400
+    assert plan["12月底"]["percent"] == Decimal(100)
+    # Each project's amounts at a checkpoint, in 万元 (乙 wrote 元).
+    assert result.projects.column("amount_3") == [Decimal(25), Decimal(30)]
+    assert result.projects.column("percent_10") == [Decimal(75), Decimal(60)]
+
+
+def test_unit_plan_against_the_profile_minimum() -> None:
+    a = submission("甲", MoneyUnit.WAN, [Decimal(100)], [(25, 50, 75, 100)])
+    b = submission("乙", MoneyUnit.WAN, [Decimal(300)], [(10, 20, 60, 100)])
+    minimum = {"3月底": Decimal(20), "10月底": Decimal("63.75")}
+    profile = dataclasses.replace(load_profile(), min_plan=minimum)
+    plan = consolidate([Entry("a.json", a), Entry("b.json", b)], profile=profile).plan
+    assert plan.column("minimum_percent") == [Decimal(20), None, Decimal("63.75"), None]
+    assert plan.column("met") == [False, None, True, None]  # 63.75 ≥ 63.75 exactly
 
 
 def test_same_code_in_two_files_and_same_unit_twice_are_flagged_on_both_sides() -> None:
@@ -132,15 +180,16 @@ def test_mixed_template_versions_are_flagged(tmp_path: Path) -> None:
 def test_projects_with_one_name_are_never_merged() -> None:
     tianjin = sample("seed-001.json")
     result = consolidate([Entry("t.json", tianjin)])
-    same = result.projects[result.projects["项目名称"] == "司法救助-2023中央"]
-    assert sorted(same["预算数"]) == [1.42, 4.45]
+    same = [r for r in result.projects.records() if r["name"] == "司法救助-2023中央"]
+    assert sorted(r["budget"] for r in same) == [Decimal("1.42"), Decimal("4.45")]  # type: ignore[type-var]
     (entry,) = result.entries
-    for budget, errors, warnings in zip(same["预算数"], same["错误"], same["警告"], strict=True):
-        number = 6 if budget == 1.42 else 7  # each row counts only its own project's findings
-        mine = [f for f in entry.findings if f.project_number == number]
-        assert (errors, warnings) == (
-            sum(f.severity.value == "error" for f in mine),
-            sum(f.severity.value == "warning" for f in mine),
+    for row in same:
+        number = 6 if row["budget"] == Decimal("1.42") else 7  # only its own project's findings
+        tally = Tally.of(f for f in entry.findings if f.project_number == number)
+        assert (row["errors"], row["warnings"], row["status"]) == (
+            tally.errors,
+            tally.warnings,
+            tally.status,
         )
 
 
@@ -156,7 +205,11 @@ def test_department_sheets_of_one_workbook(tmp_path: Path) -> None:
     parts = split_by_department(entry)
     assert sorted(p.sub_unit for p in parts) == ["天津市北辰区人民法院", "执行局", "立案庭"]
     result = consolidate(parts)
-    assert result.sub_units.set_index("下属单位").loc["执行局", "项目数"] == 4
+    units = {r["sub_unit"]: r for r in result.sub_units.records()}
+    assert units["执行局"]["projects"] == 4
+    assert base.unit.money_unit is MoneyUnit.WAN
+    executive = base.projects[1::2]  # 执行局's four
+    assert units["执行局"]["budget"] == sum((p.budget or 0 for p in executive), Decimal(0))
 
 
 # ---------------------------------------------------------------- hostile and broken files
@@ -230,7 +283,7 @@ def test_bad_files_are_reported_good_ones_consolidated_nothing_modified(
     )
     assert result.exit_code == 1, result.output
     summary = json.loads(result.output[result.output.index("{") :])
-    states = {Path(u["文件"]).name: u["状态"] for u in summary["sub_units"]}
+    states = {Path(u["file"]).name: u["status"] for u in summary["sub_units"]}
     assert states["seed-001.xlsx"] == "有错误" and states["seed-004.xlsx"] == "有错误"
     bad = {
         "零字节.xlsx",
@@ -244,13 +297,11 @@ def test_bad_files_are_reported_good_ones_consolidated_nothing_modified(
     assert {name for name, state in states.items() if state == "无法读取"} == bad
     assert "~$天津.xlsx" not in states
     assert summary["summary"]["projects"] == 16
+    unreadable = [f for f in summary["findings"] if f["code"] == "file-unreadable"]
+    assert {Path(f["file"]).name for f in unreadable} == bad
     assert checksums(inbox) == before
-    issues = openpyxl.load_workbook(output)["问题清单"]
-    reasons = {
-        Path(r[4]).name: r[8]
-        for r in issues.iter_rows(min_row=2, values_only=True)
-        if r[2] == "file-unreadable"
-    }
+    issues = sheet_records(openpyxl.load_workbook(output)["问题清单"])
+    reasons = {Path(r["file"]).name: r["message"] for r in issues if r["code"] == "file-unreadable"}
     assert set(reasons) == bad
     assert "压缩炸弹" in reasons["炸弹.xlsx"] and "实体" in reasons["实体攻击.xlsx"]
     assert "密码" in reasons["加密.xlsx"] and "XFD1048576" in reasons["远处单元格.xlsx"]
@@ -276,6 +327,13 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def sheet_records(sheet: Worksheet) -> list[dict[str, object]]:
+    """问题清单 rows keyed like FINDINGS_COLUMNS (whose headings the sheet must carry)."""
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert header == tuple(c.heading for c in FINDINGS_COLUMNS)
+    return [dict(zip((c.key for c in FINDINGS_COLUMNS), r, strict=True)) for r in rows]
+
+
 def test_summary_sheets_links_and_formats(demo_folder: Path) -> None:
     output = demo_folder / "汇总.xlsx"
     wb = openpyxl.load_workbook(output)
@@ -283,9 +341,12 @@ def test_summary_sheets_links_and_formats(demo_folder: Path) -> None:
     projects = wb["项目汇总"]
     assert projects.auto_filter.ref and projects.freeze_panes == "A2"
     issues = wb["问题清单"]
+    records = sheet_records(issues)
+    assert [r["number"] for r in records] == list(range(1, len(records) + 1))
+    where = [c.key for c in FINDINGS_COLUMNS].index("where")
     linked = 0
     for row in issues.iter_rows(min_row=2):
-        link = row[6].hyperlink
+        link = row[where].hyperlink
         if link is None:
             continue
         target = (output.parent / link.target).resolve()
@@ -293,11 +354,15 @@ def test_summary_sheets_links_and_formats(demo_folder: Path) -> None:
         sheet, cell = link.location.split("!")
         source = openpyxl.load_workbook(target, read_only=True)
         assert sheet.strip("'") in source.sheetnames
-        assert cell == row[6].value
+        assert f"{sheet.strip(chr(39))}!{cell}" == row[where].value  # shown: 项目1!F12
         linked += 1
         if linked > 5:
             break
     assert linked > 5
+    overview = wb["汇总概览"]
+    facts = {r[0]: r[1] for r in overview.iter_rows(min_row=3, max_row=10, values_only=True)}
+    assert facts["项目数"] == projects.max_row - 1
+    assert facts["错误"] == sum(1 for r in records if r["severity"] == "错误")
     with zipfile.ZipFile(output) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 2
@@ -356,5 +421,124 @@ def test_links_survive_hash_signs_and_other_drives(tmp_path: Path) -> None:
 def test_out_of_range_plans_do_not_bend_the_unit_line() -> None:
     a = submission("甲", MoneyUnit.WAN, [Decimal(100)], [(25, 50, 75, 100)])
     b = submission("乙", MoneyUnit.WAN, [Decimal(100)], [(2500, 5000, 7500, 10000)])
-    plan = consolidate([Entry("a.json", a), Entry("b.json", b)]).plan.set_index("时间节点")
-    assert plan.loc["3月底", "累计支出进度%"] == pytest.approx(25)
+    plan = consolidate([Entry("a.json", a), Entry("b.json", b)]).plan
+    assert plan.records()[0] == {
+        "checkpoint": "3月底",
+        "amount": Decimal(25),
+        "planned_budget": Decimal(100),  # 乙 still counts in the totals, not in the line
+        "percent": Decimal(25),
+        "minimum_percent": None,
+        "met": None,
+    }
+
+
+# ---------------------------------------------------------------- JSON, text, no pandas
+
+
+def _keys(value: object) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item)
+
+
+def mixed_result() -> Consolidation:
+    a = submission("甲", MoneyUnit.WAN, [Decimal(100), Decimal("0.5")], [(25, 50, 75, 100)] * 2)
+    b = submission("乙", MoneyUnit.YUAN, [Decimal(3_000_000), Decimal("1234.56")])
+    broken = [file_finding(FILE_UNREADABLE, "c.xlsx", reason="文件已损坏")]
+    return consolidate([Entry("a.json", a), Entry("b.json", b), Entry("c.xlsx", None, broken)])
+
+
+def test_consolidation_json_has_snake_case_keys_rounded_figures_and_the_findings() -> None:
+    result = mixed_result()
+    data = consolidation_json(result, Path("汇总.xlsx"))
+    json.dumps(data, allow_nan=False)  # plain JSON: no Decimal, no NaN or Infinity
+    keys = set(_keys(data))
+    assert keys and all(re.fullmatch(r"[a-z][a-z0-9_]*", k) for k in keys), sorted(keys)
+    assert set(data) == {"output", "money_unit", "sub_units", "plan", "summary", "findings"}
+    assert data["money_unit"] == "万元"
+    (yi,) = (u for u in data["sub_units"] if u["sub_unit"] == "乙")
+    assert yi == {
+        "sub_unit": "乙",
+        "file": "b.json",
+        "projects": 2,
+        "budget": 300.12,  # 300.123456 万元 to 0.01
+        "fiscal": 300.12,
+        "other": 0.0,
+        "errors": yi["errors"],
+        "warnings": yi["warnings"],
+        "status": yi["status"],
+    }
+    assert data["sub_units"][2]["status"] == "无法读取"
+    assert data["summary"] == {
+        "files": 3,
+        "projects": 4,
+        "budget": 400.62,
+        **result.tally.to_json(),
+    }
+    # Only 甲 (100.5 万元) has a plan: 3月底 is 25%, 25.125 万元.
+    assert data["plan"][0] == {
+        "checkpoint": "3月底",
+        "amount": 25.13,
+        "planned_budget": 100.5,
+        "percent": 25.0,
+        "minimum_percent": None,
+        "met": None,
+    }
+    assert data["findings"] == [f.to_json() for f in result.findings]
+    assert any(f["code"] == "file-unreadable" for f in data["findings"])
+
+
+def test_consolidation_text_shows_the_same_figures() -> None:
+    result = mixed_result()
+    text = consolidation_text(result, Path("汇总.xlsx"))
+    assert "乙：2 个项目，预算 300.12万元" in text
+    assert "支出计划（按预算加权）：3月底 25.0%" in text
+    assert f"合计：3 份，4 个项目，预算 400.62万元；{result.tally.text()}" in text
+    in_yuan = consolidate(result.entries, MoneyUnit.YUAN)
+    assert "预算 4,006,234.56元" in consolidation_text(in_yuan, Path("汇总.xlsx"))
+
+
+def test_an_amount_too_large_for_a_float_is_left_blank_not_written_as_inf(tmp_path: Path) -> None:
+    huge = submission("巨", MoneyUnit.YUAN, [Decimal("1E+400")])
+    result = consolidate([Entry("h.json", huge)])
+    path = tmp_path / "h.xlsx"
+    write_summary(result, path)  # XlsxWriter refuses inf/NaN: it must never be given one
+    sheet = openpyxl.load_workbook(path)["项目汇总"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("预算数") + 1).value is None
+    assert consolidation_json(result, path)["summary"]["budget"] is None
+
+
+def test_cli_imports_neither_pandas_nor_numpy() -> None:
+    """Nothing of jixiao imports pandas or numpy; openpyxl's own optional probe for numpy
+    (openpyxl.compat.numbers) is the only importer allowed, when numpy happens to be installed."""
+    code = """
+import json, sys
+
+importers = {}
+
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name in ("numpy", "pandas"):
+            frame = sys._getframe(1)
+            while frame and frame.f_globals.get("__name__", "").startswith("importlib"):
+                frame = frame.f_back
+            importers.setdefault(name, []).append(frame.f_globals.get("__name__"))
+        return None
+
+sys.meta_path.insert(0, Spy())
+import jixiao.cli
+import jixiao.excel.handlers, jixiao.outputs.summary, jixiao.service.collect
+print(json.dumps({"loaded": [m for m in ("pandas", "numpy") if m in sys.modules],
+                  "importers": importers}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seen = json.loads(done.stdout)
+    assert "pandas" not in seen["loaded"] and "pandas" not in seen["importers"]
+    assert set(seen["importers"].get("numpy", [])) <= {"openpyxl.compat.numbers"}
+    if "numpy" in seen["loaded"]:
+        assert seen["importers"]["numpy"], "numpy loaded by something the spy did not see"

@@ -1,23 +1,33 @@
-"""汇总: many sub-unit submissions → one checked unit-level picture (pure, on the model + pandas).
+"""汇总: many sub-unit submissions → one checked unit-level picture (pure, on the model).
 
-Money is converted to one money unit before anything is added (never 元 + 万元); projects are
-never merged by name; the same 项目编码 or the same sub-unit twice is flagged on both sides,
-never silently resolved.
+Money is converted to one money unit before anything is added (never 元 + 万元), exactly
+(``Decimal`` until a writer puts it in a cell); projects are never merged by name; the same
+项目编码 or the same sub-unit twice is flagged on both sides, never silently resolved.
+
+The tables are plain rows under a column spec (:class:`Table`, :class:`Column`): the summary
+workbook, the console text, the JSON and the add-in's sheets all read the same columns.  (No
+pandas: a list-of-dicts container that turned exact amounts into floats and cost half a second
+of import on every command.)
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
-import pandas as pd
-
-from jixiao.findings import FileReport, Finding, Severity
+from jixiao.findings import (
+    FINDING_COLUMNS,
+    STATUS_UNREADABLE,
+    FileReport,
+    Finding,
+    Tally,
+)
 from jixiao.model import CHECKPOINTS, Location, Project, Submission
-from jixiao.money import MoneyUnit
+from jixiao.money import MoneyUnit, convert
 from jixiao.profiles import Profile, load_profile
 from jixiao.rules.base import Scope
 from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED
@@ -25,7 +35,97 @@ from jixiao.rules.identity import PROJECT_CODE_DUPLICATE
 from jixiao.rules.plan import plan_percents
 from jixiao.values import parse_value
 
-STATUS_ERROR, STATUS_WARNING, STATUS_OK, STATUS_UNREADABLE = "有错误", "有警告", "通过", "无法读取"
+HUNDRED = Decimal(100)
+
+
+class Kind(StrEnum):
+    """What a column holds, which decides how it is written and rounded."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"  # wrapped in a wide column (部门整体 内容)
+    MONEY = "money"  # Decimal in the consolidation's money unit
+    PERCENT = "percent"  # Decimal, 0–100
+    COUNT = "count"  # int
+    NUMBER = "number"  # Decimal of any size (an indicator's 数值)
+    MET = "met"  # bool: 达标 / 未达标
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: a snake_case key (JSON), its Chinese heading (sheets, text), its kind."""
+
+    key: str
+    heading: str
+    kind: Kind = Kind.TEXT
+    width: float = 12
+    """Column width in a sheet (characters)."""
+
+
+Value = str | int | bool | Decimal | None
+"""A cell of a consolidation table: text, a count, 达标 or not, or an exact amount."""
+Row = tuple[Value, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Plain rows under a column spec (the one place a table's headings are written)."""
+
+    columns: tuple[Column, ...]
+    rows: list[Row] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        width = len(self.columns)
+        if len({c.key for c in self.columns}) != width:
+            raise ValueError("duplicate column keys")
+        if any(len(row) != width for row in self.rows):
+            raise ValueError(f"every row needs {width} values")
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The columns' snake_case keys, in order."""
+        return tuple(c.key for c in self.columns)
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The columns' Chinese headings, in order."""
+        return tuple(c.heading for c in self.columns)
+
+    def index(self, key: str) -> int:
+        """The position of column ``key`` (KeyError when there is none)."""
+        for number, column in enumerate(self.columns):
+            if column.key == key:
+                return number
+        raise KeyError(key)
+
+    def column(self, key: str) -> list[Value]:
+        """Every value of column ``key``, top to bottom."""
+        at = self.index(key)
+        return [row[at] for row in self.rows]
+
+    def records(self) -> list[dict[str, Value]]:
+        """The rows as ``{key: value}``."""
+        keys = self.keys
+        return [dict(zip(keys, row, strict=True)) for row in self.rows]
+
+    def total(self, key: str) -> Decimal:
+        """The exact sum of a money column (blank cells count as nothing)."""
+        return sum((v for v in self.column(key) if isinstance(v, Decimal)), Decimal(0))
+
+    def without(self, key: str) -> Table:
+        """The same table minus column ``key``."""
+        at = self.index(key)
+        columns = self.columns[:at] + self.columns[at + 1 :]
+        return Table(columns, [row[:at] + row[at + 1 :] for row in self.rows])
+
+    def mapped(self, key: str, change: Callable[[Value], Value]) -> Table:
+        """The same table with ``change`` applied to every value of column ``key``."""
+        at = self.index(key)
+        return Table(
+            self.columns, [(*row[:at], change(row[at]), *row[at + 1 :]) for row in self.rows]
+        )
 
 
 @dataclass(slots=True)
@@ -57,35 +157,140 @@ class Consolidation:
 
     money_unit: MoneyUnit
     entries: list[Entry]
-    projects: pd.DataFrame
-    sub_units: pd.DataFrame
-    plan: pd.DataFrame
-    indicators: pd.DataFrame
-    department: pd.DataFrame
+    projects: Table
+    sub_units: Table
+    plan: Table
+    indicators: Table
+    department: Table
     findings: list[Finding]
 
     @property
     def has_errors(self) -> bool:
         """True when any finding is an error (the CLI exits 1)."""
-        return any(f.severity is Severity.ERROR for f in self.findings)
+        return self.tally.errors > 0
+
+    @property
+    def tally(self) -> Tally:
+        """Findings per severity over all files."""
+        return Tally.of(self.findings)
+
+    @property
+    def budget(self) -> Decimal:
+        """The unit's total 预算数, exactly, in :attr:`money_unit`."""
+        return self.projects.total("budget")
+
+    def placed_findings(self) -> list[tuple[Entry, Finding]]:
+        """Every finding with the entry (file, sub-unit) it belongs to, in :attr:`findings`
+        order."""
+        return [(entry, finding) for entry in self.entries for finding in entry.findings]
+
+    def findings_table(self) -> Table:
+        """问题清单: 序号, 下属单位 and the findings columns (:data:`FINDING_COLUMNS`)."""
+        return findings_table(self.placed_findings())
 
 
-def convert(amount: Decimal | None, source: MoneyUnit, target: MoneyUnit) -> Decimal | None:
-    """An amount from one money unit into another (万元 ⇄ 元), exactly."""
-    if amount is None:
-        return None
-    return amount * source.yuan / target.yuan
+# ---------------------------------------------------------------- column specs
+
+_WIDE = 30.0
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _checkpoint_key(checkpoint: str) -> str:
+    """``3月底`` → ``3`` (keys are ASCII)."""
+    return "".join(ch for ch in checkpoint if ch.isascii() and ch.isdigit())
 
 
-def _status(findings: Sequence[Finding]) -> str:
-    severities = {f.severity for f in findings}
-    if Severity.ERROR in severities:
-        return STATUS_ERROR
-    return STATUS_WARNING if Severity.WARNING in severities else STATUS_OK
+SUB_UNIT_COLUMNS: tuple[Column, ...] = (
+    Column("sub_unit", "下属单位", width=_WIDE),
+    Column("file", "文件", width=_WIDE),
+    Column("projects", "项目数", Kind.COUNT),
+    Column("budget", "预算数", Kind.MONEY),
+    Column("fiscal", "财政资金", Kind.MONEY),
+    Column("other", "其他资金", Kind.MONEY),
+    Column("errors", "错误", Kind.COUNT),
+    Column("warnings", "警告", Kind.COUNT),
+    Column("status", "状态"),
+)
+
+PLAN_COLUMNS: tuple[Column, ...] = (
+    Column("checkpoint", "时间节点"),
+    Column("amount", "累计支出金额", Kind.MONEY),
+    Column("planned_budget", "计划内预算数", Kind.MONEY),
+    Column("percent", "累计支出进度%", Kind.PERCENT),
+    Column("minimum_percent", "最低要求%", Kind.PERCENT),
+    Column("met", "是否达标", Kind.MET),
+)
+
+INDICATOR_COLUMNS: tuple[Column, ...] = (
+    Column("sub_unit", "下属单位", width=_WIDE),
+    Column("file", "文件", width=_WIDE),
+    Column("sheet", "工作表"),
+    Column("cell", "单元格"),
+    Column("project_code", "项目编码"),
+    Column("project_name", "项目名称", width=_WIDE),
+    Column("level1", "一级指标"),
+    Column("level2", "二级指标"),
+    Column("level3", "三级指标", width=_WIDE),
+    Column("value", "指标值"),
+    Column("symbol", "符号"),
+    Column("number", "数值", Kind.NUMBER),
+    Column("unit", "计量单位"),
+    Column("kind", "类型"),
+    Column("basis", "指标值确定依据"),
+)
+
+DEPARTMENT_COLUMNS: tuple[Column, ...] = (
+    Column("sub_unit", "下属单位", width=_WIDE),
+    Column("part", "部分"),
+    Column("name", "名称"),
+    Column("content", "内容", Kind.LONG_TEXT, width=60),
+)
+
+_FINDING_WIDTHS = {
+    "severity": 6.0,
+    "file": _WIDE,
+    "where": 16.0,
+    "project": 28.0,
+    "message": 70.0,
+    "hint": 50.0,
+    "code": 24.0,
+}
+FINDINGS_COLUMNS: tuple[Column, ...] = (
+    Column("number", "序号", Kind.COUNT, width=6),
+    Column("sub_unit", "下属单位", width=24),
+    *(Column(key, heading, width=_FINDING_WIDTHS.get(key, 12)) for key, heading in FINDING_COLUMNS),
+)
+
+
+def project_columns(levels: Sequence[str]) -> tuple[Column, ...]:
+    """项目汇总's columns: who and what, money, plan % and amount per checkpoint, indicator
+    counts per 一级 (``levels``), findings and status."""
+    plan = [
+        column
+        for checkpoint in CHECKPOINTS
+        for column in (
+            Column(f"percent_{_checkpoint_key(checkpoint)}", f"{checkpoint}%", Kind.PERCENT),
+            Column(f"amount_{_checkpoint_key(checkpoint)}", f"{checkpoint}金额", Kind.MONEY),
+        )
+    ]
+    return (
+        Column("sub_unit", "下属单位", width=_WIDE),
+        Column("file", "文件", width=_WIDE),
+        Column("sheet", "工作表"),
+        Column("department", "填报部门"),
+        Column("code", "项目编码"),
+        Column("name", "项目名称", width=_WIDE),
+        Column("budget", "预算数", Kind.MONEY),
+        Column("fiscal", "财政资金", Kind.MONEY),
+        Column("other", "其他资金", Kind.MONEY),
+        *plan,
+        *(Column(f"level1_{n}", level, Kind.COUNT) for n, level in enumerate(levels, start=1)),
+        Column("errors", "错误", Kind.COUNT),
+        Column("warnings", "警告", Kind.COUNT),
+        Column("status", "状态"),
+    )
+
+
+# ---------------------------------------------------------------- the tables
 
 
 def project_row(
@@ -94,37 +299,38 @@ def project_row(
     target: MoneyUnit,
     findings: Sequence[Finding],
     levels: Sequence[str],
-) -> dict[str, object]:
-    """One row of 项目汇总: money converted, plan % and amounts, indicator counts, status."""
+) -> Row:
+    """One row of 项目汇总 (:func:`project_columns`): money converted exactly, plan % and
+    amounts, indicator counts, findings and status."""
     assert entry.submission is not None
     source = entry.submission.unit.money_unit
     budget = convert(project.budget, source, target)
-    row: dict[str, object] = {
-        "下属单位": entry.sub_unit,
-        "文件": entry.file,
-        "工作表": project.source.sheet,
-        "填报部门": project.department,
-        "项目编码": project.code,
-        "项目名称": project.name,
-        "预算数": _number(budget),
-        "财政资金": _number(convert(project.fiscal, source, target)),
-        "其他资金": _number(convert(project.other, source, target)),
-    }
     percents = {c: p for c, p, _ in plan_percents(project.plan)}
+    plan: list[Value] = []
     for checkpoint in CHECKPOINTS:
         percent = percents.get(checkpoint)
-        row[f"{checkpoint}%"] = _number(percent)
-        amount = None if percent is None or budget is None else budget * percent / 100
-        row[f"{checkpoint}金额"] = _number(amount)
+        plan.append(percent)
+        plan.append(None if percent is None or budget is None else budget * percent / HUNDRED)
     counts = Counter(
         _LEVELS.normalize_level(i.level1) or "（一级空白）" for i in project.indicators
     )
-    for level in levels:
-        row[level] = counts.get(level, 0)
-    row["错误"] = sum(f.severity is Severity.ERROR for f in findings)
-    row["警告"] = sum(f.severity is Severity.WARNING for f in findings)
-    row["状态"] = _status(findings)
-    return row
+    tally = Tally.of(findings)
+    return (
+        entry.sub_unit,
+        entry.file,
+        project.source.sheet,
+        project.department,
+        project.code,
+        project.name,
+        budget,
+        convert(project.fiscal, source, target),
+        convert(project.other, source, target),
+        *plan,
+        *(counts.get(level, 0) for level in levels),
+        tally.errors,
+        tally.warnings,
+        tally.status,
+    )
 
 
 _LEVELS: Profile = load_profile()
@@ -151,7 +357,7 @@ def _project_findings(entry: Entry) -> dict[ProjectKey, list[Finding]]:
     return grouped
 
 
-def projects_table(entries: Sequence[Entry], target: MoneyUnit) -> pd.DataFrame:
+def projects_table(entries: Sequence[Entry], target: MoneyUnit) -> Table:
     """项目汇总: one row per project of every readable submission."""
     levels = level_columns(load_profile(p) for p in ("hebei", "central-2021"))
     rows = []
@@ -162,70 +368,70 @@ def projects_table(entries: Sequence[Entry], target: MoneyUnit) -> pd.DataFrame:
         for project in entry.submission.projects:
             findings = by_project.get((project.code, project.name, project.number), [])
             rows.append(project_row(entry, project, target, findings, levels))
-    return pd.DataFrame(rows)
+    return Table(project_columns(levels), rows)
 
 
-def sub_units_table(projects: pd.DataFrame, entries: Sequence[Entry]) -> pd.DataFrame:
-    """Totals per sub-unit, with the status of its whole submission."""
-    money = ["预算数", "财政资金", "其他资金"]
-    rows = []
-    for entry in entries:
-        mine = (
-            projects[(projects["文件"] == entry.file) & (projects["下属单位"] == entry.sub_unit)]
-            if not projects.empty
-            else projects
-        )
-        totals = {k: float(mine[k].fillna(0).sum()) if not mine.empty else 0.0 for k in money}
-        rows.append(
-            {
-                "下属单位": entry.sub_unit,
-                "文件": entry.file,
-                "项目数": len(mine),
-                **totals,
-                "错误": sum(f.severity is Severity.ERROR for f in entry.findings),
-                "警告": sum(f.severity is Severity.WARNING for f in entry.findings),
-                "状态": STATUS_UNREADABLE if entry.submission is None else _status(entry.findings),
-            }
-        )
-    return pd.DataFrame(rows)
+def _sum(amounts: Iterable[Decimal | None]) -> Decimal:
+    return sum((a for a in amounts if a is not None), Decimal(0))
 
 
-def unit_plan(projects: pd.DataFrame, minimum: dict[str, Decimal] | None) -> pd.DataFrame:
-    """The unit's cumulative spending plan: budget-weighted % and amounts per checkpoint."""
-    rows = []
+def sub_unit_row(entry: Entry, target: MoneyUnit) -> Row:
+    """One row of the sub-units table (:data:`SUB_UNIT_COLUMNS`): exact totals of its
+    projects and the status of its whole submission."""
+    tally = Tally.of(entry.findings)
+    status = STATUS_UNREADABLE if entry.submission is None else tally.status
+    projects = entry.submission.projects if entry.submission else ()
+    source = entry.submission.unit.money_unit if entry.submission else target
+    return (
+        entry.sub_unit,
+        entry.file,
+        len(projects),
+        _sum(convert(p.budget, source, target) for p in projects),
+        _sum(convert(p.fiscal, source, target) for p in projects),
+        _sum(convert(p.other, source, target) for p in projects),
+        tally.errors,
+        tally.warnings,
+        status,
+    )
+
+
+def sub_units_table(entries: Sequence[Entry], target: MoneyUnit) -> Table:
+    """Totals per sub-unit (one row per entry, unreadable files included)."""
+    return Table(SUB_UNIT_COLUMNS, [sub_unit_row(entry, target) for entry in entries])
+
+
+def unit_plan(projects: Table, minimum: dict[str, Decimal] | None) -> Table:
+    """The unit's cumulative spending plan: budget-weighted % and amounts per checkpoint,
+    exactly (the % of a sum of amounts, never a mean of rounded percentages)."""
+    budgets = projects.column("budget")
+    rows: list[Row] = []
     for checkpoint in CHECKPOINTS:
-        if projects.empty:
-            planned = pd.DataFrame(columns=["预算数", f"{checkpoint}金额"])
-        else:
-            percent_column = projects[f"{checkpoint}%"]
+        key = _checkpoint_key(checkpoint)
+        budget = amount = Decimal(0)
+        for total, percent, part in zip(
+            budgets,
+            projects.column(f"percent_{key}"),
+            projects.column(f"amount_{key}"),
+            strict=True,
+        ):
             # A percentage outside 0–100 is an error of its own table; it must not bend the
             # unit's line (the project still counts in the totals).
-            valid = percent_column.notna() & percent_column.between(0, 100)
-            planned = projects[valid & projects["预算数"].notna()]
-        budget = float(planned["预算数"].sum())
-        amount = float(planned[f"{checkpoint}金额"].sum())
-        required = (
-            None if minimum is None or checkpoint not in minimum else float(minimum[checkpoint])
-        )
-        percent = amount / budget * 100 if budget else None
-        rows.append(
-            {
-                "时间节点": checkpoint,
-                "累计支出金额": amount,
-                "计划内预算数": budget,
-                "累计支出进度%": percent,
-                "最低要求%": required,
-                "是否达标": None
-                if required is None or percent is None
-                else ("达标" if percent + 1e-9 >= required else "未达标"),
-            }
-        )
-    return pd.DataFrame(rows)
+            if not isinstance(total, Decimal) or not isinstance(percent, Decimal):
+                continue
+            if not 0 <= percent <= HUNDRED or not isinstance(part, Decimal):
+                continue
+            budget += total
+            amount += part
+        required = None if minimum is None else minimum.get(checkpoint)
+        progress = amount / budget * HUNDRED if budget else None
+        met = None if required is None or progress is None else progress >= required
+        rows.append((checkpoint, amount, budget, progress, required, met))
+    return Table(PLAN_COLUMNS, rows)
 
 
-def indicators_table(entries: Sequence[Entry]) -> pd.DataFrame:
+def indicators_table(entries: Sequence[Entry]) -> Table:
     """Every indicator in one long table, with its value parsed (ready for pivoting)."""
-    rows = []
+    rows: list[Row] = []
     for entry in entries:
         if entry.submission is None:
             continue
@@ -234,73 +440,58 @@ def indicators_table(entries: Sequence[Entry]) -> pd.DataFrame:
                 value = parse_value(indicator.value)
                 where = indicator.at("value")
                 rows.append(
-                    {
-                        "下属单位": entry.sub_unit,
-                        "文件": entry.file,
-                        "工作表": where.sheet,
-                        "单元格": where.cell,
-                        "项目编码": project.code,
-                        "项目名称": project.name,
-                        "一级指标": indicator.level1,
-                        "二级指标": indicator.level2,
-                        "三级指标": indicator.level3,
-                        "指标值": indicator.value,
-                        "符号": value.symbol.value if value.symbol else None,
-                        "数值": _number(value.number),
-                        "计量单位": value.unit,
-                        "类型": value.kind.value,
-                        "指标值确定依据": indicator.basis,
-                    }
+                    (
+                        entry.sub_unit,
+                        entry.file,
+                        where.sheet,
+                        where.cell,
+                        project.code,
+                        project.name,
+                        indicator.level1,
+                        indicator.level2,
+                        indicator.level3,
+                        indicator.value,
+                        value.symbol.value if value.symbol else None,
+                        value.number,
+                        value.unit,
+                        value.kind.value,
+                        indicator.basis,
+                    )
                 )
-    return pd.DataFrame(rows)
+    return Table(INDICATOR_COLUMNS, rows)
 
 
-def department_table(entries: Sequence[Entry]) -> pd.DataFrame:
+def department_table(entries: Sequence[Entry]) -> Table:
     """The department-level parts gathered per sub-unit."""
-    rows = []
+    rows: list[Row] = []
     for entry in entries:
         department = entry.submission.department if entry.submission else None
         if department is None:
             continue
         unit = entry.sub_unit
         if department.overall_goal:
-            rows.append(
-                {
-                    "下属单位": unit,
-                    "部分": "总体绩效目标",
-                    "名称": None,
-                    "内容": department.overall_goal,
-                }
-            )
+            rows.append((unit, "总体绩效目标", None, department.overall_goal))
         for block in department.blocks:
             values = "；".join(f"{i.name} {i.value or ''}".strip() for i in block.indicators)
-            rows.append(
-                {
-                    "下属单位": unit,
-                    "部分": "分项绩效目标",
-                    "名称": block.title,
-                    "内容": "\n".join(x for x in (block.goal, values) if x),
-                }
-            )
+            content = "\n".join(x for x in (block.goal, values) if x)
+            rows.append((unit, "分项绩效目标", block.title, content))
         for measure in department.measures:
-            rows.append(
-                {
-                    "下属单位": unit,
-                    "部分": "工作保障措施",
-                    "名称": measure.title,
-                    "内容": measure.text,
-                }
-            )
+            rows.append((unit, "工作保障措施", measure.title, measure.text))
         for row in department.overall_table:
-            rows.append(
-                {
-                    "下属单位": unit,
-                    "部分": "整体绩效目标表",
-                    "名称": row.indicator,
-                    "内容": " ".join(x for x in (row.symbol, row.target, row.unit) if x),
-                }
-            )
-    return pd.DataFrame(rows, columns=["下属单位", "部分", "名称", "内容"])
+            content = " ".join(x for x in (row.symbol, row.target, row.unit) if x)
+            rows.append((unit, "整体绩效目标表", row.indicator, content))
+    return Table(DEPARTMENT_COLUMNS, rows)
+
+
+def findings_table(placed: Sequence[tuple[Entry, Finding]]) -> Table:
+    """问题清单 (:data:`FINDINGS_COLUMNS`): 序号, 下属单位, then :meth:`Finding.cell_values`."""
+    return Table(
+        FINDINGS_COLUMNS,
+        [
+            (number, entry.sub_unit, *finding.cell_values())
+            for number, (entry, finding) in enumerate(placed, start=1)
+        ],
+    )
 
 
 Placed = tuple[Entry, Finding | None]
@@ -393,7 +584,7 @@ def consolidate(
         money_unit=money_unit,
         entries=list(entries),
         projects=projects,
-        sub_units=sub_units_table(projects, entries),
+        sub_units=sub_units_table(entries, money_unit),
         plan=unit_plan(projects, dict(profile.min_plan) if profile.min_plan else None),
         indicators=indicators_table(entries),
         department=department_table(entries),

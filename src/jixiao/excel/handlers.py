@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
-from jixiao.consolidate import Consolidation, consolidate
+from jixiao.consolidate import Consolidation, Table, Value, consolidate
 from jixiao.excel.book import Book
 from jixiao.findings import FileReport, Finding, Tally
 from jixiao.readers.documents import import_document
@@ -139,13 +138,22 @@ SUMMARY_SHEETS = ("汇总-下属单位", "汇总-项目", "汇总-支出计划",
 SUMMARY_OUTPUT = "汇总.xlsx"
 
 
-def _frame_rows(frame: pd.DataFrame) -> list[list[object]]:
-    header: list[object] = [str(c) for c in frame.columns]
-    body = [
-        [None if isinstance(v, float) and math.isnan(v) else v for v in row]
-        for row in frame.itertuples(index=False)
-    ]
-    return [header, *body]
+def _sheet_rows(table: Table) -> list[list[object]]:
+    """A consolidation table as a sheet: headings, then plain values (amounts as float, the
+    book's cells take no Decimal; 达标 as text)."""
+    rows: list[list[object]] = [list(table.headings)]
+    for row in table.rows:
+        rows.append([_sheet_value(value) for value in row])
+    return rows
+
+
+def _sheet_value(value: Value) -> object:
+    if isinstance(value, bool):
+        return "达标" if value else "未达标"
+    if isinstance(value, Decimal):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return value
 
 
 def consolidate_folder(book: Book, folder: Path) -> Consolidation:
@@ -164,34 +172,16 @@ def consolidate_departments(book: Book) -> Consolidation:
     """汇总 inside one workbook: group its project sheets by 填报部门, refresh summary sheets."""
     (entry,) = collect([book.snapshot()], workers=1)
     result = consolidate(split_by_department(entry))
-    tables = (result.sub_units, result.projects, result.plan, _findings_frame(result))
-    for name, frame in zip(SUMMARY_SHEETS, tables, strict=True):
-        rows = _frame_rows(frame.drop(columns=["文件"], errors="ignore"))
-        book.replace_sheet(name, rows, [16.0] * len(rows[0]))
+    tables = (result.sub_units, result.projects, result.plan, result.findings_table())
+    for name, table in zip(SUMMARY_SHEETS, tables, strict=True):
+        if "file" in table.keys:  # one workbook: its path says nothing here
+            table = table.without("file")
+        book.replace_sheet(name, _sheet_rows(table), [c.width for c in table.columns])
     book.notify(
         f"已按填报部门汇总 {len(result.entries)} 个部门、{len(result.projects)} 个项目，"
         f"见“{SUMMARY_SHEETS[0]}”等表。"
     )
     return result
-
-
-def _findings_frame(result: Consolidation) -> pd.DataFrame:
-    rows = [
-        {
-            "下属单位": e.sub_unit,
-            "级别": f.severity.label,
-            "规则编码": f.code,
-            "工作表": f.sheet,
-            "单元格": f.cell,
-            "项目": f.project_name,
-            "问题": f.message,
-        }
-        for e in result.entries
-        for f in e.findings
-    ]
-    return pd.DataFrame(
-        rows, columns=["下属单位", "级别", "规则编码", "工作表", "单元格", "项目", "问题"]
-    )
 
 
 def _unit_name(book: Book) -> str:

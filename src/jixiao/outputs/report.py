@@ -3,13 +3,13 @@ programs (JSON)."""
 
 from __future__ import annotations
 
-import json
-from collections import Counter
+import math
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from jixiao.consolidate import Consolidation
+from jixiao.consolidate import Consolidation, Kind, Table, Value
 from jixiao.findings import Finding, Report, Severity
 
 Style = Callable[[str, Severity], str]
@@ -66,37 +66,84 @@ def report_text(report: Report, style: Style = _plain) -> str:
     return "\n".join(lines)
 
 
+MONEY_PLACES = Decimal("0.01")
+PERCENT_PLACES = Decimal("0.1")
+
+
+def _rounded(value: Decimal, kind: Kind) -> Decimal:
+    """Money to 0.01 of its unit, percentages to 0.1 (half up, as a clerk rounds)."""
+    places = PERCENT_PLACES if kind is Kind.PERCENT else MONEY_PLACES
+    try:
+        return value.quantize(places, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # too many digits to round: beyond any budget, left as it is
+        return value
+
+
+def _money_text(amount: Value) -> str:
+    return f"{_rounded(amount, Kind.MONEY):,.2f}" if isinstance(amount, Decimal) else "—"
+
+
+def _percent_text(percent: Value) -> str:
+    return f"{_rounded(percent, Kind.PERCENT):.1f}%" if isinstance(percent, Decimal) else "—"
+
+
 def consolidation_text(result: Consolidation, output: Path) -> str:
-    """The console summary: one line per sub-unit, totals, where the workbook is."""
-    lines = []
-    for row in result.sub_units.itertuples(index=False):
-        lines.append(
-            f"{row.下属单位}：{row.项目数} 个项目，预算 {row.预算数:,.2f}{result.money_unit}，"
-            f"错误 {row.错误}，警告 {row.警告}（{row.状态}）"
-        )
-    total = float(result.projects["预算数"].fillna(0).sum()) if not result.projects.empty else 0
-    counts = Counter(f.severity for f in result.findings)
+    """The console summary: one line per sub-unit, the unit's plan, totals, the workbook."""
+    unit = result.money_unit.value
+    lines = [
+        f"{row['sub_unit']}：{row['projects']} 个项目，预算 {_money_text(row['budget'])}{unit}，"
+        f"错误 {row['errors']}，警告 {row['warnings']}（{row['status']}）"
+        for row in result.sub_units.records()
+    ]
+    if result.projects:
+        points = []
+        for row in result.plan.records():
+            point = f"{row['checkpoint']} {_percent_text(row['percent'])}"
+            if row["minimum_percent"] is not None:
+                verdict = "" if row["met"] is None else ("，达标" if row["met"] else "，未达标")
+                point += f"（最低 {_percent_text(row['minimum_percent'])}{verdict}）"
+            points.append(point)
+        lines.append("支出计划（按预算加权）：" + "；".join(points))
+    tally = result.tally
     lines.append(
-        f"合计：{len(result.entries)} 份，{len(result.projects)} 个项目，预算 {total:,.2f}"
-        f"{result.money_unit}；错误 {counts[Severity.ERROR]}，警告 "
-        f"{counts[Severity.WARNING]}，提示 {counts[Severity.INFO]}"
+        f"合计：{len(result.entries)} 份，{len(result.projects)} 个项目，"
+        f"预算 {_money_text(result.budget)}{unit}；{tally.text()}"
     )
     lines.append(f"汇总工作簿：{output.resolve()}")
     return "\n".join(lines)
 
 
+def _json_value(value: Value, kind: Kind) -> object:
+    if isinstance(value, Decimal):
+        number = float(_rounded(value, kind) if kind in (Kind.MONEY, Kind.PERCENT) else value)
+        return number if math.isfinite(number) else None  # JSON has no Infinity
+    return value
+
+
+def table_json(table: Table) -> list[dict[str, object]]:
+    """A consolidation table as ``[{key: value}]``: snake_case keys, money rounded to 0.01,
+    percentages to 0.1, 达标 as true/false."""
+    kinds = [c.kind for c in table.columns]
+    keys = table.keys
+    return [
+        {key: _json_value(value, kind) for key, kind, value in zip(keys, kinds, row, strict=True)}
+        for row in table.rows
+    ]
+
+
 def consolidation_json(result: Consolidation, output: Path) -> dict[str, Any]:
-    """The machine-readable consolidation summary."""
+    """The machine-readable consolidation (the ``consolidate --format json`` contract):
+    sub-units, the unit's plan, the summary and every finding."""
     return {
         "output": str(output),
         "money_unit": result.money_unit.value,
-        "sub_units": json.loads(result.sub_units.to_json(orient="records", force_ascii=False)),
-        "plan": json.loads(result.plan.to_json(orient="records", force_ascii=False)),
+        "sub_units": table_json(result.sub_units),
+        "plan": table_json(result.plan),
         "summary": {
             "files": len(result.entries),
             "projects": len(result.projects),
-            "errors": sum(f.severity is Severity.ERROR for f in result.findings),
-            "warnings": sum(f.severity is Severity.WARNING for f in result.findings),
-            "infos": sum(f.severity is Severity.INFO for f in result.findings),
+            "budget": _json_value(result.budget, Kind.MONEY),
+            **result.tally.to_json(),
         },
+        "findings": [finding.to_json() for finding in result.findings],
     }

@@ -12,34 +12,21 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jixiao.a1 import quote_sheet
 from jixiao.atomic import atomic_write
-from jixiao.consolidate import Consolidation, Entry
+from jixiao.consolidate import Consolidation, Kind, Table, Value
 from jixiao.findings import Finding, Severity
 
 FIXED_DATE = dt.datetime(2024, 1, 1)
-MONEY_COLUMNS = ("预算数", "财政资金", "其他资金", "累计支出金额", "计划内预算数")
-FINDING_HEADERS = (
-    "序号",
-    "级别",
-    "规则编码",
-    "下属单位",
-    "文件",
-    "工作表",
-    "位置",
-    "项目",
-    "问题",
-    "修改提示",
-)
+MET_TEXT = {True: "达标", False: "未达标"}
 
 
 class Styles:
@@ -93,7 +80,7 @@ def _write(result: Consolidation, target: Path, folder: Path, unit_name: str) ->
     _plan(book, styles, result)
     _table(book, styles, "指标明细", result.indicators)
     _findings(book, styles, result, folder)
-    _table(book, styles, "部门整体", result.department, wrap=("内容",))
+    _table(book, styles, "部门整体", result.department)
     book.close()
     _portable_links(target)
 
@@ -116,49 +103,55 @@ def _portable_links(path: Path) -> None:
             target.writestr(info, data)
 
 
-def _cell(sheet: Worksheet, row: int, column: int, value: Any, fmt: Any) -> None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _cell(sheet: Worksheet, row: int, column: int, value: Value | float, fmt: Any) -> None:
+    """Write one value: numbers as float only here, and never a non-finite one (that cell
+    stays blank; the engine has already reported the value)."""
+    if value is None:
         sheet.write_blank(row, column, None, fmt)
     elif isinstance(value, bool):
         sheet.write_string(row, column, "是" if value else "否", fmt)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, column, value, fmt)
+    elif isinstance(value, int | float | Decimal):
+        number = float(value)
+        if math.isfinite(number):
+            sheet.write_number(row, column, number, fmt)
+        else:
+            sheet.write_blank(row, column, None, fmt)
     else:
         sheet.write_string(row, column, str(value), fmt)  # never a formula, whatever it says
 
 
-def _format_for(styles: Styles, name: str) -> Any:
-    if name in MONEY_COLUMNS or name.endswith("金额"):
-        return styles.money
-    if name.endswith("%"):
-        return styles.percent
-    return styles.text
+def _format_for(styles: Styles, kind: Kind) -> Any:
+    return {
+        Kind.MONEY: styles.money,
+        Kind.PERCENT: styles.percent,
+        Kind.COUNT: styles.count,
+        Kind.LONG_TEXT: styles.wrap,
+    }.get(kind, styles.text)
 
 
 def _table(
     book: Workbook,
     styles: Styles,
     name: str,
-    frame: pd.DataFrame,
+    table: Table,
     first_row: int = 0,
     sheet: Worksheet | None = None,
-    wrap: Sequence[str] = (),
 ) -> Worksheet:
     sheet = sheet or book.add_worksheet(name)
-    columns = list(frame.columns)
-    for column, header in enumerate(columns):
-        sheet.write_string(first_row, column, str(header), styles.header)
-        width = 12 if header not in ("项目名称", "文件", "内容", "三级指标", "下属单位") else 30
-        sheet.set_column(column, column, 60 if header in wrap else width)
-    formats = [styles.wrap if h in wrap else _format_for(styles, str(h)) for h in columns]
-    rows = frame.astype(object).to_numpy().tolist()  # plain Python values, fast to walk
-    for offset, values in enumerate(rows, start=first_row + 1):
-        for column, value in enumerate(values):
-            if value is None or value != value:  # blank or NaN: nothing to write
+    for number, column in enumerate(table.columns):
+        sheet.write_string(first_row, number, column.heading, styles.header)
+        sheet.set_column(number, number, column.width)
+    formats = [_format_for(styles, c.kind) for c in table.columns]
+    verdicts = [c.kind is Kind.MET for c in table.columns]
+    for offset, values in enumerate(table.rows, start=first_row + 1):
+        for number, value in enumerate(values):
+            if value is None:  # blank: nothing to write
                 continue
-            _cell(sheet, offset, column, value, formats[column])
-    if columns:
-        sheet.autofilter(first_row, 0, first_row + len(frame), len(columns) - 1)
+            if verdicts[number] and isinstance(value, bool):
+                value = MET_TEXT[value]
+            _cell(sheet, offset, number, value, formats[number])
+    if table.columns:
+        sheet.autofilter(first_row, 0, first_row + len(table), len(table.columns) - 1)
     sheet.freeze_panes(first_row + 1, 0)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)  # one page wide when printed, as many pages long as needed
@@ -167,19 +160,17 @@ def _table(
 
 def _overview(book: Workbook, styles: Styles, result: Consolidation, unit_name: str) -> None:
     sheet = book.add_worksheet("汇总概览")
-    projects = result.projects
-    total = float(projects["预算数"].fillna(0).sum()) if not projects.empty else 0.0
-    counts = {s: sum(f.severity is s for f in result.findings) for s in Severity}
+    tally = result.tally
     sheet.write_string(0, 0, f"{unit_name}预算绩效目标汇总", styles.title)
-    facts = [
+    facts: list[tuple[str, Value]] = [
         ("金额单位", result.money_unit.value),
         ("报送文件", len(result.entries)),
         ("无法读取的文件", sum(e.submission is None for e in result.entries)),
-        ("项目数", len(projects)),
-        ("预算数合计", total),
-        ("错误", counts[Severity.ERROR]),
-        ("警告", counts[Severity.WARNING]),
-        ("提示", counts[Severity.INFO]),
+        ("项目数", len(result.projects)),
+        ("预算数合计", result.budget),
+        ("错误", tally.errors),
+        ("警告", tally.warnings),
+        ("提示", tally.infos),
     ]
     for row, (label, value) in enumerate(facts, start=2):
         sheet.write_string(row, 0, label, styles.header)
@@ -188,30 +179,31 @@ def _overview(book: Workbook, styles: Styles, result: Consolidation, unit_name: 
     sheet.set_column(1, 1, 24)
     start = len(facts) + 3
     sheet.write_string(start, 0, "各下属单位", styles.title)
-    units = result.sub_units.copy()
-    if not units.empty:  # the file's name is enough here; 项目汇总 keeps the full path
-        units["文件"] = [Path(str(f)).name for f in units["文件"]]
+    # The file's name is enough here; 项目汇总 keeps the full path.
+    units = result.sub_units.mapped("file", lambda f: Path(f).name if isinstance(f, str) else f)
     _table(book, styles, "汇总概览", units, first_row=start + 1, sheet=sheet)
 
 
 def _plan(book: Workbook, styles: Styles, result: Consolidation) -> None:
-    sheet = _table(book, styles, "支出计划", result.plan)
-    rows = len(result.plan)
+    plan = result.plan
+    sheet = _table(book, styles, "支出计划", plan)
+    rows = len(plan)
     line = book.add_chart({"type": "line"})
+    percent, minimum = plan.index("percent"), plan.index("minimum_percent")
     line.add_series(
         {
             "name": "单位累计支出进度（%）",
             "categories": ["支出计划", 1, 0, rows, 0],
-            "values": ["支出计划", 1, 3, rows, 3],
+            "values": ["支出计划", 1, percent, rows, percent],
             "marker": {"type": "circle"},
         }
     )
-    if result.plan["最低要求%"].notna().any():
+    if any(value is not None for value in plan.column("minimum_percent")):
         line.add_series(
             {
                 "name": "最低要求（%）",
                 "categories": ["支出计划", 1, 0, rows, 0],
-                "values": ["支出计划", 1, 4, rows, 4],
+                "values": ["支出计划", 1, minimum, rows, minimum],
                 "line": {"dash_type": "dash"},
             }
         )
@@ -219,69 +211,40 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation) -> None:
     line.set_y_axis({"min": 0, "max": 100, "name": "%"})
     sheet.insert_chart(rows + 3, 0, line, {"x_scale": 1.4, "y_scale": 1.2})
     units = result.sub_units
+    budget = units.columns[units.index("budget")].heading
     start = rows + 24
-    sheet.write_string(start, 0, "各下属单位预算数", styles.header)
-    for offset, (name, budget) in enumerate(
-        zip(units["下属单位"], units["预算数"], strict=True), start=start + 1
+    sheet.write_string(start, 0, f"各下属单位{budget}", styles.header)
+    for offset, (name, amount) in enumerate(
+        zip(units.column("sub_unit"), units.column("budget"), strict=True), start=start + 1
     ):
         _cell(sheet, offset, 0, name, styles.text)
-        _cell(sheet, offset, 1, float(budget), styles.money)
+        _cell(sheet, offset, 1, amount, styles.money)
     bar = book.add_chart({"type": "bar"})
     bar.add_series(
         {
-            "name": f"预算数（{result.money_unit.value}）",
+            "name": f"{budget}（{result.money_unit.value}）",
             "categories": ["支出计划", start + 1, 0, start + len(units), 0],
             "values": ["支出计划", start + 1, 1, start + len(units), 1],
         }
     )
-    bar.set_title({"name": "各下属单位预算数"})
+    bar.set_title({"name": f"各下属单位{budget}"})
     bar.set_legend({"none": True})
     sheet.insert_chart(start, 3, bar, {"x_scale": 1.4, "y_scale": max(1.0, len(units) / 8)})
 
 
-def _entry_of(result: Consolidation) -> dict[int, Entry]:
-    return {id(f): e for e in result.entries for f in e.findings}
-
-
 def _findings(book: Workbook, styles: Styles, result: Consolidation, folder: Path) -> None:
-    sheet = book.add_worksheet("问题清单")
-    for column, header in enumerate(FINDING_HEADERS):
-        sheet.write_string(0, column, header, styles.header)
-    for column, width in enumerate((6, 6, 24, 24, 30, 10, 10, 28, 70, 50)):
-        sheet.set_column(column, column, width)
-    owners = _entry_of(result)
-    for row, finding in enumerate(result.findings, start=1):
-        entry = owners[id(finding)]
-        values = (
-            row,
-            finding.severity.label,
-            finding.code,
-            entry.sub_unit,
-            entry.file,
-            finding.sheet,
-            _where(finding),
-            finding.project_name,
-            finding.message,
-            finding.hint,
-        )
-        for column, value in enumerate(values):
-            fmt = styles.bad if column == 1 and finding.severity is Severity.ERROR else styles.text
-            _cell(sheet, row, column, value, fmt)
+    """问题清单: one row per finding; 级别 in red for errors, 位置 a link to the source cell."""
+    table = result.findings_table()
+    sheet = _table(book, styles, "问题清单", table)
+    severity, where = table.index("severity"), table.index("where")
+    for row, (entry, finding) in enumerate(result.placed_findings(), start=1):
+        if finding.severity is Severity.ERROR:
+            sheet.write_string(row, severity, finding.severity.label, styles.bad)
         link = source_link(entry.file, finding, folder)
         if link:
             sheet.write_url(
-                row, 6, link, styles.link, _where(finding) or "打开", tip="打开源文件中的这个单元格"
+                row, where, link, styles.link, finding.where, tip="打开源文件中的这个单元格"
             )
-    sheet.autofilter(0, 0, len(result.findings), len(FINDING_HEADERS) - 1)
-    sheet.freeze_panes(1, 0)
-
-
-def _where(finding: Finding) -> str | None:
-    if finding.cell:
-        return finding.cell
-    if finding.line is not None:
-        return f"第{finding.line}行"
-    return finding.path
 
 
 def source_link(file: str, finding: Finding, folder: Path) -> str | None:
