@@ -116,6 +116,11 @@ def narrative_value(data: Data) -> None:
     )
 
 
+def nothing_filled(data: Data) -> None:
+    data["projects"] = []
+    data.pop("department", None)
+
+
 def sequence_gap(data: Data) -> None:
     data["department"]["overall_table"].append(
         {
@@ -201,6 +206,7 @@ CASES: list[tuple[str, Callable[[Data], None]]] = [
         second_project(code="13010023P00005810002E", budget=20, fiscal=20, other=None),
     ),
     ("overall-part-missing", no_measures),
+    ("submission-empty", nothing_filled),
     ("narrative-table-conflict", narrative_plan),
     ("narrative-table-conflict", narrative_value),
     ("overall-symbol-conflict", overall(symbol="≤")),

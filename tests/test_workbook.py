@@ -405,3 +405,12 @@ def test_plan_and_rows_as_a_spreadsheet_leaves_them(tmp_path: Path) -> None:
     assert ("value-missing", "项目1", P.row_cell("level3", P.first_row + 10)) in found
     assert ("plan-value-invalid", "项目1", P.plan[1]) in found
     assert ("plan-value-invalid", "项目1", P.plan[0]) not in found
+
+
+def test_an_unfilled_template_is_reported_not_passed(template_path: Path) -> None:
+    """issue 9: a blank template used to be '未发现问题' with exit 0."""
+    from jixiao.service.collect import read_and_validate
+
+    submission, findings = read_and_validate(template_path)
+    assert submission is not None and submission.projects == ()
+    assert [f.code for f in findings if f.severity.value == "error"] == ["submission-empty"]

@@ -213,6 +213,13 @@ class Department(Compact):
         """Where one part came from, falling back to the department part itself."""
         return self.sources.get(field_name) or self.source
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing written in any part."""
+        return not (
+            (self.overall_goal or "").strip() or self.blocks or self.measures or self.overall_table
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Submission(Compact):

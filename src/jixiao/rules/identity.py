@@ -9,6 +9,14 @@ from jixiao.findings import Finding
 from jixiao.model import Project, Submission
 from jixiao.rules.base import Scope, define, project_check, submission_check
 
+SUBMISSION_EMPTY = define(
+    "submission-empty",
+    "error",
+    "报送内容为空",
+    "没有可校验的内容：{what}",
+    "填写项目表（项目名称、预算数、资金支出计划、绩效指标）或部门整体绩效目标后再校验；"
+    "如果报送的是空白模板，请换成填好的文件",
+)
 PROJECT_CODE = re.compile(r"^\d{6}\d{2}P[0-9A-Z]{6}1\d{4}[0-9A-Z]$")
 """Region 6 digits, year 2, ``P``, 6 characters, ``1``, 4 digits, one check character (unknown)."""
 
@@ -88,3 +96,16 @@ def project_names_repeated(submission: Submission, scope: Scope) -> Iterator[Fin
                 count=len(projects),
                 others=others,
             )
+
+
+@submission_check
+def submission_not_empty(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """An unfilled template or an empty submission says so; it never passes as "no problems"."""
+    department = submission.department
+    if submission.projects or (department is not None and not department.is_empty):
+        return
+    yield SUBMISSION_EMPTY.at(
+        scope,
+        submission.unit.source or submission.source,
+        what="没有填写任何项目表，也没有部门整体绩效目标",
+    )

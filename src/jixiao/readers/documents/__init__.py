@@ -41,12 +41,7 @@ def require_content(
     if submission is not None and submission.projects:
         return submission, findings
     department = submission.department if submission else None
-    if department and (
-        department.overall_goal
-        or department.blocks
-        or department.measures
-        or department.overall_table
-    ):
+    if department and not department.is_empty:
         return submission, findings
     if any(f.code == FILE_UNREADABLE.code for f in findings):
         return None, findings
