@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from jixiao.consolidate import FINDINGS_COLUMNS, SUB_UNIT_COLUMNS
 from jixiao.excel.book import INPUT_FILL, FileBook
 from jixiao.excel.handlers import (
     HELP_TEXT,
@@ -20,6 +22,7 @@ from jixiao.excel.handlers import (
     show_help,
     validate_book,
 )
+from jixiao.model import CHECKPOINTS
 from jixiao.readers.xlsx import read_workbook
 from jixiao.service.demo import sample
 from jixiao.template.build import save_workbook
@@ -166,5 +169,19 @@ def test_consolidate_button_on_department_sheets_refreshes_not_duplicates(tmp_pa
         assert wb.sheetnames.count(name) == 1
     units = {row[0]: row[1] for row in wb["汇总-下属单位"].iter_rows(min_row=2, values_only=True)}
     assert units == {"执行局": 3, "天津市北辰区人民法院": 6}
+    # The same column spec as the summary workbook, minus 文件 (it is this workbook).
+    headings = {
+        name: next(wb[name].iter_rows(max_row=1, values_only=True)) for name in SUMMARY_SHEETS
+    }
+    assert headings["汇总-下属单位"] == tuple(
+        c.heading for c in SUB_UNIT_COLUMNS if c.key != "file"
+    )
+    assert headings["汇总-问题"] == tuple(c.heading for c in FINDINGS_COLUMNS if c.key != "file")
+    budgets = {r[0]: r[2] for r in wb["汇总-下属单位"].iter_rows(min_row=2, values_only=True)}
+    executive = sum((p.budget or Decimal(0) for p in projects[:3]), Decimal(0))
+    assert budgets["执行局"] == pytest.approx(float(executive))
+    plan = list(wb["汇总-支出计划"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in plan] == list(CHECKPOINTS)
+    assert [r[3] for r in plan] == [None] * 4  # seed 001 has no plan: blank, never NaN or 0
     submission, _ = read_workbook(path)  # the added sheets do not disturb the reader
     assert submission is not None and len(submission.projects) == 9
