@@ -328,8 +328,6 @@ PLANTED: list[Planted] = [
         "level1 left blank below",
         {_row(1, "level1"): None},
         frozenset(),
-        xfail="JX_CHECK_ROW sees the row's own blank 一级 (level-invalid); the formula's helper "
-        "column and the reader continue the 一级 above, as the merged print shows",
     ),
     Planted(
         "full-width digits",

@@ -20,6 +20,7 @@ from jixiao.money import MoneyUnit, table_unit
 from jixiao.profiles import DEFAULT_PROFILE, ProfileError, builtin_names, load_profile
 from jixiao.readers.xlsx import project_from_values
 from jixiao.rules import Scope
+from jixiao.rules.levels import LEVEL_INVALID, LEVEL_MISMATCH
 from jixiao.rules.money import budget_sum
 from jixiao.rules.plan import plan_checkpoints, plan_progress
 from jixiao.validate import check_indicator, validate_project
@@ -76,17 +77,29 @@ def describe(findings: list[Finding]) -> str:
 def row_findings(
     level1: object, level2: object, level3: object, value: object, basis: object, context: Scope
 ) -> list[Finding]:
-    """The engine's findings for one indicator row."""
+    """The engine's findings for one indicator row.
+
+    A blank 一级 continues the 一级 above (the printed table merges those cells, and the reader
+    and the template's own formula read it so); one row alone cannot see it, so its levels are
+    not judged here rather than called blank.
+    """
     indicator = Indicator(text(level1), text(level2), text(level3), None, text(value), text(basis))
     if not any((indicator.level3, indicator.value, indicator.basis)):
         return []
-    return check_indicator(
+    findings = check_indicator(
         indicator,
         budget=context.budget,
         money_unit=context.money_unit,
         year=context.year,
         profile=context.profile,
     )
+    if indicator.level1 is None:
+        findings = [f for f in findings if f.code not in _LEVELS_FROM_ABOVE]
+    return findings
+
+
+_LEVELS_FROM_ABOVE = frozenset((LEVEL_INVALID.code, LEVEL_MISMATCH.code))
+"""Level rules that need the 一级 a blank cell continues from the rows above."""
 
 
 def plan_findings(plan_cells: list[object], context: Scope) -> list[Finding]:
