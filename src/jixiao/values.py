@@ -199,6 +199,7 @@ _UNIT = "(?:" + "|".join(map(re.escape, _BASE_UNITS)) + ")"
 _QUANTITY = re.compile(
     rf"(?P<number>{NUMBER})(?P<mult>[万亿](?!元))?"
     rf"(?P<unit>{_UNIT}(?:(?:/|每){_UNIT}(?:[·•]{_UNIT})?)?)?"
+    rf"(?P<rate>(?:/|每){_UNIT})?"
 )
 _PREFIX = re.compile("|".join(map(re.escape, sorted(_PREFIX_SYMBOLS, key=len, reverse=True))))
 _SUFFIX = re.compile("(?:" + "|".join(map(re.escape, _SUFFIX_SYMBOLS)) + ")$")
@@ -212,7 +213,8 @@ _DATE = re.compile(
 )
 _LEAD_WORDS = ("", "在", "于", "截至", "截止")
 _DEADLINE_WORD = re.compile(r"底|末|前|截止|之内|以内|完成")
-_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,20}(?:\s[^<>]{0,200})?/?>")
+"""A converter's HTML tag (``<br>``, ``<td colspan=2>``, ``</sup>``); ``<优秀>`` is no tag."""
 _LATEX_WRAPPER = re.compile(r"\\(?:text|mathrm|mathbf|rm)\s*\{([^{}]*)\}")
 _LATEX: tuple[tuple[str, str], ...] = (
     ("\\geqslant", "≥"),
@@ -327,19 +329,23 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     if number is None:
         return ParsedValue(original, ValueKind.QUALITATIVE, text=text)
     unit, bare_wan = _canonical_unit(quantity.group("unit")), False
-    multiplier = quantity.group("mult")
+    multiplier, rate, end = quantity.group("mult"), quantity.group("rate"), quantity.end()
     if multiplier and unit is None:
-        unit, bare_wan = multiplier + "元", True  # bare 万 after a number means 万元
-    elif multiplier:
-        number *= _MULTIPLIERS[multiplier]
-    rest = text[quantity.end() :]
+        # bare 万 after a number means 万元 (``5万每人`` → 5 万元/人)
+        unit, bare_wan = _canonical_unit(multiplier + "元" + (rate or "")), True
+    else:
+        end = quantity.start("rate") if rate else end  # a rate needs a 万 before it
+        number *= _MULTIPLIERS[multiplier] if multiplier else 1
+    rest = text[end:]
     note = None
     if _GRADING_NOTE.match(rest):
         rest, note = "", rest
     suffix = _SUFFIX.search(rest)
     implied = False
-    if suffix:
-        rest = rest[: suffix.start()]
+    if suffix and not rest[: suffix.start()].rstrip(_TRAILING_PUNCT):  # ``≤3天，以内``
+        # a suffix word makes the symbol only of a bare quantity (``90%以上``); in a mixed
+        # value it stays part of the text, or the canonical form would lose it
+        rest = ""
         implied = symbol is None
         symbol = symbol or _SUFFIX_SYMBOLS[suffix.group()]
     if rest:
@@ -396,7 +402,11 @@ def format_value(value: ParsedValue) -> str:
         parts.append(format_number(value.number))
     parts.append(value.unit or "")
     parts.append(value.text or "")
-    return "".join(parts)
+    written = "".join(parts)
+    if value.kind is ValueKind.MIXED and parse_value(written).text != value.text:
+        # ``1.0.0``, ``,==``: rebuilt, the text would be read differently; keep it as written
+        return normalize_text(value.raw)
+    return written
 
 
 def money_amount(value: ParsedValue, table_unit: MoneyUnit) -> Decimal | None:
