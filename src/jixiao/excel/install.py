@@ -24,7 +24,6 @@ from pathlib import Path, PureWindowsPath
 from jixiao import __version__
 from jixiao.atomic import atomic_write
 from jixiao.profiles import builtin_names
-from jixiao.template.build import build_template, save_workbook
 
 ADDIN_NAME = "jixiao.xlam"
 CONFIG_NAME = "jixiao.conf"
@@ -172,6 +171,8 @@ def install(paths: Paths, interpreter: Path, encoding: str | None = None) -> lis
     _unblock(paths.addin)
     _write_config(config_text(interpreter, paths), paths.config, encoding)
     written = [paths.addin, paths.config]
+    from jixiao.template.build import build_template, save_workbook  # openpyxl: only here
+
     for profile in builtin_names():
         target = paths.templates / TEMPLATE_NAME.format(profile=profile)
         save_workbook(build_template(profile), target)
