@@ -54,11 +54,13 @@ def test_import_command_writes_a_filled_template_and_reports(tmp_path: Path) -> 
 def test_profile_is_detected_and_can_be_overridden(tmp_path: Path) -> None:
     out = tmp_path / "tj.xlsx"
     result = CliRunner().invoke(main, ["import", str(seed("001")), "-o", str(out)])
-    assert "规则配置 tianjin" in result.output
+    assert result.exit_code == 1, result.output  # the published tables have real errors
+    assert f"已生成填好的模板：{out}（9 个项目，规则配置 tianjin）" in result.output
     result = CliRunner().invoke(
-        main, ["import", str(seed("001")), "-o", str(out), "--profile", "hebei"]
+        main, ["import", str(seed("001")), "-o", str(out), "--profile", "hebei", "--force"]
     )
-    assert "规则配置 hebei" in result.output
+    assert result.exit_code == 1, result.output
+    assert f"已生成填好的模板：{out}（9 个项目，规则配置 hebei）" in result.output
     submission, _ = read_workbook(out)
     assert submission is not None and submission.unit.profile == "hebei"
 

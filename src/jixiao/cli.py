@@ -1,38 +1,332 @@
-"""The ``jixiao`` command: a thin layer over the engine."""
+"""The ``jixiao`` command: parse options, call :mod:`jixiao.service.actions`, print.
+
+Everything a clerk reads is Chinese, click's own words included (usage lines, help sections,
+errors).  Exit codes: 0 no errors, 1 errors found or a file unreadable, 2 usage or program
+error, 130 cancelled (Ctrl-C).
+"""
 
 from __future__ import annotations
 
-import dataclasses
+import errno
+import importlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from unicodedata import east_asian_width
 
 import click
 
-from jixiao.atomic import atomic_write_text
-from jixiao.consolidate import Consolidation
 from jixiao.excel.install import InstallError, Paths, install, status, uninstall
-from jixiao.findings import FileReport, Report, Severity
+from jixiao.filekinds import describe
+from jixiao.findings import Report, Severity, Tally
 from jixiao.money import MoneyUnit
 from jixiao.outputs.catalogue import render_rules
 from jixiao.outputs.report import consolidation_json, consolidation_text, report_json, report_text
-from jixiao.profiles import ProfileError, builtin_names, load_profile
-from jixiao.readers.interchange import submission_schema, submission_to_json
-from jixiao.service.collect import (
-    collect,
-    consolidate_paths,
-    find_submissions,
-    read_and_validate,
-    read_submission,
+from jixiao.profiles import ProfileError, builtin_names
+from jixiao.readers.interchange import submission_schema
+from jixiao.service.actions import (
+    TEMPLATE_NAME,
+    ActionError,
+    OutputExists,
+    Progress,
+    consolidate_submissions,
+    export_submission,
+    folder_kinds,
+    import_to_template,
+    report_of,
+    run_demo,
+    validate_paths,
+    write_templates,
 )
-from jixiao.service.demo import UNIT_NAME, make_submissions
-from jixiao.template.build import build_template, save_workbook
-from jixiao.template.fill import FillError, fill_workbook
+from jixiao.template.fill import FillError
 from jixiao.template.layout import DEFAULT_PROJECTS, MAX_PROJECTS
-from jixiao.validate import profile_for
+
+__all__ = ["TEMPLATE_NAME", "main", "run"]
+
+EXIT_CANCELLED = 130
+CANCELLED = "已取消。"
+
+# ---------------------------------------------------------------- click, in Chinese
+
+CLICK_ZH: dict[str, str] = {
+    # help pages
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s 版本 %(version)s",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "env var: {var}": "环境变量：{var}",
+    "(dynamic)": "（动态）",
+    "deprecated": "已停用",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Choice({choices})": "选项({choices})",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    # usage errors
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing command.": "缺少命令。",
+    "No such option {name!r}.": "没有选项“{name}”。",
+    "No such command {name!r}.": "没有命令“{name}”。",
+    "Did you mean {possibility}?": "是不是要用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是要用其中之一：{possibilities}？）",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "{value!r} is not {choice}.": "“{value}”不是 {choice}。",
+    "{value!r} is not one of {choices}.": "“{value}”不是 {choices} 之一。",
+    "{value!r} is not a valid {number_type}.": "“{value}”不是有效的数字。",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": (
+        "“{value}”不是有效的是/否值，可用：{states}"
+    ),
+    "{value!r} is not a valid UUID.": "“{value}”不是有效的 UUID。",
+    "{value!r} does not match the format {format}.": "“{value}”不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "“{value}”不符合 {formats} 中的任何格式。",
+    "{len_type} values are required, but {len_value} was given.": (
+        "需要 {len_type} 个值，实际给了 {len_value} 个。"
+    ),
+    "{len_type} values are required, but {len_value} were given.": (
+        "需要 {len_type} 个值，实际给了 {len_value} 个。"
+    ),
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，实际给了 1 个。",
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，实际给了 {len} 个。",
+    "Value must be an iterable.": "值必须是一组值。",
+    "{name} {filename!r} does not exist.": "{name}“{filename}”不存在。",
+    "{name} {filename!r} is a file.": "{name}“{filename}”是文件，这里需要文件夹。",
+    "{name} {filename!r} is a directory.": "{name}“{filename}”是文件夹，这里需要文件。",
+    "{name} {filename!r} is not readable.": "{name}“{filename}”没有读取权限。",
+    "{name} {filename!r} is not writable.": "{name}“{filename}”没有写入权限。",
+    "{name} {filename!r} is not executable.": "{name}“{filename}”不能执行。",
+    "Could not open file {filename!r}: {message}": "无法打开文件“{filename}”：{message}",
+    "unknown error": "未知错误",
+    "Option {name!r} does not take a value.": "选项“{name}”不带值。",
+    "Option {name!r} requires an argument.": "选项“{name}”后面需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项“{name}”后面需要 {nargs} 个值。",
+    "Argument {name!r} takes {nargs} values.": "参数“{name}”需要 {nargs} 个值。",
+    "Invalid start character for option ({option})": "选项的开头字符无效（{option}）",
+    "Aborted!": CANCELLED,
+    # prompts, editor, terminal (jixiao asks nothing today; kept for completeness)
+    "Do you want to continue?": "是否继续？",
+    "Confirm the action without prompting.": "不经询问直接确认。",
+    "Repeat for confirmation": "请再输入一次以确认",
+    "Error: The two entered values do not match.": "错误：两次输入不一致。",
+    "Error: invalid input": "错误：输入无效",
+    "Press any key to continue...": "按任意键继续……",
+    "{editor}: Editing failed": "{editor}：编辑失败",
+    "{editor}: Editing failed: {e}": "{editor}：编辑失败：{e}",
+    "Unknown color {colour!r}": "未知的颜色“{colour}”",
+    "Unknown standard stream '{name}'": "未知的标准流“{name}”",
+    "Windows error: {error}": "Windows 错误：{error}",
+    "d": "天",
+    "Couldn't detect Bash version, shell completion is not supported.": (
+        "无法确定 Bash 版本，不支持命令补全。"
+    ),
+    "Shell completion is not supported for Bash versions older than 4.4.": (
+        "Bash 4.4 以下版本不支持命令补全。"
+    ),
+    # mistakes in a program's declarations (never reach a clerk; translated all the same)
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}": (
+        "提示：命令“{name}”已停用。{extra_message}"
+    ),
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}": (
+        "提示：{param_type}“{name}”已停用。{extra_message}"
+    ),
+    "Name '{name}' defined twice": "名称“{name}”定义了两次",
+    "Could not determine name for option with declarations {decls!r}": (
+        "无法确定选项的名称：{decls!r}"
+    ),
+    "No options defined but a name was passed ({name}). Did you mean to declare an argument "
+    "instead? Did you mean to pass '--{name}'?": (
+        "没有定义选项却给出了名称（{name}）：是要声明参数，还是要写成“--{name}”？"
+    ),
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.": (
+        "参数只能有一个声明，实际有 {length} 个：{decls}。"
+    ),
+    "Boolean option {decl!r} cannot use the same flag for true/false.": (
+        "是/否选项“{decl}”的两个取值不能用同一个开关。"
+    ),
+}
+"""Every message click passes through gettext, in Chinese (a test compares this table with the
+installed click's source, so an upgrade that adds a message fails the tests)."""
+
+CLICK_MODULES = (
+    "core",
+    "decorators",
+    "exceptions",
+    "formatting",
+    "parser",
+    "types",
+    "termui",
+    "utils",
+    "shell_completion",
+    "_termui_impl",
+    "_winconsole",
+)
+
+
+def _gettext(message: str) -> str:
+    return CLICK_ZH.get(message, message)
+
+
+def _ngettext(singular: str, plural: str, count: int) -> str:
+    return _gettext(singular if count == 1 else plural)
+
+
+def speak_chinese() -> None:
+    """Route click's gettext calls through :data:`CLICK_ZH` (at import, before any parameter
+    type is built: ``click.Path`` names itself 文件/文件夹/路径 when it is created)."""
+    for name in CLICK_MODULES:
+        if name == "_winconsole" and sys.platform != "win32":
+            continue  # importable only on Windows
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            setattr(module, "_", _gettext)  # noqa: B010  (a module's global, by name)
+        if hasattr(module, "ngettext"):
+            setattr(module, "ngettext", _ngettext)  # noqa: B010
+
+
+speak_chinese()
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: a Chinese character takes two."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in click.unstyle(text))
+
+
+@contextmanager
+def _wide_characters() -> Iterator[None]:
+    """Let click's help layout measure display width instead of characters."""
+    measure = getattr(click.formatting, "term_len")  # noqa: B009  (not exported by click)
+    setattr(click.formatting, "term_len", display_width)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(click.formatting, "term_len", measure)  # noqa: B010
+
+
+class _Formatter(click.HelpFormatter):
+    """Headings with a full-width colon; option columns aligned under Chinese metavars."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        with _wide_characters():
+            super().write_usage(prog, args, _gettext("Usage:") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        with _wide_characters():
+            super().write_dl(rows, col_max, col_spacing)
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Failure(click.ClickException):
+    """A refused request or a program error: ``错误：…``, exit 2."""
+
+    exit_code = 2
+
+
+class _Command(click.Command):
+    """A command with Chinese usage pieces whose service errors become Chinese exit-2 errors."""
+
+    context_class = _Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _failures():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    try:
+        yield
+    except OutputExists as exc:
+        raise _Failure(f"{exc}；如需覆盖，请加 --force") from exc
+    except (ActionError, FillError, InstallError, ProfileError) as exc:
+        raise _Failure(str(exc)) from exc
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:  # output piped into `head`: click handles it
+            raise
+        raise _Failure(os_error_text(exc)) from exc
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有权限（文件可能正在 Excel/WPS 中打开，或文件夹是只读的）",
+    errno.EPERM: "没有权限（文件可能正在 Excel/WPS 中打开，或文件夹是只读的）",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOENT: "路径不存在",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error (cannot write the output…) in Chinese."""
+    reason = _OS_REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}")
+    where = f"“{exc.filename}”" if exc.filename else ""
+    return f"无法读写文件{where}：{reason}"
+
+
+class _Group(_Command, click.Group):
+    """The ``jixiao`` group: Chinese throughout; Ctrl-C ends with 已取消 and exit 130."""
+
+    command_class = _Command
+    group_class = type  # subgroups are _Group too
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """As click's ``main``, with exit 130 when cancelled (click would exit 1)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo(CANCELLED, err=True)
+            sys.exit(EXIT_CANCELLED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+# ---------------------------------------------------------------- options and printing
 
 F = TypeVar("F", bound=Callable[..., Any])
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -53,10 +347,10 @@ def _format_option(func: F) -> F:
     )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jixiao")
-def main() -> None:
-    """jixiao（绩效）：预算绩效目标表的填报模板、校验与汇总工具。"""
+def _force_option(func: F) -> F:
+    return click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认拒绝覆盖）")(
+        func
+    )
 
 
 def _style_for_terminal() -> Callable[[str, Severity], str]:
@@ -72,42 +366,74 @@ def _print_report(report: Report, output_format: str) -> None:
         _emit(report_text(report, _style_for_terminal()))
 
 
-@main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def _exit_for(tally: Tally) -> None:
+    sys.exit(1 if tally.errors else 0)
+
+
+@contextmanager
+def _progress_bar(label: str, minimum: int = 1) -> Iterator[Progress]:
+    """A progress bar on stderr (stdout stays the report), shown once the total is known."""
+    bars: list[Any] = []
+
+    def step(done: int, total: int) -> None:
+        if total < minimum:
+            return
+        if not bars:
+            bars.append(
+                click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            )
+            bars[0].__enter__()
+        bars[0].update(1)
+
+    try:
+        yield step
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
+
+
+_PROFILE_HELP = f"规则配置：{'、'.join(builtin_names())}，或配置文件路径"
+EXIT_CODES = "退出码：0 无错误，1 有错误（含无法读取的文件），2 用法或程序错误，130 已取消。"
+
+# ---------------------------------------------------------------- commands
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    package_name="jixiao",
+    message="%(prog)s 版本 %(version)s",
+    help="显示版本号并退出。",
+)
+def main() -> None:
+    """jixiao（绩效）：预算绩效目标表的填报模板、校验与汇总工具。"""
+
+
+@main.command(
+    help=f"校验提交文件：{describe()}；文件夹递归查找 {folder_kinds()}。"
+    "多个文件时还做跨文件检查（与汇总相同）。\n\n" + EXIT_CODES,
+    short_help="校验模板、JSON 和公开文件（文件或文件夹）。",
+)
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    metavar="文件或文件夹...",
+    type=click.Path(exists=True, path_type=Path),
+)
 @click.option(
     "--profile",
     "profile_name",
+    metavar="配置",
     default=None,
-    help=f"规则配置：{'、'.join(builtin_names())}，或配置文件路径（默认取提交中的设置）",
+    help=f"{_PROFILE_HELP}（默认取提交中的设置）",
 )
 @_format_option
 def validate(paths: tuple[Path, ...], profile_name: str | None, output_format: str) -> None:
-    """校验提交文件：.xlsx 模板、.json、公开的 .docx/.txt/.md（文件夹递归查找 .xlsx/.json/.docx）。
-
-    退出码：0 无错误，1 有错误，2 用法或程序错误。
-    """
-    if profile_name:
-        _load_profile_or_fail(profile_name)
-    files = list(find_submissions(paths))
-    if not files:
-        raise click.UsageError("没有找到可校验的文件（支持 .xlsx、.xlsm、.json、.docx、.txt、.md）")
-    if len(files) == 1:
-        entries = collect(files, profile_name)
-    else:  # several files: both cores, with progress on stderr (stdout stays the report)
-        with click.progressbar(
-            length=len(files), label="校验", file=sys.stderr, show_pos=True
-        ) as bar:
-            entries = collect(files, profile_name, progress=lambda _: bar.update(1))
-    report = Report([entry.file_report() for entry in entries])
+    with _progress_bar("校验", minimum=2) as progress:
+        entries = validate_paths(paths, profile_name, progress)
+    report = report_of(entries)
     _print_report(report, output_format)
-    sys.exit(1 if report.has_errors else 0)
-
-
-def _load_profile_or_fail(name: str) -> None:
-    try:
-        load_profile(name)
-    except ProfileError as exc:
-        raise click.UsageError(str(exc)) from exc
+    _exit_for(report.tally())
 
 
 @main.command()
@@ -130,15 +456,20 @@ def schema() -> None:
     _emit(json.dumps(submission_schema(), ensure_ascii=False, indent=2))
 
 
-TEMPLATE_NAME = "绩效目标模板-{profile}.xlsx"
-
-
-@main.command("import")
-@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@main.command(
+    "import",
+    help=f"导入已公开的绩效目标文件（{describe('docx', 'text')}），生成填好的模板并校验。"
+    "\n\n" + EXIT_CODES,
+    short_help="导入已公开的绩效目标文件，生成填好的模板。",
+)
+@click.argument(
+    "document", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="文件",
+    type=click.Path(path_type=Path),
     required=True,
     help="输出的填好的模板（.xlsx）",
 )
@@ -149,38 +480,27 @@ TEMPLATE_NAME = "绩效目标模板-{profile}.xlsx"
     default=None,
     help="规则配置（默认按文档版式自动判断：无项目编码和支出计划的为天津版式）",
 )
+@_force_option
 @_format_option
 def import_command(
-    document: Path, output: Path, profile_name: str | None, output_format: str
+    document: Path, output: Path, profile_name: str | None, force: bool, output_format: str
 ) -> None:
-    """导入已公开的绩效目标文件（.docx 或文本 .txt/.md），生成填好的模板并校验。"""
-    submission, findings = read_and_validate(document, profile_name)
-    report = Report(
-        [FileReport(str(document), len(submission.projects) if submission else 0, findings)]
-    )
-    if submission is None:
-        _print_report(report, output_format)
-        sys.exit(1)
-    if profile_name:
-        submission = dataclasses.replace(
-            submission, unit=dataclasses.replace(submission.unit, profile=profile_name)
-        )
-    try:
-        save_workbook(fill_workbook(submission, profile_name), output)
-    except FillError as exc:
-        raise click.ClickException(str(exc)) from exc
-    profile = profile_for(submission, profile_name)
+    imported = import_to_template(document, output, profile_name, force)
+    report = Report([imported.report])
     _print_report(report, output_format)
+    if imported.submission is None:
+        sys.exit(1)
     if output_format == "text":
-        projects = len(submission.projects)
-        _emit(f"已生成填好的模板：{output}（{projects} 个项目，规则配置 {profile.name}）")
-    sys.exit(1 if report.has_errors else 0)
+        projects = len(imported.submission.projects)
+        _emit(f"已生成填好的模板：{output}（{projects} 个项目，规则配置 {imported.profile}）")
+    _exit_for(report.tally())
 
 
 @main.command()
 @click.option(
     "-o",
     "--output",
+    metavar="文件",
     type=click.Path(path_type=Path),
     required=True,
     help="输出的 .xlsx 文件（加 --all 时为文件夹）",
@@ -195,48 +515,64 @@ def import_command(
 )
 @click.option(
     "--projects",
+    metavar="张数",
     type=click.IntRange(1, MAX_PROJECTS),
     default=DEFAULT_PROJECTS,
     show_default=True,
     help="项目表张数",
 )
 @click.option("--all", "all_profiles", is_flag=True, help="为每个内置配置各生成一个模板")
-def template(output: Path, profile_name: str, projects: int, all_profiles: bool) -> None:
+@_force_option
+def template(
+    output: Path, profile_name: str, projects: int, all_profiles: bool, force: bool
+) -> None:
     """生成锁定的填报模板（.xlsx）：只有浅黄色单元格可填写，右侧实时显示校验结果。"""
-    targets = (
-        [(name, output / TEMPLATE_NAME.format(profile=name)) for name in builtin_names()]
-        if all_profiles
-        else [(profile_name, output)]
-    )
-    for name, path in targets:
-        save_workbook(build_template(name, projects), path)
+    for name, path in write_templates(output, profile_name, projects, all_profiles, force):
         _emit(f"已生成模板：{path}（{name}，{projects} 张项目表）")
 
 
 @main.command()
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), required=True, help="输出的 JSON 文件"
+@click.argument(
+    "source", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-def export(source: Path, output: Path) -> None:
-    """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
-    submission, findings = read_submission(source)
-    for finding in findings:
-        _emit(f"[{finding.severity.label}] {finding.where} {finding.message}（{finding.code}）")
-    if submission is None:
-        _emit("无法导出：文件不能读取。")
-        sys.exit(1)
-    text = json.dumps(submission_to_json(submission), ensure_ascii=False, indent=1)
-    atomic_write_text(output, text + "\n")
-    _emit(f"已导出：{output}（{len(submission.projects)} 个项目）")
-
-
-@main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="文件",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="输出的 JSON 文件",
+)
+@_force_option
+def export(source: Path, output: Path, force: bool) -> None:
+    """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
+    exported = export_submission(source, output, force)
+    for finding in exported.findings:
+        _emit(f"[{finding.severity.label}] {finding.where} {finding.message}（{finding.code}）")
+    if exported.submission is None:
+        _emit("无法导出：文件不能读取，没有写出任何文件。")
+        sys.exit(1)
+    _emit(f"已导出：{output}（{len(exported.submission.projects)} 个项目）")
+    _exit_for(Tally.of(exported.findings))
+
+
+@main.command(
+    help="汇总下属单位的报送（文件夹递归查找），生成带图表和问题清单的汇总工作簿；"
+    "跨文件检查与 validate 相同。\n\n" + EXIT_CODES,
+    short_help="汇总下属单位的报送，生成汇总工作簿。",
+)
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    metavar="文件或文件夹...",
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="文件",
+    type=click.Path(path_type=Path),
     required=True,
     help="汇总工作簿（.xlsx）",
 )
@@ -247,11 +583,24 @@ def export(source: Path, output: Path) -> None:
     show_default=True,
     help="汇总使用的金额单位（各文件的金额按此换算）",
 )
-@click.option("--unit-name", default="本单位", show_default=True, help="汇总单位名称（标题用）")
-@click.option("--profile", "profile_name", default=None, help="规则配置（默认取各文件自己的设置）")
+@click.option(
+    "--unit-name",
+    metavar="名称",
+    default="本单位",
+    show_default=True,
+    help="汇总单位名称（标题用）",
+)
+@click.option(
+    "--profile",
+    "profile_name",
+    metavar="配置",
+    default=None,
+    help=f"{_PROFILE_HELP}（默认取各文件自己的设置）",
+)
 @click.option(
     "--by-department", is_flag=True, help="只给一个工作簿时：按各项目表的“填报部门”分组汇总"
 )
+@_force_option
 @_format_option
 def consolidate(
     paths: tuple[Path, ...],
@@ -260,66 +609,43 @@ def consolidate(
     unit_name: str,
     profile_name: str | None,
     by_department: bool,
+    force: bool,
     output_format: str,
 ) -> None:
-    """汇总下属单位报送的工作簿（文件夹递归查找），生成带图表和问题清单的汇总工作簿。
-
-    退出码：0 无错误，1 有错误（含无法读取的文件），2 用法或程序错误。
-    """
-    if profile_name:
-        _load_profile_or_fail(profile_name)
-    result = run_consolidation(
-        paths, output, MoneyUnit(money_unit), unit_name, profile_name, by_department
-    )
+    with _progress_bar("读取与校验") as progress:
+        result = consolidate_submissions(
+            paths,
+            output,
+            MoneyUnit(money_unit),
+            unit_name,
+            profile_name,
+            by_department,
+            force,
+            progress,
+        )
     if output_format == "json":
         _emit(json.dumps(consolidation_json(result, output), ensure_ascii=False, indent=2))
     else:
         _emit(consolidation_text(result, output))
-    sys.exit(1 if result.has_errors else 0)
+    _exit_for(result.tally)
 
 
-def run_consolidation(
-    paths: tuple[Path, ...] | list[Path],
-    output: Path,
-    money_unit: MoneyUnit,
-    unit_name: str,
-    profile_name: str | None = None,
-    by_department: bool = False,
-) -> Consolidation:
-    """consolidate_paths with a progress bar on stderr."""
-    files = [p for p in find_submissions(paths) if p.resolve() != output.resolve()]
-    if not files:
-        raise click.UsageError("没有找到可汇总的文件（支持 .xlsx、.xlsm、.json）")
-    with click.progressbar(
-        length=len(files), label="读取与校验", file=sys.stderr, show_pos=True
-    ) as bar:
-        return consolidate_paths(
-            files,
-            output,
-            money_unit,
-            unit_name,
-            profile_name,
-            by_department,
-            progress=lambda _: bar.update(1),
-        )
-
-
-@main.command()
+@main.command(short_help="演示主流程：生成几家下属单位的报送，校验并汇总。")
 @click.argument(
-    "directory", required=False, type=click.Path(path_type=Path), default=Path("jixiao-demo")
+    "directory",
+    metavar="[文件夹]",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("jixiao-demo"),
 )
 def demo(directory: Path) -> None:
-    """演示主流程：用内置的真实公开样例生成几家下属单位的报送工作簿（含预置错误），校验并汇总。"""
-    inbox = directory / "报送"
-    _emit(f"生成下属单位报送文件：{inbox.resolve()}")
-    make_submissions(inbox)
-    output = directory / "汇总.xlsx"
-    result = run_consolidation([inbox], output, MoneyUnit.WAN, UNIT_NAME)
-    report = Report([entry.file_report() for entry in result.entries])
-    report_file = directory / "校验报告.txt"
-    atomic_write_text(report_file, report_text(report) + "\n")
-    _emit(consolidation_text(result, output))
-    _emit(f"逐条校验报告：{report_file.resolve()}")
+    """演示主流程：用内置的真实公开样例生成几家下属单位的报送工作簿（含预置错误），校验并汇总
+    （默认写到 ./jixiao-demo，重复运行会刷新其中的文件）。"""
+    with _progress_bar("读取与校验") as progress:
+        run = run_demo(directory, progress)
+    _emit(f"下属单位报送文件：{run.inbox.resolve()}")
+    _emit(consolidation_text(run.result, run.output))
+    _emit(f"逐条校验报告：{run.report_file.resolve()}")
     _emit("打开汇总工作簿的“问题清单”，点击位置即可跳到报送文件中的单元格。")
 
 
@@ -329,14 +655,12 @@ def excel() -> None:
 
 
 def _paths(profile_dir: Path | None) -> Paths:
-    try:
-        return Paths.under(profile_dir) if profile_dir else Paths.from_environment()
-    except InstallError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return Paths.under(profile_dir) if profile_dir else Paths.from_environment()
 
 
 _PROFILE_DIR = click.option(
     "--profile-dir",
+    metavar="文件夹",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="用户目录（默认 %USERPROFILE%；测试或为他人安装时指定）",
@@ -347,6 +671,7 @@ _PROFILE_DIR = click.option(
 @_PROFILE_DIR
 @click.option(
     "--interpreter",
+    metavar="文件",
     type=click.Path(path_type=Path),
     default=None,
     help="加载项使用的 Python（默认当前环境的 pythonw.exe）",
@@ -355,11 +680,7 @@ def excel_install(profile_dir: Path | None, interpreter: Path | None) -> None:
     """安装加载项到 XLSTART、写配置文件、复制模板；重复运行即更新。"""
     paths = _paths(profile_dir)
     chosen = interpreter or Path(sys.executable).with_name("pythonw.exe")
-    try:
-        written = install(paths, chosen)
-    except InstallError as exc:
-        raise click.ClickException(str(exc)) from exc
-    for path in written:
+    for path in install(paths, chosen):
         _emit(f"已写入：{path}")
     _emit("完成。请重新打开 Excel：功能区会出现“绩效目标”选项卡。")
 
@@ -382,16 +703,17 @@ def excel_status(profile_dir: Path | None) -> None:
 
 
 def run() -> None:
-    """Console entry point: no traceback reaches a clerk; program errors exit 2."""
+    """Console entry point: no traceback reaches a clerk; program errors exit 2, Ctrl-C 130."""
     try:
-        main(standalone_mode=True)
+        main()
     except SystemExit:
         raise
+    except KeyboardInterrupt:
+        click.echo(CANCELLED, err=True)
+        sys.exit(EXIT_CANCELLED)
     except Exception as exc:
         if os.environ.get("JIXIAO_DEBUG"):
             raise
-        click.echo(
-            f"程序错误：{type(exc).__name__}: {exc}\n设置环境变量 JIXIAO_DEBUG=1 可查看详细信息。",
-            err=True,
-        )
+        click.echo(f"程序错误（{type(exc).__name__}）：{exc}", err=True)
+        click.echo("设置环境变量 JIXIAO_DEBUG=1 可查看详细信息。", err=True)
         sys.exit(2)

@@ -1,0 +1,271 @@
+"""What each command does, once, as library calls: the command line and the ribbon handlers
+call these and only print or show the results.
+
+Every flow checks its request before doing any work: an output that already exists is never
+overwritten unless ``force`` is given, and an output that is one of the inputs is always
+refused.  A refused request raises :class:`ActionError` (a Chinese message for the clerk; the
+command line exits 2).  Problems in the data are findings in the results, never exceptions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.atomic import atomic_write_text
+from jixiao.consolidate import Consolidation, Entry, cross_checks
+from jixiao.filekinds import KINDS, describe
+from jixiao.findings import FileReport, Finding, Report
+from jixiao.model import Submission
+from jixiao.money import MoneyUnit
+from jixiao.outputs.report import report_text
+from jixiao.profiles import Profile, builtin_names, load_profile
+from jixiao.readers.interchange import submission_to_json
+from jixiao.service.collect import (
+    collect,
+    consolidate_paths,
+    find_submissions,
+    read_and_validate,
+    read_submission,
+)
+from jixiao.service.demo import UNIT_NAME, make_submissions
+from jixiao.template.build import build_template, save_workbook
+from jixiao.template.fill import fill_workbook
+from jixiao.template.layout import DEFAULT_PROJECTS
+from jixiao.validate import profile_for
+
+Progress = Callable[[int, int], None]
+"""Called after each file is read: ``(done, total)``."""
+
+TEMPLATE_NAME = "绩效目标模板-{profile}.xlsx"
+"""A template's file name when one is written per built-in profile (``template --all``)."""
+
+DEMO_INBOX, DEMO_SUMMARY, DEMO_REPORT = "报送", "汇总.xlsx", "校验报告.txt"
+
+
+class ActionError(Exception):
+    """A request refused before any work is done, or a flow that cannot go on (Chinese)."""
+
+
+class OutputExists(ActionError):
+    """The output files exist and ``force`` was not given."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = tuple(paths)
+        listed = "、".join(f"“{p}”" for p in self.paths)
+        super().__init__(f"输出文件已存在：{listed}，不会覆盖")
+
+
+class OutputIsInput(ActionError):
+    """The output is one of the files to be read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"输出文件“{path}”也是要读取的输入文件：请把输出写到别处，源文件从不修改")
+
+
+def folder_kinds() -> str:
+    """The suffixes a folder scan picks up, for messages (``.xlsx、.xlsm、.json、.docx``)."""
+    return describe(*(kind.name for kind in KINDS if kind.in_folders))
+
+
+def nothing_found(verb: str) -> ActionError:
+    """``没有找到可校验的文件（支持 …）``: the supported kinds come from :mod:`jixiao.filekinds`."""
+    return ActionError(
+        f"没有找到可{verb}的文件（支持 {describe()}；文件夹中查找 {folder_kinds()}）"
+    )
+
+
+def check_outputs(
+    outputs: Sequence[Path], inputs: Iterable[Path] = (), force: bool = False
+) -> None:
+    """Refuse outputs that are inputs, folders, or (without ``force``) existing files."""
+    existing = [path for path in outputs if path.exists()]
+    if existing:
+        stats = [os.stat(path) for path in inputs if path.is_file()]
+        for path in existing:
+            if any(os.path.samestat(os.stat(path), other) for other in stats):
+                raise OutputIsInput(path)
+            if path.is_dir():
+                raise ActionError(f"输出“{path}”是一个文件夹：请给出输出文件的名称")
+    if existing and not force:
+        raise OutputExists(existing)
+
+
+def _counting(progress: Progress | None, total: int) -> Callable[[Path], None] | None:
+    if progress is None:
+        return None
+    done = 0
+
+    def step(_: Path) -> None:
+        nonlocal done
+        done += 1
+        progress(done, total)
+
+    return step
+
+
+def _profile(profile_name: str | None) -> Profile:
+    """The profile for cross-file checks; a bad name or file fails here, before any work."""
+    return load_profile(profile_name) if profile_name else load_profile()
+
+
+# ---------------------------------------------------------------- validate
+
+
+def validate_paths(
+    paths: Iterable[Path], profile_name: str | None = None, progress: Progress | None = None
+) -> list[Entry]:
+    """Read and validate every file under ``paths``, then the checks across files (the same
+    as :func:`consolidate_submissions`, so both report the same errors for the same files)."""
+    profile = _profile(profile_name)
+    files = list(find_submissions(paths))
+    if not files:
+        raise nothing_found("校验")
+    entries = collect(files, profile_name, progress=_counting(progress, len(files)))
+    return with_cross_checks(entries, profile)
+
+
+def with_cross_checks(entries: Sequence[Entry], profile: Profile) -> list[Entry]:
+    """Copies of ``entries`` with the cross-file findings added to the files they concern."""
+    copies = [dataclasses.replace(entry, findings=list(entry.findings)) for entry in entries]
+    for entry, finding in cross_checks(copies, profile):
+        entry.findings.append(finding)
+    return copies
+
+
+def report_of(entries: Iterable[Entry]) -> Report:
+    """The validation report of some entries."""
+    return Report([entry.file_report() for entry in entries])
+
+
+# ---------------------------------------------------------------- consolidate
+
+
+def consolidate_submissions(
+    paths: Iterable[Path],
+    output: Path,
+    money_unit: MoneyUnit = MoneyUnit.WAN,
+    unit_name: str = "本单位",
+    profile_name: str | None = None,
+    by_department: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Consolidation:
+    """Consolidate the submissions under ``paths`` into the summary workbook ``output``.
+
+    A new output inside a scanned folder is simply not read; an existing file that would be
+    read as a submission is refused as an output, even with ``force``."""
+    _profile(profile_name)
+    files = list(find_submissions(paths))
+    check_outputs([output], files, force)
+    if not files:
+        raise nothing_found("汇总")
+    step = _counting(progress, len(files))
+    return consolidate_paths(
+        files, output, money_unit, unit_name, profile_name, by_department, progress=step
+    )
+
+
+# ---------------------------------------------------------------- import, export
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import found and wrote."""
+
+    report: FileReport
+    submission: Submission | None
+    """None when the document could not be read (then nothing was written)."""
+    profile: str | None
+    """The profile the filled template uses."""
+
+
+def import_to_template(
+    document: Path, output: Path, profile_name: str | None = None, force: bool = False
+) -> Imported:
+    """A published document (or any readable submission) → a filled template at ``output``,
+    with every finding of reading and validating it.  Raises FillError when it does not fit."""
+    check_outputs([output], [document], force)
+    submission, findings = read_and_validate(document, profile_name)
+    projects = len(submission.projects) if submission else 0
+    report = FileReport(str(document), projects, findings)
+    if submission is None:
+        return Imported(report, None, None)
+    if profile_name:
+        unit = dataclasses.replace(submission.unit, profile=profile_name)
+        submission = dataclasses.replace(submission, unit=unit)
+    save_workbook(fill_workbook(submission, profile_name), output)
+    return Imported(report, submission, profile_for(submission, profile_name).name)
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What an export read and wrote."""
+
+    findings: list[Finding]
+    submission: Submission | None
+    """None when the file could not be read (then nothing was written)."""
+
+
+def export_submission(source: Path, output: Path, force: bool = False) -> Exported:
+    """A filled template (or submission JSON) → interchange JSON at ``output``, written
+    atomically; nothing is written when the file cannot be read."""
+    check_outputs([output], [source], force)
+    submission, findings = read_submission(source)
+    if submission is not None:
+        text = json.dumps(submission_to_json(submission), ensure_ascii=False, indent=1)
+        atomic_write_text(output, text + "\n")
+    return Exported(findings, submission)
+
+
+# ---------------------------------------------------------------- templates, demo
+
+
+def template_targets(output: Path, profile_name: str, all_profiles: bool) -> list[tuple[str, Path]]:
+    """Which template goes where: ``output`` itself, or one file per built-in profile in the
+    folder ``output``."""
+    if all_profiles:
+        return [(name, output / TEMPLATE_NAME.format(profile=name)) for name in builtin_names()]
+    return [(profile_name, output)]
+
+
+def write_templates(
+    output: Path,
+    profile_name: str = "hebei",
+    projects: int = DEFAULT_PROJECTS,
+    all_profiles: bool = False,
+    force: bool = False,
+) -> list[tuple[str, Path]]:
+    """Write blank locked templates; none is written if any target exists (without ``force``)."""
+    targets = template_targets(output, profile_name, all_profiles)
+    check_outputs([path for _, path in targets], force=force)
+    for name, path in targets:
+        save_workbook(build_template(name, projects), path)
+    return targets
+
+
+@dataclass(frozen=True, slots=True)
+class Demo:
+    """Where the demo put its files, and the consolidation it ran."""
+
+    inbox: Path
+    output: Path
+    report_file: Path
+    result: Consolidation
+
+
+def run_demo(directory: Path, progress: Progress | None = None) -> Demo:
+    """The main job on bundled data: write the sub-units' submissions, consolidate them, and
+    write the validation report.  The demo folder is its own: reruns refresh it."""
+    inbox, output = directory / DEMO_INBOX, directory / DEMO_SUMMARY
+    files = make_submissions(inbox)
+    step = _counting(progress, len(files))
+    result = consolidate_paths(files, output, MoneyUnit.WAN, UNIT_NAME, progress=step)
+    report_file = directory / DEMO_REPORT
+    atomic_write_text(report_file, report_text(report_of(result.entries)) + "\n")
+    return Demo(inbox, output, report_file, result)
