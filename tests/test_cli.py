@@ -66,8 +66,11 @@ def test_folder_is_searched_recursively(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "a.json", good())
     write(tmp_path, "~$lock.json", "garbage")  # Office temp files are skipped
-    report = json.loads(invoke("validate", str(tmp_path), "--format", "json").stdout)
+    result = invoke("validate", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
     assert [Path(f["path"]).name for f in report["files"]] == ["a.json"]
+    assert report["summary"] == {"errors": 0, "warnings": 0, "infos": 0}
 
 
 @pytest.mark.parametrize(
@@ -106,7 +109,8 @@ def test_wrong_shape_reports_json_paths(tmp_path: Path) -> None:
 def test_absurd_numbers_and_huge_strings(tmp_path: Path) -> None:
     data = good()
     data["projects"][0]["budget"] = 1e300
-    assert invoke("validate", str(write(tmp_path, "big.json", data))).exit_code == 1
+    result = invoke("validate", str(write(tmp_path, "big.json", data)))
+    assert result.exit_code == 1 and "schema-invalid" in result.output
     data = good()
     data["projects"][0]["indicators"][0]["value"] = "≥" + "9" * 10_000_000
     data["projects"][0]["purpose"] = "资" * 99_000
@@ -123,7 +127,8 @@ def test_absurd_numbers_and_huge_strings(tmp_path: Path) -> None:
 
 
 def test_missing_path_and_bad_profile_are_usage_errors(tmp_path: Path) -> None:
-    assert invoke("validate", str(tmp_path / "nope.json")).exit_code == 2
+    result = invoke("validate", str(tmp_path / "nope.json"))
+    assert result.exit_code == 2 and f"路径“{tmp_path / 'nope.json'}”不存在" in result.output
     ok = str(write(tmp_path, "ok.json", good()))
     result = invoke("validate", ok, "--profile", "atlantis")
     assert result.exit_code == 2 and "未知的规则配置" in result.output
@@ -132,25 +137,34 @@ def test_missing_path_and_bad_profile_are_usage_errors(tmp_path: Path) -> None:
     )
     result = invoke("validate", ok, "--profile", str(bad))
     assert result.exit_code == 2 and "格式错误" in result.output
+    output = tmp_path / "汇总.xlsx"
+    result = invoke("consolidate", ok, "-o", str(output), "--profile", "atlantis")
+    assert result.exit_code == 2 and "未知的规则配置" in result.output
+    assert not output.exists()  # refused before any work
 
 
 def test_sources_are_never_modified(tmp_path: Path) -> None:
     path = FIXTURES / "seed-001.json"
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    invoke("validate", str(path))
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1 and "cost-sum-exceeds-budget" in result.output
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
 def test_rules_lists_every_rule() -> None:
-    listed = json.loads(invoke("rules", "--format", "json").output)
+    result = invoke("rules", "--format", "json")
+    assert result.exit_code == 0
+    listed = json.loads(result.output)
     assert [r["code"] for r in listed] == list(RULES)
     assert all(r["title"] and r["hint"] for r in listed)
-    assert "cost-exceeds-budget" in invoke("rules").output
+    text = invoke("rules")
+    assert text.exit_code == 0 and "cost-exceeds-budget" in text.output
 
 
 def test_schema_is_printed() -> None:
-    schema = json.loads(invoke("schema").output)
-    assert schema["$schema"].endswith("2020-12/schema")
+    result = invoke("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["$schema"].endswith("2020-12/schema")
 
 
 def test_demo_builds_sub_units_validates_and_consolidates(tmp_path: Path) -> None:
@@ -176,4 +190,5 @@ def test_console_script_shows_no_traceback(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
+    assert "file-unreadable" in result.stdout and "不是有效的 JSON" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr

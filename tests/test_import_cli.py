@@ -67,6 +67,7 @@ def test_profile_is_detected_and_can_be_overridden(tmp_path: Path) -> None:
 
 def test_validate_takes_documents_but_folders_skip_text_notes(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(seed("001")), "--format", "json"])
+    assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["files"][0]["projects"] == 9
     shutil.copy(seed("001"), tmp_path / "说明.txt")
