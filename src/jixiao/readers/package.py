@@ -1,88 +1,223 @@
 """The package guard: what a workbook file must pass before any spreadsheet reader opens it.
 
-Refuses zip bombs (bounded part count, unpacked size and ratio), XML with DTD/entity declarations
-(billion laughs, external entities) and sheets whose used area would make a dense reader
-allocate the whole grid.  Returns a Chinese reason, never raises.
+python-calamine builds each sheet as a dense grid from A1 to its farthest cell, and aborts the
+whole process when that allocation fails.  So before it sees a file, every XML part of the
+package is checked here with a real XML parser (expat: quoting, spacing, namespace prefixes,
+character references and cells written without ``r`` are all read as Excel reads them), and
+every part whose root is a worksheet counts — wherever it is stored and whatever the
+relationships call it.  Refused: zip bombs (part count, unpacked size, ratio), DTD and entity
+declarations (billion laughs, external entities: no genuine workbook has them), parts too
+large for a template, and sheets whose extent would exceed :data:`MAX_SHEET_CELLS`.
+Returns a Chinese reason, never raises.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
+from xml.parsers import expat
 
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml import ElementTree as defused
-
-from jixiao.a1 import a1, column_number
+from jixiao.a1 import MAX_COLUMN, a1
 
 ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_PARTS = 10_000
 MAX_UNPACKED = 512 * 1024 * 1024
+MAX_PART = 64 * 1024 * 1024
+"""One XML part unpacked: a filled template's largest sheet is well under 1 MB."""
 MAX_RATIO = 200
 RATIO_SLACK = 1024 * 1024
-XML_PROLOGUE = 4096
-MAX_SHEET_CELLS = 50_000_000
-"""Rows × columns (counted as at least ZZ wide) a sheet may span: ~70,000 rows."""
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_SHEET_CELLS = 2_000_000
+"""Rows × columns a sheet may span from A1 (a template sheet spans a few thousand)."""
+MAX_ROW = 1_048_576
+CHUNK = 64 * 1024
+SHEET_ROOTS = frozenset({"worksheet", "dialogsheet", "macrosheet"})
+_REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?([0-9]{1,12})$")
+
+
+class _Refused(Exception):
+    """Raised inside the XML handlers to stop at the first reason."""
+
+
+class _NotASheet(Exception):
+    """The part's root is not a worksheet: nothing to measure."""
+
+
+class _RootSeen(Exception):
+    """The root is a worksheet: stop reading, the sheet is measured next."""
 
 
 def preflight(path: Path) -> str | None:
-    """Refuse hostile packages before any XML parser sees them: zip bombs (bounded sizes and
-    ratios) and XML with DTD/entity declarations (billion laughs, external entities), which no
-    genuine workbook contains.  Returns the reason, or None when the file looks sane."""
+    """The reason to refuse ``path`` before reading it, or None when it looks sane."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            if len(infos) > MAX_PARTS:
-                return f"文件内部条目过多（{len(infos)} 个），不是正常的工作簿"
-            if sum(i.file_size for i in infos) > MAX_UNPACKED:
-                return "解压后超过 512 MB（可能是压缩炸弹），已拒绝读取"
-            for info in infos:
-                if info.file_size > MAX_RATIO * max(info.compress_size, 1) + RATIO_SLACK:
-                    return f"“{info.filename}”压缩比异常（可能是压缩炸弹），已拒绝读取"
-            return _hostile_xml(archive, infos) or _oversized_sheet(archive, infos)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return f"工作簿已损坏或不是 .xlsx（{exc}）"
+            return _package_reason(infos) or _parts_reason(archive, infos)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        return f"工作簿已损坏或不是 .xlsx（{type(exc).__name__}）"
 
 
-_ROW_NUMBER = re.compile(rb'<row\s[^>]*?r="([0-9]{1,7})"')
-_FAR_COLUMN = re.compile(rb'<c\s[^>]*?r="([A-Z]{3})[0-9]')
-TWO_LETTER_COLUMNS = 702  # ZZ
-
-
-def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
-    """A single stray cell far away (XFD1048576) makes a dense reader allocate the whole grid
-    in between: refuse such sheets up front, naming the corner, instead of running out of
-    memory.  Only row numbers and three-letter columns are looked at: a cheap scan."""
+def _package_reason(infos: list[zipfile.ZipInfo]) -> str | None:
+    if len(infos) > MAX_PARTS:
+        return f"文件内部条目过多（{len(infos)} 个），不是正常的工作簿"
+    if sum(i.file_size for i in infos) > MAX_UNPACKED:
+        return "解压后超过 512 MB（可能是压缩炸弹），已拒绝读取"
     for info in infos:
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+        if info.file_size > MAX_RATIO * max(info.compress_size, 1) + RATIO_SLACK:
+            return f"“{info.filename}”压缩比异常（可能是压缩炸弹），已拒绝读取"
+    return None
+
+
+def _parts_reason(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    for info in infos:
+        if info.is_dir():
             continue
-        data = archive.read(info)
-        rows = max((int(r) for r in _ROW_NUMBER.findall(data)), default=0)
-        far = [column_number(c.decode()) for c in _FAR_COLUMN.findall(data)]
-        columns = max(far, default=TWO_LETTER_COLUMNS)
-        if rows * columns > MAX_SHEET_CELLS:
-            corner = a1(min(rows, 1048576), min(columns, 16384))
-            return (
+        with archive.open(info) as part:
+            head = part.read(CHUNK)
+            if not _looks_like_xml(head):
+                continue
+            if info.file_size > MAX_PART:
+                return f"“{info.filename}”解压后超过 64 MB，不是正常的模板工作簿，已拒绝读取"
+            reason = _measure(info.filename, head, part)
+        if reason:
+            return reason
+    return None
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 XML: parse it too
+    return text.startswith(b"<")
+
+
+class _Extent:
+    """Where a worksheet's cells reach, read as a spreadsheet reader places them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.root: str | None = None
+        self.measuring = False
+        self.row = 0
+        self.column = 0
+        self.rows = 0
+        self.columns = 0
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        local = tag.rpartition(":")[2]
+        if self.root is None:
+            self.root = local
+            if local not in SHEET_ROOTS:
+                raise _NotASheet
+            raise _RootSeen
+        if not self.measuring:
+            self.measuring = True  # the second parse, from the top: skip the root again
+            return
+        if local == "row":
+            written = attributes.get("r")
+            self.row = self._row(written) if written else self.row + 1
+            self.column = 0
+            self.reach(self.row, 1)
+        elif local == "c":
+            written = attributes.get("r")
+            if written:
+                self.row, self.column = self._cell(written)
+            else:
+                self.column += 1
+            self.reach(max(self.row, 1), self.column)
+        elif local == "dimension" and attributes.get("ref"):
+            corner = attributes["ref"].rpartition(":")[2]
+            self.reach(*self._cell(corner))
+
+    def _row(self, written: str) -> int:
+        if not written.strip().isdigit():
+            raise _Refused(f"工作表“{self.name}”的行号“{written[:20]}”无效")
+        return int(written)
+
+    def _cell(self, written: str) -> tuple[int, int]:
+        match = _REF.match(written.strip())
+        if not match:
+            raise _Refused(f"工作表“{self.name}”的单元格地址“{written[:20]}”无效")
+        letters = match.group(1).upper()
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - 64
+        return int(match.group(2)), column
+
+    def reach(self, row: int, column: int) -> None:
+        if row > MAX_ROW or column > MAX_COLUMN:
+            raise _Refused(
+                f"工作表“{self.name}”有超出 Excel 范围的单元格（第 {row} 行、第 {column} 列）"
+            )
+        self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+        if self.rows * max(self.columns, 1) > MAX_SHEET_CELLS:
+            corner = a1(self.rows, max(self.columns, 1))
+            raise _Refused(
                 f"工作表中有远离表格的单元格（最远到 {corner} 附近），读取会耗尽内存："
                 "请删除表格以外误填的内容后重新报送"
             )
+
+
+def _forbid(*_: object) -> None:
+    raise _Refused("含 DTD/实体声明（可能是恶意文件），正常工作簿不会有，已拒绝读取")
+
+
+def _measure(name: str, head: bytes, rest: IO[bytes]) -> str | None:
+    """Parse one XML part; the reason to refuse it, or None."""
+    data = head + rest.read()
+    extent = _Extent(name)
+    try:
+        if not _is_sheet(data, extent):
+            return None
+        if not _near(data):
+            _parse(data, extent.start)
+    except _Refused as refused:
+        reason = str(refused)
+        return reason if "工作表" in reason else f"“{name}”{reason}"
+    except expat.ExpatError:
+        return f"“{name}”不是有效的 XML，工作簿已损坏"
     return None
 
 
-def _hostile_xml(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
-    for info in infos:
-        if not info.filename.endswith((".xml", ".rels", ".vml")):
-            continue
-        with archive.open(info) as part:
-            head = part.read(XML_PROLOGUE)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            try:
-                defused.fromstring(archive.read(info))
-            except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
-                return f"“{info.filename}”含 DTD/实体声明（可能是恶意文件），已拒绝读取"
-            except defused.ParseError:
-                return f"“{info.filename}”不是有效的 XML"
-            return f"“{info.filename}”含 DTD 声明，正常工作簿不会有，已拒绝读取"
-    return None
+def _is_sheet(data: bytes, extent: _Extent) -> bool:
+    """Read up to the root element (refusing a DTD on the way): is it a worksheet?"""
+    try:
+        _parse(data, extent.start)
+    except _NotASheet:
+        return False
+    except _RootSeen:
+        return True
+    return False  # no root element: an empty part
+
+
+def _parse(data: bytes, start: Callable[[str, dict[str, str]], None]) -> None:
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _forbid
+    parser.EntityDeclHandler = _forbid
+    parser.ExternalEntityRefHandler = _forbid  # type: ignore[assignment]
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler = start
+    for offset in range(0, len(data), CHUNK):
+        parser.Parse(data[offset : offset + CHUNK], False)
+    parser.Parse(b"", True)
+
+
+_NEAR = rb'r="[A-Z]{0,2}(?:[0-9]{1,3}|1[0-9]{3})"'
+"""A cell or row within A1:ZZ1999, written as Excel, WPS, LibreOffice and openpyxl write it
+(1999 × 702 cells stay below MAX_SHEET_CELLS)."""
+_PREFIXED_TAG = re.compile(rb"<[A-Za-z_][-\w.]*:")
+_NOT_NEAR = re.compile(rb"<(?:row|c)(?:[\t\n\r/>]| (?!" + _NEAR + rb"))")
+_NEAR_DIMENSION = re.compile(
+    rb'<dimension ref="(?:[A-Z]{1,2}[0-9]{1,4}:)?[A-Z]{0,2}(?:[0-9]{1,3}|1[0-9]{3})"'
+)
+
+
+def _near(data: bytes) -> bool:
+    """True when every row and cell tag is written plainly and lies within A1:ZZ1999 (two
+    regex passes: what genuine templates are); anything else is measured by expat."""
+    if _PREFIXED_TAG.search(data) or _NOT_NEAR.search(data):
+        return False
+    return b"<dimension" not in data or _NEAR_DIMENSION.search(data) is not None

@@ -1,0 +1,142 @@
+"""The package guard cannot be talked past: a far-away cell written any way XML allows, or a
+sheet stored anywhere, is refused before python-calamine allocates the grid (issue 10).
+
+Each hostile workbook is read in a child process under a 1 GB address-space limit, so a guard
+that lets one through shows up as a crashed child (calamine aborts), never as a crashed suite.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jixiao.readers.package import preflight
+from jixiao.template.build import build_template, save_workbook
+
+SHEET = "xl/worksheets/sheet2.xml"
+Edit = Callable[[dict[str, bytes]], None]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("guard") / "template.xlsx"
+    save_workbook(build_template("hebei", 2), path)
+    return path
+
+
+def rewrite(source: Path, target: Path, edit: Edit) -> Path:
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    edit(parts)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return target
+
+
+def add_to_sheet_data(xml: bytes, fragment: bytes) -> bytes:
+    return xml.replace(b"</sheetData>", fragment + b"</sheetData>", 1)
+
+
+def far_row(row: bytes) -> Edit:
+    def edit(parts: dict[str, bytes]) -> None:
+        parts[SHEET] = add_to_sheet_data(parts[SHEET], row)
+
+    return edit
+
+
+def prefixed(parts: dict[str, bytes]) -> None:
+    xml = parts[SHEET].replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=", 1)
+    xml = re.sub(rb"<(/?)(?!x:)([A-Za-z])", rb"<\1x:\2", xml)
+    parts[SHEET] = add_to_sheet_data(
+        xml.replace(b"</x:sheetData>", b"</sheetData>"),
+        b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+    ).replace(b"</sheetData>", b"</x:sheetData>")
+
+
+def moved(parts: dict[str, bytes]) -> None:
+    """The sheet stored under another name, its relationship and content type updated."""
+    data = add_to_sheet_data(
+        parts.pop(SHEET), b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    )
+    parts["xl/data/part.bin"] = data
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"worksheets/sheet2.xml", b"data/part.bin")
+    types = "[Content_Types].xml"
+    parts[types] = parts[types].replace(b"/xl/worksheets/sheet2.xml", b"/xl/data/part.bin")
+
+
+def implicit(parts: dict[str, bytes]) -> None:
+    """Cells without ``r`` continue from the last row: the far corner is implied, not written."""
+    cells = b"<c><v>1</v></c>" * 3000
+    parts[SHEET] = add_to_sheet_data(parts[SHEET], b'<row r="1000000">' + cells + b"</row>")
+
+
+def doctype_in_moved_sheet(parts: dict[str, bytes]) -> None:
+    moved(parts)
+    parts["xl/data/part.bin"] = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]>' + parts["xl/data/part.bin"]
+    )
+
+
+FAR = "远离表格"
+HOSTILE: list[tuple[str, Edit, str]] = [
+    ("single quotes", far_row(b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"), FAR),
+    ("spaces around =", far_row(b'<row r = "1048576"><c r = "XFD1048576"/></row>'), FAR),
+    ("namespace prefix", prefixed, FAR),
+    ("four-letter column", far_row(b'<row r="30000"><c r="AAAA30000"><v>1</v></c></row>'), "超出"),
+    ("eight-digit row", far_row(b'<row r="12345678"><c r="A12345678"><v>1</v></c></row>'), "超出"),
+    ("ZZ70000", far_row(b'<row r="70000"><c r="ZZ70000"><v>1</v></c></row>'), "ZZ70000"),
+    ("character reference", far_row(b'<row r="9"><c r="&#88;FD1048576"><v>1</v></c></row>'), FAR),
+    ("sheet stored elsewhere", moved, FAR),
+    ("cells without r", implicit, FAR),
+    ("DTD in a sheet stored elsewhere", doctype_in_moved_sheet, "DTD"),
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "said"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_far_cells_are_refused_with_a_chinese_reason(
+    template: Path, tmp_path: Path, name: str, edit: Edit, said: str
+) -> None:
+    path = rewrite(template, tmp_path / f"{name}.xlsx", edit)
+    reason = preflight(path)
+    assert reason is not None and said in reason, reason
+
+
+def test_a_genuine_template_passes(template: Path) -> None:
+    assert preflight(template) is None
+
+
+READ_UNDER_LIMIT = """
+import json, resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from jixiao.readers.xlsx import read_workbook
+out = []
+for name in sys.argv[1:]:
+    submission, findings = read_workbook(Path(name))
+    out.append([submission is None, [f.code for f in findings]])
+print(json.dumps(out))
+"""
+
+
+def test_no_hostile_workbook_crashes_a_reader_under_a_memory_limit(
+    template: Path, tmp_path: Path
+) -> None:
+    paths = [str(rewrite(template, tmp_path / f"{i}.xlsx", h[1])) for i, h in enumerate(HOSTILE)]
+    run = subprocess.run(
+        [sys.executable, "-c", READ_UNDER_LIMIT, *paths],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    results = json.loads(run.stdout)
+    assert results == [[True, ["file-unreadable"]]] * len(HOSTILE)
