@@ -379,6 +379,11 @@ def test_template_all_refuses_when_any_target_exists(tmp_path: Path) -> None:
 def test_output_that_is_a_folder_is_refused(tmp_path: Path) -> None:
     result = invoke("template", "-o", str(tmp_path), "--force")
     assert result.exit_code == 2 and f"输出“{tmp_path}”是一个文件夹" in result.output
+    a_file = tmp_path / "模板.xlsx"
+    a_file.write_bytes(b"own")
+    result = invoke("template", "--all", "-o", str(a_file), "--force")
+    assert result.exit_code == 2 and f"“{a_file}”是一个文件" in result.output
+    assert a_file.read_bytes() == b"own"
 
 
 @pytest.mark.parametrize(

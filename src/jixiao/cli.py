@@ -630,7 +630,11 @@ def consolidate(
     _exit_for(result.tally)
 
 
-@main.command(short_help="演示主流程：生成几家下属单位的报送，校验并汇总。")
+@main.command(
+    help="演示主流程：用内置的真实公开样例生成几家下属单位的报送工作簿（含预置错误），校验并汇总。"
+    "\n\n默认写到 ./jixiao-demo；演示目录归演示所有，重复运行会刷新其中的文件。",
+    short_help="演示主流程：生成几家下属单位的报送，校验并汇总。",
+)
 @click.argument(
     "directory",
     metavar="[文件夹]",
@@ -639,8 +643,6 @@ def consolidate(
     default=Path("jixiao-demo"),
 )
 def demo(directory: Path) -> None:
-    """演示主流程：用内置的真实公开样例生成几家下属单位的报送工作簿（含预置错误），校验并汇总
-    （默认写到 ./jixiao-demo，重复运行会刷新其中的文件）。"""
     with _progress_bar("读取与校验") as progress:
         run = run_demo(directory, progress)
     _emit(f"下属单位报送文件：{run.inbox.resolve()}")

@@ -242,6 +242,8 @@ def write_templates(
     force: bool = False,
 ) -> list[tuple[str, Path]]:
     """Write blank locked templates; none is written if any target exists (without ``force``)."""
+    if all_profiles and output.exists() and not output.is_dir():
+        raise ActionError(f"“{output}”是一个文件：为每个配置各生成模板时，请给出文件夹")
     targets = template_targets(output, profile_name, all_profiles)
     check_outputs([path for _, path in targets], force=force)
     for name, path in targets:
