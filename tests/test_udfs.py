@@ -482,3 +482,14 @@ def test_udf_names_are_ascii_and_every_package_is_shipped() -> None:
         for p in (ROOT / "src").rglob("__init__.py")
     }
     assert found <= shipped
+
+
+def test_budget_udf_judges_amounts_as_the_reader_does() -> None:
+    """issue 9: text that is no amount and negative amounts were quiet in JX_CHECK_BUDGET."""
+    from jixiao.excel.udf_support import check_budget
+
+    unreadable = check_budget("十", 6, 4)
+    assert "amount-invalid" in unreadable and "budget-sum-mismatch" in unreadable
+    assert check_budget(-10, -6, -4).count("amount-negative") == 3
+    assert check_budget("11110000元", 1000, 111) == ""  # converted to 1111 万元, as in a file
+    assert check_budget(10, 6, 4) == ""

@@ -15,13 +15,13 @@ from typing import ParamSpec, TypeVar
 from jixiao import cells
 from jixiao.cells import is_blank, plan_percent
 from jixiao.findings import Finding
-from jixiao.model import CHECKPOINTS, Indicator, PlanEntry, Project
+from jixiao.model import CHECKPOINTS, NOWHERE, Indicator, PlanEntry, Project
 from jixiao.money import MoneyUnit, table_unit
 from jixiao.profiles import DEFAULT_PROFILE, ProfileError, builtin_names, load_profile
 from jixiao.readers.xlsx import project_from_values
 from jixiao.rules import Scope
 from jixiao.rules.levels import LEVEL_INVALID, LEVEL_MISMATCH
-from jixiao.rules.money import budget_sum
+from jixiao.rules.money import AMOUNT_FIELDS, AMOUNT_INVALID, amounts_not_negative, budget_sum
 from jixiao.rules.plan import plan_checkpoints, plan_progress
 from jixiao.validate import check_indicator, validate_project
 from jixiao.values import format_value, parse_value
@@ -117,12 +117,23 @@ def plan_findings(plan_cells: list[object], context: Scope) -> list[Finding]:
 
 
 def budget_findings(budget: object, fiscal: object, other: object, context: Scope) -> list[Finding]:
-    """budget-sum-mismatch for the three money cells."""
-    unit = context.money_unit
-    project = Project(
-        budget=amount(budget, unit), fiscal=amount(fiscal, unit), other=amount(other, unit)
-    )
-    return [f for f in budget_sum(project, context) if f is not None]
+    """The three money cells as the reader judges them: each readable (amount-invalid), none
+    negative, and 预算数 = 财政资金 + 其他资金 (an unreadable amount counts as blank)."""
+    findings: list[Finding | None] = []
+    amounts: dict[str, Decimal | None] = {}
+    for (field, label), cell in zip(AMOUNT_FIELDS, (budget, fiscal, other), strict=True):
+        reading = cells.money(cell, context.money_unit)
+        amounts[field] = reading.amount
+        if reading.problem:
+            written = cells.text(cell) or ""
+            findings.append(
+                AMOUNT_INVALID.at(
+                    context, NOWHERE, field=label, text=written, problem=reading.problem
+                )
+            )
+    project = Project(budget=amounts["budget"], fiscal=amounts["fiscal"], other=amounts["other"])
+    findings += [*amounts_not_negative(project, context), *budget_sum(project, context)]
+    return [f for f in findings if f is not None]
 
 
 def project_from_block(rows: object, unit: MoneyUnit = MoneyUnit.WAN) -> Project | None:

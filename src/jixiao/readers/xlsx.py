@@ -38,7 +38,7 @@ from jixiao.money import MoneyUnit, table_unit
 from jixiao.profiles import builtin_names
 from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, preflight
 from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED, file_finding
-from jixiao.rules.money import AMOUNT_INVALID
+from jixiao.rules.money import AMOUNT_FIELDS, AMOUNT_INVALID
 from jixiao.template.layout import END_MARKER, LAYOUT, TEMPLATE_ID, TEMPLATE_VERSION, fingerprint
 from jixiao.values import normalize_text
 
@@ -332,9 +332,10 @@ def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proje
         code=_code(grid.text(p.code)),
         number=number,
         department=grid.text(p.department),
-        budget=_amount(reader, grid, p.budget, "预算数", money),
-        fiscal=_amount(reader, grid, p.fiscal, "财政资金", money),
-        other=_amount(reader, grid, p.other, "其他资金", money),
+        **{
+            field: _amount(reader, grid, getattr(p, field), label, money)
+            for field, label in AMOUNT_FIELDS
+        },
         purpose=grid.text(p.purpose),
         plan=_plan(reader, grid),
         goal=grid.text(p.goal),

@@ -45,6 +45,13 @@ AMOUNT_TEXT_MISMATCH = define(
     "修改资金用途中的金额或预算数，使两者一致",
 )
 
+AMOUNT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("budget", "预算数"),
+    ("fiscal", "财政资金"),
+    ("other", "其他资金"),
+)
+"""The money fields of a project (model field, what the clerk calls it)."""
+
 _STATED_AMOUNT = re.compile(
     r"(?:预算|资金|金额|经费)[^，。；,;\d]{0,8}?(?:为|共计|合计|是|总额)\s*"
     r"(?P<number>\d+(?:\.\d+)?)(?P<unit>亿元|万元|元)"
@@ -77,7 +84,7 @@ def budget_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
 @project_check
 def amounts_not_negative(project: Project, scope: Scope) -> Iterator[Finding | None]:
     """No amount of the budget block is negative."""
-    for field, label in (("budget", "预算数"), ("fiscal", "财政资金"), ("other", "其他资金")):
+    for field, label in AMOUNT_FIELDS:
         amount = getattr(project, field)
         if amount is not None and amount < 0:
             yield AMOUNT_NEGATIVE.at(scope, project.at(field), field=label, amount=amount)
