@@ -17,7 +17,7 @@ Usage::
         assert office.get(doc, "Sheet1", "B1")["value"] == 42
 
 or the session fixture ``lo`` (``from libreoffice import lo  # noqa: F401``).  The pitfalls this
-module handles are listed in /work/shared/TESTING-IN-LIBREOFFICE.md.
+module handles are listed in the team's LibreOffice testing notes.
 
 How the harder questions are answered (details in lo_driver.py):
 
