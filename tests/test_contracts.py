@@ -114,3 +114,28 @@ def test_every_registered_code_is_documented() -> None:
 
 def test_the_template_fingerprint_is_pinned() -> None:
     assert fingerprint() == PINNED_FINGERPRINT, BUMP
+
+
+def test_the_profile_schema_names_the_model_checkpoints() -> None:
+    """The checkpoints are defined once (jixiao.model.CHECKPOINTS); the profile schema, which is
+    data and cannot import them, must list exactly those."""
+    import json
+    from importlib import resources
+
+    from jixiao.model import CHECKPOINTS
+
+    schema = json.loads(
+        resources.files("jixiao.schema").joinpath("profile.schema.json").read_text("utf-8")
+    )
+    text = json.dumps(schema, ensure_ascii=False)
+    enums = [e for e in _enums(schema) if set(e) & set(CHECKPOINTS)]
+    assert enums == [list(CHECKPOINTS)], text
+
+
+def _enums(node: object) -> list[list[object]]:
+    if isinstance(node, dict):
+        found = [node["enum"]] if isinstance(node.get("enum"), list) else []
+        return found + [e for value in node.values() for e in _enums(value)]
+    if isinstance(node, list):
+        return [e for value in node for e in _enums(value)]
+    return []

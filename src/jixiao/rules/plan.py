@@ -18,7 +18,7 @@ PLAN_CHECKPOINT_MISSING = define(
     "error",
     "资金支出计划缺少时间节点",
     "资金支出计划缺少 {missing}",
-    "按 3月底、6月底、10月底、12月底 四个节点填写累计支出进度（%）",
+    f"按 {'、'.join(CHECKPOINTS)} 四个节点填写累计支出进度（%）",
 )
 PLAN_CHECKPOINT_DUPLICATE = define(
     "plan-checkpoint-duplicate",
@@ -44,8 +44,8 @@ PLAN_NOT_CUMULATIVE = define(
 PLAN_FINAL_NOT_100 = define(
     "plan-final-not-100",
     "error",
-    "12月底累计支出进度不是100%",
-    "资金支出计划 12月底 为 {percent}%，应为 100%",
+    f"{CHECKPOINTS[-1]}累计支出进度不是100%",
+    f"资金支出计划 {CHECKPOINTS[-1]} 为 {{percent}}%，应为 100%",
     "年底累计支出进度应达到 100%",
 )
 PLAN_BELOW_MINIMUM = define(
