@@ -24,12 +24,12 @@ from pathlib import Path, PureWindowsPath
 from jixiao import __version__
 from jixiao.atomic import atomic_write
 from jixiao.profiles import builtin_names
+from jixiao.service.actions import TEMPLATE_NAME
 
 ADDIN_NAME = "jixiao.xlam"
 CONFIG_NAME = "jixiao.conf"
 MANIFEST_NAME = "install.json"
 TEMPLATE_FOLDER = "jixiao模板"
-TEMPLATE_NAME = "绩效目标模板-{profile}.xlsx"
 UDF_MODULE = "jixiao_udfs"
 _EXPANDABLE = ("LOCALAPPDATA", "APPDATA", "USERPROFILE")
 
