@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from jixiao.atomic import TEMPORARY_PREFIX
+
 if TYPE_CHECKING:
     from jixiao.findings import Finding
     from jixiao.model import Submission
@@ -52,7 +54,7 @@ KINDS: tuple[FileKind, ...] = (
 OTHER_SPREADSHEETS: tuple[str, ...] = (".xls", ".xlsb", ".et", ".ods", ".csv", ".wps", ".ett")
 """Spreadsheets of other formats: found in folders and reported with "另存为 .xlsx"."""
 
-TEMPORARY_PREFIXES: tuple[str, ...] = ("~$", ".~lock", ".~jixiao-")
+TEMPORARY_PREFIXES: tuple[str, ...] = ("~$", ".~lock", TEMPORARY_PREFIX)
 """Office/WPS/LibreOffice lock files and jixiao's own temporary files: never inputs."""
 
 _BY_SUFFIX: dict[str, FileKind] = {s: kind for kind in KINDS for s in kind.suffixes}

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import IO
 from xml.parsers import expat
 
+from defusedxml import ElementTree as defused
+
 from jixiao.a1 import MAX_COLUMN, a1
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -221,3 +223,45 @@ def _near(data: bytes) -> bool:
     if _PREFIXED_TAG.search(data) or _NOT_NEAR.search(data):
         return False
     return b"<dimension" not in data or _NEAR_DIMENSION.search(data) is not None
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*? t="e"[^>]*>(.*?)</c>', re.DOTALL)
+_VALUE = re.compile(rb"<v>([^<]{1,20})</v>")
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def error_cells(path: Path) -> dict[str, dict[str, str]]:
+    """Cells holding an error value (``#REF!``…), by sheet name and cell: python-calamine reads
+    them as blank, and a blank is not what the clerk sees.  Empty when there are none or the
+    package is not laid out as Excel writes it (the guard has passed it already)."""
+    found: dict[str, dict[str, str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for sheet, part in _sheet_parts(archive).items():
+                data = archive.read(part)
+                if b' t="e"' not in data:
+                    continue
+                for ref, body in _ERROR_CELL.findall(data):
+                    value = _VALUE.search(body)
+                    text = value.group(1).decode("utf-8", "replace") if value else "#N/A"
+                    found.setdefault(sheet, {})[ref.decode()] = text
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, defused.ParseError):
+        return {}
+    return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part's path, through workbook.xml and its relationships."""
+    rels = defused.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_RELATIONSHIP)}
+    workbook = defused.fromstring(archive.read("xl/workbook.xml"))
+    parts: dict[str, str] = {}
+    for sheet in workbook.iter(_SHEET):
+        target = targets.get(sheet.get(_REL_ID), "")
+        if target:
+            parts[sheet.get("name", "")] = (
+                target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            )
+    return parts

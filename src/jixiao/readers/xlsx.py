@@ -34,12 +34,29 @@ from jixiao.model import (
     Submission,
     Unit,
 )
-from jixiao.money import MoneyUnit, table_unit
-from jixiao.profiles import builtin_names
-from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, preflight
-from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED, file_finding
+from jixiao.money import TABLE_UNITS, MoneyUnit, table_unit
+from jixiao.profiles import DEFAULT_PROFILE, builtin_names
+from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, error_cells, preflight
+from jixiao.rules.base import Rule
+from jixiao.rules.files import (
+    CELL_ERROR,
+    FILE_UNREADABLE,
+    MONEY_UNIT_INVALID,
+    PROFILE_UNKNOWN,
+    SHEET_RENAMED,
+    TEMPLATE_TAMPERED,
+    YEAR_INVALID,
+    file_finding,
+)
 from jixiao.rules.money import AMOUNT_FIELDS, AMOUNT_INVALID
-from jixiao.template.layout import END_MARKER, LAYOUT, TEMPLATE_ID, TEMPLATE_VERSION, fingerprint
+from jixiao.template.layout import (
+    END_MARKER,
+    LAYOUT,
+    TEMPLATE_ID,
+    TEMPLATE_VERSION,
+    fingerprint,
+    readable_fingerprint,
+)
 from jixiao.values import normalize_text
 
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
@@ -117,6 +134,8 @@ class Reader:
         self.engine = ENGINES[engine]
         self.findings: list[Finding] = []
         self.workbook: Book | None = None
+        self.errors: dict[str, dict[str, str]] = {}
+        """Error values (``#REF!``) by sheet and cell, which calamine reads as blank."""
 
     def where(self, sheet: str, ref: str) -> Location:
         """A location in this workbook."""
@@ -125,6 +144,11 @@ class Reader:
     def unreadable(self, reason: str) -> None:
         """Record that the file cannot be read at all."""
         self.findings.append(file_finding(FILE_UNREADABLE, self.file, reason=reason))
+
+    def add(self, rule: Rule, at_sheet: str, at_cell: str | None, **params: object) -> None:
+        """Record a reading finding of ``rule`` at a cell."""
+        where = Location(file=self.file, sheet=at_sheet, cell=at_cell)
+        self.findings.append(file_finding(rule, self.file, where, **params))
 
     def tampered(self, reason: str, sheet: str | None = None, ref: str | None = None) -> None:
         """Record a changed layout (for the file, a sheet, or one cell)."""
@@ -139,19 +163,23 @@ class Reader:
         except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
             self.tampered(f"工作表“{name}”无法读取（{exc}）", sheet=name)
             return None
+        for ref, text in self.errors.get(name, {}).items():
+            row, column = parse_a1(ref)
+            if row <= len(rows) and column <= len(rows[row - 1]):
+                rows[row - 1][column - 1] = text  # what the clerk sees, not a blank
         return Grid(name, rows)
 
     def labels_match(self, grid: Grid, labels: tuple[tuple[str, str], ...]) -> bool:
         """Check fixed labels; a mismatch means rows/columns were inserted or labels renamed."""
-        for ref, expected in labels:
-            found = grid.text(ref)
-            if found != expected and normalize_text(found or "") != normalize_text(expected):
-                shown = f"“{found}”" if found else "空白"
-                self.tampered(
-                    f"{ref} 应为“{expected}”，实际为{shown}（可能插入/删除了行列）", grid.name, ref
-                )
-                return False
-        return True
+        mismatch = label_mismatch(grid, labels)
+        if mismatch is None:
+            return True
+        ref, expected, found = mismatch
+        shown = f"“{found}”" if found else "空白"
+        self.tampered(
+            f"{ref} 应为“{expected}”，实际为{shown}（可能插入/删除了行列）", grid.name, ref
+        )
+        return False
 
     def marker_in_place(self, grid: Grid, ref: str) -> bool:
         """The end marker below a grid: moved means rows were inserted or deleted."""
@@ -195,6 +223,7 @@ def _open(reader: Reader) -> bool:
         return False
     try:
         reader.workbook = reader.engine(reader.path)
+        reader.errors = error_cells(reader.path)
     except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
         reader.unreadable(f"工作簿已损坏或不是 .xlsx（{exc}）")
         return False
@@ -229,11 +258,12 @@ def _template_info(reader: Reader, names: list[str]) -> dict[str, str | int | No
     grid = reader.grid(meta.name)
     if grid is None:
         return None
-    info = {grid.text(f"A{r}") or "": grid.text(f"B{r}") for r in range(1, len(meta.keys) + 1)}
+    info = {grid.text(meta.key_cell(r)) or "": grid.text(meta.value_cell(r)) for r in meta.rows()}
     if info.get("template_id") != TEMPLATE_ID:
         reader.unreadable(f"不是 jixiao 模板（模板标识为“{info.get('template_id')}”）")
         return None
-    if info.get("version") != str(TEMPLATE_VERSION) or info.get("fingerprint") != fingerprint():
+    written = info.get("fingerprint")
+    if info.get("version") != str(TEMPLATE_VERSION) or not readable_fingerprint(written):
         reader.tampered(
             f"模板版本 {info.get('version')}（{info.get('fingerprint')}）与本程序的 "
             f"{TEMPLATE_VERSION}（{fingerprint()}）不一致：请用新模板重新填报"
@@ -260,30 +290,87 @@ def _unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
     if not reader.labels_match(grid, labels):
         return None
     sources = {name: reader.where(u.name, u.cell(name)) for name, _, _ in u.fields}
-    money = table_unit(grid.text(u.cell("money_unit")))
-    profile = grid.text(u.cell("profile"))
     template_profile = template.get("profile")
-    if profile not in builtin_names():
-        profile = str(template_profile) if template_profile in builtin_names() else None
+    fallback = str(template_profile) if template_profile in builtin_names() else None
     return Unit(
         name=grid.text(u.cell("name")) or "",
         code=grid.text(u.cell("code")),
-        year=cells.year(grid.raw(u.cell("year"))),
-        money_unit=money or MoneyUnit.WAN,
-        profile=profile,
+        year=_year(reader, grid, u.cell("year")),
+        money_unit=_money_unit(reader, grid, u.cell("money_unit")),
+        profile=_profile(reader, grid, u.cell("profile"), fallback),
         source=reader.where(u.name, u.cell("name")),
         sources=sources,
     )
 
 
-def _project_sheets(names: list[str]) -> list[tuple[int, str]]:
-    numbered = [(int(m.group(1)), n) for n in names if (m := _PROJECT_SHEET.match(n))]
-    return sorted(numbered)
+def _year(reader: Reader, grid: Grid, ref: str) -> int | None:
+    """预算年度: a plausible four-digit year; anything else written is reported."""
+    year = cells.year(grid.raw(ref))
+    written = grid.text(ref)
+    if year is None and written:
+        reader.add(YEAR_INVALID, grid.name, ref, text=written)
+    return year
+
+
+def _money_unit(reader: Reader, grid: Grid, ref: str) -> MoneyUnit:
+    """金额单位: 万元 or 元 (``元（人民币）`` is 元); anything else is reported, read as 万元."""
+    written = grid.text(ref)
+    unit = table_unit(written)
+    if unit is None and written:
+        allowed = "、".join(TABLE_UNITS)
+        reader.add(MONEY_UNIT_INVALID, grid.name, ref, text=written, allowed=allowed, used="万元")
+    return unit or MoneyUnit.WAN
+
+
+def _profile(reader: Reader, grid: Grid, ref: str, fallback: str | None) -> str | None:
+    """规则配置: a built-in profile; an unknown name is reported and the template's used."""
+    written = grid.text(ref)
+    if written is None or written in builtin_names():
+        return written or fallback
+    used = fallback or DEFAULT_PROFILE
+    allowed = "、".join(builtin_names())
+    reader.add(PROFILE_UNKNOWN, grid.name, ref, text=written, allowed=allowed, used=used)
+    return fallback
+
+
+def label_mismatch(
+    grid: Grid, labels: tuple[tuple[str, str], ...]
+) -> tuple[str, str, str | None] | None:
+    """The first fixed label that is not where the layout puts it: (cell, expected, found)."""
+    for ref, expected in labels:
+        found = grid.text(ref)
+        if found != expected and normalize_text(found or "") != normalize_text(expected):
+            return ref, expected, found
+    return None
+
+
+_OWN_SHEETS = frozenset(
+    getattr(LAYOUT, sheet).name
+    for sheet in ("unit", "summary", "department", "overall", "lists", "meta")
+)
+
+
+def _project_sheets(reader: Reader, names: list[str]) -> list[tuple[int, str]]:
+    """Project sheets in project order: ``项目N`` by N, then sheets a clerk renamed (found by
+    their labels, reported, numbered after the others in workbook order), never dropped."""
+    numbered = sorted((int(m.group(1)), n) for n in names if (m := _PROJECT_SHEET.match(n)))
+    last = max((number for number, _ in numbered), default=0)
+    for name in names:
+        if _PROJECT_SHEET.match(name) or name in _OWN_SHEETS:
+            continue
+        grid = reader.grid(name)
+        if grid is None or label_mismatch(grid, LAYOUT.project.labels) is not None:
+            continue
+        last += 1
+        numbered.append((last, name))
+        prefix = LAYOUT.project.prefix
+        reader.add(SHEET_RENAMED, name, None, sheet=name, prefix=prefix, number=last)
+    return numbered
 
 
 def _projects(reader: Reader, names: list[str], money: MoneyUnit) -> Iterator[Project]:
     p = LAYOUT.project
-    for number, name in _project_sheets(names):
+    for number, name in _project_sheets(reader, names):
         grid = reader.grid(name)
         if grid is None or not reader.labels_match(grid, p.labels):
             continue
@@ -292,6 +379,20 @@ def _projects(reader: Reader, names: list[str], money: MoneyUnit) -> Iterator[Pr
         project = _project(reader, grid, number, money)
         if project is not None:
             yield project
+
+
+_TEXT_INPUTS = frozenset(
+    [
+        *(getattr(LAYOUT.project, field) for field in ("code", "name", "purpose", "goal")),
+        LAYOUT.project.department,
+        *(
+            LAYOUT.project.row_cell(field, row)
+            for field, _ in LAYOUT.project.indicator_columns
+            for row in LAYOUT.project.indicator_rows()
+        ),
+    ]
+)
+"""The project sheet's input cells that hold text (not money, not plan percentages)."""
 
 
 def _blank_grid(grid: Grid) -> bool:
@@ -327,6 +428,9 @@ def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proje
         "department": p.department,
         "indicators": a1(p.first_row, 1),
     }
+    for ref, text in reader.errors.get(grid.name, {}).items():
+        if ref in _TEXT_INPUTS:  # money and plan cells say it in their own findings
+            reader.add(CELL_ERROR, grid.name, ref, text=text)
     return Project(
         name=grid.text(p.name),
         code=_code(grid.text(p.code)),
@@ -445,8 +549,8 @@ def _department(reader: Reader, names: list[str]) -> Department | None:
         source=reader.where(d.name, d.overall_goal),
         sources={
             "overall_goal": reader.where(d.name, d.overall_goal),
-            "blocks": reader.where(d.name, f"A{d.blocks_first_row}"),
-            "measures": reader.where(d.name, f"A{d.measures_first_row}"),
+            "blocks": reader.where(d.name, d.block_cell("title", d.blocks_first_row)),
+            "measures": reader.where(d.name, d.measure_cell("group", d.measures_first_row)),
         },
     )
 
@@ -479,7 +583,8 @@ def _blocks(reader: Reader, grid: Grid) -> Iterator[DutyBlock]:
         if cells["title"] or draft is None:
             if draft is not None:
                 yield draft.done()
-            draft = _BlockDraft(cells["title"], cells["goal"], reader.where(grid.name, f"A{row}"))
+            where = reader.where(grid.name, d.block_cell("title", row))
+            draft = _BlockDraft(cells["title"], cells["goal"], where)
             for i, checkpoint in enumerate(CHECKPOINTS):
                 ref = f"{columns[f'plan_{i}']}{row}"
                 raw = grid.raw(ref)
@@ -509,7 +614,10 @@ def _measures(reader: Reader, grid: Grid) -> Iterator[Measure]:
         cells = {f: grid.text(f"{c}{row}") for f, c in columns.items()}
         if any(cells.values()):
             yield Measure(
-                cells["title"], cells["text"], cells["group"], reader.where(grid.name, f"A{row}")
+                cells["title"],
+                cells["text"],
+                cells["group"],
+                reader.where(grid.name, d.measure_cell("group", row)),
             )
 
 
@@ -520,6 +628,6 @@ def _overall_rows(reader: Reader, grid: Grid) -> Iterator[OverallRow]:
         if any(cells.values()):
             yield OverallRow(
                 **cells,
-                source=reader.where(grid.name, f"A{row}"),
+                source=reader.where(grid.name, a1(row, 1)),
                 sources={f: reader.where(grid.name, f"{c}{row}") for f, c, _ in o.columns},
             )

@@ -33,6 +33,55 @@ SCHEMA_INVALID = define(
     "按 jixiao schema 输出的 JSON Schema 修正该字段",
 )
 
+SHEET_RENAMED = define(
+    "sheet-renamed",
+    "warning",
+    "项目表被改名",
+    "工作表“{sheet}”按内容是项目表，但名称不是“{prefix}N”的形式：已作为第 {number} 个项目读取",
+    "把工作表名改回“{prefix}N”的形式，以免其他工具漏读这张表",
+)
+MONEY_UNIT_INVALID = define(
+    "money-unit-invalid",
+    "error",
+    "金额单位不可识别",
+    "金额单位“{text}”不是 {allowed}：金额暂按 {used} 读取",
+    "在“单位信息”表的“金额单位”中选择 {allowed}；以亿元计的金额请换算后填写",
+)
+YEAR_INVALID = define(
+    "year-invalid",
+    "error",
+    "预算年度不可识别",
+    "预算年度“{text}”不是四位数的年份",
+    "填写预算年度，如 2025",
+)
+PROFILE_UNKNOWN = define(
+    "profile-unknown",
+    "warning",
+    "规则配置不可识别",
+    "规则配置“{text}”不是内置配置（{allowed}）：按“{used}”校验",
+    "在“单位信息”表的“规则配置”中从下拉列表选择",
+)
+
+CELL_ERROR = define(
+    "cell-error",
+    "error",
+    "单元格显示错误值",
+    "单元格显示错误值 {text}",
+    "这里应填写内容，而不是公式；删除错误值（常见于复制了引用其他文件的公式），重新填写",
+)
+
+FILE_RULES = (
+    FILE_UNREADABLE,
+    TEMPLATE_TAMPERED,
+    SCHEMA_INVALID,
+    SHEET_RENAMED,
+    MONEY_UNIT_INVALID,
+    YEAR_INVALID,
+    PROFILE_UNKNOWN,
+    CELL_ERROR,
+)
+"""The rules of this module: reported while a file is read, before any rule runs."""
+
 
 def file_finding(rule: Rule, file: str, where: Location | None = None, **params: object) -> Finding:
     """A finding about a whole file (or a place in it) that no profile can switch off."""

@@ -94,6 +94,19 @@ def check_outputs(
                 raise ActionError(f"输出“{path}”是一个文件夹：请给出输出文件的名称")
     if existing and not force:
         raise OutputExists(existing)
+    for path in outputs:
+        folder = _nearest_existing(path.absolute().parent)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ActionError(
+                f"无法在“{folder}”中写入输出（文件夹是只读的或没有权限）：请换一个输出位置"
+            )
+
+
+def _nearest_existing(folder: Path) -> Path:
+    """The folder itself, or the closest parent that exists (outputs create the rest)."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def _counting(progress: Progress | None, total: int) -> Callable[[Path], None] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,7 +21,9 @@ from jixiao.model import Project, Submission
 from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import write_summary
 from jixiao.profiles import load_profile
-from jixiao.rules.files import FILE_UNREADABLE, file_finding
+from jixiao.rules.files import FILE_RULES, FILE_UNREADABLE, file_finding
+from jixiao.rules.imports import IMPORT_UNPARSED
+from jixiao.rules.money import AMOUNT_INVALID
 from jixiao.validate import profile_for, validate_submission
 
 FILE_TIMEOUT = 120.0
@@ -28,20 +31,84 @@ FILE_TIMEOUT = 120.0
 
 
 def find_submissions(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders searched recursively, in a stable order."""
+    """Files as given; folders searched recursively, in a stable order.  A file reached twice
+    (named and inside a named folder, or through a link) is read once."""
+    seen: set[str] = set()
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and in_folder_scan(p))
-        else:
-            yield path
+        found = sorted(_scan(path)) if _is_folder(path) else [path]
+        for file in found:
+            key = _identity(file)
+            if key not in seen:
+                seen.add(key)
+                yield file
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _scan(folder: Path) -> Iterator[Path]:
+    for path in folder.rglob("*"):
+        if in_folder_scan(path) and not _is_folder(path):
+            yield path  # links that lead nowhere and pipes too: they are reported, not skipped
+
+
+def _identity(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return str(path.absolute())
+
+
+def display_path(path: Path | str) -> str:
+    """A path as a clerk can read it, also when its name is not valid UTF-8 (a Windows archive
+    unpacked on Linux leaves GBK names): those bytes are read as GB18030."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+    return text
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` cannot be opened as a file (without opening it: a pipe would block)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "链接指向的文件不存在" if path.is_symlink() else "文件不存在"
+    except OSError as exc:
+        return f"无法访问（系统错误 {exc.errno}）"
+    if stat.S_ISDIR(mode):
+        return "这是一个文件夹"
+    if not stat.S_ISREG(mode):
+        return "不是普通文件（管道、设备或套接字），不会打开"
+    return None
 
 
 def read_submission(path: Path) -> tuple[Submission | None, list[Finding]]:
     """Read one file of any supported kind."""
     kind = kind_of(path)
-    if kind is None:
-        return None, [file_finding(FILE_UNREADABLE, str(path), reason=unsupported_reason(path))]
-    return kind.load_reader()(path)
+    reason = not_a_regular_file(path)
+    if reason is None and kind is None:
+        reason = unsupported_reason(path)
+    if reason is not None:
+        return None, [file_finding(FILE_UNREADABLE, display_path(path), reason=reason)]
+    assert kind is not None
+    submission, findings = kind.load_reader()(path)
+    shown = display_path(path)
+    if shown != str(path):  # findings name the file as the clerk can read it
+        findings = [
+            dataclasses.replace(f, file=shown) if f.file == str(path) else f for f in findings
+        ]
+    return submission, findings
 
 
 def read_and_validate(
@@ -52,14 +119,15 @@ def read_and_validate(
     if submission is None:
         return None, findings
     profile = profile_for(submission, profile_name)
-    findings = findings + validate_submission(submission, profile, str(path))
+    findings = findings + validate_submission(submission, profile, display_path(path))
     return submission, sort_findings(findings)
 
 
 def validate_path(path: Path, profile_name: str | None = None) -> FileReport:
     """Read and validate one file; reading problems and rule findings together."""
     submission, findings = read_and_validate(path, profile_name)
-    return FileReport(str(path), len(submission.projects) if submission else 0, findings)
+    projects = len(submission.projects) if submission else 0
+    return FileReport(display_path(path), projects, findings)
 
 
 def collect(
@@ -80,13 +148,13 @@ def collect(
     if workers <= 1:
         entries = []
         for path in files:
-            entries.append(Entry(str(path), *_safe_read(path, profile_name)))
+            entries.append(Entry(display_path(path), *_safe_read(path, profile_name)))
             if progress:
                 progress(path)
         return entries
     try:
         return _collect_parallel(files, profile_name, workers, progress, timeout)
-    except (OSError, BrokenProcessPool):
+    except OSError:
         # Worker processes cannot start everywhere (locked-down PCs, embedded interpreters):
         # the same work, one file after another.
         return collect(files, profile_name, 1, progress, timeout)
@@ -97,7 +165,7 @@ def _safe_read(path: Path, profile_name: str | None) -> tuple[Submission | None,
         return read_and_validate(path, profile_name)
     except Exception as exc:  # noqa: BLE001  (one bad file must never stop a consolidation)
         reason = f"读取时出错（{type(exc).__name__}: {exc}）"
-        return None, [file_finding(FILE_UNREADABLE, str(path), reason=reason)]
+        return None, [file_finding(FILE_UNREADABLE, display_path(path), reason=reason)]
 
 
 def _collect_parallel(
@@ -109,7 +177,7 @@ def _collect_parallel(
 ) -> list[Entry]:
     results: dict[Path, tuple[Submission | None, list[Finding]]] = {}
     hung = False
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=limit_memory)
     try:
         futures = {pool.submit(_safe_read, f, profile_name): f for f in files}
         for future, path in futures.items():
@@ -117,16 +185,66 @@ def _collect_parallel(
                 results[path] = future.result(timeout=timeout)
             except TimeoutError:
                 hung = True
-                reason = f"读取超过 {timeout:.0f} 秒，已跳过（文件可能异常庞大或损坏）"
-                results[path] = (None, [file_finding(FILE_UNREADABLE, str(path), reason=reason)])
+                results[path] = _unreadable(path, f"读取超过 {timeout:.0f} 秒，已跳过")
+            except BrokenProcessPool:
+                break  # a worker died on some file: the rest are read one process each
             if progress:
                 progress(path)
     finally:
         if hung:  # a stuck worker would otherwise keep the program from exiting
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
+            _terminate(pool)
         pool.shutdown(wait=not hung, cancel_futures=True)
-    return [Entry(str(f), *results[f]) for f in files]
+    for path in files:
+        if path not in results:
+            results[path] = _isolated(path, profile_name, timeout)
+            if progress:
+                progress(path)
+    return [Entry(display_path(f), *results[f]) for f in files]
+
+
+MEMORY_LIMIT = 3 * 1024**3
+"""Address space a reading worker may use (Linux): a hostile file that slipped past the
+package guard makes the allocation fail in that worker, not the whole machine swap."""
+
+
+def limit_memory() -> None:
+    """Cap this process's address space where the platform allows it (worker initializer)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits; the package guard is the protection there
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _isolated(
+    path: Path, profile_name: str | None, timeout: float
+) -> tuple[Submission | None, list[Finding]]:
+    """Read one file in a process of its own: if it dies, only this file is lost."""
+    pool = ProcessPoolExecutor(max_workers=1, initializer=limit_memory)
+    hung = False
+    try:
+        return pool.submit(_safe_read, path, profile_name).result(timeout=timeout)
+    except BrokenProcessPool:
+        return _unreadable(path, "读取这个文件时读取程序异常退出（文件可能异常庞大或已损坏）")
+    except TimeoutError:
+        hung = True
+        return _unreadable(path, f"读取超过 {timeout:.0f} 秒，已跳过")
+    finally:
+        if hung:
+            _terminate(pool)
+        pool.shutdown(wait=not hung, cancel_futures=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+
+
+def _unreadable(path: Path, reason: str) -> tuple[Submission | None, list[Finding]]:
+    full = f"{reason}（文件可能异常庞大或已损坏）" if "已损坏" not in reason else reason
+    return None, [file_finding(FILE_UNREADABLE, display_path(path), reason=full)]
 
 
 def split_by_department(entry: Entry, profile_name: str | None = None) -> list[Entry]:
@@ -142,8 +260,15 @@ def split_by_department(entry: Entry, profile_name: str | None = None) -> list[E
     groups: dict[str, list[Project]] = {}
     for project in submission.projects:
         groups.setdefault(project.department or own, []).append(project)
-    groups.setdefault(own, [])
-    reading = [f for f in entry.findings if f.code in ("template-tampered", "file-unreadable")]
+    department = submission.department
+    if (department is not None and not department.is_empty) or not groups:
+        groups.setdefault(own, [])  # the unit's own part: its department parts
+    first = next(iter(groups))
+    sheets = {p.source.sheet: p.department or own for p in submission.projects}
+    reading: dict[str, list[Finding]] = {}
+    for finding in entry.findings:
+        if finding.code in READING_CODES:  # kept with the part whose sheet it points at
+            reading.setdefault(sheets.get(finding.sheet, first), []).append(finding)
     entries = []
     for name, projects in groups.items():
         part = dataclasses.replace(
@@ -153,8 +278,12 @@ def split_by_department(entry: Entry, profile_name: str | None = None) -> list[E
         )
         profile = profile_for(part, profile_name)
         findings = validate_submission(part, profile, entry.file)
-        entries.append(Entry(entry.file, part, (reading if name == own else []) + findings, name))
+        entries.append(Entry(entry.file, part, reading.get(name, []) + findings, name))
     return entries
+
+
+READING_CODES = frozenset(rule.code for rule in (*FILE_RULES, AMOUNT_INVALID, IMPORT_UNPARSED))
+"""Findings made while a file is read (not by the rules run on the submission)."""
 
 
 def consolidate_paths(

@@ -1,0 +1,116 @@
+"""Finding and reading files: paths are data (issue 10) — a file reached twice is read once,
+pipes and dangling links are reported without being opened, names that are not UTF-8 are shown
+readably, and a file that kills its reading process costs only that file."""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import good
+from jixiao.service import collect
+from jixiao.service.collect import collect as collect_files
+from jixiao.service.collect import display_path, find_submissions
+
+
+def submission(folder: Path, name: str) -> Path:
+    path = folder / name
+    path.write_text(json.dumps(good(), ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_a_file_reached_twice_is_read_once(tmp_path: Path) -> None:
+    one = submission(tmp_path, "a.json")
+    link = tmp_path / "link.json"
+    link.symlink_to(one)
+    found = list(find_submissions([tmp_path, one, link]))
+    assert len(found) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_reported_without_being_opened(tmp_path: Path) -> None:
+    pipe = tmp_path / "fifo.xlsx"
+    os.mkfifo(pipe)
+    (entry,) = collect_files([pipe], workers=1)  # opening it would block forever
+    assert entry.submission is None
+    (finding,) = entry.findings
+    assert finding.code == "file-unreadable" and "管道" in finding.message
+
+
+def test_a_dangling_link_in_a_folder_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "gone.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    (entry,) = collect_files([tmp_path], workers=1)
+    assert [f.code for f in entry.findings] == ["file-unreadable"]
+    assert "链接指向的文件不存在" in entry.findings[0].message
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows names are always Unicode")
+def test_a_gbk_file_name_is_shown_readably(tmp_path: Path) -> None:
+    raw = "法院报送.json".encode("gbk")
+    path = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), raw)))
+    path.write_text(json.dumps(good(), ensure_ascii=False), "utf-8")
+    (entry,) = collect_files([tmp_path], workers=1)
+    assert entry.file.endswith("法院报送.json")
+    entry.file.encode("utf-8")  # printable: no surrogates left
+    assert display_path(path) == entry.file
+
+
+def test_a_file_that_kills_its_worker_costs_only_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [submission(tmp_path, f"{name}.json") for name in ("a", "bomb", "c", "d")]
+    real = collect.read_and_validate
+
+    def read(path: Path, profile_name: str | None = None):  # type: ignore[no-untyped-def]
+        if path.name == "bomb.json":
+            faulthandler.disable()  # pytest's handler would print the child's stack
+            os.abort()  # what calamine does when an allocation fails
+        return real(path, profile_name)
+
+    monkeypatch.setattr(collect, "read_and_validate", read)  # workers are forked with it
+    entries = collect_files(files, workers=2)
+    assert [e.file for e in entries] == [str(f) for f in files]
+    assert [e.submission is not None for e in entries] == [True, False, True, True]
+    assert "异常退出" in entries[1].findings[0].message
+
+
+def test_a_read_only_output_folder_is_refused_before_any_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked with the permission answer faked: CI runs as root, who may write anywhere."""
+    from jixiao.service import actions
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr(actions.os, "access", lambda path, mode: Path(path) != locked)
+    with pytest.raises(actions.ActionError, match="只读"):
+        actions.check_outputs([locked / "new" / "汇总.xlsx"])  # the nearest existing folder
+    actions.check_outputs([tmp_path / "汇总.xlsx"])  # a writable folder passes
+
+
+def test_temporary_files_of_a_killed_run_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    import subprocess
+
+    from jixiao.atomic import TEMPORARY_PREFIX, atomic_write_text
+
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = tmp_path / f"{TEMPORARY_PREFIX}{ended.stdout.strip()}-abc.xlsx"
+    alive = tmp_path / f"{TEMPORARY_PREFIX}{os.getpid()}-def.xlsx"
+    dead.write_bytes(b"half written")
+    alive.write_bytes(b"being written")
+    atomic_write_text(tmp_path / "report.txt", "done")
+    assert not dead.exists() and alive.exists()
+    assert (tmp_path / "report.txt").read_text("utf-8") == "done"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TEMPORARY_PREFIX)] == [
+        alive.name
+    ]

@@ -1,0 +1,139 @@
+"""What the workbook reader says about odd cells and sheets instead of passing them silently
+(issue 10): renamed project sheets, unknown money units, years and profiles, and money cells
+holding what is no amount."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import FIXTURES
+from jixiao.readers.interchange import load_submission
+from jixiao.readers.xlsx import read_workbook
+from jixiao.template.build import save_workbook
+from jixiao.template.fill import fill_workbook
+from jixiao.template.layout import LAYOUT
+
+P, U = LAYOUT.project, LAYOUT.unit
+
+
+def filled(tmp_path: Path, seed: str) -> Path:
+    submission, findings = load_submission(FIXTURES / f"seed-{seed}.json")
+    assert submission is not None and not findings
+    path = tmp_path / f"seed-{seed}.xlsx"
+    save_workbook(fill_workbook(submission, min_projects=1), path)
+    return path
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    """Seed 000 (a 万元 table, one project) filled into a template."""
+    return filled(tmp_path, "000")
+
+
+def edited(path: Path, sheet: str, ref: str, value: object) -> Path:
+    book = openpyxl.load_workbook(path)
+    book[sheet][ref] = value
+    book.save(path)
+    return path
+
+
+def test_a_renamed_project_sheet_is_read_and_reported(tmp_path: Path) -> None:
+    workbook = filled(tmp_path, "001")  # eight projects
+    before, _ = read_workbook(workbook)
+    assert before is not None
+    assert len(before.projects) >= 2
+    book = openpyxl.load_workbook(workbook)
+    book["项目2"].title = "审判业务经费"
+    book.save(workbook)
+    after, findings = read_workbook(workbook)
+    assert after is not None
+    assert len(after.projects) == len(before.projects)
+    renamed = [f for f in findings if f.code == "sheet-renamed"]
+    assert [(f.sheet, f.severity.value) for f in renamed] == [("审判业务经费", "warning")]
+    moved = next(p for p in after.projects if p.source.sheet == "审判业务经费")
+    assert moved.name == before.projects[1].name
+    last = max(p.number or 0 for p in after.projects if p is not moved)
+    assert moved.number == last + 1  # numbered after the 项目N sheets
+
+
+@pytest.mark.parametrize(
+    ("written", "unit", "codes"),
+    [
+        ("元（人民币）", "元", []),
+        ("万元", "万元", []),
+        ("亿元", "万元", ["money-unit-invalid"]),
+        ("美元", "万元", ["money-unit-invalid"]),
+    ],
+)
+def test_money_unit_cells(workbook: Path, written: str, unit: str, codes: list[str]) -> None:
+    submission, findings = read_workbook(edited(workbook, U.name, U.cell("money_unit"), written))
+    assert submission is not None and submission.unit.money_unit.value == unit
+    assert [f.code for f in findings if f.code.startswith("money-unit")] == codes
+
+
+@pytest.mark.parametrize(
+    ("written", "year", "codes"),
+    [
+        (2024, 2024, []),
+        ("2024年", 2024, []),
+        ("²⁰²⁴", None, ["year-invalid"]),
+        (1e308, None, ["year-invalid"]),
+        ("明年", None, ["year-invalid"]),
+    ],
+)
+def test_year_cells(workbook: Path, written: object, year: int | None, codes: list[str]) -> None:
+    submission, findings = read_workbook(edited(workbook, U.name, U.cell("year"), written))
+    assert submission is not None and submission.unit.year == year
+    assert [f.code for f in findings if f.code == "year-invalid"] == codes
+    if codes:
+        assert findings[0].cell == U.cell("year") and findings[0].sheet == U.name
+
+
+def test_an_unknown_profile_is_reported_and_the_template_profile_used(workbook: Path) -> None:
+    submission, findings = read_workbook(edited(workbook, U.name, U.cell("profile"), "shanghai"))
+    assert submission is not None and submission.unit.profile == "hebei"
+    (finding,) = [f for f in findings if f.code == "profile-unknown"]
+    assert "shanghai" in finding.message and "hebei" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (True, "逻辑值"),
+        (dt.date(2024, 1, 1), "日期"),
+        ("#REF!", "错误值"),
+        ("1e308", "不是数字"),
+        ("11110000元", None),
+    ],
+)
+def test_money_cells_that_are_no_amount_are_findings_not_zero(
+    workbook: Path, value: object, problem: str | None
+) -> None:
+    submission, findings = read_workbook(edited(workbook, "项目1", P.budget, value))
+    assert submission is not None
+    invalid = [f for f in findings if f.code == "amount-invalid"]
+    if problem is None:
+        assert not invalid and submission.projects[0].budget == Decimal(1111)
+        return
+    assert submission.projects[0].budget is None
+    assert [f.cell for f in invalid] == [P.budget] and problem in invalid[0].message
+
+
+def test_error_values_are_what_the_clerk_sees_not_blanks(workbook: Path) -> None:
+    """python-calamine reads a #REF! cell as blank; the reader reads it from the package."""
+    value = P.row_cell("value", P.first_row)
+    book = openpyxl.load_workbook(workbook)
+    book["项目1"][value] = "#REF!"  # openpyxl stores it as an error cell (t="e")
+    book["项目1"][P.plan[0]] = "#DIV/0!"
+    book.save(workbook)
+    submission, findings = read_workbook(workbook)
+    assert submission is not None
+    at = {(f.code, f.cell) for f in findings if f.sheet == "项目1"}
+    assert ("cell-error", value) in at
+    plan = submission.projects[0].plan[0]
+    assert plan.percent is None and plan.text == "#DIV/0!"
