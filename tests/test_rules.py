@@ -12,6 +12,7 @@ import pytest
 from conftest import GOOD_OVERALL_ROW, GOOD_PROJECT, codes, good, row, run
 from jixiao.findings import Severity
 from jixiao.rules import RULES
+from jixiao.rules.files import FILE_RULES
 
 Data = dict[str, Any]
 
@@ -254,10 +255,8 @@ def test_plan_below_minimum_only_with_a_profile_minimum(tmp_path: Path) -> None:
 def test_every_declared_rule_has_a_firing_case() -> None:
     tested = {code for code, _ in CASES} | {"plan-below-minimum"}
     # Reader rules are tested in test_cli/test_workbook, cross-file rules in test_consolidate.
-    reader_rules = {
-        "file-unreadable",
-        "schema-invalid",
-        "template-tampered",
+    # (the reading rules of rules/files.py: tests/test_reader_findings.py, test_workbook.py)
+    reader_rules = {rule.code for rule in FILE_RULES} | {
         "submission-duplicate",
         "template-version-mixed",
         "import-unparsed",
