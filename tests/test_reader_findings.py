@@ -137,3 +137,28 @@ def test_error_values_are_what_the_clerk_sees_not_blanks(workbook: Path) -> None
     assert ("cell-error", value) in at
     plan = submission.projects[0].plan[0]
     assert plan.percent is None and plan.text == "#DIV/0!"
+
+
+@pytest.mark.parametrize(
+    ("ref", "formula", "kind"),
+    [
+        (P.budget, "='C:\\报表\\[去年.xlsx]项目1'!C5", "外部工作簿"),
+        (P.fiscal, "=cmd|'/c calc'!A0", "DDE 命令"),
+        (P.goal, '=WEBSERVICE("http://example.com/goal")', "网络函数"),
+        (P.name, '=HYPERLINK("http://example.com","项目")', "超链接"),
+        (P.row_cell("value", P.first_row), "=[1]项目1!F11", "外部工作簿"),
+    ],
+)
+def test_formulas_reaching_outside_in_input_cells_are_reported(
+    workbook: Path, ref: str, formula: str, kind: str
+) -> None:
+    submission, findings = read_workbook(edited(workbook, "项目1", ref, formula))
+    assert submission is not None
+    (finding,) = [f for f in findings if f.code == "formula-outside"]
+    assert (finding.sheet, finding.cell) == ("项目1", ref) and kind in finding.message
+
+
+def test_a_plain_formula_in_an_input_cell_is_no_finding(workbook: Path) -> None:
+    submission, findings = read_workbook(edited(workbook, "项目1", P.budget, "=E5+G5"))
+    assert submission is not None
+    assert not [f for f in findings if f.code == "formula-outside"]

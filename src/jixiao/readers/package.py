@@ -13,9 +13,11 @@ Returns a Chinese reason, never raises.
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 from xml.parsers import expat
@@ -227,29 +229,82 @@ def _near(data: bytes) -> bool:
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*? t="e"[^>]*>(.*?)</c>', re.DOTALL)
 _VALUE = re.compile(rb"<v>([^<]{1,20})</v>")
+_REACHING_OUT = (
+    b"[",
+    b"|",
+    *(
+        token
+        for name in (b"WEBSERVICE", b"FILTERXML", b"HYPERLINK", b"RTD(", b"CALL(", b"REGISTER")
+        for token in (name, name.lower())
+    ),
+)
+"""Bytes any outward-reaching formula contains: a sheet without them is not parsed further."""
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f(?:\s[^>]*)?>([^<]*)</f>', re.DOTALL
+)
+OUTSIDE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("DDE 命令", re.compile(r"\|")),
+    ("外部工作簿", re.compile(r"\[")),
+    ("网络函数", re.compile(r"\b(?:WEBSERVICE|FILTERXML|RTD)\s*\(", re.IGNORECASE)),
+    ("宏函数", re.compile(r"\b(?:CALL|REGISTER(?:\.ID)?)\s*\(", re.IGNORECASE)),
+    ("超链接", re.compile(r"\bHYPERLINK\s*\(", re.IGNORECASE)),
+)
+"""What a formula reaches outside the workbook with, in the words a clerk would use."""
+
+
+@dataclass(slots=True)
+class CellNotes:
+    """What python-calamine does not say about a workbook's cells."""
+
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Error values (``#REF!``) by sheet and cell: calamine reads them as blank."""
+    outside: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    """Formulas reaching outside the workbook, by sheet and cell: (formula, what it reaches)."""
+    external_links: bool = False
+    """The package links other workbooks or DDE sources (``xl/externalLinks/``)."""
+
+
+def cell_notes(path: Path) -> CellNotes:
+    """Error values and outward-reaching formulas, from the package (which the guard has
+    passed already); empty notes when the package is not laid out as Excel writes it."""
+    notes = CellNotes()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            notes.external_links = any(
+                name.startswith("xl/externalLinks/") for name in archive.namelist()
+            )
+            for sheet, part in _sheet_parts(archive).items():
+                data = archive.read(part)
+                if b' t="e"' in data:
+                    notes.errors[sheet] = _errors(data)
+                if any(token in data for token in _REACHING_OUT):
+                    notes.outside[sheet] = _outside(data)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, defused.ParseError):
+        return CellNotes()
+    return notes
+
+
+def _errors(data: bytes) -> dict[str, str]:
+    found = {}
+    for ref, body in _ERROR_CELL.findall(data):
+        value = _VALUE.search(body)
+        found[ref.decode()] = value.group(1).decode("utf-8", "replace") if value else "#N/A"
+    return found
+
+
+def _outside(data: bytes) -> dict[str, tuple[str, str]]:
+    found = {}
+    for ref, written in _FORMULA_CELL.findall(data):
+        formula = html.unescape(written.decode("utf-8", "replace"))
+        kind = next((kind for kind, pattern in OUTSIDE if pattern.search(formula)), None)
+        if kind:
+            found[ref.decode()] = (formula, kind)
+    return found
+
+
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def error_cells(path: Path) -> dict[str, dict[str, str]]:
-    """Cells holding an error value (``#REF!``…), by sheet name and cell: python-calamine reads
-    them as blank, and a blank is not what the clerk sees.  Empty when there are none or the
-    package is not laid out as Excel writes it (the guard has passed it already)."""
-    found: dict[str, dict[str, str]] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for sheet, part in _sheet_parts(archive).items():
-                data = archive.read(part)
-                if b' t="e"' not in data:
-                    continue
-                for ref, body in _ERROR_CELL.findall(data):
-                    value = _VALUE.search(body)
-                    text = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-                    found.setdefault(sheet, {})[ref.decode()] = text
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, defused.ParseError):
-        return {}
-    return found
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:

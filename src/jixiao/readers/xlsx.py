@@ -19,7 +19,7 @@ from typing import cast
 import python_calamine
 
 from jixiao import cells
-from jixiao.a1 import a1, parse_a1
+from jixiao.a1 import a1, column_number, parse_a1
 from jixiao.findings import Finding
 from jixiao.model import (
     CHECKPOINTS,
@@ -36,11 +36,12 @@ from jixiao.model import (
 )
 from jixiao.money import TABLE_UNITS, MoneyUnit, table_unit
 from jixiao.profiles import DEFAULT_PROFILE, builtin_names
-from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, error_cells, preflight
+from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, CellNotes, cell_notes, preflight
 from jixiao.rules.base import Rule
 from jixiao.rules.files import (
     CELL_ERROR,
     FILE_UNREADABLE,
+    FORMULA_OUTSIDE,
     MONEY_UNIT_INVALID,
     PROFILE_UNKNOWN,
     SHEET_RENAMED,
@@ -134,8 +135,8 @@ class Reader:
         self.engine = ENGINES[engine]
         self.findings: list[Finding] = []
         self.workbook: Book | None = None
-        self.errors: dict[str, dict[str, str]] = {}
-        """Error values (``#REF!``) by sheet and cell, which calamine reads as blank."""
+        self.notes = CellNotes()
+        """Error values and outward-reaching formulas, which calamine does not report."""
 
     def where(self, sheet: str, ref: str) -> Location:
         """A location in this workbook."""
@@ -163,7 +164,7 @@ class Reader:
         except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
             self.tampered(f"工作表“{name}”无法读取（{exc}）", sheet=name)
             return None
-        for ref, text in self.errors.get(name, {}).items():
+        for ref, text in self.notes.errors.get(name, {}).items():
             row, column = parse_a1(ref)
             if row <= len(rows) and column <= len(rows[row - 1]):
                 rows[row - 1][column - 1] = text  # what the clerk sees, not a blank
@@ -223,7 +224,7 @@ def _open(reader: Reader) -> bool:
         return False
     try:
         reader.workbook = reader.engine(reader.path)
-        reader.errors = error_cells(reader.path)
+        reader.notes = cell_notes(reader.path)
     except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
         reader.unreadable(f"工作簿已损坏或不是 .xlsx（{exc}）")
         return False
@@ -290,6 +291,10 @@ def _unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
     if not reader.labels_match(grid, labels):
         return None
     sources = {name: reader.where(u.name, u.cell(name)) for name, _, _ in u.fields}
+    _report_outside(reader, u.name, {u.cell(name) for name, _, _ in u.fields})
+    if reader.notes.external_links:
+        what = "本工作簿的外部链接（数据 → 编辑链接）"
+        reader.add(FORMULA_OUTSIDE, u.name, None, what=what, kind="外部工作簿或 DDE 数据源")
     template_profile = template.get("profile")
     fallback = str(template_profile) if template_profile in builtin_names() else None
     return Unit(
@@ -395,12 +400,28 @@ _TEXT_INPUTS = frozenset(
 """The project sheet's input cells that hold text (not money, not plan percentages)."""
 
 
+_INPUTS = (
+    _TEXT_INPUTS
+    | {getattr(LAYOUT.project, field) for field, _ in AMOUNT_FIELDS}
+    | set(LAYOUT.project.plan)
+)
+"""Every input cell of a project sheet."""
+
+
+def _report_outside(reader: Reader, sheet: str, inputs: frozenset[str] | set[str]) -> None:
+    """Input cells whose formula reaches outside the workbook (their value is a stale cache)."""
+    for ref, (formula, kind) in reader.notes.outside.get(sheet, {}).items():
+        if ref in inputs:
+            what = f"公式“{formula[:60]}”"
+            reader.add(FORMULA_OUTSIDE, sheet, ref, what=what, kind=kind)
+
+
 def _blank_grid(grid: Grid) -> bool:
     """No input anywhere in the printed table area (labels excepted): a sheet never filled in.
     A plain scan of the values; much cheaper than reading every field of 30 empty sheets."""
     p = LAYOUT.project
     labels = {text for _, text in p.labels}
-    width = parse_a1(f"{p.last_column}1")[1]
+    width = column_number(p.last_column)
     for row in grid.rows[parse_a1(p.code)[0] - 1 : p.last_row]:
         for value in row[:width]:
             if value not in ("", None) and value not in labels:
@@ -428,9 +449,10 @@ def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proje
         "department": p.department,
         "indicators": a1(p.first_row, 1),
     }
-    for ref, text in reader.errors.get(grid.name, {}).items():
+    for ref, text in reader.notes.errors.get(grid.name, {}).items():
         if ref in _TEXT_INPUTS:  # money and plan cells say it in their own findings
             reader.add(CELL_ERROR, grid.name, ref, text=text)
+    _report_outside(reader, grid.name, _INPUTS)
     return Project(
         name=grid.text(p.name),
         code=_code(grid.text(p.code)),

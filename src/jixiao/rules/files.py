@@ -69,6 +69,14 @@ CELL_ERROR = define(
     "单元格显示错误值 {text}",
     "这里应填写内容，而不是公式；删除错误值（常见于复制了引用其他文件的公式），重新填写",
 )
+FORMULA_OUTSIDE = define(
+    "formula-outside",
+    "warning",
+    "公式引用了工作簿以外的数据",
+    "{what}引用了工作簿以外的数据（{kind}）：读取的是上次保存时的结果",
+    "把公式换成数值（复制后“选择性粘贴 → 数值”）：外部文件、网页或命令的结果随时会变，"
+    "别人打开时也可能读不到，甚至弹出安全警告",
+)
 
 FILE_RULES = (
     FILE_UNREADABLE,
@@ -79,6 +87,7 @@ FILE_RULES = (
     YEAR_INVALID,
     PROFILE_UNKNOWN,
     CELL_ERROR,
+    FORMULA_OUTSIDE,
 )
 """The rules of this module: reported while a file is read, before any rule runs."""
 
