@@ -14,7 +14,6 @@ from jixiao.excel.book import INPUT_FILL, FileBook
 from jixiao.excel.handlers import (
     HELP_TEXT,
     MARK_COLOR,
-    RESULT_SHEET,
     SUMMARY_SHEETS,
     clear_marks,
     consolidate_button,
@@ -27,7 +26,7 @@ from jixiao.readers.xlsx import read_workbook
 from jixiao.service.demo import sample
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
-from jixiao.template.layout import LAYOUT
+from jixiao.template.layout import LAYOUT, RESULT
 from test_workbook import filled
 
 P = LAYOUT.project
@@ -39,8 +38,8 @@ def book_004(tmp_path: Path) -> Path:
 
 
 def results(path: Path) -> list[tuple[object, ...]]:
-    sheet = openpyxl.load_workbook(path)[RESULT_SHEET]
-    return [tuple(row) for row in sheet.iter_rows(min_row=3, values_only=True)]
+    sheet = openpyxl.load_workbook(path)[RESULT.name]
+    return [tuple(row) for row in sheet.iter_rows(min_row=RESULT.first_row, values_only=True)]
 
 
 def fill_of(path: Path, sheet: str, ref: str) -> str:
@@ -53,23 +52,36 @@ def test_validate_lists_the_known_problems_with_working_links(book_004: Path) ->
     report = validate_book(book)
     book.save()
     wb = openpyxl.load_workbook(book_004)
-    assert wb.sheetnames.count(RESULT_SHEET) == 1
+    assert wb.sheetnames.count(RESULT.name) == 1
     rows = results(book_004)
     assert len(rows) == len(report.findings) > 50
-    by_code = {(r[2], r[3], r[4]) for r in rows}
+    header = next(wb[RESULT.name].iter_rows(min_row=RESULT.header_row, values_only=True))
+    assert list(header) == [
+        "序号",
+        "级别",
+        "规则编码",
+        "工作表",
+        "单元格",
+        "项目",
+        "问题",
+        "修改提示",
+    ]
+    code, sheet_at, cell_at = (RESULT.index(key) for key in ("code", "sheet", "cell"))
+    by_code = {(r[code], r[sheet_at], r[cell_at]) for r in rows}
     cost_cell = f"F{P.first_row + 3}"
     assert ("cost-exceeds-budget", "项目14", cost_cell) in by_code  # 补贴发放标准 ≤8000元 > 3000元
     assert ("direction-suspicious", "项目15", cost_cell) in by_code  # 办公费成本 ≥400元
     assert ("unit-mismatch", "项目15", f"F{P.first_row + 1}") in by_code  # 走访慰问率 >5次
     assert ("symbol-missing", "项目15", f"F{P.first_row + 2}") in by_code  # 98%
     assert any(r[2] == "narrative-table-conflict" for r in rows)
-    sheet = wb[RESULT_SHEET]
-    for row in sheet.iter_rows(min_row=3):
-        link = row[4].hyperlink
-        if row[4].value:
+    sheet = wb[RESULT.name]
+    assert sheet.freeze_panes == f"A{RESULT.first_row}"
+    for row in sheet.iter_rows(min_row=RESULT.first_row):
+        link = row[cell_at].hyperlink
+        if row[cell_at].value:
             assert link is not None
             target_sheet, target_cell = link.location.split("!")
-            assert target_sheet.strip("'") in wb.sheetnames and target_cell == row[4].value
+            assert target_sheet.strip("'") in wb.sheetnames and target_cell == row[cell_at].value
     assert fill_of(book_004, "项目14", cost_cell) == MARK_COLOR
     assert "错误" in book.messages[-1]
 
@@ -81,7 +93,7 @@ def test_running_twice_keeps_one_result_sheet(book_004: Path) -> None:
     book.save()
     assert len(first.findings) == len(second.findings)
     wb = openpyxl.load_workbook(book_004)
-    assert wb.sheetnames.count(RESULT_SHEET) == 1
+    assert wb.sheetnames.count(RESULT.name) == 1
     assert len(results(book_004)) == len(second.findings)
 
 
@@ -103,7 +115,7 @@ def test_clear_marks_restores_the_template_look(book_004: Path) -> None:
     book.save()
     assert count == len({(f.sheet, f.cell) for f in report.findings if f.sheet and f.cell})
     wb = openpyxl.load_workbook(book_004)
-    assert RESULT_SHEET not in wb.sheetnames
+    assert RESULT.name not in wb.sheetnames
     assert fill_of(book_004, "项目14", f"F{P.first_row + 3}") == INPUT_FILL
     submission, findings = read_workbook(book_004)
     assert findings == [] and submission is not None

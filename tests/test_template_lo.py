@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES
+from jixiao.a1 import parse_a1
 from jixiao.template.build import build_template, save_workbook
 from jixiao.template.layout import LAYOUT
-from jixiao.template.native_checks import short_message
+from jixiao.template.native_checks import NATIVE_CODES, short_message
 from libreoffice import LibreOffice
 
 pytestmark = pytest.mark.libreoffice
@@ -81,7 +82,7 @@ def status(lo: LibreOffice, doc: str, anchor: str) -> str:
 
 
 def row_status(lo: LibreOffice, doc: str, offset: int) -> str:
-    return lo.get(doc, SHEET, f"{P.status_column}{P.first_row + offset}")["string"]
+    return lo.get(doc, SHEET, P.row_status(P.first_row + offset))["string"]
 
 
 def count(lo: LibreOffice, doc: str) -> float | None:
@@ -89,7 +90,7 @@ def count(lo: LibreOffice, doc: str) -> float | None:
 
 
 def test_seed_000_typed_in_shows_no_problem(lo: LibreOffice, doc: str) -> None:
-    statuses = lo.get_range(doc, SHEET, f"{P.status_column}4:{P.status_column}{P.last_row}")
+    statuses = lo.get_range(doc, SHEET, P.status_range)
     assert [s for (s,) in statuses if s] == []
     assert count(lo, doc) == 0
     assert lo.get(doc, SHEET, P.title)["string"] == "1.专项项目绩效目标表"
@@ -98,8 +99,8 @@ def test_seed_000_typed_in_shows_no_problem(lo: LibreOffice, doc: str) -> None:
     )
     assert lo.get(doc, SHEET, P.money_line)["string"] == "单位：万元"
     overview = LAYOUT.summary
-    assert lo.get(doc, overview.name, f"D{overview.first_row}")["string"] == "专项项目"
-    assert lo.get(doc, overview.name, f"E{overview.first_row}")["value"] == 1111
+    assert lo.get(doc, overview.name, overview.cell("project", 1))["string"] == "专项项目"
+    assert lo.get(doc, overview.name, overview.cell("budget", 1))["value"] == 1111
 
 
 def test_plan_that_goes_down(lo: LibreOffice, doc: str) -> None:
@@ -150,7 +151,7 @@ def test_empty_value_missing_basis_and_missing_symbol(lo: LibreOffice, doc: str)
     assert row_status(lo, doc, 1) == short_message("basis-missing")
     assert row_status(lo, doc, 2) == short_message("symbol-missing")
     assert count(lo, doc) == 3
-    assert lo.get(doc, LAYOUT.summary.name, f"F{LAYOUT.summary.first_row}")["value"] == 3
+    assert lo.get(doc, LAYOUT.summary.name, LAYOUT.summary.cell("problems", 1))["value"] == 3
 
 
 def test_profile_switch_changes_what_is_required(lo: LibreOffice, doc: str) -> None:
@@ -163,12 +164,67 @@ def test_profile_switch_changes_what_is_required(lo: LibreOffice, doc: str) -> N
     assert count(lo, doc) == 0  # tianjin tables have neither
 
 
+def _row(offset: int, field_name: str) -> str:
+    return P.row_cell(field_name, P.first_row + offset)
+
+
+READ_AS_THE_ENGINE_READS: list[tuple[str, str, str, set[str]]] = [
+    # (case, cell, what the clerk types, the native codes on that row: the engine's verdict)
+    ("month-led deadline", _row(2, "value"), "12月底前", set()),
+    ("day-led deadline", _row(2, "value"), "6月30日前", set()),
+    ("date as text", _row(2, "value"), "2024-12-31", set()),
+    ("suffix implies the symbol", _row(2, "value"), "90%以上", set()),
+    ("full-width quantity", _row(2, "value"), "５００件", {"symbol-missing"}),
+    ("一级 without 指标", _row(4, "level1"), "效益", set()),
+    ("二级 alias", _row(5, "level2"), "群众满意度", set()),
+    ("plan full-width text", P.plan[0], "２５％", set()),
+    ("plan text with spaces", P.plan[0], " 25 % ", set()),
+    ("plan bare number as text", P.plan[0], "25", {"plan-value-invalid"}),
+    ("budget with thousands commas", P.budget, "1,111", set()),
+    ("budget in 亿元", P.budget, "0.1111亿元", set()),
+    ("code with an ideographic space", P.code, "13010023P00005810001E\u3000", set()),
+    # text no formula reads: the native check stays silent and leaves it to the engine (which
+    # says amount-invalid, and reads 一千 as no amount, hence also budget-sum-mismatch)
+    ("budget in words", P.budget, "一千", set()),
+]
+
+
+@pytest.mark.parametrize(
+    ("ref", "typed", "expected"),
+    [
+        pytest.param(ref, typed, expected, id=case)
+        for case, ref, typed, expected in READ_AS_THE_ENGINE_READS
+    ],
+)
+def test_status_formulas_read_a_cell_as_the_engine_does(
+    lo: LibreOffice, doc: str, ref: str, typed: str, expected: set[str]
+) -> None:
+    lo.set(doc, SHEET, ref, typed)
+    lo.calc(doc)
+    shown = lo.get(doc, SHEET, P.status(ref))["string"]
+    assert shown == "；".join(short_message(code) for code in sorted(expected))
+
+
+def test_those_verdicts_are_the_engines() -> None:
+    """The expectations above are what the engine says about the same cells (read from
+    values, no LibreOffice needed), except where the native check chooses silence."""
+    from test_parity import clean_project, engine_findings, on_row
+
+    for case, ref, typed, expected in READ_AS_THE_ENGINE_READS:
+        findings = engine_findings(clean_project() | {ref: typed})
+        engine = on_row(findings, parse_a1(ref)[0]) & set(NATIVE_CODES)
+        if case == "budget in words":
+            assert engine == {"budget-sum-mismatch"}, "the one designed difference"
+        else:
+            assert engine == expected, case
+
+
 def test_input_cells_unlocked_everything_else_locked(lo: LibreOffice, doc: str) -> None:
     for sheet in lo.sheets(doc):
         assert lo.sheet_protected(doc, sheet["name"]), sheet["name"]
     for ref in (P.code, P.budget, P.plan[0], P.row_cell("value", P.first_row), P.department):
         assert not lo.protection(doc, SHEET, ref)["locked"], ref
-    for ref in ("A4", "B5", P.title, P.status(P.budget), f"{P.helper_column}{P.first_row}"):
+    for ref in ("A4", "B5", P.title, P.status(P.budget), P.helper(P.first_row), *P.plan_helpers):
         assert lo.protection(doc, SHEET, ref)["locked"], ref
     assert not lo.protection(doc, U.name, U.cell("name"))["locked"]
 

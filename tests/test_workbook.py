@@ -26,7 +26,22 @@ from jixiao.readers.interchange import load_submission, submission_schema
 from jixiao.readers.xlsx import read_workbook
 from jixiao.template.build import build_template, save_workbook
 from jixiao.template.fill import fill_workbook
-from jixiao.template.layout import END_MARKER, LAYOUT, PASSWORD, fingerprint
+from jixiao.template.layout import (
+    COMPATIBLE_FINGERPRINTS,
+    END_MARKER,
+    LAYOUT,
+    PASSWORD,
+    RESULT,
+    fingerprint,
+)
+from jixiao.template.native_checks import (
+    DEADLINE_YEARS,
+    MONTH_DEADLINES,
+    SUFFIX_SYMBOLS,
+    money_reading,
+    plan_reading,
+)
+from jixiao.values import ValueKind, parse_value
 
 ROOT = Path(__file__).resolve().parents[1]
 P = LAYOUT.project
@@ -163,6 +178,40 @@ def test_status_formulas_use_the_rule_wording(template_path: Path) -> None:
         assert f"（{code}）" in row_status
     assert ws.print_area == f"'项目1'!$A$1:$G${P.last_row}"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_the_native_deadline_and_suffix_words_are_the_engines() -> None:
+    """The status formulas spell out what values.py calls a deadline or an implied symbol;
+    each spelling must mean that to the engine too."""
+    for word in MONTH_DEADLINES:
+        example = f"12{word}" if word.startswith("月") else f"6月30{word}"
+        assert parse_value(example).kind is ValueKind.DEADLINE, example
+    for year in DEADLINE_YEARS:
+        for example in (f"{year}24年底前", f"{year}24年", f"{year}24-12-31", f"{year}24.12"):
+            assert parse_value(example).kind is ValueKind.DEADLINE, example
+    for word in SUFFIX_SYMBOLS:
+        value = parse_value(f"90%{word}")
+        assert value.symbol is not None and value.symbol_implied, word
+
+
+def test_helpers_stand_beside_what_they_read_and_are_hidden(template_path: Path) -> None:
+    ws = openpyxl.load_workbook(template_path)["项目2"]  # a copied sheet
+    pairs = [
+        *zip(P.money_cells, P.money_helpers, strict=True),
+        *zip(P.plan, P.plan_helpers, strict=True),
+    ]
+    for cell, helper in pairs:
+        assert parse_a1(cell)[0] == parse_a1(helper)[0]
+        reading = money_reading(cell) if cell in P.money_cells else plan_reading(cell)
+        assert ws[helper].value == reading
+    for column in P.helper_columns:  # right of the status column, never printed or seen
+        assert column_number(column) > column_number(P.status_column)
+        assert ws.column_dimensions[column].hidden, column
+
+
+def test_the_result_sheet_is_no_part_of_the_template_fingerprint() -> None:
+    assert "校验结果" not in json.dumps(dataclasses.asdict(LAYOUT), ensure_ascii=False)
+    assert RESULT.name == "校验结果" and {"sheet", "cell"} <= set(RESULT.keys)
 
 
 def test_committed_templates_are_current(tmp_path: Path) -> None:
@@ -307,13 +356,31 @@ def test_meta_sheet_deleted(tmp_path: Path) -> None:
     assert one_finding(path)[0] == "template-tampered"
 
 
+def _set_meta(path: Path, key: str, value: str) -> None:
+    meta = LAYOUT.meta
+    wb = openpyxl.load_workbook(path)
+    row = meta.rows()[meta.keys.index(key)]
+    wb[meta.name][meta.value_cell(row)] = value
+    wb.save(path)
+
+
 def test_other_layout_version(tmp_path: Path) -> None:
     path = filled(tmp_path, "000")
-    wb = openpyxl.load_workbook(path)
-    wb["_meta"]["B4"] = "0000000000000000"
-    wb.save(path)
+    _set_meta(path, "fingerprint", "0000000000000000")
     code, message = one_finding(path)
     assert code == "template-tampered" and "版本" in message
+
+
+@pytest.mark.parametrize("older", COMPATIBLE_FINGERPRINTS)
+def test_a_workbook_of_a_compatible_older_layout_is_read(tmp_path: Path, older: str) -> None:
+    """Templates handed out before a change that moved no input (issue 9 added positions to
+    the layout spec) stay readable: their fingerprint is listed as compatible."""
+    assert older != fingerprint()
+    path = filled(tmp_path, "000")
+    _set_meta(path, "fingerprint", older)
+    submission, findings = read_workbook(path)
+    assert findings == [] and submission is not None
+    assert without_locations(submission) == without_locations(seed("000"))
 
 
 def test_foreign_xlsx(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.a1 import quote_sheet
-from jixiao.template.build import add_project_sheet, save_workbook
+from jixiao.a1 import a1, quote_sheet
+from jixiao.template.build import INPUT_COLOR, add_project_sheet, save_workbook
 from jixiao.template.layout import LAYOUT, PASSWORD
 
 
@@ -33,9 +33,12 @@ class Book(Protocol):
     def values(self, name: str) -> list[list[object]]:
         """A sheet's values, row by row from A1."""
 
-    def replace_sheet(self, name: str, rows: list[list[object]], widths: list[float]) -> None:
-        """Create ``name`` (deleting an older one first) at the end, filled with ``rows``;
-        text is always text, never a formula."""
+    def replace_sheet(
+        self, name: str, rows: list[list[object]], widths: list[float], heading_rows: int = 1
+    ) -> None:
+        """Create ``name`` (deleting an older one first) at the end, filled with ``rows`` from
+        A1; text is always text, never a formula; the first ``heading_rows`` rows are bold and
+        stay in view."""
 
     def delete_sheet(self, name: str) -> None:
         """Delete a sheet if it exists."""
@@ -65,8 +68,7 @@ class Book(Protocol):
         """Persist the changes."""
 
 
-INPUT_FILL = "FFF9E5"
-RESULT_HEADER_FILL = "D9E1F2"
+INPUT_FILL = INPUT_COLOR
 
 
 class FileBook:
@@ -99,7 +101,9 @@ class FileBook:
         """A sheet's values, row by row from A1."""
         return [list(row) for row in self._sheet(name).iter_rows(values_only=True)]
 
-    def replace_sheet(self, name: str, rows: list[list[object]], widths: list[float]) -> None:
+    def replace_sheet(
+        self, name: str, rows: list[list[object]], widths: list[float], heading_rows: int = 1
+    ) -> None:
         """Delete and recreate a result sheet at the end; texts stay texts."""
         self.delete_sheet(name)
         sheet = self.wb.create_sheet(name)
@@ -111,9 +115,10 @@ class FileBook:
                     cell.data_type = "s"  # '=…' typed by a clerk must not become a formula
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A3"
+        for row in sheet.iter_rows(max_row=heading_rows):
+            for cell in row:
+                cell.font = Font(bold=True)
+        sheet.freeze_panes = a1(heading_rows + 1, 1)
 
     def delete_sheet(self, name: str) -> None:
         """Delete a sheet if it exists."""

@@ -13,64 +13,49 @@ from pathlib import Path
 
 from jixiao.consolidate import Consolidation, Table, Value, consolidate
 from jixiao.excel.book import Book
-from jixiao.findings import FileReport, Finding, Tally
+from jixiao.findings import FINDING_COLUMNS, FileReport, Finding, Tally
 from jixiao.readers.documents import import_document
 from jixiao.readers.xlsx import read_workbook
 from jixiao.service.collect import collect, consolidate_paths, split_by_department, validate_path
-from jixiao.template.build import save_workbook, summary_row
+from jixiao.template.build import PROBLEM_COLOR, save_workbook, summary_row
 from jixiao.template.fill import fill_workbook
-from jixiao.template.layout import LAYOUT
+from jixiao.template.layout import LAYOUT, RESULT
 
-RESULT_SHEET = "校验结果"
-MARK_COLOR = "FFC7CE"
-RESULT_HEADERS = ["序号", "级别", "规则编码", "工作表", "单元格", "项目", "问题", "修改提示"]
-RESULT_WIDTHS = [6.0, 6.0, 24.0, 14.0, 8.0, 28.0, 70.0, 50.0]
-SHEET_COLUMN, CELL_COLUMN = 3, 4  # 0-based positions of 工作表 and 单元格 in a result row
-FIRST_RESULT_ROW = 3
+MARK_COLOR = PROBLEM_COLOR
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
 
 HELP_TEXT = (
     "jixiao 绩效目标工具\n\n"
-    "一键校验：按完整规则检查本工作簿，结果列在“校验结果”表，点击单元格地址可跳转，"
+    f"一键校验：按完整规则检查本工作簿，结果列在“{RESULT.name}”表，点击单元格地址可跳转，"
     "有问题的单元格标红；再次校验会替换上次的结果。\n"
     "新建项目表：在最后一张项目表后增加一张空白项目表（保持保护）。\n"
-    "清除标记：去掉红色标记并删除“校验结果”表。\n"
+    f"清除标记：去掉红色标记并删除“{RESULT.name}”表。\n"
     "汇总、导入：汇总下属单位报表、导入已公开的文件。\n\n"
     "不装加载项时，表格右侧的公式校验同样有效。命令行：jixiao validate 文件或文件夹。"
 )
 
 
 def result_rows(report: FileReport) -> list[list[object]]:
-    """The 校验结果 sheet: a summary line, the header, one row per finding."""
+    """The 校验结果 sheet from A1: a summary line, the header, one row per finding (the finding
+    columns as every findings table has them, :data:`jixiao.findings.FINDING_COLUMNS`)."""
     summary = (
         f"共 {len(report.findings)} 个问题：{report.tally().text()}（{report.projects} 个项目）"
     )
-    rows: list[list[object]] = [["一键校验结果", None, summary], list(RESULT_HEADERS)]
+    rows: list[list[object]] = [RESULT.top_line("一键校验结果", summary), [*RESULT.headers]]
+    keys = [key for key, _ in FINDING_COLUMNS]
     for number, finding in enumerate(report.findings, start=1):
-        rows.append(
-            [
-                number,
-                finding.severity.label,
-                finding.code,
-                finding.sheet,
-                finding.cell,
-                finding.project_name,
-                finding.message,
-                finding.hint,
-            ]
-        )
+        values: dict[str, object] = dict(zip(keys, finding.cell_values(), strict=True))
+        values |= {"number": number, "sheet": finding.sheet, "cell": finding.cell}
+        rows.append([values[key] for key in RESULT.keys])
     return rows
 
 
 def _marked_cells(book: Book) -> list[tuple[str, str]]:
-    if RESULT_SHEET not in book.sheet_names():
+    if RESULT.name not in book.sheet_names():
         return []
-    rows = book.values(RESULT_SHEET)[FIRST_RESULT_ROW - 1 :]
-    return [
-        (str(r[SHEET_COLUMN]), str(r[CELL_COLUMN]))
-        for r in rows
-        if len(r) > CELL_COLUMN and r[SHEET_COLUMN] and r[CELL_COLUMN]
-    ]
+    rows = book.values(RESULT.name)[RESULT.first_row - 1 :]
+    sheet, cell = RESULT.index("sheet"), RESULT.index("cell")
+    return [(str(r[sheet]), str(r[cell])) for r in rows if len(r) > cell and r[sheet] and r[cell]]
 
 
 def _unmark(book: Book) -> int:
@@ -85,13 +70,13 @@ def _unmark(book: Book) -> int:
 def validate_book(book: Book, profile_name: str | None = None) -> FileReport:
     """一键校验: check with the full engine, list every finding with a link, mark the cells."""
     _unmark(book)
-    book.delete_sheet(RESULT_SHEET)
+    book.delete_sheet(RESULT.name)
     report = validate_path(book.snapshot(), profile_name)
-    book.replace_sheet(RESULT_SHEET, result_rows(report), RESULT_WIDTHS)
+    book.replace_sheet(RESULT.name, result_rows(report), RESULT.widths, RESULT.header_row)
     names = set(book.sheet_names())
-    for row, finding in enumerate(report.findings, start=FIRST_RESULT_ROW):
+    for row, finding in enumerate(report.findings, start=RESULT.first_row):
         if finding.sheet in names and finding.cell:
-            book.link(RESULT_SHEET, f"E{row}", finding.sheet, finding.cell)
+            book.link(RESULT.name, RESULT.cell("cell", row), finding.sheet, finding.cell)
             book.mark(finding.sheet, finding.cell, MARK_COLOR)
     book.notify(_summary(report.findings))
     return report
@@ -103,14 +88,14 @@ def _summary(findings: list[Finding]) -> str:
     errors = Tally.of(findings).errors
     return (
         f"校验完成：发现 {len(findings)} 个问题，其中错误 {errors} 个。"
-        f"详见“{RESULT_SHEET}”表，点击单元格地址可跳转。"
+        f"详见“{RESULT.name}”表，点击单元格地址可跳转。"
     )
 
 
 def clear_marks(book: Book) -> int:
     """清除标记: restore the marked cells and remove the 校验结果 sheet; return how many."""
     count = _unmark(book)
-    book.delete_sheet(RESULT_SHEET)
+    book.delete_sheet(RESULT.name)
     book.notify(f"已清除 {count} 处标记。")
     return count
 
@@ -122,8 +107,8 @@ def new_project_sheet(book: Book) -> str:
     book.add_project_sheet(number)
     summary = LAYOUT.summary
     if summary.name in book.sheet_names():
-        for column, value in summary_row(number).items():
-            book.write_cell(summary.name, f"{column}{summary.first_row + number - 1}", value)
+        for ref, value in summary_row(number).items():
+            book.write_cell(summary.name, ref, value)
     name = LAYOUT.project.sheet_name(number)
     book.notify(f"已新建项目表“{name}”。")
     return name

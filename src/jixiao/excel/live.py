@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.a1 import quote_sheet
-from jixiao.template.build import project_input_cells
+from jixiao.template.build import INPUT_COLOR, project_input_cells, project_title
 from jixiao.template.layout import LAYOUT, PASSWORD
 
 _TEXT_PREFIXES = ("=", "+", "-", "@")
@@ -68,7 +68,9 @@ class XlwingsBook:
         values = self.book.sheets[name].range((1, 1), used.last_cell).options(ndim=2).value
         return [list(row) for row in values]
 
-    def replace_sheet(self, name: str, rows: list[list[object]], widths: list[float]) -> None:
+    def replace_sheet(
+        self, name: str, rows: list[list[object]], widths: list[float], heading_rows: int = 1
+    ) -> None:
         """Delete and recreate a result sheet at the end."""
         with self._unprotected():
             self.delete_sheet(name)
@@ -77,10 +79,10 @@ class XlwingsBook:
             padded = [
                 [as_text_for_excel(v) for v in row] + [None] * (width - len(row)) for row in rows
             ]
-            sheet.range("A1").value = padded
+            sheet.range((1, 1)).value = padded  # rows from A1, as the handlers write them
             for column, size in enumerate(widths, start=1):
                 sheet.range((1, column)).column_width = size
-            sheet.range("1:2").font.bold = True
+            sheet.range(f"1:{heading_rows}").font.bold = True
 
     def delete_sheet(self, name: str) -> None:
         """Delete a sheet if present (the caller holds structure unprotected when needed)."""
@@ -107,7 +109,7 @@ class XlwingsBook:
             cell = self.book.sheets[sheet].range(ref)
             if color is None:
                 unlocked = not cell.api.Locked
-                cell.color = _rgb("FFF9E5") if unlocked else None
+                cell.color = _rgb(INPUT_COLOR) if unlocked else None
             else:
                 cell.color = _rgb(color)
 
@@ -122,11 +124,8 @@ class XlwingsBook:
             with self._unprotected(sheet.name):
                 for ref in project_input_cells():
                     sheet.range(ref).clear_contents()
-                    sheet.range(ref).color = _rgb("FFF9E5")
-                sheet.range(p.title).formula = (
-                    f'=IF({p.name}="","{number}.项目支出绩效目标表",'
-                    f'"{number}."&{p.name}&"绩效目标表")'
-                )
+                    sheet.range(ref).color = _rgb(INPUT_COLOR)
+                sheet.range(p.title).formula = project_title(number)
 
     def write_cell(self, sheet: str, ref: str, value: str | int | float | None) -> None:
         """Write one cell through the sheet's protection."""

@@ -8,6 +8,7 @@ security).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,7 +21,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import __version__
-from jixiao.a1 import absolute, column_letter, parse_a1, quote_sheet
+from jixiao.a1 import absolute, column_letter, quote_sheet
 from jixiao.atomic import atomic_write
 from jixiao.model import CHECKPOINTS
 from jixiao.profiles import Profile, builtin_names, load_profile
@@ -33,8 +34,12 @@ from jixiao.template.layout import (
     PASSWORD,
     TEMPLATE_ID,
     TEMPLATE_VERSION,
+    Widths,
+    column_of,
     fingerprint,
     profile_key,
+    row_of,
+    shifted,
 )
 
 FONT = "宋体"
@@ -45,9 +50,13 @@ STATUS = Font(name=FONT, size=10, color="C00000")
 NOTE = Font(name=FONT, size=10, color="595959")
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+INPUT_COLOR = "FFF9E5"
+"""The light yellow of every cell a clerk may type into (一键校验's marks restore it)."""
+PROBLEM_COLOR = "FFC7CE"
+"""The red of a cell with a problem (the template's highlights and 一键校验's marks)."""
+INPUT_FILL = PatternFill("solid", fgColor=INPUT_COLOR)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")
+PROBLEM_FILL = PatternFill("solid", fgColor=PROBLEM_COLOR)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
@@ -55,6 +64,8 @@ TEMPLATE_DATE = dt.datetime(2024, 1, 1)
 AMOUNT_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0%"
 TEXT_FORMAT = "@"
+Entry = str | int | float | None
+"""What the hidden lists hold."""
 
 INSTRUCTIONS = (
     "填报说明",
@@ -166,9 +177,9 @@ def _decimal_validation(ws: Worksheet, refs: str, low: str, high: str, message: 
         validation.add(ref)
 
 
-def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
-    for column, width in widths.items():
-        ws.column_dimensions[column].width = width
+def _widths(ws: Worksheet, widths: Widths) -> None:
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[column_letter(column)].width = width
 
 
 # ---------------------------------------------------------------- sheets
@@ -180,7 +191,8 @@ def _unit_sheet(ws: Worksheet, profile: Profile) -> None:
     ws[u.title] = "预算绩效目标填报模板（jixiao）"
     ws[u.title].font = TITLE
     for offset, line in enumerate(INSTRUCTIONS):
-        cell = ws.cell(u.instructions_first_row + offset, 1, line)
+        cell = ws[u.instruction_cell(offset)]
+        cell.value = line
         cell.font = BOLD if offset == 0 else NOTE
     wb = _book(ws)
     for name, label, defined in u.fields:
@@ -188,7 +200,7 @@ def _unit_sheet(ws: Worksheet, profile: Profile) -> None:
         _label(ws, u.label_cell(name), label)
         _input(ws, ref, TEXT_FORMAT if name in ("code", "name") else None)
         _name(wb, defined, u.name, absolute(ref))
-    ws[u.cell("money_unit")] = "万元"
+    ws[u.cell("money_unit")] = LAYOUT.lists.money_units[0]
     ws[u.cell("profile")] = profile.name
     _list_validation(ws, LAYOUT.lists.money_units_name, u.cell("money_unit"), "金额单位")
     _list_validation(ws, LAYOUT.lists.profiles_name, u.cell("profile"), "规则配置")
@@ -205,115 +217,97 @@ def _unit_sheet(ws: Worksheet, profile: Profile) -> None:
     ws.add_data_validation(year)
     year.add(u.cell("year"))
     key = ws[u.profile_key_cell]
-    key.value = f'=SUBSTITUTE({u.fields[4][2]},"-","_")'
+    key.value = f'=SUBSTITUTE({u.defined_name("profile")},"-","_")'
     key.font = NOTE
     _name(wb, u.profile_key_name, u.name, absolute(u.profile_key_cell))
-    ws.column_dimensions[u.profile_key_cell[0]].hidden = True
-    _widths(ws, {"A": 16, "B": 48, "C": 4})
+    ws.column_dimensions[column_of(u.profile_key_cell)].hidden = True
+    _widths(ws, u.widths)
     _protect(ws)
 
 
 def summary_row(number: int) -> dict[str, str | int]:
-    """The 总览 cells of one project sheet (the template and 新建项目表 both write these)."""
-    p = LAYOUT.project
+    """The 总览 cells of one project sheet, by address (the template and 新建项目表 both
+    write these)."""
+    p, s = LAYOUT.project, LAYOUT.summary
     name = p.sheet_name(number)
     sheet = quote_sheet(name)
-    return {
-        "A": number,
-        "B": f'=HYPERLINK("#{sheet}!A1","{name}")',
-        "C": f'=IF({sheet}!{p.department}="","",{sheet}!{p.department})',
-        "D": f'=IF({sheet}!{p.name}="","",{sheet}!{p.name})',
-        "E": f'=IF(COUNT({sheet}!{p.budget})=0,"",{sheet}!{p.budget})',
-        "F": f"={sheet}!{p.count}",
+    values: dict[str, str | int] = {
+        "number": number,
+        "sheet": f'=HYPERLINK("#{sheet}!{p.title}","{name}")',
+        "department": f'=IF({sheet}!{p.department}="","",{sheet}!{p.department})',
+        "project": f'=IF({sheet}!{p.name}="","",{sheet}!{p.name})',
+        "budget": f'=IF(COUNT({sheet}!{p.budget})=0,"",{sheet}!{p.budget})',
+        "problems": f"={sheet}!{p.count}",
     }
+    return {s.cell(key, number): value for key, value in values.items()}
 
 
 def _summary_sheet(ws: Worksheet, projects: int) -> None:
     s = LAYOUT.summary
-    ws["A1"] = "项目总览"
-    ws["A1"].font = TITLE
-    ws["A2"] = "各项目表的名称、预算数和实时问题数（公式自动更新）。点击工作表名可跳转。"
-    ws["A2"].font = NOTE
-    last = s.first_row + MAX_PROJECTS  # totals cover rows added later by 新建项目表
-    ws.cell(s.total_row, 1, "合计").font = BOLD
-    ws.cell(s.total_row, 5, f"=SUM(E{s.first_row}:E{last})").number_format = AMOUNT_FORMAT
-    ws.cell(s.total_row, 6, f"=SUM(F{s.first_row}:F{last})")
-    for column, header in enumerate(s.headers, start=1):
-        _label(ws, f"{column_letter(column)}{s.header_row}", header)
+    ws[s.title] = "项目总览"
+    ws[s.title].font = TITLE
+    ws[s.note] = "各项目表的名称、预算数和实时问题数（公式自动更新）。点击工作表名可跳转。"
+    ws[s.note].font = NOTE
+    first_key = s.columns[0][0]
+    ws[s.total_cell(first_key)] = "合计"
+    ws[s.total_cell(first_key)].font = BOLD
+    for key in s.totals:  # over every row 新建项目表 may add later
+        ws[s.total_cell(key)] = f"=SUM({s.total_range(key)})"
+    ws[s.total_cell("budget")].number_format = AMOUNT_FORMAT
+    for key, _, header in s.columns:
+        _label(ws, s.header_cell(key), header)
     for number in range(1, projects + 1):
-        for letter, value in summary_row(number).items():
-            ws[f"{letter}{s.first_row + number - 1}"] = value
-        ws[f"E{s.first_row + number - 1}"].number_format = AMOUNT_FORMAT
-    _box(ws, f"A{s.total_row}:F{s.first_row + projects - 1}")
-    ws.freeze_panes = f"A{s.first_row}"
-    _widths(ws, {"A": 6, "B": 10, "C": 16, "D": 40, "E": 16, "F": 8})
+        for ref, value in summary_row(number).items():
+            ws[ref] = value
+        ws[s.cell("budget", number)].number_format = AMOUNT_FORMAT
+    _box(ws, s.box(projects))
+    ws.freeze_panes = s.freeze
+    _widths(ws, s.widths)
     _protect(ws)
 
 
 def _department_sheet(ws: Worksheet) -> None:
     d = LAYOUT.department
-    ws["A1"] = "部门整体绩效目标"
-    ws["A1"].font = TITLE
-    last = d.block_columns[-1][1]
+    ws[d.title] = "部门整体绩效目标"
+    ws[d.title].font = TITLE
     ws[d.overall_label] = "一、总体绩效目标"
     ws[d.overall_label].font = BOLD
-    ws.merge_cells(f"{d.overall_goal}:{last}{parse_a1(d.overall_goal)[0]}")
+    ws.merge_cells(d.overall_goal_merge)
     _input(ws, d.overall_goal)
-    ws.row_dimensions[parse_a1(d.overall_goal)[0]].height = 90
+    ws.row_dimensions[row_of(d.overall_goal)].height = 90
     ws[d.blocks_label] = (
         "二、分项绩效目标（每行一个指标；分项名称、绩效目标和支出进度只在该分项第一行填写）"
     )
     ws[d.blocks_label].font = BOLD
-    for field_name, column, header in d.block_columns:
-        _label(ws, f"{column}{d.blocks_header_row}", header)
+    for field_name, _, header in d.block_columns:
+        _label(ws, d.block_cell(field_name, d.blocks_header_row), header)
         for row in range(d.blocks_first_row, d.blocks_last_row + 1):
             plan = field_name.startswith("plan_")
-            _input(ws, f"{column}{row}", PERCENT_FORMAT if plan else TEXT_FORMAT)
-    first, last_row = d.blocks_first_row, d.blocks_last_row
-    _decimal_validation(ws, f"C{first}:F{last_row}", "0", "1", "请输入 0%～100% 的累计百分比")
-    ws[f"A{d.measures_label_row}"] = "三、工作保障措施"
-    ws[f"A{d.measures_label_row}"].font = BOLD
-    for _, column, header in d.measure_columns:
-        _label(ws, f"{column}{d.measures_header_row}", header)
-    ws.merge_cells(f"C{d.measures_header_row}:{last}{d.measures_header_row}")
+            _input(ws, d.block_cell(field_name, row), PERCENT_FORMAT if plan else TEXT_FORMAT)
+    _decimal_validation(ws, d.plan_range, "0", "1", "请输入 0%～100% 的累计百分比")
+    ws[d.measures_label] = "三、工作保障措施"
+    ws[d.measures_label].font = BOLD
+    for field_name, _, header in d.measure_columns:
+        _label(ws, d.measure_cell(field_name, d.measures_header_row), header)
+    ws.merge_cells(d.measure_text_merge(d.measures_header_row))
     for row in range(d.measures_first_row, d.measures_last_row + 1):
-        for _, column, _ in d.measure_columns:
-            _input(ws, f"{column}{row}", TEXT_FORMAT)
-        ws.merge_cells(f"C{row}:{last}{row}")
-    _list_validation(
-        ws,
-        '"业务保障措施,财务保障措施,工作保障措施"',
-        f"A{d.measures_first_row}:A{d.measures_last_row}",
-        "类别",
-    )
+        for field_name, _, _ in d.measure_columns:
+            _input(ws, d.measure_cell(field_name, row), TEXT_FORMAT)
+        ws.merge_cells(d.measure_text_merge(row))
+    _list_validation(ws, '"业务保障措施,财务保障措施,工作保障措施"', d.measure_groups, "类别")
     ws[d.end_marker] = END_MARKER
     ws[d.end_marker].font = NOTE
-    _widths(
-        ws,
-        {
-            "A": 16,
-            "B": 36,
-            "C": 8,
-            "D": 8,
-            "E": 8,
-            "F": 8,
-            "G": 12,
-            "H": 16,
-            "I": 28,
-            "J": 24,
-            "K": 14,
-        },
-    )
-    ws.freeze_panes = f"A{d.blocks_first_row}"
+    _widths(ws, d.widths)
+    ws.freeze_panes = d.freeze
     _protect(ws)
 
 
 def _overall_sheet(ws: Worksheet) -> None:
     o = LAYOUT.overall
-    ws["A1"] = '=IF(JX_YEAR="","整体绩效目标表",JX_YEAR&"年度整体绩效目标表")'
-    ws["A1"].font = TITLE
-    ws.merge_cells("A1:R1")
-    top, bottom = o.header_rows
+    year = LAYOUT.unit.defined_name("year")
+    ws[o.title] = f'=IF({year}="","整体绩效目标表",{year}&"年度整体绩效目标表")'
+    ws[o.title].font = TITLE
+    ws.merge_cells(o.title_range)
     for ref, text in o.header:
         first, last = ref.split(":")
         if first != last:
@@ -322,34 +316,12 @@ def _overall_sheet(ws: Worksheet) -> None:
     for row in range(o.first_row, o.last_row + 1):
         for _, column, _ in o.columns:
             _input(ws, f"{column}{row}", TEXT_FORMAT)
-    _box(ws, f"A{top}:R{bottom}")
-    _list_validation(ws, '"≥,≤,=,>,<"', f"E{o.first_row}:E{o.last_row}", "符号")
+    _box(ws, o.header_range)
+    _list_validation(ws, '"≥,≤,=,>,<"', o.column_range("symbol"), "符号")
     ws[o.end_marker] = END_MARKER
     ws[o.end_marker].font = NOTE
-    ws.freeze_panes = f"E{o.first_row}"
-    _widths(
-        ws,
-        {
-            "A": 6,
-            "B": 14,
-            "C": 24,
-            "D": 28,
-            "E": 6,
-            "F": 8,
-            "G": 18,
-            "H": 10,
-            "I": 10,
-            "J": 10,
-            "K": 12,
-            "L": 10,
-            "M": 10,
-            "N": 14,
-            "O": 18,
-            "P": 20,
-            "Q": 20,
-            "R": 12,
-        },
-    )
+    ws.freeze_panes = o.freeze
+    _widths(ws, o.widths)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -393,8 +365,9 @@ def _project_cells(ws: Worksheet) -> None:
         ws.merge_cells(ref)
     ws[p.title].font = TITLE
     ws[p.title].alignment = CENTER
-    ws[p.unit_line] = '=JX_UNIT_CODE&" "&JX_UNIT_NAME'
-    ws[p.money_line] = '="单位："&JX_MONEY_UNIT'
+    u = LAYOUT.unit
+    ws[p.unit_line] = f'={u.defined_name("code")}&" "&{u.defined_name("name")}'
+    ws[p.money_line] = f'="单位："&{u.defined_name("money_unit")}'
     ws[p.money_line].alignment = Alignment(horizontal="right")
     for ref, text in p.labels:
         _label(ws, ref, text, fill=ref != p.department_label)
@@ -404,12 +377,17 @@ def _project_cells(ws: Worksheet) -> None:
     ws[p.end_marker].font = NOTE
 
 
+def project_title(number: int) -> str:
+    """The title formula of project sheet ``number`` (also what the live 新建项目表 writes)."""
+    name = LAYOUT.project.name
+    return f'=IF({name}="","{number}.项目支出绩效目标表","{number}."&{name}&"绩效目标表")'
+
+
 def _project_features(ws: Worksheet, number: int) -> None:
     """What copy_worksheet does not carry: title, validations, highlights, print set-up."""
-    p = LAYOUT.project
-    ws[p.title] = (
-        f'=IF({p.name}="","{number}.项目支出绩效目标表","{number}."&{p.name}&"绩效目标表")'
-    )
+    p, lists = LAYOUT.project, LAYOUT.lists
+    key = LAYOUT.unit.profile_key_name
+    ws[p.title] = project_title(number)
     _decimal_validation(
         ws,
         f"{p.budget} {p.fiscal} {p.other}",
@@ -418,15 +396,14 @@ def _project_features(ws: Worksheet, number: int) -> None:
         "金额应为不小于 0 的数字（单位见表头）",
     )
     _decimal_validation(ws, " ".join(p.plan), "0", "1", "请输入 0%～100% 的累计百分比，如 25%")
-    first, last = p.first_row, p.last_row
-    _list_validation(ws, 'INDIRECT("L1_"&JX_PROFILE_KEY)', f"A{first}:A{last}", "一级指标")
-    _list_validation(
-        ws,
-        f'INDIRECT("L2_"&JX_PROFILE_KEY&"_"&${p.helper_column}{first})',
-        f"B{first}:B{last}",
-        "二级指标",
-    )
-    ws.column_dimensions[p.helper_column].hidden = True
+    level1s = f'INDIRECT("{lists.level1_prefix}"&{key})'
+    _list_validation(ws, level1s, p.indicator_range("level1"), "一级指标")
+    # relative to the range's first row: each row's 二级 list follows that row's 一级 in effect
+    level1 = f"${p.helper(p.first_row)}"
+    level2s = f'INDIRECT("{lists.level2_prefix}"&{key}&"_"&{level1})'
+    _list_validation(ws, level2s, p.indicator_range("level2"), "二级指标")
+    for column in p.helper_columns:
+        ws.column_dimensions[column].hidden = True
     _project_highlights(ws)
     _project_print_setup(ws)
     _protect(ws)
@@ -440,12 +417,16 @@ def _project_inputs(ws: Worksheet) -> None:
         _input(ws, ref, AMOUNT_FORMAT)
     for ref in p.plan:
         _input(ws, ref, PERCENT_FORMAT)
-    _box(ws, f"A4:{p.last_column}{p.last_row}")
+    _box(ws, p.table_range)
     for row in p.indicator_rows():
-        ws.merge_cells(f"D{row}:E{row}")
-        for _, column in p.indicator_columns:
-            _input(ws, f"{column}{row}", TEXT_FORMAT)
-        ws[f"{p.helper_column}{row}"] = checks.effective_level1(row)
+        ws.merge_cells(p.description_merge(row))
+        for field_name, _ in p.indicator_columns:
+            _input(ws, p.row_cell(field_name, row), TEXT_FORMAT)
+        ws[p.helper(row)] = checks.effective_level1(row)
+    for ref, helper in zip(p.money_cells, p.money_helpers, strict=True):
+        ws[helper] = checks.money_reading(ref)
+    for ref, helper in zip(p.plan, p.plan_helpers, strict=True):
+        ws[helper] = checks.plan_reading(ref)
 
 
 def _project_checks(ws: Worksheet) -> None:
@@ -459,9 +440,7 @@ def _project_checks(ws: Worksheet) -> None:
         p.status(p.budget): checks.money_status(),
         p.status(p.plan[0]): checks.plan_status(),
     }
-    status |= {
-        f"{p.status_column}{row}": checks.indicator_status(row) for row in p.indicator_rows()
-    }
+    status |= {p.row_status(row): checks.indicator_status(row) for row in p.indicator_rows()}
     for ref, formula in status.items():
         ws[ref] = formula
         ws[ref].font = STATUS
@@ -471,7 +450,7 @@ def _project_checks(ws: Worksheet) -> None:
 def _project_highlights(ws: Worksheet) -> None:
     p = LAYOUT.project
     highlights = (
-        (f"{p.code}:C4", p.status(p.code)),
+        (p.merged(p.code), p.status(p.code)),
         (f"{p.budget}:{p.other}", p.status(p.budget)),
         (f"{p.plan[0]}:{p.plan[-1]}", p.status(p.plan[0])),
     )
@@ -480,16 +459,16 @@ def _project_highlights(ws: Worksheet) -> None:
             ref, FormulaRule(formula=[f"LEN({absolute(status_cell)})>0"], fill=PROBLEM_FILL)
         )
     ws.conditional_formatting.add(
-        f"A{p.first_row}:{p.last_column}{p.last_row}",
-        FormulaRule(formula=[f"LEN(${p.status_column}{p.first_row})>0"], fill=PROBLEM_FILL),
+        p.grid_range,
+        FormulaRule(formula=[f"LEN(${p.row_status(p.first_row)})>0"], fill=PROBLEM_FILL),
     )
 
 
 def _project_print_setup(ws: Worksheet) -> None:
     p = LAYOUT.project
-    _widths(ws, {"A": 12, "B": 13, "C": 18, "D": 12, "E": 12, "F": 14, "G": 14, "H": 14, "I": 60})
+    _widths(ws, p.widths)
     for ref, height in ((p.purpose, 48), (p.goal, 64), (p.title, 30)):
-        ws.row_dimensions[parse_a1(ref)[0]].height = height
+        ws.row_dimensions[row_of(ref)].height = height
     ws.print_area = p.print_area
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -499,90 +478,94 @@ def _project_print_setup(ws: Worksheet) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_setup.blackAndWhite = True  # shading is for the screen; print as the official table
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.freeze_panes = f"A{p.first_row}"
+    ws.freeze_panes = p.freeze
 
 
 def _lists_sheet(ws: Worksheet) -> None:
     lists = LAYOUT.lists
     wb = _book(ws)
     ws.sheet_state = "hidden"
-    ws["A1"] = "金额单位"
-    for row, unit in enumerate(lists.money_units, start=2):
-        ws.cell(row, 1, unit)
-    _name(wb, lists.money_units_name, lists.name, f"$A$2:$A${1 + len(lists.money_units)}")
     names = builtin_names()
-    ws["B1"] = "规则配置"
-    for row, name in enumerate(names, start=2):
-        ws.cell(row, 2, name)
-    _name(wb, lists.profiles_name, lists.name, f"$B$2:$B${1 + len(names)}")
+    named_lists = (
+        (lists.money_units_column, lists.money_units_header, lists.money_units_name),
+        (lists.profiles_column, lists.profiles_header, lists.profiles_name),
+    )
+    for (column, header, name), entries in zip(
+        named_lists, (lists.money_units, names), strict=True
+    ):
+        _list_column(ws, column, header, entries)
+        _name(wb, name, lists.name, lists.list_range(column, len(entries)))
     _profile_table(ws, names)
-    column = 12
+    column = lists.levels_first_column
     for name in names:
         column = _level_lists(ws, load_profile(name), column)
     _protect(ws)
 
 
-_PROFILE_COLUMNS = (
-    "配置",
-    "需项目编码",
-    "需支出计划",
-    "需依据",
-    *(f"最低{c}" for c in CHECKPOINTS),
-)
+def _list_column(ws: Worksheet, column: str, header: str, entries: Sequence[Entry]) -> None:
+    """A header and the entries below it."""
+    lists = LAYOUT.lists
+    ws[lists.header_cell(column)] = header
+    for row, entry in enumerate(entries, start=lists.first_row):
+        ws[f"{column}{row}"] = entry
+
+
+def _settings(profile: Profile) -> dict[str, Entry]:
+    """A profile's row of the settings table: flags as 1/0, minimum plan as fractions."""
+    values: dict[str, Entry] = {
+        key: int(getattr(profile, key))
+        for key in ("requires_project_code", "requires_spending_plan", "requires_basis")
+    }
+    for number, checkpoint in enumerate(CHECKPOINTS, 1):
+        minimum = (profile.min_plan or {}).get(checkpoint)
+        values[f"min_plan_{number}"] = None if minimum is None else float(minimum) / 100
+    return values
 
 
 def _profile_table(ws: Worksheet, names: list[str]) -> None:
     """Per-profile flags and minimum plan, and the current profile's row looked up by name."""
-    for column, header in enumerate(_PROFILE_COLUMNS, start=4):
-        ws.cell(1, column, header)
-    for row, name in enumerate(names, start=2):
-        profile = load_profile(name)
-        flags = (
-            profile.requires_project_code,
-            profile.requires_spending_plan,
-            profile.requires_basis,
-        )
-        ws.cell(row, 4, name)
-        for offset, flag in enumerate(flags, start=5):
-            ws.cell(row, offset, int(flag))
-        for offset, checkpoint in enumerate(CHECKPOINTS, start=8):
-            minimum = (profile.min_plan or {}).get(checkpoint)
-            ws.cell(row, offset).value = None if minimum is None else float(minimum) / 100
-    table = f"$D$2:$K${1 + len(names)}"
-    current = 2 + len(names) + 1
-    ws.cell(current, 3, "当前")
-    defined = (checks.REQUIRES_CODE, checks.REQUIRES_PLAN, checks.REQUIRES_BASIS, *checks.MIN_PLAN)
-    for offset, name in enumerate(defined):
-        column = 5 + offset
-        lookup = f"VLOOKUP(JX_PROFILE,{table},{column - 3},FALSE)"
-        default = "1" if offset < 3 else '""'
-        # A blank minimum must stay blank (not 0), so ISNUMBER() in the checks can tell.
-        ws.cell(current, column, f'=IFERROR(IF({lookup}="",{default},{lookup}),{default})')
-        _name(_book(ws), name, LAYOUT.lists.name, f"${column_letter(column)}${current}")
+    lists = LAYOUT.lists
+    ws[lists.header_cell(lists.table_column)] = lists.table_header
+    for key, _, header in lists.settings:
+        ws[lists.header_cell(lists.setting_column(key))] = header
+    for row, name in enumerate(names, start=lists.first_row):
+        ws[f"{lists.table_column}{row}"] = name
+        for key, value in _settings(load_profile(name)).items():
+            ws[f"{lists.setting_column(key)}{row}"] = value
+    table = lists.table_range(len(names))
+    current = lists.current_row(len(names))
+    ws[f"{lists.current_label_column}{current}"] = lists.current_label
+    profile = LAYOUT.unit.defined_name("profile")
+    for index, (key, defined, _) in enumerate(lists.settings, start=2):
+        lookup = f"VLOOKUP({profile},{table},{index},FALSE)"
+        # Unknown profile: every flag required.  A blank minimum must stay blank (not 0), so
+        # ISNUMBER() in the checks can tell.
+        default = "1" if key.startswith("requires_") else '""'
+        ref = f"{lists.setting_column(key)}{current}"
+        ws[ref] = f'=IFERROR(IF({lookup}="",{default},{lookup}),{default})'
+        _name(_book(ws), defined, lists.name, absolute(ref))
 
 
-def _level_lists(ws: Worksheet, profile: Profile, column: int) -> int:
-    """Write a profile's 一级 list and one 二级 list per 一级; return the next free column."""
+def _level_lists(ws: Worksheet, profile: Profile, column: str) -> str:
+    """Write a profile's 一级 list, one 二级 list per 一级 and its alias table (alias,
+    canonical name); return the next free column."""
     key = profile_key(profile.name)
     lists = LAYOUT.lists
-    wb = _book(ws)
-    letter = column_letter(column)
-    ws.cell(1, column, lists.level1_name(key))
-    for row, level1 in enumerate(profile.framework, start=2):
-        ws.cell(row, column, level1)
-    _name(
-        wb,
-        lists.level1_name(key),
-        lists.name,
-        f"${letter}$2:${letter}${1 + len(profile.framework)}",
-    )
+    _named_list(ws, column, lists.level1_name(key), list(profile.framework))
     for offset, (level1, level2s) in enumerate(profile.framework.items(), start=1):
-        sub = column_letter(column + offset)
-        ws.cell(1, column + offset, lists.level2_name(key, level1))
-        for row, level2 in enumerate(level2s, start=2):
-            ws.cell(row, column + offset, level2)
-        _name(wb, lists.level2_name(key, level1), lists.name, f"${sub}$2:${sub}${1 + len(level2s)}")
-    return column + len(profile.framework) + 2
+        _named_list(ws, shifted(column, offset), lists.level2_name(key, level1), level2s)
+    aliases = shifted(column, len(profile.framework) + 1)
+    name = lists.aliases_name(key)
+    _list_column(ws, aliases, name, list(profile.aliases))
+    _list_column(ws, shifted(aliases, 1), "规范名称", list(profile.aliases.values()))
+    _name(_book(ws), name, lists.name, lists.list_range(aliases, len(profile.aliases), width=2))
+    return shifted(aliases, 3)  # alias, canonical name, one blank column
+
+
+def _named_list(ws: Worksheet, column: str, name: str, entries: Sequence[Entry]) -> None:
+    """A list headed by its own defined name."""
+    _list_column(ws, column, name, entries)
+    _name(_book(ws), name, LAYOUT.lists.name, LAYOUT.lists.list_range(column, len(entries)))
 
 
 def _meta_sheet(ws: Worksheet, profile: Profile, projects: int) -> None:
@@ -596,7 +579,7 @@ def _meta_sheet(ws: Worksheet, profile: Profile, projects: int) -> None:
         projects,
         f"jixiao {__version__}",
     )
-    for row, (key, value) in enumerate(zip(meta.keys, values, strict=True), start=1):
-        ws.cell(row, 1, key)
-        ws.cell(row, 2, value)
+    for row, key, value in zip(meta.rows(), meta.keys, values, strict=True):
+        ws[meta.key_cell(row)] = key
+        ws[meta.value_cell(row)] = value
     _protect(ws)

@@ -121,23 +121,22 @@ def _project(ws: Worksheet, project: Project) -> None:
 
 def _blocks(ws: Worksheet, blocks: Sequence[DutyBlock]) -> None:
     d = LAYOUT.department
-    columns = {f: c for f, c, _ in d.block_columns}
     row = d.blocks_first_row
     for block in blocks:
         rows_needed = max(1, len(block.indicators))
         if row + rows_needed - 1 > d.blocks_last_row:
             raise FillError(f"分项绩效目标超过模板的 {d.blocks_rows} 行")
-        put(ws, f"{columns['title']}{row}", block.title or "（未命名分项）")
+        put(ws, d.block_cell("title", row), block.title or "（未命名分项）")
         if block.goal:
-            put(ws, f"{columns['goal']}{row}", block.goal)
-        plan_refs = [f"{columns[f'plan_{i}']}{row}" for i in range(len(CHECKPOINTS))]
+            put(ws, d.block_cell("goal", row), block.goal)
+        plan_refs = [d.block_cell(f"plan_{i}", row) for i in range(len(CHECKPOINTS))]
         for ref, value in _plan_cells(block.plan, plan_refs).items():
             put(ws, ref, value)
         for offset, indicator in enumerate(block.indicators):
             for field_name in ("level1", "level2", "level3", "description", "value"):
                 value = getattr(indicator, field_name)
                 if value:
-                    put(ws, f"{columns[field_name]}{row + offset}", value)
+                    put(ws, d.block_cell(field_name, row + offset), value)
         row += rows_needed
 
 
@@ -153,10 +152,10 @@ def _department_rest(wb: Workbook, submission: Submission) -> None:
     for row, measure in zip(
         range(d.measures_first_row, d.measures_last_row + 1), department.measures, strict=False
     ):
-        for field_name, column, _ in d.measure_columns:
+        for field_name, _, _ in d.measure_columns:
             value = getattr(measure, field_name)
             if value:
-                put(ws, f"{column}{row}", value)
+                put(ws, d.measure_cell(field_name, row), value)
     if len(department.overall_table) > o.rows:
         raise FillError(f"整体绩效目标表超过模板的 {o.rows} 行")
     sheet = wb[o.name]

@@ -1,9 +1,11 @@
 """The template layout: the single source of truth for every sheet, cell, range and name.
 
-The template builder, the workbook reader, the native status formulas (and later the UDF ranges
-and consolidation) all take positions from here; nothing else hard-codes a cell address.
-Changing anything here changes :func:`fingerprint`, so workbooks made from an older layout are
-recognised as such instead of being misread.
+The template builder, the workbook reader, the native status formulas, the ribbon handlers
+(校验结果, 新建项目表) and the live Excel book all take positions and defined names from here;
+nothing else hard-codes a cell address (tests/test_layout_positions.py looks for strays).
+Changing anything in :class:`Layout` changes :func:`fingerprint`, so workbooks made from an
+older layout are recognised as such instead of being misread; an older layout whose filled
+workbooks read the same stays in :data:`COMPATIBLE_FINGERPRINTS`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-from jixiao.a1 import a1, column_letter, parse_a1
+from jixiao.a1 import a1, absolute, column_letter, column_number, parse_a1
+from jixiao.findings import FINDING_COLUMNS
 from jixiao.model import CHECKPOINTS, OVERALL_COLUMNS
 
 TEMPLATE_ID = "jixiao-ysjx"
@@ -24,6 +27,34 @@ DEFAULT_PROJECTS = 30
 MAX_PROJECTS = 200
 END_MARKER = "▲表尾"
 """Written below each input grid (outside the print area): a moved marker means inserted rows."""
+
+Widths = tuple[float, ...]
+"""Column widths of a sheet, from column A on."""
+
+
+def column_range(column: str, first: int, last: int) -> str:
+    """``F11:F35``."""
+    return f"{column}{first}:{column}{last}"
+
+
+def cell_range(first: str, last: str) -> str:
+    """``A1:G35`` from two cells."""
+    return f"{first}:{last}"
+
+
+def column_of(ref: str) -> str:
+    """The column letters of a cell: ``D18`` → ``D``."""
+    return column_letter(parse_a1(ref)[1])
+
+
+def row_of(ref: str) -> int:
+    """The row number of a cell: ``D18`` → 18."""
+    return parse_a1(ref)[0]
+
+
+def shifted(column: str, offset: int) -> str:
+    """The column ``offset`` columns to the right: (``J``, 2) → ``L``."""
+    return column_letter(column_number(column) + offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +78,7 @@ class UnitSheet:
     profile_key_cell: str = "D18"
     """Hidden helper: the profile name with ``-`` replaced by ``_`` (names cannot hold ``-``)."""
     profile_key_name: str = "JX_PROFILE_KEY"
+    widths: Widths = (16, 48, 4)
 
     def cell(self, field_name: str) -> str:
         """The input cell of a unit field (``code``, ``name``, ``year``, ``money_unit``…)."""
@@ -58,6 +90,17 @@ class UnitSheet:
     def label_cell(self, field_name: str) -> str:
         """Where the label of a unit field stands."""
         return self.labels_column + self.cell(field_name)[len(self.inputs_column) :]
+
+    def defined_name(self, field_name: str) -> str:
+        """The workbook name of a unit field's input cell (``year`` → ``JX_YEAR``)."""
+        for name, _, defined in self.fields:
+            if name == field_name:
+                return defined
+        raise KeyError(field_name)
+
+    def instruction_cell(self, line: int) -> str:
+        """Where line ``line`` (0 = the heading) of the 填报说明 stands."""
+        return f"{self.labels_column}{self.instructions_first_row + line}"
 
 
 INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -98,7 +141,10 @@ class ProjectSheet:
     count_label: str = "I1"
     count: str = "I2"
     helper_column: str = "J"
-    """Hidden: the effective 一级 of each indicator row (blank 一级 continues the row above)."""
+    """Hidden helpers, never printed: on each indicator row the canonical 一级 in effect (a
+    blank 一级 continues the row above, an alias counts as its canonical name); beside the
+    money and plan cells, what those cells are read as (text such as ``25%`` or ``1111元``
+    becomes its number, as the engine reads it)."""
     merges: tuple[str, ...] = (
         "A1:G1",
         "A2:G2",
@@ -136,6 +182,7 @@ class ProjectSheet:
         ("G10", "指标值确定依据"),
         ("H1", "填报部门"),
     )
+    widths: Widths = (12, 13, 18, 12, 12, 14, 14, 14, 60)
 
     @property
     def last_row(self) -> int:
@@ -145,12 +192,27 @@ class ProjectSheet:
     @property
     def end_marker(self) -> str:
         """Cell of the end marker, just below the grid in the department column."""
-        return f"H{self.last_row + 1}"
+        return f"{column_of(self.department)}{self.last_row + 1}"
 
     @property
     def print_area(self) -> str:
         """What prints as the official table."""
-        return f"A1:{self.last_column}{self.last_row}"
+        return cell_range(self.title, f"{self.last_column}{self.last_row}")
+
+    @property
+    def table_range(self) -> str:
+        """The boxed table below the title lines: from the 项目编码 row to the last indicator."""
+        return cell_range(a1(row_of(self.code), 1), f"{self.last_column}{self.last_row}")
+
+    @property
+    def grid_range(self) -> str:
+        """The indicator grid (highlighted row by row when the row's status shows a problem)."""
+        return cell_range(a1(self.first_row, 1), f"{self.last_column}{self.last_row}")
+
+    @property
+    def freeze(self) -> str:
+        """Freeze panes above the indicator grid."""
+        return a1(self.first_row, 1)
 
     def sheet_name(self, number: int) -> str:
         """``项目1``, ``项目2``…"""
@@ -160,13 +222,65 @@ class ProjectSheet:
         """The cell of one indicator field on one row."""
         return _INDICATOR_COLUMN[field_name] + str(row)
 
+    def indicator_range(self, field_name: str) -> str:
+        """One indicator field's column over the whole grid (``A11:A35``)."""
+        return column_range(_INDICATOR_COLUMN[field_name], self.first_row, self.last_row)
+
+    def description_merge(self, row: int) -> str:
+        """绩效指标描述 spans the columns up to 指标值 (``D11:E11``)."""
+        last = column_number(_INDICATOR_COLUMN["value"]) - 1
+        return cell_range(self.row_cell("description", row), a1(row, last))
+
+    def merged(self, anchor: str) -> str:
+        """The merged range a cell anchors (``B4`` → ``B4:C4``), or the cell itself."""
+        return next((m for m in self.merges if m.split(":")[0] == anchor), anchor)
+
     def indicator_rows(self) -> range:
         """Worksheet rows of the indicator grid."""
         return range(self.first_row, self.last_row + 1)
 
     def status(self, anchor: str) -> str:
         """The status cell (outside the print area) beside a field or row."""
-        return f"{self.status_column}{parse_a1(anchor)[0]}"
+        return f"{self.status_column}{row_of(anchor)}"
+
+    def row_status(self, row: int) -> str:
+        """The status cell of one worksheet row."""
+        return f"{self.status_column}{row}"
+
+    @property
+    def status_range(self) -> str:
+        """Every status cell, from the 项目编码 row to the last indicator row."""
+        return cell_range(self.status(self.code), self.row_status(self.last_row))
+
+    def helper(self, row: int) -> str:
+        """The hidden helper cell of an indicator row (its canonical 一级 in effect)."""
+        return f"{self.helper_column}{row}"
+
+    @property
+    def money_cells(self) -> tuple[str, str, str]:
+        """预算数, 财政资金, 其他资金."""
+        return (self.budget, self.fiscal, self.other)
+
+    @property
+    def money_helpers(self) -> tuple[str, ...]:
+        """Hidden cells beside the money row: each money cell read as an amount in the table's
+        unit (blank when it is none), in the order of :attr:`money_cells`."""
+        return self._helpers(row_of(self.budget), len(self.money_cells))
+
+    @property
+    def plan_helpers(self) -> tuple[str, ...]:
+        """Hidden cells beside the plan row: each checkpoint read as a fraction (blank when it
+        is none), in the order of :attr:`plan`."""
+        return self._helpers(row_of(self.plan[0]), len(self.plan))
+
+    @property
+    def helper_columns(self) -> tuple[str, ...]:
+        """Every hidden helper column."""
+        width = max(len(self.money_cells), len(self.plan))
+        return tuple(shifted(self.helper_column, i) for i in range(width))
+
+    def _helpers(self, row: int, count: int) -> tuple[str, ...]:
+        return tuple(f"{shifted(self.helper_column, i)}{row}" for i in range(count))
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +288,7 @@ class DepartmentSheet:
     """部门整体绩效目标: 总体绩效目标, 分项绩效目标 (one row per indicator), 工作保障措施."""
 
     name: str = "部门整体绩效目标"
+    title: str = "A1"
     overall_label: str = "A2"
     overall_goal: str = "A3"
     blocks_label: str = "A5"
@@ -195,6 +310,18 @@ class DepartmentSheet:
         ("value", "K", "指标值"),
     )
     measures_gap: int = 2
+    measures_rows: int = 15
+    measure_columns: tuple[tuple[str, str, str], ...] = (
+        ("group", "A", "类别"),
+        ("title", "B", "保障措施"),
+        ("text", "C", "具体内容"),
+    )
+    widths: Widths = (16, 36, 8, 8, 8, 8, 12, 16, 28, 24, 14)
+
+    @property
+    def last_column(self) -> str:
+        """The rightmost column of the grids."""
+        return self.block_columns[-1][1]
 
     @property
     def blocks_last_row(self) -> int:
@@ -207,16 +334,14 @@ class DepartmentSheet:
         return self.blocks_last_row + self.measures_gap
 
     @property
+    def measures_label(self) -> str:
+        """The 三、工作保障措施 heading, in the column of the other headings."""
+        return f"{column_of(self.blocks_label)}{self.measures_label_row}"
+
+    @property
     def measures_header_row(self) -> int:
         """Header row of the measures grid."""
         return self.measures_label_row + 1
-
-    measures_rows: int = 15
-    measure_columns: tuple[tuple[str, str, str], ...] = (
-        ("group", "A", "类别"),
-        ("title", "B", "保障措施"),
-        ("text", "C", "具体内容"),
-    )
 
     @property
     def measures_first_row(self) -> int:
@@ -230,8 +355,52 @@ class DepartmentSheet:
 
     @property
     def end_marker(self) -> str:
-        """Below the measures grid."""
-        return f"L{self.measures_last_row + 1}"
+        """Below the measures grid, right of it."""
+        return f"{shifted(self.last_column, 1)}{self.measures_last_row + 1}"
+
+    @property
+    def overall_goal_merge(self) -> str:
+        """The 总体绩效目标 input spans the width of the grids."""
+        return cell_range(self.overall_goal, f"{self.last_column}{row_of(self.overall_goal)}")
+
+    def block_cell(self, field_name: str, row: int) -> str:
+        """The cell of one 分项绩效目标 field on one row."""
+        return _column(self.block_columns, field_name) + str(row)
+
+    def measure_cell(self, field_name: str, row: int) -> str:
+        """The cell of one 工作保障措施 field on one row."""
+        return _column(self.measure_columns, field_name) + str(row)
+
+    def measure_text_merge(self, row: int) -> str:
+        """具体内容 spans the rest of the width (header and every measure row)."""
+        return cell_range(self.measure_cell("text", row), f"{self.last_column}{row}")
+
+    @property
+    def plan_range(self) -> str:
+        """The 支出进度 cells of every block row."""
+        last_plan = f"plan_{len(CHECKPOINTS) - 1}"
+        return cell_range(
+            self.block_cell("plan_0", self.blocks_first_row),
+            self.block_cell(last_plan, self.blocks_last_row),
+        )
+
+    @property
+    def measure_groups(self) -> str:
+        """The 类别 column of the measures grid."""
+        group = _column(self.measure_columns, "group")
+        return column_range(group, self.measures_first_row, self.measures_last_row)
+
+    @property
+    def freeze(self) -> str:
+        """Freeze panes above the 分项绩效目标 grid."""
+        return a1(self.blocks_first_row, 1)
+
+
+def _column(columns: tuple[tuple[str, str, str], ...], field_name: str) -> str:
+    for name, column, _ in columns:
+        if name == field_name:
+            return column
+    raise KeyError(field_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +413,8 @@ class OverallSheet:
     first_row: int = 6
     rows: int = 80
     status_column: str = "T"
+    frozen_columns: int = 4
+    """职责序号 to 指标名称 stay in view when scrolling right."""
     header: tuple[tuple[str, str], ...] = (
         # (range, text): the merged three-level header of seed 002
         ("A2:A5", "职责序号"),
@@ -270,6 +441,7 @@ class OverallSheet:
         ("Q2:Q5", "预算项目"),
         ("R2:R5", "对应科室"),
     )
+    widths: Widths = (6, 14, 24, 28, 6, 8, 18, 10, 10, 10, 12, 10, 10, 14, 18, 20, 20, 12)
 
     @property
     def columns(self) -> tuple[tuple[str, str, str], ...]:
@@ -277,6 +449,32 @@ class OverallSheet:
         return tuple(
             (name, column_letter(i + 1), header) for i, (name, header) in enumerate(OVERALL_COLUMNS)
         )
+
+    @property
+    def last_column(self) -> str:
+        """The rightmost leaf column."""
+        return column_letter(len(OVERALL_COLUMNS))
+
+    @property
+    def title_range(self) -> str:
+        """The title spans every column."""
+        return cell_range(self.title, f"{self.last_column}{row_of(self.title)}")
+
+    @property
+    def header_range(self) -> str:
+        """The whole three-level header."""
+        top, bottom = self.header_rows
+        return cell_range(a1(top, 1), f"{self.last_column}{bottom}")
+
+    def column_range(self, field_name: str) -> str:
+        """One column of the data rows (``E6:E85`` for ``symbol``)."""
+        column = next(c for name, c, _ in self.columns if name == field_name)
+        return column_range(column, self.first_row, self.last_row)
+
+    @property
+    def freeze(self) -> str:
+        """Freeze panes below the header and right of the frozen columns."""
+        return a1(self.first_row, self.frozen_columns + 1)
 
     @property
     def last_row(self) -> int:
@@ -294,30 +492,142 @@ class SummarySheet:
     """总览: every project sheet with its name, budget and live problem count."""
 
     name: str = "总览"
+    title: str = "A1"
+    note: str = "A2"
     total_row: int = 3
     header_row: int = 4
     first_row: int = 5
-    headers: tuple[str, ...] = ("序号", "工作表", "填报部门", "项目名称", "预算数", "问题数")
+    columns: tuple[tuple[str, str, str], ...] = (
+        # (key, column, header)
+        ("number", "A", "序号"),
+        ("sheet", "B", "工作表"),
+        ("department", "C", "填报部门"),
+        ("project", "D", "项目名称"),
+        ("budget", "E", "预算数"),
+        ("problems", "F", "问题数"),
+    )
+    totals: tuple[str, ...] = ("budget", "problems")
+    """The columns summed in the 合计 row (over room for every project 新建项目表 may add)."""
+    widths: Widths = (6, 10, 16, 40, 16, 8)
+
+    def column(self, key: str) -> str:
+        """The column letter of a summary column."""
+        return _column(self.columns, key)
+
+    def row(self, number: int) -> int:
+        """The row listing project sheet ``number``."""
+        return self.first_row + number - 1
+
+    def cell(self, key: str, number: int) -> str:
+        """One cell of project sheet ``number``'s row."""
+        return f"{self.column(key)}{self.row(number)}"
+
+    def header_cell(self, key: str) -> str:
+        """The header of a summary column."""
+        return f"{self.column(key)}{self.header_row}"
+
+    def total_cell(self, key: str) -> str:
+        """The 合计 cell of a column (the 合计 label stands in the first column)."""
+        return f"{self.column(key)}{self.total_row}"
+
+    def total_range(self, key: str) -> str:
+        """What a column's total sums: every row a project can have."""
+        return column_range(self.column(key), self.first_row, self.row(MAX_PROJECTS + 1))
+
+    def box(self, projects: int) -> str:
+        """The boxed area: the 合计 row to the last project row."""
+        first, last = self.columns[0][0], self.columns[-1][0]
+        return cell_range(self.total_cell(first), self.cell(last, projects))
+
+    @property
+    def freeze(self) -> str:
+        """Freeze panes above the project rows."""
+        return a1(self.first_row, 1)
 
 
 @dataclass(frozen=True, slots=True)
 class ListsSheet:
-    """Hidden lists for the dropdowns (named ranges; 二级 cascades from 一级 via INDIRECT)."""
+    """Hidden lists for the dropdowns and the formulas (named ranges; 二级 cascades from 一级
+    via INDIRECT), and the per-profile settings table with the current profile's row."""
 
     name: str = "列表"
+    header_row: int = 1
+    money_units_column: str = "A"
+    money_units_header: str = "金额单位"
     money_units: tuple[str, ...] = ("万元", "元")
     money_units_name: str = "JX_MONEY_UNITS"
+    profiles_column: str = "B"
+    profiles_header: str = "规则配置"
     profiles_name: str = "JX_PROFILES"
+    current_label_column: str = "C"
+    current_label: str = "当前"
+    table_column: str = "D"
+    """The settings table: one row per profile (its name, then one column per setting)."""
+    table_header: str = "配置"
+    settings: tuple[tuple[str, str, str], ...] = (
+        # (key, defined name of the current profile's value, header)
+        ("requires_project_code", "JX_REQ_CODE", "需项目编码"),
+        ("requires_spending_plan", "JX_REQ_PLAN", "需支出计划"),
+        ("requires_basis", "JX_REQ_BASIS", "需依据"),
+        *((f"min_plan_{i}", f"JX_MIN_PLAN_{i}", f"最低{c}") for i, c in enumerate(CHECKPOINTS, 1)),
+    )
+    level1_prefix: str = "L1_"
+    level2_prefix: str = "L2_"
+    aliases_prefix: str = "LA_"
 
-    @staticmethod
-    def level1_name(profile_key: str) -> str:
+    @property
+    def first_row(self) -> int:
+        """The first row below the headers."""
+        return self.header_row + 1
+
+    def header_cell(self, column: str) -> str:
+        """The header of a list column."""
+        return f"{column}{self.header_row}"
+
+    def list_range(self, column: str, count: int, width: int = 1) -> str:
+        """``$A$2:$A$3``: ``count`` entries below a header (at least one row, so that a list
+        with no entries still names a range), ``width`` columns wide."""
+        last = f"{shifted(column, width - 1)}{self.first_row + max(count, 1) - 1}"
+        return cell_range(absolute(f"{column}{self.first_row}"), absolute(last))
+
+    def setting(self, key: str) -> str:
+        """The defined name holding the current profile's value of a setting."""
+        return _column(self.settings, key)
+
+    @property
+    def min_plan_names(self) -> tuple[str, ...]:
+        """The defined names of the minimum plan per checkpoint, in checkpoint order."""
+        return tuple(self.setting(f"min_plan_{i}") for i in range(1, len(CHECKPOINTS) + 1))
+
+    def setting_column(self, key: str) -> str:
+        """The settings table's column of a setting."""
+        index = [k for k, _, _ in self.settings].index(key)
+        return shifted(self.table_column, index + 1)
+
+    def table_range(self, profiles: int) -> str:
+        """The settings table for VLOOKUP (profile name first)."""
+        return self.list_range(self.table_column, profiles, width=len(self.settings) + 1)
+
+    def current_row(self, profiles: int) -> int:
+        """The row holding the current profile's settings, one blank row below the table."""
+        return self.first_row + profiles + 1
+
+    @property
+    def levels_first_column(self) -> str:
+        """Where the profiles' level and alias lists start, right of the settings table."""
+        return shifted(self.table_column, len(self.settings) + 1)
+
+    def level1_name(self, profile_key: str) -> str:
         """Defined name of a profile's 一级 list."""
-        return f"L1_{profile_key}"
+        return f"{self.level1_prefix}{profile_key}"
 
-    @staticmethod
-    def level2_name(profile_key: str, level1: str) -> str:
+    def level2_name(self, profile_key: str, level1: str) -> str:
         """Defined name of the 二级 list under one 一级 (Chinese names are valid names)."""
-        return f"L2_{profile_key}_{level1}"
+        return f"{self.level2_prefix}{profile_key}_{level1}"
+
+    def aliases_name(self, profile_key: str) -> str:
+        """Defined name of a profile's alias table (alias, canonical name)."""
+        return f"{self.aliases_prefix}{profile_key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +635,9 @@ class MetaSheet:
     """Hidden sheet telling the reader which template and layout made the workbook."""
 
     name: str = "_meta"
+    key_column: str = "A"
+    value_column: str = "B"
+    first_row: int = 1
     keys: tuple[str, ...] = (
         "template_id",
         "version",
@@ -333,6 +646,18 @@ class MetaSheet:
         "projects",
         "generator",
     )
+
+    def rows(self) -> range:
+        """The rows holding one key and its value each."""
+        return range(self.first_row, self.first_row + len(self.keys))
+
+    def key_cell(self, row: int) -> str:
+        """Where the key of a row stands."""
+        return f"{self.key_column}{row}"
+
+    def value_cell(self, row: int) -> str:
+        """Where the value of a row stands."""
+        return f"{self.value_column}{row}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +675,76 @@ class Layout:
 
 LAYOUT = Layout()
 
+_FINDING_HEADING = dict(FINDING_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultSheet:
+    """校验结果: what 一键校验 writes into the clerk's workbook: a title line, the header, then
+    one row per finding, its 单元格 linked to the cell, which is marked.
+
+    Not a sheet of the template, hence not in :class:`Layout` nor in the fingerprint:
+    rearranging it never makes a filled workbook unreadable.  The finding columns take their
+    headings from :data:`jixiao.findings.FINDING_COLUMNS`; 工作表 and 单元格 are what the marks
+    are found by (清除标记 reads them back)."""
+
+    name: str = "校验结果"
+    title: str = "A1"
+    summary: str = "C1"
+    header_row: int = 2
+    first_row: int = 3
+    columns: tuple[tuple[str, str, float], ...] = (
+        # (key, header, width): keys of FINDING_COLUMNS, plus number, sheet and cell
+        ("number", "序号", 6.0),
+        ("severity", _FINDING_HEADING["severity"], 6.0),
+        ("code", _FINDING_HEADING["code"], 24.0),
+        ("sheet", "工作表", 14.0),
+        ("cell", "单元格", 8.0),
+        ("project", _FINDING_HEADING["project"], 28.0),
+        ("message", _FINDING_HEADING["message"], 70.0),
+        ("hint", _FINDING_HEADING["hint"], 50.0),
+    )
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The column keys, in order."""
+        return tuple(key for key, _, _ in self.columns)
+
+    @property
+    def headers(self) -> list[str]:
+        """The header row."""
+        return [header for _, header, _ in self.columns]
+
+    @property
+    def widths(self) -> list[float]:
+        """Column widths, from column A."""
+        return [width for _, _, width in self.columns]
+
+    def index(self, key: str) -> int:
+        """The 0-based position of a column in a row of values."""
+        return self.keys.index(key)
+
+    def cell(self, key: str, row: int) -> str:
+        """One cell of the sheet."""
+        return a1(row, self.index(key) + 1)
+
+    def top_line(self, title: str, summary: str) -> list[object]:
+        """The first row's values, from column A: the title and the summary in their cells."""
+        line: list[object] = [None] * parse_a1(self.summary)[1]
+        line[parse_a1(self.title)[1] - 1] = title
+        line[parse_a1(self.summary)[1] - 1] = summary
+        return line
+
+
+RESULT = ResultSheet()
+
+COMPATIBLE_FINGERPRINTS: tuple[str, ...] = ("d4e096c5f35cb18e",)
+"""Fingerprints of older layouts whose workbooks read exactly as today's: between them only
+things the reader never reads changed (widths, title and helper positions, the hidden lists'
+arrangement and names were added to the layout; every input, label and marker stayed put).
+Workbooks already handed out and filled keep being read; a layout that moves an input cell
+must not be added here (bump :data:`TEMPLATE_VERSION` instead)."""
+
 
 def profile_key(profile_name: str) -> str:
     """``central-2021`` → ``central_2021`` (usable inside a defined name)."""
@@ -362,26 +757,25 @@ def fingerprint(layout: Layout = LAYOUT) -> str:
     return hashlib.sha256(f"{TEMPLATE_ID}/{TEMPLATE_VERSION}/{text}".encode()).hexdigest()[:16]
 
 
-def column_range(column: str, first: int, last: int) -> str:
-    """``F11:F35``."""
-    return f"{column}{first}:{column}{last}"
-
-
-def cell_range(first: str, last: str) -> str:
-    """``A1:G35`` from two cells."""
-    return f"{first}:{last}"
+def readable_fingerprint(value: object) -> bool:
+    """True for the fingerprint of this layout or of a compatible older one."""
+    return value == fingerprint() or value in COMPATIBLE_FINGERPRINTS
 
 
 __all__ = [
+    "COMPATIBLE_FINGERPRINTS",
     "DEFAULT_PROJECTS",
     "END_MARKER",
     "LAYOUT",
     "MAX_PROJECTS",
     "PASSWORD",
+    "RESULT",
     "TEMPLATE_ID",
     "TEMPLATE_VERSION",
     "Layout",
+    "ResultSheet",
     "a1",
     "fingerprint",
     "profile_key",
+    "readable_fingerprint",
 ]

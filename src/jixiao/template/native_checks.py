@@ -4,6 +4,12 @@ Each status cell is empty when the row is fine and otherwise shows the rule's sh
 its code, ``预算数与资金来源合计不符（budget-sum-mismatch）``: the same words the engine uses,
 taken from the rule definitions.  Only functions every spreadsheet has are used (no TEXTJOIN,
 no LET): several messages are joined through TRIM/SUBSTITUTE, so messages contain no spaces.
+
+The formulas read a cell as the engine does (:mod:`jixiao.cells`, :mod:`jixiao.values`): hidden
+helper cells turn money and plan cells into numbers (text ``1111``, ``11110000元``, ``25%``,
+``２５％`` included), and the 一级 helper applies the profile's aliases.  What a formula cannot
+read (a money text with currency notes, say) it leaves alone rather than guess: the engine
+reports it (``amount-invalid``).  tests/test_parity.py compares all three verdicts in LibreOffice.
 """
 
 from __future__ import annotations
@@ -11,13 +17,12 @@ from __future__ import annotations
 from itertools import pairwise
 
 from jixiao.a1 import absolute
+from jixiao.money import YUAN_PER_UNIT, MoneyUnit
 from jixiao.rules import RULES
 from jixiao.template.layout import LAYOUT, ProjectSheet
 
-REQUIRES_CODE = "JX_REQ_CODE"
-REQUIRES_PLAN = "JX_REQ_PLAN"
-REQUIRES_BASIS = "JX_REQ_BASIS"
-MIN_PLAN = ("JX_MIN_PLAN_1", "JX_MIN_PLAN_2", "JX_MIN_PLAN_3", "JX_MIN_PLAN_4")
+UNIT, LISTS = LAYOUT.unit, LAYOUT.lists
+PROFILE_KEY = UNIT.profile_key_name
 
 NATIVE_CODES = (
     "budget-sum-mismatch",
@@ -33,6 +38,23 @@ NATIVE_CODES = (
     "symbol-missing",
 )
 """The rules checked by formulas in the template (the add-in and the CLI check all rules)."""
+
+UNREADABLE = "?"
+"""What a helper cell shows for a cell it cannot read as a number (blank cells give "")."""
+SPACES = (" ", "\u3000")
+"""Spaces the engine removes from codes, labels and numbers (ASCII and ideographic)."""
+FULL_WIDTH = {chr(ord(c) + 0xFEE0): c for c in "0123456789.,-%"}
+"""Full-width digits and signs and their ASCII forms (what NFKC does to them)."""
+DIGITS = "0123456789" + "".join(k for k, v in FULL_WIDTH.items() if v.isdigit())
+DEADLINE_YEARS = ("19", "20")
+"""A value led by 19xx年/20xx年 or a 19xx-mm date is a deadline (values._deadline)."""
+DATE_SEPARATORS = "-./－．／"
+MONTH_DEADLINES = tuple(
+    f"{unit}{word}" for unit in "月日" for word in ("底", "末", "份", "前", "之前", "以前", "内")
+)
+"""12月底前, 6月30日前: a month-led deadline (values._MONTH); tests keep these true to it."""
+SUFFIX_SYMBOLS = ("以上", "以下", "内")
+"""A value ending so has its symbol implied (90%以上, 3天以内, values._SUFFIX_SYMBOLS)."""
 
 
 def short_message(code: str) -> str:
@@ -50,78 +72,170 @@ def _join(parts: list[tuple[str, str]]) -> str:
     return f'SUBSTITUTE(TRIM({pieces})," ","；")'
 
 
+def _substitute(text: str, pairs: list[tuple[str, str]]) -> str:
+    for old, new in pairs:
+        text = f'SUBSTITUTE({text},"{old}","{new}")'
+    return text
+
+
+def _without_spaces(ref: str) -> str:
+    """The cell's text with every space removed (the reader does so for codes and labels)."""
+    return _substitute(ref, [(s, "") for s in SPACES])
+
+
+def _one_of(expression: str, words: tuple[str, ...]) -> str:
+    return "OR(" + ",".join(f'{expression}="{w}"' for w in words) + ")"
+
+
+def _filled(helpers: str) -> str:
+    """How many of a helper range's source cells hold something (number or not)."""
+    return f"SUMPRODUCT(--(LEN({helpers})>0))"
+
+
+def _unreadable(helpers: str) -> str:
+    """Some source cell of a helper range holds something that is no number."""
+    return f"{_filled(helpers)}>COUNT({helpers})"
+
+
+def _helper(ref: str, text_reading: str) -> str:
+    """A helper cell: a number stays, blank gives "", text is read by ``text_reading``."""
+    return (
+        f'=IFERROR(IF(ISNUMBER({ref}),{ref},IF(TRIM({ref})="","",{text_reading})),"{UNREADABLE}")'
+    )
+
+
+def _table_yuan() -> str:
+    """How many 元 one unit of the table's 金额单位 is (万元 unless it says 元, as read)."""
+    return f'IF({UNIT.defined_name("money_unit")}="{MoneyUnit.YUAN}",1,{MoneyUnit.WAN.yuan})'
+
+
+def money_reading(ref: str) -> str:
+    """Helper: a money cell as an amount in the table's unit (money.parse_money): numbers as
+    they are, text such as ``1,111`` or ``11110000元`` converted, anything else unreadable."""
+    text = _substitute(ref, [(s, "") for s in (*SPACES, ",")])
+    reading = f"VALUE({text})"  # no unit: in the table's unit already
+    for unit, yuan in sorted(YUAN_PER_UNIT.items(), key=lambda u: len(u[0])):
+        number = f"VALUE(LEFT({text},LEN({text})-{len(unit)}))*{yuan}/{_table_yuan()}"
+        reading = f'IF(RIGHT({text},{len(unit)})="{unit}",{number},{reading})'
+    return _helper(ref, reading)
+
+
+def plan_reading(ref: str) -> str:
+    """Helper: a plan cell as a fraction (cells.plan_percent): a number is a %-formatted
+    fraction; text counts only with its % sign (``25%``, ``２５％``); bare ``25`` is unreadable."""
+    text = _substitute(ref, [(s, "") for s in SPACES] + list(FULL_WIDTH.items()))
+    return _helper(ref, f'IF(RIGHT({text},1)="%",VALUE({text}),"{UNREADABLE}")')
+
+
 def _project_used(p: ProjectSheet) -> str:
-    return f'OR({absolute(p.name)}<>"",COUNT({absolute(p.budget)})>0)'
+    return f'OR({absolute(p.name)}<>"",LEN({absolute(p.money_helpers[0])})>0)'
 
 
 def code_status(p: ProjectSheet = LAYOUT.project) -> str:
-    """project-code-invalid: required and blank, or not 21 characters."""
-    code = p.code
-    bad = f'OR(AND({REQUIRES_CODE}=1,{code}=""),AND({code}<>"",LEN(TRIM({code}))<>21))'
+    """project-code-invalid: required and blank, or not 21 characters (spaces removed)."""
+    code = _without_spaces(p.code)
+    required = LISTS.setting("requires_project_code")
+    bad = f'OR(AND({required}=1,{code}=""),AND({code}<>"",LEN({code})<>21))'
     return "=" + _join([(f"AND({_project_used(p)},{bad})", "project-code-invalid")])
 
 
 def money_status(p: ProjectSheet = LAYOUT.project) -> str:
-    """budget-sum-mismatch: 预算数 ≠ 财政资金 + 其他资金 (blank = 0, tolerance 0.005)."""
-    b, f, o = p.budget, p.fiscal, p.other
-    cond = f"AND(COUNT({b},{f},{o})>0,ABS(N({b})-N({f})-N({o}))>0.005)"
+    """budget-sum-mismatch: 预算数 ≠ 财政资金 + 其他资金 (blank = 0, tolerance 0.005), on the
+    amounts as read; silent when a money cell holds text no formula can read."""
+    helpers = p.money_helpers
+    every = f"{helpers[0]}:{helpers[-1]}"
+    budget, fiscal, other = (f"N({h})" for h in helpers)
+    cond = f"AND(COUNT({every})>0,NOT({_unreadable(every)}),ABS({budget}-{fiscal}-{other})>0.005)"
     return "=" + _join([(cond, "budget-sum-mismatch")])
 
 
 def plan_status(p: ProjectSheet = LAYOUT.project) -> str:
-    """Every plan-* rule that a fixed four-cell plan can break (cells hold fractions: 1 = 100%)."""
-    c = p.plan
-    cells = ",".join(c)
-    pairs = [f"AND(COUNT({x},{y})=2,{y}<{x})" for x, y in pairwise(c)]
-    minimum = [f"AND(ISNUMBER({m}),COUNT({x})=1,{x}<{m})" for m, x in zip(MIN_PLAN, c, strict=True)]
+    """Every plan-* rule that a fixed four-cell plan can break, on the plan as read (helper
+    cells hold fractions: 1 = 100%)."""
+    h = p.plan_helpers
+    every = f"{h[0]}:{h[-1]}"
+    pairs = [f"AND(COUNT({x},{y})=2,{y}<{x})" for x, y in pairwise(h)]
+    minimum = [
+        f"AND(ISNUMBER({m}),COUNT({x})=1,{x}<{m})"
+        for m, x in zip(LISTS.min_plan_names, h, strict=True)
+    ]
+    required = LISTS.setting("requires_spending_plan")
+    filled = _filled(every)
     parts = [
         (
-            f"AND({_project_used(p)},OR({REQUIRES_PLAN}=1,COUNTA({cells})>0),COUNTA({cells})<4)",
+            f"AND({_project_used(p)},OR({required}=1,{filled}>0),{filled}<{len(h)})",
             "plan-checkpoint-missing",
         ),
-        (
-            "OR(" + ",".join(f'AND({x}<>"",NOT(ISNUMBER({x})))' for x in c) + ")",
-            "plan-value-invalid",
-        ),
-        (f"OR({','.join(pairs)},MIN({cells})<0,MAX({cells})>1)", "plan-not-cumulative"),
-        (f"AND(COUNT({c[-1]})=1,ABS(N({c[-1]})-1)>0.00001)", "plan-final-not-100"),
+        (_unreadable(every), "plan-value-invalid"),
+        (f"OR({','.join(pairs)},MIN({every})<0,MAX({every})>1)", "plan-not-cumulative"),
+        (f"AND(COUNT({h[-1]})=1,ABS(N({h[-1]})-1)>0.00001)", "plan-final-not-100"),
         (f"OR({','.join(minimum)})", "plan-below-minimum"),
     ]
     return "=" + _join(parts)
 
 
+def canonical_level(ref: str) -> str:
+    """A 一级/二级 label as the profile reads it (Profile.normalize_level): spaces removed, an
+    alias replaced by its canonical name (also written without or with 指标), else 指标 added."""
+    text = _without_spaces(ref)
+    aliases = f'INDIRECT("{LISTS.aliases_prefix}"&{PROFILE_KEY})'
+    bare = f'IF(RIGHT({text},2)="指标",LEFT({text},LEN({text})-2),{text})'
+    plain = f'IF(RIGHT({text},2)="指标",{text},{text}&"指标")'
+    reading = plain
+    for candidate in (bare, f'{text}&"指标"', text):
+        reading = f"IFERROR(VLOOKUP({candidate},{aliases},2,FALSE),{reading})"
+    return reading
+
+
 def effective_level1(row: int, p: ProjectSheet = LAYOUT.project) -> str:
-    """Helper column: the row's 一级, or the one above when left blank (as merged in print)."""
+    """Helper column: the row's canonical 一级, or the one above when left blank (as merged
+    in print and as the reader reads it)."""
     level1 = p.row_cell("level1", row)
-    if row == p.first_row:
-        return f"={level1}"
-    return f'=IF({level1}<>"",{level1},{p.helper_column}{row - 1})'
+    above = '""' if row == p.first_row else p.helper(row - 1)
+    return f'=IF(TRIM({level1})="",{above},{canonical_level(level1)})'
+
+
+def _symbol_missing(value: str) -> str:
+    """A quantity led by a digit without ≥/≤/= (values.parse_value): not a deadline such as
+    2024年底前, 2024-12-31 or 12月底前, nor a value whose suffix implies the symbol (90%以上)."""
+    text = f"TRIM({value})"
+    year = _one_of(f"LEFT({text},2)", (*DEADLINE_YEARS, *(_full(y) for y in DEADLINE_YEARS)))
+    fifth = f"MID({text},5,1)"
+    date = f'AND(LEN({text})>5,ISNUMBER(FIND({fifth},"{DATE_SEPARATORS}")))'
+    dated = f'AND({year},OR({fifth}="年",{date}))'
+    months = ",".join(f'"{w}"' for w in MONTH_DEADLINES)
+    month = f"SUMPRODUCT(--ISNUMBER(FIND({{{months}}},{text})))>0"
+    suffix = "OR(" + ",".join(f'RIGHT({text},{len(w)})="{w}"' for w in SUFFIX_SYMBOLS) + ")"
+    digit = f'ISNUMBER(FIND(LEFT({text},1),"{DIGITS}"))'
+    return f'AND({text}<>"",{digit},NOT(OR({dated},{month},{suffix})))'
+
+
+def _full(ascii_text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) for c in ascii_text)
 
 
 def indicator_status(row: int, p: ProjectSheet = LAYOUT.project) -> str:
     """level-invalid, value-missing, basis-missing and symbol-missing for one indicator row."""
-    col = dict(p.indicator_columns)
-    level1, level2 = f"{col['level1']}{row}", f"{col['level2']}{row}"
-    level3, value, basis = f"{col['level3']}{row}", f"{col['value']}{row}", f"{col['basis']}{row}"
-    effective = f"{p.helper_column}{row}"
-    used = f"COUNTA({col['level1']}{row}:{col['description']}{row},{value}:{basis})>0"
-    level2_list = f'INDIRECT("L2_"&JX_PROFILE_KEY&"_"&{effective})'
+    cell = {f: p.row_cell(f, row) for f, _ in p.indicator_columns}
+    level1, level2, effective = cell["level1"], cell["level2"], p.helper(row)
+    used = f"COUNTA({cell['level1']}:{cell['description']},{cell['value']}:{cell['basis']})>0"
+    level1_list = f'INDIRECT("{LISTS.level1_prefix}"&{PROFILE_KEY})'
+    level2_list = f'INDIRECT("{LISTS.level2_prefix}"&{PROFILE_KEY}&"_"&{effective})'
     level_bad = (
-        f'OR(IFERROR(COUNTIF(INDIRECT("L1_"&JX_PROFILE_KEY),{effective}),0)=0,'
-        f'AND({level1}<>"",{level2}=""),'
-        f'AND({level2}<>"",IFERROR(COUNTIF({level2_list},{level2}),0)=0))'
+        f"OR(IFERROR(COUNTIF({level1_list},{effective}),0)=0,"
+        f'AND(TRIM({level1})<>"",TRIM({level2})=""),'
+        f'AND(TRIM({level2})<>"",IFERROR(COUNTIF({level2_list},{canonical_level(level2)}),0)=0))'
     )
+    required = LISTS.setting("requires_basis")
     parts = [
         (f"AND({used},{level_bad})", "level-invalid"),
-        (f'AND({used},OR({level3}="",{value}=""))', "value-missing"),
-        (f'AND({used},{REQUIRES_BASIS}=1,{basis}="")', "basis-missing"),
-        (f'AND({value}<>"",ISNUMBER(VALUE(LEFT(TRIM({value}),1))))', "symbol-missing"),
+        (f'AND({used},OR({cell["level3"]}="",{cell["value"]}=""))', "value-missing"),
+        (f'AND({used},{required}=1,{cell["basis"]}="")', "basis-missing"),
+        (_symbol_missing(cell["value"]), "symbol-missing"),
     ]
     return f'=IF({used},{_join(parts)},"")'
 
 
 def problem_count(p: ProjectSheet = LAYOUT.project) -> str:
     """How many status cells of the sheet show a problem (COUNTIF wildcards differ by program)."""
-    first = p.status(p.code)
-    last = f"{p.status_column}{p.last_row}"
-    return f"=SUMPRODUCT(--(LEN({first}:{last})>0))"
+    return f"=SUMPRODUCT(--(LEN({p.status_range})>0))"
