@@ -511,15 +511,21 @@ def _list_column(ws: Worksheet, column: str, header: str, entries: Sequence[Entr
 
 
 def _settings(profile: Profile) -> dict[str, Entry]:
-    """A profile's row of the settings table: flags as 1/0, minimum plan as fractions."""
+    """A profile's row of the settings table: its flags (the settings named like the
+    profile's ``requires_…`` fields) as 1/0, its minimum plan per checkpoint as fractions."""
+    lists = LAYOUT.lists
     values: dict[str, Entry] = {
-        key: int(getattr(profile, key))
-        for key in ("requires_project_code", "requires_spending_plan", "requires_basis")
+        key: int(getattr(profile, key)) for key, _, _ in lists.settings if _is_flag(key)
     }
-    for number, checkpoint in enumerate(CHECKPOINTS, 1):
+    for checkpoint, name in zip(CHECKPOINTS, lists.min_plan_names, strict=True):
         minimum = (profile.min_plan or {}).get(checkpoint)
-        values[f"min_plan_{number}"] = None if minimum is None else float(minimum) / 100
+        key = next(k for k, defined, _ in lists.settings if defined == name)
+        values[key] = None if minimum is None else float(minimum) / 100
     return values
+
+
+def _is_flag(setting: str) -> bool:
+    return setting.startswith("requires_")
 
 
 def _profile_table(ws: Worksheet, names: list[str]) -> None:
@@ -536,11 +542,11 @@ def _profile_table(ws: Worksheet, names: list[str]) -> None:
     current = lists.current_row(len(names))
     ws[f"{lists.current_label_column}{current}"] = lists.current_label
     profile = LAYOUT.unit.defined_name("profile")
-    for index, (key, defined, _) in enumerate(lists.settings, start=2):
-        lookup = f"VLOOKUP({profile},{table},{index},FALSE)"
+    for key, defined, _ in lists.settings:
+        lookup = f"VLOOKUP({profile},{table},{lists.setting_index(key)},FALSE)"
         # Unknown profile: every flag required.  A blank minimum must stay blank (not 0), so
         # ISNUMBER() in the checks can tell.
-        default = "1" if key.startswith("requires_") else '""'
+        default = "1" if _is_flag(key) else '""'
         ref = f"{lists.setting_column(key)}{current}"
         ws[ref] = f'=IFERROR(IF({lookup}="",{default},{lookup}),{default})'
         _name(_book(ws), defined, lists.name, absolute(ref))

@@ -604,6 +604,10 @@ class ListsSheet:
         index = [k for k, _, _ in self.settings].index(key)
         return shifted(self.table_column, index + 1)
 
+    def setting_index(self, key: str) -> int:
+        """A setting's column in :meth:`table_range` as VLOOKUP counts (the name is 1)."""
+        return column_number(self.setting_column(key)) - column_number(self.table_column) + 1
+
     def table_range(self, profiles: int) -> str:
         """The settings table for VLOOKUP (profile name first)."""
         return self.list_range(self.table_column, profiles, width=len(self.settings) + 1)
