@@ -183,6 +183,14 @@ READ_AS_THE_ENGINE_READS: list[tuple[str, str, str, set[str]]] = [
     ("budget with thousands commas", P.budget, "1,111", set()),
     ("budget in 亿元", P.budget, "0.1111亿元", set()),
     ("code with an ideographic space", P.code, "13010023P00005810001E\u3000", set()),
+    (
+        "code of 21 characters, wrong form",
+        P.code,
+        "13010023X00005810001E",
+        {"project-code-invalid"},
+    ),
+    ("code with a lower-case letter", P.code, "13010023P00005810001e", {"project-code-invalid"}),
+    ("code with full-width digits", P.code, "１３010023P00005810001E", set()),
     # text no formula reads: the native check stays silent and leaves it to the engine (which
     # says amount-invalid, and reads 一千 as no amount, hence also budget-sum-mismatch)
     ("budget in words", P.budget, "一千", set()),

@@ -24,6 +24,7 @@ from jixiao.model import Submission
 from jixiao.profiles import builtin_names
 from jixiao.readers.interchange import load_submission, submission_schema
 from jixiao.readers.xlsx import read_workbook
+from jixiao.rules.identity import PROJECT_CODE
 from jixiao.template.build import build_template, save_workbook
 from jixiao.template.fill import fill_workbook
 from jixiao.template.layout import (
@@ -35,6 +36,7 @@ from jixiao.template.layout import (
     fingerprint,
 )
 from jixiao.template.native_checks import (
+    CODE_FORM,
     DEADLINE_YEARS,
     MONTH_DEADLINES,
     SUFFIX_SYMBOLS,
@@ -192,6 +194,19 @@ def test_the_native_deadline_and_suffix_words_are_the_engines() -> None:
     for word in SUFFIX_SYMBOLS:
         value = parse_value(f"90%{word}")
         assert value.symbol is not None and value.symbol_implied, word
+
+
+def test_the_native_code_form_is_the_engines() -> None:
+    """CODE_FORM spells rules.identity.PROJECT_CODE position by position: every code it
+    accepts the pattern accepts, and one wrong character anywhere fails both."""
+    good = "13010023P00005810001E"
+    assert PROJECT_CODE.match(good) and all(ch in a for ch, a in zip(good, CODE_FORM, strict=True))
+    for position, allowed in enumerate(CODE_FORM):
+        for wrong in ("X", "p", "-", "一", "Ｐ", "０", "9"):
+            code = good[:position] + wrong + good[position + 1 :]
+            native = all(ch in a for ch, a in zip(code, CODE_FORM, strict=True))
+            assert native == bool(PROJECT_CODE.match(code)), (code, allowed)
+    assert len(CODE_FORM) == 21
 
 
 def test_helpers_stand_beside_what_they_read_and_are_hidden(template_path: Path) -> None:

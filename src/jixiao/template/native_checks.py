@@ -46,6 +46,13 @@ SPACES = (" ", "\u3000")
 FULL_WIDTH = {chr(ord(c) + 0xFEE0): c for c in "0123456789.,-%"}
 """Full-width digits and signs and their ASCII forms (what NFKC does to them)."""
 DIGITS = "0123456789" + "".join(k for k, v in FULL_WIDTH.items() if v.isdigit())
+"""What ``\\d`` matches in the engine's patterns (ASCII and full-width digits)."""
+_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CODE_FORM: tuple[str, ...] = (
+    (DIGITS,) * 8 + ("P",) + (_ALNUM,) * 6 + ("1",) + (DIGITS,) * 4 + (_ALNUM,)
+)
+"""The characters each position of a 项目编码 may hold: rules.identity.PROJECT_CODE spelled
+position by position (tests/test_workbook.py holds the two together)."""
 DEADLINE_YEARS = ("19", "20")
 """A value led by 19xx年/20xx年 or a 19xx-mm date is a deadline (values._deadline)."""
 DATE_SEPARATORS = "-./－．／"
@@ -132,10 +139,15 @@ def _project_used(p: ProjectSheet) -> str:
 
 
 def code_status(p: ProjectSheet = LAYOUT.project) -> str:
-    """project-code-invalid: required and blank, or not 21 characters (spaces removed)."""
+    """project-code-invalid: required and blank, or not of the 21-character form (spaces
+    removed, as the reader removes them)."""
     code = _without_spaces(p.code)
     required = LISTS.setting("requires_project_code")
-    bad = f'OR(AND({required}=1,{code}=""),AND({code}<>"",LEN({code})<>21))'
+    positions = ",".join(str(i) for i in range(1, len(CODE_FORM) + 1))
+    allowed = ",".join(f'"{chars}"' for chars in CODE_FORM)
+    matching = f"SUMPRODUCT(--ISNUMBER(FIND(MID({code},{{{positions}}},1),{{{allowed}}})))"
+    form = f"AND(LEN({code})={len(CODE_FORM)},{matching}={len(CODE_FORM)})"
+    bad = f'OR(AND({required}=1,{code}=""),AND({code}<>"",NOT({form})))'
     return "=" + _join([(f"AND({_project_used(p)},{bad})", "project-code-invalid")])
 
 
