@@ -103,9 +103,17 @@ def engine_findings(cells: dict[str, object]) -> list[Finding]:
     return list(validate_project(project, scope.for_project(project)))
 
 
+READER_ONLY = frozenset({"cell-error", "formula-outside"})
+"""What only a file shows: xlwings hands a UDF an error cell as None and a formula's value."""
+
+
 def on_row(findings: list[Finding], row: int) -> set[str]:
-    """The codes of the findings located on one worksheet row."""
-    return {f.code for f in findings if f.cell and parse_a1(f.cell)[0] == row}
+    """The codes of the findings located on one worksheet row (reader-only ones aside)."""
+    return {
+        f.code
+        for f in findings
+        if f.cell and parse_a1(f.cell)[0] == row and f.code not in READER_ONLY
+    }
 
 
 def plan_codes(findings: list[Finding]) -> set[str]:

@@ -106,7 +106,6 @@ def test_an_unknown_profile_is_reported_and_the_template_profile_used(workbook: 
     [
         (True, "逻辑值"),
         (dt.date(2024, 1, 1), "日期"),
-        ("#REF!", "错误值"),
         ("1e308", "不是数字"),
         ("11110000元", None),
     ],
@@ -124,19 +123,25 @@ def test_money_cells_that_are_no_amount_are_findings_not_zero(
     assert [f.cell for f in invalid] == [P.budget] and problem in invalid[0].message
 
 
-def test_error_values_are_what_the_clerk_sees_not_blanks(workbook: Path) -> None:
-    """python-calamine reads a #REF! cell as blank; the reader reads it from the package."""
+def test_error_values_in_input_cells_are_reported_and_read_as_blank(workbook: Path) -> None:
+    """python-calamine reads a #REF! cell as blank and says nothing; the reader says it."""
     value = P.row_cell("value", P.first_row)
     book = openpyxl.load_workbook(workbook)
     book["项目1"][value] = "#REF!"  # openpyxl stores it as an error cell (t="e")
     book["项目1"][P.plan[0]] = "#DIV/0!"
+    book["项目1"][P.budget] = "#N/A"
     book.save(workbook)
     submission, findings = read_workbook(workbook)
     assert submission is not None
-    at = {(f.code, f.cell) for f in findings if f.sheet == "项目1"}
-    assert ("cell-error", value) in at
-    plan = submission.projects[0].plan[0]
-    assert plan.percent is None and plan.text == "#DIV/0!"
+    errors = {f.cell: f.message for f in findings if f.code == "cell-error"}
+    assert errors == {
+        value: "单元格显示错误值 #REF!",
+        P.plan[0]: "单元格显示错误值 #DIV/0!",
+        P.budget: "单元格显示错误值 #N/A",
+    }
+    project = submission.projects[0]
+    assert project.budget is None and project.indicators[0].value is None
+    assert all(entry.checkpoint != "3月底" for entry in project.plan)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -70,6 +70,10 @@ class Grid:
 
     name: str
     rows: list[list[Cell]]
+    errors: Mapping[str, str] = field(default_factory=dict)
+    """Cells holding an error value (``#REF!``), read as blank: an error is no content of the
+    clerk's, and the worksheet functions see it so too (xlwings passes errors as None).  The
+    reader reports each one on an input cell as ``cell-error``."""
 
     def raw(self, ref: str) -> Cell:
         """The raw value of a cell ('' when empty or outside the used area)."""
@@ -164,11 +168,7 @@ class Reader:
         except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
             self.tampered(f"工作表“{name}”无法读取（{exc}）", sheet=name)
             return None
-        for ref, text in self.notes.errors.get(name, {}).items():
-            row, column = parse_a1(ref)
-            if row <= len(rows) and column <= len(rows[row - 1]):
-                rows[row - 1][column - 1] = text  # what the clerk sees, not a blank
-        return Grid(name, rows)
+        return Grid(name, rows, self.notes.errors.get(name, {}))
 
     def labels_match(self, grid: Grid, labels: tuple[tuple[str, str], ...]) -> bool:
         """Check fixed labels; a mismatch means rows/columns were inserted or labels renamed."""
@@ -291,7 +291,7 @@ def _unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
     if not reader.labels_match(grid, labels):
         return None
     sources = {name: reader.where(u.name, u.cell(name)) for name, _, _ in u.fields}
-    _report_outside(reader, u.name, {u.cell(name) for name, _, _ in u.fields})
+    _report_notes(reader, grid, {u.cell(name) for name, _, _ in u.fields})
     if reader.notes.external_links:
         what = "本工作簿的外部链接（数据 → 编辑链接）"
         reader.add(FORMULA_OUTSIDE, u.name, None, what=what, kind="外部工作簿或 DDE 数据源")
@@ -408,12 +408,16 @@ _INPUTS = (
 """Every input cell of a project sheet."""
 
 
-def _report_outside(reader: Reader, sheet: str, inputs: frozenset[str] | set[str]) -> None:
-    """Input cells whose formula reaches outside the workbook (their value is a stale cache)."""
-    for ref, (formula, kind) in reader.notes.outside.get(sheet, {}).items():
+def _report_notes(reader: Reader, grid: Grid, inputs: frozenset[str] | set[str]) -> None:
+    """Input cells holding an error value, or a formula reaching outside the workbook (its
+    value is a stale cache)."""
+    for ref, text in grid.errors.items():
+        if ref in inputs:
+            reader.add(CELL_ERROR, grid.name, ref, text=text)
+    for ref, (formula, kind) in reader.notes.outside.get(grid.name, {}).items():
         if ref in inputs:
             what = f"公式“{formula[:60]}”"
-            reader.add(FORMULA_OUTSIDE, sheet, ref, what=what, kind=kind)
+            reader.add(FORMULA_OUTSIDE, grid.name, ref, what=what, kind=kind)
 
 
 def _blank_grid(grid: Grid) -> bool:
@@ -449,10 +453,7 @@ def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proje
         "department": p.department,
         "indicators": a1(p.first_row, 1),
     }
-    for ref, text in reader.notes.errors.get(grid.name, {}).items():
-        if ref in _TEXT_INPUTS:  # money and plan cells say it in their own findings
-            reader.add(CELL_ERROR, grid.name, ref, text=text)
-    _report_outside(reader, grid.name, _INPUTS)
+    _report_notes(reader, grid, _INPUTS)
     return Project(
         name=grid.text(p.name),
         code=_code(grid.text(p.code)),
