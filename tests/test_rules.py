@@ -138,6 +138,31 @@ def sequence_gap(data: Data) -> None:
     )
 
 
+def purchase(data: Data) -> None:
+    project(data).update(name="购置执法执勤车辆3辆", purpose="购置执法执勤车辆3辆，保障执法需要。")
+    indicators(data)[0] = row("产出指标", "数量指标", "购置车辆数量", "≥1辆", "采购计划")
+
+
+def copied_goal(data: Data) -> None:
+    second_project(
+        code="13010023P00005810002E", name="物业管理费", budget=20, fiscal=20, other=None
+    )(data)
+
+
+def copied_subject(data: Data) -> None:
+    project(data)["goal"] = "1.保障书记员工资按时足额发放，提升办案质量。"
+
+
+def old_goal(data: Data) -> None:
+    project(data)["goal"] = "1.2023年办理各类案件5000件，审结率达到90%。"
+
+
+def words_only_block(data: Data) -> None:
+    data["department"]["blocks"][0]["indicators"] = [
+        {"level3": "审判质效", "value": "达到全市法院中等以上"}
+    ]
+
+
 def with_min_plan(tmp_path: Path) -> str:
     path = tmp_path / "my.json"
     path.write_text(
@@ -179,6 +204,7 @@ CASES: list[tuple[str, Callable[[Data], None]]] = [
     ("value-note", set_value(1, "≥90% 为优")),
     ("value-vague", set_value(4, "持续提升")),
     ("symbol-missing", set_value(1, "90%")),
+    ("value-punctuation", set_value(0, ",=500件")),
     ("direction-suspicious", set_value(5, "≤90%")),
     ("direction-suspicious", set_value(3, "≥1111万元")),
     ("percent-out-of-range", set_value(1, "≥100%")),
@@ -217,6 +243,12 @@ CASES: list[tuple[str, Callable[[Data], None]]] = [
     ("target-below-history", overall(target="≥6700")),
     ("source-missing", overall(history_source=None)),
     ("source-missing", overall(standard_source=None)),
+    ("quantity-text-mismatch", purchase),
+    ("text-copied", copied_goal),
+    ("text-copied", copied_subject),
+    ("goal-year-mismatch", old_goal),
+    ("block-unquantified", words_only_block),
+    ("value-vague", words_only_block),
 ]
 
 
@@ -260,6 +292,7 @@ def test_every_declared_rule_has_a_firing_case() -> None:
         "submission-duplicate",
         "template-version-mixed",
         "import-unparsed",
+        "import-cleaned",
         "amount-invalid",
     }
     assert set(RULES) - reader_rules <= tested

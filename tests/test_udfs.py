@@ -73,6 +73,7 @@ ROW_VERDICTS: list[tuple[tuple[Any, ...], set[str]]] = [
     ((*RATE, "≥90较上年提高", "历史经验"), {"value-mixed"}),
     ((*RATE, "≥90件", "历史经验"), {"unit-mismatch"}),
     ((*RATE, "持续提升", "历史经验"), {"value-vague"}),
+    ((*RATE, "≤90%", "历史经验"), {"direction-suspicious"}),  # a 质量 percentage is a floor
     ((*DEADLINE, "2023年底前", "工作计划", None, "万元", 2024), {"deadline-outside-year"}),
     ((*SATISFACTION, "≥70%", "满意度调查"), {"satisfaction-below-minimum"}),
     (("产出指标", "数量的指标", "办理案件数", "≥500件", "历史经验"), {"level-invalid"}),
@@ -87,7 +88,6 @@ ROW_VERDICTS: list[tuple[tuple[Any, ...], set[str]]] = [
 QUIET_ROWS: list[tuple[Any, ...]] = [
     (*OUTPUT, "≥500 件", "历史经验", 1111.0, "万元", 2024.0),
     (*RATE, "≥90%", "历史经验"),
-    (*RATE, "≤90%", "历史经验"),
     (*COST, "≤50万元", "询价", 100, "万元", 2024),
     (*COST, "≤1111万元", "年初预算", Decimal("1111.00"), "万元", 2024),
     (*DEADLINE, "2024年底前", "工作计划", None, "万元", 2024),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -176,18 +177,35 @@ class Report:
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Stable reading order: by position in the file, then severity."""
-    return sorted(
-        findings,
-        key=lambda f: (
-            f.sheet or "",
-            _cell_order(f.cell),
-            f.line or 0,
-            f.path or "",
-            f.severity.rank,
-            f.code,
-        ),
+    """Reading order as the workbook or document has it: what belongs to no project first
+    (unit, department, file), then each project in its own order (the sheet's or document's
+    project number, never the sheet name as text: 项目2 before 项目10), and within each by
+    position in the file, then severity."""
+    return sorted(findings, key=_reading_order)
+
+
+_NO_NUMBER = 1 << 30
+
+
+def _reading_order(f: Finding) -> tuple[object, ...]:
+    in_project = f.project_number is not None or bool(f.project_name or f.project_code)
+    number = f.project_number if f.project_number is not None else _NO_NUMBER
+    return (
+        in_project,
+        number,
+        _natural(f.sheet),
+        _cell_order(f.cell),
+        f.line or 0,
+        _natural(f.path),
+        f.severity.rank,
+        f.code,
     )
+
+
+def _natural(text: str | None) -> tuple[tuple[int, int | str], ...]:
+    """``项目2`` before ``项目10``; ``projects[2]`` before ``projects[10]``."""
+    parts = re.split(r"(\d+)", text or "")
+    return tuple((1, int(p)) if p.isdigit() else (0, p) for p in parts if p)
 
 
 def _cell_order(cell: str | None) -> tuple[int, str]:

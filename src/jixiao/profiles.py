@@ -40,6 +40,49 @@ class LevelHint:
 
 
 @dataclass(frozen=True, slots=True)
+class LevelVariant:
+    """二级 labels that are written variants of one canonical label under one 一级
+    (群众参与者满意度 under 满意度指标 is 服务对象满意度指标)."""
+
+    level1: str
+    contains: tuple[str, ...]
+    canonical: str
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """The words that tell what an indicator measures, and so which way its target points."""
+
+    floor_words: tuple[str, ...] = ()
+    """Names of rates that are reached, never capped (满意度, 合格率, 完成率…)."""
+    floor_levels: tuple[str, ...] = ()
+    """一级/二级 under which a percentage is a floor unless its name says otherwise."""
+    reduction_words: tuple[str, ...] = ()
+    """A name that measures a reduction (投诉减少率, 降低成本): more is better."""
+    lower_is_better_words: tuple[str, ...] = ()
+    """A name whose quantity should be small (投诉率, 差错, 发改率, 成本…)."""
+    cost_words: tuple[str, ...] = ()
+    """Money that is spent (成本, 费用, 经费): a target for it is a cap."""
+    duration_words: tuple[str, ...] = ()
+    """How long something takes (周期, 时长, 用时): a cap."""
+    slow_day_words: tuple[str, ...] = ()
+    """Words that make a 天数 a duration to cap (平均审理天数), not days of service."""
+    count_units: tuple[str, ...] = ()
+    """Units of counts (种, 项, 个, 人, 次…): a count is never a cost to cap."""
+    unit_words: tuple[tuple[str, str], ...] = ()
+    """(word in a name, the unit it calls for), tried in order: 人次 → 人次, 案件 → 件."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Words naming one kind of subject (staff, equipment): a project that never mentions the
+    kind in its name or 资金用途 yet names it in a goal or indicator has copied that text."""
+
+    name: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """A rule set: indicator framework, aliases, required fields, thresholds, rule severities."""
 
@@ -58,6 +101,11 @@ class Profile:
     vague_words: tuple[str, ...]
     level_hints: tuple[LevelHint, ...]
     rule_overrides: Mapping[str, str]
+    level2_variants: tuple[LevelVariant, ...] = ()
+    meaning: Meaning = field(default_factory=Meaning)
+    subjects: tuple[Subject, ...] = ()
+    quantity_text_min_share: Decimal = Decimal("0.8")
+    """A 数量指标 below this share of a count its own texts state is questioned."""
     _levels: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
     """Memo of normalize_level: every rule asks for the same few labels again and again."""
 
@@ -81,6 +129,17 @@ class Profile:
             if candidate in self.aliases:
                 return self.aliases[candidate]
         return text if text.endswith("指标") else text + "指标"
+
+    def normalize_level2(self, label: str | None, level1: str | None) -> str | None:
+        """Canonical 二级 label: as :meth:`normalize_level`, and a written variant of a 二级
+        under its 一级 (``群众参与者满意度`` under 满意度指标) read as the canonical one."""
+        canonical = self.normalize_level(label)
+        if canonical is None or level1 is None or canonical in self.framework.get(level1, ()):
+            return canonical
+        for variant in self.level2_variants:
+            if variant.level1 == level1 and any(w in canonical for w in variant.contains):
+                return variant.canonical
+        return canonical
 
     def severity_of(self, code: str, default: Severity) -> Severity | None:
         """The severity a rule has under this profile, or None when the profile turns it off."""
@@ -165,6 +224,7 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> Profile:
     requires = raw.get("requires", {})
     min_sat = thresholds.get("min_satisfaction")
     min_plan = thresholds.get("min_plan")
+    share = thresholds.get("quantity_text_min_share", 0.8)
     return Profile(
         name=raw["name"],
         title=raw.get("title", raw["name"]),
@@ -184,4 +244,29 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> Profile:
             for h in raw.get("level_hints", ())
         ),
         rule_overrides=dict(raw.get("rules", {})),
+        level2_variants=tuple(
+            LevelVariant(v["level1"], tuple(v["contains"]), v["canonical"])
+            for v in raw.get("level2_variants", ())
+        ),
+        meaning=_meaning(raw.get("meaning", {})),
+        subjects=tuple(Subject(s["name"], tuple(s["words"])) for s in raw.get("subjects", ())),
+        quantity_text_min_share=Decimal(str(share)),
     )
+
+
+def _meaning(raw: Mapping[str, Any]) -> Meaning:
+    lists = {
+        name: tuple(raw.get(name, ()))
+        for name in (
+            "floor_words",
+            "floor_levels",
+            "reduction_words",
+            "lower_is_better_words",
+            "cost_words",
+            "duration_words",
+            "slow_day_words",
+            "count_units",
+        )
+    }
+    unit_words = tuple((word, unit) for word, unit in raw.get("unit_words", ()))
+    return Meaning(**lists, unit_words=unit_words)

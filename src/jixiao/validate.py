@@ -10,6 +10,7 @@ from jixiao.model import Indicator, Project, Submission
 from jixiao.money import MoneyUnit
 from jixiao.profiles import DEFAULT_PROFILE, Profile, load_profile
 from jixiao.rules import INDICATOR_CHECKS, PROJECT_CHECKS, SUBMISSION_CHECKS, Scope
+from jixiao.rules.base import once_per_file
 
 
 def profile_for(submission: Submission, override: str | None = None) -> Profile:
@@ -33,7 +34,8 @@ def validate_project(project: Project, scope: Scope) -> Iterator[Finding]:
 def validate_submission(
     submission: Submission, profile: Profile | None = None, file: str | None = None
 ) -> list[Finding]:
-    """Every finding of a submission, in reading order."""
+    """Every finding of a submission, in reading order (projects in their own order); an
+    alias or notation written alike on many rows is one finding listing its places."""
     profile = profile or profile_for(submission)
     unit = submission.unit
     scope = Scope(profile, unit.money_unit, unit.year, file or submission.source.file or "")
@@ -42,7 +44,7 @@ def validate_submission(
         findings.extend(validate_project(project, scope.for_project(project)))
     for check in SUBMISSION_CHECKS:
         findings.extend(_present(check(submission, scope)))
-    return sort_findings(findings)
+    return sort_findings(once_per_file(sort_findings(findings)))
 
 
 def check_indicator(

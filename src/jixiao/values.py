@@ -232,6 +232,11 @@ _LATEX: tuple[tuple[str, str], ...] = (
     ("{", ""),
     ("}", ""),
 )
+_LATEX_SYMBOLS = {latex[1:]: plain for latex, plain in _LATEX[:6]}
+_LATEX_COMMAND = re.compile(
+    r"\\(" + "|".join(sorted(_LATEX_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])\s*"
+)
+"""A comparison command and the spaces after it: ``\\geq 85`` → ``≥85``."""
 _TRAILING_PUNCT = "。；;，,、.！!"
 _GRADING_NOTE = re.compile(r"^(?:为|即为|视为|算)(?:优秀?|良好?|合格|达标|满分)$")
 
@@ -281,14 +286,21 @@ class ParsedValue:
         return format_value(self)
 
 
-def normalize_text(raw: str) -> str:
-    """Undo converter residue: HTML tags, LaTeX, full-width forms, whitespace, trailing 。"""
+def strip_markup(raw: str) -> str:
+    """Converter residue removed, the text otherwise as written: HTML tags and LaTeX
+    (``$\\geq 85\\%$ 为优`` → ``≥85% 为优``).  What the importers store in a cell."""
     text = _HTML_TAG.sub("", raw)
     if "\\" in text or "$" in text:
         text = _LATEX_WRAPPER.sub(r"\1", text)
+        text = _LATEX_COMMAND.sub(lambda m: _LATEX_SYMBOLS[m.group(1)], text)
         for latex, plain in _LATEX:
             text = text.replace(latex, plain)
-    text = unicodedata.normalize("NFKC", text)
+    return text
+
+
+def normalize_text(raw: str) -> str:
+    """Undo converter residue: HTML tags, LaTeX, full-width forms, whitespace, trailing 。"""
+    text = unicodedata.normalize("NFKC", strip_markup(raw))
     text = "".join(text.split())
     return text.rstrip(_TRAILING_PUNCT)
 

@@ -9,7 +9,7 @@ the same thing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,11 @@ class Rule:
     description: str = ""
     also: tuple[Severity, ...] = ()
     """Other severities this rule uses for some cases (e.g. category-missing: E or W)."""
+    once: tuple[Severity, ...] = ()
+    """Severities at which the same finding is reported once per file, listing its places
+    (an alias or a notation written the same way on many rows is one remark, not many)."""
+    once_by: str = "message"
+    """What makes two findings "the same" for :attr:`once`: their ``message`` or ``hint``."""
 
     @property
     def severities(self) -> tuple[Severity, ...]:
@@ -91,7 +96,8 @@ def define(code: str, severity: str, title: str, message: str, hint: str, **extr
     if code in RULES:
         raise ValueError(f"rule code declared twice: {code}")
     also = tuple(Severity(s) for s in extra.pop("also", ()))
-    rule = Rule(code, Severity(severity), title, message, hint, also=also, **extra)
+    once = tuple(Severity(s) for s in extra.pop("once", ()))
+    rule = Rule(code, Severity(severity), title, message, hint, also=also, once=once, **extra)
     RULES[code] = rule
     return rule
 
@@ -105,6 +111,8 @@ class Scope:
     year: int | None = None
     file: str = ""
     project: Project | None = None
+    probing: bool = False
+    """True while a hint's proposed value is checked: the checks then propose nothing."""
 
     @property
     def budget(self) -> Decimal | None:
@@ -113,16 +121,57 @@ class Scope:
 
     def for_project(self, project: Project | None) -> Scope:
         """The same scope, owned by another project (None: department level)."""
-        return Scope(self.profile, self.money_unit, self.year, self.file, project)
+        return Scope(self.profile, self.money_unit, self.year, self.file, project, self.probing)
+
+    def probe(self) -> Scope:
+        """The same scope for checking a proposed value (no proposals of its own)."""
+        return Scope(self.profile, self.money_unit, self.year, self.file, self.project, True)
 
 
 IndicatorCheck = Callable[[Indicator, Scope], Iterator[Finding | None]]
 ProjectCheck = Callable[[Project, Scope], Iterator[Finding | None]]
 SubmissionCheck = Callable[[Submission, Scope], Iterator[Finding | None]]
 
+ONCE_SUFFIX = "（共 {count} 处：{places}）"
+"""Appended to a finding reported once per file (:attr:`Rule.once`) for all its places."""
+MAX_PLACES = 8
+
 INDICATOR_CHECKS: list[IndicatorCheck] = []
 PROJECT_CHECKS: list[ProjectCheck] = []
 SUBMISSION_CHECKS: list[SubmissionCheck] = []
+
+
+def once_per_file(findings: list[Finding]) -> list[Finding]:
+    """Findings of rules reported once per file merged: the first keeps its place, its
+    message lists every place (``（共 3 处：第24行、第32行、第40行）``)."""
+    groups: dict[tuple[str, Severity, str], list[Finding]] = {}
+    merged: list[Finding] = []
+    for finding in findings:
+        rule = RULES.get(finding.code)
+        if rule is None or finding.severity not in rule.once:
+            merged.append(finding)
+            continue
+        key = (finding.code, finding.severity, getattr(finding, rule.once_by))
+        if key not in groups:
+            groups[key] = []
+            merged.append(finding)
+        groups[key].append(finding)
+    return [_with_places(f, groups) for f in merged]
+
+
+def _with_places(
+    finding: Finding, groups: dict[tuple[str, Severity, str], list[Finding]]
+) -> Finding:
+    rule = RULES.get(finding.code)
+    if rule is None or finding.severity not in rule.once:
+        return finding
+    same = groups[(finding.code, finding.severity, getattr(finding, rule.once_by))]
+    if len(same) == 1:
+        return finding
+    places = list(dict.fromkeys(f.where or f.project for f in same if f.where or f.project))
+    shown = "、".join(places[:MAX_PLACES]) + ("等" if len(places) > MAX_PLACES else "")
+    suffix = ONCE_SUFFIX.format(count=len(same), places=shown)
+    return replace(finding, message=finding.message + suffix)
 
 
 def indicator_check(func: IndicatorCheck) -> IndicatorCheck:

@@ -58,15 +58,16 @@ def parts_present(submission: Submission, scope: Scope) -> Iterator[Finding | No
 
 @submission_check
 def narrative_indicators(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
-    """The narrative's indicators get the same value checks as the project rows, and no repeats."""
+    """The narrative's indicators get the same value checks as the project rows, and no repeats
+    within one 分项 (each 分项 is its own list: 法治宣传 and 法律援助 may both have a 满意度)."""
     department = submission.department
     if department is None:
         return
-    indicators = [i for block in department.blocks for i in block.indicators]
-    for indicator in indicators:
-        for check in INDICATOR_CHECKS:
-            yield from check(indicator, scope)
-    yield from duplicate_names(indicators, scope)
+    for block in department.blocks:
+        for indicator in block.indicators:
+            for check in INDICATOR_CHECKS:
+                yield from check(indicator, scope)
+        yield from duplicate_names(block.indicators, scope)
 
 
 def _key(name: str) -> str:

@@ -18,6 +18,26 @@ IMPORT_UNPARSED = define(
     "导入时无法识别这段内容（{context}）：“{fragment}”",
     "核对原文档此处的内容，按表格版式在导入后的模板中手工补填或删除",
 )
+IMPORT_CLEANED = define(
+    "import-cleaned",
+    "info",
+    "导入时清除了排版残留",
+    "导入时清除了 {count} 处排版残留（LaTeX/HTML），单元格按清除后的文字读取：{examples}",
+    "原文档中是左侧的写法，导入后的单元格是右侧的写法；核对无误即可",
+)
+MAX_EXAMPLES = 2
+
+
+def cleaned(file: str, pieces: list[tuple[int, str, str]]) -> Finding:
+    """One ``import-cleaned`` finding for a whole document: how many pieces of converter
+    residue were removed, and the first few as ``第30行“$\\geq 85\\%$”→“≥85%”``."""
+    distinct: dict[tuple[str, str], int] = {}
+    for line, raw, clean in pieces:
+        distinct.setdefault((raw, clean), line)
+    shown = [f"第{line}行“{raw}”→“{clean}”" for (raw, clean), line in distinct.items()]
+    examples = "；".join(shown[:MAX_EXAMPLES]) + ("等" if len(shown) > MAX_EXAMPLES else "")
+    where = Location(file=file, line=pieces[0][0])
+    return file_finding(IMPORT_CLEANED, file, where, count=len(pieces), examples=examples)
 
 
 def unparsed(file: str, line: int | None, fragment: str, context: str) -> Finding:

@@ -1,18 +1,37 @@
-"""The 指标值 of each indicator row: present, measurable, with symbol and unit that fit its name."""
+"""The 指标值 of each indicator row: present, measurable, with symbol and unit that fit its name.
+
+What the indicator means (a floor or a cap, the unit it states or calls for) is read by
+:mod:`jixiao.rules.meaning`; every value a hint proposes has passed all value rules there.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 
 from jixiao.findings import Finding, Severity
 from jixiao.model import Indicator, Project
 from jixiao.rules.base import Scope, define, indicator_check, project_check
-from jixiao.values import COUNT_UNITS, ParsedValue, Symbol, ValueKind, format_value, parse_value
-
-HUNDRED = Decimal(100)
+from jixiao.rules.meaning import (
+    HUNDRED,
+    cap_reason,
+    effective,
+    floor_reason,
+    is_count,
+    is_rate,
+    looks_like_fraction,
+    propose,
+    stated_unit,
+    suggested_unit,
+)
+from jixiao.values import (
+    COUNT_UNITS,
+    PERCENT,
+    ParsedValue,
+    Symbol,
+    ValueKind,
+    normalize_text,
+    parse_value,
+)
 
 VALUE_MISSING = define(
     "value-missing",
@@ -40,7 +59,9 @@ VALUE_NOTE = define(
     "warning",
     "指标值附带评价说明",
     "指标值“{value}”附带了评价说明“{note}”",
-    "指标值只写“{canonical}”，评价标准写入绩效指标描述",
+    "评价说明“{note}”写入绩效指标描述，指标值只写符号、数值和单位",
+    once=("warning",),
+    once_by="hint",
 )
 VALUE_VAGUE = define(
     "value-vague",
@@ -54,14 +75,21 @@ SYMBOL_MISSING = define(
     "warning",
     "指标值缺少计算符号",
     "指标值“{value}”没有计算符号（≥、≤、=）",
-    "改为“{suggestion}”或加上 ≥/≤",
+    "加上计算符号{suggestion}",
+)
+VALUE_PUNCTUATION = define(
+    "value-punctuation",
+    "warning",
+    "指标值带有多余的标点",
+    "“{name}”的指标值“{value}”开头多了标点“{mark}”",
+    "删去“{mark}”{suggestion}",
 )
 DIRECTION_SUSPICIOUS = define(
     "direction-suspicious",
     "warning",
     "计算符号方向可疑",
     "“{name}”使用“{symbol}”：{reason}",
-    "改为“{suggestion}”",
+    "改用“{better}”{suggestion}",
 )
 PERCENT_OUT_OF_RANGE = define(
     "percent-out-of-range",
@@ -75,14 +103,14 @@ UNIT_MISMATCH = define(
     "warning",
     "计量单位与指标名称不符",
     "“{name}”是{expected}，指标值却以“{unit}”计",
-    "改用与指标名称一致的单位（{suggestion}）",
+    "单位与名称须一致：{advice}",
 )
 UNIT_MISSING = define(
     "unit-missing",
     "warning",
     "指标值缺少计量单位",
-    "指标值“{value}”只有数值，没有计量单位",
-    "补上单位，如“{suggestion}”",
+    "“{name}”的指标值“{value}”只有数值，没有计量单位",
+    "补上计量单位{suggestion}",
 )
 UNIT_AMBIGUOUS = define(
     "unit-ambiguous",
@@ -115,34 +143,9 @@ INDICATOR_DUPLICATE = define(
 )
 
 
-def _words(*words: str) -> re.Pattern[str]:
-    """One compiled alternation: much faster than any(w in name for w in words) per row."""
-    return re.compile("|".join(map(re.escape, words)))
-
-
-_SHOULD_BE_FLOOR = _words(
-    "满意度",
-    "合格率",
-    "及时率",
-    "完成率",
-    "覆盖率",
-    "办结率",
-    "结案率",
-    "到位率",
-    "达标率",
-    "知晓率",
-    "执结率",
-)
-_SHOULD_BE_CAP = _words(
-    "成本", "费用", "投诉率", "发改率", "差错率", "事故率", "周期", "时长", "用时"
-)
-_SLOW_DAYS = _words("平均", "审理", "办理", "办结")
-_REDUCTION = _words("降低", "减少", "节约", "节省", "下降", "减低", "节支", "压缩")
-_RATIO_EXEMPT = _words("收结比", "结收比", "增长", "增幅", "提高", "同比", "环比", "变化", "倍")
-_RATE_NOT_PERCENT = _words("效率", "频率", "功率")
-_COUNT_SUFFIXES = ("数量", "人数", "次数", "件数", "个数", "户数", "台数", "场次", "案件数", "数")
-_NOT_COUNTS = _words("指数", "系数", "分数", "率", "比例", "占比")
-_MONEY_WORDS = _words("金额", "费用", "成本", "经费", "资金额")
+_STRAY = ",，、.。;；:："
+_SYMBOL_START = "≥≤=<>"
+_MONEY_WORDS = ("金额", "费用", "成本", "经费", "资金额")
 
 
 def is_blank(indicator: Indicator) -> bool:
@@ -158,54 +161,14 @@ def is_blank(indicator: Indicator) -> bool:
     return not any(fields)
 
 
-def is_rate(name: str) -> bool:
-    """Names of shares and rates (…率, 比例, 占比, 满意度), expected in %."""
-    if _RATE_NOT_PERCENT.search(name):
-        return False
-    return "率" in name or "比例" in name or "占比" in name or "满意度" in name
-
-
-def is_count(name: str) -> bool:
-    """Names of counts (…数量, 人数, 次数), expected in 件/人/次…"""
-    return name.endswith(_COUNT_SUFFIXES) and not _NOT_COUNTS.search(name)
-
-
-def suggested_unit(name: str) -> str:
-    """The unit a name calls for, for hints."""
-    for words, unit in (
-        (("率", "比例", "占比", "满意度"), "%"),
-        (("天数", "时长"), "天"),
-        (("次数", "场次"), "次"),
-        (("人数",), "人"),
-        (("件数", "案件数"), "件"),
-    ):
-        if any(w in name for w in words):
-            return unit
-    return "件、人、次、% 等"
-
-
-def looks_like_fraction(value: ParsedValue, name: str) -> bool:
-    """``≥0.9`` for a 率 or 满意度: a fraction where a percentage was meant."""
-    return (
-        value.unit is None
-        and value.number is not None
-        and 0 < value.number <= 1
-        and suggested_unit(name) == "%"
-    )
-
-
-def _with_unit(value: ParsedValue, name: str) -> str:
-    """The value with the unit its name calls for (a fraction of a 率 becomes a percentage)."""
-    if looks_like_fraction(value, name):
-        assert value.number is not None
-        percent = dataclasses.replace(value, number=value.number * HUNDRED, unit="%")
-        return format_value(percent)
-    return format_value(value) + suggested_unit(name).split("、")[0]
-
-
 def _quantitative(indicator: Indicator) -> ParsedValue | None:
-    value = parse_value(indicator.value)
+    value = effective(indicator)
     return value if value.kind is ValueKind.QUANTITATIVE else None
+
+
+def _offer(proposal: str | None, lead: str = "，如") -> str:
+    """``，如“≥6次”`` when a value can be proposed, else nothing."""
+    return f"{lead}“{proposal}”" if proposal else ""
 
 
 @indicator_check
@@ -232,73 +195,86 @@ def basis_present(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
 
 @indicator_check
 def value_form(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
-    """Mixed, vague, symbol-less, unit-less or bare-万 values."""
+    """Mixed, vague, symbol-less, unit-less or bare-万 values, or a note after the value."""
     value = parse_value(indicator.value)
     where = indicator.at("value")
+    raw = value.raw.strip()
     if value.kind is ValueKind.MIXED:
-        yield VALUE_MIXED.at(scope, where, value=value.raw.strip(), text=value.text)
+        yield VALUE_MIXED.at(scope, where, value=raw, text=value.text)
     elif value.kind is ValueKind.QUALITATIVE:
         word = next((w for w in scope.profile.vague_words if w in (value.text or "")), None)
         if word:
-            yield VALUE_VAGUE.at(scope, where, value=value.raw.strip(), word=word)
+            yield VALUE_VAGUE.at(scope, where, value=raw, word=word)
     elif value.kind is ValueKind.QUANTITATIVE:
-        if value.symbol is None:
-            yield SYMBOL_MISSING.at(
-                scope, where, value=value.raw.strip(), suggestion="=" + format_value(value)
-            )
-        if value.unit is None:
-            yield UNIT_MISSING.at(
-                scope, where, value=value.raw.strip(), suggestion=_with_unit(value, indicator.name)
-            )
-        if value.bare_wan:
-            yield UNIT_AMBIGUOUS.at(scope, where, value=value.raw.strip())
-        if value.note:
-            yield VALUE_NOTE.at(
-                scope,
-                where,
-                value=value.raw.strip(),
-                note=value.note,
-                canonical=format_value(value),
-            )
+        yield from _quantity_form(indicator, value, scope)
+
+
+def _quantity_form(
+    indicator: Indicator, value: ParsedValue, scope: Scope
+) -> Iterator[Finding | None]:
+    where, raw = indicator.at("value"), value.raw.strip()
+    if mark := stray_mark(raw):
+        proposal = _offer(propose(indicator, scope), "，写作")
+        yield VALUE_PUNCTUATION.at(
+            scope, where, name=indicator.name, value=raw, mark=mark, suggestion=proposal
+        )
+    if value.symbol is None:
+        yield SYMBOL_MISSING.at(
+            scope, where, value=raw, suggestion=_offer(propose(indicator, scope))
+        )
+    if value.unit is None and stated_unit(indicator) is None:
+        yield UNIT_MISSING.at(
+            scope, where, name=indicator.name, value=raw, suggestion=_unit_offer(indicator, scope)
+        )
+    if value.bare_wan:
+        yield UNIT_AMBIGUOUS.at(scope, where, value=raw)
+    if value.note:
+        yield VALUE_NOTE.at(scope, where, value=raw, note=value.note)
+
+
+def stray_mark(raw: str) -> str | None:
+    """A punctuation mark before the symbol or number (``,=100``): a typing slip to delete."""
+    text = normalize_text(raw)
+    if len(text) > 1 and text[0] in _STRAY and (text[1] in _SYMBOL_START or text[1].isdigit()):
+        return raw.lstrip()[0]
+    return None
+
+
+def _unit_offer(indicator: Indicator, scope: Scope) -> str:
+    proposal = propose(indicator, scope)
+    if proposal:
+        return _offer(proposal)
+    unit = suggested_unit(indicator, scope.profile.meaning)
+    return f"“{unit}”" if unit else "（按指标含义选定，如 件、次、个、%）"
 
 
 @indicator_check
 def direction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
-    """Rates to reach with ≤, or costs and durations to cap with ≥, are questioned."""
+    """A floor written as a cap (满意度 ≤90%, a 效益 percentage with ≤) or a cap written as a
+    floor (成本 ≥400元, 平均审理天数 ≥…) is questioned; the level, unit and wording decide."""
     value = _quantitative(indicator)
-    name = indicator.name
-    if value is None or value.symbol is None or not name:
+    if value is None or value.symbol is None or not indicator.name:
         return
-    if value.symbol.is_upper_bound and _SHOULD_BE_FLOOR.search(name):
-        reason, better = "这类指标通常是要达到的下限", "≥"
-    elif value.symbol.is_lower_bound and _should_be_capped(name, indicator, scope):
-        reason, better = "成本、费用、时长类指标通常是不应超过的上限", "≤"
+    if value.symbol.is_upper_bound:
+        reason, better = floor_reason(indicator, value, scope), Symbol.GE
+    elif value.symbol.is_lower_bound:
+        reason, better = cap_reason(indicator, value, scope), Symbol.LE
     else:
+        return
+    if reason is None:
         return
     yield DIRECTION_SUSPICIOUS.at(
         scope,
         indicator.at("value"),
-        name=name,
+        name=indicator.name,
         symbol=value.symbol.value,
         reason=reason,
-        suggestion=better + _unsigned(value),
+        better=better.value,
+        suggestion=_offer(propose(indicator, scope, symbol=better), "，写作"),
     )
 
 
-def _unsigned(value: ParsedValue) -> str:
-    return format_value(value).lstrip("≥≤=<>")
-
-
-def _should_be_capped(name: str, indicator: Indicator, scope: Scope) -> bool:
-    if _REDUCTION.search(name):
-        return False
-    if _SHOULD_BE_CAP.search(name):
-        return True
-    if "天数" in name and _SLOW_DAYS.search(name):
-        return True
-    level1 = scope.profile.normalize_level(indicator.level1)
-    level2 = scope.profile.normalize_level(indicator.level2)
-    return "成本指标" in (level1, level2)
+_RATIO_EXEMPT = ("收结比", "结收比", "增长", "增幅", "提高", "同比", "环比", "变化", "倍")
 
 
 @indicator_check
@@ -308,7 +284,7 @@ def percent_range(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
     name = indicator.name
     if value is None or not value.is_percent or value.number is None:
         return
-    if _RATIO_EXEMPT.search(name):
+    if any(w in name for w in _RATIO_EXEMPT):
         return
     if value.number > HUNDRED:
         reason = "超过了 100%"
@@ -323,28 +299,45 @@ def percent_range(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
 
 @indicator_check
 def unit_fits_name(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
-    """A 率 counted in 次, a count in %, a money amount in %."""
-    value = _quantitative(indicator)
-    name = indicator.name
-    if value is None or value.unit is None or not name or value.is_per_unit:
+    """A 率 counted in 次, a count in %, a money amount in %; the hint says whether the unit or
+    the name is wrong (the description tells: 走访慰问率 described as 走访…次数 is a count)."""
+    value = parse_value(indicator.value)
+    name = indicator.level3 or indicator.name
+    if value.kind is not ValueKind.QUANTITATIVE or value.unit is None or not name:
+        return
+    if value.is_per_unit:
         return
     unit = value.unit
-    expected = None
     if is_rate(name) and (unit in COUNT_UNITS or value.is_money):
-        expected, suggestion = "比率", "%"
+        expected, fits_unit = "比率", is_count(indicator.description or "")
     elif is_count(name) and value.is_percent:
-        expected, suggestion = "数量", suggested_unit(name)
-    elif value.is_percent and _MONEY_WORDS.search(name) and not is_rate(name):
-        expected, suggestion = "金额", "万元 或 元"
-    if expected:
-        yield UNIT_MISMATCH.at(
-            scope,
-            indicator.at("value"),
-            name=name,
-            expected=expected,
-            unit=unit,
-            suggestion=suggestion,
+        expected, fits_unit = "数量", is_rate(indicator.description or "")
+    elif value.is_percent and any(w in name for w in _MONEY_WORDS) and not is_rate(name):
+        expected, fits_unit = "金额", False
+    else:
+        return
+    yield UNIT_MISMATCH.at(
+        scope,
+        indicator.at("value"),
+        name=name,
+        expected=expected,
+        unit=unit,
+        advice=_unit_advice(indicator, expected, unit, fits_unit, scope),
+    )
+
+
+def _unit_advice(
+    indicator: Indicator, expected: str, unit: str, fits_unit: bool, scope: Scope
+) -> str:
+    description = (indicator.description or "").strip()
+    if fits_unit:
+        return (
+            f"单位“{unit}”与绩效指标描述“{description}”相符，应改指标名称"
+            f"（如改为“{description}”），指标值不变"
         )
+    wanted = {"比率": PERCENT, "金额": "万元 或 元"}.get(expected)
+    wanted = wanted or suggested_unit(indicator, scope.profile.meaning) or "件、人、次 等"
+    return f"改用与指标名称一致的单位（{wanted}），或改指标名称"
 
 
 @indicator_check
@@ -353,14 +346,20 @@ def satisfaction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
     name = indicator.name
     if "满意度" not in name:
         return
-    value = parse_value(indicator.value)
+    value = effective(indicator)
     minimum = scope.profile.min_satisfaction
     shown = minimum if minimum is not None else HUNDRED
+    meaning = scope.profile.meaning
     reason = None
     if value.kind is ValueKind.QUALITATIVE or (value.unit is not None and not value.is_percent):
         reason = "不是百分比"
-    elif value.kind is ValueKind.QUANTITATIVE and looks_like_fraction(value, name):
-        reason = f"写成了小数，应写作 {_with_unit(value, name)}"
+    elif value.kind is ValueKind.QUANTITATIVE and looks_like_fraction(value, indicator, meaning):
+        assert value.number is not None
+        percent = value.number * HUNDRED
+        symbol = value.symbol.value if value.symbol else ""
+        reason = f"写成了小数，应写作 {symbol}{percent.normalize():f}%"
+        if minimum is not None and percent < minimum:
+            reason = f"写成了小数（即 {percent.normalize():f}%），且低于 {minimum}%"
     elif (
         value.kind is ValueKind.QUANTITATIVE
         and value.is_percent

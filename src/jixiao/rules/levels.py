@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from jixiao.findings import Finding, Severity
 from jixiao.model import Indicator, Project
 from jixiao.rules.base import Scope, define, indicator_check, project_check
+from jixiao.rules.meaning import canonical_levels
 
 LEVEL_INVALID = define(
     "level-invalid",
@@ -21,6 +22,7 @@ LEVEL_ALIAS = define(
     "指标名称使用了别称",
     "{level}“{label}”按“{canonical}”处理",
     "建议改为规范名称“{canonical}”",
+    once=("info",),
 )
 LEVEL_MISMATCH = define(
     "level-mismatch",
@@ -37,12 +39,6 @@ CATEGORY_MISSING = define(
     "补充至少一条{category}",
     also=("warning",),
 )
-
-
-def canonical_levels(indicator: Indicator, scope: Scope) -> tuple[str | None, str | None]:
-    """The indicator's 一级/二级 after removing spaces, applying aliases and adding 指标."""
-    profile = scope.profile
-    return profile.normalize_level(indicator.level1), profile.normalize_level(indicator.level2)
 
 
 def levels_valid(indicator: Indicator, scope: Scope) -> bool:
@@ -85,12 +81,13 @@ def level_labels(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
 
 @indicator_check
 def level_aliases(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
-    """A label spelled with a known alias (效果指标 → 效益指标) is accepted, with a note."""
-    for field_name, level, raw in (
-        ("level1", "一级指标", indicator.level1),
-        ("level2", "二级指标", indicator.level2),
+    """A label spelled with a known alias (效果指标 → 效益指标) or a variant (群众参与者满意度
+    → 服务对象满意度指标) is accepted, with a note (once per file: see Rule.once)."""
+    level1, level2 = canonical_levels(indicator, scope)
+    for field_name, level, raw, canonical in (
+        ("level1", "一级指标", indicator.level1, level1),
+        ("level2", "二级指标", indicator.level2, level2),
     ):
-        canonical = scope.profile.normalize_level(raw)
         if raw is None or canonical is None:
             continue
         written = "".join(raw.split())

@@ -11,10 +11,10 @@ from jixiao.findings import Finding, Severity
 from jixiao.model import Indicator, OverallRow, Submission
 from jixiao.rules.base import INDICATOR_CHECKS, Scope, define, submission_check
 from jixiao.rules.indicator_values import duplicate_names
+from jixiao.rules.meaning import is_lower_better
 from jixiao.values import (
     PERCENT,
     ParsedValue,
-    Symbol,
     ValueKind,
     format_value,
     normalize_text,
@@ -35,6 +35,8 @@ OVERALL_UNIT_CONFLICT = define(
     "“{name}”单位列为“{column}”，年度指标值“{value}”却以“{written}”计",
     "单位列与年度指标值使用同一写法（{suggestion}）",
     also=("info",),
+    once=("info",),
+    once_by="hint",
 )
 OVERALL_SEQUENCE_GAP = define(
     "overall-sequence-gap",
@@ -55,7 +57,7 @@ TARGET_BELOW_HISTORY = define(
     "warning",
     "目标值比历史水平宽松",
     "“{name}”目标 {target} {relation}{history}",
-    "目标应不低于历史水平；确需放宽请在备注中说明原因",
+    "目标应{bound}历史水平{why}；确需放宽请在备注中说明原因",
 )
 SOURCE_MISSING = define(
     "source-missing",
@@ -108,9 +110,11 @@ def overall_rows(submission: Submission, scope: Scope) -> Iterator[Finding | Non
         for check in INDICATOR_CHECKS:
             yield from check(indicator, scope)
         yield from _symbol_and_unit(row, scope)
-        yield from _shifted(row, scope)
-        yield from _history(row, scope)
-        yield from _sources(row, scope)
+        shifted = list(_shifted(row, scope))
+        yield from shifted
+        if not shifted:  # a shifted row's history and sources are in the wrong columns
+            yield from _history(row, scope)
+            yield from _sources(row, scope)
     yield from duplicate_names(indicators, scope)
     yield from _sequence(rows, scope)
 
@@ -190,14 +194,15 @@ def _history(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:
         (label, _number(text))
         for label, text in (("上年值", row.last_year), ("前三年均值", row.history_avg))
     ]
-    if target.symbol in (Symbol.GE, Symbol.GT):
-        worse = [(label, n) for label, n in history if n is not None and target.number < n]
-        relation = "低于"
-    elif target.symbol in (Symbol.LE, Symbol.LT):
+    lower_better = _lower_is_better(row, target, scope)
+    if lower_better is None:
+        return
+    if lower_better:
         worse = [(label, n) for label, n in history if n is not None and target.number > n]
         relation = "高于"
     else:
-        return
+        worse = [(label, n) for label, n in history if n is not None and target.number < n]
+        relation = "低于"
     if worse:
         shown = "、".join(
             f"{label} {text}"
@@ -211,7 +216,22 @@ def _history(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:
             target=row.target,
             relation=relation,
             history=shown,
+            bound="不高于" if lower_better else "不低于",
+            why="（该指标越低越好）" if lower_better else "",
         )
+
+
+def _lower_is_better(row: OverallRow, target: ParsedValue, scope: Scope) -> bool | None:
+    """Whether a smaller value is the better one: the target's own symbol says so (≤ caps,
+    ≥ floors); an ``=`` target is read by its name (发改率, 周期…); None when it cannot be told."""
+    if target.symbol is not None and target.symbol.is_upper_bound:
+        return True
+    if target.symbol is not None and target.symbol.is_lower_bound:
+        return False
+    name = row.indicator or ""
+    if is_lower_better(name, scope.profile.meaning):
+        return True
+    return None
 
 
 def _sources(row: OverallRow, scope: Scope) -> Iterator[Finding | None]:

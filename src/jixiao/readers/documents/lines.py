@@ -8,8 +8,11 @@ the 1-based line (or docx ordinal) it came from, so every imported value can poi
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
+
+from jixiao.values import strip_markup
 
 MAX_LINE_CHARS = 20_000
 """Longer lines are cut: no real table cell is that long, and it bounds the regex work."""
@@ -55,6 +58,30 @@ def clean(text: str) -> str:
     text = _HTML_TAG.sub("", text)
     text = _HEADING.sub("", text)
     return _EMPHASIS.sub("", text).replace("\xa0", " ")
+
+
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+_RESIDUE = re.compile(r"\$[^$\n]{1,60}\$|\\[a-zA-Z]+\s*|\\[%,; ]|" + _ENTITY.pattern)
+"""A LaTeX formula, command or escape, or an HTML entity, left in the text by a converter."""
+
+
+def strip_residue(text: str) -> str:
+    """A cell's text without LaTeX and HTML residue (``$\\geq 85\\%$ 为优`` → ``≥85% 为优``,
+    ``&ge;90%`` → ``≥90%``), otherwise as written."""
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return strip_markup(text) if ("\\" in text or "$" in text) else text
+
+
+def residue_in(text: str) -> list[tuple[str, str]]:
+    """Each piece of residue in ``text`` and what it becomes: ``[("$\\geq 85\\%$", "≥85%")]``."""
+    pieces = []
+    for match in _RESIDUE.finditer(text):
+        raw = match.group().strip()
+        clean = strip_residue(raw).strip()
+        if clean != raw:
+            pieces.append((raw, clean))
+    return pieces
 
 
 _PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")

@@ -1,8 +1,9 @@
 """Indicators and spending plans written as prose in the 部门整体绩效目标 narrative.
 
-Two forms occur: a list ``案件结案率 $\\geq 85\\%$ 为优、审限内结案率 …`` (name, then the value from
-its first symbol or digit), and numbered items ``1、产出指标-数量指标-名称（说明），指标值>=6；``.
-Values are kept as written (LaTeX residue included): the 指标值 grammar reads them later.
+Two forms occur: a list ``案件结案率 ≥85% 为优、审限内结案率 …`` (name, then the value from
+its first symbol or digit, or a target in words from its verb: ``…达到全市中等以上``), and
+numbered items ``1、产出指标-数量指标-名称（说明），指标值>=6；``.  Values are kept as written
+(converter residue such as LaTeX was removed before): the 指标值 grammar reads them later.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ _PLAN = re.compile(
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])")
 _ENDS_SENTENCE = re.compile(r"[。！？；;：:]\s*$")
 _LEFTOVER_NOTE = re.compile(r"^以上.{0,20}确定")
+_COMPARISON = re.compile("达到|保持|位居|位于|力争|争取|进一步|持续|稳步|不断|明显|逐步|显著|大幅")
+"""Verbs that open a target written in words; the words themselves are judged by value-vague."""
+MIN_NAME = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,12 @@ def _listed(
     out: list[Indicator] = []
     start, current = 0, ""
     for part in text.split("、"):
+        stated = _stated_without_number(part) if not current else None
+        if stated is not None:  # ``审判质效达到全市中等以上``: a target in words
+            line = _line_at(marks, start + stated[2])
+            out.append(Indicator(level3=stated[0], value=stated[1], source=_at(file, line)))
+            start += len(part) + 1
+            continue
         current = f"{current}、{part}" if current else part
         value_at = _value_start(current)
         if value_at is not None and value_at > 0:
@@ -116,6 +126,19 @@ def _listed(
     if current.strip():
         findings.append(unparsed(file, _line_at(marks, start), current, "绩效指标"))
     return tuple(out)
+
+
+def _stated_without_number(part: str) -> tuple[str, str, int] | None:
+    """A listed target written in words (``…达到全市法院中等以上``, ``…进一步提升``): its
+    name, the words from the verb on (the value, which the validator judges), and where the
+    value starts; None for a part with a number or symbol, or no such verb after a name."""
+    if _value_start(part) is not None:
+        return None
+    verb = _COMPARISON.search(part)
+    if verb is None or verb.start() < MIN_NAME:
+        return None
+    name, value = part[: verb.start()].strip(), part[verb.start() :].strip()
+    return name.replace("\n", ""), value.replace("\n", ""), verb.start()
 
 
 def _value_start(text: str) -> int | None:

@@ -13,11 +13,19 @@ import re
 from jixiao.findings import Finding
 from jixiao.model import Department, Location, OverallRow, Submission, Unit
 from jixiao.money import MoneyUnit
-from jixiao.readers.documents.lines import TITLE, Block, blocks_from_text, is_artefact
+from jixiao.readers.documents.lines import (
+    TITLE,
+    Block,
+    Cell,
+    blocks_from_text,
+    is_artefact,
+    residue_in,
+    strip_residue,
+)
 from jixiao.readers.documents.narrative import is_section_heading, read_department
 from jixiao.readers.documents.overall import is_overall_header, is_overall_row, read_overall_row
 from jixiao.readers.documents.projects import ProjectRead, read_project
-from jixiao.rules.imports import unparsed
+from jixiao.rules.imports import cleaned, unparsed
 
 _LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")
 _WITHHELD = re.compile(r"\d+\s*[-—–至~]\s*\d+\s*号?项目.{0,40}(?:保密|不公开|涉密|不予公开)")
@@ -31,8 +39,12 @@ def parse_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]:
 
 
 def parse_blocks(blocks: list[Block], file: str) -> tuple[Submission | None, list[Finding]]:
-    """Read a document already split into prose lines and rows."""
+    """Read a document already split into prose lines and rows; converter residue (LaTeX,
+    HTML entities) is removed from every cell first and reported once (``import-cleaned``)."""
     findings: list[Finding] = []
+    residue = _clean_residue(blocks)
+    if residue:
+        findings.append(cleaned(file, residue))
     titles = [i for i, b in enumerate(blocks) if _title(b) is not None]
     first = titles[0] if titles else len(blocks)
     front = blocks[:first]
@@ -49,6 +61,26 @@ def parse_blocks(blocks: list[Block], file: str) -> tuple[Submission | None, lis
     unit = _unit(reads, blocks, file)
     projects = tuple(r.project for r in reads)
     return Submission(unit, projects, department, {}, Location(file=file)), findings
+
+
+def _clean_residue(blocks: list[Block]) -> list[tuple[int, str, str]]:
+    """Strip converter residue from every prose line and cell, in place; what was removed,
+    as (line, written, now)."""
+    removed: list[tuple[int, str, str]] = []
+    for block in blocks:
+        if block.is_row:
+            block.cells = [_clean_cell(cell, removed) for cell in block.cells]
+        elif block.text:
+            block.text = _clean_cell(Cell(block.text, block.line), removed).text
+    return removed
+
+
+def _clean_cell(cell: Cell, removed: list[tuple[int, str, str]]) -> Cell:
+    clean = strip_residue(cell.text)
+    if clean == cell.text:
+        return cell
+    removed.extend((cell.line, raw, now) for raw, now in residue_in(cell.text))
+    return Cell(clean, cell.line)
 
 
 def _title(block: Block) -> tuple[int, str] | None:

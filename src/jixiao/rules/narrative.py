@@ -1,0 +1,103 @@
+"""Goals as texts: the year they speak of, and 分项 that set no measurable target.
+
+A budget-year goal that opens with last year's results (``2024年办理各类法律援助案件887件`` in
+a 2025 document) reports history instead of a target; a 分项绩效目标 whose indicators are all
+words cannot be checked at the end of the year.  Unmeasurable comparisons (``中等以上``,
+``进一步…``) in indicator values are ``value-vague`` (the profile's vague words).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from jixiao.findings import Finding
+from jixiao.model import Location, Submission
+from jixiao.rules.base import Scope, define, submission_check
+from jixiao.values import ValueKind, parse_value
+
+GOAL_YEAR_MISMATCH = define(
+    "goal-year-mismatch",
+    "warning",
+    "绩效目标写的不是预算年度",
+    "{part}有以 {years} 年开头的表述（{count} 处），如“{excerpt}”，而预算年度为 {year} 年",
+    "绩效目标写 {year} 年要达到的目标；往年完成的情况可写入依据或说明，不作为本年目标",
+)
+BLOCK_UNQUANTIFIED = define(
+    "block-unquantified",
+    "warning",
+    "分项绩效目标没有量化指标",
+    "分项绩效目标“{block}”没有一项量化的绩效指标",
+    "每个分项至少设一项可衡量的指标（符号+数值+单位，如 ≥95%、≥200件）",
+)
+
+_OPENING_YEAR = re.compile(
+    r"(?:^|(?<=[。；;！!？?\n：:]))\s*(?:\d{1,2}\s*[.、．]\s*)?(?:在|于)?"
+    r"(?P<year>(?:19|20)\d{2})\s*年(?!以来|起|至今)"
+)
+_CLAUSE_END = re.compile(r"[。；;！!？?\n]")
+EXCERPT_CHARS = 30
+
+
+def opening_years(text: str | None, year: int) -> list[tuple[int, str]]:
+    """Sentences of a goal that open with a year other than the budget year, with an excerpt."""
+    plain = unicodedata.normalize("NFKC", text or "")
+    found = []
+    for match in _OPENING_YEAR.finditer(plain):
+        named = int(match.group("year"))
+        if named == year:
+            continue
+        start = match.start("year")
+        end = _CLAUSE_END.search(plain, start)
+        sentence = plain[start : end.start() if end else len(plain)]
+        cut = sentence[:EXCERPT_CHARS] + ("…" if len(sentence) > EXCERPT_CHARS else "")
+        found.append((named, cut))
+    return found
+
+
+@submission_check
+def goals_in_budget_year(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """总体绩效目标, every 分项 goal and every project goal speak of the budget year."""
+    year = submission.unit.year
+    if year is None:
+        return
+    department = submission.department
+    goals: list[tuple[str, str | None, Location, Scope]] = []
+    if department is not None:
+        goals.append(
+            ("总体绩效目标", department.overall_goal, department.at("overall_goal"), scope)
+        )
+        for block in department.blocks:
+            part = f"分项绩效目标“{block.title}”" if block.title else "分项绩效目标"
+            where = block.sources.get("goal") or block.source
+            goals.append((part, block.goal, where, scope))
+    for project in submission.projects:
+        goals.append(("绩效目标", project.goal, project.at("goal"), scope.for_project(project)))
+    for part, text, where, owner in goals:
+        found = opening_years(text, year)
+        if found:
+            years = "、".join(dict.fromkeys(str(y) for y, _ in found))
+            yield GOAL_YEAR_MISMATCH.at(
+                owner,
+                where,
+                part=part,
+                years=years,
+                count=len(found),
+                excerpt=found[0][1],
+                year=year,
+            )
+
+
+@submission_check
+def blocks_quantified(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """Each 分项绩效目标 sets at least one measurable (quantitative) indicator."""
+    department = submission.department
+    if department is None:
+        return
+    for block in department.blocks:
+        values = [parse_value(i.value) for i in block.indicators]
+        if any(v.kind is ValueKind.QUANTITATIVE for v in values):
+            continue
+        where = block.sources.get("indicators") or block.source
+        yield BLOCK_UNQUANTIFIED.at(scope, where, block=block.title or "（未命名分项）")
