@@ -14,12 +14,11 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from jixiao.cli_chinese import CANCELLED, CLICK_ZH, Context
-from jixiao.excel.install import InstallError, Paths, install, status, uninstall
 from jixiao.filekinds import describe
 from jixiao.findings import Report, Severity, Tally
 from jixiao.money import MoneyUnit
@@ -41,8 +40,10 @@ from jixiao.service.actions import (
     validate_paths,
     write_templates,
 )
-from jixiao.template.fill import FillError
 from jixiao.template.layout import DEFAULT_PROJECTS, MAX_PROJECTS
+
+if TYPE_CHECKING:
+    from jixiao.excel.install import Paths
 
 __all__ = ["CLICK_ZH", "TEMPLATE_NAME", "main", "run"]
 
@@ -75,7 +76,7 @@ def _failures() -> Iterator[None]:
         yield
     except OutputExists as exc:
         raise _Failure(f"{exc}；如需覆盖，请加 --force") from exc
-    except (ActionError, FillError, InstallError, ProfileError) as exc:
+    except (ActionError, ProfileError) as exc:
         raise _Failure(str(exc)) from exc
     except OSError as exc:
         if exc.errno == errno.EPIPE:  # output piped into `head`: click handles it
@@ -464,7 +465,21 @@ def excel() -> None:
     """Excel 加载项：安装、卸载、查看状态（Windows，无需管理员权限）。"""
 
 
+@contextmanager
+def _installing() -> Iterator[None]:
+    """The add-in's install errors as Chinese exit-2 errors (the installer is imported only by
+    the ``excel`` commands: every other command starts without it)."""
+    from jixiao.excel.install import InstallError
+
+    try:
+        yield
+    except InstallError as exc:
+        raise _Failure(str(exc)) from exc
+
+
 def _paths(profile_dir: Path | None) -> Paths:
+    from jixiao.excel.install import Paths
+
     return Paths.under(profile_dir) if profile_dir else Paths.from_environment()
 
 
@@ -488,9 +503,12 @@ _PROFILE_DIR = click.option(
 )
 def excel_install(profile_dir: Path | None, interpreter: Path | None) -> None:
     """安装加载项到 XLSTART、写配置文件、复制模板；重复运行即更新。"""
-    paths = _paths(profile_dir)
+    from jixiao.excel.install import install
+
     chosen = interpreter or Path(sys.executable).with_name("pythonw.exe")
-    for path in install(paths, chosen):
+    with _installing():
+        written = install(_paths(profile_dir), chosen)
+    for path in written:
         _emit(f"已写入：{path}")
     _emit("完成。请重新打开 Excel：功能区会出现“绩效目标”选项卡。")
 
@@ -499,7 +517,11 @@ def excel_install(profile_dir: Path | None, interpreter: Path | None) -> None:
 @_PROFILE_DIR
 def excel_uninstall(profile_dir: Path | None) -> None:
     """卸载：只删除安装时创建的文件。"""
-    for path in uninstall(_paths(profile_dir)):
+    from jixiao.excel.install import uninstall
+
+    with _installing():
+        removed = uninstall(_paths(profile_dir))
+    for path in removed:
         _emit(f"已删除：{path}")
     _emit("已卸载 jixiao 加载项。")
 
@@ -508,7 +530,11 @@ def excel_uninstall(profile_dir: Path | None) -> None:
 @_PROFILE_DIR
 def excel_status(profile_dir: Path | None) -> None:
     """查看加载项安装状态。"""
-    for key, value in status(_paths(profile_dir)).items():
+    from jixiao.excel.install import status
+
+    with _installing():
+        found = status(_paths(profile_dir))
+    for key, value in found.items():
         _emit(f"{key}：{value}")
 
 

@@ -5,6 +5,9 @@ Every flow checks its request before doing any work: an output that already exis
 overwritten unless ``force`` is given, and an output that is one of the inputs is always
 refused.  A refused request raises :class:`ActionError` (a Chinese message for the clerk; the
 command line exits 2).  Problems in the data are findings in the results, never exceptions.
+
+The template builder (openpyxl) is imported by the flows that write templates, so validating,
+consolidating and exporting start without it.
 """
 
 from __future__ import annotations
@@ -32,9 +35,6 @@ from jixiao.service.collect import (
     read_and_validate,
     read_submission,
 )
-from jixiao.service.demo import UNIT_NAME, make_submissions
-from jixiao.template.build import build_template, save_workbook
-from jixiao.template.fill import fill_workbook
 from jixiao.template.layout import DEFAULT_PROJECTS
 from jixiao.validate import profile_for
 
@@ -202,7 +202,8 @@ def import_to_template(
     document: Path, output: Path, profile_name: str | None = None, force: bool = False
 ) -> Imported:
     """A published document (or any readable submission) → a filled template at ``output``,
-    with every finding of reading and validating it.  Raises FillError when it does not fit."""
+    with every finding of reading and validating it.  A submission that does not fit the template
+    (too many projects) is refused with :class:`ActionError`."""
     check_outputs([output], [document], force)
     submission, findings = read_and_validate(document, profile_name)
     projects = len(submission.projects) if submission else 0
@@ -212,7 +213,14 @@ def import_to_template(
     if profile_name:
         unit = dataclasses.replace(submission.unit, profile=profile_name)
         submission = dataclasses.replace(submission, unit=unit)
-    save_workbook(fill_workbook(submission, profile_name), output)
+    from jixiao.template.build import save_workbook
+    from jixiao.template.fill import FillError, fill_workbook
+
+    try:
+        workbook = fill_workbook(submission, profile_name)
+    except FillError as exc:
+        raise ActionError(str(exc)) from exc
+    save_workbook(workbook, output)
     return Imported(report, submission, profile_for(submission, profile_name).name)
 
 
@@ -259,6 +267,8 @@ def write_templates(
         raise ActionError(f"“{output}”是一个文件：为每个配置各生成模板时，请给出文件夹")
     targets = template_targets(output, profile_name, all_profiles)
     check_outputs([path for _, path in targets], force=force)
+    from jixiao.template.build import build_template, save_workbook
+
     for name, path in targets:
         save_workbook(build_template(name, projects), path)
     return targets
@@ -277,6 +287,8 @@ class Demo:
 def run_demo(directory: Path, progress: Progress | None = None) -> Demo:
     """The main job on bundled data: write the sub-units' submissions, consolidate them, and
     write the validation report.  The demo folder is its own: reruns refresh it."""
+    from jixiao.service.demo import UNIT_NAME, make_submissions
+
     inbox, output = directory / DEMO_INBOX, directory / DEMO_SUMMARY
     files = make_submissions(inbox)
     step = _counting(progress, len(files))
