@@ -223,10 +223,27 @@ def test_a_benefit_percentage_written_as_an_upper_bound() -> None:
     )
     (found,) = only(run(data), "direction-suspicious")
     assert found.hint == "改用“≥”，写作“≥10%”"
-    for name in ("社会公众投诉率", "案件差错率", "再犯罪率", "行政诉讼案件转化率", "办公经费占比"):
+    quiet = (
+        "社会公众投诉率",
+        "案件差错率",
+        "再犯罪率",
+        "行政诉讼案件转化率",
+        "办公经费占比",
+        "产品不合格率",
+    )
+    for name in quiet:
         data["projects"][0]["indicators"][4]["level3"] = name  # a reduction or a bad thing
         data["projects"][0]["indicators"][4]["description"] = name
         assert "direction-suspicious" not in codes(run(data)), name
+
+
+def test_a_rate_of_something_bad_with_a_floor_is_questioned_a_success_rate_is_not() -> None:
+    data = good()
+    data["projects"][0]["indicators"][1] = row("产出指标", "质量指标", "产品不合格率", "≥2%")
+    (found,) = only(run(data), "direction-suspicious")
+    assert found.hint == "改用“≤”，写作“≤2%”"
+    data["projects"][0]["indicators"][1] = row("产出指标", "质量指标", "故障维修成功率", "≥98%")
+    assert "direction-suspicious" not in codes(run(data))  # seed 001 #1: a success rate
 
 
 def test_money_under_cost_with_a_floor_is_questioned() -> None:

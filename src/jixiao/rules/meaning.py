@@ -52,6 +52,7 @@ VALUE_CODES = frozenset(
 _RATE_NOT_PERCENT = ("效率", "频率", "功率")
 _COUNT_SUFFIXES = ("数量", "人数", "次数", "件数", "个数", "户数", "台数", "场次", "案件数", "数")
 _NOT_COUNTS = ("指数", "系数", "分数", "率", "比例", "占比")
+_NEGATIONS = "不未非"
 _TIME_UNITS = frozenset(
     ("天", "日", "工作日", "个工作日", "小时", "分钟", "周", "月", "个月", "年")
 )
@@ -140,15 +141,23 @@ def is_reduction(name: str, meaning: Meaning) -> bool:
 
 
 def is_floor_word(name: str, meaning: Meaning) -> bool:
-    """The name is a rate that is reached (满意度, 合格率, 完成率…)."""
-    return _has(name, meaning.floor_words) is not None
+    """The name is a rate that is reached (满意度, 合格率, 完成率…), not its negation
+    (不合格率, 未完成率, 不满意度: those are to be kept low)."""
+    for word in meaning.floor_words:
+        at = name.find(word)
+        while at >= 0:
+            if at == 0 or name[at - 1] not in _NEGATIONS:
+                return True
+            at = name.find(word, at + 1)
+    return False
 
 
 def is_lower_better(name: str, meaning: Meaning) -> bool:
-    """The name measures something that should be small (投诉率, 发改率, 差错, 周期…)."""
+    """The name measures something that should be small (投诉率, 发改率, 差错, 不合格率…)."""
     if is_reduction(name, meaning) or is_floor_word(name, meaning):
         return False
-    return _has(name, meaning.lower_is_better_words) is not None
+    negated = any(n + w in name for w in meaning.floor_words for n in _NEGATIONS)
+    return negated or _has(name, meaning.lower_is_better_words) is not None
 
 
 def canonical_levels(indicator: Indicator, scope: Scope) -> tuple[str | None, str | None]:
@@ -198,10 +207,12 @@ def cap_reason(indicator: Indicator, value: ParsedValue, scope: Scope) -> str | 
 
 
 def _rate_of_bad(name: str, meaning: Meaning) -> bool:
-    """The rate itself counts something bad (投诉率, 被二审发改率), not a success at it
-    (故障维修成功率): a lower-is-better word just before the last 率."""
+    """The rate itself counts something bad (投诉率, 被二审发改率, 不合格率), not a success at
+    it (故障维修成功率): a lower-is-better word or a negated floor just before the last 率."""
     at = name.rfind("率")
-    return at > 0 and _has(name[max(0, at - 6) : at + 1], meaning.lower_is_better_words) is not None
+    tail = name[max(0, at - 6) : at + 1]
+    negated = any(n + w in tail for w in meaning.floor_words for n in _NEGATIONS)
+    return at > 0 and (negated or _has(tail, meaning.lower_is_better_words) is not None)
 
 
 def default_symbol(indicator: Indicator, value: ParsedValue, scope: Scope) -> Symbol:
