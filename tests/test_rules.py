@@ -11,6 +11,7 @@ import pytest
 
 from conftest import GOOD_OVERALL_ROW, GOOD_PROJECT, codes, good, row, run
 from jixiao.findings import Severity
+from jixiao.profiles import ProfileError, load_profile
 from jixiao.rules import RULES
 from jixiao.rules.files import FILE_RULES
 
@@ -376,3 +377,26 @@ def test_findings_point_at_the_json_field_when_no_source_is_given() -> None:
     assert finding.path == "projects[0].indicators[1].value"
     assert finding.project_code == "13010023P00005810001E"
     assert finding.project_name == "专项项目"
+
+
+def test_the_words_that_decide_a_direction_are_the_profiles(tmp_path: Path) -> None:
+    """Floors, caps, reductions and subjects are profile data: a user profile can change them."""
+    data = good()
+    indicators(data)[4] = row("效益指标", "社会效益指标", "群众法治意识提升比例", "≤10%")
+    assert "direction-suspicious" in codes(run(data))
+    path = tmp_path / "city.json"
+    path.write_text(
+        json.dumps({"name": "city", "extends": "hebei", "meaning": {"floor_levels": []}}), "utf-8"
+    )
+    assert "direction-suspicious" not in codes(run(data, str(path)))
+    merged = load_profile(str(path)).meaning  # the other lists are kept from hebei
+    assert merged.floor_words and merged.count_units and not merged.floor_levels
+
+
+def test_a_profile_with_an_unknown_meaning_list_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(
+        json.dumps({"name": "bad", "extends": "hebei", "meaning": {"floor_wrods": ["率"]}}), "utf-8"
+    )
+    with pytest.raises(ProfileError, match="meaning"):
+        load_profile(str(path))

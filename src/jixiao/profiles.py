@@ -69,6 +69,10 @@ class Meaning:
     """Words that make a 天数 a duration to cap (平均审理天数), not days of service."""
     count_units: tuple[str, ...] = ()
     """Units of counts (种, 项, 个, 人, 次…): a count is never a cost to cap."""
+    ratio_words: tuple[str, ...] = ()
+    """Ratios that may pass 100% (收结比, 增长率…): never percent-out-of-range."""
+    money_words: tuple[str, ...] = ()
+    """Names of amounts (金额, 费用, 经费…): a percentage for them is unit-mismatch."""
     unit_words: tuple[tuple[str, str], ...] = ()
     """(word in a name, the unit it calls for), tried in order: 人次 → 人次, 案件 → 件."""
 
@@ -266,6 +270,8 @@ def _meaning(raw: Mapping[str, Any]) -> Meaning:
             "duration_words",
             "slow_day_words",
             "count_units",
+            "ratio_words",
+            "money_words",
         )
     }
     unit_words = tuple((word, unit) for word, unit in raw.get("unit_words", ()))

@@ -145,7 +145,6 @@ INDICATOR_DUPLICATE = define(
 
 _STRAY = ",，、.。;；:："
 _SYMBOL_START = "≥≤=<>"
-_MONEY_WORDS = ("金额", "费用", "成本", "经费", "资金额")
 
 
 def is_blank(indicator: Indicator) -> bool:
@@ -274,9 +273,6 @@ def direction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     )
 
 
-_RATIO_EXEMPT = ("收结比", "结收比", "增长", "增幅", "提高", "同比", "环比", "变化", "倍")
-
-
 @indicator_check
 def percent_range(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     """A share above 100%, or ``≥100%`` (which can only mean =100%)."""
@@ -284,7 +280,7 @@ def percent_range(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
     name = indicator.name
     if value is None or not value.is_percent or value.number is None:
         return
-    if any(w in name for w in _RATIO_EXEMPT):
+    if any(w in name for w in scope.profile.meaning.ratio_words):
         return
     if value.number > HUNDRED:
         reason = "超过了 100%"
@@ -307,12 +303,12 @@ def unit_fits_name(indicator: Indicator, scope: Scope) -> Iterator[Finding | Non
         return
     if value.is_per_unit:
         return
-    unit = value.unit
+    unit, money_words = value.unit, scope.profile.meaning.money_words
     if is_rate(name) and (unit in COUNT_UNITS or value.is_money):
         expected, fits_unit = "比率", is_count(indicator.description or "")
     elif is_count(name) and value.is_percent:
         expected, fits_unit = "数量", is_rate(indicator.description or "")
-    elif value.is_percent and any(w in name for w in _MONEY_WORDS) and not is_rate(name):
+    elif value.is_percent and any(w in name for w in money_words) and not is_rate(name):
         expected, fits_unit = "金额", False
     else:
         return
