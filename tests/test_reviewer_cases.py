@@ -253,6 +253,8 @@ def test_money_under_cost_with_a_floor_is_questioned() -> None:
     data = good()
     data["projects"][0]["indicators"][3] = row("产出指标", "成本指标", "预算执行率", "≥95%")
     assert "direction-suspicious" not in codes(run(data))  # a rate under 成本 is no money
+    data["projects"][0]["indicators"][2] = row("产出指标", "时效指标", "资金支出率", "≥90")
+    assert "direction-suspicious" not in codes(run(data))  # 支出 in a rate's name, no unit
 
 
 def test_a_quantity_below_what_the_project_name_states() -> None:

@@ -195,7 +195,8 @@ def cap_reason(indicator: Indicator, value: ParsedValue, scope: Scope) -> str | 
     if is_reduction(name, meaning) or value.unit in meaning.count_units:
         return None  # a count (种, 项, 人, 次…) is never a cost to cap, whatever the name says
     is_cost = in_levels(indicator, scope, ("成本指标",)) or _has(name, meaning.cost_words)
-    if is_cost and (value.is_money or value.unit is None):
+    unitless_money = value.unit is None and not (is_rate(name) or is_count(name))
+    if is_cost and (value.is_money or unitless_money):
         return "成本、费用类金额通常是不应超过的上限"
     timed = value.unit is None or value.unit in _TIME_UNITS
     slow_days = "天数" in name and _has(name, meaning.slow_day_words)
