@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "jixiao"
 RULES_DIR = SRC / "rules"
 
-PINNED_FINGERPRINT = "c9a3b9cdbaec0b91"
+PINNED_FINGERPRINT = "492a423fe6f1f36a"
 BUMP = (
     "the template layout changed: bump TEMPLATE_VERSION in src/jixiao/template/layout.py, "
     "regenerate workbook_templates with `jixiao template --all -o workbook_templates`, "

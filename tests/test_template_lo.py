@@ -177,6 +177,8 @@ READ_AS_THE_ENGINE_READS: list[tuple[str, str, str, set[str]]] = [
     ("full-width quantity", _row(2, "value"), "５００件", {"symbol-missing"}),
     ("一级 without 指标", _row(4, "level1"), "效益", set()),
     ("二级 alias", _row(5, "level2"), "群众满意度", set()),
+    ("二级 variant", _row(5, "level2"), "群众参与者满意度", set()),
+    ("二级 variant under another 一级", _row(4, "level2"), "群众参与者满意度", {"level-invalid"}),
     ("plan full-width text", P.plan[0], "２５％", set()),
     ("plan text with spaces", P.plan[0], " 25 % ", set()),
     ("plan bare number as text", P.plan[0], "25", {"plan-value-invalid"}),

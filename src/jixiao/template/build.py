@@ -423,6 +423,7 @@ def _project_inputs(ws: Worksheet) -> None:
         for field_name, _ in p.indicator_columns:
             _input(ws, p.row_cell(field_name, row), TEXT_FORMAT)
         ws[p.helper(row)] = checks.effective_level1(row)
+        ws[p.level2_helper(row)] = checks.canonical_level2(row)
     for ref, helper in zip(p.money_cells, p.money_helpers, strict=True):
         ws[helper] = checks.money_reading(ref)
     for ref, helper in zip(p.plan, p.plan_helpers, strict=True):
@@ -561,11 +562,19 @@ def _level_lists(ws: Worksheet, profile: Profile, column: str) -> str:
     for offset, (level1, level2s) in enumerate(profile.framework.items(), start=1):
         _named_list(ws, shifted(column, offset), lists.level2_name(key, level1), level2s)
     aliases = shifted(column, len(profile.framework) + 1)
-    name = lists.aliases_name(key)
-    _list_column(ws, aliases, name, list(profile.aliases))
-    _list_column(ws, shifted(aliases, 1), "规范名称", list(profile.aliases.values()))
-    _name(_book(ws), name, lists.name, lists.list_range(aliases, len(profile.aliases), width=2))
-    return shifted(aliases, 3)  # alias, canonical name, one blank column
+    _pairs(ws, aliases, lists.aliases_name(key), "规范名称", list(profile.aliases.items()))
+    variants = [(v.level1, word) for v in profile.level2_variants for word in v.contains]
+    _pairs(ws, shifted(aliases, 3), lists.variants_name(key), "含", variants)
+    return shifted(aliases, 6)
+
+
+def _pairs(ws: Worksheet, column: str, name: str, second: str, rows: list[tuple[str, str]]) -> None:
+    """A two-column table named ``name`` (headed by its name and ``second``), a blank column
+    right of it; a table without rows still names one blank row."""
+    lists = LAYOUT.lists
+    _list_column(ws, column, name, [first for first, _ in rows])
+    _list_column(ws, shifted(column, 1), second, [other for _, other in rows])
+    _name(_book(ws), name, lists.name, lists.list_range(column, len(rows), width=2))
 
 
 def _named_list(ws: Worksheet, column: str, name: str, entries: Sequence[Entry]) -> None:

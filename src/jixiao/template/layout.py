@@ -142,7 +142,8 @@ class ProjectSheet:
     count: str = "I2"
     helper_column: str = "J"
     """Hidden helpers, never printed: on each indicator row the canonical 一级 in effect (a
-    blank 一级 continues the row above, an alias counts as its canonical name); beside the
+    blank 一级 continues the row above, an alias counts as its canonical name) and the
+    canonical 二级; beside the
     money and plan cells, what those cells are read as (text such as ``25%`` or ``1111元``
     becomes its number, as the engine reads it)."""
     merges: tuple[str, ...] = (
@@ -255,6 +256,10 @@ class ProjectSheet:
     def helper(self, row: int) -> str:
         """The hidden helper cell of an indicator row (its canonical 一级 in effect)."""
         return f"{self.helper_column}{row}"
+
+    def level2_helper(self, row: int) -> str:
+        """The hidden helper cell beside :meth:`helper`: the row's canonical 二级."""
+        return f"{shifted(self.helper_column, 1)}{row}"
 
     @property
     def money_cells(self) -> tuple[str, str, str]:
@@ -574,6 +579,7 @@ class ListsSheet:
     level1_prefix: str = "L1_"
     level2_prefix: str = "L2_"
     aliases_prefix: str = "LA_"
+    variants_prefix: str = "LV_"
 
     @property
     def first_row(self) -> int:
@@ -632,6 +638,11 @@ class ListsSheet:
     def aliases_name(self, profile_key: str) -> str:
         """Defined name of a profile's alias table (alias, canonical name)."""
         return f"{self.aliases_prefix}{profile_key}"
+
+    def variants_name(self, profile_key: str) -> str:
+        """Defined name of a profile's 二级 variant table (一级, a word that makes any 二级
+        under it containing the word a variant of a listed one)."""
+        return f"{self.variants_prefix}{profile_key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -742,12 +753,14 @@ class ResultSheet:
 
 RESULT = ResultSheet()
 
-COMPATIBLE_FINGERPRINTS: tuple[str, ...] = ("d4e096c5f35cb18e",)
+COMPATIBLE_FINGERPRINTS: tuple[str, ...] = (
+    "d4e096c5f35cb18e",  # before issue 9 put titles, widths, helpers and list names here
+    "c9a3b9cdbaec0b91",  # before the 二级 variant lists (LV_) were added
+)
 """Fingerprints of older layouts whose workbooks read exactly as today's: between them only
-things the reader never reads changed (widths, title and helper positions, the hidden lists'
-arrangement and names were added to the layout; every input, label and marker stayed put).
-Workbooks already handed out and filled keep being read; a layout that moves an input cell
-must not be added here (bump :data:`TEMPLATE_VERSION` instead)."""
+things the reader never reads changed (widths, titles, hidden helpers and lists); every input,
+label and marker stayed put.  Workbooks already handed out and filled keep being read; a
+layout that moves an input cell must not be added here (bump :data:`TEMPLATE_VERSION`)."""
 
 
 def profile_key(profile_name: str) -> str:

@@ -207,6 +207,25 @@ def effective_level1(row: int, p: ProjectSheet = LAYOUT.project) -> str:
     return f'=IF(TRIM({level1})="",{above},{canonical_level(level1)})'
 
 
+def canonical_level2(row: int, p: ProjectSheet = LAYOUT.project) -> str:
+    """Helper column: the row's canonical 二级 ("" when left blank)."""
+    level2 = p.row_cell("level2", row)
+    return f'=IF(TRIM({level2})="","",{canonical_level(level2)})'
+
+
+def _level2_known(row: int, p: ProjectSheet) -> str:
+    """The canonical 二级 is listed under the 一级 in effect, or is a variant of a listed one
+    (Profile.normalize_level2: a word of the profile's variants under that 一级)."""
+    level1, level2 = p.helper(row), p.level2_helper(row)
+    listed = f'INDIRECT("{LISTS.level2_prefix}"&{PROFILE_KEY}&"_"&{level1})'
+    variants = f'INDIRECT("{LISTS.variants_prefix}"&{PROFILE_KEY})'
+    variant = (
+        f"SUMPRODUCT((INDEX({variants},0,1)={level1})"
+        f"*ISNUMBER(FIND(INDEX({variants},0,2),{level2})))>0"
+    )
+    return f"OR(IFERROR(COUNTIF({listed},{level2}),0)>0,IFERROR({variant},FALSE))"
+
+
 def _symbol_missing(value: str) -> str:
     """A quantity led by a digit without ≥/≤/= (values.parse_value): not a deadline such as
     2024年底前, 2024-12-31 or 12月底前, nor a value whose suffix implies the symbol (90%以上)."""
@@ -232,11 +251,10 @@ def indicator_status(row: int, p: ProjectSheet = LAYOUT.project) -> str:
     level1, level2, effective = cell["level1"], cell["level2"], p.helper(row)
     used = f"COUNTA({cell['level1']}:{cell['description']},{cell['value']}:{cell['basis']})>0"
     level1_list = f'INDIRECT("{LISTS.level1_prefix}"&{PROFILE_KEY})'
-    level2_list = f'INDIRECT("{LISTS.level2_prefix}"&{PROFILE_KEY}&"_"&{effective})'
     level_bad = (
         f"OR(IFERROR(COUNTIF({level1_list},{effective}),0)=0,"
         f'AND(TRIM({level1})<>"",TRIM({level2})=""),'
-        f'AND(TRIM({level2})<>"",IFERROR(COUNTIF({level2_list},{canonical_level(level2)}),0)=0))'
+        f'AND(TRIM({level2})<>"",NOT({_level2_known(row, p)})))'
     )
     required = LISTS.setting("requires_basis")
     parts = [
