@@ -4,20 +4,32 @@
 ``file-unreadable`` finding, a fragment that cannot be placed is an ``import-unparsed`` finding.
 Text documents point at 1-based lines; .docx documents at the ordinal of the paragraph or table
 row in the document body (see :mod:`jixiao.readers.documents.docx`).
+
+Text files are UTF-8, GB18030, or UTF-16 with a BOM (Notepad's "Unicode"); control characters
+(BEL, ESC…) and U+FFFE/U+FFFF are dropped before reading — vertical tabs and form feeds, which
+Word's text export leaves for manual line and page breaks, become spaces, so line numbers stay
+the ones an editor shows.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 
 from jixiao.filekinds import describe, suffixes
 from jixiao.findings import Finding
 from jixiao.model import Submission
 from jixiao.readers.documents.text import parse_text
+from jixiao.readers.interchange import holdable, read_error_reason
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 """Published documents are well under 1 MB; a larger file is refused before it is read."""
+
+
+_BREAKS_IN_A_LINE = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""Characters Python splits lines at but editors do not: kept as spaces within their line."""
 
 
 def import_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]:
@@ -28,6 +40,7 @@ def import_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]
         ]
     if "\x00" in text[:4096]:
         return None, [file_finding(FILE_UNREADABLE, file, reason="不是文本文件（含二进制内容）")]
+    text = holdable(_BREAKS_IN_A_LINE.sub(" ", text))
     if not text.strip():
         return None, [file_finding(FILE_UNREADABLE, file, reason="文件是空的")]
     return require_content(*parse_text(text, file), file)
@@ -66,11 +79,17 @@ def import_document(path: Path) -> tuple[Submission | None, list[Finding]]:
             return require_content(*import_docx(path, file), file)
         data = path.read_bytes()
     except OSError as exc:
-        return None, [file_finding(FILE_UNREADABLE, file, reason=f"{type(exc).__name__}: {exc}")]
+        return None, [file_finding(FILE_UNREADABLE, file, reason=read_error_reason(exc))]
     return _decode_and_import(data, file)
 
 
 def _decode_and_import(data: bytes, file: str) -> tuple[Submission | None, list[Finding]]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return import_text(data.decode("utf-16"), file)
+        except UnicodeDecodeError:
+            reason = "开头标明是 UTF-16 编码，内容却不是（文件可能已损坏）"
+            return None, [file_finding(FILE_UNREADABLE, file, reason=reason)]
     if b"\x00" in data[:4096]:
         return None, [file_finding(FILE_UNREADABLE, file, reason="不是文本文件（含二进制内容）")]
     for encoding in ("utf-8-sig", "gb18030"):
