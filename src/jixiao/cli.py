@@ -23,7 +23,14 @@ from jixiao.filekinds import describe
 from jixiao.findings import Report, Severity, Tally
 from jixiao.money import MoneyUnit
 from jixiao.outputs.catalogue import render_rules
-from jixiao.outputs.report import consolidation_json, consolidation_text, report_json, report_text
+from jixiao.outputs.report import (
+    consolidation_json,
+    consolidation_text,
+    printable,
+    readable_path,
+    report_json,
+    report_text,
+)
 from jixiao.profiles import ProfileError, builtin_names
 from jixiao.readers.interchange import submission_schema
 from jixiao.service.actions import (
@@ -99,7 +106,7 @@ _OS_REASONS = {
 def os_error_text(exc: OSError) -> str:
     """An operating-system error (cannot write the output…) in Chinese."""
     reason = _OS_REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}")
-    where = f"“{exc.filename}”" if exc.filename else ""
+    where = f"“{readable_path(exc.filename)}”" if exc.filename else ""
     return f"无法读写文件{where}：{reason}"
 
 
@@ -301,7 +308,8 @@ def import_command(
         sys.exit(1)
     if output_format == "text":
         projects = len(imported.submission.projects)
-        _emit(f"已生成填好的模板：{output}（{projects} 个项目，规则配置 {imported.profile}）")
+        shown = readable_path(output)
+        _emit(f"已生成填好的模板：{shown}（{projects} 个项目，规则配置 {imported.profile}）")
     _exit_for(report.tally())
 
 
@@ -337,7 +345,7 @@ def template(
 ) -> None:
     """生成锁定的填报模板（.xlsx）：只有浅黄色单元格可填写，右侧实时显示校验结果。"""
     for name, path in write_templates(output, profile_name, projects, all_profiles, force):
-        _emit(f"已生成模板：{path}（{name}，{projects} 张项目表）")
+        _emit(f"已生成模板：{readable_path(path)}（{name}，{projects} 张项目表）")
 
 
 @main.command()
@@ -356,12 +364,17 @@ def template(
 def export(source: Path, output: Path, force: bool) -> None:
     """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
     exported = export_submission(source, output, force)
+    shown = readable_path(source)
     for finding in exported.findings:
-        _emit(f"[{finding.severity.label}] {finding.where} {finding.message}（{finding.code}）")
-    if exported.submission is None:
-        _emit("无法导出：文件不能读取，没有写出任何文件。")
+        where = f" {finding.where}" if finding.where else ""
+        line = f"[{finding.severity.label}] {shown}{where} {finding.message}（{finding.code}）"
+        _emit(printable(line))
+    if exported.refused is not None:
+        _emit(printable(f"无法导出“{shown}”：{exported.refused}，没有写出任何文件。"))
         sys.exit(1)
-    _emit(f"已导出：{output}（{len(exported.submission.projects)} 个项目）")
+    assert exported.submission is not None
+    projects = len(exported.submission.projects)
+    _emit(f"已导出：{readable_path(output)}（{projects} 个项目）")
     _exit_for(Tally.of(exported.findings))
 
 

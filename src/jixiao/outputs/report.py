@@ -1,15 +1,21 @@
 """Render a Report or a Consolidation for people (Chinese text grouped by project) and for
-programs (JSON)."""
+programs (JSON).
+
+Console text never carries a control character from the data: a project name with an escape
+sequence (ESC ``[2K`` erases a line, ``[31m`` colours the rest red) or a BEL is shown with
+``�`` in its place, so what a clerk reads is what the files say."""
 
 from __future__ import annotations
 
 import math
+import os
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from jixiao.consolidate import Consolidation, Kind, Table, Value
+from jixiao.consolidate import Consolidation, Entry, Kind, Table, Value
 from jixiao.findings import Finding, Report, Severity
 
 Style = Callable[[str, Severity], str]
@@ -33,6 +39,31 @@ def report_json(report: Report) -> dict[str, Any]:
         ],
         "summary": summary_json(report),
     }
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (tab and newline excepted) and bidirectional overrides."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters and direction overrides become ``�``."""
+    return _CONTROL.sub("\ufffd", text) if _CONTROL.search(text) else text
+
+
+def readable_path(path: Path | str) -> str:
+    """A path as a clerk can read it, also when its name is not valid UTF-8 (a Windows archive
+    unpacked on Linux leaves GBK names): those bytes are read as GB18030.  Control characters
+    and direction overrides in a name are shown as ``?``."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "replace")
+    return _CONTROL.sub("?", text)
 
 
 def _group_title(finding: Finding) -> str:
@@ -63,7 +94,7 @@ def report_text(report: Report, style: Style = _plain) -> str:
         f"合计：{len(report.files)} 个文件，错误 {summary['errors']}，"
         f"警告 {summary['warnings']}，提示 {summary['infos']}"
     )
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 MONEY_PLACES = Decimal("0.01")
@@ -79,22 +110,45 @@ def _rounded(value: Decimal, kind: Kind) -> Decimal:
         return value
 
 
+OUT_OF_RANGE = "（数额超出可计算的范围）"
+"""Shown for a total no spreadsheet cell can hold (the summary workbook says the same)."""
+
+
 def _money_text(amount: Value) -> str:
-    return f"{_rounded(amount, Kind.MONEY):,.2f}" if isinstance(amount, Decimal) else "—"
+    if not isinstance(amount, Decimal):
+        return "—"
+    if not math.isfinite(float(amount)):
+        return OUT_OF_RANGE
+    return f"{_rounded(amount, Kind.MONEY):,.2f}"
 
 
 def _percent_text(percent: Value) -> str:
     return f"{_rounded(percent, Kind.PERCENT):.1f}%" if isinstance(percent, Decimal) else "—"
 
 
+def _unreadable_line(entry: Entry) -> str:
+    """``坏.xlsx：无法读取：工作簿已损坏…`` — the file and why, from its first error."""
+    errors = [f for f in entry.findings if f.severity is Severity.ERROR] or entry.findings
+    if not errors:
+        return f"{entry.file}：无法读取"
+    more = f"（另有 {len(errors) - 1} 个错误，见汇总工作簿的问题清单）" if len(errors) > 1 else ""
+    return f"{entry.file}：{errors[0].message}{more}"
+
+
 def consolidation_text(result: Consolidation, output: Path) -> str:
-    """The console summary: one line per sub-unit, the unit's plan, totals, the workbook."""
+    """The console summary: one line per sub-unit (naming its file), each file that could not
+    be read with its reason, the unit's plan, totals, the workbook."""
     unit = result.money_unit.value
-    lines = [
-        f"{row['sub_unit']}：{row['projects']} 个项目，预算 {_money_text(row['budget'])}{unit}，"
-        f"错误 {row['errors']}，警告 {row['warnings']}（{row['status']}）"
-        for row in result.sub_units.records()
-    ]
+    lines = []
+    for entry, row in zip(result.entries, result.sub_units.records(), strict=True):
+        if entry.submission is None:
+            lines.append(_unreadable_line(entry))
+            continue
+        budget = _money_text(row["budget"])
+        lines.append(
+            f"{row['sub_unit']}：{row['projects']} 个项目，预算 {budget}{unit}，"
+            f"错误 {row['errors']}，警告 {row['warnings']}（{row['status']}），文件 {entry.file}"
+        )
     if result.projects:
         points = []
         for row in result.plan.records():
@@ -109,8 +163,8 @@ def consolidation_text(result: Consolidation, output: Path) -> str:
         f"合计：{len(result.entries)} 份，{len(result.projects)} 个项目，"
         f"预算 {_money_text(result.budget)}{unit}；{tally.text()}"
     )
-    lines.append(f"汇总工作簿：{output.resolve()}")
-    return "\n".join(lines)
+    lines.append(f"汇总工作簿：{readable_path(output.resolve())}")
+    return printable("\n".join(lines))
 
 
 def _json_value(value: Value, kind: Kind) -> object:

@@ -24,6 +24,7 @@ from jixiao.a1 import quote_sheet
 from jixiao.atomic import atomic_write
 from jixiao.consolidate import Consolidation, Kind, Table, Value
 from jixiao.findings import Finding, Severity
+from jixiao.outputs.report import OUT_OF_RANGE
 
 FIXED_DATE = dt.datetime(2024, 1, 1)
 MET_TEXT = {True: "达标", False: "未达标"}
@@ -174,6 +175,8 @@ def _overview(book: Workbook, styles: Styles, result: Consolidation, unit_name: 
     ]
     for row, (label, value) in enumerate(facts, start=2):
         sheet.write_string(row, 0, label, styles.header)
+        if isinstance(value, Decimal) and not math.isfinite(float(value)):
+            value = OUT_OF_RANGE  # said, not left blank: no cell holds a number this large
         _cell(sheet, row, 1, value, styles.money if label == "预算数合计" else styles.text)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 24)

@@ -15,22 +15,25 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar, cast
 
 from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation, Entry, cross_checks
 from jixiao.filekinds import KINDS, describe
-from jixiao.findings import FileReport, Finding, Report
+from jixiao.findings import FileReport, Finding, Report, Severity
 from jixiao.model import Submission
 from jixiao.money import MoneyUnit
-from jixiao.outputs.report import report_text
+from jixiao.outputs.report import readable_path, report_text
 from jixiao.profiles import Profile, builtin_names, load_profile
-from jixiao.readers.interchange import submission_to_json
+from jixiao.readers.interchange import holdable, submission_to_json
+from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED
 from jixiao.service.collect import (
     collect,
     consolidate_paths,
+    display_path,
     find_submissions,
     read_and_validate,
     read_submission,
@@ -56,7 +59,7 @@ class OutputExists(ActionError):
 
     def __init__(self, paths: Sequence[Path]) -> None:
         self.paths = tuple(paths)
-        listed = "、".join(f"“{p}”" for p in self.paths)
+        listed = "、".join(f"“{readable_path(p)}”" for p in self.paths)
         super().__init__(f"输出文件已存在：{listed}，不会覆盖")
 
 
@@ -65,7 +68,9 @@ class OutputIsInput(ActionError):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        super().__init__(f"输出文件“{path}”也是要读取的输入文件：请把输出写到别处，源文件从不修改")
+        super().__init__(
+            f"输出文件“{readable_path(path)}”也是要读取的输入文件：请把输出写到别处，源文件从不修改"
+        )
 
 
 def folder_kinds() -> str:
@@ -91,14 +96,15 @@ def check_outputs(
             if any(os.path.samestat(os.stat(path), other) for other in stats):
                 raise OutputIsInput(path)
             if path.is_dir():
-                raise ActionError(f"输出“{path}”是一个文件夹：请给出输出文件的名称")
+                raise ActionError(f"输出“{readable_path(path)}”是一个文件夹：请给出输出文件的名称")
     if existing and not force:
         raise OutputExists(existing)
     for path in outputs:
         folder = _nearest_existing(path.absolute().parent)
         if not os.access(folder, os.W_OK | os.X_OK):
             raise ActionError(
-                f"无法在“{folder}”中写入输出（文件夹是只读的或没有权限）：请换一个输出位置"
+                f"无法在“{readable_path(folder)}”中写入输出（文件夹是只读的或没有权限）："
+                "请换一个输出位置"
             )
 
 
@@ -207,7 +213,7 @@ def import_to_template(
     check_outputs([output], [document], force)
     submission, findings = read_and_validate(document, profile_name)
     projects = len(submission.projects) if submission else 0
-    report = FileReport(str(document), projects, findings)
+    report = FileReport(display_path(document), projects, findings)
     if submission is None:
         return Imported(report, None, None)
     if profile_name:
@@ -217,11 +223,30 @@ def import_to_template(
     from jixiao.template.fill import FillError, fill_workbook
 
     try:
-        workbook = fill_workbook(submission, profile_name)
+        workbook = fill_workbook(holdable_copy(submission), profile_name)
     except FillError as exc:
         raise ActionError(str(exc)) from exc
     save_workbook(workbook, output)
     return Imported(report, submission, profile_for(submission, profile_name).name)
+
+
+T = TypeVar("T")
+
+
+def holdable_copy(value: T) -> T:
+    """``value`` (a submission, or any part of the model) with every text stripped of the
+    characters no cell can hold — a workbook cell written ``_x0007_`` reads back as a BEL,
+    and openpyxl refuses to write one."""
+    if isinstance(value, str):
+        return cast(T, holdable(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: holdable_copy(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return cast(T, dataclasses.replace(value, **changes))
+    if isinstance(value, tuple | list):
+        return cast(T, type(value)(holdable_copy(v) for v in value))
+    if isinstance(value, Mapping):
+        return cast(T, {holdable_copy(k): holdable_copy(v) for k, v in value.items()})
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,18 +255,37 @@ class Exported:
 
     findings: list[Finding]
     submission: Submission | None
-    """None when the file could not be read (then nothing was written)."""
+    """None when the file could not be read."""
+    refused: str | None = None
+    """Why nothing was written (Chinese), or None when the JSON was written."""
 
 
 def export_submission(source: Path, output: Path, force: bool = False) -> Exported:
     """A filled template (or submission JSON) → interchange JSON at ``output``, written
-    atomically; nothing is written when the file cannot be read."""
+    atomically.  Nothing is written when the file cannot be read, nor when part of it could
+    not be (a changed layout): the JSON would lack what was skipped, an empty model at worst,
+    and nothing in it would say so."""
     check_outputs([output], [source], force)
     submission, findings = read_submission(source)
-    if submission is not None:
-        text = json.dumps(submission_to_json(submission), ensure_ascii=False, indent=1)
-        atomic_write_text(output, text + "\n")
+    if submission is None:
+        return Exported(findings, None, "文件不能读取")
+    damaged = [f for f in findings if f.code in DAMAGE_CODES and f.severity is Severity.ERROR]
+    if damaged:
+        reason = f"文件有 {len(damaged)} 处结构改动，读出的内容不完整（{_contents(submission)}）"
+        return Exported(findings, submission, reason)
+    text = json.dumps(submission_to_json(submission), ensure_ascii=False, indent=1)
+    atomic_write_text(output, text + "\n")
     return Exported(findings, submission)
+
+
+DAMAGE_CODES = frozenset({FILE_UNREADABLE.code, TEMPLATE_TAMPERED.code})
+"""Reading errors that mean part of the file was not read."""
+
+
+def _contents(submission: Submission) -> str:
+    department = submission.department
+    whole = "无部门整体目标" if department is None or department.is_empty else "有部门整体目标"
+    return f"读出 {len(submission.projects)} 个项目，{whole}"
 
 
 # ---------------------------------------------------------------- templates, demo
@@ -264,7 +308,9 @@ def write_templates(
 ) -> list[tuple[str, Path]]:
     """Write blank locked templates; none is written if any target exists (without ``force``)."""
     if all_profiles and output.exists() and not output.is_dir():
-        raise ActionError(f"“{output}”是一个文件：为每个配置各生成模板时，请给出文件夹")
+        raise ActionError(
+            f"“{readable_path(output)}”是一个文件：为每个配置各生成模板时，请给出文件夹"
+        )
     targets = template_targets(output, profile_name, all_profiles)
     check_outputs([path for _, path in targets], force=force)
     from jixiao.template.build import build_template, save_workbook

@@ -19,8 +19,10 @@ from jixiao.filekinds import in_folder_scan, kind_of, unsupported_reason
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.model import Project, Submission
 from jixiao.money import MoneyUnit
+from jixiao.outputs.report import readable_path
 from jixiao.outputs.summary import write_summary
 from jixiao.profiles import load_profile
+from jixiao.readers.interchange import read_error_reason
 from jixiao.rules.files import FILE_RULES, FILE_UNREADABLE, file_finding
 from jixiao.rules.imports import IMPORT_UNPARSED
 from jixiao.rules.money import AMOUNT_INVALID
@@ -64,18 +66,9 @@ def _identity(path: Path) -> str:
 
 
 def display_path(path: Path | str) -> str:
-    """A path as a clerk can read it, also when its name is not valid UTF-8 (a Windows archive
-    unpacked on Linux leaves GBK names): those bytes are read as GB18030."""
-    text = str(path)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raw = os.fsencode(text)
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            return raw.decode("utf-8", "replace")
-    return text
+    """A path as a clerk can read it (GBK names decoded, no control characters): what every
+    message and every entry names a file by."""
+    return readable_path(path)
 
 
 def not_a_regular_file(path: Path) -> str | None:
@@ -85,7 +78,7 @@ def not_a_regular_file(path: Path) -> str | None:
     except FileNotFoundError:
         return "链接指向的文件不存在" if path.is_symlink() else "文件不存在"
     except OSError as exc:
-        return f"无法访问（系统错误 {exc.errno}）"
+        return read_error_reason(exc)
     if stat.S_ISDIR(mode):
         return "这是一个文件夹"
     if not stat.S_ISREG(mode):
@@ -164,7 +157,9 @@ def _safe_read(path: Path, profile_name: str | None) -> tuple[Submission | None,
     try:
         return read_and_validate(path, profile_name)
     except Exception as exc:  # noqa: BLE001  (one bad file must never stop a consolidation)
-        reason = f"读取时出错（{type(exc).__name__}: {exc}）"
+        reason = "读取时程序出错（可能是 jixiao 的缺陷，请把这个文件交给维护者）"
+        if os.environ.get("JIXIAO_DEBUG"):
+            reason += f"：{type(exc).__name__}: {exc}"
         return None, [file_finding(FILE_UNREADABLE, display_path(path), reason=reason)]
 
 
@@ -296,7 +291,8 @@ def consolidate_paths(
     progress: Callable[[Path], None] | None = None,
 ) -> Consolidation:
     """Collect, consolidate and write the summary workbook (the output itself is never read)."""
-    files = [p for p in find_submissions(paths) if p.resolve() != Path(output).resolve()]
+    written = _identity(Path(output))
+    files = [p for p in find_submissions(paths) if _identity(p) != written]
     entries = collect(files, profile_name, progress=progress)
     if by_department:
         entries = [part for entry in entries for part in split_by_department(entry, profile_name)]
