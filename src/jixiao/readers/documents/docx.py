@@ -124,10 +124,8 @@ def _check_xml(name: str, part: IO[bytes]) -> None:
         nonlocal elements
         elements += 1
         if elements > MAX_ELEMENTS:
-            raise Refused(
-                f"“{name}”有超过 {MAX_ELEMENTS:,} 个 XML 元素（如大量空段落），"
-                "不像绩效目标文档，已拒绝读取"
-            )
+            limit = MAX_ELEMENTS // 10_000
+            raise Refused(f"“{name}”有超过 {limit} 万个元素（如空段落），已拒绝读取")
 
     parser.StartElementHandler = start
     try:
