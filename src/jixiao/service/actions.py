@@ -129,8 +129,17 @@ def _counting(progress: Progress | None, total: int) -> Callable[[Path], None] |
 
 
 def _profile(profile_name: str | None) -> Profile:
-    """The profile for cross-file checks; a bad name or file fails here, before any work."""
-    return load_profile(profile_name) if profile_name else load_profile()
+    """The profile for cross-file checks; a bad name or file fails here, before any work.
+
+    A profile file nested thousands deep or holding a number of thousands of digits is refused
+    here too (the JSON reader gives up with RecursionError/ValueError), never a program error."""
+    try:
+        return load_profile(profile_name) if profile_name else load_profile()
+    except (RecursionError, ValueError) as exc:
+        shown = readable_path(profile_name or "")
+        raise ActionError(
+            f"规则配置“{shown}”无法读取：嵌套层数过深或数字位数过多，不像规则配置文件"
+        ) from exc
 
 
 # ---------------------------------------------------------------- validate
