@@ -1,25 +1,31 @@
 """Build ``jixiao.xlam`` reproducibly: ``python addin/build.py [-o addin/jixiao.xlam]``.
 
 The package is xlwings' own custom add-in template (``quickstart_addin_ribbon.xlam`` of the
-pinned xlwings wheel: config sheet, styles, theme) with our ribbon (``customUI.xml`` as
-``customUI/customUI14.xml``) and a VBA project written here from source text:
+pinned xlwings wheel: config sheet, styles, theme) with our ribbon (``customUI/customUI14.xml``,
+generated from the button table) and a VBA project written here from source text:
 
-* ``xlwings``      -- the wheel's ``xlwings_custom_addin.bas`` (RunPython, the UDF server,
-                      GetConfig) with ``PROJECT_NAME = "jixiao"``, so its settings are read
-                      from a ``jixiao.conf`` sheet or file (see GetConfig in that module);
-* ``Dictionary``   -- the wheel's ``addin/Dictionary.cls``, which the runtime needs on a Mac;
-* ``JixiaoRibbon`` -- ``JixiaoRibbon.bas``, the ribbon callbacks;
-* ``JixiaoUdfs``   -- generated from ``jixiao_udfs.UDFS`` as xlwings' ``import_udfs`` would
-                      write it, so nobody needs "Trust access to the VBA project object model";
-* ``ThisWorkbook`` and ``Sheet2`` -- the document modules of the workbook and config sheet.
+* ``xlwings``       -- the wheel's ``xlwings_custom_addin.bas`` (the UDF server, GetConfig) with
+                       ``PROJECT_NAME = "jixiao"`` (its settings come from a ``jixiao.conf``
+                       file), made private (``Option Private Module``: its functions do not show
+                       in Excel's function list), and reading that file from the profile folder
+                       found through Unicode APIs (``JixiaoSupport.UserFolder``), not ANSI Environ;
+* ``Dictionary``    -- the wheel's ``addin/Dictionary.cls``, which the runtime needs on a Mac;
+* ``JixiaoRibbon``  -- the ribbon callbacks, generated from ``jixiao.excel.buttons.BUTTONS``;
+* ``JixiaoSupport`` -- private helpers: the guard, the hand-over to Python, the help, the
+                       function wizard texts (see ``addin/vba.py``);
+* ``JixiaoUdfs``    -- generated from ``jixiao_udfs.UDFS`` as xlwings' ``import_udfs`` would
+                       write it, so nobody needs "Trust access to the VBA project object model";
+* ``ThisWorkbook`` and ``Sheet2`` -- the document modules of the workbook and config sheet;
+                       ThisWorkbook's Workbook_Open registers the functions' help texts.
 
+``python addin/build.py`` also writes the generated ``customUI.xml``, ``JixiaoRibbon.bas`` and
+``JixiaoSupport.bas`` beside it, for reading (a test keeps them equal to the generator's output).
 Nothing depends on the clock or on chance, so two builds give identical bytes.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import importlib
 import importlib.metadata
 import importlib.util
@@ -39,12 +45,14 @@ if not __package__:  # run as `python addin/build.py`: import the siblings as pa
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     __package__ = "addin"
 
+from . import vba
 from .ovba import Module, ModuleKind, Project, Reference, vba_project_bin
 
 ADDIN_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = ADDIN_DIR / "jixiao.xlam"
 CUSTOM_UI = ADDIN_DIR / "customUI.xml"
-RIBBON_MODULE = ADDIN_DIR / "JixiaoRibbon.bas"
+GENERATED_MODULES = (vba.RIBBON_MODULE, vba.SUPPORT_MODULE)
+"""Modules whose text is also written to ``addin/<name>.bas`` for reading."""
 TEMPLATE = "quickstart_addin_ribbon.xlam"
 RUNTIME = "xlwings_custom_addin.bas"
 DICTIONARY = "addin/Dictionary.cls"
@@ -129,13 +137,15 @@ def xlam_bytes() -> bytes:
 
 def vba_project() -> Project:
     """The VBA project: xlwings' runtime, our callbacks, the UDF wrappers, the documents."""
+    functions = udf_functions()
     modules = [
-        document_module("ThisWorkbook"),
+        document_module("ThisWorkbook", vba.this_workbook_code()),
         document_module(CONFIG_SHEET_CODE_NAME),
         Module("xlwings", ModuleKind.STANDARD, runtime_source()),
         Module("Dictionary", ModuleKind.CLASS, class_source(xlwings_file(DICTIONARY))),
-        Module("JixiaoRibbon", ModuleKind.STANDARD, vba_text(read_ascii(RIBBON_MODULE))),
-        Module("JixiaoUdfs", ModuleKind.STANDARD, udf_module_source(udf_functions())),
+        Module(vba.RIBBON_MODULE, ModuleKind.STANDARD, vba.ribbon_module()),
+        Module(vba.SUPPORT_MODULE, ModuleKind.STANDARD, support_source(functions)),
+        Module("JixiaoUdfs", ModuleKind.STANDARD, udf_module_source(functions)),
     ]
     for module in modules:
         if not module.source.startswith(f'Attribute VB_Name = "{module.name}"\r\n'):
@@ -174,14 +184,37 @@ def vba_text(text: str) -> str:
     return "".join(line + "\r\n" for line in lines)
 
 
+RUNTIME_CONFIG_PATH = (
+    '        GetConfigFilePath = {} & "\\." & PROJECT_NAME & "\\" & PROJECT_NAME & ".conf"\r\n'
+)
+"""The Windows line of the runtime's GetConfigFilePath, around the profile folder."""
+
+
 def runtime_source() -> str:
-    """xlwings' custom add-in runtime with our project name (its config sheet/file name)."""
+    """xlwings' custom add-in runtime with our project name (its config sheet/file name),
+    private to the project, reading its config file from a profile path that survives any
+    user name (VBA's Environ and file statements are ANSI; UserFolder is not)."""
     source = vba_text(xlwings_file(RUNTIME))
     version = importlib.metadata.version("xlwings")
     if f"\r\n'Version: {version}\r\n" not in source:
         raise BuildError(f"{RUNTIME} is not the one of the installed xlwings {version}")
     constant = 'Public Const PROJECT_NAME As String = "{}"'
-    return replace_once(source, constant.format("myaddin"), constant.format(PROJECT_NAME))
+    source = replace_once(source, constant.format("myaddin"), constant.format(PROJECT_NAME))
+    source = replace_once(
+        source,
+        RUNTIME_CONFIG_PATH.format('Environ("USERPROFILE")'),
+        RUNTIME_CONFIG_PATH.format(f"{vba.SUPPORT_MODULE}.UserFolder()"),
+    )
+    first = 'Attribute VB_Name = "xlwings"\r\n'
+    return replace_once(source, first, first + "Option Private Module\r\n")
+
+
+def support_source(functions: Sequence[Callable[..., object]]) -> str:
+    """The JixiaoSupport module, with the worksheet functions' help texts."""
+    try:
+        return vba.support_module(vba.udf_help_of(functions))
+    except vba.VbaError as exc:
+        raise BuildError(str(exc)) from exc
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -191,8 +224,8 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def document_module(name: str) -> Module:
-    """An empty document module, with the attributes Excel writes for it."""
+def document_module(name: str, code: str = "") -> Module:
+    """A document module with the attributes Excel writes for it, then ``code``."""
     attributes = {
         "VB_Name": f'"{name}"',
         "VB_Base": f'"{DOCUMENT_BASES[name]}"',
@@ -204,7 +237,7 @@ def document_module(name: str) -> Module:
         "VB_Customizable": "True",
     }
     lines = [f"Attribute {key} = {value}" for key, value in attributes.items()]
-    return Module(name, ModuleKind.DOCUMENT, vba_text("\n".join(lines)))
+    return Module(name, ModuleKind.DOCUMENT, vba_text("\n".join(lines)) + vba_text(code))
 
 
 def class_source(exported: str) -> str:
@@ -228,23 +261,11 @@ def class_source(exported: str) -> str:
 
 
 def udf_functions() -> Sequence[Callable[..., object]]:
-    """The worksheet functions, in the order of ``jixiao_udfs.UDFS``."""
+    """The worksheet functions, in the order of ``jixiao_udfs.UDFS``; their decorators carry
+    only what does not change the wrapper (category, argument help: see ``vba.udf_help``)."""
     module = importlib.import_module(UDF_MODULE)
     functions: Sequence[Callable[..., object]] = module.UDFS
-    check_plain_decorators(inspect.getsource(module), [f.__name__ for f in functions])
     return functions
-
-
-def check_plain_decorators(source: str, names: Sequence[str]) -> None:
-    """Refuse ``@xw.func(volatile=True)`` and the like: off Windows xlwings drops those
-    options, so the wrapper would silently differ from what xlwings writes on Windows."""
-    for node in ast.walk(ast.parse(source)):
-        if (
-            isinstance(node, ast.FunctionDef)
-            and node.name in names
-            and any(isinstance(decorator, ast.Call) for decorator in node.decorator_list)
-        ):
-            raise BuildError(f"{node.name}: UDF decorator options are not supported")
 
 
 def udf_module_source(functions: Sequence[Callable[..., object]]) -> str:
@@ -305,7 +326,7 @@ def package_parts(vba_project_bin: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(xlwings_dir() / TEMPLATE) as template:
         parts = {name: template.read(name) for name in template.namelist()}
     del parts["customUI/customUI.xml"]
-    parts["customUI/customUI14.xml"] = CUSTOM_UI.read_bytes()
+    parts["customUI/customUI14.xml"] = vba.custom_ui().encode("utf-8")
     parts["_rels/.rels"] = edit(
         parts["_rels/.rels"], 'Target="customUI/customUI.xml"', 'Target="customUI/customUI14.xml"'
     )
@@ -366,7 +387,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = build_xlam(args.output)
     print(f"{path} ({path.stat().st_size} bytes)")
+    if path.resolve() == DEFAULT_OUTPUT:
+        for generated, data in generated_sources().items():
+            write_if_changed(generated, data)
     return 0
+
+
+def generated_sources() -> dict[Path, bytes]:
+    """The readable copies of what the build generates: ribbon XML and the two modules."""
+    project = {module.name: module.source for module in vba_project().modules}
+    sources = {CUSTOM_UI: vba.custom_ui().encode("utf-8")}
+    for name in GENERATED_MODULES:
+        sources[ADDIN_DIR / f"{name}.bas"] = project[name].encode("ascii")
+    return sources
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != data:
+        path.write_bytes(data)
+        print(f"{path} (generated)")
 
 
 if __name__ == "__main__":

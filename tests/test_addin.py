@@ -36,8 +36,10 @@ with warnings.catch_warnings():  # oletools 0.60 uses pyparsing 2 names, depreca
     from oletools.olevba import VBA_Parser, decompress_stream
 
 import jixiao_udfs
-from jixiao_addin import build, cfb, ovba
+from jixiao_addin import build, cfb, ovba, vba
 
+from jixiao.excel.buttons import BUTTONS, TEMPLATE_MARK, Needs
+from jixiao.excel.ribbon import HANDLERS
 from libreoffice import LibreOffice
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,14 +47,6 @@ COMMITTED = ROOT / "addin" / "jixiao.xlam"
 RIBBON_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
 UI_RELATIONSHIP = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 MODULE_TYPE = {ovba.ModuleKind.STANDARD: 1, ovba.ModuleKind.CLASS: 2, ovba.ModuleKind.DOCUMENT: 4}
-RIBBON_HANDLERS = {
-    "OnValidate": "on_validate",
-    "OnNewProject": "on_new_project",
-    "OnClearMarks": "on_clear_marks",
-    "OnConsolidate": "on_consolidate",
-    "OnImport": "on_import",
-    "OnHelp": "on_help",
-}
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +126,21 @@ def test_zip_entries_have_fixed_times_and_no_host_os(xlam: Path) -> None:
 
 
 def test_build_refuses_what_it_cannot_write_faithfully() -> None:
-    with pytest.raises(build.BuildError, match="decorator options"):
-        build.check_plain_decorators("@xw.func(volatile=True)\ndef F(a): pass\n", ["F"])
+    for source in (
+        "@xw.func(volatile=True)\ndef F(a): pass\n",
+        "@xw.func(category='x')\n@xw.arg('a', doc='d', numbers=int)\ndef F(a): pass\n",
+        "@xw.func\n@xw.ret(expand='table')\ndef F(a): pass\n",
+    ):
+        with pytest.raises(vba.VbaError, match="decorator options"):
+            vba.udf_help(source, {}, ["F"])
+    with pytest.raises(vba.VbaError, match="category"):
+        vba.udf_help("@xw.func\n@xw.arg('a', doc='d')\ndef F(a):\n    'x'\n", {}, ["F"])
+    with pytest.raises(vba.VbaError, match="exactly"):
+        vba.udf_help("@xw.func(category='c')\ndef F(a):\n    'x'\n", {}, ["F"])
+    with pytest.raises(vba.VbaError, match="docstring"):
+        vba.udf_help("@xw.func(category='c')\n@xw.arg('a', doc='d')\ndef F(a): pass\n", {}, ["F"])
+    with pytest.raises(vba.VbaError, match="ASCII"):
+        vba.vba_lines('MsgBox "绩效"')
     with pytest.raises(build.BuildError, match="only plain arguments"):
         build.udf_arguments(lambda *values: values)
     with pytest.raises(build.BuildError, match="not usable as a VBA name"):
@@ -147,15 +154,19 @@ def test_build_refuses_what_it_cannot_write_faithfully() -> None:
 # --- package: ribbon, relationships, content types, code names ------------------------------
 
 
-def test_ribbon_xml_is_the_2009_schema_with_the_six_buttons(parts: dict[str, bytes]) -> None:
-    source = (ROOT / "addin" / "customUI.xml").read_bytes()
-    assert parts["customUI/customUI14.xml"] == source
-    assert "customUI/customUI.xml" not in parts
-    root = SafeET.fromstring(source)
+def ribbon_buttons(xml: bytes) -> list[SafeET.Element]:
+    root = SafeET.fromstring(xml)
     assert root.tag == f"{RIBBON_NS}customUI"
     tabs = root.findall(f"{RIBBON_NS}ribbon/{RIBBON_NS}tabs/{RIBBON_NS}tab")
     assert [tab.get("label") for tab in tabs] == ["绩效目标"]
-    buttons = tabs[0].findall(f"{RIBBON_NS}group/{RIBBON_NS}button")
+    return tabs[0].findall(f"{RIBBON_NS}group/{RIBBON_NS}button")
+
+
+def test_ribbon_xml_is_the_2009_schema_with_the_tables_buttons(parts: dict[str, bytes]) -> None:
+    source = parts["customUI/customUI14.xml"]
+    assert source == vba.custom_ui().encode()
+    assert "customUI/customUI.xml" not in parts
+    buttons = ribbon_buttons(source)
     assert [b.get("label") for b in buttons] == [
         "一键校验",
         "新建项目表",
@@ -164,10 +175,22 @@ def test_ribbon_xml_is_the_2009_schema_with_the_six_buttons(parts: dict[str, byt
         "导入",
         "帮助",
     ]
-    assert [b.get("onAction") for b in buttons] == [f"JixiaoRibbon.{n}" for n in RIBBON_HANDLERS]
+    assert [b.get("onAction") for b in buttons] == [f"JixiaoRibbon.{b.callback}" for b in BUTTONS]
     assert all(b.get("imageMso") and b.get("size") in ("large", "normal") for b in buttons)
+    root = SafeET.fromstring(source)
     ids = [element.get("id") for element in root.iter() if element.get("id")]
     assert len(ids) == len(set(ids))
+
+
+def test_generated_sources_beside_the_build_are_fresh() -> None:
+    """addin/customUI.xml, JixiaoRibbon.bas and JixiaoSupport.bas are the generator's output
+    (written by python addin/build.py, for reading): nobody edits them by hand."""
+    generated = build.generated_sources()
+    assert set(generated) == {
+        ROOT / "addin" / name for name in ("customUI.xml", "JixiaoRibbon.bas", "JixiaoSupport.bas")
+    }
+    for path, data in generated.items():
+        assert path.read_bytes() == data, f"{path.name} is stale: run python addin/build.py"
 
 
 def test_ribbon_relationship_and_content_types(parts: dict[str, bytes]) -> None:
@@ -361,7 +384,10 @@ def module_offset(dir_stream: bytes, name: str) -> int:
 
 def test_document_and_class_modules_match_what_excel_stored(project: ovba.Project) -> None:
     ours = sources(project)
-    assert ours["ThisWorkbook"] == template_module_source("ThisWorkbook")
+    # ThisWorkbook: Excel's attributes, then our Workbook_Open (the function wizard texts)
+    assert ours["ThisWorkbook"] == template_module_source("ThisWorkbook") + build.vba_text(
+        vba.this_workbook_code()
+    )
     assert ours["Sheet2"] == template_module_source("Sheet2")
     # VBE re-cases identifiers project-wide (Err -> err here); the text is otherwise equal.
     assert ours["Dictionary"].lower() == template_module_source("Dictionary").lower()
@@ -563,40 +589,149 @@ def test_udf_wrappers_take_each_functions_arguments(read_back: dict[str, tuple[s
         assert f'XLPy.CallUDF("jixiao_udfs", "{name}", Array({names}), ActiveWorkbook' in module
 
 
-# --- ribbon callbacks ------------------------------------------------------------------------
+# --- ribbon callbacks, read back with oletools ------------------------------------------------
 
 
-def test_ribbon_module_is_ascii_with_crlf() -> None:
-    data = (ROOT / "addin" / "JixiaoRibbon.bas").read_bytes()
-    assert data.isascii()
-    assert b"\n" not in data.replace(b"\r\n", b"")
-    assert b"\r\nOption Explicit\r\n" in data
+def test_shipped_vba_modules_are_ascii_with_crlf() -> None:
+    for path in sorted((ROOT / "addin").glob("*.bas")):
+        data = path.read_bytes()
+        assert data.isascii(), path.name
+        assert b"\n" not in data.replace(b"\r\n", b""), path.name
+        assert b"\r\nOption Explicit\r\n" in data, path.name
 
 
-def test_every_on_action_resolves_to_a_thin_public_sub(
+def callbacks(source: str) -> dict[str, list[str]]:
+    """{Sub name: its body's statements} of every ribbon callback in a module."""
+    found = re.findall(
+        r"^Public Sub (\w+)\(control As IRibbonControl\)\r\n(.*?)\r\nEnd Sub\r\n",
+        source,
+        re.MULTILINE | re.DOTALL,
+    )
+    return {name: [line.strip() for line in body.split("\r\n")] for name, body in found}
+
+
+def test_buttons_are_one_set_in_the_xml_the_vba_and_the_handler_table(
+    read_back: dict[str, tuple[str, str]], parts: dict[str, bytes]
+) -> None:
+    """The ribbon XML, the VBA module and Python's handler table are generated from, or keyed
+    by, the one table of buttons: all three name the same buttons."""
+    in_xml = {b.get("onAction") for b in ribbon_buttons(parts["customUI/customUI14.xml"])}
+    in_vba = {f"JixiaoRibbon.{name}" for name in callbacks(read_back["JixiaoRibbon"][1])}
+    in_table = {f"JixiaoRibbon.{b.callback}" for b in BUTTONS}
+    assert in_xml == in_vba == in_table and len(in_table) == 6
+    python_buttons = {b.key for b in BUTTONS if b.python}
+    assert set(HANDLERS) == python_buttons
+    run_keys = set(re.findall(r'RunButton "(\w+)"', read_back["JixiaoRibbon"][1]))
+    assert run_keys == python_buttons
+
+
+def test_every_ribbon_callback_begins_with_the_guard(read_back: dict[str, tuple[str, str]]) -> None:
+    bodies = callbacks(read_back["JixiaoRibbon"][1])
+    for button in BUTTONS:
+        first, action = bodies[button.callback]
+        assert (
+            first
+            == f'If Not JixiaoSupport.Ready({int(button.needs)}, "{button.key}") Then Exit Sub'
+        )
+        expected = (
+            f'JixiaoSupport.RunButton "{button.key}"' if button.python else "JixiaoSupport.ShowHelp"
+        )
+        assert action == expected
+    needs = {b.key: b.needs for b in BUTTONS}
+    assert needs["validate"] == needs["new_project"] == Needs.TEMPLATE
+    assert needs["help"] == Needs.NOTHING
+
+
+def module_options(source: str) -> list[str]:
+    """The Option statements of a module's declarations section (before any procedure)."""
+    head = re.split(r"^(?:Public |Private )?(?:Sub|Function) ", source, maxsplit=1, flags=re.M)[0]
+    return re.findall(r"^Option [\w ]+", head, re.MULTILINE)
+
+
+def test_only_jx_functions_are_visible_to_the_workbook(
     read_back: dict[str, tuple[str, str]],
 ) -> None:
-    root = SafeET.fromstring((ROOT / "addin" / "customUI.xml").read_bytes())
-    actions = [e.get("onAction") for e in root.iter() if e.get("onAction")]
-    assert len(actions) == 6
-    for action in actions:
-        module_name, sub = action.split(".")
-        source = read_back[module_name][1]
-        body = re.search(
-            rf"^Public Sub {sub}\(control As IRibbonControl\)\r\n(.*?)\r\nEnd Sub\r\n",
-            source,
-            re.MULTILINE | re.DOTALL,
-        )
-        assert body is not None, action
-        handler = RIBBON_HANDLERS[sub]
-        expected = f'    RunPython "import jixiao.excel.ribbon as ribbon; ribbon.{handler}()"'
-        assert body[1] == expected
+    """The runtime and the support module are private; in the public standard modules every
+    Function is a JX_ worksheet function and every Sub takes an argument (no macro-list entry)."""
+    assert "Option Private Module" in module_options(read_back["xlwings"][1])
+    assert "Option Private Module" in module_options(read_back["JixiaoSupport"][1])
+    public_modules = [
+        name
+        for name, (file_name, source) in read_back.items()
+        if file_name.endswith(".bas") and "Option Private Module" not in module_options(source)
+    ]
+    assert sorted(public_modules) == ["JixiaoRibbon", "JixiaoUdfs"]
+    for name in public_modules:
+        source = read_back[name][1]
+        functions = re.findall(r"^(?:Public )?Function (\w+)", source, re.MULTILINE)
+        assert all(f.startswith("JX_") for f in functions), (name, functions)
+        subs = re.findall(r"^(?:Public )?Sub (\w+)\((.*)\)", source, re.MULTILINE)
+        assert all(arguments for _, arguments in subs), (name, subs)
+    udfs = re.findall(r"^Function (\w+)", read_back["JixiaoUdfs"][1], re.MULTILINE)
+    assert udfs == [f.__name__ for f in jixiao_udfs.UDFS]
 
 
-def test_ribbon_handlers_exist_in_python() -> None:
-    ribbon = pytest.importorskip("jixiao.excel.ribbon")
-    for handler in RIBBON_HANDLERS.values():
-        assert callable(getattr(ribbon, handler)), handler
+def test_runtime_finds_its_config_through_unicode_apis(
+    read_back: dict[str, tuple[str, str]],
+) -> None:
+    runtime = read_back["xlwings"][1]
+    assert 'Environ("USERPROFILE")' not in runtime
+    assert (
+        'GetConfigFilePath = JixiaoSupport.UserFolder() & "\\." & PROJECT_NAME & "\\" & '
+        'PROJECT_NAME & ".conf"' in runtime
+    )
+    support = read_back["JixiaoSupport"][1]
+    assert 'ExpandEnvironmentStrings("%USERPROFILE%")' in support and ".ShortPath" in support
+
+
+def vba_texts(source: str) -> dict[str, str]:
+    """{key: text} of the Msg function, decoded from its U("...") chunks as VBA would."""
+    body = source.split("Public Function Msg(", 1)[1].split("End Function", 1)[0]
+    found: dict[str, str] = {}
+    for key, block in re.findall(
+        r'Case "(\w+)"\r\n(.*?)(?=\r\n\s*Case |\r\n\s*End Select)', body, re.S
+    ):
+        found[key] = "".join(vba.decode_units(h) for h in re.findall(r'U\("([0-9A-F]*)"\)', block))
+    return found
+
+
+def test_vba_messages_are_the_tables_texts(read_back: dict[str, tuple[str, str]]) -> None:
+    from jixiao.excel import buttons
+
+    shown = vba_texts(read_back["JixiaoSupport"][1])
+    assert shown["help"] == buttons.HELP_TEXT.replace("\n", "\r\n")
+    assert shown["protected_view"] == buttons.PROTECTED_VIEW
+    assert shown["no_workbook"] == buttons.NO_WORKBOOK
+    assert shown["title"] == buttons.TITLE
+    for button in BUTTONS:
+        if button.needs >= Needs.TEMPLATE:
+            assert shown[f"not_template_{button.key}"] == buttons.not_template(button)
+    assert f'TEMPLATE_MARK As String = "{TEMPLATE_MARK}"' in read_back["JixiaoSupport"][1]
+
+
+def test_worksheet_functions_register_their_category_and_help(
+    read_back: dict[str, tuple[str, str]],
+) -> None:
+    """Workbook_Open → RegisterFunctions: every JX_ function in the 绩效目标 category, with the
+    docstring's first line and one help text per argument, as the decorators say."""
+    assert "JixiaoSupport.RegisterFunctions" in read_back["ThisWorkbook"][1]
+    body = read_back["JixiaoSupport"][1].split("Public Sub RegisterFunctions()", 1)[1]
+    blocks = re.split(r"\r\n    ' (JX_\w+)\r\n", body)[1:]
+    registered = dict(zip(blocks[::2], blocks[1::2], strict=True))
+    assert list(registered) == [f.__name__ for f in jixiao_udfs.UDFS]
+    for function in jixiao_udfs.UDFS:
+        block = registered[function.__name__]
+        values = {
+            target: "".join(vba.decode_units(h) for h in re.findall(r'U\("([0-9A-F]*)"\)', line))
+            for target, line in re.findall(r"^    (\w+(?:\(\d+\))?) = (.*)$", block, re.M)
+        }
+        assert values["category"] == jixiao_udfs.CATEGORY == "绩效目标"
+        docstring = inspect.getdoc(function)
+        assert docstring is not None and values["description"] == docstring.splitlines()[0]
+        parameters = list(inspect.signature(function).parameters)
+        arguments = [values[f"arguments({i})"] for i in range(len(parameters))]
+        assert all(arguments) and len(set(arguments)) >= len(parameters) - 1
+        assert f"'!{function.__name__}\"" in block and "ArgumentDescriptions:=arguments" in block
 
 
 # --- LibreOffice: an independent reader of vbaProject.bin --------------------------------

@@ -1,4 +1,5 @@
-"""The ribbon's handlers through the file backend: 一键校验, 清除标记, 新建项目表, 帮助."""
+"""The ribbon's handlers through the file backend: 一键校验, 清除标记, 新建项目表, 汇总, 导入,
+and what a click does around them (the Python-side guard, errors as Chinese messages)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,21 @@ import openpyxl
 import pytest
 
 from jixiao.consolidate import FINDINGS_COLUMNS, SUB_UNIT_COLUMNS
+from jixiao.excel import ribbon
 from jixiao.excel.book import INPUT_FILL, FileBook
+from jixiao.excel.buttons import BUTTONS, BY_KEY, HELP_TEXT, Needs, not_template
 from jixiao.excel.handlers import (
-    HELP_TEXT,
     MARK_COLOR,
     SUMMARY_SHEETS,
     clear_marks,
     consolidate_button,
+    import_button,
     new_project_sheet,
-    show_help,
     validate_book,
 )
 from jixiao.model import CHECKPOINTS
 from jixiao.readers.xlsx import read_workbook
+from jixiao.service.actions import ActionError
 from jixiao.service.demo import sample
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
@@ -139,17 +142,12 @@ def test_new_project_sheet_is_protected_listed_and_readable(book_004: Path) -> N
     assert findings == [] and submission is not None and len(submission.projects) == 7
 
 
-def test_help() -> None:
-    class Recorder:
-        def __init__(self) -> None:
-            self.messages: list[str] = []
-
-        def notify(self, text: str) -> None:
-            self.messages.append(text)
-
-    recorder = Recorder()
-    show_help(recorder)  # type: ignore[arg-type]
-    assert recorder.messages == [HELP_TEXT] and "一键校验" in HELP_TEXT
+def test_help_text_names_every_button() -> None:
+    """帮助 is answered by the VBA module alone (from this text): it works without a workbook."""
+    assert not BY_KEY["help"].python and BY_KEY["help"].needs is Needs.NOTHING
+    for button in BUTTONS:
+        if button.key != "help":
+            assert button.label in HELP_TEXT, button.label
 
 
 def test_consolidate_button_on_a_folder(tmp_path: Path) -> None:
@@ -160,8 +158,12 @@ def test_consolidate_button_on_a_folder(tmp_path: Path) -> None:
     book = FileBook(filled(tmp_path, "000"))
     book.folder = inbox
     result = consolidate_button(book)
-    assert (inbox / "汇总.xlsx").is_file() and len(result.projects) == 16
-    assert "16 个项目" in book.messages[-1]
+    assert result is not None and len(result.projects) == 16
+    assert (tmp_path / "报送-汇总.xlsx").is_file()  # beside the folder: never read back as input
+    assert "16 个项目" in book.messages[-1] and "报送-汇总.xlsx" in book.messages[-1]
+    again = consolidate_button(book)  # the first summary is neither read nor overwritten
+    assert again is not None and len(again.entries) == len(result.entries)
+    assert (tmp_path / "报送-汇总（2）.xlsx").is_file()
 
 
 def test_consolidate_button_on_department_sheets_refreshes_not_duplicates(tmp_path: Path) -> None:
@@ -197,3 +199,66 @@ def test_consolidate_button_on_department_sheets_refreshes_not_duplicates(tmp_pa
     assert [r[3] for r in plan] == [None] * 4  # seed 001 has no plan: blank, never NaN or 0
     submission, _ = read_workbook(path)  # the added sheets do not disturb the reader
     assert submission is not None and len(submission.projects) == 9
+
+
+# ---------------------------------------------------------------- a click: ribbon.press
+
+
+def test_a_workbook_that_is_no_template_is_refused_before_the_handler(tmp_path: Path) -> None:
+    path = tmp_path / "别的表.xlsx"
+    openpyxl.Workbook().save(path)
+    book = FileBook(path)
+    for key in ("validate", "new_project", "clear_marks"):
+        ribbon.press(BY_KEY[key], book)
+        assert book.messages[-1] == not_template(BY_KEY[key])
+    assert openpyxl.load_workbook(path).sheetnames == ["Sheet"]  # nothing touched
+    book.folder = None
+    consolidate_button(book)  # cancelled folder on a plain workbook: told, nothing written
+    assert "不是 jixiao" in book.messages[-1]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (ActionError("输出文件已存在"), "一键校验未完成：输出文件已存在"),
+        (
+            PermissionError(13, "Permission denied", "/x/汇总.xlsx"),
+            "一键校验未完成：文件“/x/汇总.xlsx”没有写入权限",
+        ),
+        (KeyError("boom"), "一键校验未完成：程序出错（KeyError）"),
+    ],
+)
+def test_whatever_a_handler_raises_reaches_the_clerk_in_chinese(
+    book_004: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    error: Exception,
+    expected: str,
+) -> None:
+    def broken(book: object) -> None:
+        raise error
+
+    monkeypatch.setitem(ribbon.HANDLERS, "validate", broken)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    book = FileBook(book_004)
+    ribbon.press(BY_KEY["validate"], book)
+    assert book.messages[-1].startswith(expected), book.messages[-1]
+    assert "Traceback" not in book.messages[-1]
+    log = tmp_path / "home" / ".jixiao" / ribbon.LOG_NAME
+    if isinstance(error, KeyError):
+        assert "KeyError" in log.read_text("utf-8") and str(log) in book.messages[-1]
+    else:
+        assert not log.exists()
+
+
+def test_import_button_goes_through_the_service(tmp_path: Path) -> None:
+    from conftest import seed_document
+
+    document = tmp_path / "公开的绩效目标.txt"
+    document.write_bytes(seed_document("004").read_bytes())
+    book = FileBook(filled(tmp_path, "000"))
+    book.document = document
+    target = import_button(book)
+    assert target == document.with_suffix(".xlsx") and target.is_file()
+    assert "已导入" in book.messages[-1]
+    assert import_button(book) == document.with_name(f"{document.stem}（导入2）.xlsx")

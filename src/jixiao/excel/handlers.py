@@ -1,7 +1,9 @@
 """What the 绩效目标 ribbon's buttons do, written against the small Book interface.
 
 Every handler is tested on Linux through :class:`jixiao.excel.book.FileBook`; in Excel the same
-functions run on the live workbook through ``jixiao.excel.live.XlwingsBook``.
+functions run on the live workbook through ``jixiao.excel.live.XlwingsBook``.  The flows are the
+service layer's (:mod:`jixiao.service.actions`): a refused request raises its ``ActionError``,
+which :func:`jixiao.excel.ribbon.press` shows as a message box.
 """
 
 from __future__ import annotations
@@ -13,26 +15,16 @@ from pathlib import Path
 
 from jixiao.consolidate import Consolidation, Table, Value, consolidate
 from jixiao.excel.book import Book
+from jixiao.excel.buttons import BY_KEY, TEMPLATE_MARK, not_template
 from jixiao.findings import FINDING_COLUMNS, FileReport, Finding, Tally
-from jixiao.readers.documents import import_document
 from jixiao.readers.xlsx import read_workbook
-from jixiao.service.collect import collect, consolidate_paths, split_by_department, validate_path
-from jixiao.template.build import PROBLEM_COLOR, save_workbook, summary_row
-from jixiao.template.fill import fill_workbook
+from jixiao.service.actions import consolidate_submissions, import_to_template, validate_paths
+from jixiao.service.collect import collect, split_by_department
+from jixiao.template.build import PROBLEM_COLOR, summary_row
 from jixiao.template.layout import LAYOUT, RESULT
 
 MARK_COLOR = PROBLEM_COLOR
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
-
-HELP_TEXT = (
-    "jixiao 绩效目标工具\n\n"
-    f"一键校验：按完整规则检查本工作簿，结果列在“{RESULT.name}”表，点击单元格地址可跳转，"
-    "有问题的单元格标红；再次校验会替换上次的结果。\n"
-    "新建项目表：在最后一张项目表后增加一张空白项目表（保持保护）。\n"
-    f"清除标记：去掉红色标记并删除“{RESULT.name}”表。\n"
-    "汇总、导入：汇总下属单位报表、导入已公开的文件。\n\n"
-    "不装加载项时，表格右侧的公式校验同样有效。命令行：jixiao validate 文件或文件夹。"
-)
 
 
 def result_rows(report: FileReport) -> list[list[object]]:
@@ -71,7 +63,8 @@ def validate_book(book: Book, profile_name: str | None = None) -> FileReport:
     """一键校验: check with the full engine, list every finding with a link, mark the cells."""
     _unmark(book)
     book.delete_sheet(RESULT.name)
-    report = validate_path(book.snapshot(), profile_name)
+    (entry,) = validate_paths([book.snapshot()], profile_name)
+    report = entry.file_report()
     book.replace_sheet(RESULT.name, result_rows(report), RESULT.widths, RESULT.header_row)
     names = set(book.sheet_names())
     for row, finding in enumerate(report.findings, start=RESULT.first_row):
@@ -114,13 +107,8 @@ def new_project_sheet(book: Book) -> str:
     return name
 
 
-def show_help(book: Book) -> None:
-    """帮助."""
-    book.notify(HELP_TEXT)
-
-
 SUMMARY_SHEETS = ("汇总-下属单位", "汇总-项目", "汇总-支出计划", "汇总-问题")
-SUMMARY_OUTPUT = "汇总.xlsx"
+SUMMARY_SUFFIX = "-汇总"
 
 
 def _sheet_rows(table: Table) -> list[list[object]]:
@@ -141,10 +129,21 @@ def _sheet_value(value: Value) -> object:
     return value
 
 
+def summary_target(folder: Path) -> Path:
+    """Where 汇总 of a folder writes: beside the folder (``报送-汇总.xlsx``), never inside it
+    (the next 汇总 would read it as a submission) and never over an existing file."""
+    target = folder.parent / f"{folder.name or '报送'}{SUMMARY_SUFFIX}.xlsx"
+    number = 1
+    while target.exists():
+        number += 1
+        target = folder.parent / f"{folder.name or '报送'}{SUMMARY_SUFFIX}（{number}）.xlsx"
+    return target
+
+
 def consolidate_folder(book: Book, folder: Path) -> Consolidation:
-    """汇总 on a folder: every workbook under it → ``汇总.xlsx`` in that folder."""
-    output = folder / SUMMARY_OUTPUT
-    result = consolidate_paths([folder], output, unit_name=_unit_name(book))
+    """汇总 on a folder: every workbook under it → a summary workbook beside it."""
+    output = summary_target(folder)
+    result = consolidate_submissions([folder], output, unit_name=_unit_name(book))
     errors = Tally.of(result.findings).errors
     book.notify(
         f"已汇总 {len(result.entries)} 份报送、{len(result.projects)} 个项目"
@@ -170,15 +169,21 @@ def consolidate_departments(book: Book) -> Consolidation:
 
 
 def _unit_name(book: Book) -> str:
-    snapshot = book.snapshot()
-    submission, _ = read_workbook(snapshot)
+    if TEMPLATE_MARK not in book.sheet_names():
+        return "本单位"
+    submission, _ = read_workbook(book.snapshot())
     return submission.unit.name if submission and submission.unit.name else "本单位"
 
 
-def consolidate_button(book: Book) -> Consolidation:
+def consolidate_button(book: Book) -> Consolidation | None:
     """汇总: a folder if the clerk picks one, otherwise this workbook's department sheets."""
     folder = book.pick_folder()
-    return consolidate_folder(book, folder) if folder else consolidate_departments(book)
+    if folder:
+        return consolidate_folder(book, folder)
+    if TEMPLATE_MARK not in book.sheet_names():
+        book.notify(not_template(BY_KEY["consolidate"]) + "（或选择一个文件夹）")
+        return None
+    return consolidate_departments(book)
 
 
 def import_target(document: Path) -> Path:
@@ -196,16 +201,15 @@ def import_button(book: Book) -> Path | None:
     document = book.pick_file()
     if document is None:
         return None
-    submission, findings = import_document(document)
-    if submission is None:
+    target = import_target(document)
+    imported = import_to_template(document, target)
+    findings = imported.report.findings
+    if imported.submission is None:
         reason = findings[0].message if findings else "无法识别的文件"
         book.notify(f"无法导入 {document.name}：{reason}")
         return None
-    target = import_target(document)
-    save_workbook(fill_workbook(submission), target)
-    problems = len(findings) + len(validate_path(target).findings)
     book.notify(
-        f"已导入 {len(submission.projects)} 个项目到 {target}；"
-        f"发现 {problems} 个问题，打开该文件后点“一键校验”查看。"
+        f"已导入 {len(imported.submission.projects)} 个项目到 {target}；"
+        f"发现 {len(findings)} 个问题，打开该文件后点“一键校验”查看。"
     )
     return target

@@ -8,16 +8,27 @@ handlers, tested on Linux through :class:`jixiao.excel.book.FileBook`.
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from jixiao.a1 import quote_sheet
+from jixiao.service.actions import ActionError
 from jixiao.template.build import INPUT_COLOR, project_input_cells, project_title
 from jixiao.template.layout import LAYOUT, PASSWORD
 
 _TEXT_PREFIXES = ("=", "+", "-", "@")
+
+XL_OPEN_XML_WORKBOOK = 51
+READABLE_FORMATS = {XL_OPEN_XML_WORKBOOK: ".xlsx", 52: ".xlsm"}
+"""Excel's XlFileFormat values the reader takes as they are: xlOpenXMLWorkbook (also what a new,
+never saved workbook reports) and xlOpenXMLWorkbookMacroEnabled."""
+FORCE_DISABLE = 3
+"""msoAutomationSecurityForceDisable: no macro of the copy runs while it is converted."""
+NO_PASSWORD = "jixiao-no-password"
+"""Given to Open so that a password-protected copy fails instead of prompting the clerk."""
 
 
 def as_text_for_excel(value: object) -> object:
@@ -53,10 +64,53 @@ class XlwingsBook:
                 target.Protect(Password=PASSWORD, Structure=True)
 
     def snapshot(self) -> Path:
-        """SaveCopyAs: the reader sees what is on screen, the clerk's file is untouched."""
-        copy = Path(self._folder.name) / "snapshot.xlsx"
+        """A copy of what is on screen, in a format the reader takes; the clerk's file is
+        untouched.  ``SaveCopyAs`` writes the workbook's own format whatever the name says, so
+        a .xlsx or .xlsm book is copied as such and any other (.xls, .xlsb, .csv, an .et from
+        WPS…) is copied under its own suffix, opened hidden with macros and events off, and saved
+        as .xlsx."""
+        folder = Path(self._folder.name)
+        file_format = int(self.book.api.FileFormat)
+        suffix = READABLE_FORMATS.get(file_format)
+        if suffix:
+            copy = folder / f"snapshot{suffix}"
+            self.book.api.SaveCopyAs(str(copy))
+            return copy
+        original = Path(str(self.book.name)).suffix or ".xls"
+        copy = folder / f"jixiao-{uuid.uuid4().hex[:8]}{original}"  # Excel opens one name once
         self.book.api.SaveCopyAs(str(copy))
-        return copy
+        target = folder / "snapshot.xlsx"
+        try:
+            self._convert(copy, target)
+        except Exception as exc:  # COM errors (pywintypes.com_error) have no common base
+            raise ActionError(
+                f"无法读取本工作簿（{original} 格式）：请先“另存为”Excel 工作簿（.xlsx）再试"
+            ) from exc
+        return target
+
+    def _convert(self, copy: Path, target: Path) -> None:
+        """Open ``copy`` hidden (no macros, events, links or prompts) and save it as .xlsx."""
+        app = self.book.app.api
+        saved = (app.EnableEvents, app.AutomationSecurity, app.ScreenUpdating)
+        app.EnableEvents, app.AutomationSecurity, app.ScreenUpdating = False, FORCE_DISABLE, False
+        self.book.app.display_alerts = False
+        try:
+            opened = app.Workbooks.Open(
+                str(copy),
+                UpdateLinks=0,
+                ReadOnly=True,
+                IgnoreReadOnlyRecommended=True,
+                Password=NO_PASSWORD,
+                AddToMru=False,
+            )
+            try:
+                opened.SaveAs(str(target), FileFormat=XL_OPEN_XML_WORKBOOK)
+            finally:
+                opened.Close(SaveChanges=False)
+        finally:
+            app.EnableEvents, app.AutomationSecurity, app.ScreenUpdating = saved
+            self.book.app.display_alerts = True
+            self.book.activate()
 
     def sheet_names(self) -> list[str]:
         """Sheet names in order."""
@@ -157,11 +211,12 @@ class XlwingsBook:
 
 
 @contextmanager
-def active_book() -> Iterator[XlwingsBook]:
-    """The workbook the clerk is looking at."""
+def caller_book() -> Iterator[XlwingsBook]:
+    """The workbook whose ribbon button was clicked (``xw.Book.caller()``: the add-in hands it
+    over explicitly, so another Excel window or instance can never be picked by mistake)."""
     import xlwings as xw  # only here: the rest of jixiao works without Excel
 
-    book = XlwingsBook(xw.books.active)
+    book = XlwingsBook(xw.Book.caller())
     try:
         yield book
     finally:

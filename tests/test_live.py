@@ -1,0 +1,120 @@
+"""The live backend's choices, on fakes of xlwings/COM (Excel cannot run here): the calling book,
+and a snapshot the reader can take whatever the workbook's format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import openpyxl
+import pytest
+
+from jixiao.excel import live
+from jixiao.service.actions import ActionError
+
+
+class FakeWorkbookApi:
+    """The COM Workbook: SaveCopyAs writes a real .xlsx (whatever the name: as Excel does, the
+    bytes keep the book's own format, here marked by a text file for non-OOXML formats)."""
+
+    def __init__(self, file_format: int, log: list[Any]) -> None:
+        self.FileFormat = file_format
+        self.log = log
+
+    def SaveCopyAs(self, path: str) -> None:
+        self.log.append(("SaveCopyAs", Path(path).name))
+        if self.FileFormat in live.READABLE_FORMATS:
+            openpyxl.Workbook().save(path)
+        else:
+            Path(path).write_text(f"format {self.FileFormat}")
+
+
+class FakeOpened:
+    def __init__(self, path: str, log: list[Any]) -> None:
+        self.path, self.log = path, log
+
+    def SaveAs(self, path: str, FileFormat: int) -> None:
+        self.log.append(("SaveAs", Path(path).name, FileFormat))
+        openpyxl.Workbook().save(path)
+
+    def Close(self, SaveChanges: bool) -> None:
+        self.log.append(("Close", SaveChanges))
+
+
+class FakeAppApi:
+    def __init__(self, log: list[Any], fail: bool = False) -> None:
+        self.log, self.fail = log, fail
+        self.EnableEvents, self.AutomationSecurity, self.ScreenUpdating = True, 1, True
+        self.Workbooks = SimpleNamespace(Open=self.open)
+
+    def open(self, path: str, **options: Any) -> FakeOpened:
+        self.log.append(("Open", Path(path).suffix, options["ReadOnly"], options["UpdateLinks"]))
+        self.log.append(("while open", self.EnableEvents, self.AutomationSecurity))
+        if self.fail:
+            raise OSError("com_error: the file format is not valid")
+        return FakeOpened(path, self.log)
+
+
+def fake_book(name: str, file_format: int, fail: bool = False) -> tuple[Any, list[Any]]:
+    log: list[Any] = []
+    app = SimpleNamespace(api=FakeAppApi(log, fail), display_alerts=True)
+    book = SimpleNamespace(
+        name=name,
+        api=FakeWorkbookApi(file_format, log),
+        app=app,
+        activate=lambda: log.append(("activate",)),
+    )
+    return book, log
+
+
+@pytest.mark.parametrize(
+    ("name", "file_format", "suffix"),
+    [("报表.xlsx", 51, ".xlsx"), ("工作簿1", 51, ".xlsx"), ("宏.xlsm", 52, ".xlsm")],
+)
+def test_readable_formats_are_copied_as_they_are(name: str, file_format: int, suffix: str) -> None:
+    book, log = fake_book(name, file_format)
+    live_book = live.XlwingsBook(book)  # its temporary folder lives as long as it does
+    copy = live_book.snapshot()
+    assert copy.suffix == suffix and copy.is_file()
+    assert log == [("SaveCopyAs", f"snapshot{suffix}")]
+    openpyxl.load_workbook(copy)  # what the reader gets is a workbook it can open
+
+
+@pytest.mark.parametrize(
+    ("name", "file_format"), [("旧表.xls", 56), ("二进制.xlsb", 50), ("导出.csv", 6), ("无名", 56)]
+)
+def test_other_formats_are_converted_to_xlsx(name: str, file_format: int) -> None:
+    book, log = fake_book(name, file_format)
+    live_book = live.XlwingsBook(book)  # its temporary folder lives as long as it does
+    copy = live_book.snapshot()
+    assert copy.name == "snapshot.xlsx"
+    openpyxl.load_workbook(copy)
+    original = Path(name).suffix or ".xls"
+    assert log[0][0] == "SaveCopyAs" and log[0][1].endswith(original)
+    assert log[1] == ("Open", original, True, 0)
+    assert log[2] == ("while open", False, live.FORCE_DISABLE)  # no macro or event of the copy
+    assert log[3:] == [("SaveAs", "snapshot.xlsx", 51), ("Close", False), ("activate",)]
+    app = book.app.api
+    assert (app.EnableEvents, app.AutomationSecurity, app.ScreenUpdating) == (True, 1, True)
+    assert book.app.display_alerts is True
+
+
+def test_a_workbook_excel_cannot_convert_gets_a_clear_message() -> None:
+    book, _ = fake_book("奇怪.et", 56, fail=True)
+    with pytest.raises(ActionError, match=r"无法读取本工作簿（\.et 格式）：请先“另存为”"):
+        live.XlwingsBook(book).snapshot()
+    assert book.api is not None and book.app.api.EnableEvents is True
+
+
+def test_the_ribbon_works_on_the_calling_book(monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlwings as xw
+
+    book, _ = fake_book("报表.xlsx", 51)
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book), raising=False)
+    monkeypatch.setattr(xw, "books", None, raising=False)  # the active book is never asked
+    with live.caller_book() as live_book:
+        assert live_book.book is book
+        folder = Path(live_book._folder.name)
+        assert folder.is_dir()
+    assert not folder.exists()
