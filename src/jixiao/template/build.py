@@ -17,7 +17,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao import __version__
@@ -34,6 +33,7 @@ from jixiao.template.layout import (
     PASSWORD,
     TEMPLATE_ID,
     TEMPLATE_VERSION,
+    PrintSetup,
     Widths,
     column_of,
     fingerprint,
@@ -41,11 +41,15 @@ from jixiao.template.layout import (
     row_of,
     shifted,
 )
+from jixiao.template.printing import fit_rows, page_setup
 
 FONT = "宋体"
 TITLE = Font(name="黑体", size=16, bold=True)
 BOLD = Font(name=FONT, size=11, bold=True)
 NORMAL = Font(name=FONT, size=11)
+DENSE = Font(name=FONT, size=10)
+"""The wide department grids (eleven and eighteen columns) print scaled down: a smaller font
+keeps their rows low."""
 STATUS = Font(name=FONT, size=10, color="C00000")
 NOTE = Font(name=FONT, size=10, color="595959")
 THIN = Side(style="thin", color="000000")
@@ -120,12 +124,12 @@ def _book(ws: Worksheet) -> Workbook:
     return book
 
 
-def _input(ws: Worksheet, ref: str, number_format: str | None = None) -> None:
+def _input(ws: Worksheet, ref: str, number_format: str | None = None, font: Font = NORMAL) -> None:
     cell = ws[ref]
     cell.protection = UNLOCKED
     cell.fill = INPUT_FILL
     cell.border = BOX
-    cell.font = NORMAL
+    cell.font = font
     cell.alignment = WRAP
     if number_format:
         cell.number_format = number_format
@@ -191,9 +195,11 @@ def _unit_sheet(ws: Worksheet, profile: Profile) -> None:
     ws[u.title] = "预算绩效目标填报模板（jixiao）"
     ws[u.title].font = TITLE
     for offset, line in enumerate(INSTRUCTIONS):
+        ws.merge_cells(u.instruction_merge(offset))
         cell = ws[u.instruction_cell(offset)]
         cell.value = line
         cell.font = BOLD if offset == 0 else NOTE
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
     wb = _book(ws)
     for name, label, defined in u.fields:
         ref = u.cell(name)
@@ -222,7 +228,23 @@ def _unit_sheet(ws: Worksheet, profile: Profile) -> None:
     _name(wb, u.profile_key_name, u.name, absolute(u.profile_key_cell))
     ws.column_dimensions[column_of(u.profile_key_cell)].hidden = True
     _widths(ws, u.widths)
+    fit_rows(ws, u.shown_rows, column_of(u.cell("name")))
+    page_setup(ws, u.printing)
     _protect(ws)
+
+
+def fit_sheet(
+    ws: Worksheet,
+    printing: PrintSetup,
+    texts: dict[str, str] | None = None,
+    minimum: dict[int, float] | None = None,
+    rows: range | None = None,
+) -> None:
+    """Row heights for the wrapped text of the printed range (or of ``rows`` in it)."""
+    first, last = printing.area.split(":")
+    if rows is None:
+        rows = range(row_of(first), row_of(last) + 1)
+    fit_rows(ws, rows, column_of(last), texts, minimum)
 
 
 def summary_row(number: int) -> dict[str, str | int]:
@@ -263,6 +285,8 @@ def _summary_sheet(ws: Worksheet, projects: int) -> None:
     _box(ws, s.box(projects))
     ws.freeze_panes = s.freeze
     _widths(ws, s.widths)
+    fit_sheet(ws, s.printing(projects), rows=range(1, s.header_row + 1))
+    page_setup(ws, s.printing(projects))
     _protect(ws)
 
 
@@ -274,7 +298,6 @@ def _department_sheet(ws: Worksheet) -> None:
     ws[d.overall_label].font = BOLD
     ws.merge_cells(d.overall_goal_merge)
     _input(ws, d.overall_goal)
-    ws.row_dimensions[row_of(d.overall_goal)].height = 90
     ws[d.blocks_label] = (
         "二、分项绩效目标（每行一个指标；分项名称、绩效目标和支出进度只在该分项第一行填写）"
     )
@@ -283,7 +306,8 @@ def _department_sheet(ws: Worksheet) -> None:
         _label(ws, d.block_cell(field_name, d.blocks_header_row), header)
         for row in range(d.blocks_first_row, d.blocks_last_row + 1):
             plan = field_name.startswith("plan_")
-            _input(ws, d.block_cell(field_name, row), PERCENT_FORMAT if plan else TEXT_FORMAT)
+            number_format = PERCENT_FORMAT if plan else TEXT_FORMAT
+            _input(ws, d.block_cell(field_name, row), number_format, DENSE)
     _decimal_validation(ws, d.plan_range, "0", "1", "请输入 0%～100% 的累计百分比")
     ws[d.measures_label] = "三、工作保障措施"
     ws[d.measures_label].font = BOLD
@@ -292,14 +316,22 @@ def _department_sheet(ws: Worksheet) -> None:
     ws.merge_cells(d.measure_text_merge(d.measures_header_row))
     for row in range(d.measures_first_row, d.measures_last_row + 1):
         for field_name, _, _ in d.measure_columns:
-            _input(ws, d.measure_cell(field_name, row), TEXT_FORMAT)
+            _input(ws, d.measure_cell(field_name, row), TEXT_FORMAT, DENSE)
         ws.merge_cells(d.measure_text_merge(row))
     _list_validation(ws, '"业务保障措施,财务保障措施,工作保障措施"', d.measure_groups, "类别")
     ws[d.end_marker] = END_MARKER
     ws[d.end_marker].font = NOTE
     _widths(ws, d.widths)
     ws.freeze_panes = d.freeze
+    room = {row_of(d.overall_goal): OVERALL_GOAL_ROOM}
+    fit_sheet(ws, d.printing, minimum=room, rows=range(1, d.blocks_header_row + 1))
+    fit_sheet(ws, d.printing, rows=range(d.measures_label_row, d.measures_header_row + 1))
+    page_setup(ws, d.printing)
     _protect(ws)
+
+
+OVERALL_GOAL_ROOM = 90.0
+"""Height of the blank 总体绩效目标 cell: room to type (a filled one fits its text)."""
 
 
 def _overall_sheet(ws: Worksheet) -> None:
@@ -315,18 +347,16 @@ def _overall_sheet(ws: Worksheet) -> None:
         _label(ws, first, text)
     for row in range(o.first_row, o.last_row + 1):
         for _, column, _ in o.columns:
-            _input(ws, f"{column}{row}", TEXT_FORMAT)
+            _input(ws, f"{column}{row}", TEXT_FORMAT, DENSE)
     _box(ws, o.header_range)
     _list_validation(ws, '"≥,≤,=,>,<"', o.column_range("symbol"), "符号")
     ws[o.end_marker] = END_MARKER
     ws[o.end_marker].font = NOTE
     ws.freeze_panes = o.freeze
     _widths(ws, o.widths)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    sample = {o.title: "2024年度整体绩效目标表"}  # the title is a formula of the year
+    fit_sheet(ws, o.printing, sample, rows=range(1, o.header_rows[1] + 1))
+    page_setup(ws, o.printing)
     _protect(ws)
 
 
@@ -465,20 +495,18 @@ def _project_highlights(ws: Worksheet) -> None:
     )
 
 
+PROJECT_ROOM: dict[str, float] = {"title": 30.0, "purpose": 48.0, "goal": 64.0}
+"""Heights of a blank project sheet's rows that hold long text: room to type in (a filled
+sheet's rows fit their text instead)."""
+
+
 def _project_print_setup(ws: Worksheet) -> None:
     p = LAYOUT.project
     _widths(ws, p.widths)
-    for ref, height in ((p.purpose, 48), (p.goal, 64), (p.title, 30)):
-        ws.row_dimensions[row_of(ref)].height = height
-    ws.print_area = p.print_area
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
+    room = {row_of(getattr(p, name)): height for name, height in PROJECT_ROOM.items()}
+    fit_sheet(ws, p.printing, minimum=room, rows=range(1, p.header_row + 1))
+    page_setup(ws, p.printing)
     ws.page_setup.blackAndWhite = True  # shading is for the screen; print as the official table
-    ws.page_margins.left = ws.page_margins.right = 0.5
     ws.freeze_panes = p.freeze
 
 

@@ -13,10 +13,11 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.model import CHECKPOINTS, DutyBlock, PlanEntry, Project, Submission
+from jixiao.model import CHECKPOINTS, Department, DutyBlock, PlanEntry, Project, Submission
 from jixiao.profiles import DEFAULT_PROFILE
-from jixiao.template.build import build_template
-from jixiao.template.layout import DEFAULT_PROJECTS, LAYOUT, MAX_PROJECTS
+from jixiao.template.build import build_template, fit_sheet
+from jixiao.template.layout import DEFAULT_PROJECTS, LAYOUT, MAX_PROJECTS, row_of
+from jixiao.template.printing import footer
 
 
 class FillError(ValueError):
@@ -52,7 +53,85 @@ def fill_workbook(
     if submission.department is not None:
         _blocks(wb[LAYOUT.department.name], submission.department.blocks)
         _department_rest(wb, submission)
+    print_as_filled(wb, submission, numbers)
     return wb
+
+
+def unit_line(submission: Submission) -> str:
+    """``615001 某某法院本级``: the unit line of the printed tables (and their footers)."""
+    unit = submission.unit
+    return " ".join(x for x in (unit.code, unit.name) if x)
+
+
+def print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int]) -> None:
+    """What a filled workbook prints: every row as high as its text, each table down to its
+    last filled row, the unit in every footer; project sheets without a project and empty
+    department sheets are hidden, so they do not print (the workbook structure is protected:
+    a clerk unhides them with the password, or 新建项目表 adds a sheet)."""
+    unit = unit_line(submission)
+    money = f"单位：{submission.unit.money_unit.value}"
+    p = LAYOUT.project
+    used = dict(zip(numbers, submission.projects, strict=True))
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            footer(ws, unit)
+    for number in range(1, _project_sheets(wb) + 1):
+        ws = wb[p.sheet_name(number)]
+        project = used.get(number)
+        if project is None:
+            hide(ws)
+            continue
+        title = f"{number}.{project.name or '项目支出'}绩效目标表"
+        texts = {p.title: title, p.unit_line: unit, p.money_line: money}
+        area = p.used_area(len(project.indicators))
+        ws.print_area = area
+        fit_sheet(ws, p.printing, texts, rows=range(1, _last_row(area) + 1))
+    s = LAYOUT.summary
+    wb[s.name].print_area = s.printing(max(used, default=0)).area
+    _print_department(wb, submission.department)
+
+
+def hide(ws: Worksheet) -> None:
+    """A sheet that must not print: hidden, and without a print area (LibreOffice prints a
+    hidden sheet that has one).  Its header rows stay set for when it is shown again."""
+    ws.sheet_state = "hidden"
+    ws.print_area = None
+
+
+def _last_row(area: str) -> int:
+    return row_of(area.split(":")[-1])
+
+
+def _project_sheets(wb: Workbook) -> int:
+    p = LAYOUT.project
+    return sum(
+        1 for name in wb.sheetnames if name.startswith(p.prefix) and name[len(p.prefix) :].isdigit()
+    )
+
+
+def _print_department(wb: Workbook, department: Department | None) -> None:
+    d, o = LAYOUT.department, LAYOUT.overall
+    narrative = wb[d.name]
+    has_narrative = department is not None and bool(
+        (department.overall_goal or "").strip() or department.blocks or department.measures
+    )
+    if department is None or not has_narrative:
+        hide(narrative)
+    else:
+        used = sum(max(1, len(b.indicators)) for b in department.blocks)
+        for row in range(d.blocks_first_row + used, d.blocks_last_row + 1):
+            narrative.row_dimensions[row].hidden = True  # a clerk may unhide them to add more
+        area = d.used_area(len(department.measures))
+        narrative.print_area = area
+        fit_sheet(narrative, d.printing, rows=range(1, d.blocks_first_row + used))
+        fit_sheet(narrative, d.printing, rows=range(d.measures_label_row, _last_row(area) + 1))
+    table = wb[o.name]
+    rows = len(department.overall_table) if department is not None else 0
+    if rows == 0:
+        hide(table)
+    else:
+        table.print_area = o.used_area(rows)
+        fit_sheet(table, o.printing, rows=range(o.first_row, o.first_row + rows))
 
 
 def sheet_numbers(projects: Sequence[Project]) -> list[int]:

@@ -58,6 +58,20 @@ def shifted(column: str, offset: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PrintSetup:
+    """How a sheet prints: A4 one page wide; what prints and which header rows repeat at the
+    top of every later page.  Sheets give theirs as properties, outside the fingerprint:
+    printing differently never makes a filled workbook unreadable."""
+
+    area: str
+    """The printed range (``A1:G35``); what lies outside it (status, helpers, the end
+    marker) never prints."""
+    title_rows: tuple[int, int]
+    """First and last header row repeated on every page."""
+    landscape: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class UnitSheet:
     """单位信息 / 填报说明: the unit's identity and the template's instructions."""
 
@@ -101,6 +115,24 @@ class UnitSheet:
     def instruction_cell(self, line: int) -> str:
         """Where line ``line`` (0 = the heading) of the 填报说明 stands."""
         return f"{self.labels_column}{self.instructions_first_row + line}"
+
+    def instruction_merge(self, line: int) -> str:
+        """A line of the 填报说明 spans the label and input columns (it wraps there)."""
+        ref = self.instruction_cell(line)
+        return cell_range(ref, f"{self.inputs_column}{row_of(ref)}")
+
+    @property
+    def printing(self) -> PrintSetup:
+        """The sheet is for the screen: its print area is the empty row above the unit fields,
+        so printing the workbook starts with the tables (each repeats the unit line) and no
+        engine prints a page for it."""
+        blank = f"{self.labels_column}{self.first_field_row - 1}"
+        return PrintSetup(cell_range(blank, blank), (row_of(self.title),) * 2)
+
+    @property
+    def shown_rows(self) -> range:
+        """The rows of the title, the 填报说明 and the unit fields."""
+        return range(row_of(self.title), self.first_field_row + len(self.fields))
 
 
 INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -199,6 +231,16 @@ class ProjectSheet:
     def print_area(self) -> str:
         """What prints as the official table."""
         return cell_range(self.title, f"{self.last_column}{self.last_row}")
+
+    @property
+    def printing(self) -> PrintSetup:
+        """Portrait, the indicator header repeated when the indicators run onto a new page."""
+        return PrintSetup(self.print_area, (self.header_row, self.header_row))
+
+    def used_area(self, indicators: int) -> str:
+        """What a filled sheet prints: the table down to its last indicator."""
+        last = self.first_row + max(1, min(indicators, self.rows)) - 1
+        return cell_range(self.title, f"{self.last_column}{last}")
 
     @property
     def table_range(self) -> str:
@@ -364,6 +406,17 @@ class DepartmentSheet:
         return f"{shifted(self.last_column, 1)}{self.measures_last_row + 1}"
 
     @property
+    def printing(self) -> PrintSetup:
+        """Landscape (eleven columns), the 分项绩效目标 header repeated on later pages."""
+        area = cell_range(self.title, f"{self.last_column}{self.measures_last_row}")
+        return PrintSetup(area, (self.blocks_header_row,) * 2, landscape=True)
+
+    def used_area(self, measures: int) -> str:
+        """What a filled sheet prints: down to its last 工作保障措施."""
+        last = self.measures_first_row + max(1, min(measures, self.measures_rows)) - 1
+        return cell_range(self.title, f"{self.last_column}{last}")
+
+    @property
     def overall_goal_merge(self) -> str:
         """The 总体绩效目标 input spans the width of the grids."""
         return cell_range(self.overall_goal, f"{self.last_column}{row_of(self.overall_goal)}")
@@ -487,6 +540,17 @@ class OverallSheet:
         return self.first_row + self.rows - 1
 
     @property
+    def printing(self) -> PrintSetup:
+        """Landscape, the three-level header repeated on every page."""
+        area = cell_range(self.title, f"{self.last_column}{self.last_row}")
+        return PrintSetup(area, self.header_rows, landscape=True)
+
+    def used_area(self, rows: int) -> str:
+        """What a filled sheet prints: down to its last row."""
+        last = self.first_row + max(1, min(rows, self.rows)) - 1
+        return cell_range(self.title, f"{self.last_column}{last}")
+
+    @property
     def end_marker(self) -> str:
         """Below the grid, beside the status column."""
         return f"{self.status_column}{self.last_row + 1}"
@@ -543,6 +607,13 @@ class SummarySheet:
         """The boxed area: the 合计 row to the last project row."""
         first, last = self.columns[0][0], self.columns[-1][0]
         return cell_range(self.total_cell(first), self.cell(last, projects))
+
+    def printing(self, projects: int) -> PrintSetup:
+        """The list of ``projects`` project sheets, its header repeated on later pages."""
+        last = self.columns[-1][1]
+        bottom = self.row(projects) if projects > 0 else self.header_row
+        area = cell_range(self.title, f"{last}{bottom}")
+        return PrintSetup(area, (self.header_row, self.header_row))
 
     @property
     def freeze(self) -> str:
@@ -739,6 +810,11 @@ class ResultSheet:
         """The 0-based position of a column in a row of values."""
         return self.keys.index(key)
 
+    def printing(self, findings: int) -> PrintSetup:
+        """Landscape (the message and hint columns are wide), the header repeated."""
+        last = a1(self.first_row + max(findings, 1) - 1, len(self.columns))
+        return PrintSetup(cell_range(self.title, last), (self.header_row,) * 2, landscape=True)
+
     def cell(self, key: str, row: int) -> str:
         """One cell of the sheet."""
         return a1(row, self.index(key) + 1)
@@ -790,6 +866,7 @@ __all__ = [
     "TEMPLATE_ID",
     "TEMPLATE_VERSION",
     "Layout",
+    "PrintSetup",
     "ResultSheet",
     "a1",
     "fingerprint",

@@ -1,0 +1,177 @@
+"""How the workbooks jixiao writes print (set-up read back with openpyxl; what LibreOffice
+actually prints: test_print_lo.py).
+
+Every visible sheet: A4, one page wide, header rows repeated; hidden sheets have no print area
+(LibreOffice prints a hidden sheet that has one); rows as high as their wrapped text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from conftest import FIXTURES
+from jixiao.model import Submission
+from jixiao.readers.interchange import load_submission
+from jixiao.template.build import build_template, save_workbook
+from jixiao.template.fill import fill_workbook
+from jixiao.template.layout import END_MARKER, LAYOUT, row_of
+from jixiao.textwidth import column_points, line_count, lines_height, text_height, wrap
+
+P = LAYOUT.project
+
+
+def seed(number: str) -> Submission:
+    submission, findings = load_submission(FIXTURES / f"seed-{number}.json")
+    assert submission is not None, findings
+    return submission
+
+
+def print_problems(path: Path) -> list[str]:
+    """What is wrong with how each sheet of a workbook file prints."""
+    book = openpyxl.load_workbook(path)
+    problems = []
+    for ws in book.worksheets:
+        problems += [f"{path.name}/{ws.title}: {p}" for p in sheet_print_problems(ws)]
+    return problems
+
+
+def sheet_print_problems(ws: Worksheet) -> list[str]:
+    if ws.sheet_state != "visible":
+        return [] if not ws.print_area else ["hidden, yet it has a print area"]
+    problems = []
+    setup = ws.page_setup
+    fit = ws.sheet_properties.pageSetUpPr
+    if fit is None or not fit.fitToPage:
+        problems.append("not fitted to the page")
+    if (setup.fitToWidth or 1) != 1:  # absent means 1 (ECMA-376)
+        problems.append(f"fitToWidth {setup.fitToWidth}")
+    if setup.fitToHeight not in (0, "0"):
+        problems.append(f"fitToHeight {setup.fitToHeight} (should be as many pages as needed)")
+    if str(setup.paperSize) != str(ws.PAPERSIZE_A4):
+        problems.append(f"paper {setup.paperSize}")
+    if not ws.print_title_rows:
+        problems.append("no header rows repeated")
+    return problems
+
+
+def test_every_visible_sheet_of_every_template_prints_one_page_wide(tmp_path: Path) -> None:
+    for profile in ("hebei", "tianjin", "central-2021"):
+        path = tmp_path / f"{profile}.xlsx"
+        save_workbook(build_template(profile, 3), path)
+        assert print_problems(path) == []
+
+
+@pytest.mark.parametrize("number", ["000", "001", "002", "004"])
+def test_every_visible_sheet_of_a_filled_workbook_prints_one_page_wide(
+    tmp_path: Path, number: str
+) -> None:
+    path = tmp_path / f"{number}.xlsx"
+    save_workbook(fill_workbook(seed(number)), path)
+    assert print_problems(path) == []
+
+
+def test_the_demo_workbooks_print_one_page_wide(tmp_path: Path) -> None:
+    from jixiao.service.actions import run_demo
+
+    demo = run_demo(tmp_path / "demo")
+    files = sorted(demo.inbox.glob("*.xlsx"))
+    assert len(files) == 5
+    assert [p for f in files for p in print_problems(f)] == []
+
+
+def test_filled_print_areas_end_at_the_last_filled_row(tmp_path: Path) -> None:
+    book = fill_workbook(seed("004"))
+    for number, project in ((1, 9), (14, None)):
+        ws = book[P.sheet_name(number)]
+        assert ws.print_area == f"'{ws.title}'!$A$1:$G${P.first_row + (project or 9) - 1}"
+    for number in range(6, 14):  # withheld: no project, hidden, nothing to print
+        ws = book[P.sheet_name(number)]
+        assert ws.sheet_state == "hidden" and not ws.print_area
+    for number in range(16, 31):
+        assert book[P.sheet_name(number)].sheet_state == "hidden"
+    assert book[LAYOUT.overall.name].sheet_state == "hidden"  # 004 has no 整体绩效目标表
+    department = book[LAYOUT.department.name]
+    assert department.sheet_state == "visible"
+    used = LAYOUT.department.blocks_first_row + 45  # five duties of nine indicators
+    assert department.row_dimensions[used - 1].hidden is False
+    assert department.row_dimensions[used].hidden is True  # unused 分项 rows do not print
+    summary = book[LAYOUT.summary.name]
+    assert summary.print_area.endswith(f"$F${LAYOUT.summary.row(15)}")
+
+
+def test_no_end_marker_is_printed() -> None:
+    """The markers stand outside every print area, so no page holds only a marker."""
+    book = build_template("hebei", 2)
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        area = ws.print_area
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == END_MARKER:
+                    assert not within(area, cell.coordinate), (ws.title, cell.coordinate)
+
+
+def within(area: str, ref: str) -> bool:
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+
+    box = area.split("!")[-1].replace("$", "")
+    low_col, low_row, high_col, high_row = range_boundaries(box)
+    row, column = coordinate_to_tuple(ref)
+    assert low_col is not None and high_col is not None
+    assert low_row is not None and high_row is not None
+    return low_row <= row <= high_row and low_col <= column <= high_col
+
+
+def test_the_unit_sheet_prints_nothing_and_every_footer_names_the_unit() -> None:
+    book = fill_workbook(seed("000"))
+    unit = book[LAYOUT.unit.name]
+    area = unit.print_area.split("!")[-1].replace("$", "")
+    assert all(unit[ref].value is None for ref in area.split(":"))  # an empty cell: no page
+    for ws in book.worksheets:
+        if ws.sheet_state == "visible":
+            footer = ws.oddFooter
+            assert footer is not None
+            assert footer.left.text == "615001 石家庄高新技术产业开发区人民法院本级"
+            assert footer.center.text == "第 &P 页，共 &N 页"
+
+
+def test_filled_rows_grow_with_their_text() -> None:
+    base = seed("000")
+    project = base.projects[0]
+    long_goal = "1.通过经费的使用，促进各项案件的顺利进行，提升办案质量。" * 6
+    long_row = dataclasses.replace(
+        project.indicators[0],
+        level3="办理案件数量（含刑事、民事、行政、执行案件）",
+        value="争取在最短时间内办结，群众反映的问题当日响应",
+    )
+    changed = dataclasses.replace(
+        project, goal=long_goal, indicators=(long_row, *project.indicators[1:])
+    )
+    book = fill_workbook(dataclasses.replace(base, projects=(changed,)))
+    ws = book[P.sheet_name(1)]
+    goal_row = row_of(P.goal)
+    widths = [LAYOUT.project.widths[i] for i in range(1, 7)]  # B:G, the merged goal cell
+    assert ws.row_dimensions[goal_row].height >= text_height(long_goal, widths, 11)
+    assert ws.row_dimensions[goal_row].height > 60
+    value_lines = line_count(long_row.value or "", column_points([P.widths[5]]), 11)
+    assert value_lines >= 3
+    assert ws.row_dimensions[P.first_row].height >= lines_height(value_lines, 11)
+    assert ws.row_dimensions[P.first_row + 1].height < ws.row_dimensions[P.first_row].height
+
+
+def test_text_width_counts_cjk_full_and_latin_half() -> None:
+    assert line_count("中" * 10, 110, 11) == 1
+    assert line_count("中" * 11, 110, 11) == 2
+    assert line_count("0" * 17, 110, 11) == 1  # 0.58 em each
+    assert line_count("0" * 18, 110, 11) == 2
+    assert wrap("≥500 件 件件件件", 33, 11) == ["≥500", "件 件", "件件件"]
+    assert wrap("一行\n两行", 500, 11) == ["一行", "两行"]
+    assert wrap("中中，", 22, 11) == ["中", "中，"]  # punctuation never starts a line
+    assert lines_height(1, 11) == 16.75
+    assert lines_height(3, 11) > 3 * 14.25  # Excel's SimSun line, with room to spare
