@@ -1,37 +1,60 @@
 """``jixiao excel install | uninstall | status``: put the add-in where Excel loads it.
 
-What install does, without admin rights and idempotently:
-1. copy ``jixiao.xlam`` into the user's XLSTART folder (Excel opens it at every start) and
-   remove the "downloaded from the internet" mark (Zone.Identifier) so Excel runs its macros;
-2. write the add-in's config file ``%USERPROFILE%\\.jixiao\\jixiao.conf`` (read by the xlwings
-   runtime inside the add-in): the interpreter and the UDF module.  Paths are written with
-   environment variables (``%LOCALAPPDATA%\\…``) which the runtime expands: VBA reads this file
-   in the ANSI code page, so a Chinese user name must not appear in it literally;
-3. write fresh templates of every profile into ``文档\\jixiao模板``;
-4. record what it created in ``.jixiao\\install.json``: uninstall removes exactly that.
+What install does, without admin rights, idempotently, and all or nothing:
+1. refuse while Excel or a Python process from jixiao's environment runs (they hold the files
+   it replaces), naming them in Chinese;
+2. prepare every file beside its target first: ``jixiao.xlam`` for the user's XLSTART folder
+   (Excel opens it at every start; the "downloaded from the internet" mark is removed), the
+   add-in's config ``%USERPROFILE%\\.jixiao\\jixiao.conf`` and fresh templates of every profile
+   for ``<the real Documents folder>\\jixiao模板`` (a template the clerk changed since the last
+   install is kept, not overwritten);
+3. swap them in, keeping the old files until every swap worked; any OS error (a file Excel
+   holds, a read-only file or folder, a full disk) puts the old files back and becomes
+   :class:`InstallError` with a Chinese message: nothing half-installed, the manifest unchanged;
+4. record what it created, with checksums, in ``.jixiao\\install.json``: uninstall removes
+   exactly those files, and only while unchanged.
+
+The config file is read by the add-in's VBA runtime in the ANSI code page, so a path in it
+(the interpreter) is written with environment variables where it lies under the profile, and
+as its 8.3 short form where it is not ASCII (:mod:`jixiao.excel.winpaths`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from jixiao import __version__
-from jixiao.atomic import atomic_write
+from jixiao.atomic import TEMPORARY_PREFIX, atomic_write
+from jixiao.excel.oserrors import LOCKED, os_error_message
+from jixiao.excel.winpaths import Desk, Process, blockers, documents_folder, this_desk
 from jixiao.profiles import builtin_names
 from jixiao.service.actions import TEMPLATE_NAME
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 ADDIN_NAME = "jixiao.xlam"
 CONFIG_NAME = "jixiao.conf"
 MANIFEST_NAME = "install.json"
 TEMPLATE_FOLDER = "jixiao模板"
 UDF_MODULE = "jixiao_udfs"
+VENV = ("jixiao", "venv")
+"""``%LOCALAPPDATA%\\jixiao\\venv``: where install.ps1 puts jixiao's Python environment."""
 _EXPANDABLE = ("LOCALAPPDATA", "APPDATA", "USERPROFILE")
+
+_replace: Callable[[Path, Path], None] = os.replace
+"""The one call that swaps files in (a seam: the tests make it fail as a locked file would)."""
 
 
 class InstallError(Exception):
@@ -48,8 +71,10 @@ class Paths:
     documents: Path
 
     @classmethod
-    def from_environment(cls, env: Mapping[str, str] = os.environ) -> Paths:
-        """The current Windows user's folders."""
+    def from_environment(
+        cls, env: Mapping[str, str] = os.environ, desk: Desk | None = None
+    ) -> Paths:
+        """The current Windows user's folders; Documents wherever the clerk moved it."""
         try:
             profile = Path(env["USERPROFILE"])
         except KeyError as exc:
@@ -60,7 +85,7 @@ class Paths:
             profile,
             Path(env.get("APPDATA", profile / "AppData" / "Roaming")),
             Path(env.get("LOCALAPPDATA", profile / "AppData" / "Local")),
-            profile / "Documents",
+            documents_folder(profile, desk),
         )
 
     @classmethod
@@ -103,6 +128,11 @@ class Paths:
         """Fresh templates for the clerk."""
         return self.documents / TEMPLATE_FOLDER
 
+    @property
+    def venv(self) -> Path:
+        """jixiao's Python environment as install.ps1 makes it."""
+        return self.local_appdata.joinpath(*VENV)
+
     def variables(self) -> dict[str, Path]:
         """Environment variables the add-in runtime expands, and what they stand for."""
         return {
@@ -110,6 +140,18 @@ class Paths:
             "APPDATA": self.appdata,
             "USERPROFILE": self.profile,
         }
+
+
+@dataclass(slots=True)
+class Installed:
+    """What install did."""
+
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    """Templates the clerk changed since the last install: left as they are."""
+    templates: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    """Warnings for the clerk (Chinese)."""
 
 
 def bundled_addin() -> Path:
@@ -123,21 +165,51 @@ def bundled_addin() -> Path:
     return path
 
 
+def windows_text(path: Path) -> str:
+    """A path as Windows writes it (str first: a PosixPath would lose the root)."""
+    return str(PureWindowsPath(str(path)))
+
+
 def with_variables(path: Path, paths: Paths) -> str:
     """``C:\\Users\\张三\\AppData\\Local\\jixiao\\…`` → ``%LOCALAPPDATA%\\jixiao\\…``."""
-    text = str(PureWindowsPath(str(path)))  # str first: a PosixPath would lose the root
+    text = windows_text(path)
     for name in _EXPANDABLE:
-        base = str(PureWindowsPath(str(paths.variables()[name])))
+        base = windows_text(paths.variables()[name])
         if text.lower().startswith(base.lower() + "\\"):
             return f"%{name}%" + text[len(base) :]
     return text
 
 
-def config_text(interpreter: Path, paths: Paths) -> str:
+def config_path(path: Path, paths: Paths, desk: Desk | None, encoding: str) -> str:
+    """How a path is written into the config so that the ANSI runtime finds it: with variables
+    where it is ASCII (``%LOCALAPPDATA%\\…``); else its 8.3 short form; else, where this PC's
+    code page can spell it, with variables again; else refused."""
+    written = with_variables(path, paths)
+    full = windows_text(path)
+    if full.isascii():
+        return written
+    short = desk.short_path(path) if desk else None
+    if short and short.isascii():
+        return short
+    try:
+        full.encode(encoding)
+    except (UnicodeEncodeError, LookupError) as exc:
+        raise InstallError(
+            f"路径“{full}”含有本机系统编码（{encoding}）无法表示的字符，"
+            "且所在磁盘没有 8.3 短文件名，Excel 加载项找不到它："
+            "请把 Python 装到只含英文字母和数字的文件夹（如 C:\\Python311），"
+            "然后重新运行 install.cmd"
+        ) from exc
+    return written
+
+
+def config_text(
+    interpreter: Path, paths: Paths, desk: Desk | None = None, encoding: str = "utf-8"
+) -> str:
     """The config file: one ``"KEY","value"`` line per setting, as VBA's ``Input #`` reads it."""
     settings = {
         # A full path: the UDF server's DLL is only found beside this interpreter.
-        "INTERPRETER_WIN": with_variables(interpreter, paths),
+        "INTERPRETER_WIN": config_path(interpreter, paths, desk, encoding),
         "UDF MODULES": UDF_MODULE,
         # A stray .py file in a clerk's folder must not shadow jixiao's modules.
         "ADD_WORKBOOK_TO_PYTHONPATH": "false",
@@ -147,14 +219,22 @@ def config_text(interpreter: Path, paths: Paths) -> str:
     return "".join(f'"{key}","{value}"\r\n' for key, value in settings.items())
 
 
-def _write_config(text: str, target: Path, encoding: str) -> None:
+def profile_note(paths: Paths, desk: Desk | None, encoding: str) -> str | None:
+    """A warning when the add-in may not find its own config folder on this PC: the profile
+    path is neither ASCII nor has a short form nor fits the code page (VBA file calls are ANSI)."""
+    full = windows_text(paths.profile)
+    short = desk.short_path(paths.profile) if desk else None
+    if full.isascii() or (short and short.isascii()):
+        return None
     try:
-        data = text.encode(encoding)
-    except UnicodeEncodeError as exc:
-        raise InstallError(
-            "Python 安装路径含有系统编码无法表示的字符：请把 jixiao 安装到只含英文或中文字符的路径"
-        ) from exc
-    atomic_write(target, lambda temporary: temporary.write_bytes(data))
+        full.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return (
+            f"注意：用户文件夹“{full}”的名称超出本机系统编码（{encoding}），且没有 8.3 短文件名，"
+            "加载项可能读不到配置。若“绩效目标”按钮提示 Python 无法启动，请在“区域 › 管理 › "
+            "非 Unicode 程序的语言”中选择“中文(简体，中国)”，或请管理员开启该磁盘的 8.3 短文件名。"
+        )
+    return None
 
 
 def _unblock(path: Path) -> None:
@@ -162,47 +242,236 @@ def _unblock(path: Path) -> None:
         Path(f"{path}:Zone.Identifier").unlink(missing_ok=True)
 
 
-def install(paths: Paths, interpreter: Path, encoding: str | None = None) -> list[Path]:
-    """Install (or refresh) everything; returns the files written."""
-    encoding = encoding or ("mbcs" if os.name == "nt" else "utf-8")
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------- processes
+
+
+def environments(paths: Paths, interpreter: Path | None = None) -> list[Path]:
+    """jixiao's Python environments: install.ps1's venv, this one, the interpreter's."""
+    found = [paths.venv, Path(sys.prefix)]
+    if interpreter is not None:
+        found.append(interpreter.parent.parent)  # <venv>\Scripts\pythonw.exe → <venv>
+    return found
+
+
+def running_message(found: list[Process]) -> str:
+    """Which programs to close, in Chinese."""
+    lines = ["请先关闭以下程序，再安装、升级或卸载 jixiao（它们占用着要替换的文件）："]
+    for process in found:
+        if process.name.lower() == "excel.exe":
+            lines.append(f"  · Excel（{process.name}，进程号 {process.pid}）")
+        else:
+            lines.append(
+                f"  · jixiao 的 Python（{process.name}，进程号 {process.pid}）："
+                "Excel 的工作表函数服务，关闭 Excel 后会自行退出"
+            )
+    lines.append(
+        "保存工作后关闭所有 Excel 窗口；若任务管理器中仍有上面的进程，结束它，然后重新运行。"
+        "什么都还没有改动。"
+    )
+    return "\n".join(lines)
+
+
+def check_not_running(desk: Desk | None, environments: list[Path]) -> None:
+    """Refuse while Excel or a process from jixiao's environments runs."""
+    if desk is None:
+        return
+    found = blockers(desk.processes(), environments, os.getpid())
+    if found:
+        raise InstallError(running_message(found))
+
+
+# ---------------------------------------------------------------- install, all or nothing
+
+
+@dataclass(slots=True)
+class _Swap:
+    """Files prepared beside their targets, swapped in together or not at all."""
+
+    staged: list[tuple[Path, Path]] = field(default_factory=list)
+    done: list[tuple[Path, Path | None]] = field(default_factory=list)
+    created: list[Path] = field(default_factory=list)
+
+    def folder(self, folder: Path) -> None:
+        """Create a folder (and remember the ones created, to remove them on failure)."""
+        missing = []
+        current = folder
+        while not current.exists() and current.parent != current:
+            missing.append(current)
+            current = current.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        self.created.extend(reversed(missing))
+
+    def stage(self, target: Path, write: Callable[[Path], object]) -> None:
+        self.folder(target.parent)
+        staged = target.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-new-{target.name}")
+        self.staged.append((target, staged))
+        write(staged)
+
+    def commit(self) -> None:
+        for target, staged in self.staged:
+            backup = None
+            if target.exists():
+                _probe(target)
+                backup = target.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-old-{target.name}")
+                _replace(target, backup)
+            try:
+                _replace(staged, target)
+            except OSError:
+                if backup is not None:
+                    _replace(backup, target)
+                raise
+            self.done.append((target, backup))
+
+    def roll_back(self) -> None:
+        for target, backup in reversed(self.done):
+            try:
+                if backup is not None:
+                    _replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+            except OSError:
+                pass  # cannot happen short of the disk failing; the next install repairs it
+        self.done.clear()
+        self.clean()
+        for folder in reversed(self.created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+    def clean(self) -> None:
+        for _, staged in self.staged:
+            staged.unlink(missing_ok=True)
+        for _, backup in self.done:
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+
+
+def _probe(target: Path) -> None:
+    """Open an existing target for writing: a file Excel holds fails here with a sharing
+    violation (renaming it would only say "access denied")."""
+    with open(target, "r+b"):
+        pass
+
+
+def install(
+    paths: Paths,
+    interpreter: Path,
+    encoding: str | None = None,
+    desk: Desk | None = None,
+) -> Installed:
+    """Install (or refresh) everything, all or nothing; see the module docstring."""
+    desk = desk if desk is not None else this_desk()
+    encoding = encoding or (desk.ansi_encoding() if desk else "utf-8")
+    check_not_running(desk, environments(paths, interpreter))
     source = bundled_addin()
-    paths.xlstart.mkdir(parents=True, exist_ok=True)
-    atomic_write(paths.addin, lambda temporary: shutil.copyfile(source, temporary))
+    config = config_text(interpreter, paths, desk, encoding).encode(encoding)
+    previous = _hashes(paths)
+    result = Installed(templates=paths.templates)
+    note = profile_note(paths, desk, encoding)
+    if note:
+        result.notes.append(note)
+    swap = _Swap()
+    try:
+        swap.stage(paths.addin, lambda staged: shutil.copyfile(source, staged))
+        swap.stage(paths.config, lambda staged: staged.write_bytes(config))
+        from jixiao.template.build import build_template  # openpyxl: only here
+
+        for profile in builtin_names():
+            target = paths.templates / TEMPLATE_NAME.format(profile=profile)
+            if target.is_file():
+                digest = previous.get(str(target))
+                if digest is None or (digest and digest != sha256(target)):
+                    result.kept.append(target)  # not ours, or the clerk's work now
+                    continue
+            swap.stage(target, functools.partial(_save_template, build_template(profile)))
+        swap.commit()
+        result.written = [target for target, _ in swap.staged]
+        manifest = {
+            "version": __version__,
+            "files": [str(p) for p in result.written],
+            "sha256": {str(p): sha256(p) for p in result.written},
+        }
+        text = json.dumps(manifest, ensure_ascii=False, indent=1)
+        atomic_write(paths.manifest, lambda temporary: _write_manifest(temporary, text))
+    except OSError as exc:
+        swap.roll_back()
+        raise InstallError(f"安装未完成，已恢复原状：{os_error_message(exc)}") from exc
+    except BaseException:
+        swap.roll_back()
+        raise
+    swap.clean()
     _unblock(paths.addin)
-    _write_config(config_text(interpreter, paths), paths.config, encoding)
-    written = [paths.addin, paths.config]
-    from jixiao.template.build import build_template, save_workbook  # openpyxl: only here
-
-    for profile in builtin_names():
-        target = paths.templates / TEMPLATE_NAME.format(profile=profile)
-        save_workbook(build_template(profile), target)
-        written.append(target)
-    manifest = {"version": __version__, "files": [str(p) for p in written]}
-    text = json.dumps(manifest, ensure_ascii=False, indent=1)
-    atomic_write(paths.manifest, lambda temporary: temporary.write_text(text, "utf-8"))
-    return written
+    return result
 
 
-def uninstall(paths: Paths) -> list[Path]:
-    """Remove exactly what install created (never a clerk's own files); returns what went."""
-    removed = []
-    recorded = _recorded(paths) or [paths.addin, paths.config]
-    for path in [*recorded, paths.manifest]:
-        if path.is_file():
-            path.unlink()
-            removed.append(path)
-    for folder in (paths.templates, paths.config_dir):
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-    return removed
+def _save_template(workbook: Workbook, target: Path) -> None:
+    from jixiao.template.build import save_workbook
+
+    save_workbook(workbook, target)
 
 
-def _recorded(paths: Paths) -> list[Path]:
+def _write_manifest(temporary: Path, text: str) -> None:
+    temporary.write_text(text, "utf-8")
+
+
+def _hashes(paths: Paths) -> dict[str, str]:
+    """{file: sha256} that the last install recorded (older manifests: files without hashes)."""
     try:
         data = json.loads(paths.manifest.read_text("utf-8"))
-        return [Path(p) for p in data["files"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
+        hashes = data.get("sha256") or {}
+        return {str(p): str(hashes.get(str(p), "")) or "" for p in data["files"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+# ---------------------------------------------------------------- uninstall, status
+
+
+@dataclass(slots=True)
+class Removed:
+    """What uninstall did."""
+
+    removed: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    """Files install wrote that the clerk changed since: left in place."""
+
+
+def uninstall(paths: Paths, desk: Desk | None = None) -> Removed:
+    """Remove exactly what install created and nobody changed since (never a clerk's own
+    files); refused while Excel runs, and checked before the first file goes."""
+    desk = desk if desk is not None else this_desk()
+    check_not_running(desk, environments(paths))
+    recorded = _hashes(paths) or {str(paths.addin): "", str(paths.config): ""}
+    result = Removed()
+    doomed = []
+    for name, digest in recorded.items():
+        path = Path(name)
+        if not path.is_file():
+            continue
+        if digest and path != paths.addin and path != paths.config and sha256(path) != digest:
+            result.kept.append(path)
+            continue
+        doomed.append(path)
+    try:
+        for path in doomed:
+            _probe(path)
+        if paths.manifest.is_file():
+            _probe(paths.manifest)
+        for path in [*doomed, paths.manifest]:
+            if path.is_file():
+                path.unlink()
+                result.removed.append(path)
+    except OSError as exc:
+        gone = "；已删除的文件再次安装即可恢复" if result.removed else "；什么都没有删除"
+        raise InstallError(f"卸载未完成：{os_error_message(exc)}{gone}") from exc
+    folders = {p.parent for p in doomed} | {paths.templates, paths.config_dir}
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()) and folder != paths.xlstart:
+            folder.rmdir()
+    return result
 
 
 def status(paths: Paths) -> dict[str, str]:
@@ -219,3 +488,6 @@ def status(paths: Paths) -> dict[str, str]:
         "安装版本": version,
         "当前版本": __version__,
     }
+
+
+__all__ = ["LOCKED", "InstallError", "Installed", "Paths", "Removed", "install", "uninstall"]
