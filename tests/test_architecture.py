@@ -25,6 +25,7 @@ ENGINE = (
     "jixiao.profiles",
     "jixiao.validate",
     "jixiao.rules",
+    "jixiao.textfiles",
 )
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(ENGINE, (*SPREADSHEET_AND_UI, *FACES, *ABOVE_ENGINE, "jixiao.consolidate")),

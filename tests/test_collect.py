@@ -15,7 +15,8 @@ import pytest
 from conftest import good
 from jixiao.service import collect
 from jixiao.service.collect import collect as collect_files
-from jixiao.service.collect import display_path, find_submissions
+from jixiao.service.collect import find_submissions
+from jixiao.textfiles import readable_path
 
 
 def submission(folder: Path, name: str) -> Path:
@@ -57,7 +58,7 @@ def test_a_gbk_file_name_is_shown_readably(tmp_path: Path) -> None:
     (entry,) = collect_files([tmp_path], workers=1)
     assert entry.file.endswith("法院报送.json")
     entry.file.encode("utf-8")  # printable: no surrogates left
-    assert display_path(path) == entry.file
+    assert readable_path(path) == entry.file
 
 
 def test_a_file_that_kills_its_worker_costs_only_that_file(

@@ -26,8 +26,6 @@ from jixiao.outputs.catalogue import render_rules
 from jixiao.outputs.report import (
     consolidation_json,
     consolidation_text,
-    printable,
-    readable_path,
     report_json,
     report_text,
 )
@@ -48,6 +46,7 @@ from jixiao.service.actions import (
     write_templates,
 )
 from jixiao.template.layout import DEFAULT_PROJECTS, MAX_PROJECTS
+from jixiao.textfiles import printable, readable_path
 
 if TYPE_CHECKING:
     from jixiao.excel.install import Paths

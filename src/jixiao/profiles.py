@@ -19,6 +19,14 @@ from typing import Any
 import jsonschema
 
 from jixiao.findings import Severity
+from jixiao.textfiles import (
+    JsonTextError,
+    decode_text,
+    json_path,
+    parse_json,
+    read_error_reason,
+    schema_problem,
+)
 
 DEFAULT_PROFILE = "hebei"
 _MISSING = object()
@@ -184,20 +192,40 @@ def _read_raw(name_or_path: str) -> dict[str, Any]:
             known = "、".join(builtin_names())
             raise ProfileError(f"未知的规则配置“{name_or_path}”：可用 {known}，或给出配置文件路径")
         try:
-            text = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ProfileError(f"无法读取规则配置文件 {path}：{exc}") from exc
+            if path.stat().st_size > MAX_PROFILE_BYTES:
+                raise ProfileError(f"规则配置文件 {path} 超过 1 MB，不像规则配置")
+            text = decode_text(path.read_bytes())
+        except OSError as exc:
+            raise ProfileError(f"无法读取规则配置文件 {path}：{read_error_reason(exc)}") from None
+        except UnicodeDecodeError:
+            raise ProfileError(f"规则配置文件 {path} 不是 UTF-8 编码的文本") from None
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProfileError(f"规则配置 {name_or_path} 不是有效的 JSON：{exc}") from exc
+        raw = parse_json(text)
+    except JsonTextError as exc:
+        raise ProfileError(f"规则配置 {name_or_path} {exc.reason}") from None
+    if _depth(raw) > MAX_PROFILE_DEPTH:
+        raise ProfileError(f"规则配置 {name_or_path} 嵌套层数过深，不像规则配置")
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(raw), key=str)
     if errors:
         first = errors[0]
-        where = "/".join(map(str, first.absolute_path)) or "（根）"
-        raise ProfileError(f"规则配置 {name_or_path} 格式错误，位置 {where}：{first.message}")
+        where = json_path(first.absolute_path) or "（根）"
+        problem = schema_problem(first)
+        raise ProfileError(f"规则配置 {name_or_path} 格式错误，位置 {where}：{problem}")
     result: dict[str, Any] = raw
     return result
+
+
+MAX_PROFILE_BYTES = 1024 * 1024
+MAX_PROFILE_DEPTH = 12
+"""A profile nests a few levels (framework → 一级 → list); deeper is no profile."""
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    """How deep JSON containers nest (bounded: stops counting past the limit)."""
+    if level > MAX_PROFILE_DEPTH or not isinstance(value, dict | list):
+        return level
+    children = value.values() if isinstance(value, dict) else value
+    return max((_depth(child, level + 1) for child in children), default=level + 1)
 
 
 def _resolve(name_or_path: str, depth: int = 0) -> dict[str, Any]:

@@ -8,8 +8,6 @@ sequence (ESC ``[2K`` erases a line, ``[31m`` colours the rest red) or a BEL is 
 from __future__ import annotations
 
 import math
-import os
-import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 
 from jixiao.consolidate import Consolidation, Entry, Kind, Table, Value
 from jixiao.findings import Finding, Report, Severity
+from jixiao.textfiles import printable, readable_path
 
 Style = Callable[[str, Severity], str]
 
@@ -39,31 +38,6 @@ def report_json(report: Report) -> dict[str, Any]:
         ],
         "summary": summary_json(report),
     }
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Control characters (tab and newline excepted) and bidirectional overrides."""
-
-
-def printable(text: str) -> str:
-    """``text`` safe for a terminal: control characters and direction overrides become ``�``."""
-    return _CONTROL.sub("\ufffd", text) if _CONTROL.search(text) else text
-
-
-def readable_path(path: Path | str) -> str:
-    """A path as a clerk can read it, also when its name is not valid UTF-8 (a Windows archive
-    unpacked on Linux leaves GBK names): those bytes are read as GB18030.  Control characters
-    and direction overrides in a name are shown as ``?``."""
-    text = str(path)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raw = os.fsencode(text)
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "replace")
-    return _CONTROL.sub("?", text)
 
 
 def _group_title(finding: Finding) -> str:

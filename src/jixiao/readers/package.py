@@ -25,6 +25,7 @@ from xml.parsers import expat
 from defusedxml import ElementTree as defused
 
 from jixiao.a1 import MAX_COLUMN, a1
+from jixiao.textfiles import read_error_reason
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -60,8 +61,12 @@ def preflight(path: Path) -> str | None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             return _package_reason(infos) or _parts_reason(archive, infos)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        return f"工作簿已损坏或不是 .xlsx（{type(exc).__name__}）"
+    except NotImplementedError:
+        return "工作簿使用了不支持的压缩方式：请在 Excel/WPS 中另存为 .xlsx 后再报送"
+    except OSError as exc:
+        return read_error_reason(exc)
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return "压缩包已损坏，不是完整的 .xlsx 工作簿：请重新保存或重新发送"
 
 
 def _package_reason(infos: list[zipfile.ZipInfo]) -> str | None:
@@ -76,6 +81,7 @@ def _package_reason(infos: list[zipfile.ZipInfo]) -> str | None:
 
 
 def _parts_reason(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    tabs = _tab_names(archive)
     for info in infos:
         if info.is_dir():
             continue
@@ -85,10 +91,19 @@ def _parts_reason(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str
                 continue
             if info.file_size > MAX_PART:
                 return f"“{info.filename}”解压后超过 64 MB，不是正常的模板工作簿，已拒绝读取"
-            reason = _measure(info.filename, head, part)
+            reason = _measure(tabs.get(info.filename, info.filename), head, part)
         if reason:
             return reason
     return None
+
+
+def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part path → the sheet's tab name, so a reason names what the clerk sees; empty when
+    the package is not laid out as Excel writes it (the parts are still all measured)."""
+    try:
+        return {part: tab for tab, part in _sheet_parts(archive).items()}
+    except Exception:  # noqa: BLE001  (any oddity here only costs the nicer name)
+        return {}
 
 
 def _looks_like_xml(head: bytes) -> bool:

@@ -58,6 +58,7 @@ from jixiao.template.layout import (
     fingerprint,
     readable_fingerprint,
 )
+from jixiao.textfiles import read_error_reason, readable_path
 from jixiao.values import normalize_text
 
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
@@ -91,7 +92,9 @@ class CalamineBook:
     """Sheets read with python-calamine (Rust): the fast path."""
 
     def __init__(self, path: Path) -> None:
-        self._book = python_calamine.CalamineWorkbook.from_path(str(path))
+        # Opened by Python, not by name: calamine cannot open every name (GBK bytes on Linux).
+        with path.open("rb") as handle:
+            self._book = python_calamine.CalamineWorkbook.from_filelike(handle)
         self.sheet_names: list[str] = list(self._book.sheet_names)
 
     def rows(self, name: str) -> list[list[Cell]]:
@@ -135,7 +138,7 @@ class Reader:
 
     def __init__(self, path: Path, engine: str = "calamine") -> None:
         self.path = path
-        self.file = str(path)
+        self.file = readable_path(path)
         self.engine = ENGINES[engine]
         self.findings: list[Finding] = []
         self.workbook: Book | None = None
@@ -165,8 +168,8 @@ class Reader:
         assert self.workbook is not None
         try:
             rows = self.workbook.rows(name)
-        except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
-            self.tampered(f"工作表“{name}”无法读取（{exc}）", sheet=name)
+        except Exception:  # noqa: BLE001  (calamine raises its own error types)
+            self.tampered(f"工作表“{name}”的内容已损坏，无法读取", sheet=name)
             return None
         return Grid(name, rows, self.notes.errors.get(name, {}))
 
@@ -200,12 +203,15 @@ def read_workbook(path: Path, engine: str = "calamine") -> tuple[Submission | No
     return submission, reader.findings
 
 
+DAMAGED = "工作簿已损坏（内部结构无法解析）：请在 Excel/WPS 中打开后另存为 .xlsx 再报送"
+
+
 def _open(reader: Reader) -> bool:
     try:
         with reader.path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        reader.unreadable(f"{type(exc).__name__}: {exc}")
+        reader.unreadable(read_error_reason(exc))
         return False
     if not head:
         reader.unreadable("文件是空的（0 字节）")
@@ -225,8 +231,8 @@ def _open(reader: Reader) -> bool:
     try:
         reader.workbook = reader.engine(reader.path)
         reader.notes = cell_notes(reader.path)
-    except Exception as exc:  # noqa: BLE001  (calamine raises its own error types)
-        reader.unreadable(f"工作簿已损坏或不是 .xlsx（{exc}）")
+    except Exception:  # noqa: BLE001  (calamine raises its own error types)
+        reader.unreadable(DAMAGED)
         return False
     return True
 

@@ -26,19 +26,19 @@ from jixiao.filekinds import KINDS, describe
 from jixiao.findings import FileReport, Finding, Report, Severity
 from jixiao.model import Submission
 from jixiao.money import MoneyUnit
-from jixiao.outputs.report import readable_path, report_text
+from jixiao.outputs.report import report_text
 from jixiao.profiles import Profile, builtin_names, load_profile
-from jixiao.readers.interchange import holdable, submission_to_json
+from jixiao.readers.interchange import submission_to_json
 from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED
 from jixiao.service.collect import (
     collect,
     consolidate_paths,
-    display_path,
     find_submissions,
     read_and_validate,
     read_submission,
 )
 from jixiao.template.layout import DEFAULT_PROJECTS
+from jixiao.textfiles import holdable, readable_path
 from jixiao.validate import profile_for
 
 Progress = Callable[[int, int], None]
@@ -222,7 +222,7 @@ def import_to_template(
     check_outputs([output], [document], force)
     submission, findings = read_and_validate(document, profile_name)
     projects = len(submission.projects) if submission else 0
-    report = FileReport(display_path(document), projects, findings)
+    report = FileReport(readable_path(document), projects, findings)
     if submission is None:
         return Imported(report, None, None)
     if profile_name:

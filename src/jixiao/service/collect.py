@@ -19,13 +19,12 @@ from jixiao.filekinds import in_folder_scan, kind_of, unsupported_reason
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.model import Project, Submission
 from jixiao.money import MoneyUnit
-from jixiao.outputs.report import readable_path
 from jixiao.outputs.summary import write_summary
 from jixiao.profiles import load_profile
-from jixiao.readers.interchange import read_error_reason
 from jixiao.rules.files import FILE_RULES, FILE_UNREADABLE, file_finding
 from jixiao.rules.imports import IMPORT_UNPARSED
 from jixiao.rules.money import AMOUNT_INVALID
+from jixiao.textfiles import read_error_reason, readable_path
 from jixiao.validate import profile_for, validate_submission
 
 FILE_TIMEOUT = 120.0
@@ -65,12 +64,6 @@ def _identity(path: Path) -> str:
         return str(path.absolute())
 
 
-def display_path(path: Path | str) -> str:
-    """A path as a clerk can read it (GBK names decoded, no control characters): what every
-    message and every entry names a file by."""
-    return readable_path(path)
-
-
 def not_a_regular_file(path: Path) -> str | None:
     """Why ``path`` cannot be opened as a file (without opening it: a pipe would block)."""
     try:
@@ -93,10 +86,10 @@ def read_submission(path: Path) -> tuple[Submission | None, list[Finding]]:
     if reason is None and kind is None:
         reason = unsupported_reason(path)
     if reason is not None:
-        return None, [file_finding(FILE_UNREADABLE, display_path(path), reason=reason)]
+        return None, [file_finding(FILE_UNREADABLE, readable_path(path), reason=reason)]
     assert kind is not None
     submission, findings = kind.load_reader()(path)
-    shown = display_path(path)
+    shown = readable_path(path)
     if shown != str(path):  # findings name the file as the clerk can read it
         findings = [
             dataclasses.replace(f, file=shown) if f.file == str(path) else f for f in findings
@@ -112,7 +105,7 @@ def read_and_validate(
     if submission is None:
         return None, findings
     profile = profile_for(submission, profile_name)
-    findings = findings + validate_submission(submission, profile, display_path(path))
+    findings = findings + validate_submission(submission, profile, readable_path(path))
     return submission, sort_findings(findings)
 
 
@@ -120,7 +113,7 @@ def validate_path(path: Path, profile_name: str | None = None) -> FileReport:
     """Read and validate one file; reading problems and rule findings together."""
     submission, findings = read_and_validate(path, profile_name)
     projects = len(submission.projects) if submission else 0
-    return FileReport(display_path(path), projects, findings)
+    return FileReport(readable_path(path), projects, findings)
 
 
 def collect(
@@ -141,7 +134,7 @@ def collect(
     if workers <= 1:
         entries = []
         for path in files:
-            entries.append(Entry(display_path(path), *_safe_read(path, profile_name)))
+            entries.append(Entry(readable_path(path), *_safe_read(path, profile_name)))
             if progress:
                 progress(path)
         return entries
@@ -160,7 +153,7 @@ def _safe_read(path: Path, profile_name: str | None) -> tuple[Submission | None,
         reason = "读取时程序出错（可能是 jixiao 的缺陷，请把这个文件交给维护者）"
         if os.environ.get("JIXIAO_DEBUG"):
             reason += f"：{type(exc).__name__}: {exc}"
-        return None, [file_finding(FILE_UNREADABLE, display_path(path), reason=reason)]
+        return None, [file_finding(FILE_UNREADABLE, readable_path(path), reason=reason)]
 
 
 def _collect_parallel(
@@ -194,7 +187,7 @@ def _collect_parallel(
             results[path] = _isolated(path, profile_name, timeout)
             if progress:
                 progress(path)
-    return [Entry(display_path(f), *results[f]) for f in files]
+    return [Entry(readable_path(f), *results[f]) for f in files]
 
 
 MEMORY_LIMIT = 3 * 1024**3
@@ -239,7 +232,7 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
 
 def _unreadable(path: Path, reason: str) -> tuple[Submission | None, list[Finding]]:
     full = f"{reason}（文件可能异常庞大或已损坏）" if "已损坏" not in reason else reason
-    return None, [file_finding(FILE_UNREADABLE, display_path(path), reason=full)]
+    return None, [file_finding(FILE_UNREADABLE, readable_path(path), reason=full)]
 
 
 def split_by_department(entry: Entry, profile_name: str | None = None) -> list[Entry]:

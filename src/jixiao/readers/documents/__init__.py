@@ -21,8 +21,8 @@ from jixiao.filekinds import describe, suffixes
 from jixiao.findings import Finding
 from jixiao.model import Submission
 from jixiao.readers.documents.text import parse_text
-from jixiao.readers.interchange import holdable, read_error_reason
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
+from jixiao.textfiles import holdable, read_error_reason
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 """Published documents are well under 1 MB; a larger file is refused before it is read."""

@@ -19,8 +19,8 @@ from jixiao.findings import Finding
 from jixiao.model import Submission
 from jixiao.readers.documents.lines import Block, Cell, clean, tidy
 from jixiao.readers.documents.text import parse_blocks
-from jixiao.readers.interchange import read_error_reason
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
+from jixiao.textfiles import read_error_reason
 
 MAX_PART_BYTES = 32 * 1024 * 1024
 """One XML part unpacked: a published document's body is a few MB at most."""
