@@ -115,3 +115,23 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next_write(tmp_path:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TEMPORARY_PREFIX)] == [
         alive.name
     ]
+
+
+def test_every_registered_suffix_is_read_by_validate_and_import_alike(tmp_path: Path) -> None:
+    """issue 9: the importer took .text while validate and import refused it; one registry now."""
+    from click.testing import CliRunner
+
+    from conftest import SEEDS
+    from jixiao.cli import main
+    from jixiao.filekinds import suffixes
+
+    assert ".text" in suffixes("text")
+    document = tmp_path / "公开.text"
+    document.write_bytes((SEEDS / "000-shijiazhuang-gaoxin-court.txt").read_bytes())
+    runner = CliRunner()
+    validated = runner.invoke(main, ["validate", str(document)])
+    assert validated.exit_code in (0, 1) and "不支持" not in validated.output
+    assert "公开.text（1 个项目" in validated.output
+    imported = runner.invoke(main, ["import", str(document), "-o", str(tmp_path / "out.xlsx")])
+    assert imported.exit_code in (0, 1), imported.output
+    assert (tmp_path / "out.xlsx").exists()

@@ -167,3 +167,15 @@ def test_a_plain_formula_in_an_input_cell_is_no_finding(workbook: Path) -> None:
     submission, findings = read_workbook(edited(workbook, "项目1", P.budget, "=E5+G5"))
     assert submission is not None
     assert not [f for f in findings if f.code == "formula-outside"]
+
+
+def test_a_huge_plan_cell_is_one_finding_not_an_unreadable_workbook(workbook: Path) -> None:
+    """issue 9: a plan cell of 1e308 became Decimal Infinity and the whole file 0 projects."""
+    submission, findings = read_workbook(edited(workbook, "项目1", P.plan[1], 1e308))
+    assert submission is not None and len(submission.projects) == 1
+    assert "file-unreadable" not in {f.code for f in findings}
+    from jixiao.service.collect import read_and_validate
+
+    _, all_findings = read_and_validate(workbook)
+    invalid = [f for f in all_findings if f.code == "plan-value-invalid"]
+    assert [f.cell for f in invalid] == [P.plan[1]]
