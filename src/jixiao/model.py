@@ -83,6 +83,22 @@ class Indicator(Compact):
     basis: str | None = None
     source: Location = NOWHERE
     sources: Mapping[str, Location] = field(default_factory=dict)
+    weight: Decimal | None = None
+    """权重 / 分值 of the row, when the layout gives one (they should total 100)."""
+    direction: str | None = None
+    """The direction the table states (指标方向性 正向指标, 指标性质 正向/反向), as written."""
+    symbol: str | None = None
+    """When the layout gives symbol, number and unit in separate cells: each as written
+    (``value`` then holds them joined and normalised, ``≥`` + ``95`` + ``%`` → ``≥95%``)."""
+    number: str | None = None
+    unit: str | None = None
+    written: str | None = None
+    """The 指标值 as written when ``value`` is its normalised form (``>=20平方米``, ``≧95%``,
+    a serial date ``44,561``); None when the value is exactly as written."""
+    term: str | None = None
+    """``年度`` or ``长期`` when the table separates annual from long-term indicators."""
+    remark: str | None = None
+    """备注 / 指标解释 / 指标说明 beside the value, as written."""
 
     @property
     def name(self) -> str:
@@ -111,6 +127,24 @@ class Project(Compact):
     indicators: tuple[Indicator, ...] = ()
     source: Location = NOWHERE
     sources: Mapping[str, Location] = field(default_factory=dict)
+    carryover: Decimal | None = None
+    """上年结转 (part of ``budget`` where the layout states it)."""
+    total: Decimal | None = None
+    """The multi-year 项目总额 when the layout separates it from the annual ``budget``."""
+    long_term_goal: str | None = None
+    """长期目标 / 总体目标 (``goal`` is the annual one)."""
+    start: str | None = None
+    """Implementation period: 开始日期 / 结束日期 (or 项目起止时间), as written."""
+    end: str | None = None
+    supervisor: str | None = None
+    """主管部门, as written (code prefix included)."""
+    implementer: str | None = None
+    """实施单位, as written (code prefix included)."""
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    """Other labelled cells of the table as written (项目类别, 项目口径, 立项依据, 负责人…)."""
+    layout: str | None = None
+    """Which published layout the table was read from (``申报表``, ``批复表``, ``部门申报表``…);
+    None for the Hebei/Tianjin tables and the workbooks."""
 
     def at(self, field_name: str) -> Location:
         """Where one field came from, falling back to the project table itself."""
@@ -133,6 +167,25 @@ class DutyBlock(Compact):
     indicators: tuple[Indicator, ...] = ()
     source: Location = NOWHERE
     sources: Mapping[str, Location] = field(default_factory=dict)
+    project: str | None = None
+    """支出项目名称 of a 年度履职目标 row (部门整体支出绩效目标表)."""
+    amount: Decimal | None = None
+    """预算金额 of that row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup(Compact):
+    """A roll-up row (a department's subtotal above its units, a 部门 total): kept to check
+    its parts against, never added to them."""
+
+    name: str
+    code: str | None = None
+    amount: Decimal | None = None
+    parts: tuple[str, ...] = ()
+    """Names (codes) of the units or projects it adds up, where the document shows them."""
+    complete: bool = True
+    """False when the document is cut off, so its parts cannot all be seen."""
+    source: Location = NOWHERE
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +261,12 @@ class Department(Compact):
     overall_table: tuple[OverallRow, ...] = ()
     source: Location = NOWHERE
     sources: Mapping[str, Location] = field(default_factory=dict)
+    total: Decimal | None = None
+    """部门整体支出绩效目标表: 资金总额 (= ``project_spending`` + ``basic_spending``)."""
+    project_spending: Decimal | None = None
+    basic_spending: Decimal | None = None
+    indicators: tuple[Indicator, ...] = ()
+    """The department-wide indicator table of a 部门整体支出绩效目标表."""
 
     def at(self, field_name: str) -> Location:
         """Where one part came from, falling back to the department part itself."""
@@ -217,7 +276,12 @@ class Department(Compact):
     def is_empty(self) -> bool:
         """Nothing written in any part."""
         return not (
-            (self.overall_goal or "").strip() or self.blocks or self.measures or self.overall_table
+            (self.overall_goal or "").strip()
+            or self.blocks
+            or self.measures
+            or self.overall_table
+            or self.indicators
+            or self.total is not None
         )
 
 
@@ -230,3 +294,5 @@ class Submission(Compact):
     department: Department | None = None
     template: Mapping[str, str | int | None] = field(default_factory=dict)
     source: Location = NOWHERE
+    rollups: tuple[Rollup, ...] = ()
+    """Roll-up rows the document shows (never counted as projects)."""

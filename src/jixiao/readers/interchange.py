@@ -31,6 +31,7 @@ from jixiao.model import (
     OverallRow,
     PlanEntry,
     Project,
+    Rollup,
     Submission,
     Unit,
 )
@@ -47,10 +48,19 @@ from jixiao.textfiles import (
 )
 
 FORMAT = "jixiao-submission"
-VERSION = 1
+VERSION = 2
+"""Version 2 adds, all optional: an indicator's weight, direction, separate symbol/number/unit,
+value as written, term and remark; a project's 上年结转, multi-year total, long-term goal,
+implementation period, 主管部门/实施单位, other labelled cells and layout; a duty row's project and
+amount; the department's 资金总额/项目支出/基本支出 and indicator table; roll-up rows.  A version
+1 file is read unchanged: every new field takes its default."""
+READABLE_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_SCHEMA_FINDINGS = 50
 _INDICATOR_FIELDS = ("level1", "level2", "level3", "description", "value", "basis")
+_INDICATOR_TEXTS_V2 = ("direction", "symbol", "number", "unit", "written", "term", "remark")
+_PROJECT_TEXTS_V2 = ("long_term_goal", "start", "end", "supervisor", "implementer", "layout")
+_PROJECT_AMOUNTS_V2 = ("carryover", "total")
 
 
 @cache
@@ -152,6 +162,8 @@ def _indicator(obj: Mapping[str, Any], file: str, path: str) -> Indicator:
         **{k: obj.get(k) for k in _INDICATOR_FIELDS},
         source=_location(obj.get("source"), file, path),
         sources=_sources(obj, _INDICATOR_FIELDS, file, path),
+        weight=_decimal(obj.get("weight")),
+        **{k: obj.get(k) for k in _INDICATOR_TEXTS_V2},
     )
 
 
@@ -188,6 +200,10 @@ def _project(obj: Mapping[str, Any], file: str, path: str) -> Project:
         indicators=_indicators(obj.get("indicators") or [], file, f"{path}.indicators"),
         source=_location(obj.get("source"), file, path),
         sources=_sources(obj, _PROJECT_FIELDS, file, path),
+        carryover=_decimal(obj.get("carryover")),
+        total=_decimal(obj.get("total")),
+        attributes=dict(obj.get("attributes") or {}),
+        **{k: obj.get(k) for k in _PROJECT_TEXTS_V2},
     )
 
 
@@ -203,6 +219,8 @@ def _department(obj: Mapping[str, Any], file: str) -> Department:
             ),
             source=_location(b.get("source"), file, f"{path}.blocks[{i}]"),
             sources=_sources(b, ("title", "goal"), file, f"{path}.blocks[{i}]"),
+            project=b.get("project"),
+            amount=_decimal(b.get("amount")),
         )
         for i, b in enumerate(obj.get("blocks") or [])
     )
@@ -231,6 +249,24 @@ def _department(obj: Mapping[str, Any], file: str) -> Department:
         overall_table=rows,
         source=_location(obj.get("source"), file, path),
         sources=_sources(obj, ("overall_goal", "blocks", "measures"), file, path),
+        total=_decimal(obj.get("total")),
+        project_spending=_decimal(obj.get("project_spending")),
+        basic_spending=_decimal(obj.get("basic_spending")),
+        indicators=_indicators(obj.get("indicators") or [], file, f"{path}.indicators"),
+    )
+
+
+def _rollups(items: list[Mapping[str, Any]], file: str) -> tuple[Rollup, ...]:
+    return tuple(
+        Rollup(
+            name=r["name"],
+            code=r.get("code"),
+            amount=_decimal(r.get("amount")),
+            parts=tuple(r.get("parts") or ()),
+            complete=bool(r.get("complete", True)),
+            source=_location(r.get("source"), file, f"rollups[{i}]"),
+        )
+        for i, r in enumerate(items)
     )
 
 
@@ -251,7 +287,12 @@ def submission_from_json(data: Mapping[str, Any], file: str) -> Submission:
     )
     department = _department(data["department"], file) if data.get("department") else None
     return Submission(
-        unit, projects, department, dict(data.get("template") or {}), Location(file=file)
+        unit,
+        projects,
+        department,
+        dict(data.get("template") or {}),
+        Location(file=file),
+        rollups=_rollups(data.get("rollups") or [], file),
     )
 
 
@@ -294,8 +335,16 @@ def _plan_json(plan: tuple[PlanEntry, ...]) -> list[dict[str, Any]]:
     return out
 
 
+def _set(out: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Add the version 2 fields that carry something (a version 1 model writes as before)."""
+    out.update({k: v for k, v in values.items() if v is not None and v != {}})
+    return out
+
+
 def _indicator_json(indicator: Indicator) -> dict[str, Any]:
     out = {k: getattr(indicator, k) for k in _INDICATOR_FIELDS}
+    _set(out, {"weight": _number(indicator.weight)})
+    _set(out, {k: getattr(indicator, k) for k in _INDICATOR_TEXTS_V2})
     return _with_sources(out, indicator.source, indicator.sources)
 
 
@@ -313,6 +362,9 @@ def _project_json(project: Project) -> dict[str, Any]:
         "goal": project.goal,
         "indicators": [_indicator_json(i) for i in project.indicators],
     }
+    _set(out, {k: _number(getattr(project, k)) for k in _PROJECT_AMOUNTS_V2})
+    _set(out, {k: getattr(project, k) for k in _PROJECT_TEXTS_V2})
+    _set(out, {"attributes": dict(project.attributes)})
     return _with_sources(out, project.source, project.sources)
 
 
@@ -321,12 +373,15 @@ def _department_json(department: Department) -> dict[str, Any]:
         "overall_goal": department.overall_goal,
         "blocks": [
             _with_sources(
-                {
-                    "title": b.title,
-                    "goal": b.goal,
-                    "plan": _plan_json(b.plan),
-                    "indicators": [_indicator_json(i) for i in b.indicators],
-                },
+                _set(
+                    {
+                        "title": b.title,
+                        "goal": b.goal,
+                        "plan": _plan_json(b.plan),
+                        "indicators": [_indicator_json(i) for i in b.indicators],
+                    },
+                    {"project": b.project, "amount": _number(b.amount)},
+                ),
                 b.source,
                 b.sources,
             )
@@ -341,7 +396,21 @@ def _department_json(department: Department) -> dict[str, Any]:
             for r in department.overall_table
         ],
     }
+    amounts = ("total", "project_spending", "basic_spending")
+    _set(out, {k: _number(getattr(department, k)) for k in amounts})
+    if department.indicators:
+        out["indicators"] = [_indicator_json(i) for i in department.indicators]
     return _with_sources(out, department.source, department.sources)
+
+
+def _rollup_json(rollup: Rollup) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": rollup.name}
+    _set(out, {"code": rollup.code, "amount": _number(rollup.amount)})
+    if rollup.parts:
+        out["parts"] = list(rollup.parts)
+    if not rollup.complete:
+        out["complete"] = False
+    return _with_sources(out, rollup.source, {})
 
 
 def submission_to_json(submission: Submission) -> dict[str, Any]:
@@ -365,6 +434,8 @@ def submission_to_json(submission: Submission) -> dict[str, Any]:
     }
     if submission.department is not None:
         out["department"] = _department_json(submission.department)
+    if submission.rollups:
+        out["rollups"] = [_rollup_json(r) for r in submission.rollups]
     if submission.template:
         out["template"] = dict(submission.template)
     return out
