@@ -472,3 +472,55 @@ def test_a_profile_the_runtime_cannot_reach_is_warned_about(profile: Path) -> No
     assert install(paths, Path("C:/Python311/pythonw.exe"), desk=shortened).notes == []
     manifest = json.loads(paths.manifest.read_text("utf-8"))
     assert set(manifest["sha256"]) == set(manifest["files"])
+
+
+class FakeToolhelp:
+    """CreateToolhelp32Snapshot / Process32FirstW / Process32NextW / OpenProcess /
+    QueryFullProcessImageNameW over a list, filling the real structures."""
+
+    def __init__(self, rows: list[tuple[int, int, str, str | None]]) -> None:
+        self.rows, self.at = rows, 0
+        self.closed: list[int] = []
+
+    def CreateToolhelp32Snapshot(self, flags: int, pid: int) -> int:
+        assert flags == winpaths.TH32CS_SNAPPROCESS
+        return 99
+
+    def _fill(self, entry: Any) -> int:
+        if self.at >= len(self.rows):
+            return 0
+        pid, parent, name, _ = self.rows[self.at]
+        record = entry._obj
+        assert record.dwSize == ctypes.sizeof(winpaths.PROCESSENTRY32W)
+        record.th32ProcessID, record.th32ParentProcessID, record.szExeFile = pid, parent, name
+        self.at += 1
+        return 1
+
+    def Process32FirstW(self, snapshot: int, entry: Any) -> int:
+        self.at = 0
+        return self._fill(entry)
+
+    def Process32NextW(self, snapshot: int, entry: Any) -> int:
+        return self._fill(entry)
+
+    def OpenProcess(self, access: int, inherit: int, pid: int) -> int:
+        path = next(row[3] for row in self.rows if row[0] == pid)
+        return pid + 1000 if path else 0  # another user's process: no handle
+
+    def QueryFullProcessImageNameW(self, handle: int, flags: int, buffer: Any, size: Any) -> int:
+        buffer.value = next(row[3] for row in self.rows if row[0] + 1000 == handle)
+        return 1
+
+    def CloseHandle(self, handle: int) -> int:
+        self.closed.append(handle)
+        return 1
+
+
+def test_the_process_list_through_ctypes_on_a_fake_kernel32() -> None:
+    kernel = FakeToolhelp([(4, 0, "System", None), (4242, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE")])
+    found = Windows(None, None, kernel).processes()
+    assert found == [
+        Process(4, 0, "System", None),
+        Process(4242, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE"),
+    ]
+    assert sorted(kernel.closed) == [99, 5242]  # the snapshot and the one process handle
