@@ -72,27 +72,34 @@ End Sub
 
 Public Sub Say(ByVal message As String, Optional ByVal warning As Boolean = False)
     ' A message box that shows Chinese under any code page (MsgBox is ANSI).
-    Dim style As Long
+    Dim style As Long, title As String
     style = MB_ICONINFORMATION
     If warning Then style = MB_ICONWARNING
+    title = Msg("title")
     On Error GoTo ansi
-    MessageBoxW Application.Hwnd, StrPtr(message), StrPtr(Msg("title")), style
+    MessageBoxW Application.Hwnd, StrPtr(message), StrPtr(title), style
     Exit Sub
 ansi:
-    MsgBox message, vbOKOnly, Msg("title")
+    MsgBox message, vbOKOnly, title
 End Sub
 
 Public Function UserFolder() As String
     ' %USERPROFILE% through Unicode APIs (VBA's Environ is ANSI), as its 8.3 short form
     ' when it is not ASCII: the runtime opens its config file with ANSI file functions.
+    ' Found once per Excel session: the runtime asks for it on every setting it reads.
+    Static found As String
     Dim folder As String
-    On Error Resume Next
-    folder = Environ$("USERPROFILE")
-    folder = CreateObject("WScript.Shell").ExpandEnvironmentStrings("%USERPROFILE%")
-    UserFolder = folder
-    If Not IsAscii(folder) Then
-        UserFolder = CreateObject("Scripting.FileSystemObject").GetFolder(folder).ShortPath
+    If Len(found) = 0 Then
+        On Error Resume Next
+        folder = Environ$("USERPROFILE")
+        folder = CreateObject("WScript.Shell").ExpandEnvironmentStrings("%USERPROFILE%")
+        found = folder
+        If Not IsAscii(folder) Then
+            found = CreateObject("Scripting.FileSystemObject").GetFolder(folder).ShortPath
+        End If
+        On Error GoTo 0
     End If
+    UserFolder = found
 End Function
 
 Public Function U(ByVal units As String) As String
