@@ -23,6 +23,7 @@ from jixiao.readers.documents.lines import (
     strip_residue,
 )
 from jixiao.readers.documents.narrative import is_section_heading, read_department
+from jixiao.readers.documents.other import parse_other
 from jixiao.readers.documents.overall import is_overall_header, is_overall_row, read_overall_row
 from jixiao.readers.documents.projects import ProjectRead, read_project
 from jixiao.rules.imports import cleaned, unparsed
@@ -34,8 +35,18 @@ _YEAR = re.compile(r"(?:(20\d\d)\s*年|[-—](20\d\d)(?!\d))")
 
 
 def parse_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]:
-    """Read a text extraction; see the module docstring."""
-    return parse_blocks(blocks_from_text(text), file)
+    """Read a text extraction; see the module docstring.  A document in which the Hebei/Tianjin
+    layout finds nothing is tried as one of the other provinces' layouts
+    (:mod:`jixiao.readers.documents.other`)."""
+    submission, findings = parse_blocks(blocks_from_text(text), file)
+    found = submission is not None and (
+        submission.projects or (submission.department and not submission.department.is_empty)
+    )
+    if not found:
+        other = parse_other(text, file)
+        if other is not None and other[0] is not None:
+            return other
+    return submission, findings
 
 
 def parse_blocks(blocks: list[Block], file: str) -> tuple[Submission | None, list[Finding]]:

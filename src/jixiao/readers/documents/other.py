@@ -1,0 +1,155 @@
+"""The other provinces' published tables → a submission (issue 14).
+
+Tried when the Hebei/Tianjin reader finds nothing: the layout is recognised by its labels and
+content, never by province — a wide ``|`` table of a department's projects, a 批复表 tree, a
+部门整体支出绩效目标表, or one or more labelled 申报表 forms.  The budget year comes from a table
+title or the line under it, the money unit from the label that states it.  Whatever cannot be
+placed is an ``import-unparsed`` finding; a cut-off document imports what is there.
+"""
+
+from __future__ import annotations
+
+from jixiao.findings import Finding
+from jixiao.model import Location, Project, Submission, Unit
+from jixiao.money import MoneyUnit
+from jixiao.readers.documents import labels as lb
+from jixiao.readers.documents.forms import (
+    Fields,
+    read_department_form,
+    read_form,
+    read_labelled_line,
+    tokens_of,
+)
+from jixiao.readers.documents.indicator_rows import header_columns
+from jixiao.readers.documents.wide import is_tree, is_wide, read_tree, read_wide
+
+PROFILE = "national"
+"""The profile the other layouts are validated with (``rules/profiles/national.json``)."""
+
+Line = tuple[int, str]
+
+
+def text_lines(text: str) -> list[Line]:
+    """Numbered lines (1-based, as an editor shows them), without leading ``#`` comment lines
+    (a capture's notes above the text as found)."""
+    lines = [(n, t.rstrip("\r")) for n, t in enumerate(text.split("\n"), start=1)]
+    at = 0
+    while at < len(lines) and lines[at][1].startswith("#"):
+        at += 1
+    return lines[at:]
+
+
+def _first_token(text: str) -> str:
+    tokens = tokens_of(text)
+    return lb.norm(tokens[0]) if tokens else ""
+
+
+def _is_department(lines: list[Line]) -> bool:
+    return any("部门整体支出绩效目标表" in lb.norm(t) and ".xls" not in t for _, t in lines)
+
+
+def _form_starts(lines: list[Line]) -> list[int]:
+    return [i for i, (_, t) in enumerate(lines) if _first_token(t) == "项目名称"]
+
+
+def parse_other(text: str, file: str) -> tuple[Submission | None, list[Finding]] | None:
+    """Read a document in one of the other layouts; None when none is recognised."""
+    lines = text_lines(text)
+    if is_wide(lines):
+        return _wide(lines, file)
+    if is_tree(lines):
+        return _tree(lines, file)
+    if _is_department(lines):
+        return _department(lines, file)
+    starts = _form_starts(lines)
+    if starts and any(header_columns(tokens_of(t)) is not None for _, t in lines):
+        return _forms(lines, starts, file)
+    return None
+
+
+def _unit(lines: list[Line], file: str, name: str, code: str | None, line: int | None) -> Unit:
+    money, money_line = lb.money_unit(lines)
+    sources = {"money_unit": Location(file=file, line=money_line)} if money_line else {}
+    return Unit(
+        name=name,
+        code=code,
+        year=lb.title_year(lines),
+        money_unit=money or MoneyUnit.WAN,
+        profile=PROFILE,
+        source=Location(file=file, line=line),
+        sources=sources,
+    )
+
+
+def _wide(lines: list[Line], file: str) -> tuple[Submission | None, list[Finding]]:
+    read = read_wide(lines, file)
+    first = read.units[0] if read.units else None
+    coded = lb.split_code(first[0]) if first else lb.Coded(None, "")
+    unit = _unit(lines, file, coded.name, coded.code, first[1] if first else None)
+    submission = Submission(
+        unit, tuple(read.projects), None, {}, Location(file=file), rollups=tuple(read.rollups)
+    )
+    return submission, read.findings
+
+
+def _tree(lines: list[Line], file: str) -> tuple[Submission | None, list[Finding]]:
+    read = read_tree(lines, file)
+    name, line = read.unit if read.unit else ("", None)
+    coded = lb.split_code(name)
+    unit = _unit(lines, file, coded.name, coded.code, line)
+    return Submission(unit, tuple(read.projects), None, {}, Location(file=file)), read.findings
+
+
+def _department(lines: list[Line], file: str) -> tuple[Submission | None, list[Finding]]:
+    start = next(
+        i
+        for i, (_, t) in enumerate(lines)
+        if "部门整体支出绩效目标表" in lb.norm(t) and ".xls" not in t
+    )
+    read = read_department_form(lines[start + 1 :], file)
+    name = read.fields.text("unit") or ""
+    line = read.fields.lines.get("unit")
+    unit = _unit(lines, file, name, read.fields.text("unit_code"), line)
+    return Submission(unit, (), read.department, {}, Location(file=file)), read.findings
+
+
+def _forms(
+    lines: list[Line], starts: list[int], file: str
+) -> tuple[Submission | None, list[Finding]]:
+    findings: list[Finding] = []
+    projects: list[Project] = []
+    for n, at in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        read = read_form(lines[at:end], file, _layout(lines))
+        findings += read.findings
+        projects.append(read.project)
+    preface = Fields()
+    for number, text in lines[: starts[0]]:
+        if _first_token(text) in ("绩效编制单位", "单位名称"):
+            read_labelled_line(text, number, preface, [])
+    name, code, where = _form_unit(preface, projects)
+    unit = _unit(lines, file, name, code, where)
+    return Submission(unit, tuple(projects), None, {}, Location(file=file)), findings
+
+
+def _form_unit(preface: Fields, projects: list[Project]) -> tuple[str, str | None, int | None]:
+    """The submitting unit: 绩效编制单位 when stated, else the 实施单位, else the 主管部门."""
+    if text := preface.text("unit"):
+        coded = lb.split_code(text)
+        return coded.name, coded.code, preface.lines.get("unit")
+    for project in projects:
+        for written, field in (
+            (project.implementer, "implementer"),
+            (project.supervisor, "supervisor"),
+        ):
+            if written:
+                coded = lb.split_code(written)
+                return coded.name, coded.code, project.at(field).line
+    return "", None, None
+
+
+def _layout(lines: list[Line]) -> str:
+    for _, text in lines:
+        if found := lb.TABLE_TITLE.search(text):
+            return "批复表" if "批复" in found.group() else "申报表"
+    return "申报表"
