@@ -62,7 +62,7 @@ def test_version_1_files_read_unchanged(number: str) -> None:
     assert "rollups" not in exported
     # the written projects carry no empty version 2 field
     v2_keys = {"carryover", "total", "long_term_goal", "start", "end", "supervisor"}
-    v2_keys |= {"implementer", "attributes", "layout"}
+    v2_keys |= {"implementer", "attributes", "layout", "cut_off"}
     assert not any(set(p) & v2_keys for p in exported["projects"])
     assert _round_trip(submission) == submission
 
@@ -88,6 +88,7 @@ def test_version_2_fields_round_trip() -> None:
         written=None,
         term="年度",
         remark="历史标准",
+        nature="定量",
     )
     project = Project(
         name="村组干部报酬",
@@ -102,6 +103,7 @@ def test_version_2_fields_round_trip() -> None:
         implementer="[610001]湖南省润山润水生态农业发展有限公司",
         attributes={"项目口径": "长期"},
         layout="部门申报表",
+        cut_off="| 产出指标 | 数量指标 | 行政村数量 | = | 11 | 个 | 10",
         indicators=(indicator,),
     )
     department_block = DutyBlock(
@@ -136,6 +138,7 @@ def test_version_2_fields_round_trip() -> None:
     assert again.rollups == (rollup,)
     assert again.projects[0].indicators[0].weight == Decimal("10")
     assert again.projects[0].carryover == Decimal("12.5")
+    assert again.projects[0].cut_off == project.cut_off
     assert again.projects[0].attributes == {"项目口径": "长期"}
     assert again.department is not None
     assert again.department.basic_spending == Decimal("110.61")

@@ -99,6 +99,8 @@ class Indicator(Compact):
     """``年度`` or ``长期`` when the table separates annual from long-term indicators."""
     remark: str | None = None
     """备注 / 指标解释 / 指标说明 beside the value, as written."""
+    nature: str | None = None
+    """``定性`` or ``定量`` when the table states it (a 定性 indicator still needs a value)."""
 
     @property
     def name(self) -> str:
@@ -142,6 +144,9 @@ class Project(Compact):
     """实施单位, as written (code prefix included)."""
     attributes: Mapping[str, str] = field(default_factory=dict)
     """Other labelled cells of the table as written (项目类别, 项目口径, 立项依据, 负责人…)."""
+    cut_off: str | None = None
+    """Set (to what the importer saw last) when the document is cut off inside this table:
+    what is missing was never seen, so it is not judged as left out."""
     layout: str | None = None
     """Which published layout the table was read from (``申报表``, ``批复表``, ``部门申报表``…);
     None for the Hebei/Tianjin tables and the workbooks."""

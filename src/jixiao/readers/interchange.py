@@ -58,7 +58,16 @@ READABLE_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_SCHEMA_FINDINGS = 50
 _INDICATOR_FIELDS = ("level1", "level2", "level3", "description", "value", "basis")
-_INDICATOR_TEXTS_V2 = ("direction", "symbol", "number", "unit", "written", "term", "remark")
+_INDICATOR_TEXTS_V2 = (
+    "direction",
+    "symbol",
+    "number",
+    "unit",
+    "written",
+    "term",
+    "remark",
+    "nature",
+)
 _PROJECT_TEXTS_V2 = ("long_term_goal", "start", "end", "supervisor", "implementer", "layout")
 _PROJECT_AMOUNTS_V2 = ("carryover", "total")
 
@@ -203,6 +212,7 @@ def _project(obj: Mapping[str, Any], file: str, path: str) -> Project:
         carryover=_decimal(obj.get("carryover")),
         total=_decimal(obj.get("total")),
         attributes=dict(obj.get("attributes") or {}),
+        cut_off=obj.get("cut_off"),
         **{k: obj.get(k) for k in _PROJECT_TEXTS_V2},
     )
 
@@ -365,6 +375,7 @@ def _project_json(project: Project) -> dict[str, Any]:
     _set(out, {k: _number(getattr(project, k)) for k in _PROJECT_AMOUNTS_V2})
     _set(out, {k: getattr(project, k) for k in _PROJECT_TEXTS_V2})
     _set(out, {"attributes": dict(project.attributes)})
+    _set(out, {"cut_off": project.cut_off})
     return _with_sources(out, project.source, project.sources)
 
 

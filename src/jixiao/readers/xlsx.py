@@ -460,15 +460,18 @@ def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proje
         "indicators": a1(p.first_row, 1),
     }
     _report_notes(reader, grid, _INPUTS)
+    amounts = {
+        field: _amount(reader, grid, getattr(p, field), label, money)
+        for field, label in AMOUNT_FIELDS
+    }
     return Project(
         name=grid.text(p.name),
         code=_code(grid.text(p.code)),
         number=number,
         department=grid.text(p.department),
-        **{
-            field: _amount(reader, grid, getattr(p, field), label, money)
-            for field, label in AMOUNT_FIELDS
-        },
+        budget=amounts["budget"],
+        fiscal=amounts["fiscal"],
+        other=amounts["other"],
         purpose=grid.text(p.purpose),
         plan=_plan(reader, grid),
         goal=grid.text(p.goal),

@@ -10,7 +10,7 @@ Block labels split one word per line (``年度`` / ``预算`` / ``安排`` / ``(
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from jixiao.findings import Finding
@@ -224,7 +224,8 @@ class FormRead:
 def read_indicator_lines(
     lines: list[Line], kinds: list[str], file: str, findings: list[Finding]
 ) -> tuple[list[Indicator], int]:
-    """Indicator rows until a line that ends the table; the indicators and lines consumed."""
+    """Indicator rows until a line that ends the table; the indicators and lines consumed.
+    A row that cannot be read is reported (``import-unparsed``), never guessed."""
     rows: list[tuple[int, list[str]]] = []
     used = 0
     for line, text in lines:
@@ -248,6 +249,7 @@ def read_form(lines: list[Line], file: str, layout: str) -> FormRead:
     """One project form: labelled head lines, then its indicator table."""
     fields, pending = Fields(), list[str]()
     findings: list[Finding] = []
+    failed = 0
     indicators: list[Indicator] = []
     at, seen_indicators = 0, False
     while at < len(lines):
@@ -260,7 +262,9 @@ def read_form(lines: list[Line], file: str, layout: str) -> FormRead:
         if kinds is not None:
             if lb.norm(tokens[0]) != "一级指标":
                 read_labelled_line(tokens[0], line, fields, [])
+            before = len(findings)
             read, used = read_indicator_lines(lines[at:], kinds, file, findings)
+            failed += len(findings) - before
             indicators += read
             at += used
             seen_indicators = True
@@ -282,7 +286,11 @@ def read_form(lines: list[Line], file: str, layout: str) -> FormRead:
         last = next((t for _, t in reversed(lines) if t.strip()), "")
         where = next((n for n, t in reversed(lines) if t.strip()), None)
         findings.append(unparsed(file, where, last, "表格在此中断，没有绩效指标（只导入了表头）"))
-    return FormRead(project_from(fields, file, layout, indicators), fields, findings)
+    project = project_from(fields, file, layout, indicators)
+    if failed or not seen_indicators:
+        last = next((t.strip() for _, t in reversed(lines) if t.strip()), "")
+        project = replace(project, cut_off=last)
+    return FormRead(project, fields, findings)
 
 
 # ------------------------------------------------------------ 部门整体支出绩效目标表

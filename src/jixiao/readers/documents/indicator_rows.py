@@ -142,7 +142,7 @@ def _single_row(
         level2=levels.level2,
         level3=" ".join(name),
         value=value,
-        written=written,
+        written=written if written != value else None,
         remark=remark,
         source=where,
     )
@@ -151,17 +151,17 @@ def _single_row(
 def _split_row(
     rest: list[str], kinds: list[str], levels: Levels, where: Location
 ) -> Indicator | str:
-    cut = next(
-        (i for i, t in enumerate(rest) if t in lb.DIRECTIONS or lb.symbol(t) is not None), None
-    )
+    marks = lb.DIRECTIONS | lb.NATURES
+    cut = next((i for i, t in enumerate(rest) if t in marks or lb.symbol(t) is not None), None)
     if cut is None:
         cut = next((i for i in range(1, len(rest)) if lb.amount(rest[i]) is not None), None)
     if cut is None or cut == 0:
         return "找不到指标值"
     name, cells = rest[:cut], rest[cut:]
     direction = next((c for c in cells if c in lb.DIRECTIONS), None)
+    nature = next((c for c in cells if c in lb.NATURES), None)
     sym = next((c for c in cells if lb.symbol(c) is not None), None)
-    others = [c for c in cells if c not in lb.DIRECTIONS and lb.symbol(c) is None]
+    others = [c for c in cells if c not in marks and lb.symbol(c) is None]
     remark = None
     if "remark" in kinds and len(others) >= 3 and _weight(others[-1]) is None:
         remark = others.pop()
@@ -173,8 +173,19 @@ def _split_row(
     unit = others[1] if len(others) > 1 else None
     if len(others) > 2:
         remark = " ".join([*others[2:], *([remark] if remark else [])])
-    if number is None:
+    if number is None and nature is None:
         return "找不到指标值"
+    if number is None:  # a 定性 row whose value is blank: read, and left for the rules to judge
+        return Indicator(
+            level1=levels.level1,
+            level2=levels.level2,
+            level3=" ".join(name),
+            source=where,
+            weight=weight,
+            direction=direction,
+            symbol=sym,
+            nature=nature,
+        )
     day = lb.serial_date(number)
     if day is not None and (unit is None or unit == number or lb.serial_date(unit) is not None):
         value = lb.chinese_date(day)  # a date cell shown as its serial number
@@ -193,5 +204,6 @@ def _split_row(
         unit=unit,
         written=written,
         remark=remark,
+        nature=nature,
         source=where,
     )

@@ -38,6 +38,7 @@ LEVEL2 = frozenset(
     }
 )
 DIRECTIONS = frozenset({"正向", "反向", "正向指标", "反向指标", "中性", "中性指标"})
+NATURES = frozenset({"定性", "定量", "定性指标", "定量指标"})
 _SYMBOLS = {
     ">=": "≥",
     "≧": "≥",

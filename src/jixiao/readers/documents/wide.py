@@ -57,6 +57,7 @@ class _Draft:
     goal: str | None
     line: int
     indicators: list[Indicator] = field(default_factory=list)
+    cut_off: str | None = None
 
 
 def _column_kinds(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -72,7 +73,9 @@ def _column_kinds(header: list[str], rows: list[list[str]]) -> list[str]:
             cells = [r[offset] for r in rows if offset < len(r) and r[offset]]
             symbols = sum(lb.symbol(c) is not None for c in cells)
             directions = sum(c in lb.DIRECTIONS for c in cells)
-            kind = "symbol" if symbols >= directions else "direction"
+            natures = sum(c in lb.NATURES for c in cells)
+            best = max(symbols, directions, natures)
+            kind = "symbol" if best == symbols else "direction" if best == directions else "nature"
         kinds.append(kind)
     return kinds
 
@@ -134,6 +137,7 @@ def read_wide(lines: list[Line], file: str) -> WideRead:
         cut_off = not raw.rstrip().endswith("|")
         draft.indicators.append(_indicator(cells[k:], kinds, Location(file=file, line=line)))
         if cut_off:
+            draft.cut_off = raw.strip()
             out.findings.append(
                 unparsed(file, line, raw.strip(), "表格在此行中断，后面的列与行没有导入")
             )
@@ -189,6 +193,7 @@ def _indicator(cells: list[str], kinds: list[str], where: Location) -> Indicator
         unit=unit,
         written=written,
         remark=got.get("remark"),
+        nature=got.get("nature"),
     )
 
 
@@ -202,6 +207,7 @@ def _project(draft: _Draft, file: str) -> Project:
         source=where,
         sources={"name": where, "budget": where},
         implementer=draft.unit,
+        cut_off=draft.cut_off,
         layout="部门项目申报表",
     )
 
