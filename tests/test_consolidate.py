@@ -429,6 +429,8 @@ def test_out_of_range_plans_do_not_bend_the_unit_line() -> None:
         "amount": Decimal(25),
         "planned_budget": Decimal(100),  # 乙 still counts in the totals, not in the line
         "percent": Decimal(25),
+        "left_out": 1,  # and the line says so
+        "left_out_budget": Decimal(100),
         "minimum_percent": None,
         "met": None,
     }
@@ -487,6 +489,8 @@ def test_consolidation_json_has_snake_case_keys_rounded_figures_and_the_findings
         "amount": 25.13,
         "planned_budget": 100.5,
         "percent": 25.0,
+        "left_out": 2,  # 乙's two projects have no plan: said beside the total
+        "left_out_budget": 300.12,
         "minimum_percent": None,
         "met": None,
     }

@@ -26,14 +26,15 @@ from jixiao.findings import (
     Finding,
     Tally,
 )
-from jixiao.model import CHECKPOINTS, Location, Project, Submission
+from jixiao.model import CHECKPOINTS, Indicator, Location, Project, Submission
 from jixiao.money import MoneyUnit, convert
 from jixiao.profiles import Profile, load_profile
 from jixiao.rules.base import Scope
+from jixiao.rules.cost import is_cost
 from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED
 from jixiao.rules.identity import PROJECT_CODE_DUPLICATE
 from jixiao.rules.plan import plan_percents
-from jixiao.values import parse_value
+from jixiao.values import ValueKind, parse_value
 
 HUNDRED = Decimal(100)
 
@@ -188,10 +189,62 @@ class Consolidation:
         """问题清单: 序号, 下属单位 and the findings columns (:data:`FINDING_COLUMNS`)."""
         return findings_table(self.placed_findings())
 
+    def repeated(self) -> tuple[int, Decimal]:
+        """Projects whose 项目编码 stands in more than one file, and their 预算数: each file's
+        copy is counted in the totals (nothing is dropped silently), so the totals say so."""
+        codes, files = self.projects.column("code"), self.projects.column("file")
+        seen: dict[Value, set[Value]] = defaultdict(set)
+        for code, file in zip(codes, files, strict=True):
+            if code:
+                seen[code].add(file)
+        count, budget = 0, Decimal(0)
+        for code, amount in zip(codes, self.projects.column("budget"), strict=True):
+            if code and len(seen[code]) > 1:
+                count += 1
+                budget += amount if isinstance(amount, Decimal) else Decimal(0)
+        return count, budget
+
+    def totals_notes(self) -> dict[str, str]:
+        """What each total of the overview includes, said beside it (by the total's label)."""
+        unit = self.money_unit.value
+        unreadable = sum(e.submission is None for e in self.entries)
+        twice = sum(
+            1 for e in self.entries if any(f.code == SUBMISSION_DUPLICATE.code for f in e.findings)
+        )
+        count, budget = self.repeated()
+        left_out = f"；不含无法读取的 {unreadable} 份文件" if unreadable else ""
+        projects = "全部能读取的报送中的项目，每份报送的项目都计入"
+        money = f"各项目预算数之和（已换算为{unit}）"
+        if count:
+            repeated = (
+                f"含项目编码相同、出现在多份报送中的 {count} 个项目"
+                f"（预算 {_plain(budget)}{unit}，每份都计入，见问题清单 project-code-duplicate）"
+            )
+            projects, money = f"{projects}；{repeated}", f"{money}；{repeated}"
+        if twice:
+            both = f"；同一单位报送的 {twice} 份文件都计入（见 submission-duplicate）"
+            projects, money = projects + both, money + both
+        return {
+            "报送文件": "读到的全部文件，含无法读取的",
+            "无法读取的文件": "这些文件的项目和金额不在任何合计中" if unreadable else "",
+            "项目数": projects + left_out,
+            "预算数合计": money + left_out,
+        }
+
+
+def _plain(amount: Decimal) -> str:
+    """``1,234.56`` for a note."""
+    try:
+        return f"{amount:,.2f}"
+    except (ValueError, ArithmeticError):  # pragma: no cover - a sum beyond any format
+        return str(amount)
+
 
 # ---------------------------------------------------------------- column specs
 
 _WIDE = 30.0
+_CODE = 23.0
+"""A 项目编码 is 21 characters: shown whole."""
 
 
 def _checkpoint_key(checkpoint: str) -> str:
@@ -200,8 +253,8 @@ def _checkpoint_key(checkpoint: str) -> str:
 
 
 SUB_UNIT_COLUMNS: tuple[Column, ...] = (
-    Column("sub_unit", "下属单位", width=_WIDE),
-    Column("file", "文件", width=_WIDE),
+    Column("sub_unit", "下属单位", Kind.LONG_TEXT, width=24),
+    Column("file", "文件", Kind.LONG_TEXT, width=24),
     Column("projects", "项目数", Kind.COUNT),
     Column("budget", "预算数", Kind.MONEY),
     Column("fiscal", "财政资金", Kind.MONEY),
@@ -212,81 +265,137 @@ SUB_UNIT_COLUMNS: tuple[Column, ...] = (
 )
 
 PLAN_COLUMNS: tuple[Column, ...] = (
-    Column("checkpoint", "时间节点"),
-    Column("amount", "累计支出金额", Kind.MONEY),
-    Column("planned_budget", "计划内预算数", Kind.MONEY),
-    Column("percent", "累计支出进度%", Kind.PERCENT),
-    Column("minimum_percent", "最低要求%", Kind.PERCENT),
-    Column("met", "是否达标", Kind.MET),
+    Column("checkpoint", "时间节点", width=8),
+    Column("amount", "累计支出金额", Kind.MONEY, width=14),
+    Column("planned_budget", "计划内预算数", Kind.MONEY, width=14),
+    Column("percent", "累计支出进度%", Kind.PERCENT, width=10),
+    Column("left_out", "未计入的项目数", Kind.COUNT, width=10),
+    Column("left_out_budget", "未计入的预算数", Kind.MONEY, width=14),
+    Column("minimum_percent", "最低要求%", Kind.PERCENT, width=10),
+    Column("met", "是否达标", Kind.MET, width=8),
 )
+PLAN_NOTE = (
+    "累计支出进度 = 累计支出金额 ÷ 计划内预算数。计划内预算数只含在该节点填了 0～100% 支出计划"
+    "且有预算数的项目；未填、超出 0～100% 或没有预算数的项目不计入该行（见“未计入”两列），"
+    "但计入各处的预算数合计。"
+)
+"""Said beside the plan table: what its totals include."""
+NO_MINIMUM_NOTE = "规则配置没有规定各节点的最低支出进度，因此不列“最低要求%”和“是否达标”。"
+
+KIND_NAMES: dict[ValueKind, str] = {
+    ValueKind.EMPTY: "空白",
+    ValueKind.QUANTITATIVE: "定量",
+    ValueKind.QUALITATIVE: "定性",
+    ValueKind.DEADLINE: "时限",
+    ValueKind.MIXED: "混合",
+}
+"""指标明细's 类型, in the clerk's words."""
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (
-    Column("sub_unit", "下属单位", width=_WIDE),
-    Column("file", "文件", width=_WIDE),
-    Column("sheet", "工作表"),
-    Column("cell", "单元格"),
-    Column("project_code", "项目编码"),
-    Column("project_name", "项目名称", width=_WIDE),
-    Column("level1", "一级指标"),
-    Column("level2", "二级指标"),
-    Column("level3", "三级指标", width=_WIDE),
-    Column("value", "指标值"),
-    Column("symbol", "符号"),
-    Column("number", "数值", Kind.NUMBER),
-    Column("unit", "计量单位"),
-    Column("kind", "类型"),
-    Column("basis", "指标值确定依据"),
+    Column("sub_unit", "下属单位", Kind.LONG_TEXT, width=14),
+    Column("file", "文件", Kind.LONG_TEXT, width=16),
+    Column("sheet", "工作表", width=7),
+    Column("cell", "单元格", width=7),
+    Column("project_code", "项目编码", width=_CODE),
+    Column("project_name", "项目名称", Kind.LONG_TEXT, width=18),
+    Column("level1", "一级指标", width=10),
+    Column("level2", "二级指标", Kind.LONG_TEXT, width=12),
+    Column("level3", "三级指标", Kind.LONG_TEXT, width=18),
+    Column("value", "指标值", Kind.LONG_TEXT, width=14),
+    Column("symbol", "符号", width=5),
+    Column("number", "数值", Kind.NUMBER, width=9),
+    Column("unit", "计量单位", width=7),
+    Column("kind", "类型", width=6),
+    Column("basis", "指标值确定依据", Kind.LONG_TEXT, width=12),
 )
 
 DEPARTMENT_COLUMNS: tuple[Column, ...] = (
-    Column("sub_unit", "下属单位", width=_WIDE),
-    Column("part", "部分"),
-    Column("name", "名称"),
-    Column("content", "内容", Kind.LONG_TEXT, width=60),
+    Column("sub_unit", "下属单位", Kind.LONG_TEXT, width=16),
+    Column("part", "部分", width=14),
+    Column("name", "名称", Kind.LONG_TEXT, width=20),
+    Column("content", "内容", Kind.LONG_TEXT, width=70),
 )
 
 _FINDING_WIDTHS = {
     "severity": 6.0,
-    "file": _WIDE,
-    "where": 16.0,
-    "project": 28.0,
-    "message": 70.0,
-    "hint": 50.0,
-    "code": 24.0,
+    "file": 16.0,
+    "where": 12.0,
+    "project": 16.0,
+    "message": 44.0,
+    "hint": 34.0,
+    "code": 22.0,
 }
+_FINDING_WRAPPED = frozenset({"file", "where", "project", "message", "hint"})
 FINDINGS_COLUMNS: tuple[Column, ...] = (
     Column("number", "序号", Kind.COUNT, width=6),
-    Column("sub_unit", "下属单位", width=24),
-    *(Column(key, heading, width=_FINDING_WIDTHS.get(key, 12)) for key, heading in FINDING_COLUMNS),
+    Column("sub_unit", "下属单位", Kind.LONG_TEXT, width=14),
+    *(
+        Column(
+            key,
+            heading,
+            Kind.LONG_TEXT if key in _FINDING_WRAPPED else Kind.TEXT,
+            width=_FINDING_WIDTHS.get(key, 10),
+        )
+        for key, heading in FINDING_COLUMNS
+    ),
 )
+
+
+COST = "成本指标"
+OTHER_LEVEL = "其他一级"
+
+
+def count_heading(level: str, levels: Sequence[str]) -> str:
+    """项目汇总's heading of a 一级 count: what the column includes, said (成本 is counted
+    on its own, whether a profile has it as a 一级 or as a 二级 of 产出)."""
+    if level == COST:
+        return "成本指标（一级或二级）"
+    if COST in levels and level in _COST_PARENTS:
+        return f"{level}（不含成本）"
+    return level
+
+
+_COST_PARENTS = frozenset(
+    level1
+    for name in ("hebei", "tianjin")
+    for level1, level2s in load_profile(name).framework.items()
+    if COST in level2s
+)
+"""The 一级 under which a profile has 成本指标 as a 二级 (产出指标)."""
 
 
 def project_columns(levels: Sequence[str]) -> tuple[Column, ...]:
     """项目汇总's columns: who and what, money, plan % and amount per checkpoint, indicator
-    counts per 一级 (``levels``), findings and status."""
+    counts per 一级 (``levels``; they add up to 指标数), findings and status."""
     plan = [
         column
         for checkpoint in CHECKPOINTS
         for column in (
-            Column(f"percent_{_checkpoint_key(checkpoint)}", f"{checkpoint}%", Kind.PERCENT),
-            Column(f"amount_{_checkpoint_key(checkpoint)}", f"{checkpoint}金额", Kind.MONEY),
+            Column(f"percent_{_checkpoint_key(checkpoint)}", f"{checkpoint}%", Kind.PERCENT, 7),
+            Column(f"amount_{_checkpoint_key(checkpoint)}", f"{checkpoint}金额", Kind.MONEY, 11),
         )
     ]
+    counts = [
+        Column(f"level1_{n}", count_heading(level, levels), Kind.COUNT, 7)
+        for n, level in enumerate(levels, start=1)
+    ]
     return (
-        Column("sub_unit", "下属单位", width=_WIDE),
-        Column("file", "文件", width=_WIDE),
-        Column("sheet", "工作表"),
-        Column("department", "填报部门"),
-        Column("code", "项目编码"),
-        Column("name", "项目名称", width=_WIDE),
-        Column("budget", "预算数", Kind.MONEY),
-        Column("fiscal", "财政资金", Kind.MONEY),
-        Column("other", "其他资金", Kind.MONEY),
+        Column("sub_unit", "下属单位", Kind.LONG_TEXT, width=14),
+        Column("file", "文件", Kind.LONG_TEXT, width=16),
+        Column("sheet", "工作表", width=7),
+        Column("department", "填报部门", Kind.LONG_TEXT, width=9),
+        Column("code", "项目编码", width=_CODE),
+        Column("name", "项目名称", Kind.LONG_TEXT, width=20),
+        Column("budget", "预算数", Kind.MONEY, 11),
+        Column("fiscal", "财政资金", Kind.MONEY, 11),
+        Column("other", "其他资金", Kind.MONEY, 11),
         *plan,
-        *(Column(f"level1_{n}", level, Kind.COUNT) for n, level in enumerate(levels, start=1)),
-        Column("errors", "错误", Kind.COUNT),
-        Column("warnings", "警告", Kind.COUNT),
-        Column("status", "状态"),
+        *counts,
+        Column("level1_other", f"{OTHER_LEVEL}或空白", Kind.COUNT, 7),
+        Column("indicators", "指标数", Kind.COUNT, 6),
+        Column("errors", "错误", Kind.COUNT, 5),
+        Column("warnings", "警告", Kind.COUNT, 5),
+        Column("status", "状态", width=7),
     )
 
 
@@ -299,9 +408,11 @@ def project_row(
     target: MoneyUnit,
     findings: Sequence[Finding],
     levels: Sequence[str],
+    profile: Profile | None = None,
 ) -> Row:
     """One row of 项目汇总 (:func:`project_columns`): money converted exactly, plan % and
-    amounts, indicator counts, findings and status."""
+    amounts, indicator counts, findings and status.  Indicators are counted under the
+    submission's profile (or ``profile``, the one named for the whole run)."""
     assert entry.submission is not None
     source = entry.submission.unit.money_unit
     budget = convert(project.budget, source, target)
@@ -311,9 +422,7 @@ def project_row(
         percent = percents.get(checkpoint)
         plan.append(percent)
         plan.append(None if percent is None or budget is None else budget * percent / HUNDRED)
-    counts = Counter(
-        _LEVELS.normalize_level(i.level1) or "（一级空白）" for i in project.indicators
-    )
+    counts = level_counts(project, profile or _profile_of(entry.submission), levels)
     tally = Tally.of(findings)
     return (
         entry.sub_unit,
@@ -327,23 +436,48 @@ def project_row(
         convert(project.other, source, target),
         *plan,
         *(counts.get(level, 0) for level in levels),
+        counts.get(OTHER_LEVEL, 0),
+        len(project.indicators),
         tally.errors,
         tally.warnings,
         tally.status,
     )
 
 
-_LEVELS: Profile = load_profile()
-"""Label normalisation (aliases are the same in every built-in profile)."""
+def indicator_level(indicator: Indicator, profile: Profile, levels: Sequence[str]) -> str:
+    """The count column an indicator belongs to: 成本指标 for every cost row (一级, or 二级 of
+    产出), else its canonical 一级 when that is a column, else 其他一级 (blank included)."""
+    if COST in levels and is_cost(indicator, Scope(profile)):
+        return COST
+    level1 = profile.normalize_level(indicator.level1)
+    return level1 if level1 is not None and level1 in levels else OTHER_LEVEL
+
+
+def level_counts(project: Project, profile: Profile, levels: Sequence[str]) -> Counter[str]:
+    """How many indicators a project has in each count column (they add up to all of them)."""
+    return Counter(indicator_level(i, profile, levels) for i in project.indicators)
+
+
+def _profile_of(submission: Submission | None) -> Profile:
+    name = submission.unit.profile if submission is not None else None
+    try:
+        return load_profile(name) if name else load_profile()
+    except (ValueError, OSError):  # an unknown profile is the submission's finding already
+        return load_profile()
 
 
 def level_columns(profiles: Iterable[Profile]) -> list[str]:
-    """The 一级 columns of 项目汇总: every 一级 of the profiles involved, in framework order."""
+    """The 一级 columns of 项目汇总: every 一级 of the profiles involved, in framework order,
+    成本指标 right after 产出指标 (it is counted on its own under every profile)."""
     seen: dict[str, None] = {}
     for profile in profiles:
         for level1 in profile.framework:
             seen.setdefault(level1, None)
-    return list(seen)
+    levels = [level for level in seen if level != COST]
+    if COST in seen:
+        parent = next((i for i, level in enumerate(levels) if level in _COST_PARENTS), -1)
+        levels.insert(parent + 1, COST)
+    return levels
 
 
 ProjectKey = tuple[str | None, str | None, int | None]
@@ -357,7 +491,9 @@ def _project_findings(entry: Entry) -> dict[ProjectKey, list[Finding]]:
     return grouped
 
 
-def projects_table(entries: Sequence[Entry], target: MoneyUnit) -> Table:
+def projects_table(
+    entries: Sequence[Entry], target: MoneyUnit, profile: Profile | None = None
+) -> Table:
     """项目汇总: one row per project of every readable submission."""
     levels = level_columns(load_profile(p) for p in ("hebei", "central-2021"))
     rows = []
@@ -367,7 +503,7 @@ def projects_table(entries: Sequence[Entry], target: MoneyUnit) -> Table:
         by_project = _project_findings(entry)
         for project in entry.submission.projects:
             findings = by_project.get((project.code, project.name, project.number), [])
-            rows.append(project_row(entry, project, target, findings, levels))
+            rows.append(project_row(entry, project, target, findings, levels, profile))
     return Table(project_columns(levels), rows)
 
 
@@ -407,7 +543,8 @@ def unit_plan(projects: Table, minimum: dict[str, Decimal] | None) -> Table:
     rows: list[Row] = []
     for checkpoint in CHECKPOINTS:
         key = _checkpoint_key(checkpoint)
-        budget = amount = Decimal(0)
+        budget = amount = left_budget = Decimal(0)
+        left = 0
         for total, percent, part in zip(
             budgets,
             projects.column(f"percent_{key}"),
@@ -415,17 +552,24 @@ def unit_plan(projects: Table, minimum: dict[str, Decimal] | None) -> Table:
             strict=True,
         ):
             # A percentage outside 0–100 is an error of its own table; it must not bend the
-            # unit's line (the project still counts in the totals).
-            if not isinstance(total, Decimal) or not isinstance(percent, Decimal):
+            # unit's line (the project still counts in the totals, and is said to be left out).
+            counted = (
+                isinstance(total, Decimal)
+                and isinstance(percent, Decimal)
+                and 0 <= percent <= HUNDRED
+                and isinstance(part, Decimal)
+            )
+            if not counted:
+                left += 1
+                left_budget += total if isinstance(total, Decimal) else Decimal(0)
                 continue
-            if not 0 <= percent <= HUNDRED or not isinstance(part, Decimal):
-                continue
+            assert isinstance(total, Decimal) and isinstance(part, Decimal)
             budget += total
             amount += part
         required = None if minimum is None else minimum.get(checkpoint)
         progress = amount / budget * HUNDRED if budget else None
         met = None if required is None or progress is None else progress >= required
-        rows.append((checkpoint, amount, budget, progress, required, met))
+        rows.append((checkpoint, amount, budget, progress, left, left_budget, required, met))
     return Table(PLAN_COLUMNS, rows)
 
 
@@ -454,7 +598,7 @@ def indicators_table(entries: Sequence[Entry]) -> Table:
                         value.symbol.value if value.symbol else None,
                         value.number,
                         value.unit,
-                        value.kind.value,
+                        KIND_NAMES.get(value.kind, value.kind.value),
                         indicator.basis,
                     )
                 )
@@ -478,9 +622,29 @@ def department_table(entries: Sequence[Entry]) -> Table:
         for measure in department.measures:
             rows.append((unit, "工作保障措施", measure.title, measure.text))
         for row in department.overall_table:
-            content = " ".join(x for x in (row.symbol, row.target, row.unit) if x)
+            content = stated_target(row.symbol, row.target, row.unit)
             rows.append((unit, "整体绩效目标表", row.indicator, content))
     return Table(DEPARTMENT_COLUMNS, rows)
+
+
+_SYMBOLS = ("≥", "≤", ">", "<", "=", "＝", "≧", "≦")
+_PERCENT_UNITS = ("百分比", "%", "％")
+
+
+def stated_target(symbol: str | None, target: str | None, unit: str | None) -> str:
+    """The 年度指标值 of a 整体绩效目标表 row with its 符号 and 单位, each said once: the table
+    repeats them in their own columns (``≥`` · ``≥6700`` · ``件`` → ``≥6700件``)."""
+    text = (target or "").strip()
+    if symbol and text and not text.startswith(_SYMBOLS):
+        text = symbol.strip() + text
+    unit = (unit or "").strip()
+    if not text:
+        return " ".join(x for x in (symbol, unit) if x)
+    if unit in _PERCENT_UNITS:
+        return text if text.endswith(("%", "％")) else f"{text}%"
+    if unit and not text.endswith(unit):
+        text += unit
+    return text
 
 
 def findings_table(placed: Sequence[tuple[Entry, Finding]]) -> Table:
@@ -575,18 +739,35 @@ def consolidate(
     entries: Sequence[Entry], money_unit: MoneyUnit = MoneyUnit.WAN, profile: Profile | None = None
 ) -> Consolidation:
     """Build the unit view from entries that have already been read and validated."""
+    named = profile
     profile = profile or load_profile()
     entries = [dataclasses.replace(e, findings=list(e.findings)) for e in entries]  # not in place
     for entry, finding in cross_checks(entries, profile):
         entry.findings.append(finding)  # cross-file findings count against their files
-    projects = projects_table(entries, money_unit)
+    projects = projects_table(entries, money_unit, named)
     return Consolidation(
         money_unit=money_unit,
         entries=list(entries),
         projects=projects,
         sub_units=sub_units_table(entries, money_unit),
-        plan=unit_plan(projects, dict(profile.min_plan) if profile.min_plan else None),
+        plan=unit_plan(projects, minimum_plan(entries, named)),
         indicators=indicators_table(entries),
         department=department_table(entries),
         findings=[f for e in entries for f in e.findings],
     )
+
+
+def minimum_plan(entries: Sequence[Entry], named: Profile | None) -> dict[str, Decimal] | None:
+    """The minimum progress per checkpoint the unit's line is held to: the named profile's, or
+    the one every readable submission's profile states alike; None when there is none."""
+    if named is not None:
+        return dict(named.min_plan) if named.min_plan else None
+    minimums = {
+        tuple(sorted((_profile_of(e.submission).min_plan or {}).items()))
+        for e in entries
+        if e.submission is not None
+    }
+    if len(minimums) != 1:
+        return None
+    (only,) = minimums
+    return dict(only) or None

@@ -1,9 +1,10 @@
 """The 部门整体绩效目标 narrative: 一、总体绩效目标 / 二、分项绩效目标 / 三、工作保障措施.
 
 Blocks of 二、 start at a ``（一）标题`` line or at a paragraph opening with a quoted name
-(“法治宣传”项目…); their ``绩效目标：`` / ``绩效指标：`` text holds the stated spending plan and the
-indicators, in list form (``案件结案率 ≥85% 为优、…``) or in prose items (``1、产出指标-数量指标-
-名称（说明），指标值>=6；``), both read by :mod:`jixiao.readers.documents.prose`.
+(“法治宣传”项目…); their ``绩效目标：`` / ``绩效指标：`` text holds the stated spending plan (or a
+``资金支出计划：`` line of its own) and the indicators, in list form (``案件结案率 ≥85% 为优、…``)
+or in prose items (``1、产出指标-数量指标-名称（说明），指标值>=6；``), both read by
+:mod:`jixiao.readers.documents.prose`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _SUB_TITLE = re.compile(rf"^[（(][{_NUMERAL}\d]+[）)]\s*(.+)$")
 _QUOTED = re.compile(r"^[“\"「](.{1,40}?)[”\"」]")
 _GOAL = re.compile(r"^(?:分项)?绩效目标\s*[：:]\s*(.*)$")
 _INDICATORS = re.compile(r"^绩效指标\s*[：:]\s*(.*)$")
+_PLAN_LINE = re.compile(r"^(?:资金)?支出计划(?:[（(]\s*[%％]\s*[）)])?\s*[：:]\s*(.*)$")
+"""A block's own 资金支出计划 line (as ``jixiao publish`` writes it): plan, not goal text."""
 _GROUP = re.compile(r"^(.{0,12}保障措施)\s*[：:]?$")
 _NUMBERED = re.compile(r"^\d{1,2}\s*[、.．]\s*(.+)$")
 _SENTENCE_END = re.compile(r"[。！？]")
@@ -39,6 +42,7 @@ class _BlockDraft:
     goal_line: int | None = None
     indicators: list[Piece] = field(default_factory=list)
     indicators_line: int | None = None
+    plan: list[Piece] = field(default_factory=list)
     last: str = "goal"
 
 
@@ -106,8 +110,10 @@ def _duty_blocks(lines: list[Block], file: str, findings: list[Finding]) -> list
 
 
 def _add_line(draft: _BlockDraft, block: Block) -> None:
-    """A 绩效目标/绩效指标 line, or the continuation of the previous one."""
-    if goal := _GOAL.match(block.text):
+    """A 绩效目标/资金支出计划/绩效指标 line, or the continuation of the previous one."""
+    if plan := _PLAN_LINE.match(block.text):
+        draft.plan.append(Piece(plan.group(1), block.line))
+    elif goal := _GOAL.match(block.text):
         if draft.goal:  # the block's goal was its opening paragraph: this is plan + indicators
             draft.indicators.append(Piece(goal.group(1), block.line))
             draft.indicators_line, draft.last = block.line, "indicators"
@@ -125,7 +131,7 @@ def _add_line(draft: _BlockDraft, block: Block) -> None:
 
 
 def _duty_block(draft: _BlockDraft, file: str, findings: list[Finding]) -> DutyBlock:
-    plan = plan_from(draft.goal + draft.indicators, file)
+    plan = plan_from(draft.plan + draft.goal + draft.indicators, file)
     indicators = indicators_from(draft.indicators, file, findings)
     sources = {}
     if draft.goal_line is not None and draft.goal:

@@ -1,7 +1,8 @@
 """The 18-column 整体绩效目标表 → OverallRow.
 
 Converters drop columns that are empty and write a vertically merged cell only on its first
-row, so the columns are placed by what they hold rather than by position: the first six cells
+row, so the columns are placed by what they hold rather than by position (a row that has all
+eighteen cells, as a .docx table has, is read by position): the first six cells
 (职责序号 … 单位) from the left, 对应科室 as the last cell, the run of values (年度指标值, 规划值,
 标准值, 前三年均值, 上年值) after 单位, then 历史值来源 and the texts right-aligned onto 备注 /
 工作活动 / 预算项目.  A row with one value too many keeps it in 标准值来源, which is exactly how a
@@ -14,7 +15,7 @@ import re
 from typing import Any
 
 from jixiao.findings import Finding
-from jixiao.model import Location, OverallRow
+from jixiao.model import OVERALL_COLUMNS, Location, OverallRow
 from jixiao.readers.documents.lines import Block, Cell, label
 from jixiao.rules.imports import unparsed
 
@@ -42,8 +43,14 @@ def is_overall_row(block: Block) -> bool:
 
 def read_overall_row(block: Block, file: str, findings: list[Finding]) -> OverallRow:
     """One data row, columns placed as the module docstring explains; cells that fit no column
-    are reported (import-unparsed), never dropped silently."""
+    are reported (import-unparsed), never dropped silently.  A row of exactly eighteen cells
+    (a .docx table, where merged and empty cells are still cells) is read column by column."""
     cells = list(block.cells)
+    if len(cells) == len(OVERALL_COLUMNS):
+        by_column: dict[str, Any] = {
+            name: _text(cell) for (name, _), cell in zip(OVERALL_COLUMNS, cells, strict=True)
+        }
+        return OverallRow(**by_column, source=Location(file=file, line=block.line))
     while cells and not cells[-1].text:
         cells.pop()
     values: dict[str, Any] = {n: _text(c) for n, c in zip(_HEAD, cells, strict=False)}

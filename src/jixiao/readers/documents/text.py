@@ -29,7 +29,9 @@ from jixiao.readers.documents.projects import ProjectRead, read_project
 from jixiao.rules.imports import cleaned, unparsed
 
 _LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")
-_WITHHELD = re.compile(r"\d+\s*[-—–至~]\s*\d+\s*号?项目.{0,40}(?:保密|不公开|涉密|不予公开)")
+_WITHHELD = re.compile(r"\d+(?:\s*[-—–至~]\s*\d+)?\s*号?项目.{0,40}(?:保密|不公开|涉密|不予公开)")
+_DOCUMENT_TITLE = re.compile(r"^(\S.*?)\s*(?:20\d\d\s*年度?)?\s*(?:部门)?预算绩效目标$")
+"""``某某单位2024年度预算绩效目标``: the unit named in the document's title."""
 _YEAR_TITLE = re.compile(r"(20\d\d)\s*年度")
 _YEAR = re.compile(r"(?:(20\d\d)\s*年|[-—](20\d\d)(?!\d))")
 
@@ -175,7 +177,7 @@ def _unit(reads: list[ProjectRead], blocks: list[Block], file: str) -> Unit:
     if money is not None and money.money_line is not None:
         sources["money_unit"] = Location(file=file, line=money.money_line)
     return Unit(
-        name=(header.unit_name if header else None) or "",
+        name=(header.unit_name if header else None) or _titled_unit(blocks),
         code=header.unit_code if header else None,
         year=budget_year(blocks),
         money_unit=(money.money_unit if money else None) or MoneyUnit.WAN,
@@ -183,6 +185,14 @@ def _unit(reads: list[ProjectRead], blocks: list[Block], file: str) -> Unit:
         source=Location(file=file, line=header.unit_line if header else None),
         sources=sources,
     )
+
+
+def _titled_unit(blocks: list[Block]) -> str:
+    """The unit a document's title names (a document with no project table has no unit line)."""
+    for block in blocks[:5]:
+        if not block.is_row and (titled := _DOCUMENT_TITLE.match(block.text)):
+            return titled.group(1)
+    return ""
 
 
 def budget_year(blocks: list[Block]) -> int | None:
