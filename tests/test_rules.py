@@ -287,6 +287,18 @@ def test_plan_below_minimum_only_with_a_profile_minimum(tmp_path: Path) -> None:
 
 def test_every_declared_rule_has_a_firing_case() -> None:
     tested = {code for code, _ in CASES} | {"plan-below-minimum"}
+    # The rules of the other provinces' layouts (rules/layouts.py): tests/test_other_formats.py
+    tested |= {
+        "weight-sum",
+        "qualitative-value-missing",
+        "name-placeholder",
+        "name-value-mismatch",
+        "name-is-value",
+        "serial-date",
+        "value-format-lost",
+        "rollup-mismatch",
+        "department-split-mismatch",
+    }
     # Reader rules are tested in test_cli/test_workbook, cross-file rules in test_consolidate.
     # (the reading rules of rules/files.py: tests/test_reader_findings.py, test_workbook.py)
     reader_rules = {rule.code for rule in FILE_RULES} | {

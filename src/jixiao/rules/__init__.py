@@ -8,6 +8,7 @@ texts (``texts``, ``narrative``) come last.
 # isort: skip_file
 from jixiao.rules import money, plan, levels, indicator_values, cost  # noqa: F401
 from jixiao.rules import identity, department, overall_table, cross, files, imports  # noqa: F401
+from jixiao.rules import layouts  # noqa: F401
 from jixiao.rules import texts, narrative  # noqa: F401
 from jixiao.rules.base import (
     INDICATOR_CHECKS,

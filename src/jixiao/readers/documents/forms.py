@@ -78,6 +78,8 @@ _AMOUNT_FIELDS = frozenset({"budget", "fiscal", "other", "carryover", "total"})
 _TEXT_FIELDS = frozenset({"goal", "long_term_goal"})
 _FURNITURE = re.compile(r"意见|盖章|^上报时间|^填报日期|^经办人|^审核人|^联系电话")
 _WEIGHT_NOTE = re.compile(r"^绩效指标\((.+)\)$")
+_GLUED = re.compile(r"^([^:：]{2,12}[:：])(.+)$")
+_MONEY_LABEL = re.compile(r"\(?(?:金额)?单位:(?:万元|元)\)?")
 
 
 def label_kind(token: str) -> str | None:
@@ -88,18 +90,22 @@ def label_kind(token: str) -> str | None:
         return _HEAD[key]
     if key in _ATTRIBUTES:
         return f"attr:{key}"
-    if key in _BLOCKS or _WEIGHT_NOTE.match(key):
+    if key in _BLOCKS or _WEIGHT_NOTE.match(key) or _MONEY_LABEL.fullmatch(key):
         return "block"
     return None
 
 
 def tokens_of(text: str) -> list[str]:
-    """Space-separated cells, ``其中:`` joined to the label it opens."""
+    """Space-separated cells, ``其中:`` joined to the label it opens, a label glued to its value
+    split from it (``年度资金总额：10`` → ``年度资金总额：`` ``10``)."""
     raw = text.replace("\u3000", " ").split()
     out: list[str] = []
     for token in raw:
         if out and lb.norm(out[-1]) == "其中":
-            out[-1] = out[-1] + token
+            token = out.pop() + token
+        glued = _GLUED.match(token)
+        if glued and label_kind(glued.group(1)) not in (None, "block"):
+            out += [glued.group(1), glued.group(2)]
         else:
             out.append(token)
     return out

@@ -66,7 +66,9 @@ def parse_other(text: str, file: str) -> tuple[Submission | None, list[Finding]]
     if _is_department(lines):
         return _department(lines, file)
     starts = _form_starts(lines)
-    if starts and any(header_columns(tokens_of(t)) is not None for _, t in lines):
+    if starts and any(
+        header_columns(tokens_of(t)) is not None or "资金总额" in lb.norm(t) for _, t in lines
+    ):
         return _forms(lines, starts, file)
     return None
 

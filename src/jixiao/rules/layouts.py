@@ -1,0 +1,233 @@
+"""Rules for what the other provinces' layouts carry (issue 14): weights, 定性 values, values
+shown as Excel serial dates or stripped of their percent format, template hints and values left
+in 三级 names, roll-up rows and the 部门整体支出 split.
+
+Each rule judges only what a table states: a project without weights has no weight-sum, and a
+table the document breaks off inside (``Project.cut_off``) is not held to totals it cannot show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.findings import Finding
+from jixiao.model import Indicator, Project, Submission
+from jixiao.rules.base import (
+    INDICATOR_CHECKS,
+    Scope,
+    define,
+    indicator_check,
+    project_check,
+    submission_check,
+)
+from jixiao.values import ValueKind, format_number, parse_value
+
+TOLERANCE = Decimal("0.005")
+
+WEIGHT_SUM = define(
+    "weight-sum",
+    "warning",
+    "权重合计不符",
+    "{what}的权重（分值）合计 {total}，应为 {target}",
+    "调整各指标的权重，使合计等于 {target}（表头写明的分值，未写明时为 100）",
+)
+QUALITATIVE_VALUE_MISSING = define(
+    "qualitative-value-missing",
+    "error",
+    "定性指标没有指标值",
+    "定性指标“{name}”没有填写指标值",
+    "定性指标也要写明要达到的程度，如“达到预期”“明显改善”之外的具体标准或“是/否”",
+)
+NAME_PLACEHOLDER = define(
+    "name-placeholder",
+    "warning",
+    "指标名称中留有模板提示",
+    "三级指标“{name}”中留有模板提示“{hint}”",
+    "删去名称中的提示，把目标值只写在指标值一栏",
+)
+NAME_VALUE_MISMATCH = define(
+    "name-value-mismatch",
+    "warning",
+    "指标名称中的数值与指标值不符",
+    "三级指标“{name}”的名称写着 {stated}，指标值却是“{value}”",
+    "名称只写衡量什么，数值只写在指标值一栏，并核对哪一个是本年目标",
+)
+NAME_IS_VALUE = define(
+    "name-is-value",
+    "warning",
+    "指标名称只是一个数值",
+    "三级指标的名称“{name}”只是一个数值，没有说明衡量什么（指标值“{value}”）",
+    "写明衡量的内容，如“补贴发放总额”，把数值写在指标值一栏",
+)
+SERIAL_DATE = define(
+    "serial-date",
+    "info",
+    "日期写成了 Excel 序号",
+    "“{name}”的指标值写成了 Excel 日期序号“{written}”，按日期 {value} 读取",
+    "把该单元格设为日期格式，使公开的表格显示日期",
+)
+VALUE_FORMAT_LOST = define(
+    "value-format-lost",
+    "warning",
+    "目标值可能丢失了百分比格式",
+    "“{name}”的目标值是“{value}”，而指标解释是“{remark}”：可能是 {percent} 丢失了百分比格式",
+    "核对目标值，写成带单位的数值（如 100%）",
+)
+ROLLUP_MISMATCH = define(
+    "rollup-mismatch",
+    "warning",
+    "汇总行与明细不符",
+    "汇总行“{name}”为 {amount}，其下各项目预算数合计 {total}（差 {diff}）",
+    "核对汇总行与各项目的预算数；汇总行只用于核对，不计入合计",
+)
+DEPARTMENT_SPLIT_MISMATCH = define(
+    "department-split-mismatch",
+    "warning",
+    "部门整体支出的分项与合计不符",
+    "{what}",
+    "核对年度预算安排（资金总额 = 项目支出 + 基本支出）与年度履职目标各行的预算金额",
+)
+
+_HINT = re.compile(r"[(（]?\s*[≥≤>=<]*\s*[*＊]{2}[^()（）\s]*\s*[)）]?|[≥≤>=<]\s*[*＊]{2}\S*")
+_NAME_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*%$")
+_STATED_TOTAL = re.compile(r"权重分值\s*(\d+(?:\.\d+)?)\s*分")
+_LEVEL_TOTAL = re.compile(r"(产出指标|效益指标|满意度指标|成本指标)权重分值\s*(\d+(?:\.\d+)?)\s*分")
+
+
+@project_check
+def weight_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
+    """Weights, where given, total 100 (or the total the header states), and each 一级 the
+    share the header states for it."""
+    weights = [i for i in project.indicators if i.weight is not None]
+    if not weights or project.cut_off:
+        return
+    note = project.attributes.get("绩效指标", "")
+    stated = _STATED_TOTAL.search(note)
+    target = Decimal(stated.group(1)) if stated else Decimal(100)
+    total = sum((i.weight for i in weights if i.weight is not None), Decimal(0))
+    where = project.at("indicators")
+    if abs(total - target) > TOLERANCE:
+        yield WEIGHT_SUM.at(scope, where, what="全部指标", total=total, target=target)
+    for level1, share in _LEVEL_TOTAL.findall(note):
+        part = sum((i.weight or Decimal(0) for i in weights if i.level1 == level1), Decimal(0))
+        if abs(part - Decimal(share)) > TOLERANCE:
+            yield WEIGHT_SUM.at(scope, where, what=level1, total=part, target=Decimal(share))
+
+
+@indicator_check
+def qualitative_value(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
+    """A 定性 indicator needs a value like any other."""
+    if (indicator.nature or "").startswith("定性") and not (indicator.value or "").strip():
+        yield QUALITATIVE_VALUE_MISSING.at(scope, indicator.at("value"), name=indicator.name)
+
+
+@indicator_check
+def name_texts(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
+    """Template hints (``( ≥**个 )``) and values (``达标率100%``) left in a 三级 name; a name
+    that is nothing but an amount (``20万元``)."""
+    name = indicator.level3 or ""
+    if not name or not indicator.value:
+        return
+    where = indicator.at("level3")
+    if hint := _HINT.search(name):
+        yield NAME_PLACEHOLDER.at(scope, where, name=name, hint=hint.group().strip())
+        return
+    parsed = parse_value(indicator.value)
+    stated = _NAME_NUMBER.search(name)
+    if stated and parsed.number is not None and parsed.unit == "%":
+        if Decimal(stated.group(1)) != parsed.number:
+            yield NAME_VALUE_MISMATCH.at(
+                scope, where, name=name, stated=stated.group(), value=indicator.value
+            )
+        return
+    as_value = parse_value(name)
+    if as_value.kind == ValueKind.QUANTITATIVE and as_value.number is not None and as_value.unit:
+        yield NAME_IS_VALUE.at(scope, where, name=name, value=indicator.value)
+
+
+@indicator_check
+def value_forms(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
+    """A date shown as its serial number; a bare ``1`` where the explanation gives a percent."""
+    where = indicator.at("value")
+    if indicator.written and indicator.number and indicator.written == indicator.number:
+        yield SERIAL_DATE.at(
+            scope, where, name=indicator.name, written=indicator.written, value=indicator.value
+        )
+        return
+    remark = indicator.remark or ""
+    value = (indicator.value or "").strip()
+    if value in ("1", "1.0", "1.00") and "%" in remark:
+        yield VALUE_FORMAT_LOST.at(
+            scope, where, name=indicator.name, value=value, remark=remark, percent="100%"
+        )
+
+
+@submission_check
+def rollups(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """A roll-up row agrees with the projects of its units — when all of them are shown."""
+    for rollup in submission.rollups:
+        if not rollup.complete or rollup.amount is None or not rollup.parts:
+            continue
+        budgets = [p.budget for p in submission.projects if p.implementer in rollup.parts]
+        total = sum((b for b in budgets if b is not None), Decimal(0))
+        if abs(total - rollup.amount) > TOLERANCE:
+            yield ROLLUP_MISMATCH.at(
+                scope,
+                rollup.source,
+                name=rollup.name,
+                amount=rollup.amount,
+                total=total,
+                diff=rollup.amount - total,
+            )
+
+
+def _show(amount: Decimal) -> str:
+    return format_number(amount)
+
+
+@submission_check
+def department_split(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """部门整体支出: 资金总额 = 项目支出 + 基本支出; the 履职目标 rows agree with them; the
+    department's own indicator table is judged like any other."""
+    department = submission.department
+    if department is None:
+        return
+    dept_scope = scope.for_project(None)
+    for indicator in department.indicators:
+        for check in INDICATOR_CHECKS:
+            yield from check(indicator, dept_scope)
+    total, projects, basic = (
+        department.total,
+        department.project_spending,
+        department.basic_spending,
+    )
+    where = department.at("total")
+    if (
+        total is not None
+        and projects is not None
+        and basic is not None
+        and abs(projects + basic - total) > TOLERANCE
+    ):
+        what = f"资金总额 {_show(total)} ≠ 项目支出 {_show(projects)} + 基本支出 {_show(basic)}"
+        yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, where, what=what)
+    rows = [b for b in department.blocks if b.amount is not None]
+    basic_rows = [b for b in rows if (b.project or "").strip() == "基本支出"]
+    project_rows = [b for b in rows if b not in basic_rows]
+    for row in basic_rows:
+        if basic is not None and row.amount is not None and abs(row.amount - basic) > TOLERANCE:
+            also = "，等于资金总额（汇总数不是基本支出）" if row.amount == total else ""
+            what = (
+                f"年度履职目标“{row.title}”的基本支出 {_show(row.amount)} 与年度预算安排的"
+                f"基本支出 {_show(basic)} 不符{also}"
+            )
+            yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, row.source, what=what)
+    if projects is not None and project_rows:
+        amount = sum((b.amount for b in project_rows if b.amount is not None), Decimal(0))
+        if abs(amount - projects) > TOLERANCE:
+            what = (
+                f"年度履职目标各项目的预算金额合计 {_show(amount)} 与项目支出 "
+                f"{_show(projects)} 不符"
+            )
+            yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, project_rows[0].source, what=what)
