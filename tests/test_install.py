@@ -218,12 +218,14 @@ def test_a_read_only_target_stops_the_install_with_nothing_changed(
         real_replace(source, target)
 
     monkeypatch.setattr(installer, "_replace", replace)
+    arguments = ["--profile-dir", str(paths.profile), "--interpreter", f"{interpreter}"]
     try:
-        with pytest.raises(InstallError) as refused:
-            install(paths, interpreter, desk=FakeDesk())
+        result = CliRunner().invoke(main, ["excel", "install", *arguments])
     finally:
         os.chmod(paths.config, stat.S_IREAD | stat.S_IWRITE)
-    assert f"文件“{paths.config}”是只读的：请在文件属性中去掉“只读”" in str(refused.value)
+    assert result.exit_code == 2, result.output
+    assert f"文件“{paths.config}”是只读的：请在文件属性中去掉“只读”" in result.output
+    assert "Traceback" not in result.output
     assert_unchanged(paths, before, manifest)
 
 

@@ -97,7 +97,7 @@ def windows_environment(python: str) -> dict[str, str]:
         "implementation_name": "cpython",
         "implementation_version": f"{python}.0",
         "os_name": "nt",
-        "platform_machine": "AMD64",
+        "platform_machine": PLATFORM.removeprefix("win_").upper(),  # AMD64
         "platform_python_implementation": "CPython",
         "platform_release": "10",
         "platform_system": "Windows",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any, Protocol
 
-FOLDERID_DOCUMENTS = "{FDD39AD0-238F-46AF-ADB4-6C85480369C7}"
+FOLDERID_DOCUMENTS = "{fdd39ad0-238f-46af-adb4-6c85480369c7}"
 SHELL_FOLDERS = r"Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders"
 TH32CS_SNAPPROCESS = 0x00000002
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
@@ -43,7 +43,7 @@ class GUID(ctypes.Structure):
 
 
 def guid(text: str) -> GUID:
-    """``{FDD39AD0-…}`` → the GUID structure (little-endian fields, as Windows lays it out)."""
+    """``{fdd39ad0-…}`` → the GUID structure (little-endian fields, as Windows lays it out)."""
     return GUID.from_buffer_copy(uuid.UUID(text).bytes_le)
 
 
