@@ -86,7 +86,13 @@ if ($Uninstall) {
 if (-not $Offline -and (Test-Path (Join-Path $Bundle 'jixiao-*.whl'))) { $Offline = $Bundle }
 $Wanted = ''
 if ($Offline) {
-    $Offline = (Resolve-Path $Offline).Path
+    if (-not (Test-Path -LiteralPath $Offline -PathType Container)) {
+        # "The offline folder was not found:"
+        Say '\u627e\u4e0d\u5230\u79bb\u7ebf\u5b89\u88c5\u5305\u7684\u6587\u4ef6\u5939\uff1a'
+        Write-Host $Offline
+        exit 1
+    }
+    $Offline = (Resolve-Path -LiteralPath $Offline).Path
     $Manifest = Join-Path $Offline 'bundle.json'
     if (Test-Path $Manifest) { $Wanted = (Get-Content -Raw $Manifest | ConvertFrom-Json).python }
 }

@@ -90,6 +90,7 @@ SAID = {
     "online_failed": "安装 jixiao 失败：请检查网络或 pip 镜像设置；无网络的电脑请使用离线安装包。",
     "venv_left": "加载项已卸载；Python 环境未能删除（可能仍被使用）：",
     "uninstalled": "已卸载 jixiao。",
+    "no_offline_folder": "找不到离线安装包的文件夹：",
 }
 
 
