@@ -85,6 +85,18 @@ def pages(pdf: Path) -> list[Page]:
     return out
 
 
+def raw_text(pdf: Path, page: int) -> str:
+    """A page's text in drawing order (cell by cell), every space and line break removed: a
+    wrapped cell reads as one run, whatever the layout of the lines around it."""
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return "".join(text.split())
+
+
 def overprinted(page: Page, tolerance: float = 0.15) -> list[tuple[Line, Line]]:
     """Pairs of lines drawn over each other: their boxes share more than ``tolerance`` of the
     smaller one's height, over more than two points of width."""

@@ -100,9 +100,9 @@ class Styles:
         self.part = _style(document, "JX 部分标题", HEITI, 16, align="center", outline=0, after=6)
         self.heading = _style(document, "JX 一级标题", HEITI, 14, outline=1, before=6, after=3)
         self.subheading = _style(
-            document, "JX 二级标题", FANGSONG, 12, bold=True, outline=2, before=3
+            document, "JX 二级标题", FANGSONG, 11, bold=True, outline=2, before=3
         )
-        self.body = _style(document, "JX 正文", FANGSONG, 12, indent=True, line=1.25)
+        self.body = _style(document, "JX 正文", FANGSONG, 11, indent=True, line=1.15)
         self.table_title = _style(
             document, "JX 表标题", HEITI, 14, align="center", outline=1, before=6, after=6
         )
@@ -480,8 +480,8 @@ def _page(section: Any, size: tuple[Any, Any], margin: float = 20) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if size == LANDSCAPE else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = size
     section.left_margin = section.right_margin = Mm(margin)
-    section.top_margin = Mm(22)
-    section.bottom_margin = Mm(20)
+    section.top_margin = Mm(20)
+    section.bottom_margin = Mm(18)
     section.footer_distance = Mm(10)
 
 
