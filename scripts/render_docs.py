@@ -1,52 +1,65 @@
-"""Render docs/project-sheet.png: seed 000's real project in the template, as LibreOffice prints it.
+"""Render the pictures in docs/ from real output, as LibreOffice prints it:
 
-Run after changing the template's look:  .venv/bin/python scripts/render_docs.py
-Needs LibreOffice headless and poppler-utils (scripts/test.sh installs both).
+- docs/project-sheet.png: seed 000's real project in the workbook ``jixiao import`` and the demo
+  write (rows as high as jixiao computes them: nothing is grown by typing);
+- docs/publication-1.png and docs/publication-2.png: the first page of the document
+  ``jixiao publish`` writes from seed 000's filled workbook, and the page with its project table.
+
+Run after changing the template's or the publication's look:
+    .venv/bin/python scripts/render_docs.py
+Needs LibreOffice headless (Calc and Writer) and poppler-utils (scripts/test.sh installs them).
 """
 
 from __future__ import annotations
 
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from jixiao.service.demo import sample
+from jixiao.service.publish import find_soffice, pdf_via_libreoffice, publish
+from jixiao.template.build import save_workbook
+from jixiao.template.fill import fill_workbook
 
-from jixiao.template.build import build_template, save_workbook  # noqa: E402
-from libreoffice import LibreOffice  # noqa: E402
-from test_template_lo import project_page, type_seed_000  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def png(pdf: Path, page: int, target: Path, resolution: int = 80) -> None:
+    """One page of a PDF as a PNG."""
+    stem = target.with_suffix("")
+    pages = ["-f", str(page), "-l", str(page)]
+    command = ["pdftoppm", "-png", "-r", str(resolution), *pages, "-singlefile", str(pdf)]
+    subprocess.run([*command, str(stem)], check=True)
+    print(f"wrote {target}")
 
 
 def main() -> None:
-    target = ROOT / "docs" / "project-sheet.png"
-    with tempfile.TemporaryDirectory() as folder, LibreOffice() as lo:
-        template = Path(folder) / "template.xlsx"
-        save_workbook(build_template("hebei", 1), template)
-        doc = lo.open(template)
-        type_seed_000(lo, doc)
-        pdf = lo.export_pdf(doc, Path(folder) / "filled.pdf")
-        page = project_page(pdf)
-        stem = Path(folder) / "page"
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                "80",
-                "-f",
-                str(page),
-                "-l",
-                str(page),
-                "-singlefile",
-                str(pdf),
-                str(stem),
-            ],
-            check=True,
+    """Both pictures from files jixiao writes: the filled workbook and its publication."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise SystemExit("LibreOffice is needed")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        book = work / "石家庄高新区法院.xlsx"
+        save_workbook(fill_workbook(sample("seed-000.json"), min_projects=1), book)
+        document = work / "绩效目标.docx"
+        published = publish([book], document, allow_errors=True)
+        assert published.publication is not None, published.refused
+        sheet_pdf, document_pdf = pdf_via_libreoffice(
+            [book, document], work / "pdf", soffice, work / "profile"
         )
-        target.write_bytes(stem.with_suffix(".png").read_bytes())
-    print(f"wrote {target}")
+        png(sheet_pdf, page_with(sheet_pdf, TITLE), ROOT / "docs" / "project-sheet.png")
+        png(document_pdf, 1, ROOT / "docs" / "publication-1.png")
+        png(document_pdf, page_with(document_pdf, TITLE), ROOT / "docs" / "publication-2.png")
+
+
+TITLE = "1.专项项目绩效目标表"
+
+
+def page_with(pdf: Path, text: str) -> int:
+    """The first page showing ``text``."""
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
+    return next(n for n, page in enumerate(pages.stdout.split("\f"), 1) if text in page)
 
 
 if __name__ == "__main__":

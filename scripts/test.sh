@@ -4,9 +4,14 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh" "test"
 cd "$ROOT"
-# The template tests run in a real spreadsheet engine: LibreOffice headless, from Debian.
-if ! command -v soffice >/dev/null 2>&1 || ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1; then
-    packages="libreoffice-calc-nogui python3-uno fonts-wqy-zenhei poppler-utils"
+# The template tests run in a real spreadsheet engine: LibreOffice headless, from Debian; the
+# published documents (.docx) are rendered by its Writer.
+writer_missing() {
+    [ ! -e "$(dirname "$(readlink -f "$(command -v soffice)")")/libswlo.so" ]
+}
+if ! command -v soffice >/dev/null 2>&1 || ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1 \
+    || writer_missing; then
+    packages="libreoffice-calc-nogui libreoffice-writer-nogui python3-uno fonts-wqy-zenhei poppler-utils"
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "» 安装 LibreOffice（headless）与中文字体"
         apt-get update -qq

@@ -18,7 +18,7 @@ from jixiao.service.actions import run_demo
 from jixiao.service.publish import find_soffice, pdf_via_libreoffice, publish
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
-from libreoffice import require_libreoffice
+from libreoffice import _ci, require_libreoffice
 from pdfcheck import pages, problems, raw_text
 
 pytestmark = pytest.mark.libreoffice
@@ -71,6 +71,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     require_libreoffice()
     soffice = find_soffice()
     assert soffice is not None
+    require_writer(soffice)
     folder = tmp_path_factory.mktemp("print")
     sources: dict[str, Path] = {}
     long_book = folder / "long.xlsx"
@@ -93,6 +94,17 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         list(sources.values()), folder / "pdf", soffice, folder / "profile", timeout=120
     )
     return dict(zip(sources, pdfs, strict=True))
+
+
+def require_writer(soffice: str) -> None:
+    """LibreOffice's Writer renders the .docx: skip without it, as without LibreOffice (fail
+    under CI, which must never skip; scripts/test.sh installs libreoffice-writer-nogui)."""
+    if (Path(soffice).resolve().parent / "libswlo.so").exists():
+        return
+    reason = "LibreOffice Writer not installed (apt-get install libreoffice-writer-nogui)"
+    if _ci():
+        pytest.fail(f"{reason}, and CI is set: refusing to skip", pytrace=False)
+    pytest.skip(reason)
 
 
 def page_count(pdf: Path) -> int:

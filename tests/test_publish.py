@@ -147,3 +147,22 @@ def test_the_output_is_a_docx(tmp_path: Path) -> None:
     book = workbook(tmp_path, "seed-001", sample("seed-001.json"))
     with pytest.raises(ActionError, match=r"\.docx"):
         publish([book], tmp_path / "公开.pdf")
+
+
+def test_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    book = workbook(tmp_path, "planted", planted_court())
+    document = tmp_path / "公开.docx"
+    runner = CliRunner()
+    refused = runner.invoke(main, ["publish", str(book), "-o", str(document)])
+    assert refused.exit_code == 1 and not document.exists()
+    assert "个错误，没有生成公开文本" in refused.output and "--allow-errors" in refused.output
+    allowed = runner.invoke(main, ["publish", str(book), "-o", str(document), "--allow-errors"])
+    assert allowed.exit_code == 1 and document.is_file()
+    assert "已生成公开文本" in allowed.output and "仍有" in allowed.output
+    clean = workbook(tmp_path, "seed-001", sample("seed-001.json"))
+    again = runner.invoke(main, ["publish", str(clean), "-o", str(document)])
+    assert again.exit_code == 2 and "已存在" in again.output  # never overwritten silently

@@ -452,6 +452,51 @@ def consolidate(
 
 
 @main.command(
+    "publish",
+    help="把填好的工作簿生成公开文本：Word 文档（.docx），版式与各单位公开的绩效目标文本一致"
+    "（项目绩效目标表、部门整体绩效目标、整体绩效目标表），可再导入（jixiao import）。"
+    "有错误的工作簿不生成，除非加 --allow-errors；加 --pdf 同时经 LibreOffice 生成 PDF。"
+    "\n\n" + EXIT_CODES,
+    short_help="把填好的工作簿生成公开文本（.docx，可加 PDF）。",
+)
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    metavar="工作簿...",
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="文件",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="公开文本（.docx）",
+)
+@click.option("--pdf", is_flag=True, help="同时生成同名 PDF（需要安装 LibreOffice）")
+@click.option(
+    "--allow-errors", is_flag=True, help="工作簿有错误也生成（照常报告错误数，退出码为 1）"
+)
+@click.option("--profile", "profile_name", metavar="配置", default=None, help=_PROFILE_HELP)
+@_force_option
+def publish_command(
+    paths: tuple[Path, ...],
+    output: Path,
+    pdf: bool,
+    allow_errors: bool,
+    profile_name: str | None,
+    force: bool,
+) -> None:
+    from jixiao.service.publish import publish, published_text
+
+    with _progress_bar("读取与校验") as progress:
+        result = publish(paths, output, pdf, allow_errors, force, profile_name, progress)
+    _emit(published_text(result))
+    sys.exit(1 if result.errors or result.unreadable or result.refused else 0)
+
+
+@main.command(
     help="演示主流程：用内置的真实公开样例生成几家下属单位的报送工作簿（含预置错误），校验并汇总。"
     "\n\n默认写到 ./jixiao-demo；演示目录归演示所有，重复运行会刷新其中的文件。",
     short_help="演示主流程：生成几家下属单位的报送，校验并汇总。",

@@ -67,10 +67,10 @@ def publish(
     allow_errors: bool = False,
     force: bool = False,
     profile_name: str | None = None,
-    progress: Callable[[Path], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Published:
     """Read and check the workbooks under ``paths``, then write their publication to ``output``
-    (and ``output`` with ``.pdf`` when ``pdf``)."""
+    (and ``output`` with ``.pdf`` when ``pdf``); ``progress(done, total)`` after each file."""
     profile = load_profile(profile_name) if profile_name else load_profile()
     files = list(find_submissions(paths))
     output = Path(output)
@@ -85,7 +85,15 @@ def publish(
     soffice = find_soffice() if pdf else None
     if pdf and soffice is None:
         raise ActionError(NO_LIBREOFFICE)
-    entries = with_cross_checks(collect(files, profile_name, progress=progress), profile)
+    done = 0
+
+    def step(_: Path) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, len(files))
+
+    entries = with_cross_checks(collect(files, profile_name, progress=step), profile)
     errors = sum(Tally.of(entry.findings).errors for entry in entries)
     unreadable = [entry.file for entry in entries if entry.submission is None]
     result = Published(entries, output, errors, unreadable=unreadable)
@@ -103,6 +111,31 @@ def publish(
     if soffice is not None:
         result.pdf = convert_to_pdf(output, pdf_path, soffice)
     return result
+
+
+def published_text(result: Published) -> str:
+    """What the command line says after publishing (or refusing to)."""
+    lines = [f"无法读取，未写入公开文本：{file}" for file in result.unreadable]
+    if result.refused:
+        return "\n".join([*lines, result.refused])
+    publication = result.publication
+    assert publication is not None
+    parts = [f"{publication.projects} 个项目"]
+    if publication.department:
+        parts.append("部门整体绩效目标")
+    if publication.overall_rows:
+        parts.append(f"整体绩效目标表 {publication.overall_rows} 行")
+    lines.append(f"已生成公开文本：{readable_path(result.output)}（{'，'.join(parts)}）")
+    for first, last in publication.withheld:
+        numbers = f"{first}" if first == last else f"{first}-{last}"
+        lines.append(f"{numbers} 号项目表未填写：已按“暂不公开”注明（公开文本照常保留编号）")
+    if publication.residue:
+        lines.append(f"{publication.residue} 处转换残留（如 $\\geq$）已印为对应符号")
+    if result.pdf is not None:
+        lines.append(f"已生成 PDF：{readable_path(result.pdf)}")
+    if result.errors:
+        lines.append(f"注意：工作簿中仍有 {result.errors} 个错误（--allow-errors），请核对后再公开")
+    return "\n".join(lines)
 
 
 def find_soffice() -> str | None:
@@ -196,4 +229,5 @@ __all__ = [
     "find_soffice",
     "pdf_via_libreoffice",
     "publish",
+    "published_text",
 ]
