@@ -175,3 +175,46 @@ def test_text_width_counts_cjk_full_and_latin_half() -> None:
     assert wrap("中中，", 22, 11) == ["中", "中，"]  # punctuation never starts a line
     assert lines_height(1, 11) == 16.75
     assert lines_height(3, 11) > 3 * 14.25  # Excel's SimSun line, with room to spare
+
+
+def test_a_list_sheet_prints_one_page_wide_with_its_header() -> None:
+    """template.printing.print_list: what the 校验结果 sheet (and the summary sheets 汇总 writes
+    into a workbook) need; the excel/ file and live backends call it when they write one."""
+    from jixiao.template.layout import RESULT
+    from jixiao.template.printing import print_list
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(RESULT.top_line("一键校验结果", "共 1 个问题"))
+    ws.append(RESULT.headers)
+    long_message = "成本指标“预算控制数”≤1111万元（折合 1111万元）超过预算数 1000万元" * 2
+    ws.append(
+        [1, "错误", "cost-exceeds-budget", "项目1", "F14", "1.专项项目", long_message, "核对"]
+    )
+    for column, width in enumerate(RESULT.widths, start=1):
+        ws.column_dimensions[openpyxl.utils.get_column_letter(column)].width = width
+    print_list(ws, RESULT.header_row, "615001 某某法院")
+    assert sheet_print_problems(ws) == []
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == f"${RESULT.header_row}:${RESULT.header_row}"
+    assert ws.cell(3, RESULT.index("message") + 1).alignment.wrap_text
+    assert ws.row_dimensions[3].height > 30  # the long message wraps onto more lines
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="excel/book.py (FileBook.replace_sheet) and live.py do not yet call "
+    "template.printing.print_list for 校验结果: another engineer's files",
+)
+def test_the_result_sheet_prints_one_page_wide(tmp_path: Path) -> None:
+    from jixiao.excel.book import FileBook
+    from jixiao.excel.handlers import validate_book
+    from jixiao.template.layout import RESULT
+
+    path = tmp_path / "004.xlsx"
+    save_workbook(fill_workbook(seed("004")), path)
+    book = FileBook(path)
+    validate_book(book)
+    book.save()
+    assert sheet_print_problems(openpyxl.load_workbook(path)[RESULT.name]) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from openpyxl.cell.cell import MergedCell
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -45,6 +46,33 @@ def page_setup(ws: Worksheet, how: PrintSetup, unit: str | None = None) -> None:
     ws.page_margins.bottom = 0.75
     ws.page_margins.footer = 0.3
     footer(ws, unit)
+
+
+LONG_COLUMN = 20.0
+"""A column at least this wide holds text that wraps (问题, 修改提示…)."""
+PORTRAIT_WIDTH = 100.0
+"""Units of column width an A4 portrait page holds across; wider sheets print landscape."""
+
+
+def print_list(ws: Worksheet, header_row: int, unit: str | None = None) -> None:
+    """How a sheet of rows under a header prints (校验结果, the summary sheets 汇总 writes into a
+    workbook): every column on one A4 page across (landscape when wider than a portrait page),
+    the header repeated, the text of wide columns wrapped in rows as high as it needs."""
+    last_column = max(ws.max_column, 1)
+    widths = [_width(ws, column) for column in range(1, last_column + 1)]
+    for row in ws.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            if isinstance(cell, MergedCell) or cell.column > last_column:
+                continue
+            if widths[cell.column - 1] >= LONG_COLUMN and isinstance(cell.value, str):
+                old = cell.alignment
+                cell.alignment = Alignment(
+                    horizontal=old.horizontal, vertical="center", wrap_text=True
+                )
+    last = f"{column_letter(last_column)}{max(ws.max_row, header_row)}"
+    how = PrintSetup(f"A1:{last}", (header_row, header_row), sum(widths) > PORTRAIT_WIDTH)
+    fit_rows(ws, range(1, ws.max_row + 1), column_letter(last_column))
+    page_setup(ws, how, unit)
 
 
 def footer(ws: Worksheet, unit: str | None) -> None:
@@ -150,4 +178,4 @@ def _width(ws: Worksheet, column: int) -> float:
     return DEFAULT_WIDTH
 
 
-__all__ = ["PAGES", "area_rows", "fit_rows", "footer", "page_setup"]
+__all__ = ["PAGES", "area_rows", "fit_rows", "footer", "page_setup", "print_list"]
