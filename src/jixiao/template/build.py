@@ -374,6 +374,9 @@ def add_project_sheet(wb: Workbook, number: int) -> Worksheet:
         for ref in project_input_cells():
             ws[ref].value = None
             ws[ref].fill = INPUT_FILL  # a copied sheet may carry 一键校验's red marks
+        for row in p.indicator_rows():  # a filled prototype's rows fit its own text
+            if row in ws.row_dimensions and ws.row_dimensions[row].height is not None:
+                ws.row_dimensions[row].height = None
     else:
         ws = wb.create_sheet(p.sheet_name(number))
         _project_cells(ws)
