@@ -127,7 +127,8 @@ class UnitSheet:
         so printing the workbook starts with the tables (each repeats the unit line) and no
         engine prints a page for it."""
         blank = f"{self.labels_column}{self.first_field_row - 1}"
-        return PrintSetup(cell_range(blank, blank), (row_of(self.title),) * 2)
+        empty = row_of(blank)  # not even a repeated title row gives an engine a page to print
+        return PrintSetup(cell_range(blank, blank), (empty, empty))
 
     @property
     def shown_rows(self) -> range:
