@@ -600,3 +600,25 @@ def test_value_format_lost_and_department_split() -> None:
 if __name__ == "__main__":
     for n, reviewed in _labels().items():
         print(n, {k: sum(f["label"] == k for f in reviewed) for k in ("true", "noise", "wrong")})
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("北辰区人民法院2024 年部门预算项目绩效目标", 2024),
+        ("北辰区人民法院 2024年度预算绩效目标", 2024),
+        ("北辰区人民法院预算项目绩效目标", 2024),  # no title year: the latest year named
+    ],
+)
+def test_hebei_year_never_from_a_project_title(title: str, expected: int) -> None:
+    """A project titled ``1.2023 年度…`` (carried-over funds) does not set the budget year."""
+    from conftest import seed_document
+
+    text = seed_document("001").read_text("utf-8")
+    text = (
+        title
+        + "\n"
+        + text.replace("1.办案业务费绩效目标表", "1.2023 年度结转办案业务费绩效目标表", 1)
+    )
+    submission, _ = read(text)
+    assert submission.unit.year == expected

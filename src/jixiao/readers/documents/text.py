@@ -33,6 +33,7 @@ _WITHHELD = re.compile(r"\d+(?:\s*[-—–至~]\s*\d+)?\s*号?项目.{0,40}(?:�
 _DOCUMENT_TITLE = re.compile(r"^(\S.*?)\s*(?:20\d\d\s*年度?)?\s*(?:部门)?预算绩效目标$")
 """``某某单位2024年度预算绩效目标``: the unit named in the document's title."""
 _YEAR_TITLE = re.compile(r"(20\d\d)\s*年度")
+_YEAR_BUDGET = re.compile(r"(20\d\d)\s*年\s*(?:部门|单位)?\s*预算")
 _YEAR = re.compile(r"(?:(20\d\d)\s*年|[-—](20\d\d)(?!\d))")
 
 
@@ -196,12 +197,15 @@ def _titled_unit(blocks: list[Block]) -> str:
 
 
 def budget_year(blocks: list[Block]) -> int | None:
-    """The budget year the document states: a ``YYYY年度`` title, else the latest year named
-    (a budget for year Y names Y and, as history or carried-over funds, earlier years).  Project
-    codes are not read: their year digits are the code's, not the budget's."""
+    """The budget year the document states: a ``YYYY年度`` or ``YYYY 年部门预算`` title, else
+    the latest year named (a budget for year Y names Y and, as history or carried-over funds,
+    earlier years).  Project codes are not read: their year digits are the code's, not the
+    budget's; nor are project titles (``8.2023 年度结转…绩效目标表`` names a project)."""
     texts = [b.text if not b.is_row else " ".join(c.text for c in b.cells) for b in blocks]
     for text in texts:
-        if not _LEADER.search(text) and (titled := _YEAR_TITLE.search(text)):
+        if _LEADER.search(text) or TITLE.match(text):
+            continue
+        if titled := _YEAR_TITLE.search(text) or _YEAR_BUDGET.search(text):
             return int(titled.group(1))
     years = [int(a or b) for t in texts for a, b in _YEAR.findall(t)]
     return max(years) if years else None
