@@ -622,3 +622,42 @@ def test_hebei_year_never_from_a_project_title(title: str, expected: int) -> Non
     )
     submission, _ = read(text)
     assert submission.unit.year == expected
+
+
+LONG_TERM = """项目绩效目标表
+(2021年度)
+项目名称 村道维护 主管部门 某镇人民政府 实施单位 某镇农业服务中心
+项目起止时间 2021年1月1日至2023年12月31日
+资金总额及构成 资金总额 88
+其中:财政拨款 80
+其中:上年结转 8
+其他资金 8
+项目绩效目标 长期目标 年度目标
+三年内完成全镇村道维护 完成年度村道维护
+长期绩效指标 一级指标 二级指标 指标内容 指标值 备注
+产出指标 数量指标 维护村道里程 >=30公里
+年度绩效指标
+产出指标 数量指标 维护村道里程 >=10公里
+满意度指标 服务对象满意度指标 村民满意度 >=90%
+"""
+
+
+def test_long_term_and_annual_targets_and_period() -> None:
+    """The 坝塘镇 form (not saved, described in OTHER-FORMATS.md): 项目起止时间, 长期目标 /
+    年度目标 side by side, 长期绩效指标 and 年度绩效指标 blocks, 上年结转."""
+    submission, findings = read(LONG_TERM)
+    assert findings == []
+    (project,) = submission.projects
+    assert (project.start, project.end) == ("2021年1月1日", "2023年12月31日")
+    assert (project.long_term_goal, project.goal) == ("三年内完成全镇村道维护", "完成年度村道维护")
+    assert (project.budget, project.fiscal, project.other, project.carryover) == (
+        D(88),
+        D(80),
+        D(8),
+        D(8),
+    )
+    assert [(i.term, i.value) for i in project.indicators] == [
+        ("长期", "≥30公里"),
+        ("年度", "≥10公里"),
+        ("年度", "≥90%"),
+    ]

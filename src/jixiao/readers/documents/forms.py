@@ -71,7 +71,17 @@ _ATTRIBUTES = frozenset(
     }
 )
 _BLOCKS = frozenset(
-    {"资金情况", "投入目标", "年初安排金额", "总体目标", "年度总体目标完成情况", "绩效指标", ""}
+    {
+        "资金情况",
+        "投入目标",
+        "年初安排金额",
+        "总体目标",
+        "年度总体目标完成情况",
+        "绩效指标",
+        "项目绩效目标",
+        "资金总额及构成",
+        "",
+    }
 )
 _MONEY_SUFFIX = re.compile(r"\((?:单位:)?(?:万元|元)\)$")
 _AMOUNT_FIELDS = frozenset({"budget", "fiscal", "other", "carryover", "total"})
@@ -227,11 +237,20 @@ class FormRead:
     findings: list[Finding]
 
 
+_TERMS = {"长期绩效指标": "长期", "年度绩效指标": "年度"}
+"""Block labels that split a table's indicators into long-term and annual ones."""
+
+
 def read_indicator_lines(
-    lines: list[Line], kinds: list[str], file: str, findings: list[Finding]
+    lines: list[Line],
+    kinds: list[str],
+    file: str,
+    findings: list[Finding],
+    term: str | None = None,
 ) -> tuple[list[Indicator], int]:
     """Indicator rows until a line that ends the table; the indicators and lines consumed.
-    A row that cannot be read is reported (``import-unparsed``), never guessed."""
+    A row that cannot be read is reported (``import-unparsed``), never guessed.  A
+    ``长期绩效指标`` / ``年度绩效指标`` label marks the term of the rows after it."""
     rows: list[tuple[int, list[str]]] = []
     used = 0
     for line, text in lines:
@@ -243,9 +262,13 @@ def read_indicator_lines(
             rows.append((line, tokens_of(text)))
     levels, indicators = Levels(), []
     for line, tokens in merge_wrapped_levels(rows):
+        if (marked := _TERMS.get(lb.norm(tokens[0]))) is not None:
+            term, tokens = marked, tokens[1:]
+            if not tokens or header_columns(tokens) is not None:
+                continue
         read = read_row(tokens, line, kinds, levels, file)
         if isinstance(read, Indicator):
-            indicators.append(read)
+            indicators.append(replace(read, term=term) if term else read)
         elif isinstance(read, str):
             findings.append(unparsed(file, line, " ".join(tokens), f"{read}，文档可能在此中断"))
     return indicators, used
@@ -269,7 +292,8 @@ def read_form(lines: list[Line], file: str, layout: str) -> FormRead:
             if lb.norm(tokens[0]) != "一级指标":
                 read_labelled_line(tokens[0], line, fields, [])
             before = len(findings)
-            read, used = read_indicator_lines(lines[at:], kinds, file, findings)
+            term = _TERMS.get(lb.norm(tokens[0]))
+            read, used = read_indicator_lines(lines[at:], kinds, file, findings, term)
             failed += len(findings) - before
             indicators += read
             at += used
@@ -279,7 +303,15 @@ def read_form(lines: list[Line], file: str, layout: str) -> FormRead:
             continue
         if is_furniture(text):
             continue
-        target = next((k for k in pending if k in _TEXT_FIELDS), None)
+        goals = [k for k in pending if k in _TEXT_FIELDS]
+        cells = tokens_of(text)
+        if len(goals) > 1 and len(cells) == len(goals):  # 长期目标 | 年度目标 side by side
+            for kind, cell in zip(goals, cells, strict=True):
+                fields.open(kind, line)
+                fields.add(kind, cell)
+            pending.clear()
+            continue
+        target = next(iter(goals), None)
         if target is None and fields.order and fields.order[-1] in _TEXT_FIELDS:
             target = fields.order[-1]
         if target is not None:
