@@ -661,3 +661,42 @@ def test_long_term_and_annual_targets_and_period() -> None:
         ("年度", "≥10公里"),
         ("年度", "≥90%"),
     ]
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_docx_in_the_other_layouts(tmp_path: Path, wide: bool) -> None:
+    """The same layouts arriving as Word tables: a 申报表 form, and the wide table."""
+    import docx
+
+    document = docx.Document()
+    if wide:
+        lines = [c for c in PIPE.format(c1="≥", c2="正向指标").splitlines() if c]
+        rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines]
+    else:
+        document.add_paragraph("项目支出绩效目标表")
+        document.add_paragraph("(2022年度)")
+        rows = [
+            ["项目名称", "甲项目", "主管部门", "某局"],
+            ["资金情况(万元)", "年度资金总额:", "10"],
+            ["其中:财政拨款", "10"],
+            ["其他资金", "0"],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "完成数", ">=5个"],
+            ["满意度指标", "服务对象满意度指标", "满意度", ">=90%"],
+        ]
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = tmp_path / "x.docx"
+    document.save(str(path))
+    submission, findings = import_document(path)
+    assert submission is not None, findings
+    if wide:
+        assert [p.name for p in submission.projects] == ["甲项目", "乙项目"]
+        assert len(submission.rollups) == 1
+    else:
+        (project,) = submission.projects
+        assert (project.name, project.budget, submission.unit.year) == ("甲项目", D(10), 2022)
+        assert [i.value for i in project.indicators] == ["≥5个", "≥90%"]

@@ -18,6 +18,7 @@ from xml.parsers import expat
 from jixiao.findings import Finding
 from jixiao.model import Submission
 from jixiao.readers.documents.lines import Block, Cell, clean, tidy
+from jixiao.readers.documents.other import parse_other_blocks
 from jixiao.readers.documents.text import parse_blocks
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 from jixiao.textfiles import read_error_reason
@@ -54,7 +55,14 @@ def import_docx(path: Path, file: str) -> tuple[Submission | None, list[Finding]
         return None, [file_finding(FILE_UNREADABLE, file, reason=reason)]
     except Exception as exc:  # noqa: BLE001 - any failure to open is the file's problem
         return None, [file_finding(FILE_UNREADABLE, file, reason=_failure(exc))]
-    return parse_blocks(blocks, file)
+    submission, findings = parse_blocks(blocks, file)
+    if submission is None or not (
+        submission.projects or (submission.department and not submission.department.is_empty)
+    ):
+        other = parse_other_blocks(blocks, file)
+        if other is not None and other[0] is not None:
+            return other
+    return submission, findings
 
 
 def _failure(exc: Exception) -> str:

@@ -21,6 +21,7 @@ from jixiao.readers.documents.forms import (
     tokens_of,
 )
 from jixiao.readers.documents.indicator_rows import header_columns
+from jixiao.readers.documents.lines import Block
 from jixiao.readers.documents.wide import is_tree, is_wide, read_tree, read_wide
 
 PROFILE = "tianjin"
@@ -71,6 +72,31 @@ def parse_other(text: str, file: str) -> tuple[Submission | None, list[Finding]]
     ):
         return _forms(lines, starts, file)
     return None
+
+
+def parse_other_blocks(
+    blocks: list[Block], file: str
+) -> tuple[Submission | None, list[Finding]] | None:
+    """A .docx document (paragraphs and table rows) in one of the other layouts: its rows are
+    read as ``|`` rows when they form the wide table, else as space-joined cells (empty cells
+    left out); each line keeps the block's ordinal, so findings point where the reader's do."""
+    pipes = _render(blocks, pipe=True)
+    if is_wide(text_lines(pipes)):
+        return parse_other(pipes, file)
+    return parse_other(_render(blocks, pipe=False), file)
+
+
+def _render(blocks: list[Block], *, pipe: bool) -> str:
+    by_line: dict[int, list[str]] = {}
+    for block in blocks:
+        if block.is_row:
+            cells = [c.text for c in block.cells]
+            text = "| " + " | ".join(cells) + " |" if pipe else " ".join(c for c in cells if c)
+        else:
+            text = block.text
+        by_line.setdefault(block.line, []).append(text)
+    top = max(by_line, default=0)
+    return "\n".join(" ".join(by_line.get(n, [])) for n in range(1, top + 1))
 
 
 def _unit(lines: list[Line], file: str, name: str, code: str | None, line: int | None) -> Unit:
