@@ -700,3 +700,18 @@ def test_docx_in_the_other_layouts(tmp_path: Path, wide: bool) -> None:
         (project,) = submission.projects
         assert (project.name, project.budget, submission.unit.year) == ("甲项目", D(10), 2022)
         assert [i.value for i in project.indicators] == ["≥5个", "≥90%"]
+
+
+def test_consolidate_converts_units_and_never_adds_a_roll_up(tmp_path: Path) -> None:
+    """101 (万元) and 104 (元, with its 8,827,620.53 department roll-up) in one run: the total
+    is 10 万元 + 3,969,840 元 = 406.98 万元, the roll-up not added."""
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    out = tmp_path / "汇总.xlsx"
+    result = CliRunner().invoke(
+        main, ["consolidate", str(document("101")), str(document("104")), "-o", str(out)]
+    )
+    assert "3 个项目，预算 406.98万元" in result.output, result.output
+    assert out.exists()
