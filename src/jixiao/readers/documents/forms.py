@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
+from itertools import islice
 
 from jixiao.findings import Finding
 from jixiao.model import Department, DutyBlock, Indicator, Location, Project
@@ -92,6 +94,7 @@ _GLUED = re.compile(r"^([^:：]{2,12}[:：])(.+)$")
 _MONEY_LABEL = re.compile(r"\(?(?:金额)?单位:(?:万元|元)\)?")
 
 
+@lru_cache(maxsize=65536)
 def label_kind(token: str) -> str | None:
     """The field a label token names (``attr:<label>`` for the kept attributes, ``block`` for
     block labels), else None for a value."""
@@ -247,13 +250,14 @@ def read_indicator_lines(
     file: str,
     findings: list[Finding],
     term: str | None = None,
+    start: int = 0,
 ) -> tuple[list[Indicator], int]:
     """Indicator rows until a line that ends the table; the indicators and lines consumed.
     A row that cannot be read is reported (``import-unparsed``), never guessed.  A
     ``长期绩效指标`` / ``年度绩效指标`` label marks the term of the rows after it."""
     rows: list[tuple[int, list[str]]] = []
     used = 0
-    for line, text in lines:
+    for line, text in islice(lines, start, None):  # no copy: a table may have many headers
         key = lb.norm(text)
         if key and (is_furniture(text) or label_kind(tokens_of(text)[0]) == "name"):
             break
@@ -293,7 +297,7 @@ def read_form(lines: list[Line], file: str, layout: str) -> FormRead:
                 read_labelled_line(tokens[0], line, fields, [])
             before = len(findings)
             term = _TERMS.get(lb.norm(tokens[0]))
-            read, used = read_indicator_lines(lines[at:], kinds, file, findings, term)
+            read, used = read_indicator_lines(lines, kinds, file, findings, term, at)
             failed += len(findings) - before
             indicators += read
             at += used
@@ -383,7 +387,7 @@ def read_department_form(lines: list[Line], file: str) -> DepartmentRead:
             if not tokens or is_furniture(text):
                 continue
             if (kinds := header_columns(tokens)) is not None:
-                read, used = read_indicator_lines(body[at:], kinds, file, findings)
+                read, used = read_indicator_lines(body, kinds, file, findings, None, at)
                 indicators += read
                 at += used
                 continue

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from jixiao.money import MoneyUnit
 
@@ -70,9 +71,13 @@ _YEAR_LINE = re.compile(r"^\(?\s*((?:19|20)\d\d)\s*年度?\s*\)?$")
 _MONEY = re.compile(r"(?:金额)?单位\s*:\s*(万元|元)|\(\s*(万元|元)\s*\)")
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """A label as compared: ASCII punctuation, no spaces, no trailing colon."""
-    return re.sub(r"\s+", "", text.translate(_FULL_TO_ASCII)).rstrip(":")
+    return _SPACES.sub("", text.translate(_FULL_TO_ASCII)).rstrip(":")
 
 
 def level_name(text: str) -> str:

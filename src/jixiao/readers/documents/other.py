@@ -150,9 +150,10 @@ def _forms(
 ) -> tuple[Submission | None, list[Finding]]:
     findings: list[Finding] = []
     projects: list[Project] = []
+    layout = _layout(lines)
     for n, at in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        read = read_form(lines[at:end], file, _layout(lines))
+        read = read_form(lines[at:end], file, layout)
         findings += read.findings
         projects.append(read.project)
     preface = Fields()
