@@ -109,7 +109,7 @@ class Printing:
             return value
         try:
             relative = os.path.relpath(Path(value).resolve(), self.folder.resolve())
-        except ValueError:  # another drive on Windows
+        except (ValueError, OSError, RuntimeError):  # another drive on Windows; a link loop
             return value
         return value if relative.startswith("..") else relative.replace(os.sep, "/")
 
@@ -413,6 +413,8 @@ def source_link(file: str, finding: Finding, folder: Path) -> str | None:
     try:
         target = os.path.relpath(Path(file).resolve(), folder.resolve())
     except ValueError:  # another drive on Windows (a USB stick): no relative path exists
-        target = str(Path(file).resolve())
+        target = str(Path(file).absolute())
+    except (OSError, RuntimeError):  # a link loop: nothing to open
+        return None
     target = target.replace("%", "%25").replace("#", "%23")  # '#' would start the cell part
     return f"external:{target}#{quote_sheet(finding.sheet)}!{finding.cell}"
