@@ -715,3 +715,13 @@ def test_consolidate_converts_units_and_never_adds_a_roll_up(tmp_path: Path) -> 
     )
     assert "3 个项目，预算 406.98万元" in result.output, result.output
     assert out.exists()
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_imports_round_trip_through_interchange_v2(number: str) -> None:
+    from jixiao.readers.interchange import parse_submission
+
+    submission, _ = submission_of(number)
+    text = json.dumps(submission_to_json(submission), ensure_ascii=False)
+    again, findings = parse_submission(text, submission.source.file or "")
+    assert findings == [] and again == submission
