@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.a1 import column_letter, column_number
+from jixiao.a1 import a1, column_letter, column_number
 from jixiao.template.layout import PrintSetup
 from jixiao.textwidth import MIN_ROW, lines_height, text_height
 
@@ -70,7 +70,8 @@ def print_list(ws: Worksheet, header_row: int, unit: str | None = None) -> None:
                     horizontal=old.horizontal, vertical="center", wrap_text=True
                 )
     last = f"{column_letter(last_column)}{max(ws.max_row, header_row)}"
-    how = PrintSetup(f"A1:{last}", (header_row, header_row), sum(widths) > PORTRAIT_WIDTH)
+    area = f"{a1(1, 1)}:{last}"
+    how = PrintSetup(area, (header_row, header_row), sum(widths) > PORTRAIT_WIDTH)
     fit_rows(ws, range(1, ws.max_row + 1), column_letter(last_column))
     page_setup(ws, how, unit)
 
