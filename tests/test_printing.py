@@ -202,11 +202,6 @@ def test_a_list_sheet_prints_one_page_wide_with_its_header() -> None:
     assert ws.row_dimensions[3].height > 30  # the long message wraps onto more lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="excel/book.py (FileBook.replace_sheet) and live.py do not yet call "
-    "template.printing.print_list for 校验结果: another engineer's files",
-)
 def test_the_result_sheet_prints_one_page_wide(tmp_path: Path) -> None:
     from jixiao.excel.book import FileBook
     from jixiao.excel.handlers import validate_book

@@ -119,6 +119,9 @@ class FileBook:
             for cell in row:
                 cell.font = Font(bold=True)
         sheet.freeze_panes = a1(heading_rows + 1, 1)
+        from jixiao.template.printing import print_list  # openpyxl, like this backend
+
+        print_list(sheet, heading_rows)
 
     def delete_sheet(self, name: str) -> None:
         """Delete a sheet if it exists."""
