@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS, without_locations
+from conftest import seed_document, without_locations
 from jixiao.cli import main
 from jixiao.excel.book import FileBook
 from jixiao.excel.handlers import import_button
@@ -20,15 +20,9 @@ from jixiao.template.build import build_template, save_workbook
 from jixiao.template.fill import fill_workbook
 
 
-def seed(number: str) -> Path:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not available")
-    return next(SEEDS.glob(f"{number}-*.txt"))
-
-
 @pytest.mark.parametrize("number", ["000", "001", "002", "004"])
 def test_import_then_workbook_then_read_back_is_the_same_model(tmp_path: Path, number: str) -> None:
-    submission, _ = import_document(seed(number))
+    submission, _ = import_document(seed_document(number))
     assert submission is not None
     path = tmp_path / "imported.xlsx"
     save_workbook(fill_workbook(submission, min_projects=1), path)
@@ -40,7 +34,7 @@ def test_import_then_workbook_then_read_back_is_the_same_model(tmp_path: Path, n
 def test_import_command_writes_a_filled_template_and_reports(tmp_path: Path) -> None:
     out = tmp_path / "玉田.xlsx"
     result = CliRunner().invoke(
-        main, ["import", str(seed("004")), "-o", str(out), "--format", "json"]
+        main, ["import", str(seed_document("004")), "-o", str(out), "--format", "json"]
     )
     assert result.exit_code == 1, result.output  # the document has real errors
     report = json.loads(result.stdout)
@@ -53,11 +47,11 @@ def test_import_command_writes_a_filled_template_and_reports(tmp_path: Path) -> 
 
 def test_profile_is_detected_and_can_be_overridden(tmp_path: Path) -> None:
     out = tmp_path / "tj.xlsx"
-    result = CliRunner().invoke(main, ["import", str(seed("001")), "-o", str(out)])
+    result = CliRunner().invoke(main, ["import", str(seed_document("001")), "-o", str(out)])
     assert result.exit_code == 1, result.output  # the published tables have real errors
     assert f"已生成填好的模板：{out}（9 个项目，规则配置 tianjin）" in result.output
     result = CliRunner().invoke(
-        main, ["import", str(seed("001")), "-o", str(out), "--profile", "hebei", "--force"]
+        main, ["import", str(seed_document("001")), "-o", str(out), "--profile", "hebei", "--force"]
     )
     assert result.exit_code == 1, result.output
     assert f"已生成填好的模板：{out}（9 个项目，规则配置 hebei）" in result.output
@@ -66,11 +60,11 @@ def test_profile_is_detected_and_can_be_overridden(tmp_path: Path) -> None:
 
 
 def test_validate_takes_documents_but_folders_skip_text_notes(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["validate", str(seed("001")), "--format", "json"])
+    result = CliRunner().invoke(main, ["validate", str(seed_document("001")), "--format", "json"])
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["files"][0]["projects"] == 9
-    shutil.copy(seed("001"), tmp_path / "说明.txt")
+    shutil.copy(seed_document("001"), tmp_path / "说明.txt")
     save_workbook(build_template("hebei", 1), tmp_path / "a.xlsx")
     assert [p.name for p in find_submissions([tmp_path])] == ["a.xlsx"]
 
@@ -85,7 +79,7 @@ def test_unreadable_document(tmp_path: Path) -> None:
 
 def test_ribbon_import_button_never_overwrites(tmp_path: Path) -> None:
     document = tmp_path / "北辰法院.txt"
-    shutil.copy(seed("001"), document)
+    shutil.copy(seed_document("001"), document)
     book = FileBook(_blank_book(tmp_path))
     book.document = document
     first = import_button(book)
@@ -144,9 +138,9 @@ CONVERTERS = {"markdown": (as_markdown_tables, ".md"), "html": (as_html_tables, 
 @pytest.mark.parametrize("style", sorted(CONVERTERS))
 def test_other_converters_import_like_tab_rows(tmp_path: Path, number: str, style: str) -> None:
     convert, suffix = CONVERTERS[style]
-    original, _ = import_document(seed(number))
+    original, _ = import_document(seed_document(number))
     page = tmp_path / f"converted{suffix}"
-    page.write_text(convert(seed(number).read_text("utf-8")), "utf-8")
+    page.write_text(convert(seed_document(number).read_text("utf-8")), "utf-8")
     converted, findings = import_document(page)
     assert converted is not None
     assert not [f for f in findings if f.code == "import-unparsed"], findings
@@ -157,7 +151,7 @@ def test_other_converters_import_like_tab_rows(tmp_path: Path, number: str, styl
 def test_overall_table_cells_that_fit_no_column_are_reported() -> None:
     from jixiao.readers.documents import import_text
 
-    text = seed("002").read_text("utf-8")
+    text = seed_document("002").read_text("utf-8")
     line = next(x for x in text.splitlines() if x.startswith("5\t"))
     crowded = text.replace(line, line + "\t多余1\t多余2\t多余3\t多余4")
     submission, findings = import_text(crowded, "002.txt")
@@ -169,7 +163,8 @@ def test_overall_table_cells_that_fit_no_column_are_reported() -> None:
 def docx_from_text(text: str, path: Path) -> Path:
     """A Word document with the same content: prose lines as paragraphs, runs of tab rows as
     tables (what a clerk's published .docx holds)."""
-    docx = pytest.importorskip("docx")
+    import docx  # python-docx: a dependency, never skipped
+
     document = docx.Document()
     rows: list[list[str]] = []
 
@@ -196,9 +191,9 @@ def docx_from_text(text: str, path: Path) -> Path:
 
 @pytest.mark.parametrize("number", ["000", "002"])
 def test_docx_narrative_and_overall_table_import_like_the_text(tmp_path: Path, number: str) -> None:
-    original, _ = import_document(seed(number))
+    original, _ = import_document(seed_document(number))
     assert original is not None and original.department is not None
-    path = docx_from_text(seed(number).read_text("utf-8"), tmp_path / f"{number}.docx")
+    path = docx_from_text(seed_document(number).read_text("utf-8"), tmp_path / f"{number}.docx")
     converted, findings = import_document(path)
     assert converted is not None, findings
     assert without_locations(converted.department) == without_locations(original.department)
