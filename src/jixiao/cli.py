@@ -162,6 +162,17 @@ def _format_option(func: F) -> F:
     )(func)
 
 
+def _paths_argument(metavar: str) -> Callable[[F], F]:
+    """The files or folders a command reads (one or more, each must exist)."""
+    return click.argument(
+        "paths",
+        nargs=-1,
+        required=True,
+        metavar=metavar,
+        type=click.Path(exists=True, path_type=Path),
+    )
+
+
 def _force_option(func: F) -> F:
     return click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认拒绝覆盖）")(
         func
@@ -228,13 +239,7 @@ def main() -> None:
     "多个文件时还做跨文件检查（与汇总相同）。\n\n" + EXIT_CODES,
     short_help="校验模板、JSON 和公开文件（文件或文件夹）。",
 )
-@click.argument(
-    "paths",
-    nargs=-1,
-    required=True,
-    metavar="文件或文件夹...",
-    type=click.Path(exists=True, path_type=Path),
-)
+@_paths_argument("文件或文件夹...")
 @click.option(
     "--profile",
     "profile_name",
@@ -382,13 +387,7 @@ def export(source: Path, output: Path, force: bool) -> None:
     "跨文件检查与 validate 相同。\n\n" + EXIT_CODES,
     short_help="汇总下属单位的报送，生成汇总工作簿。",
 )
-@click.argument(
-    "paths",
-    nargs=-1,
-    required=True,
-    metavar="文件或文件夹...",
-    type=click.Path(exists=True, path_type=Path),
-)
+@_paths_argument("文件或文件夹...")
 @click.option(
     "-o",
     "--output",
@@ -459,13 +458,7 @@ def consolidate(
     "\n\n" + EXIT_CODES,
     short_help="把填好的工作簿生成公开文本（.docx，可加 PDF）。",
 )
-@click.argument(
-    "paths",
-    nargs=-1,
-    required=True,
-    metavar="工作簿...",
-    type=click.Path(exists=True, path_type=Path),
-)
+@_paths_argument("工作簿...")
 @click.option(
     "-o",
     "--output",
