@@ -32,6 +32,11 @@ Public Sub OnImport(control As IRibbonControl)
     JixiaoSupport.RunButton "import"
 End Sub
 
+Public Sub OnPublish(control As IRibbonControl)
+    If Not JixiaoSupport.Ready(2, "publish") Then Exit Sub
+    JixiaoSupport.RunButton "publish"
+End Sub
+
 Public Sub OnHelp(control As IRibbonControl)
     If Not JixiaoSupport.Ready(0, "help") Then Exit Sub
     JixiaoSupport.ShowHelp

@@ -173,6 +173,7 @@ def test_ribbon_xml_is_the_2009_schema_with_the_tables_buttons(parts: dict[str, 
         "清除标记",
         "汇总",
         "导入",
+        "生成公开文本",
         "帮助",
     ]
     assert [b.get("onAction") for b in buttons] == [f"JixiaoRibbon.{b.callback}" for b in BUTTONS]
@@ -618,7 +619,7 @@ def test_buttons_are_one_set_in_the_xml_the_vba_and_the_handler_table(
     in_xml = {b.get("onAction") for b in ribbon_buttons(parts["customUI/customUI14.xml"])}
     in_vba = {f"JixiaoRibbon.{name}" for name in callbacks(read_back["JixiaoRibbon"][1])}
     in_table = {f"JixiaoRibbon.{b.callback}" for b in BUTTONS}
-    assert in_xml == in_vba == in_table and len(in_table) == 6
+    assert in_xml == in_vba == in_table and len(in_table) == 7
     python_buttons = {b.key for b in BUTTONS if b.python}
     assert set(HANDLERS) == python_buttons
     run_keys = set(re.findall(r'RunButton "(\w+)"', read_back["JixiaoRibbon"][1]))

@@ -4,6 +4,7 @@ and what a click does around them (the Python-side guard, errors as Chinese mess
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from jixiao.excel.handlers import (
     consolidate_button,
     import_button,
     new_project_sheet,
+    publish_button,
     validate_book,
 )
 from jixiao.model import CHECKPOINTS
@@ -262,3 +264,58 @@ def test_import_button_goes_through_the_service(tmp_path: Path) -> None:
     assert target == document.with_suffix(".xlsx") and target.is_file()
     assert "已导入" in book.messages[-1]
     assert import_button(book) == document.with_name(f"{document.stem}（导入2）.xlsx")
+
+
+def _publishable(tmp_path: Path, name: str, submission: object) -> Path:
+    path = tmp_path / f"{name}.xlsx"
+    save_workbook(fill_workbook(submission, min_projects=1), path)  # type: ignore[arg-type]
+    return path
+
+
+def test_publish_button_writes_the_document_beside_the_workbook(tmp_path: Path) -> None:
+    from docx import Document
+
+    from jixiao.service.demo import sample
+
+    seed = sample("seed-001.json")  # its projects 6 and 7 have errors (a 2023 deadline)
+    clean = dataclasses.replace(seed, projects=seed.projects[:5])
+    book = FileBook(_publishable(tmp_path, "法院", clean))
+    target = publish_button(book)
+    assert target == tmp_path / "法院-公开文本.docx" and target.is_file()
+    assert book.questions == []  # nothing to ask: no errors
+    assert "已生成公开文本" in book.messages[-1] and "5 个项目" in book.messages[-1]
+    headings = [p.text for p in Document(str(target)).paragraphs if "绩效目标表" in p.text]
+    assert headings == [f"{n}.{p.name}绩效目标表" for n, p in enumerate(clean.projects, 1)]
+    assert publish_button(book) == tmp_path / "法院-公开文本（2）.docx"  # never over the first
+
+
+def test_publish_button_asks_before_publishing_errors(tmp_path: Path) -> None:
+    from jixiao.service.demo import planted_court
+
+    book = FileBook(_publishable(tmp_path, "planted", planted_court()))
+    assert publish_button(book) is None
+    assert not list(tmp_path.glob("*.docx"))
+    (question,) = book.questions
+    errors = int(re.search(r"还有 (\d+) 个错误", question).group(1))  # type: ignore[union-attr]
+    assert errors > 0 and book.messages[-1] == "没有生成公开文本。"
+    book.answer = True
+    target = publish_button(book)
+    assert target is not None and target.is_file()
+    said = book.messages[-1]
+    assert f"仍有 {errors} 个错误" in said and "--allow-errors" not in said
+
+
+def test_publish_button_wants_a_saved_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao.service.demo import sample
+
+    book = FileBook(_publishable(tmp_path, "新建", sample("seed-001.json")))
+    monkeypatch.setattr(book, "location", lambda: None)
+    assert publish_button(book) is None
+    assert "请先保存" in book.messages[-1] and not list(tmp_path.glob("*.docx"))
+
+
+def test_publish_button_is_on_the_ribbon() -> None:
+    assert ribbon.HANDLERS["publish"] is publish_button
+    assert BY_KEY["publish"].needs is Needs.TEMPLATE and "生成公开文本" in HELP_TEXT

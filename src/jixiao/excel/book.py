@@ -64,6 +64,13 @@ class Book(Protocol):
     def notify(self, text: str) -> None:
         """Tell the clerk (a message box in Excel, stdout for files)."""
 
+    def confirm(self, text: str) -> bool:
+        """Ask the clerk a yes/no question (是/否); True for 是."""
+
+    def location(self) -> Path | None:
+        """Where the workbook lives on this computer: None for a workbook never saved, or one
+        opened from a web address (OneDrive/SharePoint without a local copy)."""
+
     def save(self) -> None:
         """Persist the changes."""
 
@@ -82,6 +89,9 @@ class FileBook:
         """What pick_folder answers (tests set it; a file has no dialog)."""
         self.document: Path | None = None
         """What pick_file answers."""
+        self.answer = False
+        """What confirm answers (tests set it; a file has no dialog)."""
+        self.questions: list[str] = []
 
     def snapshot(self) -> Path:
         """The file itself (saved first, so that it holds what the handlers wrote)."""
@@ -168,6 +178,15 @@ class FileBook:
     def notify(self, text: str) -> None:
         """Collect the message (the tests read them)."""
         self.messages.append(text)
+
+    def confirm(self, text: str) -> bool:
+        """Collect the question and give the preset answer."""
+        self.questions.append(text)
+        return self.answer
+
+    def location(self) -> Path | None:
+        """The file's own path."""
+        return self.path
 
     def save(self) -> None:
         """Save atomically over the original file."""

@@ -213,3 +213,42 @@ def import_button(book: Book) -> Path | None:
         f"发现 {len(findings)} 个问题，打开该文件后点“一键校验”查看。"
     )
     return target
+
+
+PUBLISHED_SUFFIX = "-公开文本"
+
+
+def publish_target(workbook: Path) -> Path:
+    """Where 生成公开文本 writes: beside the workbook (``X-公开文本.docx``), never over an
+    existing file (the clerk may have edited last run's document in Word)."""
+    target = workbook.with_name(f"{workbook.stem}{PUBLISHED_SUFFIX}.docx")
+    number = 1
+    while target.exists():
+        number += 1
+        target = workbook.with_name(f"{workbook.stem}{PUBLISHED_SUFFIX}（{number}）.docx")
+    return target
+
+
+def publish_button(book: Book) -> Path | None:
+    """生成公开文本: what is on screen (unsaved edits included) → the publication beside the
+    workbook.  Errors are not published silently: the clerk is told how many and asked."""
+    from jixiao.service.publish import publish, published_text  # python-docx: only here
+
+    location = book.location()
+    if location is None:
+        book.notify("请先保存本工作簿：公开文本生成在它所在的文件夹里。")
+        return None
+    target = publish_target(location)
+    snapshot = book.snapshot()
+    result = publish([snapshot], target)
+    if result.publication is None and result.errors and not result.unreadable:
+        question = (
+            f"本工作簿还有 {result.errors} 个错误（点“一键校验”可逐条查看）。\n"
+            "公开前应先改正。仍要生成公开文本吗？"
+        )
+        if not book.confirm(question):
+            book.notify("没有生成公开文本。")
+            return None
+        result = publish([snapshot], target, allow_errors=True)
+    book.notify(published_text(result))
+    return result.output if result.publication is not None else None

@@ -205,6 +205,20 @@ class XlwingsBook:
         """A message box."""
         self.book.app.alert(text, title="jixiao 绩效目标")
 
+    def confirm(self, text: str) -> bool:
+        """A 是/否 message box (xlwings answers "yes" or "no")."""
+        return bool(self.book.app.alert(text, title="jixiao 绩效目标", buttons="yes_no") == "yes")
+
+    def location(self) -> Path | None:
+        """``FullName`` when it is a file on this computer.  A never-saved book's FullName is
+        its bare name (工作簿1) and a OneDrive/SharePoint book's is an https address: neither
+        is a folder to write beside."""
+        full = str(self.book.fullname)
+        if "://" in full:
+            return None
+        path = Path(full)
+        return path if path.is_absolute() and path.parent.is_dir() else None
+
     def save(self) -> None:
         """Never called by the ribbon: the clerk decides when to save."""
         self.book.save()

@@ -25,6 +25,7 @@ HANDLERS: dict[str, Callable[[Book], object]] = {
     "clear_marks": handlers.clear_marks,
     "consolidate": handlers.consolidate_button,
     "import": handlers.import_button,
+    "publish": handlers.publish_button,
 }
 """The Python buttons of :data:`jixiao.excel.buttons.BUTTONS`, by key."""
 

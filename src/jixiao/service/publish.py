@@ -134,7 +134,9 @@ def published_text(result: Published) -> str:
     if result.pdf is not None:
         lines.append(f"已生成 PDF：{readable_path(result.pdf)}")
     if result.errors:
-        lines.append(f"注意：工作簿中仍有 {result.errors} 个错误（--allow-errors），请核对后再公开")
+        lines.append(
+            f"注意：工作簿中仍有 {result.errors} 个错误，公开文本是带着错误生成的，请核对后再公开"
+        )
     return "\n".join(lines)
 
 
