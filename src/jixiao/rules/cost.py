@@ -40,6 +40,13 @@ UNIT_COST_EXCEEDS_BUDGET = define(
     "单位成本“{name}”{value}（折合 {amount}{unit}）不低于预算数 {budget}{unit}",
     "核对单位成本（人均、单价、标准）的金额和单位",
 )
+COST_PARTS_EXCEED_TOTAL = define(
+    "cost-parts-exceed-total",
+    "warning",
+    "分项成本超过成本总额指标",
+    "{count} 项分项成本合计 {total}{unit}，超过成本总额指标“{name}”{value}（折合 {amount}{unit}）",
+    "核对成本总额指标与各分项成本：分项之和不应超过总额",
+)
 MONEY_UNIT_MIXED = define(
     "money-unit-mixed",
     "warning",
@@ -52,6 +59,12 @@ _PER_UNIT_WORDS = re.compile(
     "人均|单价|每人|每次|每件|每个|每户|每台|每套|每场|单位成本|标准|单次|平均|户均|次均"
 )  # not a bare 每: 每年运维费 is a total
 _TOTAL_SYMBOLS = (Symbol.LE, Symbol.LT, Symbol.EQ, None)
+_WHOLE_WORDS = re.compile(
+    "本项目|项目|本年度|年度|全年|本年|预算|合计|总计|总额|总|成本|费用|经费|资金|支出|金额"
+    "|控制数|控制|指标|数|额"
+)
+"""Words that name the project's whole cost, not a part of it: a cost name made only of them
+(年度预算总成本, 项目总成本, 成本合计, 预算控制数) is the total of the other cost rows."""
 
 
 def is_cost(indicator: Indicator, scope: Scope) -> bool:
@@ -127,23 +140,46 @@ def cost_money_unit(indicator: Indicator, scope: Scope) -> Iterator[Finding | No
     )
 
 
+def is_cost_total(indicator: Indicator) -> bool:
+    """True when a cost row names the project's whole cost (``年度预算总成本``), so the other
+    cost rows are its parts; ``出差总成本`` or ``办公费总成本`` name one part's total."""
+    name = "".join(indicator.name.split())
+    return bool(name) and not _WHOLE_WORDS.sub("", name)
+
+
 @project_check
 def cost_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
-    """Several total-type cost rows together must not exceed the budget."""
-    if project.budget is None:
-        return
-    rows = []
+    """Several total-type cost rows together must not exceed the budget.
+
+    A row that names the whole cost (:func:`is_cost_total`) is not added to its parts: it is
+    held to the budget on its own (``cost-exceeds-budget``) and the parts are held to it
+    (``cost-parts-exceed-total``), so 出差 1 + 劳务 2 + 办公 0 with 年度预算总成本 3 on a budget
+    of 3 is consistent, not 6 against 3."""
+    totals: list[tuple[Indicator, ParsedValue, Decimal]] = []
+    parts: list[tuple[Indicator, ParsedValue, Decimal]] = []
     for indicator in project.indicators:
         priced = cost_amount(indicator, scope)
         if priced and not is_per_unit(indicator, priced[0]):
-            rows.append((indicator, priced[1]))
-    total = sum((amount for _, amount in rows), Decimal(0))
-    if len(rows) >= 2 and total > project.budget + TOLERANCE:
+            (totals if is_cost_total(indicator) else parts).append((indicator, *priced))
+    total = sum((amount for _, _, amount in parts), Decimal(0))
+    if project.budget is not None and len(parts) >= 2 and total > project.budget + TOLERANCE:
         yield COST_SUM_EXCEEDS_BUDGET.at(
             scope,
-            rows[-1][0].at("value"),
-            count=len(rows),
+            parts[-1][0].at("value"),
+            count=len(parts),
             total=total,
             budget=project.budget,
             unit=scope.money_unit.value,
         )
+    for indicator, value, amount in totals:
+        if parts and total > amount + TOLERANCE:
+            yield COST_PARTS_EXCEED_TOTAL.at(
+                scope,
+                indicator.at("value"),
+                count=len(parts),
+                total=total,
+                name=indicator.name,
+                value=value.raw.strip(),
+                amount=amount,
+                unit=scope.money_unit.value,
+            )

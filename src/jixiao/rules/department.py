@@ -45,11 +45,31 @@ def has_narrative(department: Department) -> bool:
     return bool(department.overall_goal or department.blocks or department.measures)
 
 
+def is_spending_table(department: Department) -> bool:
+    """True for a 部门整体支出绩效目标表: a table whose parts are 年度预算安排 (资金总额 = 项目支出
+    + 基本支出), 年度总体目标, 年度履职目标 rows (部门职能 | 年度目标任务 | 支出项目名称 |
+    预算金额) and one indicator table for the whole department.
+
+    It is told from the narrative 部门整体绩效目标 (一、总体 / 二、分项 with each block's own
+    indicators / 三、工作保障措施) by what it holds — a stated budget split, a department-wide
+    indicator table, duty rows that name a 支出项目 and its amount — never by province.  Its
+    履职目标 rows are read into ``blocks`` but carry no indicators by design, and it has no
+    工作保障措施 part: the narrative's rules do not apply to it."""
+    return (
+        department.total is not None
+        or department.project_spending is not None
+        or department.basic_spending is not None
+        or bool(department.indicators)
+        or any(b.project is not None or b.amount is not None for b in department.blocks)
+    )
+
+
 @submission_check
 def parts_present(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
-    """A narrative needs 总体绩效目标, 分项绩效目标 and 工作保障措施."""
+    """A narrative needs 总体绩效目标, 分项绩效目标 and 工作保障措施 (a 部门整体支出绩效目标表
+    is not a narrative: :func:`is_spending_table`)."""
     department = submission.department
-    if department is None or not has_narrative(department):
+    if department is None or not has_narrative(department) or is_spending_table(department):
         return
     for field_name, part in _PARTS:
         if not getattr(department, field_name):

@@ -25,6 +25,14 @@ IMPORT_CLEANED = define(
     "导入时清除了 {count} 处排版残留（LaTeX/HTML），单元格按清除后的文字读取：{examples}",
     "原文档中是左侧的写法，导入后的单元格是右侧的写法；核对无误即可",
 )
+IMPORT_SPLIT = define(
+    "import-split",
+    "info",
+    "导入时拆开了粘连的单元格",
+    "导入时拆开了 {count} 处粘连的单元格（文字提取把指标级别与后一格连在一起），"
+    "按拆开后的单元格读取：{examples}",
+    "原文档中是左侧的写法，导入后的单元格是右侧的写法（以“|”分隔）；核对无误即可",
+)
 MAX_EXAMPLES = 2
 
 
@@ -38,6 +46,16 @@ def cleaned(file: str, pieces: list[tuple[int, str, str]]) -> Finding:
     examples = "；".join(shown[:MAX_EXAMPLES]) + ("等" if len(shown) > MAX_EXAMPLES else "")
     where = Location(file=file, line=pieces[0][0])
     return file_finding(IMPORT_CLEANED, file, where, count=len(pieces), examples=examples)
+
+
+def split_cells(file: str, pieces: list[tuple[int, str, list[str]]]) -> Finding:
+    """One ``import-split`` finding for a whole document: how many glued cells were split and
+    the first as written (``第14行“数量指标88100”→“数量指标 | 88100”等``); the finding points at
+    its line."""
+    line, raw, parts = pieces[0]  # one example: a message stays one line (MAX_QUOTED)
+    examples = f"第{line}行“{raw}”→“{' | '.join(parts)}”" + ("等" if len(pieces) > 1 else "")
+    where = Location(file=file, line=pieces[0][0])
+    return file_finding(IMPORT_SPLIT, file, where, count=len(pieces), examples=examples)
 
 
 def unparsed(file: str, line: int | None, fragment: str, context: str) -> Finding:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.findings import Finding
-from jixiao.model import Indicator, Project, Submission
+from jixiao.model import Indicator, Project, Rollup, Submission
 from jixiao.rules.base import (
     INDICATOR_CHECKS,
     Scope,
@@ -164,14 +164,37 @@ def value_forms(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
         )
 
 
+def _department_parts(submission: Submission) -> dict[str, Decimal | None]:
+    """The 年度预算安排 parts of a 部门整体支出 table, by the name a roll-up gives them."""
+    department = submission.department
+    if department is None:
+        return {}
+    return {"项目支出": department.project_spending, "基本支出": department.basic_spending}
+
+
+def _parts_total(rollup: Rollup, submission: Submission) -> Decimal | None:
+    """What a roll-up's parts add up to: the department's 项目支出 + 基本支出 when it rolls
+    those up, else the budgets of the projects of its units; None when a part is not stated."""
+    split = _department_parts(submission)
+    if any(part in split for part in rollup.parts):
+        amounts = [split.get(part) for part in rollup.parts]
+        if any(a is None for a in amounts):
+            return None
+        return sum((a for a in amounts if a is not None), Decimal(0))
+    budgets = [p.budget for p in submission.projects if p.implementer in rollup.parts]
+    return sum((b for b in budgets if b is not None), Decimal(0))
+
+
 @submission_check
 def rollups(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
-    """A roll-up row agrees with the projects of its units — when all of them are shown."""
+    """A roll-up row agrees with its parts (the projects of its units, or a department's
+    项目支出 + 基本支出) — when all of them are shown."""
     for rollup in submission.rollups:
         if not rollup.complete or rollup.amount is None or not rollup.parts:
             continue
-        budgets = [p.budget for p in submission.projects if p.implementer in rollup.parts]
-        total = sum((b for b in budgets if b is not None), Decimal(0))
+        total = _parts_total(rollup, submission)
+        if total is None:
+            continue
         if abs(total - rollup.amount) > TOLERANCE:
             yield ROLLUP_MISMATCH.at(
                 scope,
@@ -212,6 +235,7 @@ def department_split(submission: Submission, scope: Scope) -> Iterator[Finding |
     ):
         what = f"资金总额 {_show(total)} ≠ 项目支出 {_show(projects)} + 基本支出 {_show(basic)}"
         yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, where, what=what)
+    yield from _rollup_named_as_part(submission, dept_scope)
     rows = [b for b in department.blocks if b.amount is not None]
     basic_rows = [b for b in rows if (b.project or "").strip() == "基本支出"]
     project_rows = [b for b in rows if b not in basic_rows]
@@ -231,3 +255,23 @@ def department_split(submission: Submission, scope: Scope) -> Iterator[Finding |
                 f"{_show(projects)} 不符"
             )
             yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, project_rows[0].source, what=what)
+
+
+def _rollup_named_as_part(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
+    """A 年度履职目标 row labelled as one part (基本支出) that holds the whole 资金总额: read as
+    the roll-up it is, and reported, since the table shows the total where the part belongs."""
+    department = submission.department
+    split = _department_parts(submission)
+    if department is None or department.total is None:
+        return
+    for rollup in submission.rollups:
+        part = split.get(rollup.name)
+        if rollup.name not in split or part is None or rollup.amount is None:
+            continue
+        if abs(rollup.amount - part) <= TOLERANCE:
+            continue
+        name, amount = rollup.name, _show(rollup.amount)
+        what = f"年度履职目标“{name}”一行为 {amount}，不是{name} {_show(part)}"
+        if abs(rollup.amount - department.total) <= TOLERANCE:
+            what += "，而是资金总额：按汇总行读取，不计入合计"
+        yield DEPARTMENT_SPLIT_MISMATCH.at(scope, rollup.source, what=what)

@@ -62,10 +62,30 @@ def _amount(value: Decimal | None) -> Decimal:
     return value if value is not None else Decimal(0)
 
 
+def split_stated(project: Project) -> bool:
+    """True when the project states how its 预算数 is funded, so there is a sum to compare.
+
+    * The template (``layout`` None: the Hebei/Tianjin workbook and its published form) always
+      has the 财政资金 and 其他资金 cells, and its contract is that a blank cell is 0: its
+      native check and ``JX_CHECK_BUDGET`` judge the same cells the same way.
+    * Another layout states a split when it gives at least one source.  A 批复表 with only
+      绩效金额, a wide table with only 预算数, a 申报表 whose 财政拨款 and 其他资金 fields are
+      both empty state no split: there is nothing to compare, and nothing is invented.
+    * A split stated partially (财政拨款 given, 其他资金 empty) is compared with the empty source
+      as 0, as in the template: a form that has the field and leaves it empty says "none", and
+      if the budget then differs, either the budget or the missing source is wrong — a
+      reviewer would ask either way.
+    """
+    if project.fiscal is not None or project.other is not None:
+        return True
+    return project.layout is None and project.budget is not None
+
+
 @project_check
 def budget_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
-    """预算数 must equal 财政资金 + 其他资金 (blank counts as 0)."""
-    if project.budget is None and project.fiscal is None and project.other is None:
+    """预算数 must equal 财政资金 + 其他资金 (a blank source counts as 0) wherever a split is
+    stated (:func:`split_stated`)."""
+    if not split_stated(project):
         return
     total = _amount(project.fiscal) + _amount(project.other)
     diff = _amount(project.budget) - total

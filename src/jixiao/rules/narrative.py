@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from jixiao.findings import Finding
 from jixiao.model import Location, Submission
 from jixiao.rules.base import Scope, define, submission_check
+from jixiao.rules.department import is_spending_table
 from jixiao.values import ValueKind, parse_value
 
 GOAL_YEAR_MISMATCH = define(
@@ -91,9 +92,11 @@ def goals_in_budget_year(submission: Submission, scope: Scope) -> Iterator[Findi
 
 @submission_check
 def blocks_quantified(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
-    """Each 分项绩效目标 sets at least one measurable (quantitative) indicator."""
+    """Each 分项绩效目标 sets at least one measurable (quantitative) indicator.  The 年度履职目标
+    rows of a 部门整体支出绩效目标表 are not 分项 with indicators of their own: that table sets
+    its indicators for the whole department (:func:`is_spending_table`)."""
     department = submission.department
-    if department is None:
+    if department is None or is_spending_table(department):
         return
     for block in department.blocks:
         values = [parse_value(i.value) for i in block.indicators]

@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import islice
 
 from jixiao.findings import Finding
-from jixiao.model import Department, DutyBlock, Indicator, Location, Project
+from jixiao.model import Department, DutyBlock, Indicator, Location, Project, Rollup
 from jixiao.readers.documents import labels as lb
 from jixiao.readers.documents.indicator_rows import (
     Levels,
@@ -24,7 +24,7 @@ from jixiao.readers.documents.indicator_rows import (
     merge_wrapped_levels,
     read_row,
 )
-from jixiao.rules.imports import unparsed
+from jixiao.rules.imports import split_cells, unparsed
 
 Line = tuple[int, str]
 
@@ -256,6 +256,8 @@ def read_indicator_lines(
     A row that cannot be read is reported (``import-unparsed``), never guessed.  A
     ``长期绩效指标`` / ``年度绩效指标`` label marks the term of the rows after it."""
     rows: list[tuple[int, list[str]]] = []
+    glued: list[tuple[int, str, list[str]]] = []
+    raw: dict[int, str] = {}
     used = 0
     for line, text in islice(lines, start, None):  # no copy: a table may have many headers
         key = lb.norm(text)
@@ -263,7 +265,12 @@ def read_indicator_lines(
             break
         used += 1
         if key:
-            rows.append((line, tokens_of(text)))
+            tokens = tokens_of(text)
+            rows.append((line, lb.unglue_row(tokens)))
+            raw[line] = text
+            glued += [(line, t, p) for t in tokens if len(p := lb.unglue_level(t)) > 1]
+    if glued:
+        findings.append(split_cells(file, glued))
     levels, indicators = Levels(), []
     for line, tokens in merge_wrapped_levels(rows):
         if (marked := _TERMS.get(lb.norm(tokens[0]))) is not None:
@@ -274,7 +281,8 @@ def read_indicator_lines(
         if isinstance(read, Indicator):
             indicators.append(replace(read, term=term) if term else read)
         elif isinstance(read, str):
-            findings.append(unparsed(file, line, " ".join(tokens), f"{read}，文档可能在此中断"))
+            fragment = raw.get(line, " ".join(tokens))  # as written, glued cells and all
+            findings.append(unparsed(file, line, fragment, f"{read}，文档可能在此中断"))
     return indicators, used
 
 
@@ -346,6 +354,45 @@ class DepartmentRead:
     department: Department
     fields: Fields
     findings: list[Finding]
+    rollups: list[Rollup] = field(default_factory=list)
+
+
+DEPARTMENT_PARTS = ("项目支出", "基本支出")
+"""The parts of a 部门整体支出 资金总额 (年度预算安排); a roll-up of the whole names them."""
+_TOTAL_NAMES = frozenset({"合计", "小计", "总计", "资金总额"})
+
+
+def split_rollups(
+    duties: list[DutyBlock], total: Decimal | None, money: dict[str, tuple[Decimal, int]]
+) -> tuple[list[DutyBlock], list[Rollup]]:
+    """年度履职目标 rows that are roll-ups, taken apart from the rows they add up.
+
+    A row named 合计/小计/总计 is one; so is a row whose 预算金额 is the department's 资金总额
+    while other rows carry amounts too — it cannot be one part of a whole it equals.  Seed 106's
+    ``基本支出 171.41`` (资金总额 171.41 = 项目支出 60.8 + 基本支出 110.61) is such a row.  The
+    row stays a duty (its 部门职能 and 年度目标任务 are real), its amount moves to a
+    :class:`Rollup` over 项目支出 and 基本支出, so nothing that adds the rows adds it twice."""
+    others = [d for d in duties if d.amount is not None]
+    kept: list[DutyBlock] = []
+    rollups: list[Rollup] = []
+    for duty in duties:
+        named = lb.norm(duty.project or "") in _TOTAL_NAMES
+        whole = total is not None and duty.amount == total and len(others) > 1
+        if duty.amount is None or not (named or whole):
+            kept.append(duty)
+            continue
+        parts = tuple(p for p in DEPARTMENT_PARTS if p in money)
+        rollups.append(
+            Rollup(
+                name=duty.project or duty.title or "",
+                amount=duty.amount,
+                parts=parts,
+                complete=len(parts) == len(DEPARTMENT_PARTS),
+                source=duty.source,
+            )
+        )
+        kept.append(replace(duty, amount=None))
+    return kept, rollups
 
 
 def _block_labels(lines: list[Line]) -> list[tuple[int, str, list[Line]]]:
@@ -414,6 +461,7 @@ def read_department_form(lines: list[Line], file: str) -> DepartmentRead:
                 continue
             findings.append(unparsed(file, line, text, "部门整体支出绩效目标表中无法识别的内容"))
     total = money.get("资金总额")
+    duties, rollups = split_rollups(duties, total[0] if total else None, money)
     department = Department(
         overall_goal="\n".join(goal_lines) or None,
         blocks=tuple(duties),
@@ -424,4 +472,4 @@ def read_department_form(lines: list[Line], file: str) -> DepartmentRead:
         basic_spending=money["基本支出"][0] if "基本支出" in money else None,
         indicators=tuple(indicators),
     )
-    return DepartmentRead(department, fields, findings)
+    return DepartmentRead(department, fields, findings, rollups)

@@ -16,6 +16,14 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from jixiao.money import MoneyUnit
+from jixiao.profiles import load_profile
+
+PROFILE = "tianjin"
+"""The built-in profile the other layouts are validated with: the traditional framework (成本
+指标 under 产出) without project code, spending plan or 指标值确定依据 — what these tables have.
+A fuller ``national`` profile (tests/fixtures/profiles/national.json) is given with
+``--profile``; it cannot ship as a built-in until the committed templates are regenerated
+(every built-in profile is listed in the templates)."""
 
 _FULL_TO_ASCII = str.maketrans({"：": ":", "（": "(", "）": ")", "，": ",", "　": " "})
 _SUFFIX = re.compile(r"\s*\((?:必填|选填)[^()]*\)\s*$")
@@ -95,6 +103,46 @@ def is_level2(text: str) -> bool:
 
 
 _LEVEL2_STEMS = frozenset(n[:-2] for n in LEVEL2)
+
+
+@lru_cache(maxsize=1)
+def known_levels() -> tuple[str, ...]:
+    """Every 一级/二级 name a glued cell may start with, longest first: the reader's levels and
+    the profile's framework and aliases (``效果指标``)."""
+    profile = load_profile(PROFILE)
+    names = set(LEVEL1) | set(LEVEL2) | set(profile.framework) | set(profile.aliases)
+    names |= {name for level2 in profile.framework.values() for name in level2}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def unglue_level(token: str) -> list[str]:
+    """A known level label glued to the cell after it, split: ``数量指标88100`` → ``数量指标``
+    ``88100``; ``效益指标社会效益指标`` → both labels.  Only a value (number, symbol, percent,
+    date) or another known label is split off — ``数量指标完成率`` may be a 三级 name and is
+    left as written.  Nothing is added or dropped: the parts join back to the token."""
+    text = token.strip()
+    for label in known_levels():
+        rest = text[len(label) :]
+        if not text.startswith(label) or not rest:
+            continue
+        if is_value_like(rest):
+            return [label, rest]
+        tail = unglue_level(rest)
+        if len(tail) > 1 or rest in known_levels():
+            return [label, *tail]
+    return [token]
+
+
+def unglue_row(tokens: list[str]) -> list[str]:
+    """The level cells that open an indicator row, each split from a cell glued to it
+    (:func:`unglue_level`); the rest of the row as it is."""
+    out: list[str] = []
+    for at, token in enumerate(tokens):
+        parts = unglue_level(token)
+        out += parts
+        if len(parts) == 1 and not (is_level1(token) or is_level2(token)):
+            return out + tokens[at + 1 :]
+    return out
 
 
 def symbol(text: str) -> str | None:

@@ -24,12 +24,7 @@ from jixiao.readers.documents.indicator_rows import header_columns
 from jixiao.readers.documents.lines import Block
 from jixiao.readers.documents.wide import is_tree, is_wide, read_tree, read_wide
 
-PROFILE = "tianjin"
-"""The built-in profile the other layouts are validated with: the traditional framework (成本
-指标 under 产出) without project code, spending plan or 指标值确定依据 — what these tables have.
-A fuller ``national`` profile (tests/fixtures/profiles/national.json) is given with
-``--profile``; it cannot ship as a built-in until the committed templates are regenerated
-(every built-in profile is listed in the templates)."""
+PROFILE = lb.PROFILE
 
 Line = tuple[int, str]
 
@@ -142,7 +137,10 @@ def _department(lines: list[Line], file: str) -> tuple[Submission | None, list[F
     name = read.fields.text("unit") or ""
     line = read.fields.lines.get("unit")
     unit = _unit(lines, file, name, read.fields.text("unit_code"), line)
-    return Submission(unit, (), read.department, {}, Location(file=file)), read.findings
+    submission = Submission(
+        unit, (), read.department, {}, Location(file=file), rollups=tuple(read.rollups)
+    )
+    return submission, read.findings
 
 
 def _forms(

@@ -1,0 +1,209 @@
+"""Rules judged by what a table states, whatever its layout (issue 14, the review of 101–106).
+
+* ``budget-sum-mismatch``: a layout that states no funding split (a 批复表 with 绩效金额, a wide
+  table with 预算数) has nothing to compare; a split stated partially is compared with the
+  empty source as 0; the template keeps its blank = 0 contract.
+* ``cost-sum-exceeds-budget``: a row naming the whole cost (年度预算总成本) is not added to its
+  parts; the parts are held to it (``cost-parts-exceed-total``).
+* ``overall-part-missing`` / ``block-unquantified``: a 部门整体支出绩效目标表 is not the Hebei
+  narrative; its 履职目标 rows carry no indicators of their own and it has no 工作保障措施.
+* A 部门整体支出 roll-up row (a 履职目标 row holding the 资金总额) checked against its parts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.model import (
+    Department,
+    DutyBlock,
+    Indicator,
+    Location,
+    Project,
+    Rollup,
+    Submission,
+    Unit,
+)
+from jixiao.rules.cost import is_cost_total
+from jixiao.validate import validate_submission
+
+D = Decimal
+
+
+def _codes(submission: Submission) -> list[str]:
+    return [f.code for f in validate_submission(submission)]
+
+
+def _submission(*projects: Project, **fields: object) -> Submission:
+    return Submission(Unit("某单位", profile="tianjin"), projects, **fields)  # type: ignore[arg-type]
+
+
+SATISFACTION = Indicator("满意度指标", "服务对象满意度指标", "满意度", value="≥90%")
+
+
+def _project(**fields: object) -> Project:
+    rows = (
+        Indicator("产出指标", "数量指标", "完成数", value="≥5个"),
+        Indicator("效益指标", "社会效益指标", "受益率", value="≥90%"),
+        SATISFACTION,
+    )
+    return Project(name="甲项目", indicators=rows, **fields)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- budget-sum-mismatch
+
+
+@pytest.mark.parametrize("layout", ["批复表", "部门项目申报表", "申报表"])
+def test_no_split_stated_nothing_to_compare(layout: str) -> None:
+    assert "budget-sum-mismatch" not in _codes(_submission(_project(budget=D(10), layout=layout)))
+
+
+@pytest.mark.parametrize(
+    ("fiscal", "other", "fires"),
+    [
+        (D(8), None, True),  # 其他资金 empty: taken as 0, and 8 ≠ 10
+        (None, D(3), True),
+        (D(10), None, False),
+        (D(8), D(2), False),
+    ],
+)
+def test_split_stated_partially_compares_the_empty_source_as_zero(
+    fiscal: Decimal | None, other: Decimal | None, fires: bool
+) -> None:
+    project = _project(budget=D(10), fiscal=fiscal, other=other, layout="申报表")
+    assert ("budget-sum-mismatch" in _codes(_submission(project))) is fires
+
+
+def test_template_blank_sources_still_count_as_zero() -> None:
+    """The workbook template has both cells: blank = 0, as its native check says."""
+    assert "budget-sum-mismatch" in _codes(_submission(_project(budget=D(10))))
+
+
+# ---------------------------------------------------------------- cost rows and their total
+
+
+def _costs(*rows: tuple[str, str], budget: str = "3") -> Submission:
+    costs = tuple(Indicator("产出指标", "成本指标", name, value=value) for name, value in rows)
+    project = _project(budget=D(budget), fiscal=D(budget), layout="申报表")
+    project = Project(
+        **{f: getattr(project, f) for f in ("name", "budget", "fiscal", "layout")},
+        indicators=project.indicators + costs,
+    )
+    return _submission(project)
+
+
+WUHAI = (("出差总成本", "=1万元"), ("劳务人员总成本", "=2万元"), ("办公费总成本", "=0万元"))
+
+
+def test_total_cost_row_is_not_added_to_its_parts() -> None:
+    """Seed 105: 出差 1 + 劳务 2 + 办公 0 and 年度预算总成本 3 on a budget of 3."""
+    found = _codes(_costs(*WUHAI, ("年度预算总成本", "=3万元")))
+    assert "cost-sum-exceeds-budget" not in found
+    assert "cost-parts-exceed-total" not in found
+
+
+def test_parts_above_the_stated_total_are_reported() -> None:
+    found = validate_submission(_costs(*WUHAI, ("年度预算总成本", "=2万元")))
+    (finding,) = [f for f in found if f.code == "cost-parts-exceed-total"]
+    assert finding.message == (
+        "3 项分项成本合计 3万元，超过成本总额指标“年度预算总成本”=2万元（折合 2万元）"
+    )
+
+
+def test_parts_above_the_budget_still_are() -> None:
+    rows = (("出差总成本", "=2万元"), ("劳务人员总成本", "=2万元"), ("项目总成本", "=3万元"))
+    found = _codes(_costs(*rows))
+    assert "cost-sum-exceeds-budget" in found and "cost-parts-exceed-total" in found
+
+
+@pytest.mark.parametrize(
+    ("name", "total"),
+    [
+        ("年度预算总成本", True),
+        ("项目总成本", True),
+        ("成本合计", True),
+        ("预算控制数", True),
+        ("出差总成本", False),
+        ("办公费总成本", False),
+        ("设备购置费", False),
+    ],
+)
+def test_which_cost_names_the_whole(name: str, total: bool) -> None:
+    assert is_cost_total(Indicator("产出指标", "成本指标", name, value="≤1万元")) is total
+
+
+# ---------------------------------------------------------------- 部门整体支出绩效目标表
+
+
+def _spending_table(**fields: object) -> Department:
+    rows = (
+        DutyBlock(title="组织编纂", goal="完成年度任务", project="编纂经费", amount=D("49.8")),
+        DutyBlock(title="保障工资", goal="按时发放", project="编纂经费", amount=D("11")),
+    )
+    indicators = (Indicator("产出指标", "质量指标", "审稿率", value="≥90%"),)
+    values: dict[str, object] = {
+        "overall_goal": "目标1:确保完成年度任务。",
+        "blocks": rows,
+        "total": D("60.8"),
+        "project_spending": D("60.8"),
+        "basic_spending": D(0),
+        "indicators": indicators,
+    }
+    return Department(**{**values, **fields})  # type: ignore[arg-type]
+
+
+def test_spending_table_is_not_asked_for_the_narrative_parts() -> None:
+    found = _codes(_submission(department=_spending_table()))
+    assert "overall-part-missing" not in found
+    assert "block-unquantified" not in found
+
+
+def test_spending_table_told_by_its_rows_alone() -> None:
+    """Without the budget split or indicator table (cut off), the duty rows with a 支出项目
+    and amount still say what the table is."""
+    department = _spending_table(
+        total=None, project_spending=None, basic_spending=None, indicators=()
+    )
+    found = _codes(_submission(department=department))
+    assert "overall-part-missing" not in found and "block-unquantified" not in found
+
+
+def test_narrative_still_needs_its_three_parts_and_measurable_blocks() -> None:
+    words = Indicator("产出指标", "质量指标", "办案质量", value="明显提高")
+    narrative = Department(
+        overall_goal="总体目标。", blocks=(DutyBlock(title="审判执行", indicators=(words,)),)
+    )
+    found = _codes(_submission(department=narrative))
+    assert "overall-part-missing" in found and "block-unquantified" in found
+
+
+# ---------------------------------------------------------------- a department roll-up row
+
+
+def _with_rollup(amount: str) -> Submission:
+    department = _spending_table(
+        total=D("171.41"), project_spending=D("60.8"), basic_spending=D("110.61")
+    )
+    rollup = Rollup(
+        name="基本支出",
+        amount=D(amount),
+        parts=("项目支出", "基本支出"),
+        source=Location(file="x.txt", line=45),
+    )
+    return _submission(department=department, rollups=(rollup,))
+
+
+def test_department_roll_up_named_as_a_part() -> None:
+    found = validate_submission(_with_rollup("171.41"))
+    assert "rollup-mismatch" not in {f.code for f in found}  # 60.8 + 110.61 = 171.41
+    (split,) = [f for f in found if f.code == "department-split-mismatch"]
+    assert split.message == (
+        "年度履职目标“基本支出”一行为 171.41，不是基本支出 110.61，"
+        "而是资金总额：按汇总行读取，不计入合计"
+    )
+
+
+def test_department_roll_up_that_disagrees_with_its_parts() -> None:
+    assert "rollup-mismatch" in _codes(_with_rollup("180"))
