@@ -18,7 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "jixiao"
-OWNERS = frozenset({"template/layout.py", "a1.py"})
+OWNERS = frozenset({"template/layout.py", "template/application.py", "a1.py"})
+"""The layout specs (the first template and the 申报表) and the A1 converter."""
 
 _REF = r"\$?[A-Z]{1,3}\$?[1-9][0-9]*"
 A1_REFERENCE = re.compile(rf"(?<![A-Za-z0-9_$.]){_REF}(?::{_REF})?(?![A-Za-z0-9_(])")

@@ -242,6 +242,10 @@ def _read(reader: Reader) -> Submission | None:
         return None
     assert reader.workbook is not None
     names = reader.workbook.sheet_names
+    from jixiao.readers import xlsx_application  # the 申报表 layout (it imports this module)
+
+    if xlsx_application.is_application(reader, names):
+        return xlsx_application.read_application(reader, names)
     template = _template_info(reader, names)
     if template is None:
         return None

@@ -91,14 +91,14 @@ def build_template(profile_name: str = "hebei", projects: int = DEFAULT_PROJECTS
     wb = Workbook()
     first = wb.active
     assert isinstance(first, Worksheet)
-    _unit_sheet(first, profile)
+    unit_sheet(first, profile)
     _summary_sheet(wb.create_sheet(LAYOUT.summary.name), projects)
     _department_sheet(wb.create_sheet(LAYOUT.department.name))
     _overall_sheet(wb.create_sheet(LAYOUT.overall.name))
     for number in range(1, projects + 1):
         add_project_sheet(wb, number)
-    _lists_sheet(wb.create_sheet(LAYOUT.lists.name))
-    _meta_sheet(wb.create_sheet(LAYOUT.meta.name), profile, projects)
+    lists_sheet(wb.create_sheet(LAYOUT.lists.name))
+    meta_sheet(wb.create_sheet(LAYOUT.meta.name), profile, projects)
     wb.security = WorkbookProtection(workbookPassword=PASSWORD, lockStructure=True)
     wb.properties.creator = "jixiao"
     wb.properties.created = TEMPLATE_DATE  # fixed, so that one layout gives one template
@@ -189,12 +189,21 @@ def _widths(ws: Worksheet, widths: Widths) -> None:
 # ---------------------------------------------------------------- sheets
 
 
-def _unit_sheet(ws: Worksheet, profile: Profile) -> None:
+UNIT_TITLE = "预算绩效目标填报模板（jixiao）"
+
+
+def unit_sheet(
+    ws: Worksheet,
+    profile: Profile,
+    title: str = UNIT_TITLE,
+    instructions: Sequence[str] = INSTRUCTIONS,
+) -> None:
+    """单位信息: the title, the 填报说明 and the unit fields (both layouts share the sheet)."""
     u = LAYOUT.unit
     ws.title = u.name
-    ws[u.title] = "预算绩效目标填报模板（jixiao）"
+    ws[u.title] = title
     ws[u.title].font = TITLE
-    for offset, line in enumerate(INSTRUCTIONS):
+    for offset, line in enumerate(instructions):
         ws.merge_cells(u.instruction_merge(offset))
         cell = ws[u.instruction_cell(offset)]
         cell.value = line
@@ -498,6 +507,11 @@ def _project_highlights(ws: Worksheet) -> None:
     )
 
 
+def highlight(ws: Worksheet, ref: str, condition: str) -> None:
+    """Paint ``ref`` red while ``condition`` (a formula relative to its first cell) holds."""
+    ws.conditional_formatting.add(ref, FormulaRule(formula=[condition], fill=PROBLEM_FILL))
+
+
 PROJECT_ROOM: dict[str, float] = {"title": 30.0, "purpose": 48.0, "goal": 64.0}
 """Heights of a blank project sheet's rows that hold long text: room to type in (a filled
 sheet's rows fit their text instead)."""
@@ -513,7 +527,9 @@ def _project_print_setup(ws: Worksheet) -> None:
     ws.freeze_panes = p.freeze
 
 
-def _lists_sheet(ws: Worksheet) -> None:
+def lists_sheet(ws: Worksheet) -> None:
+    """列表 (hidden): money units, profiles, the settings table and each profile's level and
+    alias lists, every one a defined name (both layouts share the sheet)."""
     lists = LAYOUT.lists
     wb = _book(ws)
     ws.sheet_state = "hidden"
@@ -614,14 +630,22 @@ def _named_list(ws: Worksheet, column: str, name: str, entries: Sequence[Entry])
     _name(_book(ws), name, LAYOUT.lists.name, LAYOUT.lists.list_range(column, len(entries)))
 
 
-def _meta_sheet(ws: Worksheet, profile: Profile, projects: int) -> None:
+def meta_sheet(
+    ws: Worksheet,
+    profile: Profile,
+    projects: int,
+    identity: tuple[str, int, str] | None = None,
+) -> None:
+    """_meta: which template (id, version, layout fingerprint) made the workbook, for which
+    profile and how many project sheets; ``identity`` is the first layout's unless given."""
     meta = LAYOUT.meta
     ws.sheet_state = "veryHidden"
+    template_id, version, printed = identity or (TEMPLATE_ID, TEMPLATE_VERSION, fingerprint())
     values: tuple[str | int, ...] = (
-        TEMPLATE_ID,
-        TEMPLATE_VERSION,
+        template_id,
+        version,
         profile.name,
-        fingerprint(),
+        printed,
         projects,
         f"jixiao {__version__}",
     )

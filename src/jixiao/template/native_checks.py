@@ -15,11 +15,34 @@ reports it (``amount-invalid``).  tests/test_parity.py compares all three verdic
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Protocol
 
 from jixiao.a1 import absolute
 from jixiao.money import YUAN_PER_UNIT, MoneyUnit
 from jixiao.rules import RULES
+from jixiao.template.application import APPLICATION, ApplicationSheet
 from jixiao.template.layout import LAYOUT, ProjectSheet
+
+
+class CheckedSheet(Protocol):
+    """What the shared status formulas need of a project sheet spec: the first layout's
+    :class:`ProjectSheet` and the 申报表's :class:`~jixiao.template.application.ApplicationSheet`
+    both give it, so one formula serves both layouts."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def first_row(self) -> int: ...
+    @property
+    def money_helpers(self) -> tuple[str, ...]: ...
+    @property
+    def status_range(self) -> str: ...
+    def row_cell(self, field_name: str, row: int) -> str: ...
+    def helper(self, row: int) -> str: ...
+    def level2_helper(self, row: int) -> str: ...
+
 
 UNIT, LISTS = LAYOUT.unit, LAYOUT.lists
 PROFILE_KEY = UNIT.profile_key_name
@@ -134,11 +157,11 @@ def plan_reading(ref: str) -> str:
     return _helper(ref, f'IF(RIGHT({text},1)="%",VALUE({text}),"{UNREADABLE}")')
 
 
-def _project_used(p: ProjectSheet) -> str:
+def _project_used(p: CheckedSheet) -> str:
     return f'OR({absolute(p.name)}<>"",LEN({absolute(p.money_helpers[0])})>0)'
 
 
-def code_status(p: ProjectSheet = LAYOUT.project) -> str:
+def code_status(p: CheckedSheet = LAYOUT.project) -> str:
     """project-code-invalid: required and blank, or not of the 21-character form (spaces
     removed, as the reader removes them)."""
     code = _without_spaces(p.code)
@@ -151,7 +174,7 @@ def code_status(p: ProjectSheet = LAYOUT.project) -> str:
     return "=" + _join([(f"AND({_project_used(p)},{bad})", "project-code-invalid")])
 
 
-def money_status(p: ProjectSheet = LAYOUT.project) -> str:
+def money_status(p: CheckedSheet = LAYOUT.project) -> str:
     """budget-sum-mismatch: 预算数 ≠ 财政资金 + 其他资金 (blank = 0, tolerance 0.005), on the
     amounts as read; silent when a money cell holds text no formula can read."""
     helpers = p.money_helpers
@@ -199,7 +222,7 @@ def canonical_level(ref: str) -> str:
     return reading
 
 
-def effective_level1(row: int, p: ProjectSheet = LAYOUT.project) -> str:
+def effective_level1(row: int, p: CheckedSheet = LAYOUT.project) -> str:
     """Helper column: the row's canonical 一级, or the one above when left blank (as merged
     in print and as the reader reads it)."""
     level1 = p.row_cell("level1", row)
@@ -207,13 +230,13 @@ def effective_level1(row: int, p: ProjectSheet = LAYOUT.project) -> str:
     return f'=IF(TRIM({level1})="",{above},{canonical_level(level1)})'
 
 
-def canonical_level2(row: int, p: ProjectSheet = LAYOUT.project) -> str:
+def canonical_level2(row: int, p: CheckedSheet = LAYOUT.project) -> str:
     """Helper column: the row's canonical 二级 ("" when left blank)."""
     level2 = p.row_cell("level2", row)
     return f'=IF(TRIM({level2})="","",{canonical_level(level2)})'
 
 
-def _level2_known(row: int, p: ProjectSheet) -> str:
+def _level2_known(row: int, p: CheckedSheet) -> str:
     """The canonical 二级 is listed under the 一级 in effect, or is a variant of a listed one
     (Profile.normalize_level2: a word of the profile's variants under that 一级)."""
     level1, level2 = p.helper(row), p.level2_helper(row)
@@ -245,20 +268,25 @@ def _full(ascii_text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) for c in ascii_text)
 
 
-def indicator_status(row: int, p: ProjectSheet = LAYOUT.project) -> str:
-    """level-invalid, value-missing, basis-missing and symbol-missing for one indicator row."""
-    cell = {f: p.row_cell(f, row) for f, _ in p.indicator_columns}
-    level1, level2, effective = cell["level1"], cell["level2"], p.helper(row)
-    used = f"COUNTA({cell['level1']}:{cell['description']},{cell['value']}:{cell['basis']})>0"
+def _level_bad(row: int, p: CheckedSheet) -> str:
+    """The row's 一级 (in effect) is not the profile's, its 二级 is missing under a 一级 written
+    on the row, or its 二级 is not allowed under the 一级 (level-invalid)."""
+    level1, level2 = p.row_cell("level1", row), p.row_cell("level2", row)
     level1_list = f'INDIRECT("{LISTS.level1_prefix}"&{PROFILE_KEY})'
-    level_bad = (
-        f"OR(IFERROR(COUNTIF({level1_list},{effective}),0)=0,"
+    return (
+        f"OR(IFERROR(COUNTIF({level1_list},{p.helper(row)}),0)=0,"
         f'AND(TRIM({level1})<>"",TRIM({level2})=""),'
         f'AND(TRIM({level2})<>"",NOT({_level2_known(row, p)})))'
     )
+
+
+def indicator_status(row: int, p: ProjectSheet = LAYOUT.project) -> str:
+    """level-invalid, value-missing, basis-missing and symbol-missing for one indicator row."""
+    cell = {f: p.row_cell(f, row) for f, _ in p.indicator_columns}
+    used = f"COUNTA({cell['level1']}:{cell['description']},{cell['value']}:{cell['basis']})>0"
     required = LISTS.setting("requires_basis")
     parts = [
-        (f"AND({used},{level_bad})", "level-invalid"),
+        (f"AND({used},{_level_bad(row, p)})", "level-invalid"),
         (f'AND({used},OR({cell["level3"]}="",{cell["value"]}=""))', "value-missing"),
         (f'AND({used},{required}=1,{cell["basis"]}="")', "basis-missing"),
         (_symbol_missing(cell["value"]), "symbol-missing"),
@@ -266,6 +294,52 @@ def indicator_status(row: int, p: ProjectSheet = LAYOUT.project) -> str:
     return f'=IF({used},{_join(parts)},"")'
 
 
-def problem_count(p: ProjectSheet = LAYOUT.project) -> str:
+def problem_count(p: CheckedSheet = LAYOUT.project) -> str:
     """How many status cells of the sheet show a problem (COUNTIF wildcards differ by program)."""
     return f"=SUMPRODUCT(--(LEN({p.status_range})>0))"
+
+
+# ---------------------------------------------------------------- the 申报表 layout
+
+APPLICATION_CODES = (
+    "budget-sum-mismatch",
+    "project-code-invalid",
+    "level-invalid",
+    "value-missing",
+    "symbol-missing",
+    "qualitative-value-missing",
+    "weight-sum",
+)
+"""The rules the 申报表 template checks by formulas (it has no plan, no 依据 column)."""
+SYMBOLS = ("≥", "≤", "=", ">", "<", ">=", "<=", "≧", "≦", "＞", "＜", "＝")
+"""What 指标性质 may hold and still count as the symbol (the dropdown offers the first five;
+each is one the reader normalises, tests/test_application_template.py holds them together)."""
+WEIGHT_TOTAL = 100
+"""What the weights of a project add up to (rules.layouts.weight_sum without a header-stated
+total; a total stated in a 其他信息 row such as 105's 权重分值90分 is checked by the engine)."""
+
+
+def weight_status(p: ApplicationSheet = APPLICATION.project) -> str:
+    """weight-sum: the weights given (numbers in 权重（分值）) total :data:`WEIGHT_TOTAL`."""
+    weights = p.indicator_range("weight")
+    cond = f"AND(COUNT({weights})>0,ABS(SUM({weights})-{WEIGHT_TOTAL})>0.005)"
+    return "=" + _join([(cond, "weight-sum")])
+
+
+def application_indicator_status(row: int, p: ApplicationSheet = APPLICATION.project) -> str:
+    """level-invalid, value-missing, symbol-missing and qualitative-value-missing for one row of
+    the 申报表.  The value the engine judges is 指标性质 + 指标值 + 度量单位 (the reader joins
+    them), or 指标值 alone when it holds the whole value; it is blank when 指标值 is."""
+    cell = {f: p.row_cell(f, row) for f, _, _ in p.indicator_columns}
+    used = f"COUNTA({p.row_span(row)})>0"
+    number = cell["number"]
+    has_symbol = _one_of(f"TRIM({cell['symbol']})", SYMBOLS)
+    unsigned = f'IF({has_symbol},"",{number}&{cell["unit"]})'
+    qualitative = f'AND(LEFT(TRIM({cell["nature"]}),2)="定性",TRIM({number})="")'
+    parts = [
+        (f"AND({used},{_level_bad(row, p)})", "level-invalid"),
+        (f'OR(TRIM({cell["level3"]})="",TRIM({number})="")', "value-missing"),
+        (_symbol_missing(unsigned), "symbol-missing"),
+        (qualitative, "qualitative-value-missing"),
+    ]
+    return f'=IF({used},{_join(parts)},"")'

@@ -1,0 +1,252 @@
+"""Read a filled 申报表 workbook (:mod:`jixiao.template.application`) into the model.
+
+:mod:`jixiao.readers.xlsx` opens every workbook (package guard, calamine) and hands it here when
+its _meta names the 申报表 template (:func:`is_application`); the shared sheets (单位信息, _meta)
+are read by that module's functions, so a 申报表 workbook is judged exactly like the first
+layout's: the same reading findings, the same tamper checks (fixed labels, end marker, layout
+fingerprint), the same cell values (:mod:`jixiao.cells`).
+
+How the form's cells become the model (the inverse of :mod:`jixiao.template.application_fill`):
+
+* 指标性质 / 指标值 / 度量单位 are kept as written in ``symbol`` / ``number`` / ``unit``, and
+  ``value`` is their normalised join (``≥`` + ``95`` + ``%`` → ``≥95%``), as the document
+  importer joins them (readers/documents/indicator_rows.py); a number that is an Excel serial
+  date (``44,561``) becomes the date, the serial kept in ``written``.  With 指标性质 and 度量单位
+  blank, 指标值 is a whole value (``>=20平方米`` → ``≥20平方米``, written kept);
+* 权重（分值） is a number (``10``, text ``10分`` too); 指标方向, 定性/定量 and 备注 as written;
+* the 其他信息 rows are ``attributes`` (label → content); a row labelled 资金用途 is ``purpose``;
+* a project read from a workbook is never ``cut_off`` and has no ``layout`` (as the first
+  layout's), its number is its sheet's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+from jixiao import cells
+from jixiao.a1 import a1
+from jixiao.model import Indicator, Location, Project, Submission
+from jixiao.money import MoneyUnit
+from jixiao.readers.documents import labels as lb
+from jixiao.readers.xlsx import Grid, Reader, _amount, _code, _report_notes, _unit
+from jixiao.template.application import (
+    APPLICATION,
+    TEMPLATE_ID,
+    TEMPLATE_VERSION,
+    application_fingerprint,
+)
+
+PURPOSE_LABEL = "资金用途"
+"""A 其他信息 row with this label holds the project's 资金用途 (``Project.purpose``)."""
+_SHEET = re.compile(rf"^{re.escape(APPLICATION.project.prefix)}(\d+)$")
+
+
+def template_id(reader: Reader, names: list[str]) -> str | None:
+    """The template id _meta names, None without a readable _meta."""
+    meta = APPLICATION.meta
+    if meta.name not in names:
+        return None
+    grid = reader.grid(meta.name)
+    if grid is None:
+        return None
+    for row in meta.rows():
+        if grid.text(meta.key_cell(row)) == "template_id":
+            return grid.text(meta.value_cell(row))
+    return None
+
+
+def is_application(reader: Reader, names: list[str]) -> bool:
+    """The workbook was made from the 申报表 template (its _meta says so)."""
+    return template_id(reader, names) == TEMPLATE_ID
+
+
+def read_application(reader: Reader, names: list[str]) -> Submission | None:
+    """The submission of a 申报表 workbook the reader has opened; None (with findings) when
+    its layout version is not this program's."""
+    template = _template_info(reader)
+    if template is None:
+        return None
+    unit = _unit(reader, template)
+    if unit is None:
+        return None
+    projects = tuple(_projects(reader, names, unit.money_unit))
+    return Submission(unit, projects, None, template, Location(file=reader.file))
+
+
+def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
+    meta = APPLICATION.meta
+    grid = reader.grid(meta.name)
+    if grid is None:
+        return None
+    info = {grid.text(meta.key_cell(r)) or "": grid.text(meta.value_cell(r)) for r in meta.rows()}
+    if info.get("version") != str(TEMPLATE_VERSION) or (
+        info.get("fingerprint") != application_fingerprint()
+    ):
+        reader.tampered(
+            f"申报表模板版本 {info.get('version')}（{info.get('fingerprint')}）与本程序的 "
+            f"{TEMPLATE_VERSION}（{application_fingerprint()}）不一致：请用新模板重新填报"
+        )
+        return None
+    return {
+        "id": TEMPLATE_ID,
+        "version": TEMPLATE_VERSION,
+        "profile": info.get("profile"),
+        "fingerprint": info.get("fingerprint"),
+    }
+
+
+def _projects(reader: Reader, names: list[str], money: MoneyUnit) -> Iterator[Project]:
+    p = APPLICATION.project
+    numbered = sorted((int(m.group(1)), n) for n in names if (m := _SHEET.match(n)))
+    for number, name in numbered:
+        grid = reader.grid(name)
+        if grid is None or not reader.labels_match(grid, p.labels):
+            continue
+        if not reader.marker_in_place(grid, p.end_marker):
+            continue
+        project = read_form(reader, grid, number, money)
+        if project is not None:
+            yield project
+
+
+def _inputs() -> frozenset[str]:
+    p = APPLICATION.project
+    refs = {ref for _, ref in p.text_fields} | {ref for _, ref, _ in p.amount_cells}
+    for row in p.extra_rows_range():
+        refs |= {p.extra_label(row), p.extra_text(row)}
+    refs |= {p.row_cell(f, r) for r in p.indicator_rows() for f, _, _ in p.indicator_columns}
+    return frozenset(refs)
+
+
+_INPUTS = _inputs()
+
+
+def read_form(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Project | None:
+    """One 申报表 sheet; None when nothing was typed into it."""
+    p = APPLICATION.project
+    if all(grid.text(ref) is None for ref in _INPUTS):
+        return None
+    _report_notes(reader, grid, _INPUTS)
+    texts = {name: grid.text(ref) for name, ref in p.text_fields}
+    amounts = {
+        name: _amount(reader, grid, ref, label, money) for name, ref, label in p.amount_cells
+    }
+    attributes = _attributes(grid)
+    purpose = attributes.pop(PURPOSE_LABEL, None)
+    fields = dict(p.text_fields)
+    fields |= {name: ref for name, ref, _ in p.amount_cells}
+    fields["indicators"] = a1(p.first_row, 1)
+    return Project(
+        name=texts["name"],
+        code=_code(texts["code"]),
+        number=number,
+        department=texts["department"],
+        purpose=purpose,
+        goal=texts["goal"],
+        indicators=tuple(_indicators(reader, grid)),
+        source=reader.where(grid.name, p.title),
+        sources={k: reader.where(grid.name, v) for k, v in fields.items()},
+        long_term_goal=texts["long_term_goal"],
+        start=texts["start"],
+        end=texts["end"],
+        supervisor=texts["supervisor"],
+        implementer=texts["implementer"],
+        attributes=attributes,
+        budget=amounts["budget"],
+        fiscal=amounts["fiscal"],
+        other=amounts["other"],
+        carryover=amounts["carryover"],
+        total=amounts["total"],
+    )
+
+
+def _attributes(grid: Grid) -> dict[str, str]:
+    """其他信息: label → content, for each row with content (a row without a label is named
+    by its content's position: 其他信息N)."""
+    p = APPLICATION.project
+    found: dict[str, str] = {}
+    for offset, row in enumerate(p.extra_rows_range(), start=1):
+        text = grid.text(p.extra_text(row))
+        if text is None:
+            continue
+        label = grid.text(p.extra_label(row)) or f"其他信息{offset}"
+        found[label] = text
+    return found
+
+
+def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
+    p = APPLICATION.project
+    level1: str | None = None
+    level2: str | None = None
+    for row in p.indicator_rows():
+        texts = {f: grid.text(p.row_cell(f, row)) for f, _, _ in p.indicator_columns}
+        if not any(texts.values()):
+            continue
+        if texts["level1"]:
+            level1, level2 = texts["level1"], None
+        level2 = texts["level2"] or level2  # a blank 二级 continues the one above, as merged
+        value, written, parts = compose_value(texts["symbol"], texts["number"], texts["unit"])
+        yield Indicator(
+            level1=level1,
+            level2=level2,
+            level3=texts["level3"],
+            value=value,
+            source=reader.where(grid.name, a1(row, 1)),
+            sources=_sources(reader, grid.name, row),
+            weight=weight(grid.raw(p.row_cell("weight", row))),
+            direction=texts["direction"],
+            written=written,
+            remark=texts["remark"],
+            nature=texts["nature"],
+            symbol=parts.get("symbol"),
+            number=parts.get("number"),
+            unit=parts.get("unit"),
+        )
+
+
+def _sources(reader: Reader, sheet: str, row: int) -> dict[str, Location]:
+    p = APPLICATION.project
+    where = {f: reader.where(sheet, p.row_cell(f, row)) for f, _, _ in p.indicator_columns}
+    where["value"] = where["number"]
+    return where
+
+
+def compose_value(
+    symbol: str | None, number: str | None, unit: str | None
+) -> tuple[str | None, str | None, dict[str, str | None]]:
+    """(value, written, the parts kept) of 指标性质 / 指标值 / 度量单位.
+
+    With only 指标值 filled it is a whole value: normalised, the written form kept when it
+    differs, no parts.  Otherwise the parts are kept as written and joined as the document
+    importer joins separate cells (an Excel serial date becomes the date)."""
+    if symbol is None and unit is None:
+        if number is None:
+            return None, None, {}
+        value = lb.normalise_value(number)
+        return value, (number if value != number else None), {}
+    parts = {"symbol": symbol, "number": number, "unit": unit}
+    if number is None:
+        return None, None, parts
+    day = lb.serial_date(number)
+    if day is not None and (unit is None or unit == number or lb.serial_date(unit) is not None):
+        return lb.chinese_date(day), number, parts
+    return (lb.symbol(symbol or "") or "") + number + (unit or ""), None, parts
+
+
+def weight(raw: object) -> Decimal | None:
+    """权重（分值）: a number, or text such as ``10`` / ``10分``; None when blank or unreadable."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(int(raw)) if raw.is_integer() else Decimal(str(raw))
+    text = cells.text(raw)
+    if text is None:
+        return None
+    try:
+        return Decimal(text.rstrip("%分").strip())
+    except InvalidOperation:
+        return None

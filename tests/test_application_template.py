@@ -1,0 +1,355 @@
+"""Issue 14 item 4: the locked 项目支出绩效目标申报表 template (the second layout).
+
+* the template built from its layout spec (template/application.py) with the first template's
+  mechanisms: only input cells unlocked, every sheet and the structure protected, dropdowns,
+  number checks, live status formulas in the rules' own words, _meta with its own id and
+  fingerprint, landscape A4 print set-up;
+* the other provinces' documents that are 申报表-like (tests/fixtures/documents/other/101–105),
+  imported, filled into the template and read back, give the same submission; what the form
+  has no cell for is refused, not dropped; a changed layout is reported;
+* LibreOffice (headless) recalculates a filled workbook with one mistake per native check:
+  each status cell shows the rules the engine finds on that row, a clean form shows none;
+* the command line: ``jixiao template --layout 申报表``, ``validate`` and ``consolidate`` with
+  a workbook of each layout in one run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils.cell import range_boundaries
+
+from conftest import FIXTURES, without_locations
+from jixiao.a1 import a1
+from jixiao.findings import Finding
+from jixiao.model import Indicator, Project, Submission, Unit
+from jixiao.money import MoneyUnit
+from jixiao.readers.documents import import_document
+from jixiao.readers.documents import labels as lb
+from jixiao.readers.interchange import load_submission
+from jixiao.readers.xlsx import read_workbook
+from jixiao.readers.xlsx_application import compose_value, weight
+from jixiao.rules import RULES
+from jixiao.template import layout
+from jixiao.template.application import (
+    APPLICATION,
+    TEMPLATE_ID,
+    application_fingerprint,
+)
+from jixiao.template.application_build import (
+    SYMBOL_CHOICES,
+    application_input_cells,
+    build_application,
+)
+from jixiao.template.application_fill import fill_application
+from jixiao.template.build import save_workbook
+from jixiao.template.fill import FillError
+from jixiao.template.native_checks import APPLICATION_CODES, SYMBOLS, short_message
+from jixiao.validate import validate_submission
+
+A = APPLICATION.project
+U = layout.LAYOUT.unit
+DOCUMENTS = FIXTURES / "documents" / "other"
+FORMS = ("101", "102", "103", "104", "105")
+"""The documents whose projects a 申报表 holds (106 is a 部门整体支出 table: no project)."""
+
+
+def document(number: str) -> Path:
+    (path,) = DOCUMENTS.glob(f"{number}-*.txt")
+    return path
+
+
+def imported(number: str) -> Submission:
+    submission, findings = import_document(document(number))
+    assert submission is not None, findings
+    return submission
+
+
+def saved(tmp_path: Path, submission: Submission, name: str = "form.xlsx") -> Path:
+    path = tmp_path / name
+    save_workbook(fill_application(submission, min_projects=1), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("application") / "申报表.xlsx"
+    save_workbook(build_application("tianjin", 3), path)
+    return path
+
+
+# ---------------------------------------------------------------- the template
+
+
+def test_sheets_and_meta(template_path: Path) -> None:
+    wb = openpyxl.load_workbook(template_path)
+    assert wb.sheetnames == [U.name, "申报表1", "申报表2", "申报表3", "列表", "_meta"]
+    assert wb["列表"].sheet_state == "hidden" and wb["_meta"].sheet_state == "veryHidden"
+    meta = {wb["_meta"].cell(r, 1).value: wb["_meta"].cell(r, 2).value for r in range(1, 7)}
+    assert meta["template_id"] == TEMPLATE_ID == "jixiao-sbb"
+    assert meta["fingerprint"] == application_fingerprint() != layout.fingerprint()
+    assert meta["profile"] == "tianjin" and meta["projects"] == 3
+    assert {"JX_YEAR", "JX_MONEY_UNIT", "JX_PROFILE_KEY", "L1_tianjin"} <= set(wb.defined_names)
+
+
+def _covered(ws: openpyxl.worksheet.worksheet.Worksheet) -> set[str]:
+    """Cells inside merged ranges, their anchors excepted."""
+    covered: set[str] = set()
+    for merged in ws.merged_cells.ranges:
+        min_col, min_row, max_col, max_row = range_boundaries(merged.coord)
+        cells = [a1(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+        covered |= set(cells[1:])
+    return covered
+
+
+@pytest.mark.parametrize("sheet", ["申报表1", "申报表3"])  # built, and copied from the first
+def test_only_input_cells_are_unlocked_and_everything_is_protected(
+    template_path: Path, sheet: str
+) -> None:
+    wb = openpyxl.load_workbook(template_path)
+    assert all(ws.protection.sheet for ws in wb.worksheets)
+    with zipfile.ZipFile(template_path) as archive:
+        assert 'lockStructure="1"' in archive.read("xl/workbook.xml").decode()
+    ws = wb[sheet]
+    covered = _covered(ws)
+    unlocked = {
+        c.coordinate
+        for row in ws.iter_rows()
+        for c in row
+        if c.protection.locked is False and c.coordinate not in covered
+    }
+    assert unlocked == set(application_input_cells())
+    assert len(unlocked) == 9 + 5 + 2 * A.extra_rows + 10 * A.rows
+    for ref, text in A.labels:
+        assert ws[ref].value == text and ws[ref].protection.locked is not False
+    assert ws[A.status(A.budget)].protection.locked is not False
+
+
+def test_dropdowns_and_number_checks(template_path: Path) -> None:
+    ws = openpyxl.load_workbook(template_path)["申报表2"]
+    by_range = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert by_range[A.indicator_range("symbol")].formula1 == '"≥,≤,=,>,<"'
+    assert by_range[A.indicator_range("direction")].formula1 == '"正向,反向"'
+    assert by_range[A.indicator_range("nature")].formula1 == '"定量,定性"'
+    assert by_range[A.indicator_range("level1")].formula1 == 'INDIRECT("L1_"&JX_PROFILE_KEY)'
+    assert by_range[A.indicator_range("level2")].formula1.startswith('INDIRECT("L2_"')
+    weights = by_range[A.indicator_range("weight")]
+    assert (weights.type, weights.formula1, weights.formula2) == ("decimal", "0", "100")
+    assert all(dv.allow_blank for dv in by_range.values())  # blank cells are never "invalid"
+
+
+def test_status_formulas_speak_the_rules_words(template_path: Path) -> None:
+    ws = openpyxl.load_workbook(template_path)["申报表1"]
+    assert set(APPLICATION_CODES) <= set(RULES)
+    formulas = " ".join(
+        str(ws[ref].value) for ref in (A.status(A.code), A.status(A.budget), A.weight_status)
+    )
+    formulas += str(ws[A.row_status(A.first_row)].value)
+    for code in APPLICATION_CODES:
+        assert short_message(code) in formulas, code
+    assert short_message("weight-sum") in ws[A.weight_status].value
+    assert short_message("basis-missing") not in formulas  # the form has no 依据 column
+    assert ws[A.count].value == f"=SUMPRODUCT(--(LEN({A.status_range})>0))"
+
+
+def test_print_setup(template_path: Path) -> None:
+    ws = openpyxl.load_workbook(template_path)["申报表1"]
+    assert ws.print_area == f"'申报表1'!$A$1:$J${A.last_row}"
+    assert ws.page_setup.orientation == "landscape"
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == f"${A.header_row}:${A.header_row}"
+    assert all(ws.column_dimensions[c].hidden for c in A.helper_columns)
+
+
+def test_the_symbols_the_formulas_accept_are_the_readers() -> None:
+    assert SYMBOL_CHOICES == ("≥", "≤", "=", ">", "<")
+    for symbol in SYMBOLS:
+        assert lb.symbol(symbol) is not None, symbol
+        assert compose_value(symbol, "95", "%")[0] == f"{lb.symbol(symbol)}95%"
+
+
+@pytest.mark.parametrize(
+    ("symbol", "number", "unit", "value", "written"),
+    [
+        ("≥", "95", "%", "≥95%", None),
+        (">=", "20", "平方米", "≥20平方米", None),
+        (None, ">=20平方米", None, "≥20平方米", ">=20平方米"),
+        (None, "≥95%", None, "≥95%", None),
+        ("=", "44,561", "44,561", "2021年12月31日", "44,561"),
+        ("=", "8", None, "=8", None),
+        (None, "95", "%", "95%", None),
+        ("≥", None, "%", None, None),
+        (None, None, None, None, None),
+    ],
+)
+def test_symbol_number_and_unit_join_as_the_importer_joins_them(
+    symbol: str | None, number: str | None, unit: str | None, value: str | None, written: str | None
+) -> None:
+    assert compose_value(symbol, number, unit)[:2] == (value, written)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (10, Decimal(10)),
+        (4.0, Decimal(4)),
+        (2.5, Decimal("2.5")),
+        ("10分", Decimal(10)),
+        ("", None),
+        ("x", None),
+    ],
+)
+def test_weights(raw: object, expected: Decimal | None) -> None:
+    assert weight(raw) == expected
+
+
+# ---------------------------------------------------------------- fill and read back
+
+
+def comparable(submission: Submission) -> Submission:
+    """What a 申报表 workbook carries: no locations, no cut-off mark or source layout, no
+    roll-up rows; a project without a published number is numbered by its sheet."""
+    plain = without_locations(submission)
+    projects = tuple(
+        dataclasses.replace(p, cut_off=None, layout=None, number=p.number or n)
+        for n, p in enumerate(plain.projects, start=1)
+    )
+    return dataclasses.replace(plain, projects=projects, rollups=())
+
+
+@pytest.mark.parametrize("number", FORMS)
+def test_imported_forms_round_trip(tmp_path: Path, number: str) -> None:
+    submission = imported(number)
+    back, findings = read_workbook(saved(tmp_path, submission))
+    assert findings == []
+    assert back is not None and back.template["id"] == TEMPLATE_ID
+    assert comparable(back) == comparable(submission)
+
+
+def test_the_parts_are_kept_in_their_own_cells(tmp_path: Path) -> None:
+    """104 gives symbol, number, unit and weight apart; 101 one value cell (>=20平方米)."""
+    path = saved(tmp_path, imported("104"))
+    ws = openpyxl.load_workbook(path)["申报表1"]
+    row = A.first_row
+    cells = [ws[A.row_cell(f, row)].value for f, _, _ in A.indicator_columns]
+    assert cells == [
+        "效益指标",
+        "社会效益指标",
+        "维护社会稳定",
+        "≥",
+        "95",
+        "%",
+        10,
+        "正向指标",
+        None,
+        None,
+    ]
+    ws = openpyxl.load_workbook(saved(tmp_path, imported("101"), "101.xlsx"))["申报表1"]
+    assert ws[A.row_cell("number", row)].value == ">=20平方米"
+    assert ws[A.row_cell("symbol", row)].value is None
+    assert ws[A.implementer].value == "[610001]湖南省润山润水生态农业发展有限公司"
+
+
+def _said(findings: list[Finding]) -> list[tuple[str, str | None, str]]:
+    return sorted((f.code, f.project_name, f.message) for f in findings)
+
+
+def test_a_round_tripped_form_validates_as_its_document(tmp_path: Path) -> None:
+    """101 is complete and a 申报表 already (102, a 批复表, has no 财政拨款/其他资金 to compare;
+    on the form it has those cells, and blank they are a budget-sum-mismatch)."""
+    submission = imported("101")
+    back, _ = read_workbook(saved(tmp_path, submission))
+    assert back is not None
+    found = _said(validate_submission(back))
+    assert found == _said(validate_submission(submission))
+    assert "name-placeholder" in {code for code, _, _ in found}  # 101's ( ≥**个 ) hints
+
+
+def test_a_cut_off_form_is_judged_in_full_once_in_a_workbook(tmp_path: Path) -> None:
+    """105 breaks off in its indicators: the import does not total its weights, the workbook
+    (which a clerk completes) does, against the 90 its 绩效指标 header states."""
+    submission = imported("105")
+    assert "weight-sum" not in {f.code for f in validate_submission(submission)}
+    back, _ = read_workbook(saved(tmp_path, submission))
+    assert back is not None
+    weights = [f for f in validate_submission(back) if f.code == "weight-sum"]
+    assert [f.message for f in weights][:1] == ["全部指标的权重（分值）合计 50，应为 90"]
+    assert weights[0].cell == a1(A.first_row, 1) and weights[0].sheet == "申报表1"
+
+
+def seed_submission(number: str) -> Submission:
+    submission, findings = load_submission(FIXTURES / f"seed-{number}.json")
+    assert submission is not None, findings
+    return submission
+
+
+def test_what_the_form_has_no_cell_for_is_refused() -> None:
+    with pytest.raises(FillError, match="资金支出计划"):
+        fill_application(seed_submission("000"))
+    with pytest.raises(FillError, match="部门整体绩效目标"):
+        fill_application(imported("106"))
+    unit = Unit("某单位", year=2024)
+    row = Indicator("产出指标", "数量指标", "x", basis="计划")
+    described = Project(name="甲", indicators=(row,))
+    with pytest.raises(FillError, match="指标值确定依据"):
+        fill_application(Submission(unit, (described,)))
+
+
+def test_purpose_travels_in_the_other_rows(tmp_path: Path) -> None:
+    project = Project(name="甲", purpose="用于培训", attributes={"立项依据": "某文件"})
+    back, _ = read_workbook(saved(tmp_path, Submission(Unit("某单位", year=2024), (project,))))
+    assert back is not None
+    (read,) = back.projects
+    assert (read.purpose, dict(read.attributes)) == ("用于培训", {"立项依据": "某文件"})
+
+
+def test_a_row_inserted_is_reported(tmp_path: Path) -> None:
+    path = saved(tmp_path, imported("101"))
+    wb = openpyxl.load_workbook(path)
+    wb["申报表1"].insert_rows(A.header_row)
+    wb.save(path)
+    back, findings = read_workbook(path)
+    assert [f.code for f in findings] == ["template-tampered"]
+    assert findings[0].sheet == "申报表1"
+    assert back is not None and back.projects == ()
+
+
+def test_another_layout_version_is_reported(tmp_path: Path) -> None:
+    path = saved(tmp_path, imported("101"))
+    wb = openpyxl.load_workbook(path)
+    meta = wb["_meta"]
+    row = next(r for r in range(1, 7) if meta.cell(r, 1).value == "fingerprint")
+    meta.cell(row, 2).value = "0123456789abcdef"
+    wb.save(path)
+    back, findings = read_workbook(path)
+    assert back is None
+    assert [f.code for f in findings] == ["template-tampered"]
+    assert "申报表模板版本" in findings[0].message
+
+
+def test_money_is_read_in_the_forms_unit(tmp_path: Path) -> None:
+    """104 is in 元: the amounts come back in 元 with their cells."""
+    back, _ = read_workbook(saved(tmp_path, imported("104")))
+    assert back is not None and back.unit.money_unit is MoneyUnit.YUAN
+    first = back.projects[0]
+    assert first.budget == Decimal("3309840.00")
+    assert first.at("budget").cell == A.budget
+    assert first.indicators[0].at("value").cell == A.row_cell("number", A.first_row)
+
+
+def test_the_interchange_export_of_a_form_is_schema_valid(tmp_path: Path) -> None:
+    from jixiao.readers.interchange import submission_to_json
+
+    back, _ = read_workbook(saved(tmp_path, imported("105")))
+    assert back is not None
+    data = submission_to_json(back)
+    indicator = data["projects"][0]["indicators"][3]
+    assert (indicator["value"], indicator["written"]) == ("2021年12月31日", "44,561")
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
