@@ -353,3 +353,171 @@ def test_the_interchange_export_of_a_form_is_schema_valid(tmp_path: Path) -> Non
     indicator = data["projects"][0]["indicators"][3]
     assert (indicator["value"], indicator["written"]) == ("2021年12月31日", "44,561")
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+Row = tuple[str, str, str, str | None, str | None, str | None, int | None, str | None]
+CLEAN_ROWS: list[Row] = [
+    # 一级, 二级, 三级, 指标性质, 指标值, 度量单位, 权重, 定性/定量
+    ("产出指标", "数量指标", "村组干部人数", "=", "230", "人", 20, "定量"),
+    ("产出指标", "质量指标", "补贴按时发放率", "≥", "95", "%", 20, "定量"),
+    ("产出指标", "时效指标", "补贴发放完成时间", None, "2024年12月底前", None, 10, "定量"),
+    ("产出指标", "成本指标", "人均补贴标准", "≤", "1.2", "万元/人", 10, "定量"),
+    ("效益指标", "社会效益指标", "基层组织运转保障率", "≥", "95", "%", 20, "定量"),
+    ("满意度指标", "服务对象满意度指标", "村组干部满意度", "≥", "90", "%", 20, "定量"),
+]
+FIELDS = ("level1", "level2", "level3", "symbol", "number", "unit", "weight", "nature")
+
+
+@dataclasses.dataclass(frozen=True)
+class Planted:
+    """One mistake planted in an otherwise clean form, and the codes the form must show."""
+
+    name: str
+    changes: dict[str, object]
+    expected: frozenset[str]
+
+
+def _at(offset: int, field: str) -> str:
+    return A.row_cell(field, A.first_row + offset)
+
+
+PLANTED = [
+    Planted("clean", {}, frozenset()),
+    Planted("weights-total-90", {_at(0, "weight"): 10}, frozenset({"weight-sum"})),
+    Planted("symbol-blank", {_at(1, "symbol"): None}, frozenset({"symbol-missing"})),
+    Planted(
+        "whole-value-in-one-cell",
+        {_at(1, "symbol"): None, _at(1, "number"): ">=95", _at(1, "unit"): None},
+        frozenset(),
+    ),
+    Planted(
+        "qualitative-without-value",
+        {_at(4, "nature"): "定性", _at(4, "number"): None, _at(4, "symbol"): None},
+        frozenset({"qualitative-value-missing", "value-missing"}),
+    ),
+    Planted("name-blank", {_at(2, "level3"): None}, frozenset({"value-missing"})),
+    Planted(
+        "level2-not-under-level1", {_at(4, "level2"): "数量指标"}, frozenset({"level-invalid"})
+    ),
+    Planted("split-does-not-add-up", {A.fiscal: 300}, frozenset({"budget-sum-mismatch"})),
+    Planted("code-malformed", {A.code: "12345"}, frozenset({"project-code-invalid"})),
+]
+
+
+def clean_cells() -> dict[str, object]:
+    cells: dict[str, object] = {
+        A.name: "村组干部报酬",
+        A.supervisor: "某镇人民政府",
+        A.implementer: "某镇人民政府",
+        A.budget: 330,
+        A.fiscal: 330,
+        A.other: 0,
+        A.goal: "按时足额发放村组干部报酬，保障基层组织运转。",
+    }
+    for offset, row in enumerate(CLEAN_ROWS):
+        cells |= {_at(offset, f): v for f, v in zip(FIELDS, row, strict=True)}
+    return cells
+
+
+def planted_workbook(path: Path) -> None:
+    """The blank template, typed into cell by cell (one form per planted case)."""
+    wb = build_application("tianjin", len(PLANTED))
+    unit = wb[U.name]
+    for field_name, value in (("name", "某镇人民政府"), ("year", 2024), ("money_unit", "万元")):
+        unit[U.cell(field_name)] = value
+    for number, case in enumerate(PLANTED, 1):
+        ws = wb[A.sheet_name(number)]
+        for ref, value in (clean_cells() | case.changes).items():
+            ws[ref] = value
+    save_workbook(wb, path)
+
+
+def codes_in(text: object) -> set[str]:
+    return {part.split("（")[-1].rstrip("）") for part in str(text or "").split("；") if part}
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The planted workbook recalculated and saved by LibreOffice; its status texts as cached
+    and the engine's findings on the saved file."""
+    from jixiao.service.collect import read_and_validate
+    from libreoffice import convert, require_libreoffice
+
+    require_libreoffice()
+    folder = tmp_path_factory.mktemp("application-lo")
+    planted_workbook(folder / "planted.xlsx")
+    saved_file = convert(folder / "planted.xlsx", "xlsx", folder / "recalculated")
+    book = openpyxl.load_workbook(saved_file, data_only=True)
+    submission, findings = read_and_validate(saved_file)
+    assert submission is not None and len(submission.projects) == len(PLANTED), findings
+    return {"book": book, "findings": findings}
+
+
+def _engine_rows(findings: list[Finding], sheet: str) -> dict[int, set[str]]:
+    """The engine's native-checked codes by the status row that shows them."""
+    rows: dict[int, set[str]] = {}
+    for f in findings:
+        if f.sheet != sheet or f.code not in APPLICATION_CODES or f.cell is None:
+            continue
+        row = A.header_row if f.code == "weight-sum" else int("".join(filter(str.isdigit, f.cell)))
+        rows.setdefault(row, set()).add(f.code)
+    return rows
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(("number", "case"), list(enumerate(PLANTED, 1)), ids=lambda x: str(x))
+def test_libreoffice_shows_what_the_engine_finds(
+    recalculated: dict[str, object], number: int, case: Planted
+) -> None:
+    sheet = A.sheet_name(number)
+    book = recalculated["book"]
+    assert isinstance(book, openpyxl.Workbook)
+    ws = book[sheet]
+    findings = recalculated["findings"]
+    assert isinstance(findings, list)
+    status_rows = [
+        int("".join(filter(str.isdigit, ref)))
+        for ref in (A.status(A.code), A.status(A.budget), A.weight_status)
+    ] + list(A.indicator_rows())
+    native = {row: codes_in(ws[A.row_status(row)].value) for row in status_rows}
+    native = {row: codes for row, codes in native.items() if codes}
+    assert native == _engine_rows(findings, sheet)
+    assert set().union(*native.values()) == case.expected
+    assert ws[A.count].value == len(native)
+    assert ws[A.title].value == f"{number}.村组干部报酬项目支出绩效目标申报表"
+    assert ws[A.year_line].value == "（2024年度）"
+    assert ws[A.money_line].value == "单位：万元"
+
+
+@pytest.mark.libreoffice
+def test_a_clerk_typing_into_the_form(lo: object, template_path: Path) -> None:
+    """Through UNO, as a clerk: labels are locked, inputs are not; a direction typed into
+    指标性质 is rejected by its dropdown and shown as symbol-missing; weights that stop adding
+    up turn the weight status red."""
+    from libreoffice import LibreOffice
+
+    assert isinstance(lo, LibreOffice)
+    doc = lo.open(template_path)
+    try:
+        sheet = A.sheet_name(1)
+        assert lo.sheet_protected(doc, sheet)
+        assert lo.protection(doc, sheet, A.labels[0][0])["locked"]
+        assert not lo.protection(doc, sheet, A.budget)["locked"]
+        for ref, value in clean_cells().items():
+            lo.set(doc, sheet, ref, value)  # type: ignore[arg-type]
+        lo.calc(doc)
+        assert [s for (s,) in lo.get_range(doc, sheet, A.status_range) if s] == []
+        lo.set(doc, sheet, _at(1, "symbol"), "正向")
+        lo.set(doc, sheet, _at(0, "weight"), 30)
+        lo.calc(doc)
+        assert lo.invalid_cells(doc, sheet) == [_at(1, "symbol")]
+        row_status = lo.get(doc, sheet, A.row_status(A.first_row + 1))["string"]
+        assert row_status == short_message("symbol-missing")
+        assert lo.get(doc, sheet, A.weight_status)["string"] == short_message("weight-sum")
+        assert lo.get(doc, sheet, A.count)["value"] == 2
+        highlight = lo.conditional_format_active(doc, sheet, _at(1, "number"))
+        assert highlight["active"] and highlight["back_color"] == 0xFFC7CE
+    finally:
+        lo.close_doc(doc)
