@@ -49,7 +49,7 @@ def _project(**fields: object) -> Project:
         Indicator("效益指标", "社会效益指标", "受益率", value="≥90%"),
         SATISFACTION,
     )
-    return Project(name="甲项目", indicators=rows, **fields)  # type: ignore[arg-type]
+    return Project(**{"name": "甲项目", "indicators": rows, **fields})  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- budget-sum-mismatch
@@ -207,3 +207,38 @@ def test_department_roll_up_named_as_a_part() -> None:
 
 def test_department_roll_up_that_disagrees_with_its_parts() -> None:
     assert "rollup-mismatch" in _codes(_with_rollup("180"))
+
+
+# ---------------------------------------------------------------- cut-off tables, missing texts
+
+
+def test_cut_off_table_not_held_to_categories_it_never_showed() -> None:
+    """103's and 104's second projects, 105: the document breaks off inside the table."""
+    rows = (Indicator("产出指标", "数量指标", "行政村数量", value="=11个"),)
+    project = Project(name="乙项目", budget=D(10), indicators=rows, layout="申报表")
+    assert "category-missing" in _codes(_submission(project))
+    cut = Project(name="乙项目", budget=D(10), indicators=rows, layout="申报表", cut_off="效")
+    assert "category-missing" not in _codes(_submission(cut))
+
+
+HIRED = "目标1:聘用人员1人,出差8人"
+
+
+def test_goal_not_called_copied_where_the_layout_has_no_purpose() -> None:
+    """105: a 申报表 without 资金用途 — the name alone is no ground to call the goal copied."""
+    project = _project(name="再生资源回收市场管理经费", goal=HIRED, layout="申报表")
+    assert "text-copied" not in _codes(_submission(project))
+
+
+def test_goal_compared_with_what_the_form_says_of_its_spending() -> None:
+    """103's 项目概况 / 项目支出明细 are the project's own words where 资金用途 is missing."""
+    said = {"项目概况": "对村居党支部书记发放补贴"}
+    project = _project(name="补贴", goal=HIRED, layout="申报表", attributes=said)
+    assert "text-copied" in _codes(_submission(project))
+    said = {"项目支出明细": "聘用人员1人，劳务费2万元"}
+    project = _project(name="补贴", goal=HIRED, layout="申报表", attributes=said)
+    assert "text-copied" not in _codes(_submission(project))
+
+
+def test_template_project_without_purpose_is_still_judged() -> None:
+    assert "text-copied" in _codes(_submission(_project(name="补贴", goal=HIRED)))

@@ -124,7 +124,13 @@ def level_hints(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
 
 @project_check
 def categories(project: Project, scope: Scope) -> Iterator[Finding | None]:
-    """产出 and 效益 are required (E); 满意度 and the 产出 sub-categories are expected (W)."""
+    """产出 and 效益 are required (E); 满意度 and the 产出 sub-categories are expected (W).
+
+    Not for a table the document breaks off inside (``Project.cut_off``, reported by the
+    importer as ``import-unparsed``): the categories after the break were never seen, so
+    their absence says nothing about what the unit filed."""
+    if project.cut_off:
+        return
     profile = scope.profile
     present: dict[str, set[str]] = {}
     for indicator in project.indicators:

@@ -204,11 +204,22 @@ def goals_not_copied(submission: Submission, scope: Scope) -> Iterator[Finding |
         )
 
 
+_DESCRIPTIONS = ("项目概况", "项目支出明细", "资金用途")
+"""Attributes of the other layouts in which a project says what its money is for."""
+
+
 @project_check
 def subjects_belong(project: Project, scope: Scope) -> Iterator[Finding | None]:
     """A goal or indicator naming a kind of subject (编外人员, 装备…) that the project's name
-    and 资金用途 never mention: once per project and kind, at its first place."""
-    own = f"{project.name or ''}\n{project.purpose or ''}"
+    and 资金用途 never mention: once per project and kind, at its first place.
+
+    A layout without 资金用途 (the other provinces' 申报表 and 批复表) may describe the project
+    in 项目概况 / 项目支出明细 instead, which count as its own words; with neither, only the
+    name would be left to compare, which says too little to call a goal copied."""
+    described = "\n".join(project.attributes.get(k, "") for k in _DESCRIPTIONS)
+    if not (project.purpose or "").strip() and not described.strip() and project.layout:
+        return
+    own = f"{project.name or ''}\n{project.purpose or ''}\n{described}"
     for subject in scope.profile.subjects:
         if any(w in own for w in subject.words):
             continue
