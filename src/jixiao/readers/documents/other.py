@@ -13,9 +13,9 @@ from jixiao.findings import Finding
 from jixiao.model import Location, Project, Submission, Unit
 from jixiao.money import MoneyUnit
 from jixiao.readers.documents import labels as lb
+from jixiao.readers.documents.department_form import read_department_form
 from jixiao.readers.documents.forms import (
     Fields,
-    read_department_form,
     read_form,
     read_labelled_line,
     tokens_of,

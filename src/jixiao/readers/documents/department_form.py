@@ -1,0 +1,157 @@
+"""The 部门整体支出绩效目标表 (Fujian, seed 106): 部门(单位)名称 and 部门预算编码, 年度预算安排
+(资金总额 / 项目支出 / 基本支出), 年度总体目标, 年度履职目标 rows (部门职能 | 年度目标任务 |
+支出项目名称 | 预算金额) and one indicator table for the whole department.
+
+Its cells are space-joined like the project forms' (:mod:`jixiao.readers.documents.forms`), and
+its block labels are split one word per line (``年度`` / ``预算`` / ``安排`` / ``(万元)``).  A
+履职目标 row that holds the whole 资金总额 is a roll-up and is kept apart (:func:`split_rollups`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from jixiao.findings import Finding
+from jixiao.model import Department, DutyBlock, Indicator, Location, Rollup
+from jixiao.readers.documents import labels as lb
+from jixiao.readers.documents.forms import (
+    Fields,
+    Line,
+    is_furniture,
+    read_indicator_lines,
+    read_labelled_line,
+    tokens_of,
+)
+from jixiao.readers.documents.indicator_rows import header_columns
+from jixiao.rules.imports import unparsed
+
+_FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{1,3}$|^\((?:万元|元)\)$")
+_DUTY_HEADER = frozenset({"部门职能", "年度目标任务", "支出项目名称"})
+
+
+@dataclass(slots=True)
+class DepartmentRead:
+    department: Department
+    fields: Fields
+    findings: list[Finding]
+    rollups: list[Rollup] = field(default_factory=list)
+
+
+DEPARTMENT_PARTS = ("项目支出", "基本支出")
+"""The parts of a 部门整体支出 资金总额 (年度预算安排); a roll-up of the whole names them."""
+_TOTAL_NAMES = frozenset({"合计", "小计", "总计", "资金总额"})
+
+
+def split_rollups(
+    duties: list[DutyBlock], total: Decimal | None, money: dict[str, tuple[Decimal, int]]
+) -> tuple[list[DutyBlock], list[Rollup]]:
+    """年度履职目标 rows that are roll-ups, taken apart from the rows they add up.
+
+    A row named 合计/小计/总计 is one; so is a row whose 预算金额 is the department's 资金总额
+    while other rows carry amounts too — it cannot be one part of a whole it equals.  Seed 106's
+    ``基本支出 171.41`` (资金总额 171.41 = 项目支出 60.8 + 基本支出 110.61) is such a row.  The
+    row stays a duty (its 部门职能 and 年度目标任务 are real), its amount moves to a
+    :class:`Rollup` over 项目支出 and 基本支出, so nothing that adds the rows adds it twice."""
+    others = [d for d in duties if d.amount is not None]
+    kept: list[DutyBlock] = []
+    rollups: list[Rollup] = []
+    for duty in duties:
+        named = lb.norm(duty.project or "") in _TOTAL_NAMES
+        whole = total is not None and duty.amount == total and len(others) > 1
+        if duty.amount is None or not (named or whole):
+            kept.append(duty)
+            continue
+        parts = tuple(p for p in DEPARTMENT_PARTS if p in money)
+        rollups.append(
+            Rollup(
+                name=duty.project or duty.title or "",
+                amount=duty.amount,
+                parts=parts,
+                complete=len(parts) == len(DEPARTMENT_PARTS),
+                source=duty.source,
+            )
+        )
+        kept.append(replace(duty, amount=None))
+    return kept, rollups
+
+
+def _block_labels(lines: list[Line]) -> list[tuple[int, str, list[Line]]]:
+    """Split at block labels written one word per line; (line, label, lines under it)."""
+    out: list[tuple[int, str, list[Line]]] = [(lines[0][0] if lines else 0, "", [])]
+    at = 0
+    while at < len(lines):
+        line, text = lines[at]
+        words = []
+        while at < len(lines) and _FRAGMENT.match(lines[at][1].strip()):
+            words.append(lines[at][1].strip())
+            at += 1
+        if len(words) >= 2:
+            out.append((line, "".join(words), []))
+            continue
+        if words:  # a single short line is content
+            out[-1][2].append((line, text))
+            continue
+        out[-1][2].append((line, text))
+        at += 1
+    return out
+
+
+def read_department_form(lines: list[Line], file: str) -> DepartmentRead:
+    """The 部门整体支出绩效目标表: unit line, 年度预算安排 (资金总额 / 项目支出 / 基本支出),
+    年度总体目标, 年度履职目标 rows and the indicator table."""
+    fields = Fields()
+    findings: list[Finding] = []
+    money: dict[str, tuple[Decimal, int]] = {}
+    goal_lines: list[str] = []
+    duties: list[DutyBlock] = []
+    indicators: list[Indicator] = []
+    for _, label, body in _block_labels(lines):
+        at = 0
+        while at < len(body):
+            line, text = body[at]
+            at += 1
+            tokens = tokens_of(text)
+            if not tokens or is_furniture(text):
+                continue
+            if (kinds := header_columns(tokens)) is not None:
+                read, used = read_indicator_lines(body, kinds, file, findings, None, at)
+                indicators += read
+                at += used
+                continue
+            if _DUTY_HEADER & {lb.norm(t) for t in tokens}:
+                continue
+            if "预算" in label and len(tokens) == 2 and (value := lb.amount(tokens[1])):
+                money[lb.norm(tokens[0])] = (value, line)
+                continue
+            if "总体目标" in label:
+                goal_lines.append(text.strip())
+                continue
+            if "履职目标" in label and len(tokens) >= 4 and (value := lb.amount(tokens[-1])):
+                duties.append(
+                    DutyBlock(
+                        title=tokens[0],
+                        goal=" ".join(tokens[1:-2]),
+                        source=Location(file=file, line=line),
+                        project=tokens[-2],
+                        amount=value,
+                    )
+                )
+                continue
+            if read_labelled_line(text, line, fields, []):
+                continue
+            findings.append(unparsed(file, line, text, "部门整体支出绩效目标表中无法识别的内容"))
+    total = money.get("资金总额")
+    duties, rollups = split_rollups(duties, total[0] if total else None, money)
+    department = Department(
+        overall_goal="\n".join(goal_lines) or None,
+        blocks=tuple(duties),
+        source=Location(file=file, line=lines[0][0] if lines else None),
+        sources={"total": Location(file=file, line=total[1])} if total else {},
+        total=total[0] if total else None,
+        project_spending=money["项目支出"][0] if "项目支出" in money else None,
+        basic_spending=money["基本支出"][0] if "基本支出" in money else None,
+        indicators=tuple(indicators),
+    )
+    return DepartmentRead(department, fields, findings, rollups)
