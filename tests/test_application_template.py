@@ -521,3 +521,78 @@ def test_a_clerk_typing_into_the_form(lo: object, template_path: Path) -> None:
         assert highlight["active"] and highlight["back_color"] == 0xFFC7CE
     finally:
         lo.close_doc(doc)
+
+
+# ---------------------------------------------------------------- the command line
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_application_template_is_current(tmp_path: Path) -> None:
+    """Fails when workbook_templates/ is stale: jixiao template --all -o workbook_templates."""
+    from jixiao.service.actions import APPLICATION_TEMPLATE_NAME
+    from jixiao.template.application import DEFAULT_PROFILE
+    from jixiao.template.layout import DEFAULT_PROJECTS
+    from test_workbook import xlsx_parts
+
+    name = APPLICATION_TEMPLATE_NAME.format(profile=DEFAULT_PROFILE)
+    fresh = tmp_path / name
+    save_workbook(build_application(DEFAULT_PROFILE, DEFAULT_PROJECTS), fresh)
+    assert xlsx_parts(ROOT / "workbook_templates" / name) == xlsx_parts(fresh)
+
+
+def test_template_command_writes_the_application_layout(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    out = tmp_path / "申报表.xlsx"
+    result = CliRunner().invoke(main, ["template", "--layout", "申报表", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "申报表，tianjin，30 张项目表" in result.output
+    wb = openpyxl.load_workbook(out)
+    assert [n for n in wb.sheetnames if n.startswith("申报表")][-1] == "申报表30"
+    assert wb[U.name][U.cell("profile")].value == "tianjin"
+    folder = tmp_path / "all"
+    result = CliRunner().invoke(main, ["template", "--all", "--projects", "2", "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "申报表模板-tianjin.xlsx" in {p.name for p in folder.iterdir()}
+    assert len(list(folder.iterdir())) == len(layout_profiles()) + 1
+
+
+def layout_profiles() -> list[str]:
+    from jixiao.profiles import builtin_names
+
+    return builtin_names()
+
+
+def test_validate_and_consolidate_read_both_layouts_in_one_run(tmp_path: Path) -> None:
+    """A unit receives a 申报表 (104, in 元) and a 绩效目标表 (seed 000, in 万元)."""
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+    from jixiao.template.fill import fill_workbook
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    form = saved(inbox, imported("104"), "马踏镇-申报表.xlsx")
+    save_workbook(fill_workbook(seed_submission("000"), min_projects=1), inbox / "高新法院.xlsx")
+    result = CliRunner().invoke(main, ["validate", str(form), "--format", "json"])
+    assert result.exit_code == 1, result.output  # 104 states no funding split: an error
+    report = json.loads(result.output)
+    where = {(f["code"], f["sheet"], f["cell"]) for r in report["files"] for f in r["findings"]}
+    assert ("budget-sum-mismatch", "申报表2", A.budget) in where
+    assert ("weight-sum", "申报表1", a1(A.first_row, 1)) in where  # 90, not 100
+    output = tmp_path / "汇总.xlsx"
+    result = CliRunner().invoke(main, ["consolidate", str(inbox), "-o", str(output)])
+    assert result.exit_code == 1, result.output
+    assert "2 份，3 个项目，预算 1,507.98万元" in result.output  # 396.98 (元 converted) + 1111
+    book = openpyxl.load_workbook(output, read_only=True)
+    texts = {
+        str(value)
+        for ws in book.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
+    assert {"村组干部报酬", "基层组织活动经费", "专项项目"} <= texts

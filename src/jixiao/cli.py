@@ -45,6 +45,7 @@ from jixiao.service.actions import (
     validate_paths,
     write_templates,
 )
+from jixiao.template.application import TEMPLATE_LAYOUTS
 from jixiao.template.layout import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.textfiles import printable, readable_path
 
@@ -330,9 +331,17 @@ def import_command(
     "--profile",
     "profile_name",
     type=click.Choice(builtin_names()),
-    default="hebei",
+    default=None,
+    help="规则配置（决定指标下拉列表和必填项；默认绩效目标表为 hebei，申报表为 tianjin）",
+)
+@click.option(
+    "--layout",
+    "layout_name",
+    type=click.Choice(TEMPLATE_LAYOUTS),
+    default=TEMPLATE_LAYOUTS[0],
     show_default=True,
-    help="规则配置（决定指标下拉列表和必填项）",
+    help="版式：绩效目标表（河北、天津）或申报表（项目支出绩效目标申报表：指标性质、指标值、"
+    "度量单位、权重分列）",
 )
 @click.option(
     "--projects",
@@ -342,13 +351,24 @@ def import_command(
     show_default=True,
     help="项目表张数",
 )
-@click.option("--all", "all_profiles", is_flag=True, help="为每个内置配置各生成一个模板")
+@click.option(
+    "--all",
+    "all_profiles",
+    is_flag=True,
+    help="生成全部内置模板：每个配置一个绩效目标表模板，另加一个申报表模板",
+)
 @_force_option
 def template(
-    output: Path, profile_name: str, projects: int, all_profiles: bool, force: bool
+    output: Path,
+    profile_name: str | None,
+    layout_name: str,
+    projects: int,
+    all_profiles: bool,
+    force: bool,
 ) -> None:
     """生成锁定的填报模板（.xlsx）：只有浅黄色单元格可填写，右侧实时显示校验结果。"""
-    for name, path in write_templates(output, profile_name, projects, all_profiles, force):
+    written = write_templates(output, profile_name, projects, all_profiles, force, layout_name)
+    for name, path in written:
         _emit(f"已生成模板：{readable_path(path)}（{name}，{projects} 张项目表）")
 
 

@@ -27,7 +27,7 @@ from jixiao.findings import FileReport, Finding, Report, Severity
 from jixiao.model import Submission
 from jixiao.money import MoneyUnit
 from jixiao.outputs.report import report_text
-from jixiao.profiles import Profile, builtin_names, load_profile
+from jixiao.profiles import DEFAULT_PROFILE, Profile, builtin_names, load_profile
 from jixiao.readers.interchange import submission_to_json
 from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED
 from jixiao.service.collect import (
@@ -37,6 +37,9 @@ from jixiao.service.collect import (
     read_and_validate,
     read_submission,
 )
+from jixiao.template.application import DEFAULT_PROFILE as APPLICATION_PROFILE
+from jixiao.template.application import LAYOUT_NAME as APPLICATION_LAYOUT
+from jixiao.template.application import TEMPLATE_LAYOUTS
 from jixiao.template.layout import DEFAULT_PROJECTS
 from jixiao.textfiles import holdable, readable_path
 from jixiao.validate import profile_for
@@ -45,6 +48,8 @@ Progress = Callable[[int, int], None]
 """Called after each file is read: ``(done, total)``."""
 
 TEMPLATE_NAME = "绩效目标模板-{profile}.xlsx"
+APPLICATION_TEMPLATE_NAME = "申报表模板-{profile}.xlsx"
+"""The 申报表 template's file name (issue 14); one is shipped, for its default profile."""
 """A template's file name when one is written per built-in profile (``template --all``)."""
 
 DEMO_INBOX, DEMO_SUMMARY, DEMO_REPORT = "报送", "汇总.xlsx", "校验报告.txt"
@@ -300,33 +305,46 @@ def _contents(submission: Submission) -> str:
 # ---------------------------------------------------------------- templates, demo
 
 
-def template_targets(output: Path, profile_name: str, all_profiles: bool) -> list[tuple[str, Path]]:
-    """Which template goes where: ``output`` itself, or one file per built-in profile in the
-    folder ``output``."""
+def template_targets(
+    output: Path, profile_name: str | None, all_profiles: bool, layout: str = TEMPLATE_LAYOUTS[0]
+) -> list[tuple[str, str, Path]]:
+    """Which template goes where, as (layout, profile, path): ``output`` itself, or every
+    template jixiao ships in the folder ``output`` (the 绩效目标表 once per built-in profile,
+    the 申报表 once: its 单位信息 offers every profile)."""
     if all_profiles:
-        return [(name, output / TEMPLATE_NAME.format(profile=name)) for name in builtin_names()]
-    return [(profile_name, output)]
+        first = TEMPLATE_LAYOUTS[0]
+        targets = [(first, n, output / TEMPLATE_NAME.format(profile=n)) for n in builtin_names()]
+        form = output / APPLICATION_TEMPLATE_NAME.format(profile=APPLICATION_PROFILE)
+        return [*targets, (APPLICATION_LAYOUT, APPLICATION_PROFILE, form)]
+    default = APPLICATION_PROFILE if layout == APPLICATION_LAYOUT else DEFAULT_PROFILE
+    return [(layout, profile_name or default, output)]
 
 
 def write_templates(
     output: Path,
-    profile_name: str = "hebei",
+    profile_name: str | None = None,
     projects: int = DEFAULT_PROJECTS,
     all_profiles: bool = False,
     force: bool = False,
+    layout: str = TEMPLATE_LAYOUTS[0],
 ) -> list[tuple[str, Path]]:
-    """Write blank locked templates; none is written if any target exists (without ``force``)."""
+    """Write blank locked templates; none is written if any target exists (without ``force``).
+    Returns what was written: (profile, or ``申报表，profile``, path)."""
     if all_profiles and output.exists() and not output.is_dir():
         raise ActionError(
             f"“{readable_path(output)}”是一个文件：为每个配置各生成模板时，请给出文件夹"
         )
-    targets = template_targets(output, profile_name, all_profiles)
-    check_outputs([path for _, path in targets], force=force)
+    targets = template_targets(output, profile_name, all_profiles, layout)
+    check_outputs([path for _, _, path in targets], force=force)
+    from jixiao.template.application_build import build_application
     from jixiao.template.build import build_template, save_workbook
 
-    for name, path in targets:
-        save_workbook(build_template(name, projects), path)
-    return targets
+    written = []
+    for form, name, path in targets:
+        builder = build_application if form == APPLICATION_LAYOUT else build_template
+        save_workbook(builder(name, projects), path)
+        written.append((name if form == TEMPLATE_LAYOUTS[0] else f"{form}，{name}", path))
+    return written
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,8 @@ TEMPLATE_ID = "jixiao-sbb"
 TEMPLATE_VERSION = 1
 LAYOUT_NAME = "申报表"
 """How the command line and the messages name this layout."""
+TEMPLATE_LAYOUTS = ("绩效目标表", LAYOUT_NAME)
+"""The template layouts, the first layout's (template/layout.py) first: ``--layout`` offers them."""
 DEFAULT_PROFILE = "tianjin"
 """The built-in profile the 申报表 template is made for unless another is chosen: no 项目编码,
 no 资金支出计划, no 依据 required (what the national form has)."""
@@ -337,6 +339,7 @@ __all__ = [
     "DEFAULT_PROFILE",
     "LAYOUT_NAME",
     "TEMPLATE_ID",
+    "TEMPLATE_LAYOUTS",
     "TEMPLATE_VERSION",
     "ApplicationLayout",
     "ApplicationSheet",
