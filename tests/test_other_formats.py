@@ -782,3 +782,36 @@ def test_unglue_level(token: str, parts: list[str]) -> None:
 
     assert unglue_level(token) == parts
     assert "".join(parts) == token
+
+
+PUYANG = """| 市级部门预算项目绩效目标表 | | | |
+| (2021年度) | | | |
+| 项目名称 | 档案数字化 | | |
+| 部门名称 | 某市档案馆 | 单位名称 | 某市档案馆 |
+| 项目资金 (万元) | 年度资金总额 | 20 | |
+| | 其中:财政拨款 | 20 | |
+| | 其他资金 | 0 | |
+| 年度目标 | 完成档案数字化10套 | | |
+| 绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标说明 |
+| | 产出指标 | 数量指标 | 数字化档案 | 10套 | |
+| | | 时效指标 | 完成时间 | 2021年12月31日 | |
+| | 满意度指标 | 服务对象满意度指标 | 满意度 | 90% | 问卷调查 |
+"""
+
+
+def test_pipe_separated_form() -> None:
+    """The 濮阳 form of OTHER-FORMATS.md (not saved): one project's 申报表 with ``|`` between
+    cells, 部门名称 / 单位名称, 项目资金 (万元), ``绩 效 指 标`` spaced out, values without a
+    symbol (``10套``) and a 指标说明 column — not the wide table, read as a form."""
+    submission, findings = read(PUYANG)
+    assert findings == []
+    (project,) = submission.projects
+    money = (project.budget, project.fiscal, project.other)
+    assert (project.name, money) == ("档案数字化", (20, 20, 0))
+    assert (project.goal, project.supervisor) == ("完成档案数字化10套", "某市档案馆")
+    assert (submission.unit.year, submission.unit.money_unit) == (2021, MoneyUnit.WAN)
+    assert [(i.level1, i.level2, i.level3, i.value, i.remark) for i in project.indicators] == [
+        ("产出指标", "数量指标", "数字化档案", "10套", None),
+        ("产出指标", "时效指标", "完成时间", "2021年12月31日", None),
+        ("满意度指标", "服务对象满意度指标", "满意度", "90%", "问卷调查"),
+    ]

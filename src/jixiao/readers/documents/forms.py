@@ -54,6 +54,7 @@ _HEAD: dict[str, str] = {
     "绩效编制单位": "unit",
     "部门(单位)名称": "unit",
     "单位名称": "unit",
+    "部门名称": "supervisor",
     "部门预算编码": "unit_code",
 }
 _ATTRIBUTES = frozenset(
@@ -83,6 +84,7 @@ _BLOCKS = frozenset(
         "绩效指标",
         "项目绩效目标",
         "资金总额及构成",
+        "项目资金",
         "",
     }
 )

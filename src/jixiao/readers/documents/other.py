@@ -2,12 +2,15 @@
 
 Tried when the Hebei/Tianjin reader finds nothing: the layout is recognised by its labels and
 content, never by province — a wide ``|`` table of a department's projects, a 批复表 tree, a
-部门整体支出绩效目标表, or one or more labelled 申报表 forms.  The budget year comes from a table
+部门整体支出绩效目标表, or one or more labelled 申报表 forms (space-joined cells,
+or ``|`` rows that are not the wide table).  The budget year comes from a table
 title or the line under it, the money unit from the label that states it.  Whatever cannot be
 placed is an ``import-unparsed`` finding; a cut-off document imports what is there.
 """
 
 from __future__ import annotations
+
+import re
 
 from jixiao.findings import Finding
 from jixiao.model import Location, Project, Submission, Unit
@@ -22,7 +25,7 @@ from jixiao.readers.documents.forms import (
 )
 from jixiao.readers.documents.indicator_rows import header_columns
 from jixiao.readers.documents.lines import Block
-from jixiao.readers.documents.wide import is_tree, is_wide, read_tree, read_wide
+from jixiao.readers.documents.wide import is_tree, is_wide, pipe_cells, read_tree, read_wide
 
 PROFILE = lb.PROFILE
 
@@ -59,6 +62,7 @@ def parse_other(text: str, file: str) -> tuple[Submission | None, list[Finding]]
         return _wide(lines, file)
     if is_tree(lines):
         return _tree(lines, file)
+    lines = [(n, pipe_row_as_cells(t)) for n, t in lines]
     if _is_department(lines):
         return _department(lines, file)
     starts = _form_starts(lines)
@@ -67,6 +71,19 @@ def parse_other(text: str, file: str) -> tuple[Submission | None, list[Finding]]
     ):
         return _forms(lines, starts, file)
     return None
+
+
+_SPACED_LABEL = re.compile(r"^[\u4e00-\u9fff](?: [\u4e00-\u9fff])+$")
+
+
+def pipe_row_as_cells(text: str) -> str:
+    """A ``|`` row of a form (濮阳's 批复 letter: one project's 申报表 with ``|`` between cells)
+    read as the space-joined cells the form reader knows: empty cells left out, a label
+    spaced out over a merged cell (``绩 效 指 标``) closed up.  Other lines as they are."""
+    if not text.lstrip().startswith("|"):
+        return text
+    cells = [c for c in pipe_cells(text) if c]
+    return " ".join(c.replace(" ", "") if _SPACED_LABEL.match(c) else c for c in cells)
 
 
 def parse_other_blocks(
