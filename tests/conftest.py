@@ -23,6 +23,16 @@ from libreoffice import lo  # noqa: F401  (session fixture: LibreOffice headless
 settings.register_profile("jixiao", derandomize=True, database=None, deadline=None)
 settings.load_profile("jixiao")
 
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets an empty result cache of its own (validate and consolidate use one by
+    default): nothing is written to the user's cache folder, no test sees another's results."""
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "documents"
 """The published seed documents (text extractions), kept in the repository byte for byte."""

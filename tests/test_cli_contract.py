@@ -28,7 +28,12 @@ from jixiao.cli import CLICK_ZH, main
 from jixiao.consolidate import Entry
 from jixiao.filekinds import describe
 from jixiao.profiles import builtin_names, load_profile
-from jixiao.service.actions import TEMPLATE_NAME, validate_paths, with_cross_checks
+from jixiao.service.actions import (
+    APPLICATION_TEMPLATE_NAME,
+    TEMPLATE_NAME,
+    validate_paths,
+    with_cross_checks,
+)
 from jixiao.service.collect import collect
 from jixiao.template.build import build_template, save_workbook
 from jixiao.template.fill import fill_workbook
@@ -370,7 +375,8 @@ def test_template_all_refuses_when_any_target_exists(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [taken.name]  # nothing else written
     result = invoke("template", "--all", "-o", str(folder), "--projects", "1", "--force")
     assert result.exit_code == 0, result.output
-    expected = sorted(TEMPLATE_NAME.format(profile=name) for name in builtin_names())
+    expected = [TEMPLATE_NAME.format(profile=name) for name in builtin_names()]
+    expected = sorted([*expected, APPLICATION_TEMPLATE_NAME.format(profile="tianjin")])
     assert sorted(p.name for p in folder.iterdir()) == expected
     assert result.output.count("已生成模板：") == len(expected)
     assert openpyxl.load_workbook(taken).sheetnames

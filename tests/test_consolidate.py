@@ -449,11 +449,15 @@ def _keys(value: object) -> Iterator[str]:
             yield from _keys(item)
 
 
-def mixed_result() -> Consolidation:
+def mixed_entries() -> list[Entry]:
     a = submission("甲", MoneyUnit.WAN, [Decimal(100), Decimal("0.5")], [(25, 50, 75, 100)] * 2)
     b = submission("乙", MoneyUnit.YUAN, [Decimal(3_000_000), Decimal("1234.56")])
     broken = [file_finding(FILE_UNREADABLE, "c.xlsx", reason="文件已损坏")]
-    return consolidate([Entry("a.json", a), Entry("b.json", b), Entry("c.xlsx", None, broken)])
+    return [Entry("a.json", a), Entry("b.json", b), Entry("c.xlsx", None, broken)]
+
+
+def mixed_result() -> Consolidation:
+    return consolidate(mixed_entries())
 
 
 def test_consolidation_json_has_snake_case_keys_rounded_figures_and_the_findings() -> None:
@@ -504,7 +508,7 @@ def test_consolidation_text_shows_the_same_figures() -> None:
     assert "乙：2 个项目，预算 300.12万元" in text
     assert "支出计划（按预算加权）：3月底 25.0%" in text
     assert f"合计：3 份，4 个项目，预算 400.62万元；{result.tally.text()}" in text
-    in_yuan = consolidate(result.entries, MoneyUnit.YUAN)
+    in_yuan = consolidate(mixed_entries(), MoneyUnit.YUAN)
     assert "预算 4,006,234.56元" in consolidation_text(in_yuan, Path("汇总.xlsx"))
 
 

@@ -331,8 +331,9 @@ def import_command(
     "--profile",
     "profile_name",
     type=click.Choice(builtin_names()),
-    default=None,
-    help="规则配置（决定指标下拉列表和必填项；默认绩效目标表为 hebei，申报表为 tianjin）",
+    default="hebei",
+    show_default=True,
+    help="规则配置（决定指标下拉列表和必填项；申报表不给出时为 tianjin）",
 )
 @click.option(
     "--layout",
@@ -360,14 +361,16 @@ def import_command(
 @_force_option
 def template(
     output: Path,
-    profile_name: str | None,
+    profile_name: str,
     layout_name: str,
     projects: int,
     all_profiles: bool,
     force: bool,
 ) -> None:
     """生成锁定的填报模板（.xlsx）：只有浅黄色单元格可填写，右侧实时显示校验结果。"""
-    written = write_templates(output, profile_name, projects, all_profiles, force, layout_name)
+    source = click.get_current_context().get_parameter_source("profile_name")
+    chosen = None if source is click.core.ParameterSource.DEFAULT else profile_name
+    written = write_templates(output, chosen, projects, all_profiles, force, layout_name)
     for name, path in written:
         _emit(f"已生成模板：{readable_path(path)}（{name}，{projects} 张项目表）")
 

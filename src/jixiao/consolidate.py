@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
+from typing import TypeVar
 
 from jixiao.findings import (
     FINDING_COLUMNS,
@@ -152,12 +154,64 @@ class Entry:
         return self.submission.unit.name if self.submission else "（无法读取）"
 
 
+@dataclass(frozen=True, slots=True)
+class CodeFact:
+    """A project with a 项目编码, as the cross-file check of duplicate codes needs it."""
+
+    code: str
+    name: str | None
+    number: int | None
+    where: Location
+    """Where the code was written (``project.at("code")``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """The few facts of a read submission that the cross-file checks and the totals need."""
+
+    unit_key: str
+    """Who sent it (单位编码 or 名称, with the department group): the same twice is flagged."""
+    template_version: str
+    projects: int
+    codes: tuple[CodeFact, ...] = ()
+    minimum_plan: tuple[tuple[str, Decimal], ...] = ()
+    """The submission's own profile's minimum progress per checkpoint (may be empty)."""
+
+
+@dataclass(slots=True)
+class FileResult:
+    """One file's finished part of a consolidation (or validation): its rows of every table and
+    its findings, plus the small facts (:class:`Submitted`) the checks across files need.
+
+    This is what a reading worker sends back instead of the whole submission, and what the
+    cache keeps: plain values only (text, numbers, exact amounts), no model objects.  Rows are
+    computed for one money unit and one named profile (:func:`file_result`)."""
+
+    file: str
+    sub_unit: str
+    findings: list[Finding]
+    submission: Submitted | None
+    """None when the file could not be read (as :attr:`Entry.submission`)."""
+    project_rows: list[Row] = field(default_factory=list)
+    project_keys: list[ProjectKey] = field(default_factory=list)
+    """Each project row's (项目编码, 名称, 序号): the findings that belong to it."""
+    sub_unit_row: Row = ()
+    indicator_rows: list[Row] = field(default_factory=list)
+    department_rows: list[Row] = field(default_factory=list)
+
+    def file_report(self) -> FileReport:
+        """This file's findings as a validation report has them."""
+        projects = self.submission.projects if self.submission else 0
+        return FileReport(self.file, projects, self.findings)
+
+
 @dataclass(slots=True)
 class Consolidation:
     """The unit view: tables ready to be written, and every finding."""
 
     money_unit: MoneyUnit
-    entries: list[Entry]
+    entries: list[FileResult]
+    """One per file (per 填报部门 with ``by_department``), in file order."""
     projects: Table
     sub_units: Table
     plan: Table
@@ -180,7 +234,7 @@ class Consolidation:
         """The unit's total 预算数, exactly, in :attr:`money_unit`."""
         return self.projects.total("budget")
 
-    def placed_findings(self) -> list[tuple[Entry, Finding]]:
+    def placed_findings(self) -> list[tuple[FileResult, Finding]]:
         """Every finding with the entry (file, sub-unit) it belongs to, in :attr:`findings`
         order."""
         return [(entry, finding) for entry in self.entries for finding in entry.findings]
@@ -487,24 +541,69 @@ def _project_findings(entry: Entry) -> dict[ProjectKey, list[Finding]]:
     """Findings per project: by code, name and running number, never by name alone."""
     grouped: dict[ProjectKey, list[Finding]] = defaultdict(list)
     for f in entry.findings:
-        grouped[(f.project_code, f.project_name, f.project_number)].append(f)
+        grouped[_key_of(f)].append(f)
     return grouped
 
 
-def projects_table(
-    entries: Sequence[Entry], target: MoneyUnit, profile: Profile | None = None
-) -> Table:
-    """项目汇总: one row per project of every readable submission."""
-    levels = level_columns(load_profile(p) for p in ("hebei", "central-2021"))
-    rows = []
-    for entry in entries:
-        if entry.submission is None:
-            continue
-        by_project = _project_findings(entry)
-        for project in entry.submission.projects:
-            findings = by_project.get((project.code, project.name, project.number), [])
-            rows.append(project_row(entry, project, target, findings, levels, profile))
-    return Table(project_columns(levels), rows)
+def _key_of(finding: Finding) -> ProjectKey:
+    return (finding.project_code, finding.project_name, finding.project_number)
+
+
+@cache
+def summary_levels() -> tuple[str, ...]:
+    """项目汇总's 一级 count columns (the same for every run: the built-in frameworks)."""
+    return tuple(level_columns(load_profile(p) for p in ("hebei", "central-2021")))
+
+
+def file_result(entry: Entry, target: MoneyUnit, profile: Profile | None = None) -> FileResult:
+    """One entry's finished part of the consolidation: its rows of 项目汇总 (amounts in
+    ``target``, indicators counted under ``profile`` or the submission's own), 下属单位,
+    指标明细 and 部门整体, its findings, and the facts the checks across files need.
+
+    A reading worker calls this, so the parent only gathers rows; :func:`consolidate` calls it
+    too, so both ways give the same tables."""
+    submission = entry.submission
+    findings = list(entry.findings)
+    if submission is None:
+        row = sub_unit_row(entry, target)
+        return FileResult(entry.file, entry.sub_unit, findings, None, sub_unit_row=row)
+    levels = summary_levels()
+    by_project = _project_findings(entry)
+    keys: list[ProjectKey] = [(p.code, p.name, p.number) for p in submission.projects]
+    rows = [
+        project_row(entry, project, target, by_project.get(key, []), levels, profile)
+        for project, key in zip(submission.projects, keys, strict=True)
+    ]
+    return FileResult(
+        file=entry.file,
+        sub_unit=entry.sub_unit,
+        findings=findings,
+        submission=submitted(entry),
+        project_rows=rows,
+        project_keys=keys,
+        sub_unit_row=sub_unit_row(entry, target),
+        indicator_rows=indicator_rows(entry),
+        department_rows=department_rows(entry),
+    )
+
+
+def submitted(entry: Entry) -> Submitted | None:
+    """The facts of ``entry`` the checks across files and the totals need (None: unreadable)."""
+    submission = entry.submission
+    if submission is None:
+        return None
+    unit = submission.unit
+    base = unit.code or unit.name
+    codes = tuple(
+        CodeFact(p.code, p.name, p.number, p.at("code")) for p in submission.projects if p.code
+    )
+    return Submitted(
+        unit_key=f"{base}/{entry.group}" if entry.group else base,
+        template_version=str(submission.template.get("version") or "交换格式 JSON"),
+        projects=len(submission.projects),
+        codes=codes,
+        minimum_plan=tuple(sorted((_profile_of(submission).min_plan or {}).items())),
+    )
 
 
 def _sum(amounts: Iterable[Decimal | None]) -> Decimal:
@@ -529,11 +628,6 @@ def sub_unit_row(entry: Entry, target: MoneyUnit) -> Row:
         tally.warnings,
         status,
     )
-
-
-def sub_units_table(entries: Sequence[Entry], target: MoneyUnit) -> Table:
-    """Totals per sub-unit (one row per entry, unreadable files included)."""
-    return Table(SUB_UNIT_COLUMNS, [sub_unit_row(entry, target) for entry in entries])
 
 
 def unit_plan(projects: Table, minimum: dict[str, Decimal] | None) -> Table:
@@ -573,58 +667,56 @@ def unit_plan(projects: Table, minimum: dict[str, Decimal] | None) -> Table:
     return Table(PLAN_COLUMNS, rows)
 
 
-def indicators_table(entries: Sequence[Entry]) -> Table:
-    """Every indicator in one long table, with its value parsed (ready for pivoting)."""
+def indicator_rows(entry: Entry) -> list[Row]:
+    """指标明细's rows of one entry: every indicator with its value parsed."""
     rows: list[Row] = []
-    for entry in entries:
-        if entry.submission is None:
-            continue
-        for project in entry.submission.projects:
-            for indicator in project.indicators:
-                value = parse_value(indicator.value)
-                where = indicator.at("value")
-                rows.append(
-                    (
-                        entry.sub_unit,
-                        entry.file,
-                        where.sheet,
-                        where.cell,
-                        project.code,
-                        project.name,
-                        indicator.level1,
-                        indicator.level2,
-                        indicator.level3,
-                        indicator.value,
-                        value.symbol.value if value.symbol else None,
-                        value.number,
-                        value.unit,
-                        KIND_NAMES.get(value.kind, value.kind.value),
-                        indicator.basis,
-                    )
+    if entry.submission is None:
+        return rows
+    for project in entry.submission.projects:
+        for indicator in project.indicators:
+            value = parse_value(indicator.value)
+            where = indicator.at("value")
+            rows.append(
+                (
+                    entry.sub_unit,
+                    entry.file,
+                    where.sheet,
+                    where.cell,
+                    project.code,
+                    project.name,
+                    indicator.level1,
+                    indicator.level2,
+                    indicator.level3,
+                    indicator.value,
+                    value.symbol.value if value.symbol else None,
+                    value.number,
+                    value.unit,
+                    KIND_NAMES.get(value.kind, value.kind.value),
+                    indicator.basis,
                 )
-    return Table(INDICATOR_COLUMNS, rows)
+            )
+    return rows
 
 
-def department_table(entries: Sequence[Entry]) -> Table:
-    """The department-level parts gathered per sub-unit."""
+def department_rows(entry: Entry) -> list[Row]:
+    """部门整体's rows of one entry: its department-level parts."""
     rows: list[Row] = []
-    for entry in entries:
-        department = entry.submission.department if entry.submission else None
-        if department is None:
-            continue
-        unit = entry.sub_unit
-        if department.overall_goal:
-            rows.append((unit, "总体绩效目标", None, department.overall_goal))
-        for block in department.blocks:
-            values = "；".join(f"{i.name} {i.value or ''}".strip() for i in block.indicators)
-            content = "\n".join(x for x in (block.goal, values) if x)
-            rows.append((unit, "分项绩效目标", block.title, content))
-        for measure in department.measures:
-            rows.append((unit, "工作保障措施", measure.title, measure.text))
-        for row in department.overall_table:
-            content = stated_target(row.symbol, row.target, row.unit)
-            rows.append((unit, "整体绩效目标表", row.indicator, content))
-    return Table(DEPARTMENT_COLUMNS, rows)
+    department = entry.submission.department if entry.submission else None
+    if department is None:
+        return rows
+    unit = entry.sub_unit
+    if department.overall_goal:
+        rows.append((unit, "总体绩效目标", None, department.overall_goal))
+    for block in department.blocks:
+        values = "；".join(f"{i.name} {i.value or ''}".strip() for i in block.indicators)
+        content = "\n".join(x for x in (block.goal, values) if x)
+        rows.append((unit, "分项绩效目标", block.title, content))
+    for measure in department.measures:
+        rows.append((unit, "工作保障措施", measure.title, measure.text))
+    for row in department.overall_table:
+        content = stated_target(row.symbol, row.target, row.unit)
+        rows.append((unit, "整体绩效目标表", row.indicator, content))
+    return rows
 
 
 _SYMBOLS = ("≥", "≤", ">", "<", "=", "＝", "≧", "≦")
@@ -647,7 +739,7 @@ def stated_target(symbol: str | None, target: str | None, unit: str | None) -> s
     return text
 
 
-def findings_table(placed: Sequence[tuple[Entry, Finding]]) -> Table:
+def findings_table(placed: Sequence[tuple[FileResult, Finding]]) -> Table:
     """问题清单 (:data:`FINDINGS_COLUMNS`): 序号, 下属单位, then :meth:`Finding.cell_values`."""
     return Table(
         FINDINGS_COLUMNS,
@@ -658,42 +750,41 @@ def findings_table(placed: Sequence[tuple[Entry, Finding]]) -> Table:
     )
 
 
-Placed = tuple[Entry, Finding | None]
+E = TypeVar("E", Entry, FileResult)
 
 
-def cross_checks(entries: Sequence[Entry], profile: Profile) -> list[tuple[Entry, Finding]]:
+def _facts(entry: Entry | FileResult) -> Submitted | None:
+    return entry.submission if isinstance(entry, FileResult) else submitted(entry)
+
+
+def cross_checks(entries: Sequence[E], profile: Profile) -> list[tuple[E, Finding]]:
     """Across submissions: the same 项目编码 twice, the same sub-unit twice, mixed templates.
 
-    Each finding comes with the entry it belongs to (its file), so both sides get it."""
+    Each finding comes with the entry it belongs to (its file), so both sides get it.  Works on
+    entries (whole submissions) and on :class:`FileResult` (what the workers send back) alike."""
     scope = Scope(profile)
-    findings: list[Placed] = []
-    codes: dict[str, list[tuple[Entry, Project]]] = defaultdict(list)
-    units: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        if entry.submission is None:
-            continue
-        units[_unit_key(entry)].append(entry)
-        for project in entry.submission.projects:
-            if project.code:
-                codes[project.code].append((entry, project))
+    found: list[tuple[E, Finding | None]] = []
+    read = [(entry, facts) for entry in entries if (facts := _facts(entry)) is not None]
+    codes: dict[str, list[tuple[E, CodeFact]]] = defaultdict(list)
+    units: dict[str, list[E]] = defaultdict(list)
+    for entry, facts in read:
+        units[facts.unit_key].append(entry)
+        for fact in facts.codes:
+            codes[fact.code].append((entry, fact))
     for code, places in codes.items():
-        files = {e.file for e, _ in places}
-        if len(files) < 2:
+        if len({e.file for e, _ in places}) < 2:
             continue  # within one file the submission's own check already said it
-        for entry, project in places:
-            others = "、".join(f"{e.sub_unit}（{e.file}）" for e, p in places if p is not project)
-            findings.append(
-                (
-                    entry,
-                    PROJECT_CODE_DUPLICATE.at(
-                        scope.for_project(project), project.at("code"), code=code, others=others
-                    ),
-                )
+        for entry, fact in places:
+            others = "、".join(f"{e.sub_unit}（{e.file}）" for e, f in places if f is not fact)
+            owner = Project(name=fact.name, code=fact.code, number=fact.number)
+            where = PROJECT_CODE_DUPLICATE.at(
+                scope.for_project(owner), fact.where, code=code, others=others
             )
+            found.append((entry, where))
     for unit, same in units.items():
         if len(same) > 1:
             listed = "、".join(e.file for e in same)
-            findings += [
+            found += [
                 (
                     e,
                     SUBMISSION_DUPLICATE.at(
@@ -702,23 +793,13 @@ def cross_checks(entries: Sequence[Entry], profile: Profile) -> list[tuple[Entry
                 )
                 for e in same
             ]
-    findings += _template_versions(entries, scope)
-    return [(entry, f) for entry, f in findings if f is not None]
+    found += _template_versions([(e, f.template_version) for e, f in read], scope)
+    return [(entry, f) for entry, f in found if f is not None]
 
 
-def _unit_key(entry: Entry) -> str:
-    assert entry.submission is not None
-    unit = entry.submission.unit
-    base = unit.code or unit.name
-    return f"{base}/{entry.group}" if entry.group else base
-
-
-def _template_versions(entries: Sequence[Entry], scope: Scope) -> list[Placed]:
-    versions = [
-        (e, str(e.submission.template.get("version") or "交换格式 JSON"))
-        for e in entries
-        if e.submission is not None
-    ]
+def _template_versions(
+    versions: Sequence[tuple[E, str]], scope: Scope
+) -> list[tuple[E, Finding | None]]:
     counts = Counter(version for _, version in versions)
     if len(counts) < 2:
         return []
@@ -739,34 +820,75 @@ def consolidate(
     entries: Sequence[Entry], money_unit: MoneyUnit = MoneyUnit.WAN, profile: Profile | None = None
 ) -> Consolidation:
     """Build the unit view from entries that have already been read and validated."""
+    results = [file_result(entry, money_unit, profile) for entry in entries]
+    return consolidate_results(results, money_unit, profile)
+
+
+def consolidate_results(
+    results: Sequence[FileResult],
+    money_unit: MoneyUnit = MoneyUnit.WAN,
+    profile: Profile | None = None,
+) -> Consolidation:
+    """Build the unit view from finished per-file results (:func:`file_result`, computed with
+    the same ``money_unit`` and ``profile``): the checks across files are added to the files
+    they concern (their rows' counts and status follow), then the rows are gathered."""
     named = profile
-    profile = profile or load_profile()
-    entries = [dataclasses.replace(e, findings=list(e.findings)) for e in entries]  # not in place
-    for entry, finding in cross_checks(entries, profile):
-        entry.findings.append(finding)  # cross-file findings count against their files
-    projects = projects_table(entries, money_unit, named)
+    results = with_cross_findings(results, profile or load_profile())
+    columns = project_columns(summary_levels())
+    projects = Table(columns, [row for r in results for row in r.project_rows])
     return Consolidation(
         money_unit=money_unit,
-        entries=list(entries),
+        entries=results,
         projects=projects,
-        sub_units=sub_units_table(entries, money_unit),
-        plan=unit_plan(projects, minimum_plan(entries, named)),
-        indicators=indicators_table(entries),
-        department=department_table(entries),
-        findings=[f for e in entries for f in e.findings],
+        sub_units=Table(SUB_UNIT_COLUMNS, [r.sub_unit_row for r in results]),
+        plan=unit_plan(projects, minimum_plan(results, named)),
+        indicators=Table(INDICATOR_COLUMNS, [row for r in results for row in r.indicator_rows]),
+        department=Table(DEPARTMENT_COLUMNS, [row for r in results for row in r.department_rows]),
+        findings=[f for r in results for f in r.findings],
     )
 
 
-def minimum_plan(entries: Sequence[Entry], named: Profile | None) -> dict[str, Decimal] | None:
+def with_cross_findings(results: Sequence[FileResult], profile: Profile) -> list[FileResult]:
+    """Copies of ``results`` with the cross-file findings added (not in place): each file's
+    findings, and the 错误/警告/状态 of its 下属单位 row and of the project rows they concern."""
+    copies = [dataclasses.replace(r, findings=list(r.findings)) for r in results]
+    added: dict[int, list[Finding]] = defaultdict(list)
+    for result, finding in cross_checks(copies, profile):
+        result.findings.append(finding)  # cross-file findings count against their files
+        added[id(result)].append(finding)
+    for result in copies:
+        extra = added.get(id(result))
+        if extra:
+            result.sub_unit_row = _recounted(result.sub_unit_row, extra)
+            result.project_rows = _recounted_projects(result, extra)
+    return copies
+
+
+def _recounted(row: Row, extra: Sequence[Finding]) -> Row:
+    """``row`` (ending in 错误, 警告, 状态) with ``extra`` findings counted in."""
+    *rest, errors, warnings, _ = row
+    assert isinstance(errors, int) and isinstance(warnings, int)
+    more = Tally.of(extra)
+    tally = Tally(errors + more.errors, warnings + more.warnings)
+    return (*rest, tally.errors, tally.warnings, tally.status)
+
+
+def _recounted_projects(result: FileResult, extra: Sequence[Finding]) -> list[Row]:
+    by_project: dict[ProjectKey, list[Finding]] = defaultdict(list)
+    for finding in extra:
+        by_project[_key_of(finding)].append(finding)
+    return [
+        _recounted(row, by_project[key]) if key in by_project else row
+        for row, key in zip(result.project_rows, result.project_keys, strict=True)
+    ]
+
+
+def minimum_plan(results: Sequence[FileResult], named: Profile | None) -> dict[str, Decimal] | None:
     """The minimum progress per checkpoint the unit's line is held to: the named profile's, or
     the one every readable submission's profile states alike; None when there is none."""
     if named is not None:
         return dict(named.min_plan) if named.min_plan else None
-    minimums = {
-        tuple(sorted((_profile_of(e.submission).min_plan or {}).items()))
-        for e in entries
-        if e.submission is not None
-    }
+    minimums = {r.submission.minimum_plan for r in results if r.submission is not None}
     if len(minimums) != 1:
         return None
     (only,) = minimums

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from jixiao.consolidate import Consolidation, Entry, Kind, Table, Value
+from jixiao.consolidate import Consolidation, FileResult, Kind, Table, Value
 from jixiao.findings import Finding, Report, Severity
 from jixiao.textfiles import printable, readable_path
 
@@ -100,7 +100,7 @@ def _percent_text(percent: Value) -> str:
     return f"{_rounded(percent, Kind.PERCENT):.1f}%" if isinstance(percent, Decimal) else "—"
 
 
-def _unreadable_line(entry: Entry) -> str:
+def _unreadable_line(entry: FileResult) -> str:
     """``坏.xlsx：无法读取：工作簿已损坏…`` — the file and why, from its first error."""
     errors = [f for f in entry.findings if f.severity is Severity.ERROR] or entry.findings
     if not errors:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from jixiao.atomic import atomic_write_text
-from jixiao.consolidate import Consolidation, Entry, cross_checks
+from jixiao.consolidate import Consolidation, Entry, FileResult, cross_checks, with_cross_findings
 from jixiao.filekinds import KINDS, describe
 from jixiao.findings import FileReport, Finding, Report, Severity
 from jixiao.model import Submission
@@ -30,8 +30,9 @@ from jixiao.outputs.report import report_text
 from jixiao.profiles import DEFAULT_PROFILE, Profile, builtin_names, load_profile
 from jixiao.readers.interchange import submission_to_json
 from jixiao.rules.files import FILE_UNREADABLE, TEMPLATE_TAMPERED
+from jixiao.service.cache import RunOptions
 from jixiao.service.collect import (
-    collect,
+    collect_results,
     consolidate_paths,
     find_submissions,
     read_and_validate,
@@ -151,16 +152,21 @@ def _profile(profile_name: str | None) -> Profile:
 
 
 def validate_paths(
-    paths: Iterable[Path], profile_name: str | None = None, progress: Progress | None = None
-) -> list[Entry]:
+    paths: Iterable[Path],
+    profile_name: str | None = None,
+    progress: Progress | None = None,
+    use_cache: bool = True,
+) -> list[FileResult]:
     """Read and validate every file under ``paths``, then the checks across files (the same
-    as :func:`consolidate_submissions`, so both report the same errors for the same files)."""
+    as :func:`consolidate_submissions`, so both report the same errors for the same files).
+    With ``use_cache`` files read before with the same bytes are not read again."""
     profile = _profile(profile_name)
     files = list(find_submissions(paths))
     if not files:
         raise nothing_found("校验")
-    entries = collect(files, profile_name, progress=_counting(progress, len(files)))
-    return with_cross_checks(entries, profile)
+    step = _counting(progress, len(files))
+    results = collect_results(files, RunOptions(profile_name), use_cache, progress=step)
+    return with_cross_findings(results, profile)
 
 
 def with_cross_checks(entries: Sequence[Entry], profile: Profile) -> list[Entry]:
@@ -171,7 +177,7 @@ def with_cross_checks(entries: Sequence[Entry], profile: Profile) -> list[Entry]
     return copies
 
 
-def report_of(entries: Iterable[Entry]) -> Report:
+def report_of(entries: Iterable[Entry | FileResult]) -> Report:
     """The validation report of some entries."""
     return Report([entry.file_report() for entry in entries])
 
@@ -188,11 +194,14 @@ def consolidate_submissions(
     by_department: bool = False,
     force: bool = False,
     progress: Progress | None = None,
+    use_cache: bool = True,
 ) -> Consolidation:
     """Consolidate the submissions under ``paths`` into the summary workbook ``output``.
 
     A new output inside a scanned folder is simply not read; an existing file that would be
-    read as a submission is refused as an output, even with ``force``."""
+    read as a submission is refused as an output, even with ``force``.  With ``use_cache``
+    files read before with the same bytes and options are not read again
+    (:mod:`jixiao.service.cache`)."""
     _profile(profile_name)
     files = list(find_submissions(paths))
     check_outputs([output], files, force)
@@ -200,7 +209,7 @@ def consolidate_submissions(
         raise nothing_found("汇总")
     step = _counting(progress, len(files))
     return consolidate_paths(
-        files, output, money_unit, unit_name, profile_name, by_department, progress=step
+        files, output, money_unit, unit_name, profile_name, by_department, step, use_cache
     )
 
 

@@ -12,9 +12,12 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
-from jixiao.consolidate import Consolidation, Entry, consolidate
+from jixiao.consolidate import Consolidation, Entry, FileResult, consolidate_results, file_result
 from jixiao.filekinds import in_folder_scan, kind_of, unsupported_reason
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.model import Project, Submission
@@ -24,6 +27,14 @@ from jixiao.profiles import load_profile
 from jixiao.rules.files import FILE_RULES, FILE_UNREADABLE, file_finding
 from jixiao.rules.imports import IMPORT_UNPARSED
 from jixiao.rules.money import AMOUNT_INVALID
+from jixiao.service.cache import (
+    ResultCache,
+    RunOptions,
+    cacheable,
+    encode,
+    file_digest,
+    open_cache,
+)
 from jixiao.textfiles import read_error_reason, readable_path
 from jixiao.validate import profile_for, validate_submission
 
@@ -127,23 +138,53 @@ def collect(
 
     A file that cannot be read, or takes longer than ``timeout`` seconds, becomes an entry
     with a ``file-unreadable`` finding; the run always continues.  Entries come back in
-    file order whatever order the workers finish in.
+    file order whatever order the workers finish in.  (Whole submissions travel back from the
+    workers: for the flows that need them, publishing; consolidation uses
+    :func:`collect_results`.)
     """
     files = list(find_submissions(paths))
+    read = run_files(
+        files,
+        partial(_safe_read, profile_name=profile_name),
+        _unreadable,
+        workers,
+        progress,
+        timeout,
+    )
+    return [Entry(readable_path(f), *found) for f, found in zip(files, read, strict=True)]
+
+
+T = TypeVar("T")
+
+
+def run_files(
+    files: list[Path],
+    work: Callable[[Path], T],
+    failed: Callable[[Path, str], T],
+    workers: int | None = None,
+    progress: Callable[[Path], None] | None = None,
+    timeout: float = FILE_TIMEOUT,
+    done: Callable[[Path, T], T] | None = None,
+) -> list[T]:
+    """``work`` on every file on both cores, in file order; a file that takes longer than
+    ``timeout`` or kills its process gets ``failed(path, reason)`` and the run goes on.
+    ``done`` sees each result as it comes in (and may slim it down), then ``progress``."""
     workers = workers or min(len(files), os.cpu_count() or 1)
+
+    def finished(path: Path, value: T) -> T:
+        value = done(path, value) if done else value
+        if progress:
+            progress(path)
+        return value
+
     if workers <= 1:
-        entries = []
-        for path in files:
-            entries.append(Entry(readable_path(path), *_safe_read(path, profile_name)))
-            if progress:
-                progress(path)
-        return entries
+        return [finished(path, work(path)) for path in files]
     try:
-        return _collect_parallel(files, profile_name, workers, progress, timeout)
+        return _run_parallel(files, work, failed, workers, finished, timeout)
     except OSError:
         # Worker processes cannot start everywhere (locked-down PCs, embedded interpreters):
         # the same work, one file after another.
-        return collect(files, profile_name, 1, progress, timeout)
+        return run_files(files, work, failed, 1, progress, timeout, done)
 
 
 def _safe_read(path: Path, profile_name: str | None) -> tuple[Submission | None, list[Finding]]:
@@ -156,38 +197,39 @@ def _safe_read(path: Path, profile_name: str | None) -> tuple[Submission | None,
         return None, [file_finding(FILE_UNREADABLE, readable_path(path), reason=reason)]
 
 
-def _collect_parallel(
+def _run_parallel(
     files: list[Path],
-    profile_name: str | None,
+    work: Callable[[Path], T],
+    failed: Callable[[Path, str], T],
     workers: int,
-    progress: Callable[[Path], None] | None,
+    finished: Callable[[Path, T], T],
     timeout: float,
-) -> list[Entry]:
-    results: dict[Path, tuple[Submission | None, list[Finding]]] = {}
+) -> list[T]:
+    results: dict[Path, T] = {}
     hung = False
     pool = ProcessPoolExecutor(max_workers=workers, initializer=limit_memory)
     try:
-        futures = {pool.submit(_safe_read, f, profile_name): f for f in files}
+        futures = {pool.submit(work, f): f for f in files}
         for future, path in futures.items():
             try:
-                results[path] = future.result(timeout=timeout)
+                results[path] = finished(path, future.result(timeout=timeout))
             except TimeoutError:
                 hung = True
-                results[path] = _unreadable(path, f"读取超过 {timeout:.0f} 秒，已跳过")
+                results[path] = finished(path, failed(path, _timed_out(timeout)))
             except BrokenProcessPool:
                 break  # a worker died on some file: the rest are read one process each
-            if progress:
-                progress(path)
     finally:
         if hung:  # a stuck worker would otherwise keep the program from exiting
             _terminate(pool)
         pool.shutdown(wait=not hung, cancel_futures=True)
     for path in files:
         if path not in results:
-            results[path] = _isolated(path, profile_name, timeout)
-            if progress:
-                progress(path)
-    return [Entry(readable_path(f), *results[f]) for f in files]
+            results[path] = finished(path, _isolated(path, work, failed, timeout))
+    return [results[f] for f in files]
+
+
+def _timed_out(timeout: float) -> str:
+    return f"读取超过 {timeout:.0f} 秒，已跳过"
 
 
 MEMORY_LIMIT = 3 * 1024**3
@@ -207,18 +249,18 @@ def limit_memory() -> None:
 
 
 def _isolated(
-    path: Path, profile_name: str | None, timeout: float
-) -> tuple[Submission | None, list[Finding]]:
+    path: Path, work: Callable[[Path], T], failed: Callable[[Path, str], T], timeout: float
+) -> T:
     """Read one file in a process of its own: if it dies, only this file is lost."""
     pool = ProcessPoolExecutor(max_workers=1, initializer=limit_memory)
     hung = False
     try:
-        return pool.submit(_safe_read, path, profile_name).result(timeout=timeout)
+        return pool.submit(work, path).result(timeout=timeout)
     except BrokenProcessPool:
-        return _unreadable(path, "读取这个文件时读取程序异常退出（文件可能异常庞大或已损坏）")
+        return failed(path, "读取这个文件时读取程序异常退出（文件可能异常庞大或已损坏）")
     except TimeoutError:
         hung = True
-        return _unreadable(path, f"读取超过 {timeout:.0f} 秒，已跳过")
+        return failed(path, _timed_out(timeout))
     finally:
         if hung:
             _terminate(pool)
@@ -274,6 +316,103 @@ READING_CODES = frozenset(rule.code for rule in (*FILE_RULES, AMOUNT_INVALID, IM
 """Findings made while a file is read (not by the rules run on the submission)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Worked:
+    """What a worker sends back for one file: finished results, not the submission."""
+
+    results: list[FileResult]
+    stored: bytes | None = None
+    """The results encoded for the cache (:func:`cache.encode`), None when not to be kept."""
+    bound: bool = False
+    """The stored results hold for this path only."""
+    digest: str | None = None
+    """sha256 of the file's bytes after reading it (kept only when unchanged since before)."""
+
+
+def file_results(path: Path, options: RunOptions, keep: bool = False) -> Worked:
+    """Read and validate one file and finish its part of the consolidation (a worker's job):
+    the rows, findings and facts of :class:`FileResult`, one per 填报部门 with
+    ``by_department``.  With ``keep`` they are also encoded for the cache, unless reading
+    failed in a way that may not happen again (a program error) or a submission names a
+    profile that is not built in."""
+    submission, findings = _safe_read(path, options.profile_name)
+    entries = [Entry(readable_path(path), submission, findings)]
+    if options.by_department:
+        entries = split_by_department(entries[0], options.profile_name)
+    named = load_profile(options.profile_name) if options.profile_name else None
+    results = [file_result(e, options.money_unit, named) for e in entries]
+    if not keep or not _keepable(submission, findings):
+        return Worked(results)
+    stored, bound = encode(results, path)
+    return Worked(results, stored, bound, file_digest(path))
+
+
+def _keepable(submission: Submission | None, findings: list[Finding]) -> bool:
+    if any(f.code == FILE_UNREADABLE.code and "程序出错" in f.message for f in findings):
+        return False
+    return cacheable([submission.unit.profile if submission else None])
+
+
+def _not_worked(path: Path, reason: str, options: RunOptions) -> Worked:
+    entry = Entry(readable_path(path), *_unreadable(path, reason))
+    return Worked([file_result(entry, options.money_unit)])
+
+
+def collect_results(
+    paths: Iterable[Path],
+    options: RunOptions,
+    use_cache: bool = True,
+    workers: int | None = None,
+    progress: Callable[[Path], None] | None = None,
+    timeout: float = FILE_TIMEOUT,
+) -> list[FileResult]:
+    """Every file under ``paths`` read, validated and finished (:func:`file_results`) on both
+    cores, in file order; with ``use_cache`` a file whose bytes were read before under the same
+    fingerprint is taken from the cache (:mod:`jixiao.service.cache`) instead of being read."""
+    files = list(find_submissions(paths))
+    if not use_cache:
+        work = partial(file_results, options=options)
+        failed = partial(_not_worked, options=options)
+        done = run_files(files, work, failed, workers, progress, timeout)
+        return [r for worked in done for r in worked.results]
+    with open_cache(options) as cache:
+        return _cached_results(files, options, cache, workers, progress, timeout)
+
+
+def _cached_results(
+    files: list[Path],
+    options: RunOptions,
+    cache: ResultCache,
+    workers: int | None,
+    progress: Callable[[Path], None] | None,
+    timeout: float,
+) -> list[FileResult]:
+    found: dict[Path, list[FileResult]] = {}
+    digests: dict[Path, str] = {}
+    for path in files:
+        digest = file_digest(path) if cache.active and not_a_regular_file(path) is None else None
+        cached = cache.get(digest, path) if digest else None
+        if cached is not None:
+            found[path] = cached
+            if progress:
+                progress(path)
+        elif digest:
+            digests[path] = digest
+
+    def keep(path: Path, worked: Worked) -> Worked:
+        digest = digests.get(path)
+        if worked.stored is not None and digest is not None and worked.digest == digest:
+            cache.put(digest, path, worked.stored, worked.bound)
+        return Worked(worked.results)  # the encoded copy is not kept in memory
+
+    todo = [path for path in files if path not in found]
+    work = partial(file_results, options=options, keep=True)
+    failed = partial(_not_worked, options=options)
+    done = run_files(todo, work, failed, workers, progress, timeout, keep)
+    found.update((path, worked.results) for path, worked in zip(todo, done, strict=True))
+    return [r for path in files for r in found[path]]
+
+
 def consolidate_paths(
     paths: Iterable[Path],
     output: Path,
@@ -282,14 +421,16 @@ def consolidate_paths(
     profile_name: str | None = None,
     by_department: bool = False,
     progress: Callable[[Path], None] | None = None,
+    use_cache: bool = True,
 ) -> Consolidation:
-    """Collect, consolidate and write the summary workbook (the output itself is never read)."""
+    """Collect, consolidate and write the summary workbook (the output itself is never read).
+    Workers send back finished rows (:func:`file_results`); with ``use_cache`` files read in
+    an earlier run with the same bytes and options are not read again."""
     written = _identity(Path(output))
     files = [p for p in find_submissions(paths) if _identity(p) != written]
-    entries = collect(files, profile_name, progress=progress)
-    if by_department:
-        entries = [part for entry in entries for part in split_by_department(entry, profile_name)]
+    options = RunOptions(profile_name, money_unit, by_department)
+    results = collect_results(files, options, use_cache, progress=progress)
     profile = load_profile(profile_name) if profile_name else None
-    result = consolidate(entries, money_unit, profile)
+    result = consolidate_results(results, money_unit, profile)
     write_summary(result, output, unit_name)
     return result

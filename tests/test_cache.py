@@ -1,0 +1,291 @@
+"""The result cache (issue 15, item 5): a re-run reads only the files whose bytes changed, the
+cache never changes a result, and a damaged, foreign or locked cache is ignored, never trusted."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from conftest import good
+from jixiao.consolidate import Consolidation
+from jixiao.money import MoneyUnit
+from jixiao.outputs.report import consolidation_json
+from jixiao.service import cache, collect
+from jixiao.service.actions import consolidate_submissions, validate_paths
+from jixiao.service.cache import CACHE_FILE, RunOptions, decode, encode, file_digest
+from jixiao.service.collect import collect_results, file_results
+from jixiao.service.demo import make_submissions
+
+
+@pytest.fixture(scope="module")
+def demo_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's five workbooks (two courts share a 项目编码) and one interchange JSON."""
+    inbox = tmp_path_factory.mktemp("demo") / "报送"
+    make_submissions(inbox)
+    (inbox / "json报送.json").write_text(json.dumps(good(), ensure_ascii=False), "utf-8")
+    return inbox
+
+
+@pytest.fixture
+def inbox(demo_inbox: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "报送"
+    shutil.copytree(demo_inbox, folder)
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """The names of the files actually read, also by worker processes (forked with the
+    patch): each read appends a line to a log file."""
+    log = tmp_path / "reads.log"
+    log.touch()
+    real = collect.read_and_validate
+
+    def counted(path: Path, profile_name: str | None = None):  # type: ignore[no-untyped-def]
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write(path.name + "\n")
+        return real(path, profile_name)
+
+    monkeypatch.setattr(collect, "read_and_validate", counted)
+
+    class Reads(list[str]):
+        def take(self) -> list[str]:
+            names = sorted(log.read_text("utf-8").splitlines())
+            log.write_text("", "utf-8")
+            return names
+
+    return Reads()
+
+
+def run(inbox: Path, output: Path, use_cache: bool = True, **options: Any) -> Consolidation:
+    return consolidate_submissions([inbox], output, force=True, use_cache=use_cache, **options)
+
+
+def cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's cell values."""
+    book = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+
+
+def same_json(result: Consolidation, output: Path) -> dict[str, Any]:
+    data = consolidation_json(result, output)
+    data.pop("output")
+    return data
+
+
+def database() -> Path:
+    return cache.cache_folder() / CACHE_FILE
+
+
+def test_a_rerun_reads_only_the_changed_file(inbox: Path, tmp_path: Path, reads: Any) -> None:
+    names = sorted(p.name for p in inbox.iterdir())
+    first = run(inbox, tmp_path / "一.xlsx")
+    assert reads.take() == names
+    again = run(inbox, tmp_path / "二.xlsx")
+    assert reads.take() == []  # nothing changed: nothing read
+    changed = inbox / "json报送.json"
+    data = good()
+    data["unit"]["name"] = "改过的单位"
+    changed.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    third = run(inbox, tmp_path / "三.xlsx")
+    assert reads.take() == ["json报送.json"]
+    assert same_json(again, tmp_path / "x") == same_json(first, tmp_path / "x")
+    assert "改过的单位" in third.sub_units.column("sub_unit")
+    assert "改过的单位" not in first.sub_units.column("sub_unit")
+
+
+def test_cached_and_uncached_runs_write_identical_workbooks_and_json(
+    inbox: Path, tmp_path: Path, reads: Any
+) -> None:
+    plain = run(inbox, tmp_path / "无缓存.xlsx", use_cache=False)
+    assert not database().exists()  # --no-cache: the cache is not even created
+    run(inbox, tmp_path / "首次.xlsx")
+    cached = run(inbox, tmp_path / "缓存.xlsx")
+    reads.take()
+    assert cells(tmp_path / "缓存.xlsx") == cells(tmp_path / "无缓存.xlsx")
+    assert same_json(cached, tmp_path / "x") == same_json(plain, tmp_path / "x")
+    assert cached.findings == plain.findings
+    codes = {f.code for f in cached.findings}
+    assert "project-code-duplicate" in codes  # the cross-file checks ran on cached results
+
+
+def test_same_options_elsewise_are_other_entries(inbox: Path, tmp_path: Path, reads: Any) -> None:
+    """Money unit, profile and by_department change the rows: each has entries of its own."""
+    run(inbox, tmp_path / "万元.xlsx")
+    reads.take()
+    in_yuan = run(inbox, tmp_path / "元.xlsx", money_unit=MoneyUnit.YUAN)
+    assert len(reads.take()) == len(list(inbox.iterdir()))
+    plain = run(inbox, tmp_path / "元2.xlsx", use_cache=False, money_unit=MoneyUnit.YUAN)
+    assert same_json(in_yuan, tmp_path / "x") == same_json(plain, tmp_path / "x")
+    reads.take()
+    named = run(inbox, tmp_path / "津.xlsx", profile_name="tianjin")
+    assert len(reads.take()) == len(list(inbox.iterdir()))
+    assert same_json(named, tmp_path / "x") == same_json(
+        run(inbox, tmp_path / "津2.xlsx", use_cache=False, profile_name="tianjin"), tmp_path / "x"
+    )
+
+
+def test_the_same_bytes_under_another_name_show_the_new_name(
+    inbox: Path, tmp_path: Path, reads: Any
+) -> None:
+    run(inbox, tmp_path / "一.xlsx")
+    reads.take()
+    for path in list(inbox.iterdir()):
+        path.rename(path.with_name("改名-" + path.name))
+    moved = run(inbox, tmp_path / "二.xlsx")
+    assert reads.take() == []  # same bytes: taken from the cache
+    plain = run(inbox, tmp_path / "三.xlsx", use_cache=False)
+    assert same_json(moved, tmp_path / "x") == same_json(plain, tmp_path / "x")
+    assert cells(tmp_path / "二.xlsx") == cells(tmp_path / "三.xlsx")
+    files = {f.file for f in moved.findings} | set(moved.projects.column("file"))
+    assert files and all("改名-" in name for name in files), files
+
+
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(
+    inbox: Path, tmp_path: Path, reads: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    plain = run(inbox, tmp_path / "无缓存.xlsx", use_cache=False)
+    reads.take()
+    database().parent.mkdir(parents=True, exist_ok=True)
+    database().write_bytes(b"\x00garbage, not a database\xff" * 100)
+    with caplog.at_level(logging.WARNING, logger="jixiao.service.cache"):
+        result = run(inbox, tmp_path / "一.xlsx")
+    assert "汇总缓存文件已损坏" in caplog.text
+    assert same_json(result, tmp_path / "x") == same_json(plain, tmp_path / "x")
+    assert len(reads.take()) == len(list(inbox.iterdir()))
+    run(inbox, tmp_path / "二.xlsx")
+    assert reads.take() == []  # rebuilt: the next run uses it
+
+
+def test_a_damaged_entry_is_read_again(inbox: Path, tmp_path: Path, reads: Any) -> None:
+    plain = run(inbox, tmp_path / "一.xlsx")
+    reads.take()
+    with sqlite3.connect(database()) as db:
+        stored = db.execute("SELECT digest, path, data FROM results").fetchall()
+        count = len(stored)
+        assert count == len(list(inbox.iterdir()))
+        for digest, where, data in stored:
+            middle = len(data) // 2
+            flipped = data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+            db.execute(
+                "UPDATE results SET data = ? WHERE digest = ? AND path = ?",
+                (flipped, digest, where),
+            )
+    db.close()
+    again = run(inbox, tmp_path / "二.xlsx")
+    assert len(reads.take()) == count  # every entry failed its checksum: every file read
+    assert same_json(again, tmp_path / "x") == same_json(plain, tmp_path / "x")
+    run(inbox, tmp_path / "三.xlsx")
+    assert reads.take() == []  # and the entries were written anew
+
+
+def test_entries_of_another_version_are_ignored(
+    inbox: Path, tmp_path: Path, reads: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(inbox, tmp_path / "一.xlsx")
+    reads.take()
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another jixiao")
+    result = run(inbox, tmp_path / "二.xlsx")
+    assert len(reads.take()) == len(list(inbox.iterdir()))
+    assert result.projects  # read afresh, with results
+
+
+def test_a_cache_of_another_format_is_rebuilt(inbox: Path, tmp_path: Path, reads: Any) -> None:
+    database().parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(database()) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('format', 'jixiao-results-0')")
+        db.execute("CREATE TABLE results (anything)")
+    run(inbox, tmp_path / "一.xlsx")
+    assert len(reads.take()) == len(list(inbox.iterdir()))
+    run(inbox, tmp_path / "二.xlsx")
+    assert reads.take() == []
+
+
+def test_a_locked_cache_is_left_alone_and_the_run_goes_on(
+    inbox: Path,
+    tmp_path: Path,
+    reads: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    plain = run(inbox, tmp_path / "无缓存.xlsx", use_cache=False)
+    run(inbox, tmp_path / "一.xlsx")
+    reads.take()
+    monkeypatch.setattr(cache, "WAIT_SECONDS", 0.2)
+    holder = sqlite3.connect(database(), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another run in the middle of a long write
+    try:
+        with caplog.at_level(logging.WARNING, logger="jixiao.service.cache"):
+            result = run(inbox, tmp_path / "二.xlsx")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "另一个汇总正在使用它" in caplog.text
+    assert same_json(result, tmp_path / "x") == same_json(plain, tmp_path / "x")
+    assert len(reads.take()) == len(list(inbox.iterdir()))
+
+
+def test_validate_uses_the_cache_and_reports_the_same(inbox: Path, reads: Any) -> None:
+    plain = validate_paths([inbox], use_cache=False)
+    reads.take()
+    first = validate_paths([inbox])
+    assert len(reads.take()) == len(plain)
+    again = validate_paths([inbox])
+    assert reads.take() == []
+    for results in (first, again):
+        assert [(r.file, r.findings) for r in results] == [(r.file, r.findings) for r in plain]
+
+
+def test_a_program_error_is_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(good(), ensure_ascii=False), "utf-8")
+
+    def broken(path: Path, profile_name: str | None = None) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(collect, "read_and_validate", broken)
+    worked = file_results(path, RunOptions(), keep=True)
+    assert worked.stored is None and worked.results[0].submission is None
+
+
+def test_encoded_results_hold_only_data(tmp_path: Path) -> None:
+    """JSON text (zlib): exact amounts as decimal text, the file's names as placeholders."""
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(good(), ensure_ascii=False), "utf-8")
+    worked = file_results(path, RunOptions(), keep=True)
+    assert worked.stored is not None and not worked.bound
+    assert worked.digest == file_digest(path)
+    text = cache.zlib.decompress(worked.stored).decode("utf-8")
+    assert str(tmp_path) not in text and "a.json" not in text
+    assert isinstance(json.loads(text), list)
+    elsewhere = tmp_path / "b.json"
+    (again,) = decode(worked.stored, elsewhere)
+    (original,) = worked.results
+    assert again.file == str(elsewhere)
+    assert again.project_rows == [
+        tuple(str(elsewhere) if v == str(path) else v for v in row) for row in original.project_rows
+    ]
+    stored, bound = encode(worked.results, path)
+    assert decode(stored, path) == worked.results and not bound
+
+
+def test_same_bytes_with_another_suffix_are_another_entry(tmp_path: Path) -> None:
+    one, two = tmp_path / "a.json", tmp_path / "a.txt"
+    one.write_text("{}", "utf-8")
+    two.write_text("{}", "utf-8")
+    assert file_digest(one) != file_digest(two)
+
+
+def test_collect_results_without_workers_gives_the_same(inbox: Path) -> None:
+    options = RunOptions()
+    serial = collect_results([inbox], options, use_cache=False, workers=1)
+    parallel = collect_results([inbox], options, use_cache=False, workers=2)
+    assert serial == parallel
