@@ -78,6 +78,11 @@ def is_blank(value: object) -> bool:
 
 def text(value: object) -> str | None:
     """The cell as the clerk sees it, stripped; None when blank."""
+    if type(value) is str:  # most cells: the same answer as below, without the type tests
+        written = value.strip()
+        if written[:1] == "#" and written.upper() in ERROR_TEXTS:
+            return written.upper()
+        return written or None
     value = first(value)
     if value is None:
         return None

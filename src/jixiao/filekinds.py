@@ -80,6 +80,11 @@ def describe(*names: str) -> str:
     return "、".join(suffixes(*names))
 
 
+def folder_kinds() -> str:
+    """The suffixes a folder scan picks up, for messages (``.xlsx、.xlsm、.json、.docx``)."""
+    return describe(*(kind.name for kind in KINDS if kind.in_folders))
+
+
 def is_temporary(path: Path) -> bool:
     """A lock or temporary file of an office suite or of jixiao."""
     return path.name.startswith(TEMPORARY_PREFIXES)

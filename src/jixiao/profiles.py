@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
-
-import jsonschema
 
 from jixiao.findings import Severity
 from jixiao.textfiles import (
@@ -172,20 +171,22 @@ def builtin_names() -> list[str]:
     return list(_builtin_names())
 
 
+def _builtin_folder() -> Traversable:
+    """``rules/profiles`` inside the package, found without importing :mod:`jixiao.rules` (whose
+    rule modules a listing of names does not need: ``--help`` shows the names, issue #15)."""
+    return resources.files("jixiao").joinpath("rules").joinpath("profiles")
+
+
 @cache
 def _builtin_names() -> tuple[str, ...]:
-    folder = resources.files("jixiao.rules.profiles")
+    folder = _builtin_folder()
     names = (p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json"))
     return tuple(sorted(names))
 
 
 def _read_raw(name_or_path: str) -> dict[str, Any]:
     if name_or_path in builtin_names():
-        text = (
-            resources.files("jixiao.rules.profiles")
-            .joinpath(f"{name_or_path}.json")
-            .read_text("utf-8")
-        )
+        text = _builtin_folder().joinpath(f"{name_or_path}.json").read_text("utf-8")
     else:
         path = Path(name_or_path)
         if not path.is_file():
@@ -205,6 +206,8 @@ def _read_raw(name_or_path: str) -> dict[str, Any]:
         raise ProfileError(f"规则配置 {name_or_path} {exc.reason}") from None
     if _depth(raw) > MAX_PROFILE_DEPTH:
         raise ProfileError(f"规则配置 {name_or_path} 嵌套层数过深，不像规则配置")
+    import jsonschema  # only when a profile is loaded: not for --help (issue #15)
+
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(raw), key=str)
     if errors:
         first = errors[0]

@@ -4,6 +4,12 @@ Every value keeps its file, sheet and cell.  A workbook that is not ours, is enc
 becomes ``file-unreadable``; one whose layout was changed (rows inserted, labels renamed, the
 meta sheet deleted, another layout version) becomes ``template-tampered`` for the sheet or the
 whole file.  Blank project sheets are skipped.
+
+Speed (issue #15): the package is checked and its cell notes taken in one pass
+(:func:`jixiao.readers.package.inspect`), each sheet is read once (:meth:`Reader.grid` keeps
+it), and the tables are read row by row: a row's cells are picked by column indexes computed
+once from the layout, a blank row is passed over whole, and only non-empty values go through
+:mod:`jixiao.cells`.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import cast
 
@@ -36,7 +43,7 @@ from jixiao.model import (
 )
 from jixiao.money import TABLE_UNITS, MoneyUnit, table_unit
 from jixiao.profiles import DEFAULT_PROFILE, builtin_names
-from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, CellNotes, cell_notes, preflight
+from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, CellNotes, inspect
 from jixiao.rules.base import Rule
 from jixiao.rules.files import (
     CELL_ERROR,
@@ -86,6 +93,17 @@ class Grid:
     def text(self, ref: str) -> str | None:
         """A cell as stripped text, None when blank; numbers without a spurious ``.0``."""
         return cells.text(self.raw(ref))
+
+    def texts(self, row: int, columns: Sequence[int]) -> list[str | None] | None:
+        """The texts of one row's cells at ``columns`` (0-based indexes), as :meth:`text`
+        reads each; None when all are blank.  The row-wise path of the reader."""
+        if row > len(self.rows):
+            return None
+        values = self.rows[row - 1]
+        if len(values) <= max(columns):
+            values = [*values, *[""] * (max(columns) + 1 - len(values))]
+        found = [None if (value := values[c]) == "" else cells.text(value) for c in columns]
+        return found if any(found) else None
 
 
 class CalamineBook:
@@ -144,10 +162,11 @@ class Reader:
         self.workbook: Book | None = None
         self.notes = CellNotes()
         """Error values and outward-reaching formulas, which calamine does not report."""
+        self._grids: dict[str, Grid | None] = {}
 
     def where(self, sheet: str, ref: str) -> Location:
         """A location in this workbook."""
-        return Location(file=self.file, sheet=sheet, cell=ref)
+        return Location(self.file, sheet, ref)
 
     def unreadable(self, reason: str) -> None:
         """Record that the file cannot be read at all."""
@@ -164,7 +183,13 @@ class Reader:
         self.findings.append(file_finding(TEMPLATE_TAMPERED, self.file, where, reason=reason))
 
     def grid(self, name: str) -> Grid | None:
-        """All values of a sheet; None (with a finding) when the sheet cannot be read."""
+        """All values of a sheet; None (with a finding) when the sheet cannot be read.  Each
+        sheet is read once: asking again returns the same grid (and no second finding)."""
+        if name not in self._grids:
+            self._grids[name] = self._read_grid(name)
+        return self._grids[name]
+
+    def _read_grid(self, name: str) -> Grid | None:
         assert self.workbook is not None
         try:
             rows = self.workbook.rows(name)
@@ -224,13 +249,13 @@ def _open(reader: Reader) -> bool:
     if not head.startswith(ZIP_MAGIC):
         reader.unreadable("不是 .xlsx 工作簿（文件内容不是 Office Open XML）")
         return False
-    reason = preflight(reader.path)
+    reason, notes = inspect(reader.path)
     if reason:
         reader.unreadable(reason)
         return False
     try:
         reader.workbook = reader.engine(reader.path)
-        reader.notes = cell_notes(reader.path)
+        reader.notes = notes
     except Exception:  # noqa: BLE001  (calamine raises its own error types)
         reader.unreadable(DAMAGED)
         return False
@@ -274,7 +299,7 @@ def _template_info(reader: Reader, names: list[str]) -> dict[str, str | int | No
         reader.unreadable(f"不是 jixiao 模板（模板标识为“{info.get('template_id')}”）")
         return None
     written = info.get("fingerprint")
-    if info.get("version") != str(TEMPLATE_VERSION) or not readable_fingerprint(written):
+    if info.get("version") != str(TEMPLATE_VERSION) or not _readable_fingerprint(written):
         reader.tampered(
             f"模板版本 {info.get('version')}（{info.get('fingerprint')}）与本程序的 "
             f"{TEMPLATE_VERSION}（{fingerprint()}）不一致：请用新模板重新填报"
@@ -286,6 +311,17 @@ def _template_info(reader: Reader, names: list[str]) -> dict[str, str | int | No
         "profile": info.get("profile"),
         "fingerprint": info.get("fingerprint"),
     }
+
+
+@cache
+def _this_fingerprint() -> str:
+    """This layout's fingerprint, computed once (hashing the whole layout costs more than
+    reading a sheet)."""
+    return fingerprint()
+
+
+def _readable_fingerprint(written: str | None) -> bool:
+    return written == _this_fingerprint() or readable_fingerprint(written)
 
 
 def _unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
@@ -534,13 +570,44 @@ def _plan_entry(checkpoint: str, raw: Cell, where: Location) -> PlanEntry:
     return PlanEntry(checkpoint, *cells.plan_percent(raw), where)
 
 
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """A table's fields, their 0-based column indexes and, per row, their cells' A1 names:
+    computed once from the layout, so reading a row does no address arithmetic."""
+
+    fields: tuple[str, ...]
+    indexes: tuple[int, ...]
+    refs: Mapping[int, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, columns: Sequence[tuple[str, str]], rows: range) -> _Columns:
+        """``columns`` as (field, column letter) pairs over worksheet ``rows``."""
+        fields = tuple(f for f, _ in columns)
+        letters = tuple(c for _, c in columns)
+        refs = {row: tuple(f"{c}{row}" for c in letters) for row in rows}
+        return cls(fields, tuple(column_number(c) - 1 for c in letters), refs)
+
+    def read(self, grid: Grid, row: int) -> dict[str, str | None] | None:
+        """The row's texts by field; None when the row is blank."""
+        found = grid.texts(row, self.indexes)
+        return None if found is None else dict(zip(self.fields, found, strict=True))
+
+    def sources(self, reader: Reader, sheet: str, row: int) -> dict[str, Location]:
+        """Where each field of the row is."""
+        return {
+            f: reader.where(sheet, ref) for f, ref in zip(self.fields, self.refs[row], strict=True)
+        }
+
+
+_INDICATOR_COLUMNS = _Columns.of(LAYOUT.project.indicator_columns, LAYOUT.project.indicator_rows())
+
+
 def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
-    p = LAYOUT.project
     level1: str | None = None
     level2: str | None = None
-    for row in p.indicator_rows():
-        cells = {f: grid.text(p.row_cell(f, row)) for f, _ in p.indicator_columns}
-        if not any(cells.values()):
+    for row in LAYOUT.project.indicator_rows():
+        cells = _INDICATOR_COLUMNS.read(grid, row)
+        if cells is None:
             continue
         if cells["level1"]:
             level1, level2 = cells["level1"], None
@@ -552,10 +619,8 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             description=cells["description"],
             value=cells["value"],
             basis=cells["basis"],
-            source=reader.where(grid.name, a1(row, 1)),
-            sources={
-                f: reader.where(grid.name, p.row_cell(f, row)) for f, _ in p.indicator_columns
-            },
+            source=reader.where(grid.name, f"A{row}"),
+            sources=_INDICATOR_COLUMNS.sources(reader, grid.name, row),
         )
 
 
@@ -607,14 +672,28 @@ class _BlockDraft:
         )
 
 
+_BLOCK_COLUMNS = _Columns.of(
+    [(f, c) for f, c, _ in LAYOUT.department.block_columns],
+    range(LAYOUT.department.blocks_first_row, LAYOUT.department.blocks_last_row + 1),
+)
+_MEASURE_COLUMNS = _Columns.of(
+    [(f, c) for f, c, _ in LAYOUT.department.measure_columns],
+    range(LAYOUT.department.measures_first_row, LAYOUT.department.measures_last_row + 1),
+)
+_OVERALL_COLUMNS = _Columns.of(
+    [(f, c) for f, c, _ in LAYOUT.overall.columns],
+    range(LAYOUT.overall.first_row, LAYOUT.overall.last_row + 1),
+)
+
+
 def _blocks(reader: Reader, grid: Grid) -> Iterator[DutyBlock]:
     """One block per row that names a 分项; the rows below it add its indicators."""
     d = LAYOUT.department
     columns = {f: c for f, c, _ in d.block_columns}
     draft: _BlockDraft | None = None
-    for row in range(d.blocks_first_row, d.blocks_last_row + 1):
-        cells = {f: grid.text(f"{c}{row}") for f, c in columns.items()}
-        if not any(cells.values()):
+    for row in _BLOCK_COLUMNS.refs:
+        cells = _BLOCK_COLUMNS.read(grid, row)
+        if cells is None:
             continue
         if cells["title"] or draft is None:
             if draft is not None:
@@ -645,10 +724,9 @@ def _blocks(reader: Reader, grid: Grid) -> Iterator[DutyBlock]:
 
 def _measures(reader: Reader, grid: Grid) -> Iterator[Measure]:
     d = LAYOUT.department
-    columns = {f: c for f, c, _ in d.measure_columns}
-    for row in range(d.measures_first_row, d.measures_last_row + 1):
-        cells = {f: grid.text(f"{c}{row}") for f, c in columns.items()}
-        if any(cells.values()):
+    for row in _MEASURE_COLUMNS.refs:
+        cells = _MEASURE_COLUMNS.read(grid, row)
+        if cells is not None:
             yield Measure(
                 cells["title"],
                 cells["text"],
@@ -658,12 +736,11 @@ def _measures(reader: Reader, grid: Grid) -> Iterator[Measure]:
 
 
 def _overall_rows(reader: Reader, grid: Grid) -> Iterator[OverallRow]:
-    o = LAYOUT.overall
-    for row in range(o.first_row, o.last_row + 1):
-        cells = {f: grid.text(f"{c}{row}") for f, c, _ in o.columns}
-        if any(cells.values()):
+    for row in _OVERALL_COLUMNS.refs:
+        cells = _OVERALL_COLUMNS.read(grid, row)
+        if cells is not None:
             yield OverallRow(
                 **cells,
-                source=reader.where(grid.name, a1(row, 1)),
-                sources={f: reader.where(grid.name, f"{c}{row}") for f, c, _ in o.columns},
+                source=reader.where(grid.name, f"A{row}"),
+                sources=_OVERALL_COLUMNS.sources(reader, grid.name, row),
             )
