@@ -127,7 +127,8 @@ def _indicator_cells(indicator: Indicator) -> dict[str, object]:
 
 def _print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int]) -> None:
     """Every row as high as its text, each form down to its last indicator, the unit in every
-    footer; sheets without a project are hidden (they do not print)."""
+    footer, unused 其他信息 rows hidden; sheets without a project are hidden (they do not
+    print)."""
     unit = unit_line(submission)
     money = f"单位：{submission.unit.money_unit.value}"
     year = f"（{submission.unit.year or '    '}年度）"
@@ -144,6 +145,9 @@ def _print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int
         if project is None:
             hide(ws)
             continue
+        shown = max(1, len(_extra(project)))
+        for row in list(p.extra_rows_range())[shown:]:
+            ws.row_dimensions[row].hidden = True  # unused 其他信息 rows: a clerk may unhide them
         title = f"{number}.{project.name or ''}项目支出绩效目标申报表"
         texts = {p.title: title, p.year_line: year, p.unit_line: unit, p.money_line: money}
         area = p.used_area(len(project.indicators))
