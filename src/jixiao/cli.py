@@ -19,40 +19,32 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from jixiao.cli_chinese import CANCELLED, CLICK_ZH, Context
-from jixiao.filekinds import describe
+from jixiao.filekinds import describe, folder_kinds
 from jixiao.findings import Report, Severity, Tally
 from jixiao.money import MoneyUnit
-from jixiao.outputs.catalogue import render_rules
-from jixiao.outputs.report import (
-    consolidation_json,
-    consolidation_text,
-    report_json,
-    report_text,
-)
 from jixiao.profiles import ProfileError, builtin_names
-from jixiao.readers.interchange import submission_schema
-from jixiao.service.actions import (
-    TEMPLATE_NAME,
-    ActionError,
-    OutputExists,
-    Progress,
-    consolidate_submissions,
-    export_submission,
-    folder_kinds,
-    import_to_template,
-    report_of,
-    run_demo,
-    validate_paths,
-    write_templates,
-)
 from jixiao.template.application import TEMPLATE_LAYOUTS
 from jixiao.template.layout import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.textfiles import printable, readable_path
 
+# The engine (readers, rules, the template layout, the service) is imported inside the commands
+# that use it: `jixiao --help` and `jixiao validate` start in a fraction of a second (issue #15;
+# tests/test_startup.py checks which modules a command loads).
 if TYPE_CHECKING:
     from jixiao.excel.install import Paths
+    from jixiao.service.actions import Progress
 
-__all__ = ["CLICK_ZH", "TEMPLATE_NAME", "main", "run"]
+__all__ = ["CLICK_ZH", "TEMPLATE_NAME", "main", "run"]  # noqa: F822  (TEMPLATE_NAME: __getattr__)
+
+
+def __getattr__(name: str) -> str:
+    """``TEMPLATE_NAME`` (the service's), without importing the service when the CLI loads."""
+    if name == "TEMPLATE_NAME":
+        from jixiao.service.actions import TEMPLATE_NAME
+
+        return TEMPLATE_NAME
+    raise AttributeError(f"module 'jixiao.cli' has no attribute {name!r}")
+
 
 EXIT_CANCELLED = 130
 
@@ -81,11 +73,17 @@ class _Command(click.Command):
 def _failures() -> Iterator[None]:
     try:
         yield
-    except OutputExists as exc:
-        raise _Failure(f"{exc}；如需覆盖，请加 --force") from exc
-    except (ActionError, ProfileError) as exc:
-        raise _Failure(str(exc)) from exc
-    except OSError as exc:
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise  # click's own (usage errors, --help): no service is involved
+    except Exception as exc:
+        from jixiao.service.actions import ActionError, OutputExists
+
+        if isinstance(exc, OutputExists):
+            raise _Failure(f"{exc}；如需覆盖，请加 --force") from exc
+        if isinstance(exc, ActionError | ProfileError):
+            raise _Failure(str(exc)) from exc
+        if not isinstance(exc, OSError):
+            raise
         if exc.errno == errno.EPIPE:  # output piped into `head`: click handles it
             raise
         raise _Failure(os_error_text(exc)) from exc
@@ -195,6 +193,8 @@ def _style_for_terminal() -> Callable[[str, Severity], str]:
 
 
 def _print_report(report: Report, output_format: str) -> None:
+    from jixiao.outputs.report import report_json, report_text
+
     if output_format == "json":
         _emit(json.dumps(report_json(report), ensure_ascii=False, indent=2))
     else:
@@ -261,6 +261,8 @@ def main() -> None:
 def validate(
     paths: tuple[Path, ...], profile_name: str | None, no_cache: bool, output_format: str
 ) -> None:
+    from jixiao.service.actions import report_of, validate_paths
+
     with _progress_bar("校验", minimum=2) as progress:
         entries = validate_paths(paths, profile_name, progress, use_cache=not no_cache)
     report = report_of(entries)
@@ -279,12 +281,16 @@ def validate(
 )
 def rules(output_format: str) -> None:
     """列出全部校验规则：编码、级别、名称和修改提示。"""
+    from jixiao.outputs.catalogue import render_rules
+
     _emit(render_rules(output_format))
 
 
 @main.command()
 def schema() -> None:
     """输出提交数据交换格式的 JSON Schema（draft 2020-12）。"""
+    from jixiao.readers.interchange import submission_schema
+
     _emit(json.dumps(submission_schema(), ensure_ascii=False, indent=2))
 
 
@@ -317,6 +323,8 @@ def schema() -> None:
 def import_command(
     document: Path, output: Path, profile_name: str | None, force: bool, output_format: str
 ) -> None:
+    from jixiao.service.actions import import_to_template
+
     imported = import_to_template(document, output, profile_name, force)
     report = Report([imported.report])
     _print_report(report, output_format)
@@ -379,6 +387,8 @@ def template(
     force: bool,
 ) -> None:
     """生成锁定的填报模板（.xlsx）：只有浅黄色单元格可填写，右侧实时显示校验结果。"""
+    from jixiao.service.actions import write_templates
+
     source = click.get_current_context().get_parameter_source("profile_name")
     chosen = None if source is click.core.ParameterSource.DEFAULT else profile_name
     written = write_templates(output, chosen, projects, all_profiles, force, layout_name)
@@ -401,6 +411,8 @@ def template(
 @_force_option
 def export(source: Path, output: Path, force: bool) -> None:
     """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
+    from jixiao.service.actions import export_submission
+
     exported = export_submission(source, output, force)
     shown = readable_path(source)
     for finding in exported.findings:
@@ -468,6 +480,9 @@ def consolidate(
     no_cache: bool,
     output_format: str,
 ) -> None:
+    from jixiao.outputs.report import consolidation_json, consolidation_text
+    from jixiao.service.actions import consolidate_submissions
+
     with _progress_bar("读取与校验") as progress:
         result = consolidate_submissions(
             paths,
@@ -539,6 +554,9 @@ def publish_command(
     default=Path("jixiao-demo"),
 )
 def demo(directory: Path) -> None:
+    from jixiao.outputs.report import consolidation_text
+    from jixiao.service.actions import run_demo
+
     with _progress_bar("读取与校验") as progress:
         run = run_demo(directory, progress)
     _emit(f"下属单位报送文件：{run.inbox.resolve()}")

@@ -22,7 +22,7 @@ from typing import TypeVar, cast
 
 from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation, Entry, FileResult, cross_checks, with_cross_findings
-from jixiao.filekinds import KINDS, describe
+from jixiao.filekinds import describe, folder_kinds
 from jixiao.findings import FileReport, Finding, Report, Severity
 from jixiao.model import Submission
 from jixiao.money import MoneyUnit
@@ -77,11 +77,6 @@ class OutputIsInput(ActionError):
         super().__init__(
             f"输出文件“{readable_path(path)}”也是要读取的输入文件：请把输出写到别处，源文件从不修改"
         )
-
-
-def folder_kinds() -> str:
-    """The suffixes a folder scan picks up, for messages (``.xlsx、.xlsm、.json、.docx``)."""
-    return describe(*(kind.name for kind in KINDS if kind.in_folders))
 
 
 def nothing_found(verb: str) -> ActionError:
