@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from jixiao.a1 import absolute
 from jixiao.consolidate import FINDINGS_COLUMNS, SUB_UNIT_COLUMNS
 from jixiao.excel import ribbon
 from jixiao.excel.book import INPUT_FILL, FileBook
@@ -142,6 +143,34 @@ def test_new_project_sheet_is_protected_listed_and_readable(book_004: Path) -> N
     assert len(sheet.data_validations.dataValidation) >= 4
     submission, findings = read_workbook(book_004)
     assert findings == [] and submission is not None and len(submission.projects) == 7
+
+
+def test_new_project_sheet_shows_the_next_hidden_empty_sheet_first(tmp_path: Path) -> None:
+    seed = sample("seed-001.json")
+    path = tmp_path / "两个项目.xlsx"
+    save_workbook(fill_workbook(dataclasses.replace(seed, projects=seed.projects[:2])), path)
+    before = openpyxl.load_workbook(path)
+    assert before["项目3"].sheet_state == "hidden"  # unused: it must not print
+    book = FileBook(path)
+    assert new_project_sheet(book) == "项目3"
+    assert "已启用项目表“项目3”" in book.messages[-1]
+    book.save()
+    after = openpyxl.load_workbook(path)
+    assert after["项目3"].sheet_state == "visible"
+    first, last = P.print_area.split(":")
+    assert after["项目3"].print_area == f"'项目3'!{absolute(first)}:{absolute(last)}"
+    assert after.sheetnames == before.sheetnames  # nothing added
+    after["项目3"][P.name] = "新项目"
+    after.save(path)
+    book = FileBook(path)
+    assert new_project_sheet(book) == "项目4"  # the next hidden one; 项目3 is in use now
+
+
+def test_new_project_sheet_keeps_withheld_numbers(book_004: Path) -> None:
+    """004 withholds projects 6-13: their hidden sheets stay hidden; the new sheet is 项目16."""
+    book = FileBook(book_004)
+    assert book.is_hidden("项目6")
+    assert new_project_sheet(book) == "项目16" and book.is_hidden("项目6")
 
 
 def test_help_text_names_every_button() -> None:

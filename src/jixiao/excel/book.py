@@ -49,6 +49,12 @@ class Book(Protocol):
     def mark(self, sheet: str, ref: str, color: str | None) -> None:
         """Fill a cell (``FFC7CE``) or restore its template fill (None), through protection."""
 
+    def is_hidden(self, name: str) -> bool:
+        """Whether the sheet is hidden (it does not print)."""
+
+    def show_sheet(self, name: str, print_area: str) -> None:
+        """Unhide a sheet (through the workbook's structure protection) and set what it prints."""
+
     def add_project_sheet(self, number: int) -> None:
         """Append an empty, protected project sheet ``项目<number>``."""
 
@@ -153,6 +159,16 @@ class FileBook:
             unlocked = cell.protection.locked is False
             color = INPUT_FILL if unlocked else None
         cell.fill = PatternFill("solid", fgColor=color) if color else PatternFill()
+
+    def is_hidden(self, name: str) -> bool:
+        """Hidden or very hidden."""
+        return self._sheet(name).sheet_state != "visible"
+
+    def show_sheet(self, name: str, print_area: str) -> None:
+        """Visible again, printing ``print_area`` (openpyxl ignores the structure protection)."""
+        sheet = self._sheet(name)
+        sheet.sheet_state = "visible"
+        sheet.print_area = print_area
 
     def add_project_sheet(self, number: int) -> None:
         """Append a project sheet built from the layout; the workbook stays protected."""

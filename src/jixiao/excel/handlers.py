@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from jixiao.a1 import parse_a1
 from jixiao.consolidate import Consolidation, Table, Value, consolidate
 from jixiao.excel.book import Book
 from jixiao.excel.buttons import BY_KEY, TEMPLATE_MARK, not_template
@@ -94,17 +95,52 @@ def clear_marks(book: Book) -> int:
 
 
 def new_project_sheet(book: Book) -> str:
-    """新建项目表: one more empty, protected project sheet, also listed in 总览."""
-    numbers = [int(m.group(1)) for n in book.sheet_names() if (m := _PROJECT_SHEET.match(n))]
-    number = max(numbers, default=0) + 1
+    """新建项目表: the next project sheet.  A filled workbook keeps its unused project sheets
+    hidden (they must not print): the first of those after the last shown project sheet is
+    shown again when it is still empty; otherwise one more empty, protected sheet is added and
+    listed in 总览.  Hidden sheets in the middle keep their numbers (withheld projects)."""
+    p = LAYOUT.project
+    numbered = sorted(
+        (int(m.group(1)), name) for name in book.sheet_names() if (m := _PROJECT_SHEET.match(name))
+    )
+    shown = [number for number, name in numbered if not book.is_hidden(name)]
+    last_shown = max(shown, default=0)
+    for number, name in numbered:
+        if number > last_shown and book.is_hidden(name) and _empty_project(book, name):
+            book.show_sheet(name, p.print_area)
+            book.notify(f"已启用项目表“{name}”（原先未使用、隐藏的空白表）。")
+            return name
+    number = max((n for n, _ in numbered), default=0) + 1
     book.add_project_sheet(number)
     summary = LAYOUT.summary
     if summary.name in book.sheet_names():
         for ref, value in summary_row(number).items():
             book.write_cell(summary.name, ref, value)
-    name = LAYOUT.project.sheet_name(number)
+    name = p.sheet_name(number)
     book.notify(f"已新建项目表“{name}”。")
     return name
+
+
+def _empty_project(book: Book, name: str) -> bool:
+    """No input typed on the sheet: its code, name, budget and first indicator row are blank."""
+    p = LAYOUT.project
+    rows = book.values(name)
+    first = p.first_row
+    refs = (
+        p.code,
+        p.name,
+        p.budget,
+        p.goal,
+        *(p.row_cell(f, first) for f, _ in p.indicator_columns),
+    )
+    for ref in refs:
+        row, column = parse_a1(ref)
+        value = (
+            rows[row - 1][column - 1] if row <= len(rows) and column <= len(rows[row - 1]) else None
+        )
+        if value not in (None, ""):
+            return False
+    return True
 
 
 SUMMARY_SHEETS = ("汇总-下属单位", "汇总-项目", "汇总-支出计划", "汇总-问题")

@@ -25,6 +25,8 @@ XL_OPEN_XML_WORKBOOK = 51
 READABLE_FORMATS = {XL_OPEN_XML_WORKBOOK: ".xlsx", 52: ".xlsm"}
 """Excel's XlFileFormat values the reader takes as they are: xlOpenXMLWorkbook (also what a new,
 never saved workbook reports) and xlOpenXMLWorkbookMacroEnabled."""
+XL_SHEET_VISIBLE = -1
+"""XlSheetVisibility.xlSheetVisible."""
 FORCE_DISABLE = 3
 """msoAutomationSecurityForceDisable: no macro of the copy runs while it is converted."""
 NO_PASSWORD = "jixiao-no-password"
@@ -166,6 +168,17 @@ class XlwingsBook:
                 cell.color = _rgb(INPUT_COLOR) if unlocked else None
             else:
                 cell.color = _rgb(color)
+
+    def is_hidden(self, name: str) -> bool:
+        """Worksheet.Visible is xlSheetVisible (-1) for a shown sheet."""
+        return bool(self.book.sheets[name].api.Visible != XL_SHEET_VISIBLE)
+
+    def show_sheet(self, name: str, print_area: str) -> None:
+        """Unhide through the structure protection; the print area is the sheet's own."""
+        with self._unprotected():
+            sheet = self.book.sheets[name].api
+            sheet.Visible = XL_SHEET_VISIBLE
+            sheet.PageSetup.PrintArea = print_area
 
     def add_project_sheet(self, number: int) -> None:
         """Copy 项目1 after the last project sheet, clear its inputs, renumber its title."""
