@@ -466,6 +466,14 @@ def export(source: Path, output: Path, force: bool) -> None:
 @click.option(
     "--by-department", is_flag=True, help="只给一个工作簿时：按各项目表的“填报部门”分组汇总"
 )
+@click.option(
+    "--tables-dir",
+    metavar="文件夹",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="同时把每张汇总表另存为 CSV 文件（UTF-8 带 BOM，Excel 和 WPS 可直接打开）到此文件夹，"
+    "文件名即工作表名（如 项目汇总.csv）；超出一个工作表行数的表也只有一个 CSV",
+)
 @_force_option
 @_no_cache_option
 @_format_option
@@ -476,6 +484,7 @@ def consolidate(
     unit_name: str,
     profile_name: str | None,
     by_department: bool,
+    tables_dir: Path | None,
     force: bool,
     no_cache: bool,
     output_format: str,
@@ -494,11 +503,14 @@ def consolidate(
             force,
             progress,
             use_cache=not no_cache,
+            tables_dir=tables_dir,
         )
     if output_format == "json":
         _emit(json.dumps(consolidation_json(result, output), ensure_ascii=False, indent=2))
     else:
         _emit(consolidation_text(result, output))
+        if tables_dir is not None:
+            _emit(f"CSV 表格：{readable_path(tables_dir.resolve())}")
     _exit_for(result.tally)
 
 

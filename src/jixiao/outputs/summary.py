@@ -1,4 +1,4 @@
-"""Write the unit-level summary workbook of a consolidation (XlsxWriter: fast, flat memory).
+"""Write the unit-level summary workbook of a consolidation (XlsxWriter, streaming).
 
 Sheets: 汇总概览, 项目汇总, 支出计划 (line and bar charts), 指标明细, 问题清单 (each problem
 links to its source cell), 部门整体.  Every text is written as a string (never a formula), the
@@ -9,41 +9,100 @@ and page X of Y in the footer; wrapped cells get rows as high as their text
 (:mod:`jixiao.textwidth`).  Every total says beside it what it includes.  In 项目汇总 the
 checkpoint amounts are folded away (an outline group: ``+`` above the columns opens it) so
 that the sheet prints at a readable size; files are named relative to the summary's folder.
+The tables and their values come from :mod:`jixiao.outputs.tables`, which also writes them
+as CSV: a CSV always holds what its sheet shows.
+
+**Streaming.**  The workbook is written in XlsxWriter's ``constant_memory`` mode: each sheet is
+written strictly row by row, top to bottom, and a row leaves memory when the next one starts,
+so a province's millions of indicator rows never stand in memory as cells.  Everything a sheet
+needs is decided before or while its row is written, never by going back: column widths from
+the column specs (and the longest 位置 text, measured before the sheet starts), each row's
+height from its own wrapped texts before its cells are written, an error's red 级别 and its
+link to the source cell while the row is current, page setup at any time (it is not row data).
+Row heights already written are forgotten as the sheet goes on (XlsxWriter keeps them
+otherwise), and heights are estimated once per distinct text.  In this mode XlsxWriter writes
+texts inline instead of in a shared-strings table: Excel, WPS, LibreOffice, openpyxl and
+calamine all read that form.  A relative link's target is written with ``/`` (the OPC
+standard; XlsxWriter writes Windows' ``\\``, which LibreOffice and WPS on Linux do not follow).
+
+**Past Excel's limits.**  A sheet holds 1,048,576 rows; a list longer than that under its
+header row continues on ``指标明细(2)``, ``指标明细(3)``… right after it, each with the same
+header row, column widths, filter, frozen header and print setup, and 汇总概览 says which list
+continues where.  The limit is a parameter (``row_limit``) so that a test can lower it.  Excel
+keeps at most 65,530 links on one sheet: 问题清单's rows past that on one sheet are written
+without a link, and 汇总概览 says so.
+
+**Why XlsxWriter (decision of issue #15, December 2026).**  Measured on the benchmark's 100 ×
+30 consolidation (3,000 projects, 30,000 indicators, ~16,000 findings): writing took ~15 s, of
+which ~60 % was estimating the heights of wrapped rows and ~10 % resolving file paths row by
+row, both ours (now once per distinct text or file), and only ~10–15 % XlsxWriter itself.  A
+faster writer would therefore win little.  The Rust writers on PyPI were judged: the original
+``rust_xlsxwriter`` has no Python binding of its own; ``rustpy-xlsxwriter`` (0.8, one
+maintainer) has no merged cells, links or charts, which the summary needs; ``rvgsrust-
+xlsxwriter`` (0.3.5, Beta, MIT) wraps ``rust_xlsxwriter`` with a full feature list but is a young
+single-team project whose print setup, outline columns and chart API would have to be proven
+against Excel and WPS first.  XlsxWriter (BSD-2, maintained since 2013, used by pandas and
+polars, its output compared with Excel's own files by ~1,000 tests) stays; the decision is
+worth revisiting only if writing, not estimating, becomes the larger part.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import os
-import re
-import zipfile
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.url import Url
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jixiao.a1 import quote_sheet
 from jixiao.atomic import atomic_write
-from jixiao.consolidate import NO_MINIMUM_NOTE, PLAN_NOTE, Consolidation, Kind, Table, Value
+from jixiao.consolidate import Column, Consolidation, Kind, Value
 from jixiao.findings import Finding, Severity
-from jixiao.outputs.report import OUT_OF_RANGE
-from jixiao.textwidth import POINTS_PER_WIDTH, lines_height, text_em, text_height, width_for
+from jixiao.outputs.tables import (
+    MET_TEXT,
+    SUB_UNITS,
+    SummaryTable,
+    overview_facts,
+    plan_table,
+    summary_tables,
+)
+from jixiao.textwidth import (
+    POINTS_PER_WIDTH,
+    column_points,
+    lines_height,
+    text_em,
+    text_height,
+    width_for,
+)
 
 FIXED_DATE = dt.datetime(2024, 1, 1)
-MET_TEXT = {True: "达标", False: "未达标"}
 FONT_SIZE = 10
 TITLE_SIZE = 16
 PORTRAIT_POINTS = 523.0
 """What an A4 portrait page holds across (0.5 in margins), in points."""
 A4 = 9
 """XlsxWriter's paper code for A4."""
-AMOUNT_GROUP = re.compile(r"^amount_\d+$")
-"""项目汇总's checkpoint amounts: folded away (the percentages stay in view)."""
+FOLDED = "amount_"
+"""项目汇总's checkpoint amounts (``amount_3``…): folded away (the percentages stay in view)."""
+SHEET_ROWS = 1_048_576
+"""Rows on one sheet (Excel 2007 and later, WPS)."""
+ROW_LIMIT = SHEET_ROWS - 1
+"""A list's rows on one sheet under its header row, before it continues on the next."""
+LINKS_PER_SHEET = 65_530
+"""Excel keeps at most this many links on one sheet."""
+LISTS = ("项目汇总", "指标明细", "问题清单", "部门整体")
+"""The sheets that are one list each (the ones that may continue on further sheets)."""
+_FORGET_EVERY = 50_000
+"""Rows between two clean-ups of the row heights XlsxWriter keeps for rows already written."""
 
 
 class Styles:
@@ -73,20 +132,34 @@ class Styles:
         )
         self.bad = book.add_format({**base, "font_color": "#C00000", "bold": True})
 
+    def of(self, kind: Kind) -> Any:
+        """The format of a column of this kind."""
+        return {
+            Kind.MONEY: self.money,
+            Kind.PERCENT: self.percent,
+            Kind.COUNT: self.count,
+            Kind.LONG_TEXT: self.wrap,
+        }.get(kind, self.text)
 
-def write_summary(result: Consolidation, path: Path, unit_name: str = "本单位") -> None:
-    """Write the summary workbook atomically to ``path``."""
+
+def write_summary(
+    result: Consolidation, path: Path, unit_name: str = "本单位", row_limit: int = ROW_LIMIT
+) -> None:
+    """Write the summary workbook atomically to ``path``; a list longer than ``row_limit``
+    rows continues on further sheets (``指标明细(2)``…)."""
+    if not 1 <= row_limit <= ROW_LIMIT:
+        raise ValueError(f"row_limit must be 1…{ROW_LIMIT}")
+    target = Path(path)
     atomic_write(
-        Path(path), lambda temporary: _write(result, temporary, Path(path).parent, unit_name)
+        target, lambda temporary: _write(result, temporary, target.parent, unit_name, row_limit)
     )
 
 
 class Printing:
-    """How the summary's sheets print: the unit in every footer, files named from the folder."""
+    """How the summary's sheets print: the unit in every footer."""
 
-    def __init__(self, unit_name: str, folder: Path) -> None:
+    def __init__(self, unit_name: str) -> None:
         self.footer = "&L" + _footer_text(unit_name) + "&C第 &P 页，共 &N 页"
-        self.folder = folder
 
     def setup(self, sheet: Worksheet, header_row: int, width: float, last: tuple[int, int]) -> None:
         """A4, one page wide (landscape when wider than a portrait page), the header row
@@ -103,27 +176,54 @@ class Printing:
         sheet.center_horizontally()
         sheet.print_area(0, 0, *last)
 
-    def file(self, value: Value) -> Value:
-        """A submission's file as seen from the summary's folder (``报送/某单位.xlsx``)."""
-        if not isinstance(value, str) or not value:
-            return value
-        try:
-            relative = os.path.relpath(Path(value).resolve(), self.folder.resolve())
-        except (ValueError, OSError, RuntimeError):  # another drive on Windows; a link loop
-            return value
-        return value if relative.startswith("..") else relative.replace(os.sep, "/")
-
 
 def _footer_text(text: str) -> str:
     """A text as a footer shows it (``&`` starts a code there)."""
     return " ".join(text.split()).replace("&", "&&")
 
 
-def _write(result: Consolidation, target: Path, folder: Path, unit_name: str) -> None:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Piece:
+    """The rows ``start``…``stop`` of a list, on sheet ``sheet``."""
+
+    sheet: str
+    start: int
+    stop: int
+
+
+def pieces(name: str, rows: int, limit: int) -> list[Piece]:
+    """Where a list of ``rows`` rows stands: ``name``, then ``name(2)``… of ``limit`` rows."""
+    count = max(1, math.ceil(rows / limit))
+    return [
+        Piece(name if k == 0 else f"{name}({k + 1})", k * limit, min(rows, (k + 1) * limit))
+        for k in range(count)
+    ]
+
+
+def continuation_note(name: str, rows: int, parts: Sequence[Piece]) -> str:
+    """汇总概览's note on a list that continues on further sheets."""
+    where = "，".join(f"第 {p.start + 1:,}–{p.stop:,} 行在“{p.sheet}”" for p in parts)
+    most = parts[0].stop - parts[0].start
+    return (
+        f"“{name}”共 {rows:,} 行，超过一个工作表能放的 {most:,} 行，接着写在后面的工作表："
+        f"{where}（表头、列宽和打印设置相同）。"
+    )
+
+
+LINKS_NOTE = (
+    f"Excel 每个工作表最多保存 {LINKS_PER_SHEET:,} 个链接：问题清单每个工作表的第 "
+    f"{LINKS_PER_SHEET + 1:,} 条问题起的“位置”不再链接到源文件的单元格（位置照写）。"
+)
+"""汇总概览's note when 问题清单 has more rows on one sheet than Excel keeps links."""
+
+
+def _write(
+    result: Consolidation, target: Path, folder: Path, unit_name: str, row_limit: int
+) -> None:
     book = xlsxwriter.Workbook(
         str(target),
         {
-            "constant_memory": False,
+            "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "nan_inf_to_errors": False,
@@ -133,35 +233,31 @@ def _write(result: Consolidation, target: Path, folder: Path, unit_name: str) ->
         {"title": f"{unit_name}预算绩效目标汇总", "author": "jixiao", "created": FIXED_DATE}
     )
     styles = Styles(book)
-    printing = Printing(unit_name, folder)
-    _overview(book, styles, result, unit_name, printing)
-    projects = result.projects.mapped("file", printing.file)
-    _table(book, styles, "项目汇总", projects, printing=printing, folded=AMOUNT_GROUP)
+    printing = Printing(unit_name)
+    tables = summary_tables(result, folder)
+    parts = {name: pieces(name, len(tables[name]), row_limit) for name in LISTS}
+    notes = [
+        ("续表", continuation_note(name, len(tables[name]), parts[name]))
+        for name in LISTS
+        if len(parts[name]) > 1
+    ]
+    if any(p.stop - p.start > LINKS_PER_SHEET for p in parts["问题清单"]):
+        notes.append(("链接", LINKS_NOTE))
+    _overview(book, styles, result, tables[SUB_UNITS], unit_name, printing, notes)
+    _list(book, styles, tables["项目汇总"], parts["项目汇总"], printing)
     _plan(book, styles, result, printing)
-    indicators = result.indicators.mapped("file", printing.file)
-    _table(book, styles, "指标明细", indicators, printing=printing)
-    _findings(book, styles, result, folder, printing)
-    _table(book, styles, "部门整体", result.department, printing=printing)
+    _list(book, styles, tables["指标明细"], parts["指标明细"], printing)
+    _findings(book, styles, result, tables["问题清单"], parts["问题清单"], folder, printing)
+    _list(book, styles, tables["部门整体"], parts["部门整体"], printing)
     book.close()
-    _portable_links(target)
 
 
-_EXTERNAL_TARGET = re.compile(r'Target="([^"]*)"(?= TargetMode="External")')
+class _PortableUrl(Url):  # type: ignore[misc]  # XlsxWriter has no type hints
+    """A link whose relationship target uses ``/`` (a URI, as the OPC standard asks and as
+    LibreOffice/WPS on Linux follow); XlsxWriter writes a relative file with ``\\``."""
 
-
-def _portable_links(path: Path) -> None:
-    """Relationship targets are URIs: XlsxWriter writes ``报送\\a.xlsx`` for relative files;
-    ``报送/a.xlsx`` is what the OPC standard asks and what LibreOffice/WPS on Linux follow."""
-    with zipfile.ZipFile(path) as source:
-        parts = [(info, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in parts:
-            if info.filename.endswith(".rels") and b'TargetMode="External"' in data:
-                text = _EXTERNAL_TARGET.sub(
-                    lambda m: f'Target="{m.group(1).replace(chr(92), "/")}"', data.decode("utf-8")
-                )
-                data = text.encode("utf-8")
-            target.writestr(info, data)
+    def _target(self) -> str:
+        return str(super()._target()).replace("\\", "/")
 
 
 def _cell(sheet: Worksheet, row: int, column: int, value: Value | float, fmt: Any) -> None:
@@ -181,123 +277,160 @@ def _cell(sheet: Worksheet, row: int, column: int, value: Value | float, fmt: An
         sheet.write_string(row, column, str(value), fmt)  # never a formula, whatever it says
 
 
-def _format_for(styles: Styles, kind: Kind) -> Any:
-    return {
-        Kind.MONEY: styles.money,
-        Kind.PERCENT: styles.percent,
-        Kind.COUNT: styles.count,
-        Kind.LONG_TEXT: styles.wrap,
-    }.get(kind, styles.text)
+@functools.lru_cache(maxsize=1 << 16)
+def _height(text: str, width: float) -> float:
+    """The row height a wrapped ``text`` needs in a column ``width`` wide: a text that fits
+    on one line even if every character were full width is not measured further."""
+    if len(text) * FONT_SIZE <= column_points([width]) and not any(c in text for c in "\n\r\t"):
+        return lines_height(1, FONT_SIZE)
+    return text_height(text, [width], FONT_SIZE)
+
+
+RowHook = Callable[[Worksheet, int, int], None]
+"""Called while a row is current: ``(sheet, sheet row, index in the table)``."""
 
 
 def _table(
-    book: Workbook,
+    sheet: Worksheet,
     styles: Styles,
-    name: str,
-    table: Table,
+    table: SummaryTable,
     first_row: int = 0,
-    sheet: Worksheet | None = None,
-    printing: Printing | None = None,
-    folded: re.Pattern[str] | None = None,
-) -> Worksheet:
-    """A table under its header row: wrapped columns get rows as high as their text; columns
-    whose key matches ``folded`` are an outline group, folded away."""
-    sheet = sheet or book.add_worksheet(name)
-    header_height = 0.0
-    shown_width = 0.0
-    for number, column in enumerate(table.columns):
-        sheet.write_string(first_row, number, column.heading, styles.header)
-        header_height = max(header_height, text_height(column.heading, [column.width], FONT_SIZE))
-        if folded is not None and folded.match(column.key):
-            sheet.set_column(number, number, column.width, None, {"level": 1, "hidden": True})
-        else:
-            sheet.set_column(number, number, column.width)
-            shown_width += column.width
-    sheet.set_row(first_row, header_height)
-    formats = [_format_for(styles, c.kind) for c in table.columns]
-    verdicts = [c.kind is Kind.MET for c in table.columns]
-    wrapped = [c.kind is Kind.LONG_TEXT for c in table.columns]
-    for offset, values in enumerate(table.rows, start=first_row + 1):
-        height = lines_height(1, FONT_SIZE)
+    part: Piece | None = None,
+    each_row: RowHook | None = None,
+) -> float:
+    """Rows ``part`` of a table under its header row at ``first_row``, strictly in order:
+    wrapped columns get rows as high as their text; 项目汇总's checkpoint amounts are an
+    outline group, folded away.  Returns the width shown (folded columns left out)."""
+    columns = table.columns
+    shown = _header(sheet, styles, columns, first_row)
+    formats = [styles.of(c.kind) for c in columns]
+    verdicts = [c.kind is Kind.MET for c in columns]
+    widths = [c.width if c.kind is Kind.LONG_TEXT else 0.0 for c in columns]
+    part = part or Piece("", 0, len(table))
+    single = lines_height(1, FONT_SIZE)
+    row = first_row
+    for index, values in enumerate(table.rows(part.start, part.stop), start=part.start):
+        row += 1
+        height = single
+        for value, width in zip(values, widths, strict=True):
+            if width and value is not None:
+                height = max(height, _height(str(value), width))
+        sheet.set_row(row, height)  # before the row's cells: XlsxWriter writes it after them
         for number, value in enumerate(values):
             if value is None:  # blank: nothing to write
                 continue
             if verdicts[number] and isinstance(value, bool):
                 value = MET_TEXT[value]
-            _cell(sheet, offset, number, value, formats[number])
-            if wrapped[number]:
-                width = table.columns[number].width
-                height = max(height, text_height(str(value), [width], FONT_SIZE))
-        sheet.set_row(offset, height)
-    if table.columns:
-        sheet.autofilter(first_row, 0, first_row + len(table), len(table.columns) - 1)
+            _cell(sheet, row, number, value, formats[number])
+        if each_row is not None:
+            each_row(sheet, row, index)
+        if (row - first_row) % _FORGET_EVERY == 0:
+            _forget_written_rows(sheet)
+    if columns:
+        sheet.autofilter(first_row, 0, first_row + part.stop - part.start, len(columns) - 1)
     sheet.freeze_panes(first_row + 1, 0)
-    if printing is not None:
-        last = (first_row + max(len(table), 1), max(len(table.columns) - 1, 0))
-        printing.setup(sheet, first_row, shown_width, last)
-    return sheet
+    return shown
+
+
+def _header(sheet: Worksheet, styles: Styles, columns: Sequence[Column], row: int) -> float:
+    """The header row and the column widths; returns the width shown."""
+    height, shown = 0.0, 0.0
+    for number, column in enumerate(columns):
+        height = max(height, text_height(column.heading, [column.width], FONT_SIZE))
+        if column.key.startswith(FOLDED):
+            sheet.set_column(number, number, column.width, None, {"level": 1, "hidden": True})
+        else:
+            sheet.set_column(number, number, column.width)
+            shown += column.width
+    sheet.set_row(row, height)
+    for number, column in enumerate(columns):
+        sheet.write_string(row, number, column.heading, styles.header)
+    return shown
+
+
+def _forget_written_rows(sheet: Worksheet) -> None:
+    """Drop the heights XlsxWriter keeps of rows it has already written out (in constant
+    memory mode it never reads them again): millions of rows would otherwise hold them all."""
+    info, current = getattr(sheet, "row_info", None), getattr(sheet, "previous_row", None)
+    if isinstance(info, dict) and isinstance(current, int):
+        for written in [r for r in info if r < current]:
+            del info[written]
+
+
+def _list(
+    book: Workbook,
+    styles: Styles,
+    table: SummaryTable,
+    parts: Sequence[Piece],
+    printing: Printing,
+    each_row: RowHook | None = None,
+) -> None:
+    """A list on its sheet and, past the row limit, on the sheets after it."""
+    for part in parts:
+        sheet = book.add_worksheet(part.sheet)
+        shown = _table(sheet, styles, table, 0, part, each_row)
+        last = (max(part.stop - part.start, 1), max(len(table.columns) - 1, 0))
+        printing.setup(sheet, 0, shown, last)
 
 
 def _overview(
-    book: Workbook, styles: Styles, result: Consolidation, unit_name: str, printing: Printing
+    book: Workbook,
+    styles: Styles,
+    result: Consolidation,
+    units: SummaryTable,
+    unit_name: str,
+    printing: Printing,
+    notes: Sequence[tuple[str, str]],
 ) -> None:
+    """汇总概览: the figures and what each includes, where lists continue, the sub-units."""
     sheet = book.add_worksheet("汇总概览")
-    tally = result.tally
-    sheet.write_string(0, 0, f"{unit_name}预算绩效目标汇总", styles.title)
     sheet.set_row(0, lines_height(1, TITLE_SIZE))
-    notes = result.totals_notes()
-    facts: list[tuple[str, Value]] = [
-        ("金额单位", result.money_unit.value),
-        ("报送文件", len(result.entries)),
-        ("无法读取的文件", sum(e.submission is None for e in result.entries)),
-        ("项目数", len(result.projects)),
-        ("预算数合计", result.budget),
-        ("错误", tally.errors),
-        ("警告", tally.warnings),
-        ("提示", tally.infos),
-    ]
-    units = result.sub_units.mapped("file", printing.file)
+    sheet.write_string(0, 0, f"{unit_name}预算绩效目标汇总", styles.title)
     widths = [c.width for c in units.columns]
     last_column = len(widths) - 1
     note_width = sum(widths[2:])  # the notes span the table's columns right of the figures
     sheet.merge_range(1, 2, 1, last_column, "说明（合计包括什么）", styles.header)
-    for row, (label, value) in enumerate(facts, start=2):
+    row = 1
+    for fact in overview_facts(result):
+        row += 1
+        if fact.note:
+            sheet.set_row(row, text_height(fact.note, [note_width], FONT_SIZE))
+        sheet.write_string(row, 0, fact.label, styles.header)
+        _cell(sheet, row, 1, fact.value, styles.money if fact.kind is Kind.MONEY else styles.text)
+        if fact.note:
+            sheet.merge_range(row, 2, row, last_column, fact.note, styles.note)
+    for label, note in notes:
+        row += 1
+        sheet.set_row(row, text_height(note, [sum(widths[1:])], FONT_SIZE))
         sheet.write_string(row, 0, label, styles.header)
-        if isinstance(value, Decimal) and not math.isfinite(float(value)):
-            value = OUT_OF_RANGE  # said, not left blank: no cell holds a number this large
-        _cell(sheet, row, 1, value, styles.money if label == "预算数合计" else styles.text)
-        note = notes.get(label, "")
-        if note:
-            sheet.merge_range(row, 2, row, last_column, note, styles.note)
-            sheet.set_row(row, text_height(note, [note_width], FONT_SIZE))
-    start = len(facts) + 3
-    sheet.write_string(start, 0, "各下属单位", styles.title)
+        sheet.merge_range(row, 1, row, last_column, note, styles.note)
+    start = row + 2
     sheet.set_row(start, lines_height(1, TITLE_SIZE))
-    _table(book, styles, "汇总概览", units, first_row=start + 1, sheet=sheet)
+    sheet.write_string(start, 0, "各下属单位", styles.title)
+    _table(sheet, styles, units, first_row=start + 1)
     last = (start + 1 + max(len(units), 1), last_column)
     printing.setup(sheet, start + 1, sum(widths), last)
 
 
 def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Printing) -> None:
-    plan = result.plan
-    notes = [PLAN_NOTE]
-    if all(value is None for value in plan.column("minimum_percent")):
-        plan = plan.without("minimum_percent").without("met")  # the profile sets no minimum
-        notes.append(NO_MINIMUM_NOTE)
-    sheet = _table(book, styles, "支出计划", plan)
+    """支出计划: the unit's weighted plan and what it includes, its line chart, and the
+    sub-units' budgets with their bar chart, top to bottom."""
+    plan, notes = plan_table(result)
+    sheet = book.add_worksheet(plan.name)
+    _table(sheet, styles, plan)
     rows = len(plan)
     width = sum(c.width for c in plan.columns)
     note = "\n".join(notes)
     note_row = rows + 1
-    sheet.merge_range(note_row, 0, note_row, len(plan.columns) - 1, note, styles.note)
     sheet.set_row(note_row, text_height(note, [width], FONT_SIZE))
+    sheet.merge_range(note_row, 0, note_row, len(plan.columns) - 1, note, styles.note)
     line = book.add_chart({"type": "line"})
     percent = plan.index("percent")
     line.add_series(
         {
             "name": "单位累计支出进度（%）",
-            "categories": ["支出计划", 1, 0, rows, 0],
-            "values": ["支出计划", 1, percent, rows, percent],
+            "categories": [plan.name, 1, 0, rows, 0],
+            "values": [plan.name, 1, percent, rows, percent],
             "marker": {"type": "circle"},
         }
     )
@@ -306,8 +439,8 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Print
         line.add_series(
             {
                 "name": "最低要求（%）",
-                "categories": ["支出计划", 1, 0, rows, 0],
-                "values": ["支出计划", 1, minimum, rows, minimum],
+                "categories": [plan.name, 1, 0, rows, 0],
+                "values": [plan.name, 1, minimum, rows, minimum],
                 "line": {"dash_type": "dash"},
             }
         )
@@ -326,15 +459,15 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Print
     for offset, (name, amount) in enumerate(
         zip(units.column("sub_unit"), units.column("budget"), strict=True), start=start + 1
     ):
+        sheet.set_row(offset, _height(str(name), sum(names)))
         sheet.merge_range(offset, 0, offset, 1, str(name), styles.wrap)
         _cell(sheet, offset, 2, amount, styles.money)
-        sheet.set_row(offset, text_height(str(name), names, FONT_SIZE))
     bar = book.add_chart({"type": "bar"})
     bar.add_series(
         {
             "name": f"{budget}（{result.money_unit.value}）",
-            "categories": ["支出计划", start + 1, 0, start + len(units), 0],
-            "values": ["支出计划", start + 1, 2, start + len(units), 2],
+            "categories": [plan.name, start + 1, 0, start + len(units), 0],
+            "values": [plan.name, start + 1, 2, start + len(units), 2],
         }
     )
     bar.set_title({"name": f"各下属单位{budget}"})
@@ -375,27 +508,64 @@ def _column_reaching(widths: list[float], pixels: float) -> int:
 
 
 def _findings(
-    book: Workbook, styles: Styles, result: Consolidation, folder: Path, printing: Printing
+    book: Workbook,
+    styles: Styles,
+    result: Consolidation,
+    table: SummaryTable,
+    parts: Sequence[Piece],
+    folder: Path,
+    printing: Printing,
 ) -> None:
-    """问题清单: one row per finding; 级别 in red for errors, 位置 a link to the source cell."""
-    table = _unwrapped(result.findings_table().mapped("file", printing.file), "where")
-    sheet = _table(book, styles, "问题清单", table, printing=printing)
+    """问题清单: one row per finding; 级别 in red for errors, 位置 a link to the source cell
+    (up to :data:`LINKS_PER_SHEET` links a sheet)."""
+    table = _unwrapped(table, "where")
     severity, where = table.index("severity"), table.index("where")
-    for row, (entry, finding) in enumerate(result.placed_findings(), start=1):
+    placed = result.placed_findings()
+    links = Links(folder)
+
+    def each_row(sheet: Worksheet, row: int, index: int) -> None:
+        entry, finding = placed[index]
         if finding.severity is Severity.ERROR:
             sheet.write_string(row, severity, finding.severity.label, styles.bad)
-        link = source_link(entry.file, finding, folder)
-        if link:
-            sheet.write_url(
-                row, where, link, styles.link, finding.where, tip="打开源文件中的这个单元格"
-            )
+        url = links.url(sheet, entry.file, finding)
+        if url is not None:
+            sheet.write_url(row, where, url, styles.link)
+
+    _list(book, styles, table, parts, printing, each_row)
 
 
-def _unwrapped(table: Table, key: str, most: float = 30.0) -> Table:
+class Links:
+    """Links from 问题清单 to the source cells: each file's relative path worked out once,
+    at most :data:`LINKS_PER_SHEET` a sheet."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._targets: dict[str, str | None] = {}
+        self._count: dict[str, int] = {}
+
+    def url(self, sheet: Worksheet, file: str, finding: Finding) -> Url | None:
+        """The link of ``finding`` on ``sheet``, or None (no cell to open, or no room)."""
+        if file not in self._targets:
+            self._targets[file] = _link_target(file, self.folder)
+        target = self._targets[file]
+        if target is None or not (finding.sheet and finding.cell):
+            return None
+        count = self._count.get(sheet.name, 0)
+        if count >= LINKS_PER_SHEET:
+            return None
+        self._count[sheet.name] = count + 1
+        url = _PortableUrl(f"{target}#{quote_sheet(finding.sheet)}!{finding.cell}")
+        url.text = finding.where or ""
+        url.tip = "打开源文件中的这个单元格"
+        return url
+
+
+def _unwrapped(table: SummaryTable, key: str, most: float = 30.0) -> SummaryTable:
     """The table with column ``key`` wide enough for its longest text: a link is one line in
     every engine (LibreOffice does not wrap a hyperlink), so it must fit its column."""
     at = table.index(key)
-    longest = max((str(v) for v in table.column(key) if v), key=text_em, default="")
+    texts = {str(row[at]) for row in table.source if row[at]}
+    longest = max(texts, key=text_em, default="")
     column = table.columns[at]
     width = max(column.width, width_for(longest, FONT_SIZE, most))
     columns = (
@@ -403,12 +573,13 @@ def _unwrapped(table: Table, key: str, most: float = 30.0) -> Table:
         dataclasses.replace(column, width=width),
         *table.columns[at + 1 :],
     )
-    return Table(columns, table.rows)
+    return dataclasses.replace(table, columns=columns)
 
 
-def source_link(file: str, finding: Finding, folder: Path) -> str | None:
-    """``external:../报送/a.xlsx#'项目1'!F12`` (relative, so the folder can be moved)."""
-    if not (finding.sheet and finding.cell and file.lower().endswith((".xlsx", ".xlsm"))):
+def _link_target(file: str, folder: Path) -> str | None:
+    """``external:../报送/a.xlsx`` (relative, so the folder can be moved), or None when the
+    file is no workbook or cannot be reached."""
+    if not file.lower().endswith((".xlsx", ".xlsm")):
         return None
     try:
         target = os.path.relpath(Path(file).resolve(), folder.resolve())
@@ -417,4 +588,12 @@ def source_link(file: str, finding: Finding, folder: Path) -> str | None:
     except (OSError, RuntimeError):  # a link loop: nothing to open
         return None
     target = target.replace("%", "%25").replace("#", "%23")  # '#' would start the cell part
-    return f"external:{target}#{quote_sheet(finding.sheet)}!{finding.cell}"
+    return f"external:{target}"
+
+
+def source_link(file: str, finding: Finding, folder: Path) -> str | None:
+    """``external:../报送/a.xlsx#'项目1'!F12`` (relative, so the folder can be moved)."""
+    target = _link_target(file, folder)
+    if target is None or not (finding.sheet and finding.cell):
+        return None
+    return f"{target}#{quote_sheet(finding.sheet)}!{finding.cell}"

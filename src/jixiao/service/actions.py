@@ -190,8 +190,10 @@ def consolidate_submissions(
     force: bool = False,
     progress: Progress | None = None,
     use_cache: bool = True,
+    tables_dir: Path | None = None,
 ) -> Consolidation:
-    """Consolidate the submissions under ``paths`` into the summary workbook ``output``.
+    """Consolidate the submissions under ``paths`` into the summary workbook ``output``
+    (and, with ``tables_dir``, every table as a CSV file there: :mod:`jixiao.outputs.tables`).
 
     A new output inside a scanned folder is simply not read; an existing file that would be
     read as a submission is refused as an output, even with ``force``.  With ``use_cache``
@@ -199,13 +201,29 @@ def consolidate_submissions(
     (:mod:`jixiao.service.cache`)."""
     _profile(profile_name)
     files = list(find_submissions(paths))
-    check_outputs([output], files, force)
+    check_outputs([output, *_table_outputs(tables_dir)], files, force)
     if not files:
         raise nothing_found("汇总")
     step = _counting(progress, len(files))
-    return consolidate_paths(
+    result = consolidate_paths(
         files, output, money_unit, unit_name, profile_name, by_department, step, use_cache
     )
+    if tables_dir is not None:
+        from jixiao.outputs.tables import write_tables
+
+        write_tables(result, tables_dir, Path(output).parent)
+    return result
+
+
+def _table_outputs(folder: Path | None) -> list[Path]:
+    """The CSV files ``--tables-dir`` writes (checked with the workbook, before any work)."""
+    if folder is None:
+        return []
+    if folder.exists() and not folder.is_dir():
+        raise ActionError(f"“{readable_path(folder)}”不是文件夹：CSV 表格要写进一个文件夹")
+    from jixiao.outputs.tables import table_files
+
+    return table_files(folder)
 
 
 # ---------------------------------------------------------------- import, export
