@@ -304,3 +304,25 @@ def test_tables_dir_help_is_chinese() -> None:
     line = next(x for x in result.output.splitlines() if "--tables-dir" in x)
     assert "文件夹" in line
     assert "CSV" in result.output and "UTF-8" in result.output
+
+
+def test_links_stop_at_excels_limit_a_sheet_and_the_overview_says_so(
+    demo: tuple[Path, Consolidation], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, result = demo
+    monkeypatch.setattr(summary, "LINKS_PER_SHEET", 3)
+    path = tmp_path / "汇总.xlsx"
+    write_summary(result, path, row_limit=20)
+    book = openpyxl.load_workbook(path)
+    sheets = [n for n in book.sheetnames if n.startswith("问题清单")]
+    assert len(sheets) > 2
+    for name in sheets:
+        links = [c for row in book[name].iter_rows(min_row=2) for c in row if c.hyperlink]
+        assert len(links) == 3, name  # the first three rows with a cell to open, no more
+    notes = [r[1] for r in book["汇总概览"].iter_rows(values_only=True) if r[0] == "链接"]
+    assert len(notes) == 1 and "不再链接" in notes[0]
+    plain = tmp_path / "全部.xlsx"
+    monkeypatch.setattr(summary, "LINKS_PER_SHEET", 65_530)
+    write_summary(result, plain)
+    overview = openpyxl.load_workbook(plain)["汇总概览"]
+    assert not [r for r in overview.iter_rows(values_only=True) if r[0] == "链接"]
