@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from conftest import build, good
+from jixiao.profiles import ProfileError, builtin_names, load_profile
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
 
@@ -97,3 +100,21 @@ def test_validating_a_workbook_loads_no_heavy_library(
     assert report["files"][0]["projects"] == 1  # the workbook was really read and checked
     assert "python_calamine" in loaded and "jixiao.readers.package" in loaded
     assert heavy_in(loaded) == []
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_each_builtin_profile_meets_the_profile_schema(name: str) -> None:
+    """Loading a built-in profile skips the schema validator (start-up): checked here instead."""
+    package = resources.files("jixiao")
+    schema = json.loads(package.joinpath("schema/profile.schema.json").read_text("utf-8"))
+    raw = json.loads(package.joinpath(f"rules/profiles/{name}.json").read_text("utf-8"))
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(raw)]
+    assert errors == []
+    assert len(builtin_names()) >= 3
+
+
+def test_a_users_profile_file_is_still_checked_against_the_schema(tmp_path: Path) -> None:
+    profile = tmp_path / "mine.json"
+    profile.write_text(json.dumps({"extends": "hebei", "thresholds": "高"}), "utf-8")
+    with pytest.raises(ProfileError, match="格式错误"):
+        load_profile(str(profile))

@@ -16,9 +16,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from jixiao.findings import Finding
 from jixiao.model import (
@@ -46,6 +44,9 @@ from jixiao.textfiles import (
     read_error_reason,
     schema_problem,
 )
+
+if TYPE_CHECKING:
+    import jsonschema
 
 FORMAT = "jixiao-submission"
 VERSION = 2
@@ -82,6 +83,8 @@ def submission_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # when a JSON file is read: not for every command's start-up (issue #15)
+
     return jsonschema.Draft202012Validator(submission_schema())
 
 

@@ -17,15 +17,12 @@ speed); :func:`preflight` and :func:`cell_notes` are its two halves.
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
-
-from defusedxml import ElementTree as defused
 
 from jixiao.a1 import MAX_COLUMN, a1
 from jixiao.textfiles import read_error_reason
@@ -234,8 +231,10 @@ def _is_sheet(data: bytes, extent: _Extent) -> bool:
     return False  # no root element: an empty part
 
 
-def _parse(data: bytes, start: Callable[[str, dict[str, str]], None]) -> None:
-    parser = expat.ParserCreate()
+def _parse(
+    data: bytes, start: Callable[[str, dict[str, str]], None], namespaces: bool = False
+) -> None:
+    parser = expat.ParserCreate(namespace_separator="}" if namespaces else None)
     parser.StartDoctypeDeclHandler = _forbid
     parser.EntityDeclHandler = _forbid
     parser.ExternalEntityRefHandler = _forbid  # type: ignore[assignment]
@@ -342,7 +341,7 @@ def _outside(data: bytes) -> dict[str, tuple[str, str]]:
     for ref, written in _FORMULA_CELL.findall(data):
         if not _may_reach_out(written):
             continue
-        formula = html.unescape(written.decode("utf-8", "replace"))
+        formula = _xml_text(written)
         kind = next((kind for kind, pattern in OUTSIDE if pattern.search(formula)), None)
         if kind:
             found[ref.decode()] = (formula, kind)
@@ -356,14 +355,45 @@ _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its part's path, through workbook.xml and its relationships."""
-    rels = defused.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_RELATIONSHIP)}
-    workbook = defused.fromstring(archive.read("xl/workbook.xml"))
+    rels = _elements(archive.read("xl/_rels/workbook.xml.rels"), _RELATIONSHIP)
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts: dict[str, str] = {}
-    for sheet in workbook.iter(_SHEET):
+    for sheet in _elements(archive.read("xl/workbook.xml"), _SHEET):
         target = targets.get(sheet.get(_REL_ID), "")
         if target:
             parts[sheet.get("name", "")] = (
                 target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             )
     return parts
+
+
+def _elements(data: bytes, name: str) -> list[dict[str, str]]:
+    """The attributes of every element called ``name`` (``{namespace}local``, as ElementTree
+    writes names), read by expat with DTDs and entities refused as everywhere in the guard
+    (no ElementTree: its import alone is a noticeable part of a command's start-up)."""
+    found: list[dict[str, str]] = []
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if _qualified(tag) == name:
+            found.append({_qualified(key): value for key, value in attributes.items()})
+
+    _parse(data, start, namespaces=True)
+    return found
+
+
+def _qualified(name: str) -> str:
+    """expat's ``namespace}local`` as ``{namespace}local``."""
+    return "{" + name if "}" in name else name
+
+
+def _xml_text(written: bytes) -> str:
+    """A formula as written in the XML (``&amp;``, ``&#87;``…) → its text, as XML reads it."""
+    pieces: list[str] = []
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _forbid
+    parser.CharacterDataHandler = pieces.append
+    try:
+        parser.Parse(b"<f>" + written + b"</f>", True)
+    except (expat.ExpatError, _Refused):
+        return written.decode("utf-8", "replace")
+    return "".join(pieces)
