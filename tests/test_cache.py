@@ -7,6 +7,7 @@ import json
 import logging
 import shutil
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -238,8 +239,10 @@ def test_validate_uses_the_cache_and_reports_the_same(inbox: Path, reads: Any) -
     reads.take()
     first = validate_paths([inbox])
     assert len(reads.take()) == len(plain)
-    again = validate_paths([inbox])
+    steps: list[tuple[int, int]] = []
+    again = validate_paths([inbox], progress=lambda done, total: steps.append((done, total)))
     assert reads.take() == []
+    assert steps == [(n, len(plain)) for n in range(1, len(plain) + 1)]  # cached files count
     for results in (first, again):
         assert [(r.file, r.findings) for r in results] == [(r.file, r.findings) for r in plain]
 
@@ -289,3 +292,17 @@ def test_collect_results_without_workers_gives_the_same(inbox: Path) -> None:
     serial = collect_results([inbox], options, use_cache=False, workers=1)
     parallel = collect_results([inbox], options, use_cache=False, workers=2)
     assert serial == parallel
+
+
+def test_two_runs_at_once_share_the_cache_safely(inbox: Path) -> None:
+    """Two runs (threads here, processes in life) store into one database at the same time:
+    both finish with the right results and the cache serves the next run whole."""
+    options = RunOptions()
+    plain = collect_results([inbox], options, use_cache=False, workers=1)
+    with ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(collect_results, [inbox], options, True, 1) for _ in range(2)]
+        both = [run.result() for run in runs]
+    assert both[0] == plain and both[1] == plain
+    with cache.open_cache(options) as again:
+        hits = [again.get(file_digest(p) or "", p) for p in sorted(inbox.iterdir())]
+    assert all(hit is not None for hit in hits)

@@ -55,6 +55,7 @@ from jixiao.consolidate import (
     SUB_UNIT_COLUMNS,
     CodeFact,
     FileResult,
+    Kind,
     Row,
     Submitted,
     project_columns,
@@ -161,9 +162,33 @@ def _names(path: Path) -> tuple[str, str, str]:
 
 
 def _json_default(value: object) -> object:
-    if isinstance(value, Decimal):
-        return ["d", str(value)]
-    raise TypeError(f"cannot store {type(value).__name__}")
+    raise TypeError(f"cannot store {type(value).__name__} outside an amount column")
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How a table's rows are stored: their width, which columns hold exact amounts (stored as
+    decimal text) and which names the file."""
+
+    width: int
+    decimals: tuple[int, ...]
+    file_at: int | None
+
+
+_EXACT = frozenset({Kind.MONEY, Kind.PERCENT, Kind.NUMBER})
+
+
+@cache
+def _shape(key: str) -> _Shape:
+    columns = {
+        "project_rows": project_columns(summary_levels()),
+        "indicator_rows": INDICATOR_COLUMNS,
+        "sub_unit_row": SUB_UNIT_COLUMNS,
+        "department_rows": DEPARTMENT_COLUMNS,
+    }[key]
+    keys = [c.key for c in columns]
+    decimals = tuple(i for i, c in enumerate(columns) if c.kind in _EXACT)
+    return _Shape(len(columns), decimals, keys.index("file") if "file" in keys else None)
 
 
 def encode(results: Sequence[FileResult], path: Path) -> tuple[bytes, bool]:
@@ -182,8 +207,17 @@ def _result_json(result: FileResult, swap: dict[str, str]) -> dict[str, Any]:
     def file(value: Any) -> Any:
         return swap.get(value, value) if isinstance(value, str) else value
 
-    def rows(rows: Sequence[Row], at: int | None) -> list[list[Any]]:
-        return [[file(v) if i == at else v for i, v in enumerate(row)] for row in rows]
+    def rows(key: str, rows: Sequence[Row]) -> list[list[Any]]:
+        shape = _shape(key)
+        out = []
+        for row in rows:
+            values = list(row)
+            for i in shape.decimals:
+                values[i] = _exact_text(values[i])
+            if shape.file_at is not None:
+                values[shape.file_at] = file(values[shape.file_at])
+            out.append(values)
+        return out
 
     facts = result.submission
     return {
@@ -200,14 +234,24 @@ def _result_json(result: FileResult, swap: dict[str, str]) -> dict[str, Any]:
                 [c.code, c.name, c.number, [file(c.where.file), *_location(c.where)[1:]]]
                 for c in facts.codes
             ],
-            "minimum_plan": [list(item) for item in facts.minimum_plan],
+            "minimum_plan": [[c, _exact_text(d)] for c, d in facts.minimum_plan],
         },
-        "project_rows": rows(result.project_rows, 1),
+        "project_rows": rows("project_rows", result.project_rows),
         "project_keys": [list(k) for k in result.project_keys],
-        "sub_unit_row": rows([result.sub_unit_row], 1)[0] if result.sub_unit_row else [],
-        "indicator_rows": rows(result.indicator_rows, 1),
-        "department_rows": rows(result.department_rows, None),
+        "sub_unit_row": rows("sub_unit_row", [result.sub_unit_row])[0]
+        if result.sub_unit_row
+        else [],
+        "indicator_rows": rows("indicator_rows", result.indicator_rows),
+        "department_rows": rows("department_rows", result.department_rows),
     }
+
+
+def _exact_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        raise TypeError(f"an amount column holds {type(value).__name__}")
+    return str(value)
 
 
 def _finding_values(f: Finding, file: Callable[[Any], Any]) -> list[Any]:
@@ -246,26 +290,24 @@ def decode(blob: bytes, path: Path) -> list[FileResult]:
     return [_result_from(item, unswap) for item in data]
 
 
-def _width(key: str) -> int:
-    """How many values each row of a table has."""
-    if key == "project_rows":
-        return len(project_columns(summary_levels()))
-    widths = {"indicator_rows": INDICATOR_COLUMNS, "sub_unit_row": SUB_UNIT_COLUMNS}
-    return len(widths[key]) if key in widths else len(DEPARTMENT_COLUMNS)
-
-
 def _result_from(item: dict[str, Any], unswap: dict[str, str]) -> FileResult:
     def file(value: Any) -> Any:
         return unswap.get(value, value) if isinstance(value, str) else value
 
-    def rows(key: str, at: int | None) -> list[Row]:
-        width = _width(key)
+    def rows(key: str) -> list[Row]:
+        shape = _shape(key)
         found = item[key] if key != "sub_unit_row" else [item[key]]
         out = []
         for row in found:
-            if not isinstance(row, list) or len(row) != width:
+            if type(row) is not list or len(row) != shape.width:
                 raise Damaged(key)
-            out.append(tuple(_value(file(v) if i == at else v) for i, v in enumerate(row)))
+            for i in shape.decimals:
+                value = row[i]
+                if value is not None:
+                    row[i] = _decimal(value)
+            if shape.file_at is not None:
+                row[shape.file_at] = file(row[shape.file_at])
+            out.append(tuple(row))
         return out
 
     facts = item["submission"]
@@ -283,17 +325,17 @@ def _result_from(item: dict[str, Any], unswap: dict[str, str]) -> FileResult:
             minimum_plan=tuple((c, _decimal(d)) for c, d in facts["minimum_plan"]),
         )
     findings = [_finding_from(values, file) for values in item["findings"]]
-    sub_unit_row = rows("sub_unit_row", 1)[0] if item["sub_unit_row"] else ()
+    sub_unit_row = rows("sub_unit_row")[0] if item["sub_unit_row"] else ()
     return FileResult(
         file=file(item["file"]),
         sub_unit=str(item["sub_unit"]),
         findings=findings,
         submission=submission,
-        project_rows=rows("project_rows", 1) if submission else [],
+        project_rows=rows("project_rows") if submission else [],
         project_keys=[(k[0], k[1], k[2]) for k in item["project_keys"]],
         sub_unit_row=sub_unit_row,
-        indicator_rows=rows("indicator_rows", 1) if submission else [],
-        department_rows=rows("department_rows", None) if submission else [],
+        indicator_rows=rows("indicator_rows") if submission else [],
+        department_rows=rows("department_rows") if submission else [],
     )
 
 
@@ -304,18 +346,10 @@ def _finding_from(values: list[Any], file: Any) -> Finding:
     return Finding(code, Severity(severity), file(where), *rest)
 
 
-def _value(value: Any) -> Any:
-    if isinstance(value, list):
-        return _decimal(value)
-    if value is None or isinstance(value, str | int):  # bool is an int
-        return value
-    raise Damaged("value")
-
-
 def _decimal(value: Any) -> Decimal:
-    if isinstance(value, list) and len(value) == 2 and value[0] == "d":
-        return Decimal(value[1])
-    raise Damaged("amount")
+    if type(value) is not str:
+        raise Damaged("amount")
+    return Decimal(value)
 
 
 # ---------------------------------------------------------------- the database

@@ -342,7 +342,10 @@ def file_results(path: Path, options: RunOptions, keep: bool = False) -> Worked:
     results = [file_result(e, options.money_unit, named) for e in entries]
     if not keep or not _keepable(submission, findings):
         return Worked(results)
-    stored, bound = encode(results, path)
+    try:
+        stored, bound = encode(results, path)
+    except TypeError:  # a value the cache does not know how to keep: the file is not kept
+        return Worked(results)
     return Worked(results, stored, bound, file_digest(path))
 
 
