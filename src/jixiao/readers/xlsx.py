@@ -100,6 +100,8 @@ class Grid:
         if row > len(self.rows):
             return None
         values = self.rows[row - 1]
+        if values.count("") == len(values):
+            return None  # an empty row (most of a template's table rows): no cell looked at
         if len(values) <= max(columns):
             values = [*values, *[""] * (max(columns) + 1 - len(values))]
         found = [None if (value := values[c]) == "" else cells.text(value) for c in columns]
@@ -626,6 +628,7 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
         if cells["level1"]:
             level1, level2 = cells["level1"], None
         level2 = cells["level2"] or level2  # a blank 二级 continues the one above, as merged
+        sources = _INDICATOR_COLUMNS.sources(reader, grid.name, row)
         yield Indicator(
             level1=level1,
             level2=level2,
@@ -633,8 +636,8 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             description=cells["description"],
             value=cells["value"],
             basis=cells["basis"],
-            source=reader.where(grid.name, f"A{row}"),
-            sources=_INDICATOR_COLUMNS.sources(reader, grid.name, row),
+            source=sources["level1"],  # the row's first cell, A{row}
+            sources=sources,
         )
 
 
