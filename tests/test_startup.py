@@ -100,6 +100,9 @@ def test_validating_a_workbook_loads_no_heavy_library(
     assert report["files"][0]["projects"] == 1  # the workbook was really read and checked
     assert "python_calamine" in loaded and "jixiao.readers.package" in loaded
     assert heavy_in(loaded) == []
+    # one file is read in this process: no worker pool, no document importers, no schema
+    unneeded = ("multiprocessing", "jixiao.readers.documents", "jsonschema", "xml.etree")
+    assert sorted(m for m in unneeded if m in loaded) == []
 
 
 @pytest.mark.parametrize("name", builtin_names())

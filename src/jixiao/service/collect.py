@@ -10,12 +10,10 @@ import dataclasses
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from jixiao.consolidate import Consolidation, Entry, FileResult, consolidate_results, file_result
 from jixiao.filekinds import in_folder_scan, kind_of, unsupported_reason
@@ -36,6 +34,9 @@ from jixiao.service.cache import (
 )
 from jixiao.textfiles import read_error_reason, readable_path
 from jixiao.validate import profile_for, validate_submission
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 FILE_TIMEOUT = 120.0
 """Seconds one file may take to read and validate before it is reported and skipped."""
@@ -204,6 +205,11 @@ def _run_parallel(
     finished: Callable[[Path, T], T],
     timeout: float,
 ) -> list[T]:
+    # Imported here: multiprocessing is a noticeable part of start-up, and one file is read
+    # without worker processes (issue #15).
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     results: dict[Path, T] = {}
     hung = False
     pool = ProcessPoolExecutor(max_workers=workers, initializer=limit_memory)
@@ -251,6 +257,9 @@ def _isolated(
     path: Path, work: Callable[[Path], T], failed: Callable[[Path, str], T], timeout: float
 ) -> T:
     """Read one file in a process of its own: if it dies, only this file is lost."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = ProcessPoolExecutor(max_workers=1, initializer=limit_memory)
     hung = False
     try:
