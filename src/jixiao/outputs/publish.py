@@ -50,6 +50,8 @@ from jixiao.model import (
     Project,
     Submission,
 )
+from jixiao.outputs.publish_application import document_title, is_application
+from jixiao.outputs.publish_application import write_project as write_form
 from jixiao.readers.documents.lines import strip_residue
 from jixiao.template.layout import LAYOUT
 
@@ -83,6 +85,8 @@ class Publication:
     overall_rows: int = 0
     residue: int = 0
     """Pieces of converter residue printed as the symbols they stand for."""
+    forms: int = 0
+    """Projects published in the 申报表 layout (outputs/publish_application.py)."""
 
 
 # ---------------------------------------------------------------- styles
@@ -114,6 +118,9 @@ class Styles:
         self.wide_label = _style(document, "JX 宽表标签", SONG, 8, bold=True, align="center")
         self.spacer = _style(document, "JX 间隔", SONG, 2)
         self.footer = _style(document, "JX 页脚", SONG, 9, align="center")
+        self.year = _style(document, "JX 年度", SONG, 10.5, align="center", after=3)
+        self.form = _style(document, "JX 申报表指标", SONG, 9)
+        self.form_label = _style(document, "JX 申报表表头", SONG, 9, bold=True, align="center")
 
 
 def _fonts(style: Any, east_asia: str, size: float, bold: bool = False) -> None:
@@ -218,10 +225,16 @@ class Writer:
     def write(self, submissions: Sequence[Submission]) -> Publication:
         year = next((s.unit.year for s in submissions if s.unit.year), None)
         name = submissions[0].unit.name or ""
-        title = f"{name}{year}年度预算绩效目标" if year else f"{name}预算绩效目标"
-        self.paragraph(title, self.styles.title)
         departments = [s.department for s in submissions if s.department is not None]
         departments = [d for d in departments if not d.is_empty]
+        forms_only = not departments and all(
+            is_application(s, p) for s in submissions for p in s.projects
+        )
+        if forms_only and any(s.projects for s in submissions):
+            title = document_title(name, year)
+        else:
+            title = f"{name}{year}年度预算绩效目标" if year else f"{name}预算绩效目标"
+        self.paragraph(title, self.styles.title)
         parts = bool(departments) and any(s.projects for s in submissions)
         for department in departments:
             self.department(department, year, parts)
@@ -324,19 +337,21 @@ class Writer:
         top = o.header_rows[0]
         header_rows = o.header_rows[1] - top + 1
         columns = len(OVERALL_COLUMNS)
-        table = self._table(header_rows + len(rows), columns, OVERALL_WIDTHS_MM)
-        _narrow_margins(table)
+        table = self.table(header_rows + len(rows), columns, OVERALL_WIDTHS_MM)
+        narrow_margins(table)
         for ref, text in o.header:
             first, last = (parse_a1(r) for r in ref.split(":"))
             cell = table.cell(first[0] - top, first[1] - 1)
             if first != last:
                 cell = cell.merge(table.cell(last[0] - top, last[1] - 1))
-            _set(cell, text, self.styles.wide_label)
+            set_cell(cell, text, self.styles.wide_label)
         for r in range(header_rows):
-            _repeat_header(table.rows[r])
+            repeat_header(table.rows[r])
         for offset, row in enumerate(rows, start=header_rows):
             for column, (name, _) in enumerate(OVERALL_COLUMNS):
-                _set(table.cell(offset, column), self.text(getattr(row, name)), self.styles.wide)
+                set_cell(
+                    table.cell(offset, column), self.text(getattr(row, name)), self.styles.wide
+                )
         for name in ("duty", "duty_goal", "activity", "budget_project"):
             column = [n for n, _ in OVERALL_COLUMNS].index(name)
             _merge_runs(table, column, header_rows, [getattr(r, name) for r in rows], rows)
@@ -347,9 +362,18 @@ class Writer:
         offset = 0
         first = True
         for submission in submissions:
-            numbers = running_numbers(submission.projects)
+            forms = all(is_application(submission, p) for p in submission.projects)
+            numbers = (
+                list(range(1, len(submission.projects) + 1))
+                if forms  # the forms' order: an empty sheet is not a withheld project
+                else running_numbers(submission.projects)
+            )
             previous = 0
             for number, project in zip(numbers, submission.projects, strict=True):
+                if is_application(submission, project):
+                    write_form(self, submission, offset + number, project, page_break=not first)
+                    first, previous = False, number
+                    continue
                 if number > previous + 1:
                     run = (offset + previous + 1, offset + number - 1)
                     self.result.withheld.append(run)
@@ -378,31 +402,31 @@ class Writer:
         code = project.code is not None
         plan = bool(project.plan)
         count = 3 + (2 if plan else 0) + 1
-        table = self._table(count, 7, PROJECT_WIDTHS_MM)
+        table = self.table(count, 7, PROJECT_WIDTHS_MM)
         label, cell = self.styles.label, self.styles.cell
         r = 0
         if code:
-            _set(table.cell(r, 0), "项目编码", label)
-            _set(table.cell(r, 1).merge(table.cell(r, 2)), self.text(project.code), cell)
-            _set(table.cell(r, 3), "项目名称", label)
-            _set(table.cell(r, 4).merge(table.cell(r, 6)), self.text(project.name), cell)
+            set_cell(table.cell(r, 0), "项目编码", label)
+            set_cell(table.cell(r, 1).merge(table.cell(r, 2)), self.text(project.code), cell)
+            set_cell(table.cell(r, 3), "项目名称", label)
+            set_cell(table.cell(r, 4).merge(table.cell(r, 6)), self.text(project.name), cell)
         else:
-            _set(table.cell(r, 0), "项目名称", label)
-            _set(table.cell(r, 1).merge(table.cell(r, 6)), self.text(project.name), cell)
+            set_cell(table.cell(r, 0), "项目名称", label)
+            set_cell(table.cell(r, 1).merge(table.cell(r, 6)), self.text(project.name), cell)
         r += 1
-        _set(table.cell(r, 0).merge(table.cell(r + 1, 0)), "预算规模及资金用途", label)
+        set_cell(table.cell(r, 0).merge(table.cell(r + 1, 0)), "预算规模及资金用途", label)
         money = (
             ("预算数", project.budget),
             ("其中：财政资金", project.fiscal),
             ("其他资金", project.other),
         )
         for k, (caption, amount) in enumerate(money):
-            _set(table.cell(r, 1 + 2 * k), caption, label)
-            _set(table.cell(r, 2 + 2 * k), _amount(amount), cell)
-        _set(table.cell(r + 1, 1).merge(table.cell(r + 1, 6)), self.text(project.purpose), cell)
+            set_cell(table.cell(r, 1 + 2 * k), caption, label)
+            set_cell(table.cell(r, 2 + 2 * k), amount_text(amount), cell)
+        set_cell(table.cell(r + 1, 1).merge(table.cell(r + 1, 6)), self.text(project.purpose), cell)
         r += 2
         if plan:
-            _set(table.cell(r, 0).merge(table.cell(r + 1, 0)), "资金支出计划（%）", label)
+            set_cell(table.cell(r, 0).merge(table.cell(r + 1, 0)), "资金支出计划（%）", label)
             spans = ((1, 2), (3, 4), (5, 5), (6, 6))
             entries = {e.checkpoint: e for e in project.plan}
             for checkpoint, (left, right) in zip(CHECKPOINTS, spans, strict=True):
@@ -411,41 +435,44 @@ class Writer:
                 if right != left:
                     head = head.merge(table.cell(r, right))
                     value = value.merge(table.cell(r + 1, right))
-                _set(head, checkpoint, label)
-                _set(value, _percent(entries.get(checkpoint)), cell)
+                set_cell(head, checkpoint, label)
+                set_cell(value, _percent(entries.get(checkpoint)), cell)
             r += 2
-        _set(table.cell(r, 0), "绩效目标", label)
-        _set(table.cell(r, 1).merge(table.cell(r, 6)), self.text(project.goal), cell)
+        set_cell(table.cell(r, 0), "绩效目标", label)
+        set_cell(table.cell(r, 1).merge(table.cell(r, 6)), self.text(project.goal), cell)
 
     def indicator_table(self, project: Project) -> None:
         indicators = project.indicators
         basis = any(i.basis for i in indicators) or _wants_basis(project)
-        table = self._table(1 + len(indicators), 7, PROJECT_WIDTHS_MM)
+        table = self.table(1 + len(indicators), 7, PROJECT_WIDTHS_MM)
         label, cell = self.styles.label, self.styles.cell
         heads = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"]
-        _set(table.cell(0, 0), heads[0], label)
-        _set(table.cell(0, 1), heads[1], label)
-        _set(table.cell(0, 2), heads[2], label)
-        _set(table.cell(0, 3).merge(table.cell(0, 4)), heads[3], label)
+        set_cell(table.cell(0, 0), heads[0], label)
+        set_cell(table.cell(0, 1), heads[1], label)
+        set_cell(table.cell(0, 2), heads[2], label)
+        set_cell(table.cell(0, 3).merge(table.cell(0, 4)), heads[3], label)
         if basis:
-            _set(table.cell(0, 5), heads[4], label)
-            _set(table.cell(0, 6), "指标值确定依据", label)
+            set_cell(table.cell(0, 5), heads[4], label)
+            set_cell(table.cell(0, 6), "指标值确定依据", label)
         else:
-            _set(table.cell(0, 5).merge(table.cell(0, 6)), heads[4], label)
-        _repeat_header(table.rows[0])
+            set_cell(table.cell(0, 5).merge(table.cell(0, 6)), heads[4], label)
+        repeat_header(table.rows[0])
         for r, indicator in enumerate(indicators, start=1):
             values = [self.text(getattr(indicator, n)) for n in ("level3", "description", "value")]
-            _set(table.cell(r, 2), values[0], cell)
-            _set(table.cell(r, 3).merge(table.cell(r, 4)), values[1], cell)
+            set_cell(table.cell(r, 2), values[0], cell)
+            set_cell(table.cell(r, 3).merge(table.cell(r, 4)), values[1], cell)
             if basis:
-                _set(table.cell(r, 5), values[2], cell)
-                _set(table.cell(r, 6), self.text(indicator.basis), cell)
+                set_cell(table.cell(r, 5), values[2], cell)
+                set_cell(table.cell(r, 6), self.text(indicator.basis), cell)
             else:
-                _set(table.cell(r, 5).merge(table.cell(r, 6)), values[2], cell)
-        self._levels(table, indicators)
+                set_cell(table.cell(r, 5).merge(table.cell(r, 6)), values[2], cell)
+        self.merge_levels(table, indicators, first_row=1, style=cell)
 
-    def _levels(self, table: Any, indicators: Sequence[Indicator]) -> None:
-        """一级 and 二级 written once over the rows they cover (merged vertically)."""
+    def merge_levels(
+        self, table: Any, indicators: Sequence[Indicator], *, first_row: int, style: Any
+    ) -> None:
+        """一级 and 二级 written once over the rows they cover (merged vertically); the
+        indicators' rows start at ``first_row``."""
         for column, names in ((0, ("level1",)), (1, ("level1", "level2"))):
             start = 0
             for k in range(1, len(indicators) + 1):
@@ -454,13 +481,13 @@ class Writer:
                 )
                 if same:
                     continue
-                top = table.cell(1 + start, column)
+                top = table.cell(first_row + start, column)
                 if k - start > 1:
-                    top = top.merge(table.cell(k, column))
-                _set(top, self.text(getattr(indicators[start], names[-1])), self.styles.cell)
+                    top = top.merge(table.cell(first_row + k - 1, column))
+                set_cell(top, self.text(getattr(indicators[start], names[-1])), style)
                 start = k
 
-    def _table(self, rows: int, columns: int, widths: Sequence[float]) -> Any:
+    def table(self, rows: int, columns: int, widths: Sequence[float]) -> Any:
         table = self.document.add_table(rows=rows, cols=columns)
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -497,14 +524,14 @@ def _field(paragraph: Any, instruction: str) -> None:
     paragraph._p.append(simple)
 
 
-def _repeat_header(row: Any) -> None:
+def repeat_header(row: Any) -> None:
     """The row is repeated at the top of every page the table runs onto."""
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(header)
 
 
-def _set(cell: Any, text: str, style: Any) -> None:
+def set_cell(cell: Any, text: str, style: Any) -> None:
     """A cell's text (line breaks kept) in one paragraph of ``style``; an empty cell keeps
     its empty paragraph (merging it into another adds nothing)."""
     if text:
@@ -529,7 +556,7 @@ def _merge_runs(
         start = end
 
 
-def _narrow_margins(table: Any) -> None:
+def narrow_margins(table: Any) -> None:
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         margin = OxmlElement(f"w:{side}")
@@ -548,7 +575,7 @@ def _numeral(index: int) -> str:
     return f"{NUMERALS[tens - 1] if tens > 1 else ''}十{NUMERALS[ones - 1] if ones else ''}"
 
 
-def _amount(value: Decimal | None) -> str:
+def amount_text(value: Decimal | None) -> str:
     """``1111.00``: two decimals unless the amount has more (nothing is rounded away)."""
     if value is None:
         return ""
