@@ -80,6 +80,49 @@ def test_a_file_that_kills_its_worker_costs_only_that_file(
     assert "异常退出" in entries[1].findings[0].message
 
 
+def test_finished_results_keep_crash_isolation_timeout_and_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers that send back finished results (consolidate, validate) keep what the
+    whole-submission workers had: a file that kills its process or hangs costs only that file,
+    every file is counted, and neither outcome is kept in the cache."""
+    import time
+
+    from jixiao.service.cache import RunOptions, file_digest, open_cache
+    from jixiao.service.collect import collect_results
+
+    files = []
+    for name in ("a", "bomb", "c", "slow"):
+        data = good()
+        data["unit"]["name"] = f"单位{name}"  # other bytes: each file is its own cache entry
+        files.append(tmp_path / f"{name}.json")
+        files[-1].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    real = collect.read_and_validate
+
+    def read(path: Path, profile_name: str | None = None):  # type: ignore[no-untyped-def]
+        if path.name == "bomb.json":
+            faulthandler.disable()
+            os.abort()
+        if path.name == "slow.json":
+            time.sleep(30)
+        return real(path, profile_name)
+
+    monkeypatch.setattr(collect, "read_and_validate", read)
+    done: list[str] = []
+    results = collect_results(
+        files, RunOptions(), workers=2, progress=lambda p: done.append(p.name), timeout=3
+    )
+    assert [r.file for r in results] == [str(f) for f in files]
+    assert [r.submission is not None for r in results] == [True, False, True, False]
+    assert "异常退出" in results[1].findings[0].message
+    assert "读取超过 3 秒" in results[3].findings[0].message
+    assert results[0].project_rows and results[0].findings == real(files[0])[1]
+    assert sorted(done) == sorted(f.name for f in files)
+    with open_cache(RunOptions()) as cache:
+        kept = [cache.get(file_digest(f) or "", f) is not None for f in files]
+    assert kept == [True, False, True, False]
+
+
 def test_a_read_only_output_folder_is_refused_before_any_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
