@@ -605,3 +605,34 @@ def test_a_filled_form_prints_down_to_its_last_indicator(tmp_path: Path) -> None
     hidden = [row for row in A.extra_rows_range() if ws.row_dimensions[row].hidden]
     assert hidden == list(A.extra_rows_range())[1:]  # one 其他信息 row used: 项目负责人及电话
     assert ws.oddFooter.left.text == "610001 湖南省润山润水生态农业发展有限公司"
+
+
+@pytest.mark.parametrize(
+    ("number", "layout_written"),
+    [("101", "申报表"), ("104", "申报表"), ("105", "申报表"), ("106", None)],
+)
+def test_import_writes_the_other_layouts_into_the_application_form(
+    tmp_path: Path, number: str, layout_written: str | None
+) -> None:
+    """jixiao import: a 申报表-like document becomes a filled 申报表 (106, a department table,
+    stays in the 绩效目标表); --layout overrides the choice."""
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+
+    out = tmp_path / "imported.xlsx"
+    result = CliRunner().invoke(main, ["import", str(document(number)), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    wb = openpyxl.load_workbook(out)
+    if layout_written is None:
+        assert "申报表1" not in wb.sheetnames and "项目1" in wb.sheetnames
+        assert "（0 个项目，规则配置 tianjin）" in result.output
+        return
+    assert f"（{layout_written}，" in result.output
+    back, findings = read_workbook(out)
+    assert findings == [] and back is not None
+    assert comparable(back) == comparable(imported(number))
+    forced = tmp_path / "forced.xlsx"
+    args = ["import", str(document(number)), "--layout", "绩效目标表", "-o", str(forced)]
+    result = CliRunner().invoke(main, args)
+    assert "项目1" in openpyxl.load_workbook(forced).sheetnames, result.output

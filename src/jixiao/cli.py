@@ -318,14 +318,26 @@ def schema() -> None:
     default=None,
     help="规则配置（默认按文档版式自动判断：无项目编码和支出计划的为天津版式）",
 )
+@click.option(
+    "--layout",
+    "layout_name",
+    type=click.Choice(TEMPLATE_LAYOUTS),
+    default=None,
+    help="写入哪种模板（默认按文档判断：其他省份的申报表、批复表写入申报表，其余写入绩效目标表）",
+)
 @_force_option
 @_format_option
 def import_command(
-    document: Path, output: Path, profile_name: str | None, force: bool, output_format: str
+    document: Path,
+    output: Path,
+    profile_name: str | None,
+    layout_name: str | None,
+    force: bool,
+    output_format: str,
 ) -> None:
     from jixiao.service.actions import import_to_template
 
-    imported = import_to_template(document, output, profile_name, force)
+    imported = import_to_template(document, output, profile_name, force, layout_name)
     report = Report([imported.report])
     _print_report(report, output_format)
     if imported.submission is None:
@@ -333,7 +345,10 @@ def import_command(
     if output_format == "text":
         projects = len(imported.submission.projects)
         shown = readable_path(output)
-        _emit(f"已生成填好的模板：{shown}（{projects} 个项目，规则配置 {imported.profile}）")
+        what = f"{projects} 个项目，规则配置 {imported.profile}"
+        if imported.layout != TEMPLATE_LAYOUTS[0]:
+            what = f"{imported.layout}，{what}"
+        _emit(f"已生成填好的模板：{shown}（{what}）")
     _exit_for(report.tally())
 
 

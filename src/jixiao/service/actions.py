@@ -238,14 +238,23 @@ class Imported:
     """None when the document could not be read (then nothing was written)."""
     profile: str | None
     """The profile the filled template uses."""
+    layout: str = TEMPLATE_LAYOUTS[0]
+    """The template layout written (``绩效目标表`` or ``申报表``)."""
 
 
 def import_to_template(
-    document: Path, output: Path, profile_name: str | None = None, force: bool = False
+    document: Path,
+    output: Path,
+    profile_name: str | None = None,
+    force: bool = False,
+    layout: str | None = None,
 ) -> Imported:
     """A published document (or any readable submission) → a filled template at ``output``,
     with every finding of reading and validating it.  A submission that does not fit the template
-    (too many projects) is refused with :class:`ActionError`."""
+    (too many projects) is refused with :class:`ActionError`.
+
+    ``layout`` None chooses the template by the document (:func:`import_layout`): the other
+    provinces' project tables go into the 申报表 when it holds all they carry."""
     check_outputs([output], [document], force)
     submission, findings = read_and_validate(document, profile_name)
     projects = len(submission.projects) if submission else 0
@@ -255,15 +264,30 @@ def import_to_template(
     if profile_name:
         unit = dataclasses.replace(submission.unit, profile=profile_name)
         submission = dataclasses.replace(submission, unit=unit)
+    from jixiao.template.application_fill import fill_application
     from jixiao.template.build import save_workbook
     from jixiao.template.fill import FillError, fill_workbook
 
+    chosen = layout or import_layout(submission)
+    fill = fill_application if chosen == APPLICATION_LAYOUT else fill_workbook
     try:
-        workbook = fill_workbook(holdable_copy(submission), profile_name)
+        workbook = fill(holdable_copy(submission), profile_name)
     except FillError as exc:
         raise ActionError(str(exc)) from exc
     save_workbook(workbook, output)
-    return Imported(report, submission, profile_for(submission, profile_name).name)
+    profile = profile_for(submission, profile_name).name
+    return Imported(report, submission, profile, chosen)
+
+
+def import_layout(submission: Submission) -> str:
+    """The template an imported submission is written into: the 申报表 when its projects were
+    read from one of the other provinces' layouts (申报表, 批复表, a department's wide
+    申报表: ``Project.layout`` set) and the form has a cell for all they carry (no spending
+    plan, 描述, 依据 or department part), else the 绩效目标表."""
+    from jixiao.template.application_fill import fits_application
+
+    other = any(project.layout for project in submission.projects)
+    return APPLICATION_LAYOUT if other and fits_application(submission) else TEMPLATE_LAYOUTS[0]
 
 
 T = TypeVar("T")

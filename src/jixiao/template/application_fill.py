@@ -54,6 +54,15 @@ def fill_application(
     return wb
 
 
+def fits_application(submission: Submission) -> bool:
+    """The 申报表 has a cell for everything the submission carries."""
+    try:
+        _refuse_what_does_not_fit(submission)
+    except FillError:
+        return False
+    return True
+
+
 def _refuse_what_does_not_fit(submission: Submission) -> None:
     p = APPLICATION.project
     if len(submission.projects) > MAX_PROJECTS:
@@ -155,4 +164,4 @@ def _print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int
         fit_sheet(ws, p.printing, texts, rows=range(1, row_of(area.split(":")[-1]) + 1))
 
 
-__all__ = ["fill_application"]
+__all__ = ["fill_application", "fits_application"]
