@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import jixiao.cli as cli
+import jixiao.service.actions as actions
 from conftest import FIXTURES, GOOD_PROJECT, good
 from jixiao.cli import CLICK_ZH, main
 from jixiao.consolidate import Entry
@@ -241,7 +242,7 @@ def test_program_error_exits_2_without_traceback(
     def broken(*args: Any, **kwargs: Any) -> list[Entry]:
         raise RuntimeError("内部故障")
 
-    monkeypatch.setattr(cli, "validate_paths", broken)
+    monkeypatch.setattr(actions, "validate_paths", broken)  # the CLI imports it when run
     monkeypatch.setattr(sys, "argv", ["jixiao", "validate", str(FIXTURES / "seed-001.json")])
     monkeypatch.delenv("JIXIAO_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exited:
@@ -261,7 +262,7 @@ def test_operating_system_errors_are_chinese(
     def locked(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", "汇总.xlsx")
 
-    monkeypatch.setattr(cli, "export_submission", locked)
+    monkeypatch.setattr(actions, "export_submission", locked)
     result = invoke("export", str(FIXTURES / "seed-001.json"), "-o", str(tmp_path / "x.json"))
     assert result.exit_code == 2
     assert "错误：无法读写文件“汇总.xlsx”：没有权限（文件可能正在 Excel/WPS 中打开" in result.output
@@ -272,7 +273,7 @@ def test_ctrl_c_says_cancelled_and_exits_130(monkeypatch: pytest.MonkeyPatch) ->
     def interrupted(*args: Any, **kwargs: Any) -> list[Entry]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "validate_paths", interrupted)
+    monkeypatch.setattr(actions, "validate_paths", interrupted)
     result = invoke("validate", str(FIXTURES / "seed-001.json"))
     assert result.exit_code == 130
     assert "已取消" in result.output and "Aborted" not in result.output
