@@ -28,7 +28,8 @@ the document back as the same submission:
   being read into the goal; 项目编码 has its own row for the same reason;
 * the budget year is stated in the document title (``单位2024年度项目支出绩效目标申报表``) and
   on the line under each project title, never only in a title that also holds the project's
-  name (a name such as ``2018年市级专项…`` would give its year);
+  name (a name such as ``2018年市级专项…`` would give its year); a workbook without a year
+  states none, and then a year in the first project's name is what the reader finds;
 * the numbers are the order of the forms (1, 2, 3…): an empty sheet is not a withheld project.
 
 What does not come back through ``jixiao import`` (the readers are not this module's): the
