@@ -166,3 +166,17 @@ def test_the_command_line(tmp_path: Path) -> None:
     clean = workbook(tmp_path, "seed-001", sample("seed-001.json"))
     again = runner.invoke(main, ["publish", str(clean), "-o", str(document)])
     assert again.exit_code == 2 and "已存在" in again.output  # never overwritten silently
+
+
+def test_the_console_says_how_many_projects_are_forms(tmp_path: Path) -> None:
+    from jixiao.outputs.publish import Publication
+    from jixiao.service.publish import Published, published_text
+
+    said = published_text(
+        Published([], tmp_path / "公开.docx", 0, publication=Publication(projects=3, forms=2))
+    )
+    assert "3 个项目（其中 2 个按申报表版式）" in said
+    plain = published_text(
+        Published([], tmp_path / "公开.docx", 0, publication=Publication(projects=3))
+    )
+    assert "3 个项目" in plain and "申报表" not in plain

@@ -121,6 +121,8 @@ def published_text(result: Published) -> str:
     publication = result.publication
     assert publication is not None
     parts = [f"{publication.projects} 个项目"]
+    if publication.forms:
+        parts[0] += f"（其中 {publication.forms} 个按申报表版式）"
     if publication.department:
         parts.append("部门整体绩效目标")
     if publication.overall_rows:
