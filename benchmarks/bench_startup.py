@@ -8,6 +8,9 @@ slows them alike):
 * ``jixiao validate`` of one filled 30-project workbook, read afresh (``--no-cache``) — aim
   ≤ 0.5 s; and the same file again from the result cache (what a re-run costs).
 
+Each process's CPU time is shown beside its wall time: on a busy machine the wall time includes
+waiting for a core, the CPU time does not (on an idle one they are close).
+
 Each command runs as ``python -c "from jixiao.cli import run; run()" …``, what the ``jixiao``
 console script does.  A pip-installed jixiao has its bytecode compiled at install time; a
 development environment may forbid writing it (``PYTHONDONTWRITEBYTECODE``), which would add
@@ -54,29 +57,46 @@ def isolated_environment(folder: Path) -> dict[str, str]:
     return env
 
 
-def wall_time(command: list[str], env: dict[str, str]) -> float:
-    """Seconds one run takes, start to exit; a failed run stops the benchmark."""
-    start = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes so far; 0 without
+    ``resource`` (Windows), where only wall times are shown."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wall_time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run, start to exit; a failed run stops the benchmark."""
+    cpu, start = children_cpu(), time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, check=False)
-    spent = time.perf_counter() - start
+    spent = time.perf_counter() - start, children_cpu() - cpu
     if done.returncode not in (0, 1):  # validate exits 1 when it finds errors
         sys.exit(f"{command[3:]} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
     return spent
 
 
-def measure(commands: dict[str, list[str]], env: dict[str, str], repeat: int) -> dict[str, float]:
-    """The median wall time of each command, after one untimed warm-up run of each."""
+def measure(
+    commands: dict[str, list[str]], env: dict[str, str], repeat: int
+) -> dict[str, tuple[float, float]]:
+    """The median (wall, CPU) time of each command, after one untimed warm-up run of each."""
     for command in commands.values():
         wall_time(command, env)
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():
             times[name].append(wall_time(command, env))
-    return {name: statistics.median(spent) for name, spent in times.items()}
+    return {
+        name: (statistics.median(w for w, _ in spent), statistics.median(c for _, c in spent))
+        for name, spent in times.items()
+    }
 
 
-def report(medians: dict[str, float], projects: int) -> None:
-    floor = medians["python"]
+def report(medians: dict[str, tuple[float, float]], projects: int) -> None:
+    floor, floor_cpu = medians["python"]
+    print("medians: wall time; CPU time of the process (without the waits for a busy core)")
     rows = [
         ("python -c pass (floor)", "python", None),
         ("jixiao --help", "help", AIMS["help"]),
@@ -84,9 +104,10 @@ def report(medians: dict[str, float], projects: int) -> None:
         (f"jixiao validate, {projects} projects, cached", "cached", AIMS["validate"]),
     ]
     for label, name, aim in rows:
-        spent = medians[name]
+        spent, cpu = medians[name]
         aim_text = f"aim ≤ {aim:.2f} s: {spent / aim:4.2f} of it" if aim else ""
-        print(f"{label:40s} {spent:6.3f} s  {spent / floor:5.1f}x python   {aim_text}")
+        ratio = f"{spent / floor:5.1f}x python" + (f" (CPU {cpu / floor_cpu:4.1f}x)" if cpu else "")
+        print(f"{label:40s} {spent:6.3f} s  CPU {cpu:6.3f} s  {ratio}   {aim_text}")
 
 
 def main() -> None:
