@@ -5,6 +5,7 @@ holding what is no amount."""
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -161,6 +162,40 @@ def test_formulas_reaching_outside_in_input_cells_are_reported(
     assert submission is not None
     (finding,) = [f for f in findings if f.code == "formula-outside"]
     assert (finding.sheet, finding.cell) == ("项目1", ref) and kind in finding.message
+
+
+def test_outward_formulas_are_found_in_any_case_and_spelling(workbook: Path) -> None:
+    """Excel reads function names in any case, and XML may spell a letter as a character
+    reference: the package's byte pre-test lets neither pass (issue #15's one-pass notes)."""
+    edited(workbook, "项目1", P.goal, '=WebService("http://example.com/goal")')
+    edited(workbook, "项目1", P.name, '=HYPERLINK("http://example.com","项目")')
+    with zipfile.ZipFile(workbook) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = next(
+        n for n, d in parts.items() if b"HYPERLINK(&quot;http" in d or b'HYPERLINK("http' in d
+    )
+    parts[sheet] = parts[sheet].replace(b"HYPERLINK(", b"&#72;YPERLINK(", 1)
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    submission, findings = read_workbook(workbook)
+    assert submission is not None
+    found = {f.cell: f.message for f in findings if f.code == "formula-outside"}
+    assert sorted(found) == sorted([P.goal, P.name])
+    assert "网络函数" in found[P.goal] and "超链接" in found[P.name]
+
+
+def test_the_same_outward_formula_on_two_sheets_is_reported_on_both(tmp_path: Path) -> None:
+    """Formulas found harmless are not tested again on the next sheet; one that reaches
+    outside is never among them."""
+    workbook = filled(tmp_path, "001")
+    book = openpyxl.load_workbook(workbook)
+    for sheet in ("项目1", "项目2"):
+        book[sheet][P.goal] = '=WEBSERVICE("http://example.com/goal")'
+    book.save(workbook)
+    _, findings = read_workbook(workbook)
+    found = sorted((f.sheet, f.cell) for f in findings if f.code == "formula-outside")
+    assert found == [("项目1", P.goal), ("项目2", P.goal)]
 
 
 def test_a_plain_formula_in_an_input_cell_is_no_finding(workbook: Path) -> None:
