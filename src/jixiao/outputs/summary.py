@@ -12,18 +12,19 @@ that the sheet prints at a readable size; files are named relative to the summar
 The tables and their values come from :mod:`jixiao.outputs.tables`, which also writes them
 as CSV: a CSV always holds what its sheet shows.
 
-**Streaming.**  The workbook is written in XlsxWriter's ``constant_memory`` mode: each sheet is
-written strictly row by row, top to bottom, and a row leaves memory when the next one starts,
-so a province's millions of indicator rows never stand in memory as cells.  Everything a sheet
-needs is decided before or while its row is written, never by going back: column widths from
-the column specs (and the longest 位置 text, measured before the sheet starts), each row's
-height from its own wrapped texts before its cells are written, an error's red 级别 and its
-link to the source cell while the row is current, page setup at any time (it is not row data).
-Row heights already written are forgotten as the sheet goes on (XlsxWriter keeps them
-otherwise), and heights are estimated once per distinct text.  In this mode XlsxWriter writes
-texts inline instead of in a shared-strings table: Excel, WPS, LibreOffice, openpyxl and
-calamine all read that form.  A relative link's target is written with ``/`` (the OPC
-standard; XlsxWriter writes Windows' ``\\``, which LibreOffice and WPS on Linux do not follow).
+**Streaming.** The workbook is written in XlsxWriter's ``constant_memory`` mode: each sheet is
+written strictly row by row, top to bottom, and a row leaves memory when the next one starts, so
+a province's millions of indicator rows never stand in memory as cells.  Everything a sheet
+needs is decided before or while its row is written, never by going back: column widths from the
+column specs (and the longest 位置 text, measured before the sheet starts), each row's height from
+its own wrapped texts before its cells are written, an error's red 级别 and its link to the source
+cell while the row is current, page setup at any time (it is not row data).  Row heights already
+written are forgotten as the sheet goes on (XlsxWriter keeps them otherwise), and heights are
+estimated once per distinct text (the last 65,536 kept).  In this mode XlsxWriter writes texts
+inline instead of in a shared-strings table, a standard form (ECMA-376 ``inlineStr``) that
+Excel, LibreOffice (opened in the tests), openpyxl and calamine read; WPS was not at hand.  A
+relative link's target is written with ``/`` (the OPC standard; XlsxWriter writes Windows'
+``\\``, which LibreOffice and WPS on Linux do not follow).
 
 **Past Excel's limits.**  A sheet holds 1,048,576 rows; a list longer than that under its
 header row continues on ``指标明细(2)``, ``指标明细(3)``… right after it, each with the same
@@ -33,17 +34,24 @@ keeps at most 65,530 links on one sheet: 问题清单's rows past that on one sh
 without a link, and 汇总概览 says so.
 
 **Why XlsxWriter (decision of issue #15, December 2026).**  Measured on the benchmark's 100 ×
-30 consolidation (3,000 projects, 30,000 indicators, ~16,000 findings): writing took ~15 s, of
-which ~60 % was estimating the heights of wrapped rows and ~10 % resolving file paths row by
-row, both ours (now once per distinct text or file), and only ~10–15 % XlsxWriter itself.  A
-faster writer would therefore win little.  The Rust writers on PyPI were judged: the original
-``rust_xlsxwriter`` has no Python binding of its own; ``rustpy-xlsxwriter`` (0.8, one
-maintainer) has no merged cells, links or charts, which the summary needs; ``rvgsrust-
-xlsxwriter`` (0.3.5, Beta, MIT) wraps ``rust_xlsxwriter`` with a full feature list but is a young
-single-team project whose print setup, outline columns and chart API would have to be proven
-against Excel and WPS first.  XlsxWriter (BSD-2, maintained since 2013, used by pandas and
-polars, its output compared with Excel's own files by ~1,000 tests) stays; the decision is
-worth revisiting only if writing, not estimating, becomes the larger part.
+30 consolidation (3,000 projects, 30,000 indicators, ~16,000 findings) on a loaded 2-core
+machine: the previous writer took 16–19 s of CPU and 215 MB; this one 7–8.5 s and 105 MB, the
+same content (compared cell by cell with heights, widths, merges, links and print setup).
+Most of the old time was ours: estimating wrapped rows' heights (~60 %) and resolving file
+paths row by row (~10 %).  With 300,000 indicator rows: 98 s CPU and 1.1 GB peak before, 46 s
+and 148 MB now.  What is left is ~85 % XlsxWriter itself (~130 µs a 15-column row), so at
+province scale (~2.4 M indicator rows) 指标明细 alone costs ~5 min of CPU: the writer is then
+the floor.  The Rust writers on PyPI were judged: the original ``rust_xlsxwriter`` has no
+Python binding of its own; ``rustpy-xlsxwriter`` (0.8, one maintainer) has no merged cells,
+links or charts, which the summary needs; ``rvgsrust-xlsxwriter`` (0.3.5, Beta, MIT, abi3
+wheels for Linux and Windows) wraps ``rust_xlsxwriter`` with merged cells, links, charts and
+constant memory, and wrote the same 150,000 indicator rows in 6.0 s of CPU against
+XlsxWriter's 19.8 s (3.3×).  It is not adopted yet: a young single-team project whose print
+titles, fit-to-width, footers, outline columns, relative links and charts would first have to
+be proven in Excel and WPS, and the gain is about a factor 3 on writing only.  XlsxWriter
+(BSD-2, maintained since 2013, used by pandas and polars, its output compared with Excel's
+own files by ~1,000 tests) stays.  Revisit when the 10⁴-file aim needs it: either that binding
+behind this module's few calls, or the list sheets' rows written as XML directly.
 """
 
 from __future__ import annotations
