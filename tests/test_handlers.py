@@ -348,3 +348,30 @@ def test_publish_button_wants_a_saved_workbook(
 def test_publish_button_is_on_the_ribbon() -> None:
     assert ribbon.HANDLERS["publish"] is publish_button
     assert BY_KEY["publish"].needs is Needs.TEMPLATE and "生成公开文本" in HELP_TEXT
+
+
+def test_new_project_sheet_in_a_application_workbook_adds_a_form(tmp_path: Path) -> None:
+    """A 申报表 workbook gets 申报表N sheets, never the other layout's 项目N."""
+    from jixiao.template.application import APPLICATION
+    from jixiao.template.application_fill import fill_application
+    from test_publish_application import imported
+
+    path = tmp_path / "申报表.xlsx"
+    save_workbook(fill_application(imported("105")), path)  # one form of ten; 2-10 hidden
+    book = FileBook(path)
+    assert new_project_sheet(book) == "申报表2" and not book.is_hidden("申报表2")
+    assert "已启用申报表“申报表2”" in book.messages[-1]
+    for number in range(3, 11):
+        assert new_project_sheet(book) == f"申报表{number}"
+    assert new_project_sheet(book) == "申报表11"  # every form in use: a new one
+    assert "已新建申报表“申报表11”" in book.messages[-1]
+    book.save()
+    wb = openpyxl.load_workbook(path)
+    assert not any(name.startswith(LAYOUT.project.prefix) for name in wb.sheetnames)
+    added = wb["申报表11"]
+    title = APPLICATION.project.title
+    assert added.protection.sheet and '"11.' in added[title].value
+    assert wb.sheetnames[-2:] == [LAYOUT.lists.name, LAYOUT.meta.name]
+    submission, findings = read_workbook(path)
+    assert submission is not None and len(submission.projects) == 1
+    assert [f.code for f in findings if f.severity.value == "error"] == []

@@ -17,7 +17,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.a1 import a1, quote_sheet
-from jixiao.template.build import INPUT_COLOR, add_project_sheet, save_workbook
+from jixiao.excel.sheets import ProjectSheets
+from jixiao.template.build import INPUT_COLOR, save_workbook
 from jixiao.template.layout import LAYOUT, PASSWORD
 
 
@@ -55,7 +56,7 @@ class Book(Protocol):
     def show_sheet(self, name: str, print_area: str) -> None:
         """Unhide a sheet (through the workbook's structure protection) and set what it prints."""
 
-    def add_project_sheet(self, number: int) -> None:
+    def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
         """Append an empty, protected project sheet ``项目<number>``."""
 
     def write_cell(self, sheet: str, ref: str, value: str | int | float | None) -> None:
@@ -170,9 +171,9 @@ class FileBook:
         sheet.sheet_state = "visible"
         sheet.print_area = print_area
 
-    def add_project_sheet(self, number: int) -> None:
-        """Append a project sheet built from the layout; the workbook stays protected."""
-        sheet = add_project_sheet(self.wb, number)
+    def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
+        """Append a project sheet built from its layout; the workbook stays protected."""
+        sheet = sheets.add(self.wb, number)
         names = self.wb.sheetnames
         if LAYOUT.lists.name in names:  # keep the hidden sheets last, as in the template
             self.wb.move_sheet(

@@ -9,7 +9,6 @@ which :func:`jixiao.excel.ribbon.press` shows as a message box.
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,15 +16,15 @@ from jixiao.a1 import parse_a1
 from jixiao.consolidate import Consolidation, Table, Value, consolidate
 from jixiao.excel.book import Book
 from jixiao.excel.buttons import BY_KEY, TEMPLATE_MARK, not_template
+from jixiao.excel.sheets import ProjectSheets, of_meta
 from jixiao.findings import FINDING_COLUMNS, FileReport, Finding, Tally
 from jixiao.readers.xlsx import read_workbook
 from jixiao.service.actions import consolidate_submissions, import_to_template, validate_paths
 from jixiao.service.collect import collect, split_by_department
 from jixiao.template.build import PROBLEM_COLOR, summary_row
-from jixiao.template.layout import LAYOUT, RESULT
+from jixiao.template.layout import LAYOUT, RESULT, TEMPLATE_ID
 
 MARK_COLOR = PROBLEM_COLOR
-_PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
 
 
 def result_rows(report: FileReport) -> list[list[object]]:
@@ -95,50 +94,46 @@ def clear_marks(book: Book) -> int:
 
 
 def new_project_sheet(book: Book) -> str:
-    """新建项目表: the next project sheet.  A filled workbook keeps its unused project sheets
-    hidden (they must not print): the first of those after the last shown project sheet is
-    shown again when it is still empty; otherwise one more empty, protected sheet is added and
-    listed in 总览.  Hidden sheets in the middle keep their numbers (withheld projects)."""
-    p = LAYOUT.project
+    """新建项目表: the next project sheet of the workbook's layout (项目N, or 申报表N in a
+    申报表 workbook).  A filled workbook keeps its unused project sheets hidden (they must not
+    print): the first of those after the last shown one is shown again when it is still empty;
+    otherwise one more empty, protected sheet is added (and listed in 总览 where there is one).
+    Hidden sheets in the middle keep their numbers (withheld projects)."""
+    sheets = layout_of(book)
     numbered = sorted(
-        (int(m.group(1)), name) for name in book.sheet_names() if (m := _PROJECT_SHEET.match(name))
+        (number, name) for name in book.sheet_names() if (number := sheets.number(name)) is not None
     )
     shown = [number for number, name in numbered if not book.is_hidden(name)]
     last_shown = max(shown, default=0)
     for number, name in numbered:
-        if number > last_shown and book.is_hidden(name) and _empty_project(book, name):
-            book.show_sheet(name, p.print_area)
-            book.notify(f"已启用项目表“{name}”（原先未使用、隐藏的空白表）。")
+        if number > last_shown and book.is_hidden(name) and _empty(book, name, sheets):
+            book.show_sheet(name, sheets.print_area)
+            book.notify(f"已启用{sheets.noun}“{name}”（原先未使用、隐藏的空白表）。")
             return name
     number = max((n for n, _ in numbered), default=0) + 1
-    book.add_project_sheet(number)
+    book.add_project_sheet(sheets, number)
     summary = LAYOUT.summary
-    if summary.name in book.sheet_names():
+    if sheets.template_id == TEMPLATE_ID and summary.name in book.sheet_names():
         for ref, value in summary_row(number).items():
             book.write_cell(summary.name, ref, value)
-    name = p.sheet_name(number)
-    book.notify(f"已新建项目表“{name}”。")
+    name = sheets.sheet_name(number)
+    book.notify(f"已新建{sheets.noun}“{name}”。")
     return name
 
 
-def _empty_project(book: Book, name: str) -> bool:
-    """No input typed on the sheet: its code, name, budget and first indicator row are blank."""
-    p = LAYOUT.project
+def layout_of(book: Book) -> ProjectSheets:
+    """The layout whose template made the workbook (its _meta's template id)."""
+    meta = LAYOUT.meta.name
+    return of_meta(book.values(meta) if meta in book.sheet_names() else [])
+
+
+def _empty(book: Book, name: str, sheets: ProjectSheets) -> bool:
+    """Nothing typed on the sheet yet: its name, code, budget, goal and first indicator row."""
     rows = book.values(name)
-    first = p.first_row
-    refs = (
-        p.code,
-        p.name,
-        p.budget,
-        p.goal,
-        *(p.row_cell(f, first) for f, _ in p.indicator_columns),
-    )
-    for ref in refs:
+    for ref in sheets.typed:
         row, column = parse_a1(ref)
-        value = (
-            rows[row - 1][column - 1] if row <= len(rows) and column <= len(rows[row - 1]) else None
-        )
-        if value not in (None, ""):
+        line = rows[row - 1] if row <= len(rows) else []
+        if column <= len(line) and line[column - 1] not in (None, ""):
             return False
     return True
 

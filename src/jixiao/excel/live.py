@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.a1 import quote_sheet
+from jixiao.excel.sheets import ProjectSheets
 from jixiao.service.actions import ActionError
-from jixiao.template.build import INPUT_COLOR, project_input_cells, project_title
-from jixiao.template.layout import LAYOUT, PASSWORD
+from jixiao.template.build import INPUT_COLOR
+from jixiao.template.layout import PASSWORD
 
 _TEXT_PREFIXES = ("=", "+", "-", "@")
 
@@ -180,19 +181,21 @@ class XlwingsBook:
             sheet.Visible = XL_SHEET_VISIBLE
             sheet.PageSetup.PrintArea = print_area
 
-    def add_project_sheet(self, number: int) -> None:
-        """Copy 项目1 after the last project sheet, clear its inputs, renumber its title."""
-        p = LAYOUT.project
-        projects = [s for s in self.book.sheets if s.name.startswith(p.prefix)]
+    def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
+        """Copy the layout's first project sheet after its last one, clear the inputs, renumber
+        its title, show it and let it print the whole blank form."""
+        projects = [s for s in self.book.sheets if sheets.number(s.name) is not None]
         with self._unprotected():
             projects[0].api.Copy(After=projects[-1].api)
             sheet = self.book.sheets[projects[-1].index]  # the copy sits right after it
-            sheet.name = p.sheet_name(number)
+            sheet.name = sheets.sheet_name(number)
+            sheet.api.Visible = XL_SHEET_VISIBLE  # a copy of a hidden prototype is hidden
             with self._unprotected(sheet.name):
-                for ref in project_input_cells():
+                for ref in sheets.input_cells():
                     sheet.range(ref).clear_contents()
                     sheet.range(ref).color = _rgb(INPUT_COLOR)
-                sheet.range(p.title).formula = project_title(number)
+                sheet.range(sheets.title_cell).formula = sheets.title(number)
+                sheet.api.PageSetup.PrintArea = sheets.print_area  # not the prototype's used rows
 
     def write_cell(self, sheet: str, ref: str, value: str | int | float | None) -> None:
         """Write one cell through the sheet's protection."""
