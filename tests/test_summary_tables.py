@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.cli import main
 from jixiao.consolidate import Consolidation, Entry, Kind, consolidate
-from jixiao.outputs import summary
+from jixiao.outputs import sheets, summary
 from jixiao.outputs.summary import write_summary
 from jixiao.outputs.tables import cell_text, table_files, write_tables
 from jixiao.service.actions import run_demo
@@ -144,7 +144,7 @@ def test_the_limit_is_checked(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_summary(result, tmp_path / "x.xlsx", row_limit=0)
     with pytest.raises(ValueError):
-        write_summary(result, tmp_path / "x.xlsx", row_limit=summary.SHEET_ROWS)
+        write_summary(result, tmp_path / "x.xlsx", row_limit=sheets.SHEET_ROWS)
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -153,7 +153,7 @@ def test_forgetting_written_row_heights_changes_nothing(
 ) -> None:
     _, result = demo
     write_summary(result, tmp_path / "a.xlsx")
-    monkeypatch.setattr(summary, "_FORGET_EVERY", 2)
+    monkeypatch.setattr(sheets, "_FORGET_EVERY", 2)
     write_summary(result, tmp_path / "b.xlsx")
     a, b = openpyxl.load_workbook(tmp_path / "a.xlsx"), openpyxl.load_workbook(tmp_path / "b.xlsx")
     for name in a.sheetnames:

@@ -12,17 +12,7 @@ that the sheet prints at a readable size; files are named relative to the summar
 The tables and their values come from :mod:`jixiao.outputs.tables`, which also writes them
 as CSV: a CSV always holds what its sheet shows.
 
-**Streaming.** The workbook is written in XlsxWriter's ``constant_memory`` mode: each sheet is
-written strictly row by row, top to bottom, and a row leaves memory when the next one starts, so
-a province's millions of indicator rows never stand in memory as cells.  Everything a sheet
-needs is decided before or while its row is written, never by going back: column widths from the
-column specs (and the longest 位置 text, measured before the sheet starts), each row's height from
-its own wrapped texts before its cells are written, an error's red 级别 and its link to the source
-cell while the row is current, page setup at any time (it is not row data).  Row heights already
-written are forgotten as the sheet goes on (XlsxWriter keeps them otherwise), and heights are
-estimated once per distinct text (the last 65,536 kept).  In this mode XlsxWriter writes texts
-inline instead of in a shared-strings table, a standard form (ECMA-376 ``inlineStr``) that
-Excel, LibreOffice (opened in the tests), openpyxl and calamine read; WPS was not at hand.  A
+How the lists are written, row by row in constant memory: :mod:`jixiao.outputs.sheets`.  A
 relative link's target is written with ``/`` (the OPC standard; XlsxWriter writes Windows'
 ``\\``, which LibreOffice and WPS on Linux do not follow).
 
@@ -58,13 +48,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import math
 import os
-from collections.abc import Callable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import xlsxwriter
 from xlsxwriter.url import Url
@@ -73,81 +60,39 @@ from xlsxwriter.worksheet import Worksheet
 
 from jixiao.a1 import quote_sheet
 from jixiao.atomic import atomic_write
-from jixiao.consolidate import Column, Consolidation, Kind, Value
+from jixiao.consolidate import Consolidation, Kind
 from jixiao.findings import Finding, Severity
+from jixiao.outputs.sheets import (
+    FONT_SIZE,
+    ROW_LIMIT,
+    TITLE_SIZE,
+    Piece,
+    Printing,
+    Styles,
+    pieces,
+    row_height,
+    write_cell,
+    write_list,
+    write_table,
+)
 from jixiao.outputs.tables import (
-    MET_TEXT,
     SUB_UNITS,
     SummaryTable,
     overview_facts,
     plan_table,
     summary_tables,
 )
-from jixiao.textwidth import (
-    POINTS_PER_WIDTH,
-    column_points,
-    lines_height,
-    text_em,
-    text_height,
-    width_for,
-)
+from jixiao.textwidth import lines_height, text_em, text_height, width_for
 
 FIXED_DATE = dt.datetime(2024, 1, 1)
-FONT_SIZE = 10
-TITLE_SIZE = 16
-PORTRAIT_POINTS = 523.0
-"""What an A4 portrait page holds across (0.5 in margins), in points."""
-A4 = 9
-"""XlsxWriter's paper code for A4."""
 FOLDED = "amount_"
 """项目汇总's checkpoint amounts (``amount_3``…): folded away (the percentages stay in view)."""
-SHEET_ROWS = 1_048_576
-"""Rows on one sheet (Excel 2007 and later, WPS)."""
-ROW_LIMIT = SHEET_ROWS - 1
-"""A list's rows on one sheet under its header row, before it continues on the next."""
 LINKS_PER_SHEET = 65_530
 """Excel keeps at most this many links on one sheet."""
 LISTS = ("项目汇总", "指标明细", "问题清单", "部门整体")
 """The sheets that are one list each (the ones that may continue on further sheets)."""
 _FORGET_EVERY = 50_000
 """Rows between two clean-ups of the row heights XlsxWriter keeps for rows already written."""
-
-
-class Styles:
-    """The few formats the summary uses."""
-
-    def __init__(self, book: Workbook) -> None:
-        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
-        self.title = book.add_format({**base, "bold": True, "font_size": TITLE_SIZE})
-        self.header = book.add_format(
-            {
-                **base,
-                "bold": True,
-                "bg_color": "#D9E1F2",
-                "border": 1,
-                "text_wrap": True,
-                "align": "center",
-            }
-        )
-        self.text = book.add_format({**base})
-        self.wrap = book.add_format({**base, "text_wrap": True})
-        self.note = book.add_format({**base, "text_wrap": True, "font_color": "#595959"})
-        self.money = book.add_format({**base, "num_format": "#,##0.00"})
-        self.percent = book.add_format({**base, "num_format": "0.0"})
-        self.count = book.add_format({**base, "num_format": "0"})
-        self.link = book.add_format(
-            {**base, "font_color": "#0563C1", "underline": 1, "text_wrap": True}
-        )
-        self.bad = book.add_format({**base, "font_color": "#C00000", "bold": True})
-
-    def of(self, kind: Kind) -> Any:
-        """The format of a column of this kind."""
-        return {
-            Kind.MONEY: self.money,
-            Kind.PERCENT: self.percent,
-            Kind.COUNT: self.count,
-            Kind.LONG_TEXT: self.wrap,
-        }.get(kind, self.text)
 
 
 def write_summary(
@@ -161,51 +106,6 @@ def write_summary(
     atomic_write(
         target, lambda temporary: _write(result, temporary, target.parent, unit_name, row_limit)
     )
-
-
-class Printing:
-    """How the summary's sheets print: the unit in every footer."""
-
-    def __init__(self, unit_name: str) -> None:
-        self.footer = "&L" + _footer_text(unit_name) + "&C第 &P 页，共 &N 页"
-
-    def setup(self, sheet: Worksheet, header_row: int, width: float, last: tuple[int, int]) -> None:
-        """A4, one page wide (landscape when wider than a portrait page), the header row
-        repeated, the used range printed (charts included: ``last`` is its far corner)."""
-        sheet.set_paper(A4)
-        if width * POINTS_PER_WIDTH > PORTRAIT_POINTS:
-            sheet.set_landscape()
-        else:
-            sheet.set_portrait()
-        sheet.fit_to_pages(1, 0)  # one page wide when printed, as many pages long as needed
-        sheet.repeat_rows(header_row)
-        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.75)
-        sheet.set_footer(self.footer, {"margin": 0.3})
-        sheet.center_horizontally()
-        sheet.print_area(0, 0, *last)
-
-
-def _footer_text(text: str) -> str:
-    """A text as a footer shows it (``&`` starts a code there)."""
-    return " ".join(text.split()).replace("&", "&&")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Piece:
-    """The rows ``start``…``stop`` of a list, on sheet ``sheet``."""
-
-    sheet: str
-    start: int
-    stop: int
-
-
-def pieces(name: str, rows: int, limit: int) -> list[Piece]:
-    """Where a list of ``rows`` rows stands: ``name``, then ``name(2)``… of ``limit`` rows."""
-    count = max(1, math.ceil(rows / limit))
-    return [
-        Piece(name if k == 0 else f"{name}({k + 1})", k * limit, min(rows, (k + 1) * limit))
-        for k in range(count)
-    ]
 
 
 def continuation_note(name: str, rows: int, parts: Sequence[Piece]) -> str:
@@ -252,11 +152,11 @@ def _write(
     if any(p.stop - p.start > LINKS_PER_SHEET for p in parts["问题清单"]):
         notes.append(("链接", LINKS_NOTE))
     _overview(book, styles, result, tables[SUB_UNITS], unit_name, printing, notes)
-    _list(book, styles, tables["项目汇总"], parts["项目汇总"], printing)
+    write_list(book, styles, tables["项目汇总"], parts["项目汇总"], printing, folded=FOLDED)
     _plan(book, styles, result, printing)
-    _list(book, styles, tables["指标明细"], parts["指标明细"], printing)
+    write_list(book, styles, tables["指标明细"], parts["指标明细"], printing)
     _findings(book, styles, result, tables["问题清单"], parts["问题清单"], folder, printing)
-    _list(book, styles, tables["部门整体"], parts["部门整体"], printing)
+    write_list(book, styles, tables["部门整体"], parts["部门整体"], printing)
     book.close()
 
 
@@ -266,119 +166,6 @@ class _PortableUrl(Url):  # type: ignore[misc]  # XlsxWriter has no type hints
 
     def _target(self) -> str:
         return str(super()._target()).replace("\\", "/")
-
-
-def _cell(sheet: Worksheet, row: int, column: int, value: Value | float, fmt: Any) -> None:
-    """Write one value: numbers as float only here, and never a non-finite one (that cell
-    stays blank; the engine has already reported the value)."""
-    if value is None:
-        sheet.write_blank(row, column, None, fmt)
-    elif isinstance(value, bool):
-        sheet.write_string(row, column, "是" if value else "否", fmt)
-    elif isinstance(value, int | float | Decimal):
-        number = float(value)
-        if math.isfinite(number):
-            sheet.write_number(row, column, number, fmt)
-        else:
-            sheet.write_blank(row, column, None, fmt)
-    else:
-        sheet.write_string(row, column, str(value), fmt)  # never a formula, whatever it says
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _height(text: str, width: float) -> float:
-    """The row height a wrapped ``text`` needs in a column ``width`` wide: a text that fits
-    on one line even if every character were full width is not measured further."""
-    if len(text) * FONT_SIZE <= column_points([width]) and not any(c in text for c in "\n\r\t"):
-        return lines_height(1, FONT_SIZE)
-    return text_height(text, [width], FONT_SIZE)
-
-
-RowHook = Callable[[Worksheet, int, int], None]
-"""Called while a row is current: ``(sheet, sheet row, index in the table)``."""
-
-
-def _table(
-    sheet: Worksheet,
-    styles: Styles,
-    table: SummaryTable,
-    first_row: int = 0,
-    part: Piece | None = None,
-    each_row: RowHook | None = None,
-) -> float:
-    """Rows ``part`` of a table under its header row at ``first_row``, strictly in order:
-    wrapped columns get rows as high as their text; 项目汇总's checkpoint amounts are an
-    outline group, folded away.  Returns the width shown (folded columns left out)."""
-    columns = table.columns
-    shown = _header(sheet, styles, columns, first_row)
-    formats = [styles.of(c.kind) for c in columns]
-    verdicts = [c.kind is Kind.MET for c in columns]
-    widths = [c.width if c.kind is Kind.LONG_TEXT else 0.0 for c in columns]
-    part = part or Piece("", 0, len(table))
-    single = lines_height(1, FONT_SIZE)
-    row = first_row
-    for index, values in enumerate(table.rows(part.start, part.stop), start=part.start):
-        row += 1
-        height = single
-        for value, width in zip(values, widths, strict=True):
-            if width and value is not None:
-                height = max(height, _height(str(value), width))
-        sheet.set_row(row, height)  # before the row's cells: XlsxWriter writes it after them
-        for number, value in enumerate(values):
-            if value is None:  # blank: nothing to write
-                continue
-            if verdicts[number] and isinstance(value, bool):
-                value = MET_TEXT[value]
-            _cell(sheet, row, number, value, formats[number])
-        if each_row is not None:
-            each_row(sheet, row, index)
-        if (row - first_row) % _FORGET_EVERY == 0:
-            _forget_written_rows(sheet)
-    if columns:
-        sheet.autofilter(first_row, 0, first_row + part.stop - part.start, len(columns) - 1)
-    sheet.freeze_panes(first_row + 1, 0)
-    return shown
-
-
-def _header(sheet: Worksheet, styles: Styles, columns: Sequence[Column], row: int) -> float:
-    """The header row and the column widths; returns the width shown."""
-    height, shown = 0.0, 0.0
-    for number, column in enumerate(columns):
-        height = max(height, text_height(column.heading, [column.width], FONT_SIZE))
-        if column.key.startswith(FOLDED):
-            sheet.set_column(number, number, column.width, None, {"level": 1, "hidden": True})
-        else:
-            sheet.set_column(number, number, column.width)
-            shown += column.width
-    sheet.set_row(row, height)
-    for number, column in enumerate(columns):
-        sheet.write_string(row, number, column.heading, styles.header)
-    return shown
-
-
-def _forget_written_rows(sheet: Worksheet) -> None:
-    """Drop the heights XlsxWriter keeps of rows it has already written out (in constant
-    memory mode it never reads them again): millions of rows would otherwise hold them all."""
-    info, current = getattr(sheet, "row_info", None), getattr(sheet, "previous_row", None)
-    if isinstance(info, dict) and isinstance(current, int):
-        for written in [r for r in info if r < current]:
-            del info[written]
-
-
-def _list(
-    book: Workbook,
-    styles: Styles,
-    table: SummaryTable,
-    parts: Sequence[Piece],
-    printing: Printing,
-    each_row: RowHook | None = None,
-) -> None:
-    """A list on its sheet and, past the row limit, on the sheets after it."""
-    for part in parts:
-        sheet = book.add_worksheet(part.sheet)
-        shown = _table(sheet, styles, table, 0, part, each_row)
-        last = (max(part.stop - part.start, 1), max(len(table.columns) - 1, 0))
-        printing.setup(sheet, 0, shown, last)
 
 
 def _overview(
@@ -404,7 +191,9 @@ def _overview(
         if fact.note:
             sheet.set_row(row, text_height(fact.note, [note_width], FONT_SIZE))
         sheet.write_string(row, 0, fact.label, styles.header)
-        _cell(sheet, row, 1, fact.value, styles.money if fact.kind is Kind.MONEY else styles.text)
+        write_cell(
+            sheet, row, 1, fact.value, styles.money if fact.kind is Kind.MONEY else styles.text
+        )
         if fact.note:
             sheet.merge_range(row, 2, row, last_column, fact.note, styles.note)
     for label, note in notes:
@@ -415,7 +204,7 @@ def _overview(
     start = row + 2
     sheet.set_row(start, lines_height(1, TITLE_SIZE))
     sheet.write_string(start, 0, "各下属单位", styles.title)
-    _table(sheet, styles, units, first_row=start + 1)
+    write_table(sheet, styles, units, first_row=start + 1)
     last = (start + 1 + max(len(units), 1), last_column)
     printing.setup(sheet, start + 1, sum(widths), last)
 
@@ -425,7 +214,7 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Print
     sub-units' budgets with their bar chart, top to bottom."""
     plan, notes = plan_table(result)
     sheet = book.add_worksheet(plan.name)
-    _table(sheet, styles, plan)
+    write_table(sheet, styles, plan)
     rows = len(plan)
     width = sum(c.width for c in plan.columns)
     note = "\n".join(notes)
@@ -467,9 +256,9 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Print
     for offset, (name, amount) in enumerate(
         zip(units.column("sub_unit"), units.column("budget"), strict=True), start=start + 1
     ):
-        sheet.set_row(offset, _height(str(name), sum(names)))
+        sheet.set_row(offset, row_height(str(name), sum(names)))
         sheet.merge_range(offset, 0, offset, 1, str(name), styles.wrap)
-        _cell(sheet, offset, 2, amount, styles.money)
+        write_cell(sheet, offset, 2, amount, styles.money)
     bar = book.add_chart({"type": "bar"})
     bar.add_series(
         {
@@ -539,7 +328,7 @@ def _findings(
         if url is not None:
             sheet.write_url(row, where, url, styles.link)
 
-    _list(book, styles, table, parts, printing, each_row)
+    write_list(book, styles, table, parts, printing, each_row)
 
 
 class Links:
