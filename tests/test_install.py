@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -87,6 +88,7 @@ def test_install_status_uninstall_leaves_nothing_behind(profile: Path) -> None:
         "jixiao.xlam",
         "jixiao.conf",
         "绩效目标模板-hebei.xlsx",
+        "申报表模板-tianjin.xlsx",
     }
     assert done.templates == paths.templates and done.kept == []
     config = paths.config.read_bytes().decode("gbk")
@@ -526,3 +528,17 @@ def test_the_process_list_through_ctypes_on_a_fake_kernel32() -> None:
         Process(4242, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE"),
     ]
     assert sorted(kernel.closed) == [99, 5242]  # the snapshot and the one process handle
+
+
+def test_the_installer_puts_every_shipped_template_in_the_folder(profile: Path) -> None:
+    """The clerk's 文档\\jixiao模板 holds what `jixiao template --all` ships (both layouts)."""
+    paths = Paths.under(profile)
+    interpreter = paths.local_appdata / "jixiao" / "venv" / "Scripts" / "pythonw.exe"
+    install(paths, interpreter, encoding="gbk", desk=FakeDesk())
+    shipped = Path(__file__).parents[1] / "workbook_templates"
+    assert {p.name for p in paths.templates.glob("*.xlsx")} == {
+        p.name for p in shipped.glob("*.xlsx")
+    }
+    form = openpyxl.load_workbook(paths.templates / "申报表模板-tianjin.xlsx")
+    expected = openpyxl.load_workbook(shipped / "申报表模板-tianjin.xlsx")
+    assert form.sheetnames == expected.sheetnames

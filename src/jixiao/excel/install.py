@@ -38,8 +38,7 @@ from jixiao import __version__
 from jixiao.atomic import TEMPORARY_PREFIX, atomic_write
 from jixiao.excel.oserrors import LOCKED, os_error_message
 from jixiao.excel.winpaths import Desk, Process, blockers, documents_folder, this_desk
-from jixiao.profiles import builtin_names
-from jixiao.service.actions import TEMPLATE_NAME
+from jixiao.service.actions import blank_template, template_targets
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -377,16 +376,14 @@ def install(
     try:
         swap.stage(paths.addin, lambda staged: shutil.copyfile(source, staged))
         swap.stage(paths.config, lambda staged: staged.write_bytes(config))
-        from jixiao.template.build import build_template  # openpyxl: only here
-
-        for profile in builtin_names():
-            target = paths.templates / TEMPLATE_NAME.format(profile=profile)
+        for layout, profile, target in template_targets(paths.templates, None, True):
             if target.is_file():
                 digest = previous.get(str(target))
                 if digest is None or (digest and digest != sha256(target)):
                     result.kept.append(target)  # not ours, or the clerk's work now
                     continue
-            swap.stage(target, functools.partial(_save_template, build_template(profile)))
+            workbook = blank_template(layout, profile)  # openpyxl: only here
+            swap.stage(target, functools.partial(_save_template, workbook))
         swap.commit()
         result.written = [target for target, _ in swap.staged]
         manifest = {

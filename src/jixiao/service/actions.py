@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation, Entry, FileResult, cross_checks, with_cross_findings
@@ -44,6 +44,9 @@ from jixiao.template.application import TEMPLATE_LAYOUTS
 from jixiao.template.layout import DEFAULT_PROJECTS
 from jixiao.textfiles import holdable, readable_path
 from jixiao.validate import profile_for
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 Progress = Callable[[int, int], None]
 """Called after each file is read: ``(done, total)``."""
@@ -382,15 +385,25 @@ def write_templates(
         )
     targets = template_targets(output, profile_name, all_profiles, layout)
     check_outputs([path for _, _, path in targets], force=force)
-    from jixiao.template.application_build import build_application
-    from jixiao.template.build import build_template, save_workbook
+    from jixiao.template.build import save_workbook
 
     written = []
     for form, name, path in targets:
-        builder = build_application if form == APPLICATION_LAYOUT else build_template
-        save_workbook(builder(name, projects), path)
+        save_workbook(blank_template(form, name, projects), path)
         written.append((name if form == TEMPLATE_LAYOUTS[0] else f"{form}，{name}", path))
     return written
+
+
+def blank_template(layout: str, profile_name: str, projects: int = DEFAULT_PROJECTS) -> Workbook:
+    """A blank locked template of ``layout`` (one of TEMPLATE_LAYOUTS) for a profile: what
+    ``jixiao template`` writes and the installer puts in the clerk's template folder."""
+    if layout == APPLICATION_LAYOUT:
+        from jixiao.template.application_build import build_application
+
+        return build_application(profile_name, projects)
+    from jixiao.template.build import build_template
+
+    return build_template(profile_name, projects)
 
 
 @dataclass(frozen=True, slots=True)
