@@ -375,3 +375,21 @@ def test_new_project_sheet_in_a_application_workbook_adds_a_form(tmp_path: Path)
     submission, findings = read_workbook(path)
     assert submission is not None and len(submission.projects) == 1
     assert [f.code for f in findings if f.severity.value == "error"] == []
+
+
+def test_validate_and_clear_marks_in_a_application_workbook(tmp_path: Path) -> None:
+    from jixiao.template.application_fill import fill_application
+    from test_publish_application import imported
+
+    path = tmp_path / "申报表.xlsx"
+    save_workbook(fill_application(imported("104")), path)  # weights do not total 100
+    book = FileBook(path)
+    report = validate_book(book)
+    (weights, *_) = [f for f in report.findings if f.code == "weight-sum"]
+    assert weights.sheet == "申报表1" and weights.cell
+    book.save()
+    assert fill_of(path, weights.sheet, weights.cell) == MARK_COLOR
+    assert any("weight-sum" in map(str, row) for row in results(path))
+    assert clear_marks(book) > 0
+    book.save()
+    assert fill_of(path, weights.sheet, weights.cell) != MARK_COLOR
