@@ -6,8 +6,8 @@ Everything a sheet needs is decided before or while its row is written, never by
 column widths from the column specs (and the longest 位置 text, measured before the sheet starts),
 each row's height from its own wrapped texts before its cells are written, an error's red 级别 and
 its link to the source cell while the row is current, page setup at any time (it is not row
-data).  Row heights already written are forgotten as the sheet goes on (XlsxWriter keeps them
-otherwise), and heights are estimated once per distinct text (the last 65,536 kept).  In this
+data).  What XlsxWriter keeps of rows already written is dropped as the sheet goes on (heights,
+sizes), and heights are estimated once per distinct text (the last 65,536 kept).  In this
 mode XlsxWriter writes texts inline instead of in a shared-strings table, a standard form
 (ECMA-376 ``inlineStr``) that Excel, LibreOffice (opened in the tests), openpyxl and calamine
 read; WPS was not at hand.
@@ -220,12 +220,20 @@ def _header(
 
 
 def _forget_written_rows(sheet: Worksheet) -> None:
-    """Drop the heights XlsxWriter keeps of rows it has already written out (in constant
-    memory mode it never reads them again): millions of rows would otherwise hold them all."""
-    info, current = getattr(sheet, "row_info", None), getattr(sheet, "previous_row", None)
-    if isinstance(info, dict) and isinstance(current, int):
-        for written in [r for r in info if r < current]:
-            del info[written]
+    """Drop what XlsxWriter keeps of each row it has already written out: the row's height
+    (``row_info``, never read again in constant memory mode) and its size (``row_sizes``, read
+    only to place charts and pictures, so kept on a sheet that has any).  Millions of rows
+    would otherwise hold ~150 bytes each."""
+    current = getattr(sheet, "previous_row", None)
+    if not isinstance(current, int):
+        return
+    kept = [getattr(sheet, "row_info", None)]
+    if not (getattr(sheet, "charts", True) or getattr(sheet, "images", True)):
+        kept.append(getattr(sheet, "row_sizes", None))
+    for rows in kept:
+        if isinstance(rows, dict):
+            for written in [r for r in rows if r < current]:
+                del rows[written]
 
 
 def write_list(
