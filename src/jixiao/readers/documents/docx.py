@@ -6,6 +6,8 @@ row counted once): a Location cannot name a table and cell of a Word document, a
 is stable and easy to find.  python-docx repeats a merged cell's object across the grid: a
 repeat within a row (horizontal merge) is dropped, a repeat from a row above (vertical merge,
 e.g. 一级指标 over its rows) becomes an empty cell, which the reader fills down like the text.
+Word's text is taken as typed: it has no Markdown, so ``**`` and a leading ``#`` stay
+(``( ≥**个 )`` is a template's placeholder, not emphasis).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from jixiao.findings import Finding
 from jixiao.model import Submission
 from jixiao.readers.documents.lines import Block, Cell, clean, tidy
 from jixiao.readers.documents.other import parse_other_blocks
-from jixiao.readers.documents.text import parse_blocks
+from jixiao.readers.documents.text import read_blocks
 from jixiao.rules.files import FILE_UNREADABLE, file_finding
 from jixiao.textfiles import read_error_reason
 
@@ -55,14 +57,7 @@ def import_docx(path: Path, file: str) -> tuple[Submission | None, list[Finding]
         return None, [file_finding(FILE_UNREADABLE, file, reason=reason)]
     except Exception as exc:  # noqa: BLE001 - any failure to open is the file's problem
         return None, [file_finding(FILE_UNREADABLE, file, reason=_failure(exc))]
-    submission, findings = parse_blocks(blocks, file)
-    if submission is None or not (
-        submission.projects or (submission.department and not submission.department.is_empty)
-    ):
-        other = parse_other_blocks(blocks, file)
-        if other is not None and other[0] is not None:
-            return other
-    return submission, findings
+    return read_blocks(blocks, file, lambda: parse_other_blocks(blocks, file))
 
 
 def _failure(exc: Exception) -> str:
@@ -161,7 +156,7 @@ def document_blocks(document: Any) -> list[Block]:
             ordinal = _table_blocks(item, ordinal, blocks)
             continue
         ordinal += 1
-        for part in clean(item.text).splitlines():
+        for part in clean(item.text, markdown=False).splitlines():
             if part.strip():
                 blocks.append(Block(ordinal, text=tidy(part)))
     return blocks
@@ -178,7 +173,7 @@ def _table_blocks(table: Any, ordinal: int, blocks: list[Block]) -> int:
             if key in in_row:
                 continue  # the same cell again: merged across columns
             in_row.add(key)
-            text = "" if key in seen_above else tidy(clean(cell.text))
+            text = "" if key in seen_above else tidy(clean(cell.text, markdown=False))
             cells.append(Cell(text, ordinal))
         seen_above |= in_row
         blocks.append(Block(ordinal, cells=cells))

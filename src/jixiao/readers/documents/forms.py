@@ -31,6 +31,9 @@ Line = tuple[int, str]
 
 _HEAD: dict[str, str] = {
     "项目名称": "name",
+    "项目编码": "code",
+    "项目编号": "code",
+    "资金用途": "purpose",
     "主管部门": "supervisor",
     "实施单位": "implementer",
     "开始日期": "start",
@@ -90,7 +93,7 @@ _BLOCKS = frozenset(
 )
 _MONEY_SUFFIX = re.compile(r"\((?:单位:)?(?:万元|元)\)$")
 _AMOUNT_FIELDS = frozenset({"budget", "fiscal", "other", "carryover", "total"})
-_TEXT_FIELDS = frozenset({"goal", "long_term_goal"})
+_TEXT_FIELDS = frozenset({"goal", "long_term_goal", "purpose"})
 _FURNITURE = re.compile(r"意见|盖章|^上报时间|^填报日期|^经办人|^审核人|^联系电话")
 _WEIGHT_NOTE = re.compile(r"^绩效指标\((.+)\)$")
 _GLUED = re.compile(r"^([^:：]{2,12}[:：])(.+)$")
@@ -193,6 +196,8 @@ def project_from(fields: Fields, file: str, layout: str, indicators: list[Indica
         name: Location(file=file, line=fields.lines[kind])
         for kind, name in (
             ("name", "name"),
+            ("code", "code"),
+            ("purpose", "purpose"),
             ("budget", "budget"),
             ("fiscal", "fiscal"),
             ("other", "other"),
@@ -204,6 +209,8 @@ def project_from(fields: Fields, file: str, layout: str, indicators: list[Indica
     }
     return Project(
         name=fields.text("name"),
+        code=fields.text("code"),
+        purpose=fields.text("purpose"),
         budget=_amount(fields, "budget"),
         fiscal=_amount(fields, "fiscal"),
         other=_amount(fields, "other"),

@@ -20,7 +20,14 @@ MAX_LINE_CHARS = 20_000
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
-_EMPHASIS = re.compile(r"\*\*|__")
+_EMPHASIS = re.compile(
+    r"(?<![*≥≤<>=＞＜＝≧≦])\*\*(?=[^\s*])(?P<star>[^*\n]+?)(?<=[^\s*])\*\*(?!\*)"
+    r"|(?<![\w_])__(?=[^\s_])(?P<line>[^_\n]+?)(?<=[^\s_])__(?![\w_])"
+)
+"""Markdown emphasis: a pair of ``**`` (or ``__``, not inside a word) hugging non-space text
+(``**一、总体绩效目标**``).  A ``**`` on its own is text: a template's placeholder
+(``( ≥**个 )``); so is one right after a comparison symbol, ``(≥**人)和(≥**%)`` holding two
+placeholders, not an emphasised ``人)和(≥``."""
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}（）“”、])[ \u3000]+(?=[{_CJK}（）“”、])")
 TITLE = re.compile(r"^\s*(\d{1,3})\s*[.．、]\s*(.+?)\s*绩效目标表\s*$")
@@ -52,12 +59,16 @@ class Block:
         return bool(self.cells)
 
 
-def clean(text: str) -> str:
-    """Strip converter residue (bookmarks, HTML tags, ``#`` headings, emphasis) from a line."""
+def clean(text: str, *, markdown: bool = True) -> str:
+    """Strip converter residue (bookmarks, HTML tags) from a line, and with ``markdown`` the
+    Markdown a converter may have written (``#`` headings, emphasis: :data:`_EMPHASIS`).
+    The text of a .docx is Word's own, which has no Markdown: its ``**`` and ``#`` are text."""
     text = _BOOKMARK.sub("", text[:MAX_LINE_CHARS])
     text = _HTML_TAG.sub("", text)
-    text = _HEADING.sub("", text)
-    return _EMPHASIS.sub("", text).replace("\xa0", " ")
+    if markdown:
+        text = _HEADING.sub("", text)
+        text = _EMPHASIS.sub(lambda m: m.group("star") or m.group("line"), text)
+    return text.replace("\xa0", " ")
 
 
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")

@@ -9,6 +9,7 @@ is recognised and skipped, anything else is reported as ``import-unparsed``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from jixiao.findings import Finding
 from jixiao.model import Department, Location, OverallRow, Submission, Unit
@@ -22,8 +23,9 @@ from jixiao.readers.documents.lines import (
     residue_in,
     strip_residue,
 )
+from jixiao.readers.documents.mixed import FormPart, join, split_parts
 from jixiao.readers.documents.narrative import is_section_heading, read_department
-from jixiao.readers.documents.other import parse_other
+from jixiao.readers.documents.other import parse_other, parse_other_blocks
 from jixiao.readers.documents.overall import is_overall_header, is_overall_row, read_overall_row
 from jixiao.readers.documents.projects import ProjectRead, read_project
 from jixiao.rules.imports import cleaned, unparsed
@@ -37,19 +39,70 @@ _YEAR_BUDGET = re.compile(r"(20\d\d)\s*年\s*(?:部门|单位)?\s*预算")
 _YEAR = re.compile(r"(?:(20\d\d)\s*年|[-—](20\d\d)(?!\d))")
 
 
-def parse_text(text: str, file: str) -> tuple[Submission | None, list[Finding]]:
-    """Read a text extraction; see the module docstring.  A document in which the Hebei/Tianjin
-    layout finds nothing is tried as one of the other provinces' layouts
-    (:mod:`jixiao.readers.documents.other`)."""
-    submission, findings = parse_blocks(blocks_from_text(text), file)
-    found = submission is not None and (
+Read = tuple[Submission | None, list[Finding]]
+
+
+def parse_text(text: str, file: str) -> Read:
+    """Read a text extraction; see :func:`read_blocks`."""
+    return read_blocks(blocks_from_text(text), file, lambda: parse_other(text, file))
+
+
+def read_blocks(blocks: list[Block], file: str, other: Callable[[], Read | None]) -> Read:
+    """Read a document's blocks (a text extraction's or a .docx's).
+
+    A document that holds 申报表 forms beside Hebei/Tianjin tables is cut into its parts and
+    each is read by its own reader (:mod:`jixiao.readers.documents.mixed`).  A document in
+    which the Hebei/Tianjin layout finds nothing is read by ``other``, as one of the other
+    provinces' layouts (:mod:`jixiao.readers.documents.other`)."""
+    mixed = _read_mixed(blocks, file)
+    if mixed is not None:
+        return mixed
+    submission, findings = parse_blocks(blocks, file)
+    if not _found(submission):
+        read = other()
+        if read is not None and read[0] is not None:
+            return read
+    return submission, findings
+
+
+def _found(submission: Submission | None) -> bool:
+    return submission is not None and bool(
         submission.projects or (submission.department and not submission.department.is_empty)
     )
-    if not found:
-        other = parse_other(text, file)
-        if other is not None and other[0] is not None:
-            return other
-    return submission, findings
+
+
+def _read_mixed(blocks: list[Block], file: str) -> Read | None:
+    """Both layouts in one document; None when it holds no 申报表 form or nothing of the
+    Hebei/Tianjin layout besides (a document of forms only is read as before).  The blocks are
+    read from a copy: when None is returned they are read again, whole."""
+    if not split_parts(blocks)[1]:
+        return None
+    copies = [Block(b.line, b.text, list(b.cells)) for b in blocks]
+    residue = _clean_residue(copies)
+    first_blocks, parts = split_parts(copies)
+    first, findings = parse_blocks(first_blocks, file)
+    if first is None or not _found(first):
+        return None
+    if residue:
+        findings.insert(0, cleaned(file, residue))
+    forms = []
+    for part in parts:
+        read = _read_form(part, file, findings)
+        if read is not None:
+            forms.append((part, read))
+    return join(first, forms), findings
+
+
+def _read_form(part: FormPart, file: str, findings: list[Finding]) -> Submission | None:
+    """One 申报表 form of a mixed document, by the other layouts' reader."""
+    read = parse_other_blocks(part.blocks, file)
+    if read is None or read[0] is None or not read[0].projects:
+        findings += read[1] if read is not None else []
+        first = part.blocks[0]
+        findings.append(unparsed(file, first.line, _sample(part.blocks), "无法读取的申报表"))
+        return None
+    findings += read[1]
+    return read[0]
 
 
 def parse_blocks(blocks: list[Block], file: str) -> tuple[Submission | None, list[Finding]]:
