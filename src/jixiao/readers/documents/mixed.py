@@ -178,14 +178,14 @@ def join(first: Submission, forms: Sequence[tuple[FormPart, Submission]]) -> Sub
     amounts are converted to the unit's money unit; a form's project takes its title's number
     (the first layout's projects have theirs), so numbering runs on as printed."""
     target = first.unit.money_unit
-    projects = list(first.projects)
+    placed = [(p.source.line or 0, p) for p in first.projects]  # a table's title line
     for part, read in forms:
         for project in read.projects:
             moved = in_unit(project, read.unit.money_unit, target)
             if part.number is not None and len(read.projects) == 1:
                 moved = replace(moved, number=part.number)
-            projects.append(moved)
-    projects.sort(key=lambda p: p.source.line or 0)
+            placed.append((part.blocks[0].line, moved))
+    projects = [p for _, p in sorted(placed, key=lambda pair: pair[0])]
     unit = first.unit
     if forms:
         other = forms[0][1].unit
