@@ -616,6 +616,9 @@ class _Columns:
 
 
 _INDICATOR_COLUMNS = _Columns.of(LAYOUT.project.indicator_columns, LAYOUT.project.indicator_rows())
+_LEVEL1_FIRST = column_number(dict(LAYOUT.project.indicator_columns)["level1"]) == 1
+"""An indicator's source is its row's first cell: the 一级 cell's Location when the layout puts
+一级 there (one Location less a row)."""
 
 
 def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
@@ -636,7 +639,7 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             description=cells["description"],
             value=cells["value"],
             basis=cells["basis"],
-            source=sources["level1"],  # the row's first cell, A{row}
+            source=sources["level1"] if _LEVEL1_FIRST else reader.where(grid.name, a1(row, 1)),
             sources=sources,
         )
 
@@ -758,6 +761,6 @@ def _overall_rows(reader: Reader, grid: Grid) -> Iterator[OverallRow]:
         if cells is not None:
             yield OverallRow(
                 **cells,
-                source=reader.where(grid.name, f"A{row}"),
+                source=reader.where(grid.name, a1(row, 1)),
                 sources=_OVERALL_COLUMNS.sources(reader, grid.name, row),
             )
