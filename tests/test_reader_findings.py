@@ -5,6 +5,7 @@ holding what is no amount."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -183,6 +184,22 @@ def test_outward_formulas_are_found_in_any_case_and_spelling(workbook: Path) -> 
     found = {f.cell: f.message for f in findings if f.code == "formula-outside"}
     assert sorted(found) == sorted([P.goal, P.name])
     assert "网络函数" in found[P.goal] and "超链接" in found[P.name]
+
+
+def test_an_outward_formula_in_a_cdata_section_is_found(workbook: Path) -> None:
+    """XML may wrap a formula's text in CDATA; Excel reads it as the formula."""
+    edited(workbook, "项目1", P.goal, '=WEBSERVICE("http://example.com/goal")')
+    with zipfile.ZipFile(workbook) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    (sheet,) = [n for n, d in parts.items() if b"<f>WEBSERVICE(" in d]
+    parts[sheet] = re.sub(rb"<f>(WEBSERVICE\([^<]*)</f>", rb"<f><![CDATA[\1]]></f>", parts[sheet])
+    assert b"<![CDATA[WEBSERVICE(" in parts[sheet]
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    _, findings = read_workbook(workbook)
+    found = {f.cell: f.message for f in findings if f.code == "formula-outside"}
+    assert list(found) == [P.goal] and "网络函数" in found[P.goal]
 
 
 def test_the_same_outward_formula_on_two_sheets_is_reported_on_both(tmp_path: Path) -> None:

@@ -272,10 +272,14 @@ Excel allows no space between a function's name and its parenthesis."""
 _ASCII_REFERENCE = re.compile(rb"&#(?:0*[0-9]{1,3}|[xX]0*[0-9A-Fa-f]{1,2});")
 """A character reference that may spell a letter, bracket or bar (``&#87;EBSERVICE(``): XML
 allows it in a formula, so text holding one is never passed over by the token test."""
-_FORMULA_TEXT = re.compile(rb"<f\b[^>]*>([^<]+)</f>")
+_FORMULA_BODY = rb"(?<!/)>([^<]*(?:<(?!/f>)[^<]*)*)</f>"
+"""A formula element's content up to its end tag, CDATA sections included (XML allows
+``<f><![CDATA[WEBSERVICE(…)]]></f>``); never from a self-closing ``<f …/>`` into the next
+cell's formula."""
+_FORMULA_TEXT = re.compile(rb"<f\b[^>]*" + _FORMULA_BODY)
 """Every formula's text (a superset of what :data:`_FORMULA_CELL` finds with its cell)."""
 _FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f(?:\s[^>]*)?>([^<]*)</f>', re.DOTALL
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f(?:\s[^>]*)?' + _FORMULA_BODY, re.DOTALL
 )
 OUTSIDE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("DDE 命令", re.compile(r"\|")),
