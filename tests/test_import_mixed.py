@@ -174,6 +174,35 @@ def test_a_text_extraction_of_a_mixed_document(folder: Path) -> None:
     assert text.unit.year == 2024
 
 
+FORM = (
+    "项目支出绩效目标表\n(2024年度)\n绩效编制单位: 某法院\n"
+    "项目名称 乙项目 项目编码 13000024P00000002\n"
+    "主管部门 某局 实施单位 某中心\n"
+    "资金情况(万元) 年度资金总额: 10\n其中:财政拨款 10\n其他资金 0\n"
+    "资金用途\n用于乙项目的\n"
+    "总体目标 年度目标\n完成乙。\n"
+    "绩效指标 一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 乙数量 >=2个\n"
+)
+"""A 申报表 as another province's page writes it: space-joined cells, an unnumbered title."""
+
+
+def test_a_form_after_a_table_of_the_first_layout_in_a_text_extraction() -> None:
+    """Seed 000's published text with a form after its last table: the form's title, year and
+    unit lines are the form's, not lines the 绩效目标表 cannot read."""
+    text = seed_document("000", FIXTURES / "documents").read_text("utf-8")
+    alone, alone_findings = import_text(text, "公开.txt")
+    both, findings = import_text(text.rstrip("\n") + "\n\n" + FORM, "公开.txt")
+    assert alone is not None and both is not None
+    assert _said(findings) == _said(alone_findings)
+    assert both.projects[:-1] == alone.projects
+    added = both.projects[-1]
+    assert (added.name, added.code) == ("乙项目", "13000024P00000002")
+    assert added.purpose == "用于乙项目的"
+    assert (added.budget, added.layout, len(added.indicators)) == (10, "申报表", 1)
+    assert alone.unit.year is None  # the captured text states no budget year: the form does
+    assert both.unit == dataclasses.replace(alone.unit, year=2024)
+
+
 @pytest.mark.parametrize("number", ["000", "001", "002", "004"])
 def test_a_document_of_the_first_layout_has_no_forms(number: str) -> None:
     from jixiao.readers.documents.mixed import split_parts
@@ -273,16 +302,7 @@ def test_the_code_and_purpose_of_a_form_come_back(folder: Path) -> None:
 def test_a_form_code_and_purpose_in_a_text_extraction() -> None:
     """The labels in a 申报表 as another province's page writes them (space-joined cells),
     the purpose on the line under its label."""
-    text = (
-        "项目支出绩效目标表\n(2024年度)\n"
-        "项目名称 乙项目 项目编码 13000024P00000002\n"
-        "主管部门 某局 实施单位 某中心\n"
-        "资金情况(万元) 年度资金总额: 10\n其中:财政拨款 10\n其他资金 0\n"
-        "资金用途\n用于乙项目的\n"
-        "总体目标 年度目标\n完成乙。\n"
-        "绩效指标 一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 乙数量 >=2个\n"
-    )
-    submission, findings = import_text(text, "乙.txt")
+    submission, findings = import_text(FORM, "乙.txt")
     assert submission is not None and _said(findings) == []
     (project,) = submission.projects
     assert (project.code, project.purpose, project.goal) == (

@@ -138,12 +138,23 @@ def is_artefact(text: str) -> bool:
     return bool(_PAGE_ARTEFACT.match(text))
 
 
+def source_lines(text: str) -> list[str]:
+    """A text extraction's lines as the reader numbers them (HTML table rows one a line),
+    converter residue and Markdown removed (:func:`clean`), not yet tidied."""
+    return [clean(raw) for raw in from_html_tables(text).splitlines()]
+
+
 def blocks_from_text(text: str) -> list[Block]:
     """Read a text extraction into prose lines and rows (see the module docstring)."""
+    return blocks_from_lines(source_lines(text))
+
+
+def blocks_from_lines(source: list[str]) -> list[Block]:
+    """The blocks of a text extraction's :func:`source_lines`."""
     blocks: list[Block] = []
     group: Block | None = None  # the one-cell-per-line row being collected
     last_cell_line = -1
-    lines = [from_pipe_table(clean(raw)) for raw in from_html_tables(text).splitlines()]
+    lines = [from_pipe_table(line) for line in source]
     per_line = _one_cell_per_line(lines)
     for number, line in enumerate(lines, start=1):
         parts = line.split("\t")

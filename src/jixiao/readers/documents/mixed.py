@@ -55,6 +55,9 @@ FORM_FIELDS = frozenset(
 _FORM_BLOCKS = frozenset({"资金情况", "投入目标"})
 _FORM_TITLE = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]\s*)?.*绩效目标(?:申报|批复)表\s*$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.．、]")
+_ANY_TITLE = re.compile(r"绩效目标(?:申报|批复)?表(?:\(\s*(?:19|20)\d\d\s*年度?\s*\))?$")
+"""A table title, numbered or not (``项目支出绩效目标表``, ``…项目绩效目标表(2021年)``), as
+:func:`lb.norm` writes it."""
 _YEAR_LINE = re.compile(r"^[(（]?\s*(?:19|20)\d\d\s*年度?\s*[)）]?$")
 _MONEY_LINE = re.compile(r"^(?:金额)?单位[:：]\s*(?:万元|元)$")
 
@@ -113,12 +116,14 @@ def _belongs_above(block: Block) -> bool:
     key = lb.norm(text)
     if not key:
         return False
-    if _FORM_TITLE.match(text) or TITLE.match(text):
-        return True
-    if _YEAR_LINE.match(key) or _MONEY_LINE.match(key):
+    if _is_title(text) or _YEAR_LINE.match(key) or _MONEY_LINE.match(key):
         return True
     tokens = tokens_of(text)
     return bool(tokens) and label_kind(tokens[0]) == "unit"
+
+
+def _is_title(text: str) -> bool:
+    return bool(TITLE.match(text) or _ANY_TITLE.search(lb.norm(text)))
 
 
 def _start_of(blocks: Sequence[Block], head: int) -> int:
@@ -127,25 +132,33 @@ def _start_of(blocks: Sequence[Block], head: int) -> int:
     at = head
     while at > 0 and _belongs_above(blocks[at - 1]):
         at -= 1
-        if _FORM_TITLE.match(_line_text(blocks[at])) or TITLE.match(_line_text(blocks[at])):
+        if _is_title(_line_text(blocks[at])):
             break  # the title opens the form: what is above it is not the form's
     return at
 
 
-def split_parts(blocks: Sequence[Block]) -> tuple[list[Block], list[FormPart]]:
+def split_parts(
+    blocks: Sequence[Block], written: Sequence[Block] | None = None
+) -> tuple[list[Block], list[FormPart]]:
     """The blocks of the first layout and the 申报表 forms, each in document order (see the
-    module docstring); no forms when the document has none."""
-    starts = {_start_of(blocks, i) for i in range(len(blocks)) if is_form_head(blocks, i)}
-    starts |= {i for i, b in enumerate(blocks) if is_form_title(b)}
+    module docstring); no forms when the document has none.
+
+    ``written`` is the same blocks with each prose line as written, when ``blocks`` has it
+    tidied (a text extraction's: spaces between Chinese characters dropped, which joins the
+    space-separated cells of a form, ``项目名称 乙项目`` → ``项目名称乙项目``): the forms are
+    found in it and taken from it."""
+    forms = written if written is not None else blocks
+    starts = {_start_of(forms, i) for i in range(len(forms)) if is_form_head(forms, i)}
+    starts |= {i for i, b in enumerate(forms) if is_form_title(b)}
     if not starts:
         return list(blocks), []
-    titles = {i for i, b in enumerate(blocks) if TITLE.match(_line_text(b))}
-    bounds = sorted(starts | titles | {len(blocks)})
+    titles = {i for i, b in enumerate(forms) if TITLE.match(_line_text(b))}
+    bounds = sorted(starts | titles | {len(forms)})
     parts: list[FormPart] = []
     taken: set[int] = set()
     for start in sorted(starts):
         end = next(b for b in bounds if b > start)
-        parts.append(FormPart(list(blocks[start:end]), _number(blocks[start])))
+        parts.append(FormPart(list(forms[start:end]), _number(forms[start])))
         taken.update(range(start, end))
     first = [b for i, b in enumerate(blocks) if i not in taken]
     return first, parts

@@ -18,9 +18,10 @@ from jixiao.readers.documents.lines import (
     TITLE,
     Block,
     Cell,
-    blocks_from_text,
+    blocks_from_lines,
     is_artefact,
     residue_in,
+    source_lines,
     strip_residue,
 )
 from jixiao.readers.documents.mixed import FormPart, join, split_parts
@@ -44,17 +45,23 @@ Read = tuple[Submission | None, list[Finding]]
 
 def parse_text(text: str, file: str) -> Read:
     """Read a text extraction; see :func:`read_blocks`."""
-    return read_blocks(blocks_from_text(text), file, lambda: parse_other(text, file))
+    lines = source_lines(text)
+    return read_blocks(blocks_from_lines(lines), file, lambda: parse_other(text, file), lines)
 
 
-def read_blocks(blocks: list[Block], file: str, other: Callable[[], Read | None]) -> Read:
-    """Read a document's blocks (a text extraction's or a .docx's).
+def read_blocks(
+    blocks: list[Block],
+    file: str,
+    other: Callable[[], Read | None],
+    lines: list[str] | None = None,
+) -> Read:
+    """Read a document's blocks (a text extraction's, whose ``lines`` are given, or a .docx's).
 
     A document that holds 申报表 forms beside Hebei/Tianjin tables is cut into its parts and
     each is read by its own reader (:mod:`jixiao.readers.documents.mixed`).  A document in
     which the Hebei/Tianjin layout finds nothing is read by ``other``, as one of the other
     provinces' layouts (:mod:`jixiao.readers.documents.other`)."""
-    mixed = _read_mixed(blocks, file)
+    mixed = _read_mixed(blocks, file, lines)
     if mixed is not None:
         return mixed
     submission, findings = parse_blocks(blocks, file)
@@ -71,15 +78,19 @@ def _found(submission: Submission | None) -> bool:
     )
 
 
-def _read_mixed(blocks: list[Block], file: str) -> Read | None:
+def _read_mixed(blocks: list[Block], file: str, lines: list[str] | None) -> Read | None:
     """Both layouts in one document; None when it holds no 申报表 form or nothing of the
     Hebei/Tianjin layout besides (a document of forms only is read as before).  The blocks are
-    read from a copy: when None is returned they are read again, whole."""
-    if not split_parts(blocks)[1]:
+    read from a copy: when None is returned they are read again, whole.  The forms of a text
+    extraction are read from its prose lines as written (:func:`mixed.split_parts`)."""
+    written = _as_written(blocks, lines)
+    if not split_parts(blocks, written)[1]:
         return None
     copies = [Block(b.line, b.text, list(b.cells)) for b in blocks]
     residue = _clean_residue(copies)
-    first_blocks, parts = split_parts(copies)
+    if written is not None:
+        written = [_without_residue(b) for b in written]
+    first_blocks, parts = split_parts(copies, written)
     first, findings = parse_blocks(first_blocks, file)
     if first is None or not _found(first):
         return None
@@ -91,6 +102,18 @@ def _read_mixed(blocks: list[Block], file: str) -> Read | None:
         if read is not None:
             forms.append((part, read))
     return join(first, forms), findings
+
+
+def _as_written(blocks: list[Block], lines: list[str] | None) -> list[Block] | None:
+    """``blocks`` with each prose line as the text has it (not tidied), or None for a .docx."""
+    if lines is None:
+        return None
+    return [b if b.is_row else Block(b.line, text=lines[b.line - 1].strip()) for b in blocks]
+
+
+def _without_residue(block: Block) -> Block:
+    """A prose line as written with converter residue removed (reported from the tidied line)."""
+    return block if block.is_row else Block(block.line, text=strip_residue(block.text))
 
 
 def _read_form(part: FormPart, file: str, findings: list[Finding]) -> Submission | None:
