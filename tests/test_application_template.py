@@ -549,14 +549,14 @@ def test_template_command_writes_the_application_layout(tmp_path: Path) -> None:
     out = tmp_path / "申报表.xlsx"
     result = CliRunner().invoke(main, ["template", "--layout", "申报表", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "申报表，tianjin，30 张项目表" in result.output
+    assert "申报表，national，30 张项目表" in result.output
     wb = openpyxl.load_workbook(out)
     assert [n for n in wb.sheetnames if n.startswith("申报表")][-1] == "申报表30"
-    assert wb[U.name][U.cell("profile")].value == "tianjin"
+    assert wb[U.name][U.cell("profile")].value == "national"
     folder = tmp_path / "all"
     result = CliRunner().invoke(main, ["template", "--all", "--projects", "2", "-o", str(folder)])
     assert result.exit_code == 0, result.output
-    assert "申报表模板-tianjin.xlsx" in {p.name for p in folder.iterdir()}
+    assert "申报表模板-national.xlsx" in {p.name for p in folder.iterdir()}
     assert len(list(folder.iterdir())) == len(layout_profiles()) + 1
 
 
@@ -626,7 +626,7 @@ def test_import_writes_the_other_layouts_into_the_application_form(
     wb = openpyxl.load_workbook(out)
     if layout_written is None:
         assert "申报表1" not in wb.sheetnames and "项目1" in wb.sheetnames
-        assert "（0 个项目，规则配置 tianjin）" in result.output
+        assert "（0 个项目，规则配置 national）" in result.output
         return
     assert f"（{layout_written}，" in result.output
     back, findings = read_workbook(out)

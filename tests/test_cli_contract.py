@@ -377,7 +377,7 @@ def test_template_all_refuses_when_any_target_exists(tmp_path: Path) -> None:
     result = invoke("template", "--all", "-o", str(folder), "--projects", "1", "--force")
     assert result.exit_code == 0, result.output
     expected = [TEMPLATE_NAME.format(profile=name) for name in builtin_names()]
-    expected = sorted([*expected, APPLICATION_TEMPLATE_NAME.format(profile="tianjin")])
+    expected = sorted([*expected, APPLICATION_TEMPLATE_NAME.format(profile="national")])
     assert sorted(p.name for p in folder.iterdir()) == expected
     assert result.output.count("已生成模板：") == len(expected)
     assert openpyxl.load_workbook(taken).sheetnames

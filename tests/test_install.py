@@ -88,7 +88,7 @@ def test_install_status_uninstall_leaves_nothing_behind(profile: Path) -> None:
         "jixiao.xlam",
         "jixiao.conf",
         "绩效目标模板-hebei.xlsx",
-        "申报表模板-tianjin.xlsx",
+        "申报表模板-national.xlsx",
     }
     assert done.templates == paths.templates and done.kept == []
     config = paths.config.read_bytes().decode("gbk")
@@ -539,6 +539,6 @@ def test_the_installer_puts_every_shipped_template_in_the_folder(profile: Path) 
     assert {p.name for p in paths.templates.glob("*.xlsx")} == {
         p.name for p in shipped.glob("*.xlsx")
     }
-    form = openpyxl.load_workbook(paths.templates / "申报表模板-tianjin.xlsx")
-    expected = openpyxl.load_workbook(shipped / "申报表模板-tianjin.xlsx")
+    form = openpyxl.load_workbook(paths.templates / "申报表模板-national.xlsx")
+    expected = openpyxl.load_workbook(shipped / "申报表模板-national.xlsx")
     assert form.sheetnames == expected.sheetnames

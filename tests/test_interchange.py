@@ -54,7 +54,7 @@ def test_schema_is_draft_2020_12_and_valid() -> None:
 
 
 def test_builtin_profiles_load() -> None:
-    assert builtin_names() == ["central-2021", "hebei", "tianjin"]
+    assert builtin_names() == ["central-2021", "hebei", "national", "tianjin"]
     for name in builtin_names():
         profile = load_profile(name)
         assert profile.framework and profile.vague_words

@@ -7,7 +7,7 @@
   wrong by a reviewer (``other-10N.reviewed.json``); none is wrong any more (the eight the first
   review found — budget sums without a stated split, a total cost added to its parts, the
   Hebei narrative's parts asked of a 部门整体支出 table — were fixed in the rules, by meaning),
-  and the national profile (``fixtures/profiles/national.json``) keeps every true one.
+  and the built-in national profile keeps every true one.
 * Every label variant and text form of OTHER-FORMATS.md is tested on small texts, including the
   two meanings of 指标性质, and each rule of ``rules/layouts.py`` has a firing case.
 
@@ -47,7 +47,7 @@ sys.path.insert(0, str(FIXTURES))
 from regenerate_other import compact, imported
 
 DOCUMENTS = FIXTURES / "documents" / "other"
-NATIONAL = FIXTURES / "profiles" / "national.json"
+NATIONAL = "national"  # built in (rules/profiles/national.json)
 NUMBERS = ("101", "102", "103", "104", "105", "106")
 
 
@@ -257,7 +257,7 @@ def test_no_finding_a_reviewer_would_reject() -> None:
     """No finding of the six documents is labelled wrong: the rules judge what a table states
     (no funding split, a total cost row, the 部门整体支出 table's own parts) with the built-in
     profile; the national profile keeps every true finding."""
-    profile = load_profile(str(NATIONAL))
+    profile = load_profile(NATIONAL)
     for number, reviewed in _labels().items():
         assert [f for f in reviewed if f["label"] == "wrong"] == [], number
         submission, problems = submission_of(number)

@@ -18,9 +18,9 @@ the same machinery builds, checks, fills and prints it:
 * decisions: the header 指标性质 means the *symbol* here (as in 104; 105 uses it for the
   direction, which has its own column); there is no 资金支出计划, 资金用途, 绩效指标描述 or
   指标值确定依据 (the national form has none: a submission carrying them is refused by the
-  filler rather than silently cut); the template is made for a built-in profile without 项目编码
-  and 依据 requirements (``tianjin`` by default: the national fixture profile turns
-  budget-sum-mismatch off, which this form's funding cells should be checked by);
+  filler rather than silently cut); the template is made for the built-in ``national``
+  profile (the 财预〔2015〕88号 framework: 产出·效益·满意度 with 成本 under 产出; no 项目编码,
+  资金支出计划 or 依据 required), and its 单位信息 offers every profile;
 * the workbook has its own template id (:data:`TEMPLATE_ID`) and fingerprint: the reader knows
   from _meta which layout it reads, and a changed 申报表 layout never passes as the other.
 """
@@ -53,7 +53,7 @@ LAYOUT_NAME = "申报表"
 """How the command line and the messages name this layout."""
 TEMPLATE_LAYOUTS = ("绩效目标表", LAYOUT_NAME)
 """The template layouts, the first layout's (template/layout.py) first: ``--layout`` offers them."""
-DEFAULT_PROFILE = "tianjin"
+DEFAULT_PROFILE = "national"
 """The built-in profile the 申报表 template is made for unless another is chosen: no 项目编码,
 no 资金支出计划, no 依据 required (what the national form has)."""
 

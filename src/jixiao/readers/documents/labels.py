@@ -18,12 +18,10 @@ from functools import lru_cache
 from jixiao.money import MoneyUnit
 from jixiao.profiles import load_profile
 
-PROFILE = "tianjin"
-"""The built-in profile the other layouts are validated with: the traditional framework (成本
-指标 under 产出) without project code, spending plan or 指标值确定依据 — what these tables have.
-A fuller ``national`` profile (tests/fixtures/profiles/national.json) is given with
-``--profile``; it cannot ship as a built-in until the committed templates are regenerated
-(every built-in profile is listed in the templates)."""
+PROFILE = "national"
+"""The built-in profile the other layouts are validated with (rules/profiles/national.json):
+the national 申报表 framework (成本指标 under 产出) without project code, spending plan or
+指标值确定依据 — what these tables have.  ``--profile`` overrides it."""
 
 _FULL_TO_ASCII = str.maketrans({"：": ":", "（": "(", "）": ")", "，": ",", "　": " "})
 _SUFFIX = re.compile(r"\s*\((?:必填|选填)[^()]*\)\s*$")
