@@ -343,12 +343,13 @@ def import_command(
     if imported.submission is None:
         sys.exit(1)
     if output_format == "text":
-        projects = len(imported.submission.projects)
-        shown = readable_path(output)
-        what = f"{projects} 个项目，规则配置 {imported.profile}"
-        if imported.layout != TEMPLATE_LAYOUTS[0]:
-            what = f"{imported.layout}，{what}"
-        _emit(f"已生成填好的模板：{shown}（{what}）")
+        for layout, path, projects in imported.written:
+            what = f"{projects} 个项目，规则配置 {imported.profile}"
+            if layout != TEMPLATE_LAYOUTS[0] or len(imported.written) > 1:
+                what = f"{layout}，{what}"
+            _emit(f"已生成填好的模板：{readable_path(path)}（{what}）")
+        if len(imported.written) > 1:
+            _emit("文档含两种版式：绩效目标表和申报表各写入一个工作簿（两者可一起汇总）")
     _exit_for(report.tally())
 
 

@@ -19,7 +19,12 @@ from jixiao.excel.buttons import BY_KEY, TEMPLATE_MARK, not_template
 from jixiao.excel.sheets import ProjectSheets, of_meta
 from jixiao.findings import FINDING_COLUMNS, FileReport, Finding, Tally
 from jixiao.readers.xlsx import read_workbook
-from jixiao.service.actions import consolidate_submissions, import_to_template, validate_paths
+from jixiao.service.actions import (
+    consolidate_submissions,
+    forms_output,
+    import_to_template,
+    validate_paths,
+)
 from jixiao.service.collect import collect, split_by_department
 from jixiao.template.build import PROBLEM_COLOR, summary_row
 from jixiao.template.layout import LAYOUT, RESULT, TEMPLATE_ID
@@ -221,7 +226,7 @@ def import_target(document: Path) -> Path:
     """Where an imported document's workbook goes: beside it, never over an existing file."""
     target = document.with_suffix(".xlsx")
     number = 1
-    while target.exists():
+    while target.exists() or forms_output(target).exists():  # its 申报表 part goes beside it
         number += 1
         target = document.with_name(f"{document.stem}（导入{number}）.xlsx")
     return target
@@ -239,8 +244,9 @@ def import_button(book: Book) -> Path | None:
         reason = findings[0].message if findings else "无法识别的文件"
         book.notify(f"无法导入 {document.name}：{reason}")
         return None
+    places = "、".join(f"{path}（{projects} 个项目）" for _, path, projects in imported.written)
     book.notify(
-        f"已导入 {len(imported.submission.projects)} 个项目到 {target}；"
+        f"已导入 {len(imported.submission.projects)} 个项目到 {places}；"
         f"发现 {len(findings)} 个问题，打开该文件后点“一键校验”查看。"
     )
     return target

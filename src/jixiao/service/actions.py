@@ -24,7 +24,7 @@ from jixiao.atomic import atomic_write_text
 from jixiao.consolidate import Consolidation, Entry, FileResult, cross_checks, with_cross_findings
 from jixiao.filekinds import describe, folder_kinds
 from jixiao.findings import FileReport, Finding, Report, Severity
-from jixiao.model import Submission
+from jixiao.model import Project, Submission
 from jixiao.money import MoneyUnit
 from jixiao.outputs.report import report_text
 from jixiao.profiles import DEFAULT_PROFILE, Profile, builtin_names, load_profile
@@ -243,6 +243,9 @@ class Imported:
     """The profile the filled template uses."""
     layout: str = TEMPLATE_LAYOUTS[0]
     """The template layout written (``绩效目标表`` or ``申报表``)."""
+    written: list[tuple[str, Path, int]] = dataclasses.field(default_factory=list)
+    """(layout, workbook, projects) of every workbook written: two when the document holds
+    both layouts (:func:`split_layouts`), the first at the output asked for."""
 
 
 def import_to_template(
@@ -271,15 +274,65 @@ def import_to_template(
     from jixiao.template.build import save_workbook
     from jixiao.template.fill import FillError, fill_workbook
 
-    chosen = layout or import_layout(submission)
-    fill = fill_application if chosen == APPLICATION_LAYOUT else fill_workbook
-    try:
-        workbook = fill(holdable_copy(submission), profile_name)
-    except FillError as exc:
-        raise ActionError(str(exc)) from exc
-    save_workbook(workbook, output)
+    parts = None if layout else split_layouts(submission)
+    if parts is not None:
+        second = forms_output(output)
+        check_outputs([second], [document], force)
+        targets = [(TEMPLATE_LAYOUTS[0], parts[0], output), (APPLICATION_LAYOUT, parts[1], second)]
+    else:
+        targets = [(layout or import_layout(submission), submission, output)]
+    workbooks = []
+    for chosen, part, path in targets:
+        fill = fill_application if chosen == APPLICATION_LAYOUT else fill_workbook
+        try:
+            workbooks.append((fill(holdable_copy(part), profile_name), path))
+        except FillError as exc:
+            raise ActionError(str(exc)) from exc
+    for workbook, path in workbooks:  # nothing is written unless every part fills
+        save_workbook(workbook, path)
     profile = profile_for(submission, profile_name).name
-    return Imported(report, submission, profile, chosen)
+    written = [(chosen, path, len(part.projects)) for chosen, part, path in targets]
+    return Imported(report, submission, profile, targets[0][0], written)
+
+
+FORMS_SUFFIX = "-申报表"
+
+
+def forms_output(output: Path) -> Path:
+    """Where the 申报表 part of a document holding both layouts goes: beside ``output``."""
+    return output.with_name(f"{output.stem}{FORMS_SUFFIX}{output.suffix}")
+
+
+def split_layouts(submission: Submission) -> tuple[Submission, Submission] | None:
+    """A document holding both layouts (a unit may publish 绩效目标表 tables and other
+    provinces' 申报表 forms together) → (its 绩效目标表 part with the department parts, its
+    申报表 part), so that neither template drops what the other layout carries (主管部门,
+    weights… have no cell in the 绩效目标表).  None when one template holds it all, or when the
+    forms carry something the 申报表 has no cell for (then the 绩效目标表 takes everything).
+    Running numbers are closed up over the other part's projects, so a gap left by the other
+    layout is not taken for withheld projects (a real gap stays)."""
+    from jixiao.template.application_fill import fits_application
+
+    forms = [p for p in submission.projects if p.layout]
+    tables = [p for p in submission.projects if not p.layout]
+    if not forms or (not tables and submission.department is None):
+        return None
+    form_part = dataclasses.replace(
+        submission, projects=_closed_up(forms, tables), department=None, rollups=()
+    )
+    if not fits_application(form_part):
+        return None
+    return dataclasses.replace(submission, projects=_closed_up(tables, forms)), form_part
+
+
+def _closed_up(part: list[Project], other: list[Project]) -> tuple[Project, ...]:
+    numbers = [p.number for p in other if isinstance(p.number, int)]
+    return tuple(
+        dataclasses.replace(p, number=p.number - sum(n < p.number for n in numbers))
+        if isinstance(p.number, int)
+        else p
+        for p in part
+    )
 
 
 def import_layout(submission: Submission) -> str:

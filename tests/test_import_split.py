@@ -1,0 +1,91 @@
+"""jixiao import of a publication holding both layouts: each part goes into its own template,
+so nothing the other template has no cell for (主管部门, weights…) is dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jixiao.cli import main
+from jixiao.excel.book import FileBook
+from jixiao.excel.handlers import import_button
+from jixiao.outputs.publish import write_publication
+from jixiao.readers.xlsx import read_workbook
+from jixiao.service.actions import OutputExists, forms_output, import_to_template
+from jixiao.service.demo import sample
+from test_import_mixed import form_submission
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed 000 (one project and the department part) with 104's two forms after it."""
+    folder = tmp_path_factory.mktemp("split")
+    seed = sample("seed-000.json")
+    forms = form_submission(folder, "104", seed.unit)
+    document = folder / "两种版式.docx"
+    write_publication([seed, forms], document)
+    return document
+
+
+def test_each_layout_goes_into_its_own_template(mixed: Path, tmp_path: Path) -> None:
+    output = tmp_path / "今年.xlsx"
+    imported = import_to_template(mixed, output)
+    second = forms_output(output)
+    assert second == tmp_path / "今年-申报表.xlsx"
+    assert [(layout, path, n) for layout, path, n in imported.written] == [
+        ("绩效目标表", output, 1),
+        ("申报表", second, 2),
+    ]
+    tables, _ = read_workbook(output)
+    forms, _ = read_workbook(second)
+    assert tables is not None and forms is not None
+    assert [p.number for p in tables.projects] == [1] and tables.department is not None
+    assert [p.number for p in forms.projects] == [1, 2]  # closed up: no fake withheld gap
+    by_name = {p.name: p for p in imported.submission.projects} if imported.submission else {}
+    for project in forms.projects:
+        original = by_name[project.name]
+        assert (project.supervisor, project.implementer) == (
+            original.supervisor,
+            original.implementer,
+        )
+        assert [i.weight for i in project.indicators] == [i.weight for i in original.indicators]
+    assert forms.unit.name == tables.unit.name
+
+
+def test_nothing_is_written_when_the_second_workbook_exists(mixed: Path, tmp_path: Path) -> None:
+    output = tmp_path / "今年.xlsx"
+    forms_output(output).write_bytes(b"the clerk's own")
+    with pytest.raises(OutputExists):
+        import_to_template(mixed, output)
+    assert not output.exists() and forms_output(output).read_bytes() == b"the clerk's own"
+
+
+def test_layout_given_writes_one_workbook(mixed: Path, tmp_path: Path) -> None:
+    output = tmp_path / "一个.xlsx"
+    imported = import_to_template(mixed, output, layout="绩效目标表")
+    assert [path for _, path, _ in imported.written] == [output]
+    assert not forms_output(output).exists()
+
+
+def test_the_command_line_names_both_workbooks(mixed: Path, tmp_path: Path) -> None:
+    output = tmp_path / "今年.xlsx"
+    result = CliRunner().invoke(main, ["import", str(mixed), "-o", str(output)])
+    assert result.exit_code in (0, 1), result.output
+    assert "今年.xlsx（绩效目标表，1 个项目" in result.output
+    assert "今年-申报表.xlsx（申报表，2 个项目" in result.output
+    assert "文档含两种版式" in result.output
+
+
+def test_the_ribbon_never_writes_over_an_earlier_import(mixed: Path, tmp_path: Path) -> None:
+    from test_workbook import filled
+
+    document = tmp_path / mixed.name
+    document.write_bytes(mixed.read_bytes())
+    forms_output(document.with_suffix(".xlsx")).write_bytes(b"earlier")
+    book = FileBook(filled(tmp_path, "000"))
+    book.document = document
+    target = import_button(book)
+    assert target == document.with_name(f"{document.stem}（导入2）.xlsx")
+    assert forms_output(target).is_file() and "2 个项目" in book.messages[-1]
