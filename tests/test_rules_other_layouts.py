@@ -242,3 +242,24 @@ def test_goal_compared_with_what_the_form_says_of_its_spending() -> None:
 
 def test_template_project_without_purpose_is_still_judged() -> None:
     assert "text-copied" in _codes(_submission(_project(name="补贴", goal=HIRED)))
+
+
+# ---------------------------------------------------------------- a document of both layouts
+
+
+def test_forms_in_a_hebei_submission_are_held_to_what_they_have() -> None:
+    """A publication holding both layouts is validated with the 绩效目标表's profile (hebei):
+    its 申报表 forms have no 资金支出计划, 依据 or 21-character 项目编码 to ask for."""
+    form = _project(name="乙项目", layout="申报表", code="XM-2024-07")
+    table = _project(name="甲项目")  # the hebei project: no code, no plan, no 依据
+    findings = validate_submission(Submission(Unit("某单位", profile="hebei"), (table, form)))
+    by_project = {
+        (f.project_name, f.code)
+        for f in findings
+        if f.code in ("project-code-invalid", "plan-checkpoint-missing", "basis-missing")
+    }
+    assert by_project == {
+        ("甲项目", "project-code-invalid"),
+        ("甲项目", "plan-checkpoint-missing"),
+        ("甲项目", "basis-missing"),
+    }

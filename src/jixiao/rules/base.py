@@ -119,6 +119,19 @@ class Scope:
         """The owning project's 预算数, if any."""
         return self.project.budget if self.project else None
 
+    @property
+    def other_layout(self) -> bool:
+        """The owning project was read from one of the other provinces' layouts (申报表, 批复表…:
+        ``Project.layout`` set).  None of them has a 资金支出计划 or 指标值确定依据 column, nor
+        the 绩效目标表 provinces' 21-character 项目编码; a document holding both layouts is
+        validated with the 绩效目标表's profile, so its forms are held only to what they have."""
+        return self.project is not None and bool(self.project.layout)
+
+    def requires(self, what: str) -> bool:
+        """Whether the row's project must carry ``what`` (``project_code``, ``spending_plan``
+        or ``basis``): the profile's requirement, never for a project of another layout."""
+        return not self.other_layout and bool(getattr(self.profile, f"requires_{what}"))
+
     def for_project(self, project: Project | None) -> Scope:
         """The same scope, owned by another project (None: department level)."""
         return Scope(self.profile, self.money_unit, self.year, self.file, project, self.probing)

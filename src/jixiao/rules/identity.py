@@ -45,11 +45,14 @@ PROJECT_NAME_DUPLICATE = define(
 
 @project_check
 def project_code(project: Project, scope: Scope) -> Iterator[Finding | None]:
-    """项目编码 present where required and 21 characters of the observed form."""
+    """项目编码 present where required and 21 characters of the observed form (the 绩效目标表
+    provinces' form: a project of another layout is numbered its own way and not held to it)."""
     code = "".join((project.code or "").split())
     if not code:
-        if scope.profile.requires_project_code:
+        if scope.requires("project_code"):
             yield PROJECT_CODE_INVALID.at(scope, project.at("code"), code="", reason="为空")
+        return
+    if scope.other_layout:
         return
     if not PROJECT_CODE.match(code):
         reason = f"有 {len(code)} 位，应为 21 位" if len(code) != 21 else "不符合编码规则"

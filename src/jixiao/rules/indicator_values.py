@@ -186,7 +186,7 @@ def value_present(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
 @indicator_check
 def basis_present(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     """指标值确定依据 is required by profiles that have the column (hebei, central-2021)."""
-    if scope.project is None or not scope.profile.requires_basis or is_blank(indicator):
+    if scope.project is None or not scope.requires("basis") or is_blank(indicator):
         return
     if not (indicator.basis or "").strip():
         yield BASIS_MISSING.at(scope, indicator.at("basis"), name=indicator.name)

@@ -75,7 +75,7 @@ def _entries_by_checkpoint(plan: Iterable[PlanEntry]) -> dict[str, list[PlanEntr
 @project_check
 def plan_checkpoints(project: Project, scope: Scope) -> Iterator[Finding | None]:
     """Each of 3月底 6月底 10月底 12月底 exactly once, each a percentage."""
-    if not project.plan and not scope.profile.requires_spending_plan:
+    if not project.plan and not scope.requires("spending_plan"):
         return
     grouped = _entries_by_checkpoint(
         e for e in project.plan if e.percent is not None or (e.text or "").strip()
