@@ -23,19 +23,18 @@ the document back as the same submission:
 * every label is one the form reader knows: 长期目标 (the workbook's 实施期目标), 项目资金总额
   (its 实施期资金总额), 权重 (not 权重（分值）, which the reader would take for a remark);
   there is no 实施期 cell (开始日期 / 结束日期 say it);
-* the 其他信息 rows come before the goals: a label the reader does not know (资金用途, a
-  clerk's own label) is then reported by ``jixiao import`` as ``import-unparsed`` instead of
-  being read into the goal; 项目编码 has its own row for the same reason;
+* the 其他信息 rows come before the goals: a label the reader does not know (a clerk's own
+  label such as 资金投向) is then reported by ``jixiao import`` as ``import-unparsed`` instead of
+  being read into the goal; 项目编码 and 资金用途 have rows the reader knows;
 * the budget year is stated in the document title (``单位2024年度项目支出绩效目标申报表``) and
   on the line under each project title, never only in a title that also holds the project's
   name (a name such as ``2018年市级专项…`` would give its year); a workbook without a year
   states none, and then a year in the first project's name is what the reader finds;
 * the numbers are the order of the forms (1, 2, 3…): an empty sheet is not a withheld project.
 
-What does not come back through ``jixiao import`` (the readers are not this module's): the
-project code and labels the reader does not know (reported, see above); line breaks inside a
-cell (read as spaces); ``**`` inside a text (the .docx reader strips it as Markdown emphasis:
-``( ≥**个 )`` comes back ``( ≥个 )``); a value that is not value-like (``按时完成``) in the
+What does not come back through ``jixiao import`` (the readers are not this module's): labels
+the reader does not know (reported, see above); line breaks inside a cell (read as spaces); a
+value that is not value-like (``按时完成``) in the
 one-column layout; a whole value in a row of the split layout is printed in its parts when it
 has a symbol (``>=95%`` → ``>=``, ``95``, ``%``) and read back as those parts, a text value
 (``明显提升``) is read back as the 指标值 cell (``number``) — the same value either way.
