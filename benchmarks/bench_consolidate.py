@@ -212,12 +212,13 @@ def province(root: Path, count: int, projects: int) -> None:
             f"province {label:<3} ({n:>5} files): {spent:6.0f} s, parent {own:5.0f} MB,"
             f" largest worker {kids:4.0f} MB"
         )
-    spent, own, _ = whole
-    scale = 10_000 / count
+    (_, half_own, _), (spent, own, _) = half, whole
+    per_file = (own - half_own) / (count - count // 2)  # the parent's growth per file
+    at_10k = own + per_file * (10_000 - count)
     print(
-        f"extrapolated to 10,000 files      : {spent * scale:.0f} s (aim < {PROVINCE_SECONDS:.0f}),"
-        f" parent ≈ {own if scale == 1 else own * scale:.0f} MB if it grows linearly"
-        f" (aim < {PROVINCE_MB:.0f}, flat)"
+        f"extrapolated to 10,000 files      : {spent * 10_000 / count:.0f} s"
+        f" (aim < {PROVINCE_SECONDS:.0f}); parent {at_10k:.0f} MB at {per_file * 1024:.0f} KB"
+        f" more per file (aim < {PROVINCE_MB:.0f}, flat)"
     )
 
 
