@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -306,3 +307,23 @@ def test_two_runs_at_once_share_the_cache_safely(inbox: Path) -> None:
     with cache.open_cache(options) as again:
         hits = [again.get(file_digest(p) or "", p) for p in sorted(inbox.iterdir())]
     assert all(hit is not None for hit in hits)
+
+
+def test_the_fingerprint_is_the_same_in_every_process() -> None:
+    """A fingerprint that changed from run to run (a set's order, an object's address in a
+    repr) would make every run a miss: another process, another hash seed, the same text."""
+    import subprocess
+    import sys
+
+    code = (
+        "from jixiao.service.cache import RunOptions, fingerprint;"
+        "print(fingerprint(RunOptions('tianjin')), fingerprint(RunOptions()))"
+    )
+    here = f"{cache.fingerprint(RunOptions('tianjin'))} {cache.fingerprint(RunOptions())}"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        found = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        assert found.stdout.strip() == here
+    assert cache.fingerprint(RunOptions("tianjin")) != cache.fingerprint(RunOptions("hebei"))
