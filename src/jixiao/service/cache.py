@@ -111,7 +111,10 @@ def code_fingerprint() -> str:
     for path in sorted(root.rglob("*")):
         if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+            try:
+                digest.update(path.read_bytes())
+            except OSError:  # an unreadable file still counts by its name
+                continue
     return digest.hexdigest()
 
 
