@@ -327,3 +327,32 @@ def test_the_fingerprint_is_the_same_in_every_process() -> None:
         )
         assert found.stdout.strip() == here
     assert cache.fingerprint(RunOptions("tianjin")) != cache.fingerprint(RunOptions("hebei"))
+
+
+def test_by_department_parts_come_back_from_the_cache(tmp_path: Path, reads: Any) -> None:
+    """One workbook, two 填报部门: both parts are one cache entry and come back alike."""
+    import dataclasses
+
+    from jixiao.service.demo import sample
+    from jixiao.template.build import save_workbook
+    from jixiao.template.fill import fill_workbook
+
+    base = sample("seed-001.json")
+    projects = tuple(
+        dataclasses.replace(p, department="执行局" if i % 2 else "立案庭")
+        for i, p in enumerate(base.projects)
+    )
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    book = fill_workbook(dataclasses.replace(base, projects=projects), min_projects=1)
+    save_workbook(book, folder / "one.xlsx")
+    plain = run(folder, tmp_path / "无缓存.xlsx", use_cache=False, by_department=True)
+    first = run(folder, tmp_path / "一.xlsx", by_department=True)
+    reads.take()
+    again = run(folder, tmp_path / "二.xlsx", by_department=True)
+    assert reads.take() == []
+    assert sorted(r.sub_unit for r in again.entries) == ["执行局", "立案庭"]
+    for result in (first, again):
+        assert same_json(result, tmp_path / "x") == same_json(plain, tmp_path / "x")
+    whole = run(folder, tmp_path / "整.xlsx")  # without by_department: another entry
+    assert reads.take() == ["one.xlsx"] and len(whole.entries) == 1
