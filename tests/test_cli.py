@@ -172,13 +172,15 @@ def test_demo_builds_sub_units_validates_and_consolidates(tmp_path: Path) -> Non
     result = invoke("demo", str(folder))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == ["报送", "校验报告.txt", "汇总.xlsx"]
-    assert len(list((folder / "报送").glob("*.xlsx"))) == 5
+    assert len(list((folder / "报送").glob("*.xlsx"))) == 6
+    assert "井研县马踏镇人民政府：2 个项目" in result.output  # the 申报表 sub-unit
     assert "天津市北辰区人民法院：9 个项目" in result.output and "汇总工作簿" in result.output
     report = (folder / "校验报告.txt").read_text("utf-8")
     assert "项目9!F18" in report and "cost-sum-exceeds-budget" in report
     planted = report[report.index("某区法院") :]
     for code in ("plan-not-cumulative", "budget-sum-mismatch", "project-code-duplicate"):
         assert code in planted
+    assert "申报表1!" in report and "weight-sum" in report
 
 
 def test_console_script_shows_no_traceback(tmp_path: Path) -> None:

@@ -136,6 +136,7 @@ DEMO_PROJECTS = {
     "玉田县司法局": 7,
     "中院本级": 0,
     "某区法院（含预置错误）": 1,
+    "马踏镇（申报表）": 2,
 }
 EXTRA_PAGES = {"玉田县司法局": 4}
 """玉田县司法局's 部门整体绩效目标 has 5 duties of 9 indicators and 12 measures: three

@@ -3,7 +3,10 @@
 Three real units (a Hebei court in 万元, a Tianjin court in 万元, a Hebei justice bureau in 元),
 the intermediate court's own 整体绩效目标表, and one more court derived from a real table with a
 few planted mistakes (a spending plan that goes down, a budget split that does not add up, and a
-项目编码 that another court also uses) are written as filled templates, then consolidated.
+项目编码 that another court also uses) are written as filled 绩效目标表 templates; a real Sichuan
+township's 申报表 (104, in 元, weights that do not total 100; its year set to the demo's 2024 and
+its 财政拨款 filled in as the whole amount, which the published table leaves out) is
+written as a filled 申报表 template: a unit may receive both layouts.  Then all are consolidated.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from jixiao.model import PlanEntry, Submission, Unit
 from jixiao.readers.interchange import parse_submission
+from jixiao.template.application_fill import fill_application
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
 
@@ -25,6 +29,8 @@ SUB_UNITS = (
     ("中院本级.xlsx", "seed-002.json"),
 )
 PLANTED = "某区法院（含预置错误）.xlsx"
+FORMS = ("马踏镇（申报表）.xlsx", "other-104.json")
+"""The sub-unit that reports in the 申报表 layout (bundled from OTHER-FORMATS.md's 104)."""
 UNIT_NAME = "某市中级人民法院（演示）"
 
 
@@ -56,6 +62,10 @@ def make_submissions(folder: Path) -> list[Path]:
     for filename, seed in SUB_UNITS:
         written.append(_save(sample(seed), folder / filename))
     written.append(_save(planted_court(), folder / PLANTED))
+    filename, bundled = FORMS
+    path = folder / filename
+    save_workbook(fill_application(sample(bundled), min_projects=1), path)
+    written.append(path)
     return written
 
 
