@@ -89,3 +89,35 @@ def test_the_ribbon_never_writes_over_an_earlier_import(mixed: Path, tmp_path: P
     target = import_button(book)
     assert target == document.with_name(f"{document.stem}（导入2）.xlsx")
     assert forms_output(target).is_file() and "2 个项目" in book.messages[-1]
+
+
+# ---------------------------------------------------------------- what a template has no cells for
+
+OTHER = Path(__file__).parent / "fixtures" / "documents" / "other"
+
+
+def _not_carried(document: Path, output: Path, layout: str | None = None) -> list[str]:
+    imported = import_to_template(document, output, layout=layout)
+    return [f.message for f in imported.report.findings if f.code == "import-not-carried"]
+
+
+def test_the_department_spending_table_says_what_the_workbook_cannot_hold(tmp_path: Path) -> None:
+    """106 (a 部门整体支出绩效目标表) goes into the 绩效目标表, which has no cells for its
+    totals, its 履职目标 amounts, its indicators or its roll-up row: the import says so."""
+    (said,) = _not_carried(next(OTHER.glob("106-*.txt")), tmp_path / "106.xlsx")
+    parts = ("资金总额、项目支出和基本支出", "履职目标的支出项目和金额", "绩效指标（6 条）")
+    for what in (*parts, "汇总行（1 行）"):
+        assert what in said, said
+    assert "绩效目标表模板中没有对应的格子" in said
+
+
+def test_forms_written_into_the_first_layout_say_what_they_lose(tmp_path: Path) -> None:
+    (said,) = _not_carried(next(OTHER.glob("104-*.txt")), tmp_path / "104.xlsx", "绩效目标表")
+    assert "指标权重" in said and "实施单位" in said
+
+
+@pytest.mark.parametrize("number", ["000", "001", "002", "004"])
+def test_nothing_is_said_when_the_template_holds_everything(number: str, tmp_path: Path) -> None:
+    from conftest import seed_document
+
+    assert _not_carried(seed_document(number), tmp_path / f"{number}.xlsx") == []

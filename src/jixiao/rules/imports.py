@@ -7,7 +7,7 @@ no profile can switch them off: a fragment the importer could not place must nev
 from __future__ import annotations
 
 from jixiao.findings import Finding
-from jixiao.model import Location
+from jixiao.model import NOWHERE, Location
 from jixiao.rules.base import define
 from jixiao.rules.files import file_finding
 
@@ -33,7 +33,20 @@ IMPORT_SPLIT = define(
     "按拆开后的单元格读取：{examples}",
     "原文档中是左侧的写法，导入后的单元格是右侧的写法（以“|”分隔）；核对无误即可",
 )
+IMPORT_NOT_CARRIED = define(
+    "import-not-carried",
+    "warning",
+    "导入的内容在模板中没有格子",
+    "文档中的{what}在{layout}模板中没有对应的格子，没有写入导入后的工作簿",
+    "这些内容仍在原文档中（可用 jixiao validate 直接检查原文档）；需要时在工作簿旁另行保存",
+)
 MAX_EXAMPLES = 2
+
+
+def not_carried(file: str, what: list[str], layout: str) -> Finding:
+    """One ``import-not-carried`` finding: what a template has no cells for (``what``, in the
+    clerk's words) was left out of the workbook written from a document."""
+    return file_finding(IMPORT_NOT_CARRIED, file, NOWHERE, what="、".join(what), layout=layout)
 
 
 def cleaned(file: str, pieces: list[tuple[int, str, str]]) -> Finding:

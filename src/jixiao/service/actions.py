@@ -270,9 +270,10 @@ def import_to_template(
     if profile_name:
         unit = dataclasses.replace(submission.unit, profile=profile_name)
         submission = dataclasses.replace(submission, unit=unit)
+    from jixiao.rules.imports import not_carried
     from jixiao.template.application_fill import fill_application
     from jixiao.template.build import save_workbook
-    from jixiao.template.fill import FillError, fill_workbook
+    from jixiao.template.fill import FillError, fill_workbook, left_out, rollups_left_out
 
     parts = None if layout else split_layouts(submission)
     if parts is not None:
@@ -288,6 +289,10 @@ def import_to_template(
             workbooks.append((fill(holdable_copy(part), profile_name), path))
         except FillError as exc:
             raise ActionError(str(exc)) from exc
+    for chosen, part, _ in targets:
+        what = left_out(part) if chosen == TEMPLATE_LAYOUTS[0] else rollups_left_out(part)
+        if what:  # said, never silently dropped (the document itself keeps them)
+            report.findings.append(not_carried(report.path, what, chosen))
     for workbook, path in workbooks:  # nothing is written unless every part fills
         save_workbook(workbook, path)
     profile = profile_for(submission, profile_name).name

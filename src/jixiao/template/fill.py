@@ -134,6 +134,56 @@ def _print_department(wb: Workbook, department: Department | None) -> None:
         fit_sheet(table, o.printing, rows=range(o.first_row, o.first_row + rows))
 
 
+_PROJECT_EXTRAS = (
+    ("supervisor", "主管部门"),
+    ("implementer", "实施单位"),
+    ("start", "开始日期"),
+    ("end", "结束日期"),
+    ("carryover", "上年结转"),
+    ("total", "项目资金总额"),
+    ("long_term_goal", "长期目标"),
+    ("attributes", "其他信息（项目负责人、立项依据等）"),
+)
+_INDICATOR_EXTRAS = (
+    ("weight", "指标权重"),
+    ("direction", "指标方向"),
+    ("nature", "定性/定量"),
+    ("term", "长期/年度指标的区分"),
+    ("remark", "指标备注"),
+)
+
+
+def left_out(submission: Submission) -> list[str]:
+    """What of ``submission`` the 绩效目标表 has no cells for, in the clerk's words (the other
+    provinces' fields and the 部门整体支出 table): :func:`fill_workbook` writes everything else,
+    and an import says what this leaves out instead of dropping it silently."""
+    projects, indicators = (
+        submission.projects,
+        [i for p in submission.projects for i in p.indicators],
+    )
+    what = [label for name, label in _PROJECT_EXTRAS if any(getattr(p, name) for p in projects)]
+    what += [
+        label for name, label in _INDICATOR_EXTRAS if any(getattr(i, name) for i in indicators)
+    ]
+    department = submission.department
+    if department is not None:
+        if any(
+            x is not None
+            for x in (department.total, department.project_spending, department.basic_spending)
+        ):
+            what.append("部门整体支出的资金总额、项目支出和基本支出")
+        if any(b.amount is not None or b.project for b in department.blocks):
+            what.append("履职目标的支出项目和金额")
+        if department.indicators:
+            what.append(f"部门整体的绩效指标（{len(department.indicators)} 条）")
+    return what + rollups_left_out(submission)
+
+
+def rollups_left_out(submission: Submission) -> list[str]:
+    """Roll-up rows a document shows: neither template has cells for them."""
+    return [f"汇总行（{len(submission.rollups)} 行）"] if submission.rollups else []
+
+
 def sheet_numbers(projects: Sequence[Project]) -> list[int]:
     """Each project's sheet number: its published running number when those are usable
     (004 keeps 项目14 and 项目15 after withheld projects 6–13), else 1, 2, 3…"""
