@@ -552,3 +552,24 @@ print(json.dumps({"loaded": [m for m in ("pandas", "numpy") if m in sys.modules]
     assert set(seen["importers"].get("numpy", [])) <= {"openpyxl.compat.numbers"}
     if "numpy" in seen["loaded"]:
         assert seen["importers"]["numpy"], "numpy loaded by something the spy did not see"
+
+
+def test_a_application_workbook_is_no_old_template() -> None:
+    """Versions are compared within one template: a 申报表 (its own id and numbering) beside
+    绩效目标表 workbooks is never taken for an old template; an old 绩效目标表 still is."""
+
+    def made(name: str, template: dict[str, object]) -> Submission:
+        return dataclasses.replace(sample(name), template=template)
+
+    first = {"id": "jixiao-ysjx", "version": 2}
+    entries = [
+        Entry("a.xlsx", made("seed-000.json", first)),
+        Entry("b.xlsx", made("seed-001.json", first)),
+        Entry("c.xlsx", made("other-104.json", {"id": "jixiao-sbb", "version": 1})),
+        Entry("d.xlsx", made("seed-004.json", {"id": "jixiao-ysjx", "version": 1})),
+    ]
+    result = consolidate(entries)
+    flagged = [
+        e.file for e in result.entries for f in e.findings if f.code == "template-version-mixed"
+    ]
+    assert flagged == ["d.xlsx"]

@@ -174,6 +174,9 @@ class Submitted:
     template_version: str
     projects: int
     codes: tuple[CodeFact, ...] = ()
+    template: str = ""
+    """Which template made it (its template id; empty for interchange JSON): versions are
+    compared among files of one template only (a 申报表 is no old 绩效目标表)."""
     minimum_plan: tuple[tuple[str, Decimal], ...] = ()
     """The submission's own profile's minimum progress per checkpoint (may be empty)."""
 
@@ -602,6 +605,7 @@ def submitted(entry: Entry) -> Submitted | None:
         template_version=str(submission.template.get("version") or "交换格式 JSON"),
         projects=len(submission.projects),
         codes=codes,
+        template=str(submission.template.get("id") or ""),
         minimum_plan=tuple(sorted((_profile_of(submission).min_plan or {}).items())),
     )
 
@@ -793,8 +797,20 @@ def cross_checks(entries: Sequence[E], profile: Profile) -> list[tuple[E, Findin
                 )
                 for e in same
             ]
-    found += _template_versions([(e, f.template_version) for e, f in read], scope)
+    found += [flag for same in _by_template(read) for flag in _template_versions(same, scope)]
     return [(entry, f) for entry, f in found if f is not None]
+
+
+def _by_template(read: Sequence[tuple[E, Submitted]]) -> list[list[tuple[E, str]]]:
+    """The files' template versions, one group per template: a 申报表 is never compared with
+    a 绩效目标表.  Interchange JSON (made by no template) is compared with the most common
+    template's files, as an old template would be."""
+    templates = Counter(f.template for _, f in read if f.template)
+    usual = templates.most_common(1)[0][0] if templates else ""
+    groups: dict[str, list[tuple[E, str]]] = defaultdict(list)
+    for entry, facts in read:
+        groups[facts.template or usual].append((entry, facts.template_version))
+    return [groups[template] for template in sorted(groups)]
 
 
 def _template_versions(

@@ -69,7 +69,7 @@ from jixiao.textfiles import readable_path
 
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 CACHE_FILE = "consolidate-cache.sqlite"
-CACHE_FORMAT = "jixiao-results-1"
+CACHE_FORMAT = "jixiao-results-2"
 """Changes whenever the stored layout changes; a cache of another format is rebuilt."""
 KEEP_DAYS = 60
 WAIT_SECONDS = 15.0
@@ -232,6 +232,7 @@ def _result_json(result: FileResult, swap: dict[str, str]) -> dict[str, Any]:
         else {
             "unit_key": facts.unit_key,
             "template_version": facts.template_version,
+            "template": facts.template,
             "projects": facts.projects,
             "codes": [
                 [c.code, c.name, c.number, [file(c.where.file), *_location(c.where)[1:]]]
@@ -323,6 +324,7 @@ def _result_from(item: dict[str, Any], unswap: dict[str, str]) -> FileResult:
         submission = Submitted(
             unit_key=facts["unit_key"],
             template_version=facts["template_version"],
+            template=str(facts["template"]),
             projects=int(facts["projects"]),
             codes=codes,
             minimum_plan=tuple((c, _decimal(d)) for c, d in facts["minimum_plan"]),
