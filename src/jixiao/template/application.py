@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from jixiao.a1 import a1, column_number
 from jixiao.template.layout import (
     LAYOUT,
+    IndicatorGrid,
     ListsSheet,
     MetaSheet,
     PrintSetup,
@@ -41,7 +42,6 @@ from jixiao.template.layout import (
     Widths,
     cell_range,
     column_of,
-    column_range,
     row_of,
     shifted,
 )
@@ -73,7 +73,7 @@ APPLICATION_INDICATOR_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class ApplicationSheet:
+class ApplicationSheet(IndicatorGrid):
     """One 项目支出绩效目标申报表 (columns A–J print, landscape)."""
 
     prefix: str = "申报表"
@@ -158,11 +158,6 @@ class ApplicationSheet:
     # ------------------------------------------------------------ positions
 
     @property
-    def last_row(self) -> int:
-        """The last indicator row."""
-        return self.first_row + self.rows - 1
-
-    @property
     def extra_last_row(self) -> int:
         """The last 其他信息 row."""
         return self.extra_first_row + self.extra_rows - 1
@@ -189,38 +184,14 @@ class ApplicationSheet:
         return f"{self.status_column}{self.last_row + 1}"
 
     @property
-    def print_area(self) -> str:
-        """What prints as the official form."""
-        return cell_range(self.title, f"{self.last_column}{self.last_row}")
-
-    @property
     def printing(self) -> PrintSetup:
         """Landscape (ten columns), the indicator header repeated on later pages."""
         return PrintSetup(self.print_area, (self.header_row, self.header_row), landscape=True)
-
-    def used_area(self, indicators: int) -> str:
-        """What a filled sheet prints: the form down to its last indicator."""
-        last = self.first_row + max(1, min(indicators, self.rows)) - 1
-        return cell_range(self.title, f"{self.last_column}{last}")
 
     @property
     def table_range(self) -> str:
         """The boxed form below the title lines."""
         return cell_range(a1(row_of(self.name), 1), f"{self.last_column}{self.last_row}")
-
-    @property
-    def grid_range(self) -> str:
-        """The indicator grid (highlighted row by row when the row's status shows a problem)."""
-        return cell_range(a1(self.first_row, 1), f"{self.last_column}{self.last_row}")
-
-    @property
-    def freeze(self) -> str:
-        """Freeze panes above the indicator grid."""
-        return a1(self.first_row, 1)
-
-    def sheet_name(self, number: int) -> str:
-        """``申报表1``, ``申报表2``…"""
-        return f"{self.prefix}{number}"
 
     def column(self, field_name: str) -> str:
         """The column of one indicator field."""
@@ -229,34 +200,10 @@ class ApplicationSheet:
                 return column
         raise KeyError(field_name)
 
-    def row_cell(self, field_name: str, row: int) -> str:
-        """The cell of one indicator field on one row."""
-        return f"{self.column(field_name)}{row}"
-
-    def indicator_range(self, field_name: str) -> str:
-        """One indicator field's column over the whole grid (``G20:G49``)."""
-        return column_range(self.column(field_name), self.first_row, self.last_row)
-
     def row_span(self, row: int) -> str:
         """Every input cell of one indicator row (``A20:J20``)."""
         first, last = self.indicator_columns[0][1], self.indicator_columns[-1][1]
         return cell_range(f"{first}{row}", f"{last}{row}")
-
-    def indicator_rows(self) -> range:
-        """Worksheet rows of the indicator grid."""
-        return range(self.first_row, self.last_row + 1)
-
-    def merged(self, anchor: str) -> str:
-        """The merged range a cell anchors, or the cell itself."""
-        return next((m for m in self.merges if m.split(":")[0] == anchor), anchor)
-
-    def status(self, anchor: str) -> str:
-        """The status cell (outside the print area) beside a field or row."""
-        return f"{self.status_column}{row_of(anchor)}"
-
-    def row_status(self, row: int) -> str:
-        """The status cell of one worksheet row."""
-        return f"{self.status_column}{row}"
 
     @property
     def weight_status(self) -> str:
@@ -267,19 +214,6 @@ class ApplicationSheet:
     def status_range(self) -> str:
         """Every status cell, from the 项目名称 row to the last indicator row."""
         return cell_range(self.status(self.name), self.row_status(self.last_row))
-
-    def helper(self, row: int) -> str:
-        """The hidden helper of an indicator row: its canonical 一级 in effect."""
-        return f"{self.helper_column}{row}"
-
-    def level2_helper(self, row: int) -> str:
-        """The hidden helper beside :meth:`helper`: the row's canonical 二级."""
-        return f"{shifted(self.helper_column, 1)}{row}"
-
-    @property
-    def money_cells(self) -> tuple[str, str, str]:
-        """年度资金总额, 其中：财政拨款, 其他资金 (what budget-sum-mismatch compares)."""
-        return (self.budget, self.fiscal, self.other)
 
     @property
     def amount_cells(self) -> tuple[tuple[str, str, str], ...]:

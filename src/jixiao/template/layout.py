@@ -147,8 +147,99 @@ INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
 _INDICATOR_COLUMN = dict(INDICATOR_COLUMNS)
 
 
+class IndicatorGrid:
+    """What a project sheet of either layout works out from its spec: the 绩效目标表
+    (:class:`ProjectSheet`) and the 申报表 (``template.application.ApplicationSheet``) are both
+    a form above an indicator grid, with status cells and hidden helper columns beside it.  The
+    subclasses are the frozen dataclasses that hold the positions; this holds no state."""
+
+    __slots__ = ()
+    prefix: str
+    title: str
+    last_column: str
+    first_row: int
+    rows: int
+    merges: tuple[str, ...]
+    status_column: str
+    helper_column: str
+    budget: str
+    fiscal: str
+    other: str
+
+    def column(self, field_name: str) -> str:
+        """The column of one indicator field."""
+        raise NotImplementedError
+
+    @property
+    def last_row(self) -> int:
+        """The last indicator row."""
+        return self.first_row + self.rows - 1
+
+    @property
+    def print_area(self) -> str:
+        """What prints as the official form."""
+        return cell_range(self.title, f"{self.last_column}{self.last_row}")
+
+    def used_area(self, indicators: int) -> str:
+        """What a filled sheet prints: the form down to its last indicator."""
+        last = self.first_row + max(1, min(indicators, self.rows)) - 1
+        return cell_range(self.title, f"{self.last_column}{last}")
+
+    @property
+    def grid_range(self) -> str:
+        """The indicator grid (highlighted row by row when the row's status shows a problem)."""
+        return cell_range(a1(self.first_row, 1), f"{self.last_column}{self.last_row}")
+
+    @property
+    def freeze(self) -> str:
+        """Freeze panes above the indicator grid."""
+        return a1(self.first_row, 1)
+
+    def sheet_name(self, number: int) -> str:
+        """``项目1``, ``申报表2``…"""
+        return f"{self.prefix}{number}"
+
+    def row_cell(self, field_name: str, row: int) -> str:
+        """The cell of one indicator field on one row."""
+        return f"{self.column(field_name)}{row}"
+
+    def indicator_range(self, field_name: str) -> str:
+        """One indicator field's column over the whole grid (``A11:A35``)."""
+        return column_range(self.column(field_name), self.first_row, self.last_row)
+
+    def indicator_rows(self) -> range:
+        """Worksheet rows of the indicator grid."""
+        return range(self.first_row, self.last_row + 1)
+
+    def merged(self, anchor: str) -> str:
+        """The merged range a cell anchors (``B4`` → ``B4:C4``), or the cell itself."""
+        return next((m for m in self.merges if m.split(":")[0] == anchor), anchor)
+
+    def status(self, anchor: str) -> str:
+        """The status cell (outside the print area) beside a field or row."""
+        return f"{self.status_column}{row_of(anchor)}"
+
+    def row_status(self, row: int) -> str:
+        """The status cell of one worksheet row."""
+        return f"{self.status_column}{row}"
+
+    def helper(self, row: int) -> str:
+        """The hidden helper cell of an indicator row (its canonical 一级 in effect)."""
+        return f"{self.helper_column}{row}"
+
+    def level2_helper(self, row: int) -> str:
+        """The hidden helper cell beside :meth:`helper`: the row's canonical 二级."""
+        return f"{shifted(self.helper_column, 1)}{row}"
+
+    @property
+    def money_cells(self) -> tuple[str, str, str]:
+        """预算数, 财政资金, 其他资金 (年度资金总额, 财政拨款, 其他资金): what budget-sum-mismatch
+        compares."""
+        return (self.budget, self.fiscal, self.other)
+
+
 @dataclass(frozen=True, slots=True)
-class ProjectSheet:
+class ProjectSheet(IndicatorGrid):
     """One 项目支出绩效目标表, in the official layout (columns A–G are printed)."""
 
     prefix: str = "项目"
@@ -219,95 +310,33 @@ class ProjectSheet:
     widths: Widths = (12, 13, 18, 12, 12, 14, 14, 14, 60)
 
     @property
-    def last_row(self) -> int:
-        """The last indicator row."""
-        return self.first_row + self.rows - 1
-
-    @property
     def end_marker(self) -> str:
         """Cell of the end marker, just below the grid in the department column."""
         return f"{column_of(self.department)}{self.last_row + 1}"
-
-    @property
-    def print_area(self) -> str:
-        """What prints as the official table."""
-        return cell_range(self.title, f"{self.last_column}{self.last_row}")
 
     @property
     def printing(self) -> PrintSetup:
         """Portrait, the indicator header repeated when the indicators run onto a new page."""
         return PrintSetup(self.print_area, (self.header_row, self.header_row))
 
-    def used_area(self, indicators: int) -> str:
-        """What a filled sheet prints: the table down to its last indicator."""
-        last = self.first_row + max(1, min(indicators, self.rows)) - 1
-        return cell_range(self.title, f"{self.last_column}{last}")
-
     @property
     def table_range(self) -> str:
         """The boxed table below the title lines: from the 项目编码 row to the last indicator."""
         return cell_range(a1(row_of(self.code), 1), f"{self.last_column}{self.last_row}")
 
-    @property
-    def grid_range(self) -> str:
-        """The indicator grid (highlighted row by row when the row's status shows a problem)."""
-        return cell_range(a1(self.first_row, 1), f"{self.last_column}{self.last_row}")
-
-    @property
-    def freeze(self) -> str:
-        """Freeze panes above the indicator grid."""
-        return a1(self.first_row, 1)
-
-    def sheet_name(self, number: int) -> str:
-        """``项目1``, ``项目2``…"""
-        return f"{self.prefix}{number}"
-
-    def row_cell(self, field_name: str, row: int) -> str:
-        """The cell of one indicator field on one row."""
-        return _INDICATOR_COLUMN[field_name] + str(row)
-
-    def indicator_range(self, field_name: str) -> str:
-        """One indicator field's column over the whole grid (``A11:A35``)."""
-        return column_range(_INDICATOR_COLUMN[field_name], self.first_row, self.last_row)
+    def column(self, field_name: str) -> str:
+        """The column of one indicator field."""
+        return _INDICATOR_COLUMN[field_name]
 
     def description_merge(self, row: int) -> str:
         """绩效指标描述 spans the columns up to 指标值 (``D11:E11``)."""
         last = column_number(_INDICATOR_COLUMN["value"]) - 1
         return cell_range(self.row_cell("description", row), a1(row, last))
 
-    def merged(self, anchor: str) -> str:
-        """The merged range a cell anchors (``B4`` → ``B4:C4``), or the cell itself."""
-        return next((m for m in self.merges if m.split(":")[0] == anchor), anchor)
-
-    def indicator_rows(self) -> range:
-        """Worksheet rows of the indicator grid."""
-        return range(self.first_row, self.last_row + 1)
-
-    def status(self, anchor: str) -> str:
-        """The status cell (outside the print area) beside a field or row."""
-        return f"{self.status_column}{row_of(anchor)}"
-
-    def row_status(self, row: int) -> str:
-        """The status cell of one worksheet row."""
-        return f"{self.status_column}{row}"
-
     @property
     def status_range(self) -> str:
         """Every status cell, from the 项目编码 row to the last indicator row."""
         return cell_range(self.status(self.code), self.row_status(self.last_row))
-
-    def helper(self, row: int) -> str:
-        """The hidden helper cell of an indicator row (its canonical 一级 in effect)."""
-        return f"{self.helper_column}{row}"
-
-    def level2_helper(self, row: int) -> str:
-        """The hidden helper cell beside :meth:`helper`: the row's canonical 二级."""
-        return f"{shifted(self.helper_column, 1)}{row}"
-
-    @property
-    def money_cells(self) -> tuple[str, str, str]:
-        """预算数, 财政资金, 其他资金."""
-        return (self.budget, self.fiscal, self.other)
 
     @property
     def money_helpers(self) -> tuple[str, ...]:
