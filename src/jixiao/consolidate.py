@@ -13,13 +13,14 @@ of import on every command.)
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
-from typing import TypeVar
+from functools import cache, partial
+from typing import Any, TypeVar, overload
 
 from jixiao.findings import (
     FINDING_COLUMNS,
@@ -68,19 +69,141 @@ Value = str | int | bool | Decimal | None
 """A cell of a consolidation table: text, a count, 达标 or not, or an exact amount."""
 Row = tuple[Value, ...]
 
+Item = TypeVar("Item")
+
+
+class Deferred(Sequence[Item]):
+    """One file's part (its rows of a table, its findings) that is read when it is used and
+    not kept: only its length stays in memory.  What a spooled result holds instead of lists
+    (``service.spool``), so that the parent's memory does not grow with the rows."""
+
+    __slots__ = ("_length", "_load")
+
+    def __init__(self, length: int, load: Callable[[], list[Item]]) -> None:
+        self._length = length
+        self._load = load
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self._load())
+
+    def __eq__(self, other: object) -> bool:
+        same: bool = _same_items(self, other)  # NotImplemented for what is no sequence
+        return same
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like: compared by its items
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        return self._load()[index]
+
+
+class Joined(Sequence[Item]):
+    """Parts one after another (every file's rows of a table), read part by part: iterating
+    holds one part at a time; indexing keeps the last part read, so reading in order loads
+    each part once."""
+
+    __slots__ = ("_last", "_parts", "_starts")
+
+    def __init__(self, parts: Sequence[Sequence[Item]]) -> None:
+        self._parts = list(parts)
+        self._starts: list[int] = []
+        total = 0
+        for part in self._parts:
+            self._starts.append(total)
+            total += len(part)
+        self._starts.append(total)
+        self._last: tuple[int, Sequence[Item]] | None = None
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __iter__(self) -> Iterator[Item]:
+        for part in self._parts:
+            yield from part
+
+    def __eq__(self, other: object) -> bool:
+        same: bool = _same_items(self, other)  # NotImplemented for what is no sequence
+        return same
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like: compared by its items
+
+    def between(self, start: int, stop: int) -> Iterator[Item]:
+        """Items ``start``…``stop`` in order, without reading the parts before ``start``."""
+        stop = min(stop, len(self))
+        if start >= stop:
+            return
+        first = bisect_right(self._starts, start) - 1
+        for number in range(first, len(self._parts)):
+            begin = self._starts[number]
+            if begin >= stop:
+                return
+            part = self._parts[number]
+            low, high = max(start - begin, 0), min(stop - begin, len(part))
+            if low == 0 and high == len(part):
+                yield from part
+            else:
+                yield from list(part)[low:high]
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step == 1:
+                return list(self.between(start, stop))
+            return list(self)[index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        number = bisect_right(self._starts, index) - 1
+        while len(self._parts[number]) == 0:  # pragma: no cover - bisect skips empty parts
+            number += 1
+        if self._last is None or self._last[0] != number:
+            part = self._parts[number]
+            self._last = (number, part if isinstance(part, list) else list(part))
+        return self._last[1][index - self._starts[number]]
+
+
+def _same_items(view: Sequence[Item], other: object) -> Any:
+    """A view equals any sequence (a list too) holding the same items in the same order;
+    compared item by item, as they are read."""
+    if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+        return NotImplemented
+    return len(view) == len(other) and all(a == b for a, b in zip(view, other, strict=True))
+
+
+def joined(parts: Sequence[Sequence[Item]]) -> Sequence[Item]:
+    """``parts`` one after another: a plain list when every part is one (results in memory),
+    else a :class:`Joined` view (results waiting on disk are never all loaded)."""
+    if all(isinstance(part, list) for part in parts):
+        return [item for part in parts for item in part]
+    return Joined(parts)
+
 
 @dataclass(frozen=True, slots=True)
 class Table:
     """Plain rows under a column spec (the one place a table's headings are written)."""
 
     columns: tuple[Column, ...]
-    rows: list[Row] = field(default_factory=list)
+    rows: Sequence[Row] = field(default_factory=list)
+    """A list, or a view read part by part (:class:`Joined`: rows waiting on disk)."""
 
     def __post_init__(self) -> None:
         width = len(self.columns)
         if len({c.key for c in self.columns}) != width:
             raise ValueError("duplicate column keys")
-        if any(len(row) != width for row in self.rows):
+        # A view's rows were checked when they were stored; reading them all here would undo
+        # the point of keeping them on disk.
+        if isinstance(self.rows, list) and any(len(row) != width for row in self.rows):
             raise ValueError(f"every row needs {width} values")
 
     def __len__(self) -> int:
@@ -114,8 +237,9 @@ class Table:
         return [dict(zip(keys, row, strict=True)) for row in self.rows]
 
     def total(self, key: str) -> Decimal:
-        """The exact sum of a money column (blank cells count as nothing)."""
-        return sum((v for v in self.column(key) if isinstance(v, Decimal)), Decimal(0))
+        """The exact sum of a money column (blank cells count as nothing), row by row."""
+        at = self.index(key)
+        return sum((v for row in self.rows if isinstance(v := row[at], Decimal)), Decimal(0))
 
     def without(self, key: str) -> Table:
         """The same table minus column ``key``."""
@@ -192,25 +316,32 @@ class FileResult:
 
     file: str
     sub_unit: str
-    findings: list[Finding]
+    findings: Sequence[Finding]
     submission: Submitted | None
     """None when the file could not be read (as :attr:`Entry.submission`)."""
-    project_rows: list[Row] = field(default_factory=list)
-    project_keys: list[ProjectKey] = field(default_factory=list)
+    project_rows: Sequence[Row] = field(default_factory=list)
+    project_keys: Sequence[ProjectKey] = field(default_factory=list)
     """Each project row's (项目编码, 名称, 序号): the findings that belong to it."""
     sub_unit_row: Row = ()
-    indicator_rows: list[Row] = field(default_factory=list)
-    department_rows: list[Row] = field(default_factory=list)
+    indicator_rows: Sequence[Row] = field(default_factory=list)
+    department_rows: Sequence[Row] = field(default_factory=list)
+    """Lists as computed; :class:`Deferred` views once the parent has spooled them to disk
+    (``service.spool``): then only their lengths, the facts and the 下属单位 row stay in
+    memory."""
 
     def file_report(self) -> FileReport:
         """This file's findings as a validation report has them."""
         projects = self.submission.projects if self.submission else 0
-        return FileReport(self.file, projects, self.findings)
+        return FileReport(self.file, projects, list(self.findings))
 
 
 @dataclass(slots=True)
 class Consolidation:
-    """The unit view: tables ready to be written, and every finding."""
+    """The unit view: tables ready to be written, and every finding.
+
+    The long lists (项目汇总, 指标明细, 部门整体, the findings) are views read file by file
+    (:class:`Joined`) when the results wait on disk; 下属单位 and 支出计划 are always in
+    memory (one row per file, four rows)."""
 
     money_unit: MoneyUnit
     entries: list[FileResult]
@@ -220,7 +351,9 @@ class Consolidation:
     plan: Table
     indicators: Table
     department: Table
-    findings: list[Finding]
+    findings: Sequence[Finding]
+    _tally: Tally | None = field(default=None, init=False, repr=False, compare=False)
+    _budget: Decimal | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def has_errors(self) -> bool:
@@ -229,34 +362,51 @@ class Consolidation:
 
     @property
     def tally(self) -> Tally:
-        """Findings per severity over all files."""
-        return Tally.of(self.findings)
+        """Findings per severity over all files (counted once)."""
+        if self._tally is None:
+            self._tally = Tally.of(self.findings)
+        return self._tally
 
     @property
     def budget(self) -> Decimal:
-        """The unit's total 预算数, exactly, in :attr:`money_unit`."""
-        return self.projects.total("budget")
+        """The unit's total 预算数, exactly, in :attr:`money_unit` (summed once)."""
+        if self._budget is None:
+            self._budget = self.projects.total("budget")
+        return self._budget
 
-    def placed_findings(self) -> list[tuple[FileResult, Finding]]:
+    def placed_findings(self) -> Sequence[tuple[FileResult, Finding]]:
         """Every finding with the entry (file, sub-unit) it belongs to, in :attr:`findings`
-        order."""
-        return [(entry, finding) for entry in self.entries for finding in entry.findings]
+        order (a view read file by file when the findings wait on disk)."""
+        return joined([_placed(entry) for entry in self.entries])
 
     def findings_table(self) -> Table:
         """问题清单: 序号, 下属单位 and the findings columns (:data:`FINDING_COLUMNS`)."""
-        return findings_table(self.placed_findings())
+        parts: list[Sequence[Row]] = []
+        number = 1
+        for entry in self.entries:
+            make = partial(_numbered, entry, number)
+            size = len(entry.findings)
+            parts.append(make() if isinstance(entry.findings, list) else Deferred(size, make))
+            number += size
+        return Table(FINDINGS_COLUMNS, joined(parts))
 
     def repeated(self) -> tuple[int, Decimal]:
         """Projects whose 项目编码 stands in more than one file, and their 预算数: each file's
-        copy is counted in the totals (nothing is dropped silently), so the totals say so."""
-        codes, files = self.projects.column("code"), self.projects.column("file")
-        seen: dict[Value, set[Value]] = defaultdict(set)
-        for code, file in zip(codes, files, strict=True):
-            if code:
-                seen[code].add(file)
+        copy is counted in the totals (nothing is dropped silently), so the totals say so.
+        Which codes stand in several files is known from the files' facts; the rows are
+        then read once, in order."""
+        seen: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            for fact in entry.submission.codes if entry.submission else ():
+                seen[fact.code].add(entry.file)
+        twice = {code for code, files in seen.items() if len(files) > 1}
         count, budget = 0, Decimal(0)
-        for code, amount in zip(codes, self.projects.column("budget"), strict=True):
-            if code and len(seen[code]) > 1:
+        if not twice:
+            return count, budget
+        code_at, budget_at = self.projects.index("code"), self.projects.index("budget")
+        for row in self.projects.rows:
+            code, amount = row[code_at], row[budget_at]
+            if code and code in twice:
                 count += 1
                 budget += amount if isinstance(amount, Decimal) else Decimal(0)
         return count, budget
@@ -287,6 +437,24 @@ class Consolidation:
             "项目数": projects + left_out,
             "预算数合计": money + left_out,
         }
+
+
+def _placed(entry: FileResult) -> Sequence[tuple[FileResult, Finding]]:
+    findings = entry.findings
+    pairs = partial(_pairs, entry)
+    return pairs() if isinstance(findings, list) else Deferred(len(findings), pairs)
+
+
+def _pairs(entry: FileResult) -> list[tuple[FileResult, Finding]]:
+    return [(entry, finding) for finding in entry.findings]
+
+
+def _numbered(entry: FileResult, first: int) -> list[Row]:
+    """问题清单's rows of one entry, numbered from ``first``."""
+    return [
+        (number, entry.sub_unit, *finding.cell_values())
+        for number, finding in enumerate(entry.findings, start=first)
+    ]
 
 
 def _plain(amount: Decimal) -> str:
@@ -634,40 +802,51 @@ def sub_unit_row(entry: Entry, target: MoneyUnit) -> Row:
     )
 
 
+@dataclass(slots=True)
+class _Progress:
+    """One checkpoint's running sums while the project rows are read."""
+
+    budget: Decimal = Decimal(0)
+    amount: Decimal = Decimal(0)
+    left: int = 0
+    left_budget: Decimal = Decimal(0)
+
+
 def unit_plan(projects: Table, minimum: dict[str, Decimal] | None) -> Table:
     """The unit's cumulative spending plan: budget-weighted % and amounts per checkpoint,
-    exactly (the % of a sum of amounts, never a mean of rounded percentages)."""
-    budgets = projects.column("budget")
-    rows: list[Row] = []
-    for checkpoint in CHECKPOINTS:
-        key = _checkpoint_key(checkpoint)
-        budget = amount = left_budget = Decimal(0)
-        left = 0
-        for total, percent, part in zip(
-            budgets,
-            projects.column(f"percent_{key}"),
-            projects.column(f"amount_{key}"),
-            strict=True,
-        ):
+    exactly (the % of a sum of amounts, never a mean of rounded percentages).  The project
+    rows are read once, in order (they may be waiting on disk)."""
+    budget_at = projects.index("budget")
+    places = [
+        (projects.index(f"percent_{key}"), projects.index(f"amount_{key}"))
+        for key in map(_checkpoint_key, CHECKPOINTS)
+    ]
+    sums = [_Progress() for _ in CHECKPOINTS]
+    for row in projects.rows:
+        total = row[budget_at]
+        for (percent_at, amount_at), progress in zip(places, sums, strict=True):
+            percent, part = row[percent_at], row[amount_at]
             # A percentage outside 0–100 is an error of its own table; it must not bend the
             # unit's line (the project still counts in the totals, and is said to be left out).
-            counted = (
+            if not (
                 isinstance(total, Decimal)
                 and isinstance(percent, Decimal)
                 and 0 <= percent <= HUNDRED
                 and isinstance(part, Decimal)
-            )
-            if not counted:
-                left += 1
-                left_budget += total if isinstance(total, Decimal) else Decimal(0)
+            ):
+                progress.left += 1
+                progress.left_budget += total if isinstance(total, Decimal) else Decimal(0)
                 continue
-            assert isinstance(total, Decimal) and isinstance(part, Decimal)
-            budget += total
-            amount += part
+            progress.budget += total
+            progress.amount += part
+    rows: list[Row] = []
+    for checkpoint, sums_at in zip(CHECKPOINTS, sums, strict=True):
+        budget, amount = sums_at.budget, sums_at.amount
         required = None if minimum is None else minimum.get(checkpoint)
-        progress = amount / budget * HUNDRED if budget else None
-        met = None if required is None or progress is None else progress >= required
-        rows.append((checkpoint, amount, budget, progress, left, left_budget, required, met))
+        percent = amount / budget * HUNDRED if budget else None
+        met = None if required is None or percent is None else percent >= required
+        row = (checkpoint, amount, budget, percent, sums_at.left, sums_at.left_budget)
+        rows.append((*row, required, met))
     return Table(PLAN_COLUMNS, rows)
 
 
@@ -847,37 +1026,54 @@ def consolidate_results(
 ) -> Consolidation:
     """Build the unit view from finished per-file results (:func:`file_result`, computed with
     the same ``money_unit`` and ``profile``): the checks across files are added to the files
-    they concern (their rows' counts and status follow), then the rows are gathered."""
+    they concern (their rows' counts and status follow), then the rows are gathered: as lists
+    when the results are in memory, as views read file by file when they were spooled to
+    disk (``service.spool``; then the cross-file findings and recounts are applied as each
+    file's rows are read)."""
     named = profile
     results = with_cross_findings(results, profile or load_profile())
     columns = project_columns(summary_levels())
-    projects = Table(columns, [row for r in results for row in r.project_rows])
+    projects = Table(columns, joined([r.project_rows for r in results]))
     return Consolidation(
         money_unit=money_unit,
         entries=results,
         projects=projects,
         sub_units=Table(SUB_UNIT_COLUMNS, [r.sub_unit_row for r in results]),
         plan=unit_plan(projects, minimum_plan(results, named)),
-        indicators=Table(INDICATOR_COLUMNS, [row for r in results for row in r.indicator_rows]),
-        department=Table(DEPARTMENT_COLUMNS, [row for r in results for row in r.department_rows]),
-        findings=[f for r in results for f in r.findings],
+        indicators=Table(INDICATOR_COLUMNS, joined([r.indicator_rows for r in results])),
+        department=Table(DEPARTMENT_COLUMNS, joined([r.department_rows for r in results])),
+        findings=joined([r.findings for r in results]),
     )
 
 
 def with_cross_findings(results: Sequence[FileResult], profile: Profile) -> list[FileResult]:
     """Copies of ``results`` with the cross-file findings added (not in place): each file's
-    findings, and the 错误/警告/状态 of its 下属单位 row and of the project rows they concern."""
-    copies = [dataclasses.replace(r, findings=list(r.findings)) for r in results]
+    findings, and the 错误/警告/状态 of its 下属单位 row and of the project rows they concern.
+    A spooled file's findings and rows stay views: the additions are made as they are read."""
     added: dict[int, list[Finding]] = defaultdict(list)
-    for result, finding in cross_checks(copies, profile):
-        result.findings.append(finding)  # cross-file findings count against their files
-        added[id(result)].append(finding)
-    for result in copies:
-        extra = added.get(id(result))
+    for result, finding in cross_checks(results, profile):
+        added[id(result)].append(finding)  # cross-file findings count against their files
+    copies = []
+    for result in results:
+        extra = added.get(id(result), [])
+        copy = dataclasses.replace(result, findings=_appended(result.findings, extra))
         if extra:
-            result.sub_unit_row = _recounted(result.sub_unit_row, extra)
-            result.project_rows = _recounted_projects(result, extra)
+            copy.sub_unit_row = _recounted(result.sub_unit_row, extra)
+            copy.project_rows = _recounted_projects(result, extra)
+        copies.append(copy)
     return copies
+
+
+def _appended(findings: Sequence[Finding], extra: list[Finding]) -> Sequence[Finding]:
+    if isinstance(findings, list):
+        return [*findings, *extra]
+    if not extra:
+        return findings
+    return Deferred(len(findings) + len(extra), partial(_concatenated, findings, extra))
+
+
+def _concatenated(first: Sequence[Finding], extra: list[Finding]) -> list[Finding]:
+    return [*first, *extra]
 
 
 def _recounted(row: Row, extra: Sequence[Finding]) -> Row:
@@ -889,13 +1085,21 @@ def _recounted(row: Row, extra: Sequence[Finding]) -> Row:
     return (*rest, tally.errors, tally.warnings, tally.status)
 
 
-def _recounted_projects(result: FileResult, extra: Sequence[Finding]) -> list[Row]:
+def _recounted_projects(result: FileResult, extra: Sequence[Finding]) -> Sequence[Row]:
+    rows, keys = result.project_rows, result.project_keys
+    recount = partial(_recounted_rows, rows, keys, tuple(extra))
+    return recount() if isinstance(rows, list) else Deferred(len(rows), recount)
+
+
+def _recounted_rows(
+    rows: Sequence[Row], keys: Sequence[ProjectKey], extra: Sequence[Finding]
+) -> list[Row]:
     by_project: dict[ProjectKey, list[Finding]] = defaultdict(list)
     for finding in extra:
         by_project[_key_of(finding)].append(finding)
     return [
         _recounted(row, by_project[key]) if key in by_project else row
-        for row, key in zip(result.project_rows, result.project_keys, strict=True)
+        for row, key in zip(rows, keys, strict=True)
     ]
 
 

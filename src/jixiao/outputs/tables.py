@@ -31,7 +31,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from jixiao.atomic import atomic_write
-from jixiao.consolidate import NO_MINIMUM_NOTE, PLAN_NOTE, Column, Consolidation, Kind, Row, Value
+from jixiao.consolidate import (
+    NO_MINIMUM_NOTE,
+    PLAN_NOTE,
+    Column,
+    Consolidation,
+    Joined,
+    Kind,
+    Row,
+    Value,
+)
 from jixiao.outputs.report import MONEY_PLACES, OUT_OF_RANGE, PERCENT_PLACES
 
 MET_TEXT = {True: "达标", False: "未达标"}
@@ -92,8 +101,12 @@ class SummaryTable:
         """Rows ``start``…``stop`` as the sheet shows them."""
         end = len(self.source) if stop is None else min(stop, len(self.source))
         at = self.keys.index("file") if self.file_names and "file" in self.keys else None
-        for number in range(start, end):
-            row = self.source[number]
+        source = self.source
+        if isinstance(source, Joined):  # rows waiting on disk: read file by file, in order
+            found: Iterable[Row] = source.between(start, end)
+        else:
+            found = (source[number] for number in range(start, end))
+        for row in found:
             if at is not None and self.file_names is not None:
                 row = (*row[:at], self.file_names(row[at]), *row[at + 1 :])
             yield row

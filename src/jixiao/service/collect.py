@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -32,6 +33,7 @@ from jixiao.service.cache import (
     file_digest,
     open_cache,
 )
+from jixiao.service.spool import Spool
 from jixiao.textfiles import read_error_reason, readable_path
 from jixiao.validate import profile_for, validate_submission
 
@@ -214,8 +216,11 @@ def _run_parallel(
     hung = False
     pool = ProcessPoolExecutor(max_workers=workers, initializer=limit_memory)
     try:
-        futures = {pool.submit(work, f): f for f in files}
-        for future, path in futures.items():
+        # Taken off the queue as each is read: a finished future keeps its whole result, and
+        # ``finished`` may have put a slimmer one in its place (the spool, issue #15).
+        futures = deque((pool.submit(work, f), f) for f in files)
+        while futures:
+            future, path = futures.popleft()
             try:
                 results[path] = finished(path, future.result(timeout=timeout))
             except TimeoutError:
@@ -376,18 +381,26 @@ def collect_results(
     workers: int | None = None,
     progress: Callable[[Path], None] | None = None,
     timeout: float = FILE_TIMEOUT,
+    spool: Spool | None = None,
 ) -> list[FileResult]:
     """Every file under ``paths`` read, validated and finished (:func:`file_results`) on both
     cores, in file order; with ``use_cache`` a file whose bytes were read before under the same
-    fingerprint is taken from the cache (:mod:`jixiao.service.cache`) instead of being read."""
+    fingerprint is taken from the cache (:mod:`jixiao.service.cache`) instead of being read.
+    With ``spool`` each result is put there as it comes in (:meth:`Spool.keep`): what is
+    returned then holds views of its rows and findings, not the rows."""
     files = list(find_submissions(paths))
     if not use_cache:
         work = partial(file_results, options=options)
         failed = partial(_not_worked, options=options)
-        done = run_files(files, work, failed, workers, progress, timeout)
+        kept = partial(_spooled, spool=spool) if spool is not None else None
+        done = run_files(files, work, failed, workers, progress, timeout, kept)
         return [r for worked in done for r in worked.results]
     with open_cache(options) as cache:
-        return _cached_results(files, options, cache, workers, progress, timeout)
+        return _cached_results(files, options, cache, workers, progress, timeout, spool)
+
+
+def _spooled(_: Path, worked: Worked, spool: Spool) -> Worked:
+    return Worked([spool.keep(r) for r in worked.results])
 
 
 def _cached_results(
@@ -397,14 +410,16 @@ def _cached_results(
     workers: int | None,
     progress: Callable[[Path], None] | None,
     timeout: float,
+    spool: Spool | None = None,
 ) -> list[FileResult]:
     found: dict[Path, list[FileResult]] = {}
     digests: dict[Path, str] = {}
+    slim = spool.keep if spool is not None else _as_is
     for path in files:
         digest = file_digest(path) if cache.active and not_a_regular_file(path) is None else None
         cached = cache.get(digest, path) if digest else None
         if cached is not None:
-            found[path] = cached
+            found[path] = [slim(r) for r in cached]
             if progress:
                 progress(path)
         elif digest:
@@ -414,7 +429,7 @@ def _cached_results(
         digest = digests.get(path)
         if worked.stored is not None and digest is not None and worked.digest == digest:
             cache.put(digest, path, worked.stored, worked.bound)
-        return Worked(worked.results)  # the encoded copy is not kept in memory
+        return Worked([slim(r) for r in worked.results])  # the encoded copy is not kept
 
     todo = [path for path in files if path not in found]
     work = partial(file_results, options=options, keep=True)
@@ -422,6 +437,10 @@ def _cached_results(
     done = run_files(todo, work, failed, workers, progress, timeout, keep)
     found.update((path, worked.results) for path, worked in zip(todo, done, strict=True))
     return [r for path in files for r in found[path]]
+
+
+def _as_is(result: FileResult) -> FileResult:
+    return result
 
 
 def consolidate_paths(
@@ -436,11 +455,17 @@ def consolidate_paths(
 ) -> Consolidation:
     """Collect, consolidate and write the summary workbook (the output itself is never read).
     Workers send back finished rows (:func:`file_results`); with ``use_cache`` files read in
-    an earlier run with the same bytes and options are not read again."""
+    an earlier run with the same bytes and options are not read again.
+
+    Each file's rows and findings wait in a spool on disk beside the output
+    (:mod:`jixiao.service.spool`) and are read back file by file while the workbook is written,
+    so the parent's memory does not grow with the rows.  The returned consolidation reads the
+    spool (the CSV export, the console text); the spool is deleted when it is dropped."""
     written = _identity(Path(output))
     files = [p for p in find_submissions(paths) if _identity(p) != written]
     options = RunOptions(profile_name, money_unit, by_department)
-    results = collect_results(files, options, use_cache, progress=progress)
+    spool = Spool(Path(output).absolute().parent)
+    results = collect_results(files, options, use_cache, progress=progress, spool=spool)
     profile = load_profile(profile_name) if profile_name else None
     result = consolidate_results(results, money_unit, profile)
     from jixiao.outputs.summary import write_summary  # XlsxWriter: not for validate (#15)

@@ -1,0 +1,172 @@
+"""The spool (issue 15, item 3): while a consolidation runs, each file's rows and findings wait
+on disk and the parent holds only the per-file facts; the tables, the workbook and the CSVs are
+the same as from results kept in memory."""
+
+from __future__ import annotations
+
+import gc
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import good
+from jixiao.consolidate import (
+    Consolidation,
+    Deferred,
+    FileResult,
+    Joined,
+    Submitted,
+    consolidate_results,
+    joined,
+)
+from jixiao.findings import Finding, Severity
+from jixiao.money import MoneyUnit
+from jixiao.outputs.summary import write_summary
+from jixiao.outputs.tables import write_tables
+from jixiao.service.cache import RunOptions
+from jixiao.service.collect import collect_results, consolidate_paths
+from jixiao.service.demo import make_submissions
+from jixiao.service.spool import PREFIX, Spool
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's workbooks (two courts share a 项目编码: cross-file findings and recounts),
+    an interchange JSON, and a file that cannot be read."""
+    folder = tmp_path_factory.mktemp("spool") / "报送"
+    make_submissions(folder)
+    (folder / "json报送.json").write_text(json.dumps(good(), ensure_ascii=False), "utf-8")
+    (folder / "坏.xlsx").write_bytes(b"not a workbook")
+    return folder
+
+
+def cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+
+
+def spools(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"{PREFIX}*"))
+
+
+def in_memory(inbox: Path) -> Consolidation:
+    results = collect_results([inbox], RunOptions(), use_cache=False, workers=1)
+    return consolidate_results(results, MoneyUnit.WAN)
+
+
+def test_parent_holds_facts_only_and_tables_are_read_from_the_spool(
+    inbox: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "汇总.xlsx"
+    result = consolidate_paths([inbox], out, use_cache=False)
+    read = [e for e in result.entries if e.submission is not None]
+    unreadable = [e for e in result.entries if e.submission is None]
+    assert len(read) == 7 and len(unreadable) == 1
+    for entry in read:  # no rows and no findings of a read file stand in memory
+        for part in (
+            entry.findings,
+            entry.project_rows,
+            entry.project_keys,
+            entry.indicator_rows,
+            entry.department_rows,
+        ):
+            assert isinstance(part, Deferred)
+        assert isinstance(entry.submission, Submitted) and entry.sub_unit_row
+    assert isinstance(unreadable[0].findings, list)  # no rows: kept as it is
+    for rows in (result.projects.rows, result.indicators.rows, result.department.rows):
+        assert isinstance(rows, Joined)
+    assert isinstance(result.findings, Joined)
+    assert isinstance(result.findings_table().rows, Joined)
+    (folder,) = spools(tmp_path)  # beside the output while the result is in use
+    assert (folder / "spool.sqlite").is_file()
+    assert len(result.indicators) == sum(len(e.indicator_rows) for e in read) > 100
+    del result, read, unreadable, entry, part, rows
+    gc.collect()
+    assert spools(tmp_path) == []  # deleted once nothing reads it
+
+
+def test_spooled_tables_equal_the_in_memory_ones(inbox: Path, tmp_path: Path) -> None:
+    memory = in_memory(inbox)
+    spooled = consolidate_paths([inbox], tmp_path / "spooled.xlsx", use_cache=False)
+    assert any(f.code == "project-code-duplicate" for f in memory.findings)
+    for name in ("projects", "sub_units", "plan", "indicators", "department"):
+        mine, theirs = getattr(spooled, name), getattr(memory, name)
+        assert list(mine.rows) == list(theirs.rows), name
+    assert list(spooled.findings) == memory.findings
+    assert list(spooled.findings_table().rows) == memory.findings_table().rows
+    assert spooled.tally == memory.tally and spooled.budget == memory.budget
+    assert spooled.repeated() == memory.repeated() and spooled.repeated()[0] > 0
+    assert spooled.totals_notes() == memory.totals_notes()
+    assert [e.file_report() for e in spooled.entries] == [e.file_report() for e in memory.entries]
+
+
+def test_spooled_workbook_and_csvs_equal_the_in_memory_ones(inbox: Path, tmp_path: Path) -> None:
+    spooled = consolidate_paths([inbox], tmp_path / "spooled.xlsx", use_cache=False)
+    write_summary(in_memory(inbox), tmp_path / "memory.xlsx", row_limit=40)
+    write_summary(spooled, tmp_path / "spooled-40.xlsx", row_limit=40)  # continued sheets
+    assert cells(tmp_path / "spooled-40.xlsx") == cells(tmp_path / "memory.xlsx")
+    assert "指标明细(3)" in cells(tmp_path / "memory.xlsx")
+    write_tables(spooled, tmp_path / "spooled-csv", tmp_path)
+    write_tables(in_memory(inbox), tmp_path / "memory-csv", tmp_path)
+    for csv in sorted((tmp_path / "memory-csv").iterdir()):
+        assert (tmp_path / "spooled-csv" / csv.name).read_bytes() == csv.read_bytes(), csv.name
+
+
+def test_cached_run_is_spooled_too(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    first = consolidate_paths([inbox], tmp_path / "a.xlsx")
+    again = consolidate_paths([inbox], tmp_path / "b.xlsx")  # every readable file from the cache
+    assert all(isinstance(e.indicator_rows, Deferred) for e in again.entries if e.submission)
+    assert list(again.indicators.rows) == list(first.indicators.rows)
+    assert list(again.findings) == list(first.findings)
+
+
+def _result(findings: list[Finding], rows: list[tuple[object, ...]]) -> FileResult:
+    facts = Submitted("u", "1", 1)
+    return FileResult("f.xlsx", "单位", findings, facts, department_rows=rows)  # type: ignore[arg-type]
+
+
+def test_spool_keeps_values_exactly_and_leaves_what_it_cannot_store(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    finding = Finding(
+        "c", Severity.WARNING, "f.xlsx", "项目1", "F12", None, "名", "问题", "提示", 3
+    )
+    row = ("单位", "部分", None, "内容\n第二行 \ud800")
+    kept = spool.keep(_result([finding], [row]))
+    assert isinstance(kept.findings, Deferred) and list(kept.findings) == [finding]
+    assert list(kept.department_rows) == [row] and spool.stored == 1
+    odd = _result([], [("单位", "部分", None, Decimal(1))])  # an amount where text belongs
+    assert spool.keep(odd) is odd and spool.stored == 1
+    spool.close()
+    assert spools(tmp_path) == []
+
+
+def test_spool_falls_back_to_the_temp_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    spool = Spool(missing)
+    assert spool.folder.is_dir() and not missing.exists()
+    spool.close()
+    assert not spool.folder.exists()
+
+
+def test_joined_reads_parts_in_order_and_compares_by_items() -> None:
+    loads: list[int] = []
+
+    def part(number: int, size: int) -> Deferred[int]:
+        items = [number * 10 + k for k in range(size)]
+        return Deferred(size, lambda: loads.append(number) or list(items))
+
+    view = Joined([part(0, 3), part(1, 0), part(2, 2), part(3, 4)])
+    everything = [0, 1, 2, 20, 21, 30, 31, 32, 33]
+    assert len(view) == 9 and list(view) == everything and view == everything
+    assert list(view.between(2, 6)) == [2, 20, 21, 30] and view[2:6] == [2, 20, 21, 30]
+    assert list(view.between(5, 99)) == [30, 31, 32, 33] and list(view.between(4, 4)) == []
+    loads.clear()
+    assert [view[i] for i in range(9)] == everything and view[-1] == 33
+    assert loads == [0, 2, 3]  # each part read once when indexed in order
+    with pytest.raises(IndexError):
+        view[9]
+    assert view != [0, 1] and joined([[1], [2]]) == [1, 2] and isinstance(joined([[1]]), list)
