@@ -376,7 +376,11 @@ class Consolidation:
 
     def placed_findings(self) -> Sequence[tuple[FileResult, Finding]]:
         """Every finding with the entry (file, sub-unit) it belongs to, in :attr:`findings`
-        order (a view read file by file when the findings wait on disk)."""
+        order (a view read file by file when the findings wait on disk).
+
+        That order is file by file, in file order; within a file its own findings as validation
+        sorted them, then the cross-file findings.  There is no sort across files, so 问题清单
+        is written as the files' findings are read back, one file at a time."""
         return joined([_placed(entry) for entry in self.entries])
 
     def findings_table(self) -> Table:

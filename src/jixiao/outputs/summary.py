@@ -12,7 +12,11 @@ that the sheet prints at a readable size; files are named relative to the summar
 The tables and their values come from :mod:`jixiao.outputs.tables`, which also writes them
 as CSV: a CSV always holds what its sheet shows.
 
-How the lists are written, row by row in constant memory: :mod:`jixiao.outputs.sheets`.  A
+How the lists are written, row by row in constant memory: :mod:`jixiao.outputs.sheets`.  In a
+consolidation of files on disk the long lists (项目汇总, 指标明细, 问题清单, 部门整体) are views of
+the results spooled by :mod:`jixiao.service.spool`, read back one file at a time (each list
+once, 问题清单 three times: its widest 位置, its rows, its links), so no list is ever whole in
+memory.  A
 relative link's target is written with ``/`` (the OPC standard; XlsxWriter writes Windows'
 ``\\``, which LibreOffice and WPS on Linux do not follow).
 
@@ -319,7 +323,7 @@ def _findings(
     (up to :data:`LINKS_PER_SHEET` links a sheet)."""
     table = _unwrapped(table, "where")
     severity, where = table.index("severity"), table.index("where")
-    placed = result.placed_findings()
+    placed = result.placed_findings()  # indexed in order: a view reads each file once
     links = Links(folder)
 
     def each_row(sheet: Worksheet, row: int, index: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -464,7 +465,10 @@ def consolidate_paths(
     written = _identity(Path(output))
     files = [p for p in find_submissions(paths) if _identity(p) != written]
     options = RunOptions(profile_name, money_unit, by_department)
-    spool = Spool(Path(output).absolute().parent)
+    try:
+        spool: Spool | None = Spool(Path(output).absolute().parent)
+    except (OSError, sqlite3.Error):  # nowhere to write it: the rows stay in memory, as before
+        spool = None
     results = collect_results(files, options, use_cache, progress=progress, spool=spool)
     profile = load_profile(profile_name) if profile_name else None
     result = consolidate_results(results, money_unit, profile)
