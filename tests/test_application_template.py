@@ -198,15 +198,23 @@ def test_symbol_number_and_unit_join_as_the_importer_joins_them(
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        (10, Decimal(10)),
-        (4.0, Decimal(4)),
-        (2.5, Decimal("2.5")),
-        ("10分", Decimal(10)),
-        ("", None),
-        ("x", None),
+        (10, (Decimal(10), None)),
+        (4.0, (Decimal(4), None)),
+        (2.5, (Decimal("2.5"), None)),
+        ("10分", (Decimal(10), None)),
+        ("", (None, None)),
+        (None, (None, None)),
+        ("x", (None, "不是数字")),
+        ("十", (None, "不是数字")),
+        ("NaN", (None, "不是有限的数字")),
+        ("Infinity", (None, "不是有限的数字")),
+        ("1e999999", (None, "不在 0～100 之间")),
+        (float("nan"), (None, "不是有限的数字")),
+        (-5, (None, "不在 0～100 之间")),
+        (True, (None, "不是数字")),
     ],
 )
-def test_weights(raw: object, expected: Decimal | None) -> None:
+def test_weights(raw: object, expected: tuple[Decimal | None, str | None]) -> None:
     assert weight(raw) == expected
 
 
@@ -636,3 +644,50 @@ def test_import_writes_the_other_layouts_into_the_application_form(
     args = ["import", str(document(number)), "--layout", "绩效目标表", "-o", str(forced)]
     result = CliRunner().invoke(main, args)
     assert "项目1" in openpyxl.load_workbook(forced).sheetnames, result.output
+
+
+@pytest.mark.parametrize("pasted", ["NaN", "Infinity", "1e999999", "十"])
+def test_a_pasted_weight_that_is_no_number_is_reported_on_its_cell(
+    tmp_path: Path, pasted: str
+) -> None:
+    """Text pasted past the cell's number validation: a finding on the cell, the file still
+    read, exported and published (was a program error, or NaN written into the JSON)."""
+    from click.testing import CliRunner
+
+    from jixiao.cli import main
+    from jixiao.service.demo import sample
+
+    path = tmp_path / "权重.xlsx"
+    save_workbook(fill_application(sample("other-104.json")), path)
+    wb = openpyxl.load_workbook(path)
+    cell = A.row_cell("weight", A.first_row)
+    wb["申报表1"][cell] = pasted
+    wb.save(path)
+    submission, findings = read_workbook(path)
+    assert submission is not None
+    assert [(f.code, f.sheet, f.cell) for f in findings] == [("weight-invalid", "申报表1", cell)]
+    assert f"“{pasted}”" in findings[0].message
+    assert submission.projects[0].indicators[0].weight is None
+    out = tmp_path / "权重.json"
+    result = CliRunner().invoke(main, ["export", str(path), "-o", str(out)])
+    assert result.exit_code in (0, 1) and "NaN" not in out.read_text("utf-8"), result.output
+    docx = tmp_path / "权重.docx"
+    result = CliRunner().invoke(main, ["publish", str(path), "-o", str(docx), "--allow-errors"])
+    assert result.exit_code in (0, 1) and docx.is_file(), result.output
+
+
+def test_two_other_information_rows_with_one_label_are_both_kept(tmp_path: Path) -> None:
+    from jixiao.service.demo import sample
+
+    path = tmp_path / "其他信息.xlsx"
+    save_workbook(fill_application(sample("other-104.json")), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["申报表1"]
+    first, second = list(A.extra_rows_range())[:2]
+    for row, who in ((first, "张三"), (second, "李四")):
+        ws[A.extra_label(row)], ws[A.extra_text(row)] = "项目负责人", who
+    wb.save(path)
+    submission, _ = read_workbook(path)
+    assert submission is not None
+    attributes = submission.projects[0].attributes
+    assert (attributes["项目负责人"], attributes["项目负责人2"]) == ("张三", "李四")

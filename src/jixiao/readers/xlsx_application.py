@@ -31,6 +31,7 @@ from jixiao.model import Indicator, Location, Project, Submission
 from jixiao.money import MoneyUnit
 from jixiao.readers.documents import labels as lb
 from jixiao.readers.xlsx import Grid, Reader, _amount, _code, _report_notes, _unit
+from jixiao.rules.layouts import WEIGHT_INVALID
 from jixiao.template.application import (
     APPLICATION,
     TEMPLATE_ID,
@@ -172,7 +173,11 @@ def _attributes(grid: Grid) -> dict[str, str]:
         if text is None:
             continue
         label = grid.text(p.extra_label(row)) or f"其他信息{offset}"
-        found[label] = text
+        name, again = label, 1
+        while name in found:  # the same label twice: both kept (项目负责人, 项目负责人2)
+            again += 1
+            name = f"{label}{again}"
+        found[name] = text
     return found
 
 
@@ -195,7 +200,7 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             value=value,
             source=reader.where(grid.name, a1(row, 1)),
             sources=_sources(reader, grid.name, row),
-            weight=weight(grid.raw(p.row_cell("weight", row))),
+            weight=_weight(reader, grid, row),
             direction=texts["direction"],
             written=written,
             remark=texts["remark"],
@@ -204,6 +209,17 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             number=parts.get("number"),
             unit=parts.get("unit"),
         )
+
+
+def _weight(reader: Reader, grid: Grid, row: int) -> Decimal | None:
+    cell = APPLICATION.project.row_cell("weight", row)
+    raw = grid.raw(cell)
+    value, problem = weight(raw)
+    if problem is not None:
+        reader.add(
+            WEIGHT_INVALID, grid.name, cell, text=cells.text(raw) or str(raw), problem=problem
+        )
+    return value
 
 
 def _sources(reader: Reader, sheet: str, row: int) -> dict[str, Location]:
@@ -235,18 +251,32 @@ def compose_value(
     return (lb.symbol(symbol or "") or "") + number + (unit or ""), None, parts
 
 
-def weight(raw: object) -> Decimal | None:
-    """权重（分值）: a number, or text such as ``10`` / ``10分``; None when blank or unreadable."""
-    if isinstance(raw, bool):
-        return None
+MAX_WEIGHT = Decimal(100)
+
+
+def weight(raw: object) -> tuple[Decimal | None, str | None]:
+    """权重（分值）: a number, or text such as ``10`` / ``10分`` → (value, None); blank →
+    (None, None); anything else → (None, why, in Chinese): text that is no number, a value that
+    is not finite (NaN, Infinity, 1e999999 pasted as text past the cell's validation) or outside
+    0～100 is reported on its cell, never passed on or dropped silently."""
+    if raw is None or isinstance(raw, bool):
+        return None, None if raw is None else "不是数字"
     if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(int(raw)) if raw.is_integer() else Decimal(str(raw))
-    text = cells.text(raw)
-    if text is None:
-        return None
-    try:
-        return Decimal(text.rstrip("%分").strip())
-    except InvalidOperation:
-        return None
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return None, "不是有限的数字"
+        value = Decimal(int(raw)) if raw.is_integer() else Decimal(str(raw))
+    else:
+        text = cells.text(raw)
+        if text is None:
+            return None, None
+        try:
+            value = Decimal(text.rstrip("%分").strip())
+        except InvalidOperation:
+            return None, "不是数字"
+    if not value.is_finite():
+        return None, "不是有限的数字"
+    if not 0 <= value <= MAX_WEIGHT:
+        return None, "不在 0～100 之间"
+    return value, None

@@ -26,6 +26,13 @@ from jixiao.values import ValueKind, format_number, parse_value
 
 TOLERANCE = Decimal("0.005")
 
+WEIGHT_INVALID = define(
+    "weight-invalid",
+    "error",
+    "权重不可读",
+    "权重（分值）“{text}”{problem}",
+    "只填写 0～100 之间的数字，如 10",
+)
 WEIGHT_SUM = define(
     "weight-sum",
     "warning",
