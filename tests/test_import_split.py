@@ -34,9 +34,9 @@ def test_each_layout_goes_into_its_own_template(mixed: Path, tmp_path: Path) -> 
     imported = import_to_template(mixed, output)
     second = forms_output(output)
     assert second == tmp_path / "今年-申报表.xlsx"
-    assert [(layout, path, n) for layout, path, n in imported.written] == [
-        ("绩效目标表", output, 1),
-        ("申报表", second, 2),
+    assert [(b.layout, b.path, b.projects, b.profile) for b in imported.written] == [
+        ("绩效目标表", output, 1, "hebei"),
+        ("申报表", second, 2, "national"),  # the 申报表's own profile, not the 绩效目标表's
     ]
     tables, _ = read_workbook(output)
     forms, _ = read_workbook(second)
@@ -65,7 +65,7 @@ def test_nothing_is_written_when_the_second_workbook_exists(mixed: Path, tmp_pat
 def test_layout_given_writes_one_workbook(mixed: Path, tmp_path: Path) -> None:
     output = tmp_path / "一个.xlsx"
     imported = import_to_template(mixed, output, layout="绩效目标表")
-    assert [path for _, path, _ in imported.written] == [output]
+    assert [book.path for book in imported.written] == [output]
     assert not forms_output(output).exists()
 
 
@@ -121,3 +121,40 @@ def test_nothing_is_said_when_the_template_holds_everything(number: str, tmp_pat
     from conftest import seed_document
 
     assert _not_carried(seed_document(number), tmp_path / f"{number}.xlsx") == []
+
+
+def test_the_form_part_checks_out_on_its_own(mixed: Path, tmp_path: Path) -> None:
+    """The 申报表 part is made for its own profile: validated alone it asks for no spending
+    plan, 依据 or 项目编码 that the form has no cells for."""
+    output = tmp_path / "今年.xlsx"
+    import_to_template(mixed, output)
+    _, findings = read_workbook(forms_output(output))
+    from jixiao.service.collect import validate_path
+
+    codes = {f.code for f in validate_path(forms_output(output)).findings}
+    assert not codes & {"plan-checkpoint-missing", "project-code-invalid", "basis-missing"}
+    assert findings == []
+
+
+def test_a_application_workbook_and_its_json_import_into_the_application_form(
+    tmp_path: Path,
+) -> None:
+    from jixiao.service.actions import export_submission
+
+    first = tmp_path / "a.xlsx"
+    import_to_template(next(OTHER.glob("105-*.txt")), first)
+    exported = tmp_path / "a.json"
+    export_submission(first, exported)
+    for source, name in ((first, "b.xlsx"), (exported, "c.xlsx")):
+        imported = import_to_template(source, tmp_path / name)
+        assert imported.layout == "申报表", source
+        assert _not_carried(source, tmp_path / f"again-{name}") == []
+
+
+@pytest.mark.parametrize("name", ["out.json", "out", "out.xls"])
+def test_import_writes_only_xlsx(mixed: Path, tmp_path: Path, name: str) -> None:
+    from jixiao.service.actions import ActionError
+
+    with pytest.raises(ActionError, match=r"\.xlsx 结尾"):
+        import_to_template(mixed, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []

@@ -343,11 +343,11 @@ def import_command(
     if imported.submission is None:
         sys.exit(1)
     if output_format == "text":
-        for layout, path, projects in imported.written:
-            what = f"{projects} 个项目，规则配置 {imported.profile}"
-            if layout != TEMPLATE_LAYOUTS[0] or len(imported.written) > 1:
-                what = f"{layout}，{what}"
-            _emit(f"已生成填好的模板：{readable_path(path)}（{what}）")
+        for book in imported.written:
+            what = f"{book.projects} 个项目，规则配置 {book.profile}"
+            if book.layout != TEMPLATE_LAYOUTS[0] or len(imported.written) > 1:
+                what = f"{book.layout}，{what}"
+            _emit(f"已生成填好的模板：{readable_path(book.path)}（{what}）")
         if len(imported.written) > 1:
             _emit("文档含两种版式：绩效目标表和申报表各写入一个工作簿（两者可一起汇总）")
     _exit_for(report.tally())
@@ -368,7 +368,7 @@ def import_command(
     type=click.Choice(builtin_names()),
     default="hebei",
     show_default=True,
-    help="规则配置（决定指标下拉列表和必填项；申报表不给出时为 tianjin）",
+    help="规则配置（决定指标下拉列表和必填项；申报表不给出时为 national）",
 )
 @click.option(
     "--layout",

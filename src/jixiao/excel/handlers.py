@@ -244,7 +244,7 @@ def import_button(book: Book) -> Path | None:
         reason = findings[0].message if findings else "无法识别的文件"
         book.notify(f"无法导入 {document.name}：{reason}")
         return None
-    places = "、".join(f"{path}（{projects} 个项目）" for _, path, projects in imported.written)
+    places = "、".join(f"{book.path}（{book.projects} 个项目）" for book in imported.written)
     book.notify(
         f"已导入 {len(imported.submission.projects)} 个项目到 {places}；"
         f"发现 {len(findings)} 个问题，打开该文件后点“一键校验”查看。"

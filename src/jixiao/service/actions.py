@@ -233,6 +233,17 @@ def _table_outputs(folder: Path | None) -> list[Path]:
 
 
 @dataclass(frozen=True, slots=True)
+class Written:
+    """One workbook an import wrote."""
+
+    layout: str
+    path: Path
+    projects: int
+    profile: str
+    """The profile its 单位信息 names."""
+
+
+@dataclass(frozen=True, slots=True)
 class Imported:
     """What an import found and wrote."""
 
@@ -243,9 +254,9 @@ class Imported:
     """The profile the filled template uses."""
     layout: str = TEMPLATE_LAYOUTS[0]
     """The template layout written (``绩效目标表`` or ``申报表``)."""
-    written: list[tuple[str, Path, int]] = dataclasses.field(default_factory=list)
-    """(layout, workbook, projects) of every workbook written: two when the document holds
-    both layouts (:func:`split_layouts`), the first at the output asked for."""
+    written: list[Written] = dataclasses.field(default_factory=list)
+    """Every workbook written: two when the document holds both layouts
+    (:func:`split_layouts`), the first at the output asked for."""
 
 
 def import_to_template(
@@ -262,6 +273,10 @@ def import_to_template(
     ``layout`` None chooses the template by the document (:func:`import_layout`): the other
     provinces' project tables go into the 申报表 when it holds all they carry."""
     check_outputs([output], [document], force)
+    if output.suffix.lower() != ".xlsx":
+        raise ActionError(
+            f"导入写成 Excel 工作簿：输出文件名应以 .xlsx 结尾（现在是“{output.name}”）"
+        )
     submission, findings = read_and_validate(document, profile_name)
     projects = len(submission.projects) if submission else 0
     report = FileReport(readable_path(document), projects, findings)
@@ -296,8 +311,18 @@ def import_to_template(
     for workbook, path in workbooks:  # nothing is written unless every part fills
         save_workbook(workbook, path)
     profile = profile_for(submission, profile_name).name
-    written = [(chosen, path, len(part.projects)) for chosen, part, path in targets]
+    written = [
+        Written(chosen, path, len(part.projects), _filled_profile(chosen, part, profile_name))
+        for chosen, part, path in targets
+    ]
     return Imported(report, submission, profile, targets[0][0], written)
+
+
+def _filled_profile(layout: str, part: Submission, profile_name: str | None) -> str:
+    """The profile a filled template names (as the fillers choose it)."""
+    if layout == APPLICATION_LAYOUT:
+        return profile_name or part.unit.profile or APPLICATION_PROFILE
+    return profile_for(part, profile_name).name
 
 
 FORMS_SUFFIX = "-申报表"
@@ -322,8 +347,9 @@ def split_layouts(submission: Submission) -> tuple[Submission, Submission] | Non
     tables = [p for p in submission.projects if not p.layout]
     if not forms or (not tables and submission.department is None):
         return None
+    unit = dataclasses.replace(submission.unit, profile=None)  # the 申报表's own default
     form_part = dataclasses.replace(
-        submission, projects=_closed_up(forms, tables), department=None, rollups=()
+        submission, unit=unit, projects=_closed_up(forms, tables), department=None, rollups=()
     )
     if not fits_application(form_part):
         return None
@@ -345,9 +371,11 @@ def import_layout(submission: Submission) -> str:
     read from one of the other provinces' layouts (申报表, 批复表, a department's wide
     申报表: ``Project.layout`` set) and the form has a cell for all they carry (no spending
     plan, 描述, 依据 or department part), else the 绩效目标表."""
+    from jixiao.template.application import TEMPLATE_ID as APPLICATION_ID
     from jixiao.template.application_fill import fits_application
 
-    other = any(project.layout for project in submission.projects)
+    made = submission.template.get("id") == APPLICATION_ID  # a 申报表 workbook, or its JSON
+    other = made or any(project.layout for project in submission.projects)
     return APPLICATION_LAYOUT if other and fits_application(submission) else TEMPLATE_LAYOUTS[0]
 
 
