@@ -158,3 +158,26 @@ def test_import_writes_only_xlsx(mixed: Path, tmp_path: Path, name: str) -> None
     with pytest.raises(ActionError, match=r"\.xlsx 结尾"):
         import_to_template(mixed, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_two_workbooks_consolidate_as_one_unit(mixed: Path, tmp_path: Path) -> None:
+    """The 绩效目标表 and the 申报表 of one unit are no duplicate submission; two 绩效目标表
+    workbooks of it still are."""
+    from jixiao.service.actions import consolidate_submissions
+
+    inbox = tmp_path / "报送"
+    inbox.mkdir()
+    import_to_template(mixed, inbox / "今年.xlsx")
+    result = consolidate_submissions([inbox], tmp_path / "汇总.xlsx")
+    assert len(result.entries) == 2 and len(result.projects) == 3
+    codes = {f.code for e in result.entries for f in e.findings}
+    assert "submission-duplicate" not in codes
+    (inbox / "再一份.xlsx").write_bytes((inbox / "今年.xlsx").read_bytes())
+    again = consolidate_submissions([inbox], tmp_path / "汇总2.xlsx")
+    twice = sorted(
+        Path(e.file).name
+        for e in again.entries
+        for f in e.findings
+        if f.code == "submission-duplicate"
+    )
+    assert twice == ["今年.xlsx", "再一份.xlsx"]

@@ -953,9 +953,10 @@ def cross_checks(entries: Sequence[E], profile: Profile) -> list[tuple[E, Findin
     found: list[tuple[E, Finding | None]] = []
     read = [(entry, facts) for entry in entries if (facts := _facts(entry)) is not None]
     codes: dict[str, list[tuple[E, CodeFact]]] = defaultdict(list)
-    units: dict[str, list[E]] = defaultdict(list)
-    for entry, facts in read:
-        units[facts.unit_key].append(entry)
+    units: dict[tuple[str, str], list[E]] = defaultdict(list)
+    usual = _usual_template(read)
+    for entry, facts in read:  # per template: a unit may send a 绩效目标表 and a 申报表
+        units[(facts.unit_key, facts.template or usual)].append(entry)
         for fact in facts.codes:
             codes[fact.code].append((entry, fact))
     for code, places in codes.items():
@@ -968,7 +969,7 @@ def cross_checks(entries: Sequence[E], profile: Profile) -> list[tuple[E, Findin
                 scope.for_project(owner), fact.where, code=code, others=others
             )
             found.append((entry, where))
-    for unit, same in units.items():
+    for (unit, _), same in units.items():
         if len(same) > 1:
             listed = "、".join(e.file for e in same)
             found += [
@@ -988,12 +989,17 @@ def _by_template(read: Sequence[tuple[E, Submitted]]) -> list[list[tuple[E, str]
     """The files' template versions, one group per template: a 申报表 is never compared with
     a 绩效目标表.  Interchange JSON (made by no template) is compared with the most common
     template's files, as an old template would be."""
-    templates = Counter(f.template for _, f in read if f.template)
-    usual = templates.most_common(1)[0][0] if templates else ""
+    usual = _usual_template(read)
     groups: dict[str, list[tuple[E, str]]] = defaultdict(list)
     for entry, facts in read:
         groups[facts.template or usual].append((entry, facts.template_version))
     return [groups[template] for template in sorted(groups)]
+
+
+def _usual_template(read: Sequence[tuple[E, Submitted]]) -> str:
+    """The template most files were made from: interchange JSON counts as made from it."""
+    templates = Counter(f.template for _, f in read if f.template)
+    return templates.most_common(1)[0][0] if templates else ""
 
 
 def _template_versions(
