@@ -181,3 +181,49 @@ def test_the_two_workbooks_consolidate_as_one_unit(mixed: Path, tmp_path: Path) 
         if f.code == "submission-duplicate"
     )
     assert twice == ["今年.xlsx", "再一份.xlsx"]
+
+
+def test_a_publication_in_the_inbox_is_not_counted_again(tmp_path: Path) -> None:
+    """生成公开文本 writes beside the workbook, often in the folder the unit consolidates: the
+    next 汇总 passes jixiao's own publication over (named, it is still read)."""
+    from jixiao.filekinds import is_publication
+    from jixiao.service.actions import consolidate_submissions
+    from jixiao.service.collect import validate_path
+    from jixiao.service.publish import publish
+    from jixiao.template.build import save_workbook
+    from jixiao.template.fill import fill_workbook
+
+    inbox = tmp_path / "报送"
+    inbox.mkdir()
+    book = inbox / "法院.xlsx"
+    save_workbook(fill_workbook(sample("seed-000.json"), min_projects=1), book)
+    before = consolidate_submissions([inbox], tmp_path / "汇总1.xlsx")
+    document = inbox / "法院-公开文本.docx"
+    assert publish([book], document, allow_errors=True).publication is not None
+    assert is_publication(document) and not is_publication(book)
+    after = consolidate_submissions([inbox], tmp_path / "汇总2.xlsx")
+    assert [e.file for e in after.entries] == [e.file for e in before.entries]
+    assert len(after.projects) == len(before.projects)
+    named = validate_path(document)
+    assert named.projects == len(before.projects)  # named on its own, it is read
+    other = inbox / "别人的.docx"
+    other.write_bytes(b"not a zip")
+    assert not is_publication(other)
+
+
+def test_tables_dir_inside_the_scanned_folder_is_refused(tmp_path: Path) -> None:
+    inbox = tmp_path / "报送"
+    inbox.mkdir()
+    result = CliRunner().invoke(
+        main,
+        [
+            "consolidate",
+            str(inbox),
+            "-o",
+            str(tmp_path / "汇总.xlsx"),
+            "--tables-dir",
+            str(inbox / "表"),
+        ],
+    )
+    assert result.exit_code == 2 and "--tables-dir" in result.output and "之内" in result.output
+    assert list(tmp_path.iterdir()) == [inbox] and list(inbox.iterdir()) == []

@@ -8,6 +8,8 @@ so validating a workbook never loads python-docx, and ``jixiao --help`` loads no
 from __future__ import annotations
 
 import importlib
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,10 +92,36 @@ def is_temporary(path: Path) -> bool:
     return path.name.startswith(TEMPORARY_PREFIXES)
 
 
+PUBLICATION_MARK = "jixiao 公开文本"
+"""The category jixiao writes into the documents it publishes (docProps/core.xml; Word and
+WPS keep it when the clerk edits the text).  A folder scan passes such a document over, as it
+passes over the summary it writes: a publication holds the same projects as the workbooks it
+was made from, often in the same folder, and would be counted twice.  Named on the command
+line (``jixiao validate 公开文本.docx``, ``jixiao import``) it is read like any document."""
+_MARKED = re.compile(r"<(?:\w+:)?category>\s*" + re.escape(PUBLICATION_MARK) + r"\s*</")
+_CORE_LIMIT = 64 * 1024
+
+
+def is_publication(path: Path) -> bool:
+    """A .docx that jixiao published (by its core properties; never raises)."""
+    if path.suffix.lower() != ".docx":
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > _CORE_LIMIT:
+                return False
+            text = archive.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, ValueError, RuntimeError, zipfile.BadZipFile, EOFError):
+        return False
+    return _MARKED.search(text) is not None
+
+
 def in_folder_scan(path: Path) -> bool:
     """A file a folder scan picks up: readable kinds that are read in folders, and spreadsheets
-    of other formats (so they are reported rather than passed over in silence)."""
-    if is_temporary(path):
+    of other formats (so they are reported rather than passed over in silence); not a document
+    jixiao published itself (:data:`PUBLICATION_MARK`)."""
+    if is_temporary(path) or is_publication(path):
         return False
     kind = kind_of(path)
     return (kind is not None and kind.in_folders) or path.suffix.lower() in OTHER_SPREADSHEETS

@@ -38,6 +38,7 @@ from docx.shared import Mm, Pt
 
 from jixiao.a1 import parse_a1
 from jixiao.atomic import atomic_write
+from jixiao.filekinds import PUBLICATION_MARK
 from jixiao.model import (
     CHECKPOINTS,
     OVERALL_COLUMNS,
@@ -645,6 +646,7 @@ def build_publication(submissions: Sequence[Submission]) -> tuple[Any, Publicati
     properties = writer.document.core_properties
     unit = submissions[0].unit
     properties.title = f"{unit.name}预算绩效目标"
+    properties.category = PUBLICATION_MARK  # a folder scan passes it over (filekinds)
     properties.author = properties.last_modified_by = "jixiao"
     properties.created = properties.modified = FIXED_DATE
     properties.revision = 1

@@ -203,6 +203,9 @@ def consolidate_submissions(
     files read before with the same bytes and options are not read again
     (:mod:`jixiao.service.cache`)."""
     _profile(profile_name)
+    paths = list(paths)
+    if tables_dir is not None:
+        _outside_scanned(tables_dir, paths)
     files = list(find_submissions(paths))
     check_outputs([output, *_table_outputs(tables_dir)], files, force)
     if not files:
@@ -216,6 +219,18 @@ def consolidate_submissions(
 
         write_tables(result, tables_dir, Path(output).parent)
     return result
+
+
+def _outside_scanned(folder: Path, paths: Sequence[Path]) -> None:
+    """CSV tables inside a folder being consolidated would be read back as (unreadable)
+    submissions by every later run: refused before any work."""
+    target = Path(os.path.abspath(folder))
+    for scanned in paths:
+        if scanned.is_dir() and target.is_relative_to(os.path.abspath(scanned)):
+            raise ActionError(
+                f"--tables-dir“{readable_path(folder)}”在要汇总的文件夹“{readable_path(scanned)}”"
+                "之内：下次汇总会把这些 CSV 当作报送读取。请换一个文件夹（例如汇总工作簿旁边）"
+            )
 
 
 def _table_outputs(folder: Path | None) -> list[Path]:
