@@ -342,7 +342,7 @@ def test_publish_button_wants_a_saved_workbook(
     book = FileBook(_publishable(tmp_path, "新建", sample("seed-001.json")))
     monkeypatch.setattr(book, "location", lambda: None)
     assert publish_button(book) is None
-    assert "请先保存" in book.messages[-1] and not list(tmp_path.glob("*.docx"))
+    assert "请先把本工作簿保存到本机" in book.messages[-1] and not list(tmp_path.glob("*.docx"))
 
 
 def test_publish_button_is_on_the_ribbon() -> None:

@@ -273,7 +273,10 @@ def publish_button(book: Book) -> Path | None:
 
     location = book.location()
     if location is None:
-        book.notify("请先保存本工作簿：公开文本生成在它所在的文件夹里。")
+        book.notify(
+            "请先把本工作簿保存到本机的文件夹（新建的工作簿，或只在 OneDrive/SharePoint 网页上的"
+            "工作簿，请“另存为”到本机）：公开文本生成在它所在的文件夹里。"
+        )
         return None
     target = publish_target(location)
     snapshot = book.snapshot()

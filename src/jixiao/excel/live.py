@@ -229,7 +229,10 @@ class XlwingsBook:
         """``FullName`` when it is a file on this computer.  A never-saved book's FullName is
         its bare name (工作簿1) and a OneDrive/SharePoint book's is an https address: neither
         is a folder to write beside."""
-        full = str(self.book.fullname)
+        try:  # the COM FullName: xlwings' own fullname raises for a web book it cannot map
+            full = str(self.book.api.FullName)
+        except Exception:  # noqa: BLE001 - COM errors (pywintypes.com_error) have no common base
+            return None
         if "://" in full:
             return None
         path = Path(full)
