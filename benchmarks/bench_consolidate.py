@@ -7,7 +7,9 @@ Prints, measured in one run:
   summary), as a ratio to the floor (aim ≤ 1.5×);
 * the first run with an empty cache (it also stores every file's result), and a re-run after
   one file changed (aim ≤ 0.2× the first run);
-* peak memory of a fresh process at N/2 and N files (parent and largest worker).
+* peak memory of a fresh process at N/2 and N files (parent and largest worker), and the
+  size of the spool on disk (each file's rows and findings wait there until the workbook is
+  written: the parent's memory stays flat in N).
 
 With ``--province N`` it also times N files (aim: 10⁴ × 30 under 5 minutes, under 1 GB, flat):
 generating 10⁴ workbooks through the template filler would take most of an hour, so a few
@@ -129,17 +131,20 @@ from pathlib import Path
 from jixiao.money import MoneyUnit
 from jixiao.service.collect import consolidate_paths
 files = Path(sys.argv[2]).read_text("utf-8").split("\\n")
+out = Path(sys.argv[1])
 start = time.perf_counter()
-consolidate_paths([Path(p) for p in files], Path(sys.argv[1]), MoneyUnit.WAN, use_cache=False)
+result = consolidate_paths([Path(p) for p in files], out, MoneyUnit.WAN, use_cache=False)
 spent = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(spent, own / 1024, kids / 1024)
+spooled = sum(f.stat().st_size for f in out.parent.glob(".jixiao-汇总-*/*"))
+print(spent, own / 1024, kids / 1024, spooled / 1024**2)
 """
 
 
-def measured_run(files: list[Path], output: Path) -> tuple[float, float, float]:
-    """Seconds, peak MB of the parent and of the largest worker, in a fresh process."""
+def measured_run(files: list[Path], output: Path) -> tuple[float, float, float, float]:
+    """Seconds, peak MB of the parent and of the largest worker, and MB of the spool on disk
+    (each file's rows and findings, deleted after the run), in a fresh process."""
     listing = output.with_suffix(".txt")
     listing.write_text("\n".join(map(str, files)), "utf-8")
     result = subprocess.run(
@@ -148,8 +153,8 @@ def measured_run(files: list[Path], output: Path) -> tuple[float, float, float]:
         text=True,
         check=True,
     )
-    spent, own, kids = map(float, result.stdout.split()[-3:])
-    return spent, own, kids
+    spent, own, kids, spooled = map(float, result.stdout.split()[-4:])
+    return spent, own, kids, spooled
 
 
 def main() -> None:
@@ -189,11 +194,11 @@ def main() -> None:
             f"re-run after 1 file changed       : {rerun:6.2f} s = {rerun / first:.2f}×"
             f" the first run (aim ≤ {RERUN_AIM})"
         )
-        for label, (spent, own, kids) in (("N/2", half), ("N", whole)):
+        for label, (spent, own, kids, spooled) in (("N/2", half), ("N", whole)):
             count = len(files) // 2 if label == "N/2" else len(files)
             print(
                 f"peak memory at {label:<3} ({count:>5} files)   : parent {own:5.0f} MB,"
-                f" largest worker {kids:4.0f} MB ({spent:.1f} s)"
+                f" largest worker {kids:4.0f} MB, spool {spooled:.1f} MB on disk ({spent:.1f} s)"
             )
         if args.province:
             province(root, args.province, args.projects)
@@ -207,12 +212,15 @@ def province(root: Path, count: int, projects: int) -> None:
     )
     half = measured_run(files[: count // 2], root / "省-half.xlsx")
     whole = measured_run(files, root / "省.xlsx")
-    for label, n, (spent, own, kids) in (("N/2", count // 2, half), ("N", count, whole)):
+    for label, n, (spent, own, kids, spooled) in (
+        ("N/2", count // 2, half),
+        ("N", count, whole),
+    ):
         print(
             f"province {label:<3} ({n:>5} files): {spent:6.0f} s, parent {own:5.0f} MB,"
-            f" largest worker {kids:4.0f} MB"
+            f" largest worker {kids:4.0f} MB, spool {spooled:.1f} MB on disk"
         )
-    (_, half_own, _), (spent, own, _) = half, whole
+    (_, half_own, _, _), (spent, own, _, _) = half, whole
     per_file = (own - half_own) / (count - count // 2)  # the parent's growth per file
     at_10k = own + per_file * (10_000 - count)
     print(
