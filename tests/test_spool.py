@@ -15,12 +15,9 @@ import pytest
 from conftest import good
 from jixiao.consolidate import (
     Consolidation,
-    Deferred,
     FileResult,
-    Joined,
     Submitted,
     consolidate_results,
-    joined,
 )
 from jixiao.findings import Finding, Severity
 from jixiao.money import MoneyUnit
@@ -30,6 +27,7 @@ from jixiao.service.cache import RunOptions
 from jixiao.service.collect import collect_results, consolidate_paths
 from jixiao.service.demo import make_submissions
 from jixiao.service.spool import PREFIX, Spool
+from jixiao.views import Deferred, Joined, joined
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,13 @@ of import on every command.)
 from __future__ import annotations
 
 import dataclasses
-from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache, partial
-from typing import Any, TypeVar, overload
+from typing import TypeVar
 
 from jixiao.findings import (
     FINDING_COLUMNS,
@@ -38,6 +37,7 @@ from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED
 from jixiao.rules.identity import PROJECT_CODE_DUPLICATE
 from jixiao.rules.plan import plan_percents
 from jixiao.values import ValueKind, parse_value
+from jixiao.views import Deferred, joined
 
 HUNDRED = Decimal(100)
 
@@ -68,125 +68,6 @@ class Column:
 Value = str | int | bool | Decimal | None
 """A cell of a consolidation table: text, a count, 达标 or not, or an exact amount."""
 Row = tuple[Value, ...]
-
-Item = TypeVar("Item")
-
-
-class Deferred(Sequence[Item]):
-    """One file's part (its rows of a table, its findings) that is read when it is used and
-    not kept: only its length stays in memory.  What a spooled result holds instead of lists
-    (``service.spool``), so that the parent's memory does not grow with the rows."""
-
-    __slots__ = ("_length", "_load")
-
-    def __init__(self, length: int, load: Callable[[], list[Item]]) -> None:
-        self._length = length
-        self._load = load
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __iter__(self) -> Iterator[Item]:
-        return iter(self._load())
-
-    def __eq__(self, other: object) -> bool:
-        same: bool = _same_items(self, other)  # NotImplemented for what is no sequence
-        return same
-
-    __hash__ = None  # type: ignore[assignment]  # mutable-like: compared by its items
-
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Item]: ...
-    def __getitem__(self, index: int | slice) -> Item | list[Item]:
-        return self._load()[index]
-
-
-class Joined(Sequence[Item]):
-    """Parts one after another (every file's rows of a table), read part by part: iterating
-    holds one part at a time; indexing keeps the last part read, so reading in order loads
-    each part once."""
-
-    __slots__ = ("_last", "_parts", "_starts")
-
-    def __init__(self, parts: Sequence[Sequence[Item]]) -> None:
-        self._parts = list(parts)
-        self._starts: list[int] = []
-        total = 0
-        for part in self._parts:
-            self._starts.append(total)
-            total += len(part)
-        self._starts.append(total)
-        self._last: tuple[int, Sequence[Item]] | None = None
-
-    def __len__(self) -> int:
-        return self._starts[-1]
-
-    def __iter__(self) -> Iterator[Item]:
-        for part in self._parts:
-            yield from part
-
-    def __eq__(self, other: object) -> bool:
-        same: bool = _same_items(self, other)  # NotImplemented for what is no sequence
-        return same
-
-    __hash__ = None  # type: ignore[assignment]  # mutable-like: compared by its items
-
-    def between(self, start: int, stop: int) -> Iterator[Item]:
-        """Items ``start``…``stop`` in order, without reading the parts before ``start``."""
-        stop = min(stop, len(self))
-        if start >= stop:
-            return
-        first = bisect_right(self._starts, start) - 1
-        for number in range(first, len(self._parts)):
-            begin = self._starts[number]
-            if begin >= stop:
-                return
-            part = self._parts[number]
-            low, high = max(start - begin, 0), min(stop - begin, len(part))
-            if low == 0 and high == len(part):
-                yield from part
-            else:
-                yield from list(part)[low:high]
-
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Item]: ...
-    def __getitem__(self, index: int | slice) -> Item | list[Item]:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            if step == 1:
-                return list(self.between(start, stop))
-            return list(self)[index]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        number = bisect_right(self._starts, index) - 1
-        while len(self._parts[number]) == 0:  # pragma: no cover - bisect skips empty parts
-            number += 1
-        if self._last is None or self._last[0] != number:
-            part = self._parts[number]
-            self._last = (number, part if isinstance(part, list) else list(part))
-        return self._last[1][index - self._starts[number]]
-
-
-def _same_items(view: Sequence[Item], other: object) -> Any:
-    """A view equals any sequence (a list too) holding the same items in the same order;
-    compared item by item, as they are read."""
-    if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-        return NotImplemented
-    return len(view) == len(other) and all(a == b for a, b in zip(view, other, strict=True))
-
-
-def joined(parts: Sequence[Sequence[Item]]) -> Sequence[Item]:
-    """``parts`` one after another: a plain list when every part is one (results in memory),
-    else a :class:`Joined` view (results waiting on disk are never all loaded)."""
-    if all(isinstance(part, list) for part in parts):
-        return [item for part in parts for item in part]
-    return Joined(parts)
 
 
 @dataclass(frozen=True, slots=True)

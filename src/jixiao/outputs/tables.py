@@ -36,12 +36,12 @@ from jixiao.consolidate import (
     PLAN_NOTE,
     Column,
     Consolidation,
-    Joined,
     Kind,
     Row,
     Value,
 )
 from jixiao.outputs.report import MONEY_PLACES, OUT_OF_RANGE, PERCENT_PLACES
+from jixiao.views import Joined
 
 MET_TEXT = {True: "达标", False: "未达标"}
 YES_NO = {True: "是", False: "否"}

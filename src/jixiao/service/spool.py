@@ -4,7 +4,7 @@ At province scale (10⁴ files × 30 projects: ~2.4 M indicator rows, ~1.6 M fin
 of every file cannot all stand in the parent's memory (~0.3 MB a file).  As each file's result
 (:class:`jixiao.consolidate.FileResult`) comes back from a worker or from the cache,
 :meth:`Spool.keep` writes its rows and findings to a temporary SQLite database and gives back
-the same result holding :class:`jixiao.consolidate.Deferred` views instead of lists: their
+the same result holding :class:`jixiao.views.Deferred` views instead of lists: their
 lengths, the facts the cross-file checks need (``Submitted``: unit key, template, codes) and
 the one 下属单位 row stay in memory.  After all files the consolidation reads the views file by
 file (the cross-file findings and recounts are applied as they are read), so the workbook and
@@ -39,7 +39,6 @@ from jixiao.consolidate import (
     DEPARTMENT_COLUMNS,
     INDICATOR_COLUMNS,
     Column,
-    Deferred,
     FileResult,
     Kind,
     ProjectKey,
@@ -48,6 +47,7 @@ from jixiao.consolidate import (
     summary_levels,
 )
 from jixiao.findings import Finding, Severity
+from jixiao.views import Deferred
 
 PREFIX = ".jixiao-汇总-"
 """The spool folder's name starts so (hidden on Linux and macOS)."""
