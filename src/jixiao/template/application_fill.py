@@ -21,7 +21,7 @@ from jixiao.model import Indicator, Project, Submission
 from jixiao.template.application import APPLICATION, DEFAULT_PROFILE
 from jixiao.template.application_build import DEFAULT_SHEETS, build_application
 from jixiao.template.build import fit_sheet
-from jixiao.template.fill import FillError, hide, put, sheet_numbers, unit_line
+from jixiao.template.fill import FillError, fill_unit, hide, put, sheet_numbers, unit_line
 from jixiao.template.layout import LAYOUT, MAX_PROJECTS, row_of
 from jixiao.template.printing import footer
 
@@ -37,16 +37,7 @@ def fill_application(
     profile = profile_name or submission.unit.profile or DEFAULT_PROFILE
     numbers = sheet_numbers(submission.projects)
     wb = build_application(profile, max(min_projects, *numbers, 0))
-    unit = submission.unit
-    values = {
-        "code": unit.code,
-        "name": unit.name,
-        "year": unit.year,
-        "money_unit": unit.money_unit.value,
-        "profile": profile,
-    }
-    for name, value in values.items():
-        put(wb[LAYOUT.unit.name], LAYOUT.unit.cell(name), value)
+    fill_unit(wb[LAYOUT.unit.name], submission, profile)
     p = APPLICATION.project
     for number, project in zip(numbers, submission.projects, strict=True):
         _project(wb[p.sheet_name(number)], project)

@@ -47,7 +47,7 @@ def fill_workbook(
     profile = profile_name or submission.unit.profile or DEFAULT_PROFILE
     numbers = sheet_numbers(submission.projects)
     wb = build_template(profile, max(min_projects, *numbers, 0))
-    _unit(wb[LAYOUT.unit.name], submission, profile)
+    fill_unit(wb[LAYOUT.unit.name], submission, profile)
     for number, project in zip(numbers, submission.projects, strict=True):
         _project(wb[LAYOUT.project.sheet_name(number)], project)
     if submission.department is not None:
@@ -194,7 +194,8 @@ def sheet_numbers(projects: Sequence[Project]) -> list[int]:
     return list(range(1, len(projects) + 1))
 
 
-def _unit(ws: Worksheet, submission: Submission, profile: str) -> None:
+def fill_unit(ws: Worksheet, submission: Submission, profile: str) -> None:
+    """单位信息 (shared by both layouts): code, name, year, money unit, profile."""
     u, unit = LAYOUT.unit, submission.unit
     values = {
         "code": unit.code,
