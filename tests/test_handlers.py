@@ -369,8 +369,12 @@ def test_new_project_sheet_in_a_application_workbook_adds_a_form(tmp_path: Path)
     wb = openpyxl.load_workbook(path)
     assert not any(name.startswith(LAYOUT.project.prefix) for name in wb.sheetnames)
     added = wb["申报表11"]
-    title = APPLICATION.project.title
-    assert added.protection.sheet and '"11.' in added[title].value
+    form = APPLICATION.project
+    assert added.protection.sheet and '"11.' in added[form.title].value
+    copied_from = wb["申报表1"]  # filled: unused 其他信息 rows hidden, indicator rows fitted
+    assert any(copied_from.row_dimensions[r].hidden for r in form.extra_rows_range())
+    assert not any(added.row_dimensions[r].hidden for r in form.extra_rows_range())
+    assert all(added.row_dimensions[r].height is None for r in form.indicator_rows())
     assert wb.sheetnames[-2:] == [LAYOUT.lists.name, LAYOUT.meta.name]
     submission, findings = read_workbook(path)
     assert submission is not None and len(submission.projects) == 1

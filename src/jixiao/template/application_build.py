@@ -30,7 +30,6 @@ from jixiao.template.build import (
     AMOUNT_FORMAT,
     BOLD,
     CENTER,
-    INPUT_FILL,
     NOTE,
     STATUS,
     TEMPLATE_DATE,
@@ -43,6 +42,7 @@ from jixiao.template.build import (
     _list_validation,
     _protect,
     _widths,
+    copy_of_first,
     fit_sheet,
     highlight,
     lists_sheet,
@@ -100,16 +100,13 @@ def build_application(
 def add_application_sheet(wb: Workbook, number: int) -> Worksheet:
     """Append one empty, protected 申报表 (the first one's cells are copied when it exists)."""
     p = APPLICATION.project
-    prototype = p.sheet_name(1)
-    if number != 1 and prototype in wb.sheetnames:
-        ws: Worksheet = wb.copy_worksheet(wb[prototype])
-        ws.title = p.sheet_name(number)
-        for ref in application_input_cells():
-            ws[ref].value = None
-            ws[ref].fill = INPUT_FILL
-    else:
+    ws = copy_of_first(wb, p, number, application_input_cells())
+    if ws is None:
         ws = wb.create_sheet(p.sheet_name(number))
         _cells(ws)
+    else:
+        for row in p.extra_rows_range():  # a filled form hides its unused 其他信息 rows
+            ws.row_dimensions[row].hidden = False
     _features(ws, number)
     return ws
 

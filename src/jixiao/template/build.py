@@ -8,7 +8,7 @@ security).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -33,6 +33,7 @@ from jixiao.template.layout import (
     PASSWORD,
     TEMPLATE_ID,
     TEMPLATE_VERSION,
+    IndicatorGrid,
     PrintSetup,
     Widths,
     column_of,
@@ -376,20 +377,32 @@ def add_project_sheet(wb: Workbook, number: int) -> Worksheet:
     times faster than styling every cell again); sheet features are then set per sheet.
     """
     p = LAYOUT.project
-    prototype = p.sheet_name(1)
-    if number != 1 and prototype in wb.sheetnames:
-        ws: Worksheet = wb.copy_worksheet(wb[prototype])
-        ws.title = p.sheet_name(number)
-        for ref in project_input_cells():
-            ws[ref].value = None
-            ws[ref].fill = INPUT_FILL  # a copied sheet may carry 一键校验's red marks
-        for row in p.indicator_rows():  # a filled prototype's rows fit its own text
-            if row in ws.row_dimensions and ws.row_dimensions[row].height is not None:
-                ws.row_dimensions[row].height = None
-    else:
+    ws = copy_of_first(wb, p, number, project_input_cells())
+    if ws is None:
         ws = wb.create_sheet(p.sheet_name(number))
         _project_cells(ws)
     _project_features(ws, number)
+    return ws
+
+
+def copy_of_first(
+    wb: Workbook, sheet: IndicatorGrid, number: int, inputs: Iterable[str]
+) -> Worksheet | None:
+    """Sheet ``number`` of a layout as a copy of its first sheet (both layouts' 新建项目表):
+    the inputs emptied and shaded as inputs again (a copy may carry 一键校验's red marks), the
+    indicator rows no longer fitted to a filled prototype's text.  None when there is no first
+    sheet to copy (or ``number`` is 1): the caller builds the sheet's cells itself."""
+    prototype = sheet.sheet_name(1)
+    if number == 1 or prototype not in wb.sheetnames:
+        return None
+    ws: Worksheet = wb.copy_worksheet(wb[prototype])
+    ws.title = sheet.sheet_name(number)
+    for ref in inputs:
+        ws[ref].value = None
+        ws[ref].fill = INPUT_FILL
+    for row in sheet.indicator_rows():
+        if row in ws.row_dimensions and ws.row_dimensions[row].height is not None:
+            ws.row_dimensions[row].height = None
     return ws
 
 
