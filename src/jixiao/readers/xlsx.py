@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -437,15 +437,27 @@ def _project_sheets(reader: Reader, names: list[str]) -> list[tuple[int, str]]:
 
 def _projects(reader: Reader, names: list[str], money: MoneyUnit) -> Iterator[Project]:
     p = LAYOUT.project
-    for number, name in _project_sheets(reader, names):
-        grid = reader.grid(name)
-        if grid is None or not reader.labels_match(grid, p.labels):
-            continue
-        if not reader.marker_in_place(grid, p.end_marker):
-            continue
+    sheets = _project_sheets(reader, names)
+    for number, grid in checked_sheets(reader, sheets, p.labels, p.end_marker):
         project = _project(reader, grid, number, money)
         if project is not None:
             yield project
+
+
+def checked_sheets(
+    reader: Reader,
+    numbered: Iterable[tuple[int, str]],
+    labels: tuple[tuple[str, str], ...],
+    end_marker: str,
+) -> Iterator[tuple[int, Grid]]:
+    """The project sheets of a layout that pass its checks (labels where the layout puts them,
+    the end marker in place; each failure is reported by the reader), with their numbers."""
+    for number, name in numbered:
+        grid = reader.grid(name)
+        if grid is None or not reader.labels_match(grid, labels):
+            continue
+        if reader.marker_in_place(grid, end_marker):
+            yield number, grid
 
 
 _TEXT_INPUTS = frozenset(

@@ -30,7 +30,15 @@ from jixiao.a1 import a1
 from jixiao.model import Indicator, Location, Project, Submission
 from jixiao.money import MoneyUnit
 from jixiao.readers.documents import labels as lb
-from jixiao.readers.xlsx import Grid, Reader, _amount, _code, _report_notes, _unit
+from jixiao.readers.xlsx import (
+    Grid,
+    Reader,
+    _amount,
+    _code,
+    _report_notes,
+    _unit,
+    checked_sheets,
+)
 from jixiao.rules.layouts import WEIGHT_INVALID
 from jixiao.template.application import (
     APPLICATION,
@@ -101,12 +109,7 @@ def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
 def _projects(reader: Reader, names: list[str], money: MoneyUnit) -> Iterator[Project]:
     p = APPLICATION.project
     numbered = sorted((int(m.group(1)), n) for n in names if (m := _SHEET.match(n)))
-    for number, name in numbered:
-        grid = reader.grid(name)
-        if grid is None or not reader.labels_match(grid, p.labels):
-            continue
-        if not reader.marker_in_place(grid, p.end_marker):
-            continue
+    for number, grid in checked_sheets(reader, numbered, p.labels, p.end_marker):
         project = read_form(reader, grid, number, money)
         if project is not None:
             yield project
