@@ -150,6 +150,32 @@ def test_spool_falls_back_to_the_temp_folder(tmp_path: Path) -> None:
     assert not spool.folder.exists()
 
 
+def test_a_killed_runs_spool_is_swept_by_the_next_run(tmp_path: Path) -> None:
+    """A consolidation killed mid-run (power cut) never deletes its spool; the next run beside
+    the same output deletes folders untouched for a day, and nothing else."""
+    import os
+    import time
+
+    from jixiao.service.spool import STALE_AFTER
+
+    old, young = tmp_path / f"{PREFIX}old", tmp_path / f"{PREFIX}young"
+    other = tmp_path / "报送"
+    for folder in (old, young, other):
+        folder.mkdir()
+        (folder / "spool.sqlite").write_bytes(b"x")
+    (tmp_path / f"{PREFIX}file").write_bytes(b"not a folder")
+    day_ago = time.time() - STALE_AFTER - 60
+    for path in (old / "spool.sqlite", old, other / "spool.sqlite", other):
+        os.utime(path, (day_ago, day_ago))
+    os.utime(young, (day_ago, day_ago))  # the folder is old, its database still being written
+    spool = Spool(tmp_path)
+    assert not old.exists()
+    assert young.is_dir() and other.is_dir() and (tmp_path / f"{PREFIX}file").is_file()
+    assert spool.folder.is_dir()
+    spool.close()
+    assert sorted(p.name for p in spools(tmp_path)) == [f"{PREFIX}file", f"{PREFIX}young"]
+
+
 def test_joined_reads_parts_in_order_and_compares_by_items() -> None:
     loads: list[int] = []
 

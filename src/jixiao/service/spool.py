@@ -27,6 +27,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
+import time
 import weakref
 import zlib
 from collections.abc import Callable, Sequence
@@ -126,11 +127,39 @@ def _unpacked(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
 
 
+STALE_AFTER = 24 * 3600
+"""Seconds after which a spool folder nobody has written to is left over from a consolidation
+that was killed (power cut, Task Manager): its ``finalize`` never ran.  No consolidation reads
+its spool for a day, and the age is the only test that works everywhere (asking whether a
+process lives is unreliable across Windows and Linux and may hit a reused process id)."""
+
+
+def sweep_stale(place: Path, now: float | None = None) -> list[Path]:
+    """Delete the spool folders in ``place`` left over by killed consolidations (older than
+    :data:`STALE_AFTER` by their newest file); the folders removed.  A folder still in use
+    elsewhere is young, and one that cannot be removed (open on Windows) is simply left."""
+    now = time.time() if now is None else now
+    removed = []
+    with contextlib.suppress(OSError):
+        for folder in place.iterdir():
+            if not folder.name.startswith(PREFIX) or not folder.is_dir():
+                continue
+            with contextlib.suppress(OSError):
+                newest = max([p.stat().st_mtime for p in folder.iterdir()], default=0.0)
+                if now - max(newest, folder.stat().st_mtime) > STALE_AFTER:
+                    shutil.rmtree(folder)
+                    removed.append(folder)
+    return removed
+
+
 def _folder_near(place: Path) -> Path:
     try:
-        return Path(tempfile.mkdtemp(prefix=PREFIX, dir=place))
+        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=place))
     except OSError:  # a folder the clerk may read but not write: the system's temp folder
-        return Path(tempfile.mkdtemp(prefix=PREFIX))
+        place = Path(tempfile.gettempdir())
+        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=place))
+    sweep_stale(place)
+    return folder
 
 
 def _remove(db: sqlite3.Connection, folder: Path) -> None:
