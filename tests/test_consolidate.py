@@ -460,6 +460,24 @@ def mixed_result() -> Consolidation:
     return consolidate(mixed_entries())
 
 
+def test_consolidation_json_text_is_written_piece_by_piece_as_dumps_would() -> None:
+    """``consolidate --format json`` streams the findings (province scale: they wait on disk);
+    the text is exactly the indented dump of :func:`consolidation_json`."""
+    from jixiao.outputs.report import consolidation_json_text
+
+    result = mixed_result()
+    result = dataclasses.replace(result, findings=list(result.findings) * 3)
+    pieces = list(consolidation_json_text(result, Path("汇总.xlsx")))
+    whole = json.dumps(consolidation_json(result, Path("汇总.xlsx")), ensure_ascii=False, indent=2)
+    assert "".join(pieces) == whole and len(pieces) == len(result.findings) + 2
+    empty = dataclasses.replace(result, findings=[])
+    text = "".join(consolidation_json_text(empty, Path("汇总.xlsx")))
+    assert text == json.dumps(
+        consolidation_json(empty, Path("汇总.xlsx")), ensure_ascii=False, indent=2
+    )
+    assert json.loads(text)["findings"] == []
+
+
 def test_consolidation_json_has_snake_case_keys_rounded_figures_and_the_findings() -> None:
     result = mixed_result()
     data = consolidation_json(result, Path("汇总.xlsx"))

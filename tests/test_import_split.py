@@ -3,6 +3,7 @@ so nothing the other template has no cell for (主管部门, weights…) is drop
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,18 @@ def test_the_command_line_names_both_workbooks(mixed: Path, tmp_path: Path) -> N
     assert "今年.xlsx（绩效目标表，1 个项目" in result.output
     assert "今年-申报表.xlsx（申报表，2 个项目" in result.output
     assert "文档含两种版式" in result.output
+
+
+def test_the_json_report_lists_every_workbook_written(mixed: Path, tmp_path: Path) -> None:
+    output = tmp_path / "今年.xlsx"
+    result = CliRunner().invoke(main, ["import", str(mixed), "-o", str(output), "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.stdout)
+    assert [(w["path"], w["layout"], w["projects"]) for w in data["written"]] == [
+        (str(output), "绩效目标表", 1),
+        (str(forms_output(output)), "申报表", 2),
+    ]
+    assert data["written"][1]["profile"] == "national" and data["files"][0]["projects"] == 3
 
 
 def test_the_ribbon_never_writes_over_an_earlier_import(mixed: Path, tmp_path: Path) -> None:

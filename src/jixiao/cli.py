@@ -335,11 +335,20 @@ def import_command(
     force: bool,
     output_format: str,
 ) -> None:
+    from jixiao.outputs.report import report_json
     from jixiao.service.actions import import_to_template
 
     imported = import_to_template(document, output, profile_name, force, layout_name)
     report = Report([imported.report])
-    _print_report(report, output_format)
+    if output_format == "json":  # the report, and every workbook written (two for a mixed one)
+        written = [
+            {"path": str(b.path), "layout": b.layout, "projects": b.projects, "profile": b.profile}
+            for b in imported.written
+        ]
+        data = report_json(report) | {"written": written}
+        _emit(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, output_format)
     if imported.submission is None:
         sys.exit(1)
     if output_format == "text":
@@ -505,7 +514,7 @@ def consolidate(
     no_cache: bool,
     output_format: str,
 ) -> None:
-    from jixiao.outputs.report import consolidation_json, consolidation_text
+    from jixiao.outputs.report import consolidation_json_text, consolidation_text
     from jixiao.service.actions import consolidate_submissions
 
     with _progress_bar("读取与校验") as progress:
@@ -522,7 +531,9 @@ def consolidate(
             tables_dir=tables_dir,
         )
     if output_format == "json":
-        _emit(json.dumps(consolidation_json(result, output), ensure_ascii=False, indent=2))
+        for piece in consolidation_json_text(result, output):
+            click.echo(piece, nl=False)
+        click.echo()
     else:
         _emit(consolidation_text(result, output))
         if tables_dir is not None:

@@ -7,8 +7,10 @@ sequence (ESC ``[2K`` erases a line, ``[31m`` colours the rest red) or a BEL is 
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -162,6 +164,27 @@ def table_json(table: Table) -> list[dict[str, object]]:
 def consolidation_json(result: Consolidation, output: Path) -> dict[str, Any]:
     """The machine-readable consolidation (the ``consolidate --format json`` contract):
     sub-units, the unit's plan, the summary and every finding."""
+    return _consolidation_head(result, output) | {
+        "findings": [finding.to_json() for finding in result.findings]
+    }
+
+
+def consolidation_json_text(result: Consolidation, output: Path) -> Iterator[str]:
+    """:func:`consolidation_json` as indented JSON text, in pieces: the findings one at a time
+    as the consolidation reads them back (at province scale they wait on disk and do not all
+    fit in memory as dictionaries); the text is the same as ``json.dumps(…, indent=2)``."""
+    head = json.dumps(
+        _consolidation_head(result, output) | {"findings": []}, ensure_ascii=False, indent=2
+    )
+    before, after = head.rsplit('"findings": []', 1)
+    yield before + '"findings": ['
+    for number, finding in enumerate(result.findings):
+        text = json.dumps(finding.to_json(), ensure_ascii=False, indent=2)
+        yield ("," if number else "") + "\n" + textwrap.indent(text, " " * 4)
+    yield ("\n  ]" if result.findings else "]") + after
+
+
+def _consolidation_head(result: Consolidation, output: Path) -> dict[str, Any]:
     return {
         "output": str(output),
         "money_unit": result.money_unit.value,
@@ -173,5 +196,4 @@ def consolidation_json(result: Consolidation, output: Path) -> dict[str, Any]:
             "budget": _json_value(result.budget, Kind.MONEY),
             **result.tally.to_json(),
         },
-        "findings": [finding.to_json() for finding in result.findings],
     }
