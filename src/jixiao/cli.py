@@ -7,22 +7,32 @@ error, 130 cancelled (Ctrl-C).
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
-from jixiao.cli_chinese import CANCELLED, CLICK_ZH, Context
+from jixiao.cli_chinese import CANCELLED, CLICK_ZH
+from jixiao.cli_excel import excel
+from jixiao.cli_support import (
+    EXIT_CANCELLED,
+    Group,
+    emit,
+    exit_for,
+    force_option,
+    format_option,
+    no_cache_option,
+    paths_argument,
+    print_report,
+    progress_bar,
+)
 from jixiao.filekinds import describe, folder_kinds
-from jixiao.findings import Report, Severity, Tally
+from jixiao.findings import Report, Tally
 from jixiao.money import MoneyUnit
-from jixiao.profiles import ProfileError, builtin_names
+from jixiao.profiles import builtin_names
 from jixiao.template.application import TEMPLATE_LAYOUTS
 from jixiao.template.layout import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.textfiles import printable, readable_path
@@ -31,8 +41,7 @@ from jixiao.textfiles import printable, readable_path
 # that use it: `jixiao --help` and `jixiao validate` start in a fraction of a second (issue #15;
 # tests/test_startup.py checks which modules a command loads).
 if TYPE_CHECKING:
-    from jixiao.excel.install import Paths
-    from jixiao.service.actions import Progress
+    pass
 
 __all__ = ["CLICK_ZH", "TEMPLATE_NAME", "main", "run"]  # noqa: F822  (TEMPLATE_NAME: __getattr__)
 
@@ -46,194 +55,13 @@ def __getattr__(name: str) -> str:
     raise AttributeError(f"module 'jixiao.cli' has no attribute {name!r}")
 
 
-EXIT_CANCELLED = 130
-
-
-class _Failure(click.ClickException):
-    """A refused request or a program error: ``错误：…``, exit 2."""
-
-    exit_code = 2
-
-
-class _Command(click.Command):
-    """A command with Chinese usage pieces whose service errors become Chinese exit-2 errors."""
-
-    context_class = Context
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", "[选项]")
-        super().__init__(*args, **kwargs)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        with _failures():
-            return super().invoke(ctx)
-
-
-@contextmanager
-def _failures() -> Iterator[None]:
-    try:
-        yield
-    except (click.ClickException, click.exceptions.Exit, click.Abort):
-        raise  # click's own (usage errors, --help): no service is involved
-    except Exception as exc:
-        from jixiao.service.actions import ActionError, OutputExists
-
-        if isinstance(exc, OutputExists):
-            raise _Failure(f"{exc}；如需覆盖，请加 --force") from exc
-        if isinstance(exc, ActionError | ProfileError):
-            raise _Failure(str(exc)) from exc
-        if not isinstance(exc, OSError):
-            raise
-        if exc.errno == errno.EPIPE:  # output piped into `head`: click handles it
-            raise
-        raise _Failure(os_error_text(exc)) from exc
-
-
-_OS_REASONS = {
-    errno.EACCES: "没有权限（文件可能正在 Excel/WPS 中打开，或文件夹是只读的）",
-    errno.EPERM: "没有权限（文件可能正在 Excel/WPS 中打开，或文件夹是只读的）",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "磁盘是只读的",
-    errno.ENOENT: "路径不存在",
-    errno.EISDIR: "这是一个文件夹",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.ENAMETOOLONG: "路径太长",
-}
-
-
-def os_error_text(exc: OSError) -> str:
-    """An operating-system error (cannot write the output…) in Chinese."""
-    reason = _OS_REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}")
-    where = f"“{readable_path(exc.filename)}”" if exc.filename else ""
-    return f"无法读写文件{where}：{reason}"
-
-
-class _Group(_Command, click.Group):
-    """The ``jixiao`` group: Chinese throughout; Ctrl-C ends with 已取消 and exit 130."""
-
-    command_class = _Command
-    group_class = type  # subgroups are _Group too
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
-        super().__init__(*args, **kwargs)
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        """As click's ``main``, with exit 130 when cancelled (click would exit 1)."""
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            code = super().main(args, prog_name, complete_var, False, **extra)
-        except click.ClickException as exc:
-            exc.show()
-            sys.exit(exc.exit_code)
-        except (click.Abort, KeyboardInterrupt, EOFError):
-            click.echo(CANCELLED, err=True)
-            sys.exit(EXIT_CANCELLED)
-        sys.exit(code if isinstance(code, int) else 0)
-
-
-# ---------------------------------------------------------------- options and printing
-
-F = TypeVar("F", bound=Callable[..., Any])
-_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def _emit(text: str) -> None:
-    click.echo(text)
-
-
-def _format_option(func: F) -> F:
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="输出格式",
-    )(func)
-
-
-def _paths_argument(metavar: str) -> Callable[[F], F]:
-    """The files or folders a command reads (one or more, each must exist)."""
-    return click.argument(
-        "paths",
-        nargs=-1,
-        required=True,
-        metavar=metavar,
-        type=click.Path(exists=True, path_type=Path),
-    )
-
-
-def _force_option(func: F) -> F:
-    return click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认拒绝覆盖）")(
-        func
-    )
-
-
-def _no_cache_option(func: F) -> F:
-    return click.option(
-        "--no-cache",
-        is_flag=True,
-        help="不使用汇总缓存：每个文件都重新读取（默认只重读内容有变化的文件）",
-    )(func)
-
-
-def _style_for_terminal() -> Callable[[str, Severity], str]:
-    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
-        return lambda text, severity: text
-    return lambda text, severity: click.style(text, fg=_COLORS[severity], bold=True)
-
-
-def _print_report(report: Report, output_format: str) -> None:
-    from jixiao.outputs.report import report_json, report_text
-
-    if output_format == "json":
-        _emit(json.dumps(report_json(report), ensure_ascii=False, indent=2))
-    else:
-        _emit(report_text(report, _style_for_terminal()))
-
-
-def _exit_for(tally: Tally) -> None:
-    sys.exit(1 if tally.errors else 0)
-
-
-@contextmanager
-def _progress_bar(label: str, minimum: int = 1) -> Iterator[Progress]:
-    """A progress bar on stderr (stdout stays the report), shown once the total is known."""
-    bars: list[Any] = []
-
-    def step(done: int, total: int) -> None:
-        if total < minimum:
-            return
-        if not bars:
-            bars.append(
-                click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
-            )
-            bars[0].__enter__()
-        bars[0].update(1)
-
-    try:
-        yield step
-    finally:
-        for bar in bars:
-            bar.__exit__(None, None, None)
-
-
 _PROFILE_HELP = f"规则配置：{'、'.join(builtin_names())}，或配置文件路径"
 EXIT_CODES = "退出码：0 无错误，1 有错误（含无法读取的文件），2 用法或程序错误，130 已取消。"
 
 # ---------------------------------------------------------------- commands
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     package_name="jixiao",
     message="%(prog)s 版本 %(version)s",
@@ -248,7 +76,7 @@ def main() -> None:
     "多个文件时还做跨文件检查（与汇总相同）。\n\n" + EXIT_CODES,
     short_help="校验模板、JSON 和公开文件（文件或文件夹）。",
 )
-@_paths_argument("文件或文件夹...")
+@paths_argument("文件或文件夹...")
 @click.option(
     "--profile",
     "profile_name",
@@ -256,18 +84,18 @@ def main() -> None:
     default=None,
     help=f"{_PROFILE_HELP}（默认取提交中的设置）",
 )
-@_no_cache_option
-@_format_option
+@no_cache_option
+@format_option
 def validate(
     paths: tuple[Path, ...], profile_name: str | None, no_cache: bool, output_format: str
 ) -> None:
     from jixiao.service.actions import report_of, validate_paths
 
-    with _progress_bar("校验", minimum=2) as progress:
+    with progress_bar("校验", minimum=2) as progress:
         entries = validate_paths(paths, profile_name, progress, use_cache=not no_cache)
     report = report_of(entries)
-    _print_report(report, output_format)
-    _exit_for(report.tally())
+    print_report(report, output_format)
+    exit_for(report.tally())
 
 
 @main.command()
@@ -283,7 +111,7 @@ def rules(output_format: str) -> None:
     """列出全部校验规则：编码、级别、名称和修改提示。"""
     from jixiao.outputs.catalogue import render_rules
 
-    _emit(render_rules(output_format))
+    emit(render_rules(output_format))
 
 
 @main.command()
@@ -291,7 +119,7 @@ def schema() -> None:
     """输出提交数据交换格式的 JSON Schema（draft 2020-12）。"""
     from jixiao.readers.interchange import submission_schema
 
-    _emit(json.dumps(submission_schema(), ensure_ascii=False, indent=2))
+    emit(json.dumps(submission_schema(), ensure_ascii=False, indent=2))
 
 
 @main.command(
@@ -325,8 +153,8 @@ def schema() -> None:
     default=None,
     help="写入哪种模板（默认按文档判断：其他省份的申报表、批复表写入申报表，其余写入绩效目标表）",
 )
-@_force_option
-@_format_option
+@force_option
+@format_option
 def import_command(
     document: Path,
     output: Path,
@@ -346,9 +174,9 @@ def import_command(
             for b in imported.written
         ]
         data = report_json(report) | {"written": written}
-        _emit(json.dumps(data, ensure_ascii=False, indent=2))
+        emit(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print_report(report, output_format)
+        print_report(report, output_format)
     if imported.submission is None:
         sys.exit(1)
     if output_format == "text":
@@ -356,10 +184,10 @@ def import_command(
             what = f"{book.projects} 个项目，规则配置 {book.profile}"
             if book.layout != TEMPLATE_LAYOUTS[0] or len(imported.written) > 1:
                 what = f"{book.layout}，{what}"
-            _emit(f"已生成填好的模板：{readable_path(book.path)}（{what}）")
+            emit(f"已生成填好的模板：{readable_path(book.path)}（{what}）")
         if len(imported.written) > 1:
-            _emit("文档含两种版式：绩效目标表和申报表各写入一个工作簿（两者可一起汇总）")
-    _exit_for(report.tally())
+            emit("文档含两种版式：绩效目标表和申报表各写入一个工作簿（两者可一起汇总）")
+    exit_for(report.tally())
 
 
 @main.command()
@@ -402,7 +230,7 @@ def import_command(
     is_flag=True,
     help="生成全部内置模板：每个配置一个绩效目标表模板，另加一个申报表模板",
 )
-@_force_option
+@force_option
 def template(
     output: Path,
     profile_name: str,
@@ -418,7 +246,7 @@ def template(
     chosen = None if source is click.core.ParameterSource.DEFAULT else profile_name
     written = write_templates(output, chosen, projects, all_profiles, force, layout_name)
     for name, path in written:
-        _emit(f"已生成模板：{readable_path(path)}（{name}，{projects} 张项目表）")
+        emit(f"已生成模板：{readable_path(path)}（{name}，{projects} 张项目表）")
 
 
 @main.command()
@@ -433,7 +261,7 @@ def template(
     required=True,
     help="输出的 JSON 文件",
 )
-@_force_option
+@force_option
 def export(source: Path, output: Path, force: bool) -> None:
     """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
     from jixiao.service.actions import export_submission
@@ -443,14 +271,14 @@ def export(source: Path, output: Path, force: bool) -> None:
     for finding in exported.findings:
         where = f" {finding.where}" if finding.where else ""
         line = f"[{finding.severity.label}] {shown}{where} {finding.message}（{finding.code}）"
-        _emit(printable(line))
+        emit(printable(line))
     if exported.refused is not None:
-        _emit(printable(f"无法导出“{shown}”：{exported.refused}，没有写出任何文件。"))
+        emit(printable(f"无法导出“{shown}”：{exported.refused}，没有写出任何文件。"))
         sys.exit(1)
     assert exported.submission is not None
     projects = len(exported.submission.projects)
-    _emit(f"已导出：{readable_path(output)}（{projects} 个项目）")
-    _exit_for(Tally.of(exported.findings))
+    emit(f"已导出：{readable_path(output)}（{projects} 个项目）")
+    exit_for(Tally.of(exported.findings))
 
 
 @main.command(
@@ -458,7 +286,7 @@ def export(source: Path, output: Path, force: bool) -> None:
     "跨文件检查与 validate 相同。\n\n" + EXIT_CODES,
     short_help="汇总下属单位的报送，生成汇总工作簿。",
 )
-@_paths_argument("文件或文件夹...")
+@paths_argument("文件或文件夹...")
 @click.option(
     "-o",
     "--output",
@@ -499,9 +327,9 @@ def export(source: Path, output: Path, force: bool) -> None:
     help="同时把每张汇总表另存为 CSV 文件（UTF-8 带 BOM，Excel 和 WPS 可直接打开）到此文件夹，"
     "文件名即工作表名（如 项目汇总.csv）；超出一个工作表行数的表也只有一个 CSV",
 )
-@_force_option
-@_no_cache_option
-@_format_option
+@force_option
+@no_cache_option
+@format_option
 def consolidate(
     paths: tuple[Path, ...],
     output: Path,
@@ -517,7 +345,7 @@ def consolidate(
     from jixiao.outputs.report import consolidation_json_text, consolidation_text
     from jixiao.service.actions import consolidate_submissions
 
-    with _progress_bar("读取与校验") as progress:
+    with progress_bar("读取与校验") as progress:
         result = consolidate_submissions(
             paths,
             output,
@@ -535,10 +363,10 @@ def consolidate(
             click.echo(piece, nl=False)
         click.echo()
     else:
-        _emit(consolidation_text(result, output))
+        emit(consolidation_text(result, output))
         if tables_dir is not None:
-            _emit(f"CSV 表格：{readable_path(tables_dir.resolve())}")
-    _exit_for(result.tally)
+            emit(f"CSV 表格：{readable_path(tables_dir.resolve())}")
+    exit_for(result.tally)
 
 
 @main.command(
@@ -549,7 +377,7 @@ def consolidate(
     "\n\n" + EXIT_CODES,
     short_help="把填好的工作簿生成公开文本（.docx，可加 PDF）。",
 )
-@_paths_argument("工作簿...")
+@paths_argument("工作簿...")
 @click.option(
     "-o",
     "--output",
@@ -563,7 +391,7 @@ def consolidate(
     "--allow-errors", is_flag=True, help="工作簿有错误也生成（照常报告错误数，退出码为 1）"
 )
 @click.option("--profile", "profile_name", metavar="配置", default=None, help=_PROFILE_HELP)
-@_force_option
+@force_option
 def publish_command(
     paths: tuple[Path, ...],
     output: Path,
@@ -574,9 +402,9 @@ def publish_command(
 ) -> None:
     from jixiao.service.publish import publish, published_text
 
-    with _progress_bar("读取与校验") as progress:
+    with progress_bar("读取与校验") as progress:
         result = publish(paths, output, pdf, allow_errors, force, profile_name, progress)
-    _emit(published_text(result))
+    emit(published_text(result))
     sys.exit(1 if result.errors or result.unreadable or result.refused else 0)
 
 
@@ -596,147 +424,15 @@ def demo(directory: Path) -> None:
     from jixiao.outputs.report import consolidation_text
     from jixiao.service.actions import run_demo
 
-    with _progress_bar("读取与校验") as progress:
+    with progress_bar("读取与校验") as progress:
         run = run_demo(directory, progress)
-    _emit(f"下属单位报送文件：{run.inbox.resolve()}")
-    _emit(consolidation_text(run.result, run.output))
-    _emit(f"逐条校验报告：{run.report_file.resolve()}")
-    _emit("打开汇总工作簿的“问题清单”，点击位置即可跳到报送文件中的单元格。")
+    emit(f"下属单位报送文件：{run.inbox.resolve()}")
+    emit(consolidation_text(run.result, run.output))
+    emit(f"逐条校验报告：{run.report_file.resolve()}")
+    emit("打开汇总工作簿的“问题清单”，点击位置即可跳到报送文件中的单元格。")
 
 
-@main.group()
-def excel() -> None:
-    """Excel 加载项：安装、卸载、查看状态（Windows，无需管理员权限）。"""
-
-
-@contextmanager
-def _installing() -> Iterator[None]:
-    """The add-in's install errors as Chinese exit-2 errors (the installer is imported only by
-    the ``excel`` commands: every other command starts without it)."""
-    from jixiao.excel.install import InstallError
-    from jixiao.excel.oserrors import os_error_message
-
-    try:
-        yield
-    except InstallError as exc:
-        raise _Failure(str(exc)) from exc
-    except OSError as exc:  # what install/uninstall do not turn into InstallError themselves
-        raise _Failure(os_error_message(exc)) from exc
-
-
-def _paths(profile_dir: Path | None) -> Paths:
-    from jixiao.excel.install import Paths
-    from jixiao.excel.winpaths import this_desk
-
-    if profile_dir:
-        return Paths.under(profile_dir)
-    return Paths.from_environment(desk=this_desk())
-
-
-_PROFILE_DIR = click.option(
-    "--profile-dir",
-    metavar="文件夹",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="用户目录（默认 %USERPROFILE%；测试或为他人安装时指定）",
-)
-
-
-@excel.command("install")
-@_PROFILE_DIR
-@click.option(
-    "--interpreter",
-    metavar="文件",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="加载项使用的 Python（默认当前环境的 pythonw.exe）",
-)
-def excel_install(profile_dir: Path | None, interpreter: Path | None) -> None:
-    """安装加载项到 XLSTART、写配置文件、复制模板；重复运行即更新。"""
-    from jixiao.excel.install import install
-
-    chosen = interpreter or Path(sys.executable).with_name("pythonw.exe")
-    with _installing():
-        done = install(_paths(profile_dir), chosen)
-    for path in done.written:
-        _emit(f"已写入：{path}")
-    for path in done.kept:
-        _emit(f"保留（安装后被修改过或不是 jixiao 写的，未覆盖）：{path}")
-    for note in done.notes:
-        _emit(note)
-    _emit(f"模板在：{done.templates}")
-    _emit("完成。请重新打开 Excel：功能区会出现“绩效目标”选项卡。")
-
-
-@excel.command("uninstall")
-@_PROFILE_DIR
-def excel_uninstall(profile_dir: Path | None) -> None:
-    """卸载：只删除安装时创建、且之后没有改动过的文件。"""
-    from jixiao.excel.install import uninstall
-
-    with _installing():
-        done = uninstall(_paths(profile_dir))
-    for path in done.removed:
-        _emit(f"已删除：{path}")
-    for path in done.kept:
-        _emit(f"保留（安装后被修改过）：{path}")
-    _emit("已卸载 jixiao 加载项。")
-
-
-@excel.command("status")
-@_PROFILE_DIR
-def excel_status(profile_dir: Path | None) -> None:
-    """查看加载项安装状态。"""
-    from jixiao.excel.install import status
-
-    with _installing():
-        found = status(_paths(profile_dir))
-    for key, value in found.items():
-        _emit(f"{key}：{value}")
-
-
-@excel.command("bundle")
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("jixiao-offline-win64.zip"),
-    show_default=True,
-    help="离线安装包（zip）",
-)
-@click.option(
-    "--python",
-    "python",
-    type=click.Choice(["3.11", "3.12", "3.13"]),
-    default="3.11",
-    show_default=True,
-    help="目标电脑上 64 位 Python 的版本",
-)
-@click.option(
-    "--source",
-    metavar="文件夹",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="jixiao 源码文件夹（默认：本安装所在的源码）",
-)
-@click.option("--force", is_flag=True, help="覆盖已存在的离线安装包")
-def excel_bundle(output: Path, python: str, source: Path | None, force: bool) -> None:
-    """制作离线安装包：在联网电脑（Linux 也可）上收集 jixiao 及全部依赖的 Windows wheel。"""
-    from jixiao.excel.bundle import BundleError, build_bundle
-    from jixiao.service.actions import check_outputs
-
-    check_outputs([output], force=force)
-    _emit("正在构建 jixiao 并下载依赖（需要联网）……")
-    try:
-        wheels = build_bundle(output, python, source)
-    except BundleError as exc:
-        raise _Failure(str(exc)) from exc
-    _emit(f"离线安装包：{output.resolve()}（{len(wheels)} 个 wheel，Python {python}，64 位）")
-    _emit(
-        f"在没有网络的电脑上：解压，关闭 Excel，双击 install.cmd。需要 64 位 Python {python}"
-        f"（可把 python.org 的 python-{python}.x-amd64.exe 放进解压后的文件夹，由安装程序装上）。"
-    )
+main.add_command(excel)
 
 
 def run() -> None:

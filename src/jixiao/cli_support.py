@@ -1,0 +1,205 @@
+"""What every ``jixiao`` command shares: Chinese failures and exit codes, the common options,
+printing a report, the progress bar.  The commands themselves are in :mod:`jixiao.cli` (and the
+add-in's in :mod:`jixiao.cli_excel`); this module imports nothing of the engine at load time."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from jixiao.cli_chinese import CANCELLED, Context
+from jixiao.findings import Report, Severity, Tally
+from jixiao.profiles import ProfileError
+from jixiao.textfiles import readable_path
+
+if TYPE_CHECKING:
+    from jixiao.service.actions import Progress
+
+
+EXIT_CANCELLED = 130
+
+
+class Failure(click.ClickException):
+    """A refused request or a program error: ``错误：…``, exit 2."""
+
+    exit_code = 2
+
+
+class Command(click.Command):
+    """A command with Chinese usage pieces whose service errors become Chinese exit-2 errors."""
+
+    context_class = Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with failures():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def failures() -> Iterator[None]:
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise  # click's own (usage errors, --help): no service is involved
+    except Exception as exc:
+        from jixiao.service.actions import ActionError, OutputExists
+
+        if isinstance(exc, OutputExists):
+            raise Failure(f"{exc}；如需覆盖，请加 --force") from exc
+        if isinstance(exc, ActionError | ProfileError):
+            raise Failure(str(exc)) from exc
+        if not isinstance(exc, OSError):
+            raise
+        if exc.errno == errno.EPIPE:  # output piped into `head`: click handles it
+            raise
+        raise Failure(os_error_text(exc)) from exc
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有权限（文件可能正在 Excel/WPS 中打开，或文件夹是只读的）",
+    errno.EPERM: "没有权限（文件可能正在 Excel/WPS 中打开，或文件夹是只读的）",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOENT: "路径不存在",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error (cannot write the output…) in Chinese."""
+    reason = _OS_REASONS.get(exc.errno or 0, f"系统错误 {exc.errno}")
+    where = f"“{readable_path(exc.filename)}”" if exc.filename else ""
+    return f"无法读写文件{where}：{reason}"
+
+
+class Group(Command, click.Group):
+    """The ``jixiao`` group: Chinese throughout; Ctrl-C ends with 已取消 and exit 130."""
+
+    command_class = Command
+    group_class = type  # subgroups are Group too
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """As click's ``main``, with exit 130 when cancelled (click would exit 1)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo(CANCELLED, err=True)
+            sys.exit(EXIT_CANCELLED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+# ---------------------------------------------------------------- options and printing
+
+F = TypeVar("F", bound=Callable[..., Any])
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def emit(text: str) -> None:
+    click.echo(text)
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="输出格式",
+    )(func)
+
+
+def paths_argument(metavar: str) -> Callable[[F], F]:
+    """The files or folders a command reads (one or more, each must exist)."""
+    return click.argument(
+        "paths",
+        nargs=-1,
+        required=True,
+        metavar=metavar,
+        type=click.Path(exists=True, path_type=Path),
+    )
+
+
+def force_option(func: F) -> F:
+    return click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认拒绝覆盖）")(
+        func
+    )
+
+
+def no_cache_option(func: F) -> F:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="不使用汇总缓存：每个文件都重新读取（默认只重读内容有变化的文件）",
+    )(func)
+
+
+def style_for_terminal() -> Callable[[str, Severity], str]:
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        return lambda text, severity: text
+    return lambda text, severity: click.style(text, fg=_COLORS[severity], bold=True)
+
+
+def print_report(report: Report, output_format: str) -> None:
+    from jixiao.outputs.report import report_json, report_text
+
+    if output_format == "json":
+        emit(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        emit(report_text(report, style_for_terminal()))
+
+
+def exit_for(tally: Tally) -> None:
+    sys.exit(1 if tally.errors else 0)
+
+
+@contextmanager
+def progress_bar(label: str, minimum: int = 1) -> Iterator[Progress]:
+    """A progress bar on stderr (stdout stays the report), shown once the total is known."""
+    bars: list[Any] = []
+
+    def step(done: int, total: int) -> None:
+        if total < minimum:
+            return
+        if not bars:
+            bars.append(
+                click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            )
+            bars[0].__enter__()
+        bars[0].update(1)
+
+    try:
+        yield step
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
