@@ -28,7 +28,7 @@ from openpyxl.utils.cell import range_boundaries
 from conftest import FIXTURES, without_locations
 from jixiao.a1 import a1
 from jixiao.findings import Finding
-from jixiao.model import Indicator, Project, Submission, Unit
+from jixiao.model import Department, Indicator, Measure, PlanEntry, Project, Submission, Unit
 from jixiao.money import MoneyUnit
 from jixiao.readers.documents import import_document
 from jixiao.readers.documents import labels as lb
@@ -89,7 +89,15 @@ def template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_sheets_and_meta(template_path: Path) -> None:
     wb = openpyxl.load_workbook(template_path)
-    assert wb.sheetnames == [U.name, "申报表1", "申报表2", "申报表3", "列表", "_meta"]
+    assert wb.sheetnames == [
+        U.name,
+        "部门整体支出",
+        "申报表1",
+        "申报表2",
+        "申报表3",
+        "列表",
+        "_meta",
+    ]
     assert wb["列表"].sheet_state == "hidden" and wb["_meta"].sheet_state == "veryHidden"
     meta = {wb["_meta"].cell(r, 1).value: wb["_meta"].cell(r, 2).value for r in range(1, 7)}
     assert meta["template_id"] == TEMPLATE_ID == "jixiao-sbb"
@@ -301,8 +309,16 @@ def seed_submission(number: str) -> Submission:
 def test_what_the_form_has_no_cell_for_is_refused() -> None:
     with pytest.raises(FillError, match="资金支出计划"):
         fill_application(seed_submission("000"))
-    with pytest.raises(FillError, match="部门整体绩效目标"):
-        fill_application(imported("106"))
+    hebei = Department(overall_goal="目标", measures=(Measure(title="业务保障"),))
+    with pytest.raises(FillError, match="部门整体绩效目标"):  # a Hebei department part
+        fill_application(Submission(Unit("某单位", year=2024), department=hebei))
+    department = imported("106").department
+    assert department is not None
+    planned = (dataclasses.replace(department.blocks[0], plan=(PlanEntry("3月底", None),)),)
+    with pytest.raises(FillError, match="支出计划"):  # 106 with what its table does not have
+        fill_application(
+            Submission(Unit("某单位"), department=dataclasses.replace(department, blocks=planned))
+        )
     unit = Unit("某单位", year=2024)
     row = Indicator("产出指标", "数量指标", "x", basis="计划")
     described = Project(name="甲", indicators=(row,))
@@ -617,13 +633,13 @@ def test_a_filled_form_prints_down_to_its_last_indicator(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     ("number", "layout_written"),
-    [("101", "申报表"), ("104", "申报表"), ("105", "申报表"), ("106", None)],
+    [("101", "申报表"), ("104", "申报表"), ("105", "申报表"), ("106", "申报表")],
 )
 def test_import_writes_the_other_layouts_into_the_application_form(
-    tmp_path: Path, number: str, layout_written: str | None
+    tmp_path: Path, number: str, layout_written: str
 ) -> None:
     """jixiao import: a 申报表-like document becomes a filled 申报表 (106, a department table,
-    stays in the 绩效目标表); --layout overrides the choice."""
+    into its 部门整体支出 sheet); --layout overrides the choice."""
     from click.testing import CliRunner
 
     from jixiao.cli import main
@@ -632,10 +648,7 @@ def test_import_writes_the_other_layouts_into_the_application_form(
     result = CliRunner().invoke(main, ["import", str(document(number)), "-o", str(out)])
     assert result.exit_code in (0, 1), result.output
     wb = openpyxl.load_workbook(out)
-    if layout_written is None:
-        assert "申报表1" not in wb.sheetnames and "项目1" in wb.sheetnames
-        assert "（0 个项目，规则配置 national）" in result.output
-        return
+    assert "申报表1" in wb.sheetnames and "部门整体支出" in wb.sheetnames
     assert f"（{layout_written}，" in result.output
     back, findings = read_workbook(out)
     assert findings == [] and back is not None

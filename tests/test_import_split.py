@@ -114,10 +114,18 @@ def _not_carried(document: Path, output: Path, layout: str | None = None) -> lis
     return [f.message for f in imported.report.findings if f.code == "import-not-carried"]
 
 
+def test_the_department_spending_table_goes_into_the_application_workbook(tmp_path: Path) -> None:
+    """106 (a 部门整体支出绩效目标表) goes into the 申报表 workbook, whose 部门整体支出 sheet
+    holds its totals, 履职目标 amounts, indicators and the roll-up row: nothing is left out."""
+    document = next(OTHER.glob("106-*.txt"))
+    assert _not_carried(document, tmp_path / "106.xlsx") == []
+    assert import_to_template(document, tmp_path / "again.xlsx").layout == "申报表"
+
+
 def test_the_department_spending_table_says_what_the_workbook_cannot_hold(tmp_path: Path) -> None:
-    """106 (a 部门整体支出绩效目标表) goes into the 绩效目标表, which has no cells for its
-    totals, its 履职目标 amounts, its indicators or its roll-up row: the import says so."""
-    (said,) = _not_carried(next(OTHER.glob("106-*.txt")), tmp_path / "106.xlsx")
+    """Written into the 绩效目标表 (--layout), 106 loses its totals, its 履职目标 amounts, its
+    indicators and its roll-up row: the import says so."""
+    (said,) = _not_carried(next(OTHER.glob("106-*.txt")), tmp_path / "106.xlsx", "绩效目标表")
     parts = ("资金总额、项目支出和基本支出", "履职目标的支出项目和金额", "绩效指标（6 条）")
     for what in (*parts, "汇总行（1 行）"):
         assert what in said, said

@@ -18,8 +18,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "jixiao"
-OWNERS = frozenset({"template/layout.py", "template/application.py", "a1.py"})
-"""The layout specs (the first template and the 申报表) and the A1 converter."""
+OWNERS = frozenset(
+    {
+        "template/layout.py",
+        "template/application.py",
+        "template/department_spending.py",
+        "a1.py",
+    }
+)
+"""The layout specs (the first template, the 申报表 and its 部门整体支出 sheet) and the A1
+converter."""
 
 _REF = r"\$?[A-Z]{1,3}\$?[1-9][0-9]*"
 A1_REFERENCE = re.compile(rf"(?<![A-Za-z0-9_$.]){_REF}(?::{_REF})?(?![A-Za-z0-9_(])")

@@ -16,7 +16,10 @@ How the form's cells become the model (the inverse of :mod:`jixiao.template.appl
 * 权重（分值） is a number (``10``, text ``10分`` too); 指标方向, 定性/定量 and 备注 as written;
 * the 其他信息 rows are ``attributes`` (label → content); a row labelled 资金用途 is ``purpose``;
 * a project read from a workbook is never ``cut_off`` and has no ``layout`` (as the first
-  layout's), its number is its sheet's.
+  layout's), its number is its sheet's;
+* the 部门整体支出 sheet (version 2) is the department part and its roll-up rows
+  (:mod:`jixiao.readers.xlsx_department_spending`); a version-1 workbook reads as it always
+  did, its version kept as 1 in ``Submission.template`` (so 汇总 says when units mix versions).
 """
 
 from __future__ import annotations
@@ -39,12 +42,14 @@ from jixiao.readers.xlsx import (
     _unit,
     checked_sheets,
 )
+from jixiao.readers.xlsx_department_spending import read_department_spending
 from jixiao.rules.layouts import WEIGHT_INVALID
 from jixiao.template.application import (
     APPLICATION,
     TEMPLATE_ID,
     TEMPLATE_VERSION,
     application_fingerprint,
+    readable_version,
 )
 
 PURPOSE_LABEL = "资金用途"
@@ -81,7 +86,9 @@ def read_application(reader: Reader, names: list[str]) -> Submission | None:
     if unit is None:
         return None
     projects = tuple(_projects(reader, names, unit.money_unit))
-    return Submission(unit, projects, None, template, Location(file=reader.file))
+    department, rollups = read_department_spending(reader, names, unit.money_unit)
+    where = Location(file=reader.file)
+    return Submission(unit, projects, department, template, where, rollups=rollups)
 
 
 def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
@@ -90,9 +97,8 @@ def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
     if grid is None:
         return None
     info = {grid.text(meta.key_cell(r)) or "": grid.text(meta.value_cell(r)) for r in meta.rows()}
-    if info.get("version") != str(TEMPLATE_VERSION) or (
-        info.get("fingerprint") != application_fingerprint()
-    ):
+    version = info.get("version")
+    if not readable_version(version, info.get("fingerprint")) or version is None:
         reader.tampered(
             f"申报表模板版本 {info.get('version')}（{info.get('fingerprint')}）与本程序的 "
             f"{TEMPLATE_VERSION}（{application_fingerprint()}）不一致：请用新模板重新填报"
@@ -100,7 +106,7 @@ def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
         return None
     return {
         "id": TEMPLATE_ID,
-        "version": TEMPLATE_VERSION,
+        "version": int(version),  # as made: a version-1 workbook stays 1
         "profile": info.get("profile"),
         "fingerprint": info.get("fingerprint"),
     }

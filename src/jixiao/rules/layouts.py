@@ -9,11 +9,12 @@ table the document breaks off inside (``Project.cut_off``) is not held to totals
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 from jixiao.findings import Finding
-from jixiao.model import Indicator, Project, Rollup, Submission
+from jixiao.model import DutyBlock, Indicator, Project, Rollup, Submission
 from jixiao.rules.base import (
     INDICATOR_CHECKS,
     Scope,
@@ -171,12 +172,54 @@ def value_forms(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
         )
 
 
+DEPARTMENT_PARTS = ("项目支出", "基本支出")
+"""The parts of a 部门整体支出 资金总额 (年度预算安排); a roll-up of the whole names them."""
+TOTAL_NAMES = ("合计", "小计", "总计", "资金总额")
+"""支出项目名称 of a 年度履职目标 row that adds up the others."""
+
+
+def split_rollups(
+    duties: list[DutyBlock], total: Decimal | None, stated: Collection[str]
+) -> tuple[list[DutyBlock], list[Rollup]]:
+    """年度履职目标 rows that are roll-ups, taken apart from the rows they add up: the one
+    reading of these rows, for the document reader and the workbook reader alike.
+
+    A row named 合计/小计/总计/资金总额 is one; so is a row whose 预算金额 is the department's
+    资金总额 while other rows carry amounts too — it cannot be one part of a whole it equals.
+    Seed 106's ``基本支出 171.41`` (资金总额 171.41 = 项目支出 60.8 + 基本支出 110.61) is such a
+    row.  The row stays a duty (its 部门职能 and 年度目标任务 are real), its amount moves to a
+    :class:`Rollup` over the parts of :data:`DEPARTMENT_PARTS` that are ``stated``, so nothing
+    that adds the rows adds it twice."""
+    others = [d for d in duties if d.amount is not None]
+    kept: list[DutyBlock] = []
+    rollups: list[Rollup] = []
+    for duty in duties:
+        named = "".join((duty.project or "").split()).rstrip(":：") in TOTAL_NAMES
+        whole = total is not None and duty.amount == total and len(others) > 1
+        if duty.amount is None or not (named or whole):
+            kept.append(duty)
+            continue
+        parts = tuple(p for p in DEPARTMENT_PARTS if p in stated)
+        rollups.append(
+            Rollup(
+                name=duty.project or duty.title or "",
+                amount=duty.amount,
+                parts=parts,
+                complete=len(parts) == len(DEPARTMENT_PARTS),
+                source=duty.source,
+            )
+        )
+        kept.append(replace(duty, amount=None))
+    return kept, rollups
+
+
 def _department_parts(submission: Submission) -> dict[str, Decimal | None]:
     """The 年度预算安排 parts of a 部门整体支出 table, by the name a roll-up gives them."""
     department = submission.department
     if department is None:
         return {}
-    return {"项目支出": department.project_spending, "基本支出": department.basic_spending}
+    amounts = (department.project_spending, department.basic_spending)
+    return dict(zip(DEPARTMENT_PARTS, amounts, strict=True))
 
 
 def _parts_total(rollup: Rollup, submission: Submission) -> Decimal | None:

@@ -301,9 +301,9 @@ def import_to_template(
         unit = dataclasses.replace(submission.unit, profile=profile_name)
         submission = dataclasses.replace(submission, unit=unit)
     from jixiao.rules.imports import not_carried
-    from jixiao.template.application_fill import fill_application
+    from jixiao.template.application_fill import application_left_out, fill_application
     from jixiao.template.build import save_workbook
-    from jixiao.template.fill import FillError, fill_workbook, left_out, rollups_left_out
+    from jixiao.template.fill import FillError, fill_workbook, left_out
 
     parts = None if layout else split_layouts(submission)
     if parts is not None:
@@ -320,7 +320,7 @@ def import_to_template(
         except FillError as exc:
             raise ActionError(str(exc)) from exc
     for chosen, part, _ in targets:
-        what = left_out(part) if chosen == TEMPLATE_LAYOUTS[0] else rollups_left_out(part)
+        what = left_out(part) if chosen == TEMPLATE_LAYOUTS[0] else application_left_out(part)
         if what:  # said, never silently dropped (the document itself keeps them)
             report.findings.append(not_carried(report.path, what, chosen))
     for workbook, path in workbooks:  # nothing is written unless every part fills
@@ -350,25 +350,41 @@ def forms_output(output: Path) -> Path:
 
 def split_layouts(submission: Submission) -> tuple[Submission, Submission] | None:
     """A document holding both layouts (a unit may publish 绩效目标表 tables and other
-    provinces' 申报表 forms together) → (its 绩效目标表 part with the department parts, its
-    申报表 part), so that neither template drops what the other layout carries (主管部门,
-    weights… have no cell in the 绩效目标表).  None when one template holds it all, or when the
-    forms carry something the 申报表 has no cell for (then the 绩效目标表 takes everything).
-    Running numbers are closed up over the other part's projects, so a gap left by the other
-    layout is not taken for withheld projects (a real gap stays)."""
+    provinces' 申报表 forms together) → (its 绩效目标表 part, its 申报表 part), so that neither
+    template drops what the other layout carries (主管部门, weights… have no cell in the
+    绩效目标表).  The department part goes with the 申报表 when it is a 部门整体支出绩效目标表
+    the 申报表's sheet holds (seed 106: its amounts and indicators have no cell in the
+    绩效目标表), with its roll-up rows; a Hebei department part stays in the 绩效目标表.  None
+    when one template holds it all, or when the forms carry something the 申报表 has no cell
+    for (then the 绩效目标表 takes everything).  Running numbers are closed up over the other
+    part's projects, so a gap left by the other layout is not taken for withheld projects (a
+    real gap stays)."""
     from jixiao.template.application_fill import fits_application
+    from jixiao.template.department_spending_fill import is_department_spending
 
+    department = submission.department
+    spending = is_department_spending(department)
     forms = [p for p in submission.projects if p.layout]
     tables = [p for p in submission.projects if not p.layout]
-    if not forms or (not tables and submission.department is None):
+    if not (forms or spending) or (not tables and (department is None or spending)):
         return None
     unit = dataclasses.replace(submission.unit, profile=None)  # the 申报表's own default
     form_part = dataclasses.replace(
-        submission, unit=unit, projects=_closed_up(forms, tables), department=None, rollups=()
+        submission,
+        unit=unit,
+        projects=_closed_up(forms, tables),
+        department=department if spending else None,
+        rollups=submission.rollups if spending else (),
     )
     if not fits_application(form_part):
         return None
-    return dataclasses.replace(submission, projects=_closed_up(tables, forms)), form_part
+    table_part = dataclasses.replace(
+        submission,
+        projects=_closed_up(tables, forms),
+        department=None if spending else department,
+        rollups=() if spending else submission.rollups,
+    )
+    return table_part, form_part
 
 
 def _closed_up(part: list[Project], other: list[Project]) -> tuple[Project, ...]:
@@ -385,12 +401,15 @@ def import_layout(submission: Submission) -> str:
     """The template an imported submission is written into: the 申报表 when its projects were
     read from one of the other provinces' layouts (申报表, 批复表, a department's wide
     申报表: ``Project.layout`` set) and the form has a cell for all they carry (no spending
-    plan, 描述, 依据 or department part), else the 绩效目标表."""
+    plan, 描述, 依据 or Hebei department part), and when its department part is a
+    部门整体支出绩效目标表 (seed 106) the 申报表's 部门整体支出 sheet holds, else the 绩效目标表."""
     from jixiao.template.application import TEMPLATE_ID as APPLICATION_ID
     from jixiao.template.application_fill import fits_application
+    from jixiao.template.department_spending_fill import is_department_spending
 
     made = submission.template.get("id") == APPLICATION_ID  # a 申报表 workbook, or its JSON
     other = made or any(project.layout for project in submission.projects)
+    other = other or is_department_spending(submission.department)
     return APPLICATION_LAYOUT if other and fits_application(submission) else TEMPLATE_LAYOUTS[0]
 
 

@@ -22,7 +22,10 @@ the same machinery builds, checks, fills and prints it:
   profile (the 财预〔2015〕88号 framework: 产出·效益·满意度 with 成本 under 产出; no 项目编码,
   资金支出计划 or 依据 required), and its 单位信息 offers every profile;
 * the workbook has its own template id (:data:`TEMPLATE_ID`) and fingerprint: the reader knows
-  from _meta which layout it reads, and a changed 申报表 layout never passes as the other.
+  from _meta which layout it reads, and a changed 申报表 layout never passes as the other;
+* version 2 added the 部门整体支出 sheet (:mod:`template.department_spending`, seed 106) and
+  moved nothing on the forms: a version-1 workbook (:data:`COMPATIBLE_VERSIONS`) reads as
+  before, without a department part.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from jixiao.a1 import a1, column_number
+from jixiao.template.department_spending import DepartmentSpendingSheet
 from jixiao.template.layout import (
     LAYOUT,
     IndicatorGrid,
@@ -48,7 +52,10 @@ from jixiao.template.layout import (
 
 TEMPLATE_ID = "jixiao-sbb"
 """The 申报表 template (the first layout's is ``jixiao-ysjx``)."""
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
+COMPATIBLE_VERSIONS: dict[str, str] = {"1": "0def08ed32e4f027"}
+"""Older versions (their _meta version → fingerprint) whose workbooks read unchanged: version 1
+is today's forms without the 部门整体支出 sheet (a workbook of it has no department part)."""
 LAYOUT_NAME = "申报表"
 """How the command line and the messages name this layout."""
 TEMPLATE_LAYOUTS = ("绩效目标表", LAYOUT_NAME)
@@ -255,6 +262,7 @@ class ApplicationLayout:
 
     unit: UnitSheet = field(default_factory=lambda: LAYOUT.unit)
     project: ApplicationSheet = field(default_factory=ApplicationSheet)
+    department: DepartmentSpendingSheet = field(default_factory=DepartmentSpendingSheet)
     lists: ListsSheet = field(default_factory=lambda: LAYOUT.lists)
     meta: MetaSheet = field(default_factory=lambda: LAYOUT.meta)
 
@@ -268,8 +276,16 @@ def application_fingerprint(layout: ApplicationLayout = APPLICATION) -> str:
     return hashlib.sha256(f"{TEMPLATE_ID}/{TEMPLATE_VERSION}/{text}".encode()).hexdigest()[:16]
 
 
+def readable_version(version: str | None, fingerprint: str | None) -> bool:
+    """A workbook of this version and fingerprint, or of a compatible older one."""
+    if version == str(TEMPLATE_VERSION):
+        return fingerprint == application_fingerprint()
+    return version is not None and COMPATIBLE_VERSIONS.get(version) == fingerprint
+
+
 __all__ = [
     "APPLICATION",
+    "COMPATIBLE_VERSIONS",
     "DEFAULT_PROFILE",
     "LAYOUT_NAME",
     "TEMPLATE_ID",
@@ -278,4 +294,5 @@ __all__ = [
     "ApplicationLayout",
     "ApplicationSheet",
     "application_fingerprint",
+    "readable_version",
 ]

@@ -49,7 +49,15 @@ from jixiao.template.build import (
     meta_sheet,
     unit_sheet,
 )
-from jixiao.template.layout import END_MARKER, LAYOUT, MAX_PROJECTS, PASSWORD, row_of
+from jixiao.template.department_spending import DEPARTMENT_SPENDING
+from jixiao.template.layout import (
+    END_MARKER,
+    LAYOUT,
+    MAX_PROJECTS,
+    PASSWORD,
+    IndicatorGrid,
+    row_of,
+)
 from jixiao.template.printing import page_setup
 
 DEFAULT_SHEETS = 10
@@ -70,7 +78,9 @@ INSTRUCTIONS = (
     "也可把完整的指标值（如 ≥95%）写在指标值一栏、指标性质留空。",
     "5. 填写了权重（分值）的，各指标合计应为 100；定性指标也要写明指标值。",
     "6. 其他信息：左格写名称（如 项目负责人及电话、立项依据、项目概况），右格写内容。",
-    "7. 表格右侧红字为实时校验结果（不打印）；安装 jixiao 加载项后可用“一键校验”做完整校验。",
+    "7. 部门整体支出绩效目标表填在“部门整体支出”表：资金总额 = 项目支出 + 基本支出；"
+    "年度履职目标各行的预算金额（基本支出行和合计行除外）合计应等于项目支出。",
+    "8. 表格右侧红字为实时校验结果（不打印）；安装 jixiao 加载项后可用“一键校验”做完整校验。",
 )
 
 
@@ -85,6 +95,10 @@ def build_application(
     first = wb.active
     assert isinstance(first, Worksheet)
     unit_sheet(first, profile, "项目支出绩效目标申报表（jixiao）", INSTRUCTIONS)
+    # imported here: that module builds its grid with this one's level_dropdowns
+    from jixiao.template.department_spending_build import department_spending_sheet
+
+    department_spending_sheet(wb.create_sheet(DEPARTMENT_SPENDING.name))
     for number in range(1, projects + 1):
         add_application_sheet(wb, number)
     lists_sheet(wb.create_sheet(LAYOUT.lists.name))
@@ -195,18 +209,13 @@ def _checks(ws: Worksheet) -> None:
 
 def _features(ws: Worksheet, number: int) -> None:
     """What copy_worksheet does not carry: title, validations, highlights, print set-up."""
-    p, lists = APPLICATION.project, LAYOUT.lists
-    key = LAYOUT.unit.profile_key_name
+    p = APPLICATION.project
     ws[p.title] = application_title(number)
     amounts = " ".join(ref for _, ref, _ in p.amount_cells)
     _decimal_validation(ws, amounts, "0", "1000000000000", "金额应为不小于 0 的数字（单位见表头）")
     weights = p.indicator_range("weight")
     _decimal_validation(ws, weights, "0", "100", "权重（分值）应为 0～100 之间的数字")
-    level1s = f'INDIRECT("{lists.level1_prefix}"&{key})'
-    _list_validation(ws, level1s, p.indicator_range("level1"), "一级指标")
-    level1 = f"${p.helper(p.first_row)}"  # relative: each row follows its own 一级 in effect
-    level2s = f'INDIRECT("{lists.level2_prefix}"&{key}&"_"&{level1})'
-    _list_validation(ws, level2s, p.indicator_range("level2"), "二级指标")
+    level_dropdowns(ws, p)
     for field_name, choices, prompt in (
         ("symbol", SYMBOL_CHOICES, "指标性质（≥ ≤ = > <）"),
         ("direction", DIRECTIONS, "指标方向"),
@@ -218,6 +227,17 @@ def _features(ws: Worksheet, number: int) -> None:
     _highlights(ws)
     _print_setup(ws)
     _protect(ws)
+
+
+def level_dropdowns(ws: Worksheet, p: IndicatorGrid) -> None:
+    """一级 from the profile's list, 二级 from the list under each row's 一级 in effect (its
+    hidden helper), on an indicator grid of the 申报表 workbook."""
+    lists, key = LAYOUT.lists, LAYOUT.unit.profile_key_name
+    level1s = f'INDIRECT("{lists.level1_prefix}"&{key})'
+    _list_validation(ws, level1s, p.indicator_range("level1"), "一级指标")
+    level1 = f"${p.helper(p.first_row)}"  # relative: each row follows its own 一级 in effect
+    level2s = f'INDIRECT("{lists.level2_prefix}"&{key}&"_"&{level1})'
+    _list_validation(ws, level2s, p.indicator_range("level2"), "二级指标")
 
 
 def _highlights(ws: Worksheet) -> None:
@@ -250,4 +270,5 @@ __all__ = [
     "application_input_cells",
     "application_title",
     "build_application",
+    "level_dropdowns",
 ]

@@ -3,11 +3,12 @@
 
 What the form has no cell for is refused (:class:`~jixiao.template.fill.FillError`), never
 dropped: a spending plan, 绩效指标描述 or 指标值确定依据, a 长期/年度 term on an indicator, the
-department parts.  Those submissions belong in the first layout.  An indicator whose symbol,
-number and unit were given apart is written into 指标性质 / 指标值 / 度量单位; one given as a
-whole value is written, as written, into 指标值.  ``Project.cut_off``, ``layout`` and the
-submission's roll-up rows are facts about an imported document, not about the form a clerk
-continues in, and are not written.
+Hebei department parts.  Those submissions belong in the first layout.  A 部门整体支出绩效目标表
+(seed 106) goes into the 部门整体支出 sheet (:mod:`template.department_spending_fill`).
+An indicator whose symbol, number and unit were given apart is written into 指标性质 / 指标值 /
+度量单位; one given as a whole value is written, as written, into 指标值.  ``Project.cut_off``,
+``layout`` and the submission's roll-up rows (but those a 履职目标 row carries) are facts about
+an imported document, not about the form a clerk continues in, and are not written.
 """
 
 from __future__ import annotations
@@ -21,7 +22,23 @@ from jixiao.model import Indicator, Project, Submission
 from jixiao.template.application import APPLICATION, DEFAULT_PROFILE
 from jixiao.template.application_build import DEFAULT_SHEETS, build_application
 from jixiao.template.build import fit_sheet
-from jixiao.template.fill import FillError, fill_unit, hide, put, sheet_numbers, unit_line
+from jixiao.template.department_spending import DEPARTMENT_SPENDING
+from jixiao.template.department_spending_fill import (
+    carried_rollups,
+    fill_department_spending,
+    is_department_spending,
+    print_department_spending,
+    refusal,
+)
+from jixiao.template.fill import (
+    FillError,
+    fill_unit,
+    hide,
+    put,
+    rollups_left_out,
+    sheet_numbers,
+    unit_line,
+)
 from jixiao.template.layout import LAYOUT, MAX_PROJECTS, row_of
 from jixiao.template.printing import footer
 
@@ -41,6 +58,8 @@ def fill_application(
     p = APPLICATION.project
     for number, project in zip(numbers, submission.projects, strict=True):
         _project(wb[p.sheet_name(number)], project)
+    if is_department_spending(submission.department):
+        fill_department_spending(wb[DEPARTMENT_SPENDING.name], submission)
     _print_as_filled(wb, submission, numbers)
     return wb
 
@@ -83,8 +102,18 @@ def _refuse_what_does_not_fit(submission: Submission) -> None:
                     f"项目“{label}”的指标“{indicator.name}”有{'、'.join(lost)}，"
                     "申报表没有这一栏：请用绩效目标表模板"
                 )
-    if submission.department is not None and not submission.department.is_empty:
-        raise FillError("申报表模板没有部门整体绩效目标：请用绩效目标表模板")
+    department = submission.department
+    if department is not None and not department.is_empty:
+        if not is_department_spending(department):
+            raise FillError("申报表模板没有部门整体绩效目标：请用绩效目标表模板")
+        if (why := refusal(department)) is not None:
+            raise FillError(f"{why}：请用绩效目标表模板")
+
+
+def application_left_out(submission: Submission) -> list[str]:
+    """What of a submission that fits the 申报表 it still has no cells for: the roll-up rows
+    other than those a 履职目标 row carries (104's department subtotal)."""
+    return rollups_left_out(submission, list(carried_rollups(submission).values()))
 
 
 def _extra(project: Project) -> list[tuple[str, str]]:
@@ -153,6 +182,7 @@ def _print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int
         area = p.used_area(len(project.indicators))
         ws.print_area = area
         fit_sheet(ws, p.printing, texts, rows=range(1, row_of(area.split(":")[-1]) + 1))
+    print_department_spending(wb, submission.department)
 
 
-__all__ = ["fill_application", "fits_application"]
+__all__ = ["application_left_out", "fill_application", "fits_application"]

@@ -7,13 +7,21 @@ never becomes a formula.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.model import CHECKPOINTS, Department, DutyBlock, PlanEntry, Project, Submission
+from jixiao.model import (
+    CHECKPOINTS,
+    Department,
+    DutyBlock,
+    PlanEntry,
+    Project,
+    Rollup,
+    Submission,
+)
 from jixiao.profiles import DEFAULT_PROFILE
 from jixiao.template.build import build_template, fit_sheet
 from jixiao.template.layout import DEFAULT_PROJECTS, LAYOUT, MAX_PROJECTS, row_of
@@ -179,9 +187,12 @@ def left_out(submission: Submission) -> list[str]:
     return what + rollups_left_out(submission)
 
 
-def rollups_left_out(submission: Submission) -> list[str]:
-    """Roll-up rows a document shows: neither template has cells for them."""
-    return [f"汇总行（{len(submission.rollups)} 行）"] if submission.rollups else []
+def rollups_left_out(submission: Submission, carried: Collection[Rollup] = ()) -> list[str]:
+    """Roll-up rows a document shows that the template has no cells for: all of them in the
+    绩效目标表; in the 申报表 all but the ``carried`` ones (a 履职目标 row of its 部门整体支出
+    sheet holds 106's, template.department_spending_fill.carried_rollups)."""
+    rest = [r for r in submission.rollups if not any(r is c for c in carried)]
+    return [f"汇总行（{len(rest)} 行）"] if rest else []
 
 
 def sheet_numbers(projects: Sequence[Project]) -> list[int]:

@@ -4,13 +4,14 @@
 
 Its cells are space-joined like the project forms' (:mod:`jixiao.readers.documents.forms`), and
 its block labels are split one word per line (``年度`` / ``预算`` / ``安排`` / ``(万元)``).  A
-履职目标 row that holds the whole 资金总额 is a roll-up and is kept apart (:func:`split_rollups`).
+履职目标 row that holds the whole 资金总额 is a roll-up and is kept apart
+(:func:`jixiao.rules.layouts.split_rollups`, which the 申报表 workbook reader uses too).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.findings import Finding
@@ -26,6 +27,7 @@ from jixiao.readers.documents.forms import (
 )
 from jixiao.readers.documents.indicator_rows import header_columns
 from jixiao.rules.imports import unparsed
+from jixiao.rules.layouts import split_rollups
 
 _FRAGMENT = re.compile(r"^[\u4e00-\u9fff]{1,3}$|^\((?:万元|元)\)$")
 _DUTY_HEADER = frozenset({"部门职能", "年度目标任务", "支出项目名称"})
@@ -37,44 +39,6 @@ class DepartmentRead:
     fields: Fields
     findings: list[Finding]
     rollups: list[Rollup] = field(default_factory=list)
-
-
-DEPARTMENT_PARTS = ("项目支出", "基本支出")
-"""The parts of a 部门整体支出 资金总额 (年度预算安排); a roll-up of the whole names them."""
-_TOTAL_NAMES = frozenset({"合计", "小计", "总计", "资金总额"})
-
-
-def split_rollups(
-    duties: list[DutyBlock], total: Decimal | None, money: dict[str, tuple[Decimal, int]]
-) -> tuple[list[DutyBlock], list[Rollup]]:
-    """年度履职目标 rows that are roll-ups, taken apart from the rows they add up.
-
-    A row named 合计/小计/总计 is one; so is a row whose 预算金额 is the department's 资金总额
-    while other rows carry amounts too — it cannot be one part of a whole it equals.  Seed 106's
-    ``基本支出 171.41`` (资金总额 171.41 = 项目支出 60.8 + 基本支出 110.61) is such a row.  The
-    row stays a duty (its 部门职能 and 年度目标任务 are real), its amount moves to a
-    :class:`Rollup` over 项目支出 and 基本支出, so nothing that adds the rows adds it twice."""
-    others = [d for d in duties if d.amount is not None]
-    kept: list[DutyBlock] = []
-    rollups: list[Rollup] = []
-    for duty in duties:
-        named = lb.norm(duty.project or "") in _TOTAL_NAMES
-        whole = total is not None and duty.amount == total and len(others) > 1
-        if duty.amount is None or not (named or whole):
-            kept.append(duty)
-            continue
-        parts = tuple(p for p in DEPARTMENT_PARTS if p in money)
-        rollups.append(
-            Rollup(
-                name=duty.project or duty.title or "",
-                amount=duty.amount,
-                parts=parts,
-                complete=len(parts) == len(DEPARTMENT_PARTS),
-                source=duty.source,
-            )
-        )
-        kept.append(replace(duty, amount=None))
-    return kept, rollups
 
 
 def _block_labels(lines: list[Line]) -> list[tuple[int, str, list[Line]]]:
@@ -143,7 +107,7 @@ def read_department_form(lines: list[Line], file: str) -> DepartmentRead:
                 continue
             findings.append(unparsed(file, line, text, "部门整体支出绩效目标表中无法识别的内容"))
     total = money.get("资金总额")
-    duties, rollups = split_rollups(duties, total[0] if total else None, money)
+    duties, rollups = split_rollups(duties, total[0] if total else None, money.keys())
     department = Department(
         overall_goal="\n".join(goal_lines) or None,
         blocks=tuple(duties),

@@ -1,0 +1,119 @@
+"""Read the 部门整体支出 sheet of a 申报表 workbook (:mod:`jixiao.template.department_spending`)
+into the submission's department part: the inverse of
+:mod:`jixiao.template.department_spending_fill`.
+
+:mod:`jixiao.readers.xlsx_application` calls it with the workbook it has opened; the sheet is
+judged as the forms are (fixed labels, end marker, cell values through :mod:`jixiao.cells`,
+amounts through the shared money reading, findings on the sheet's cells).  A version-1
+workbook has no such sheet: no department part.
+
+How the cells become the model, as the document reader (readers/documents/department_form.py)
+reads the published table, so that a table and its workbook are one submission:
+
+* 资金总额 / 项目支出 / 基本支出 are ``Department.total`` / ``project_spending`` /
+  ``basic_spending``; 年度总体目标 is ``overall_goal``;
+* each 年度履职目标 row with content is a :class:`~jixiao.model.DutyBlock` (部门职能 ``title``,
+  年度目标任务 ``goal``, 支出项目名称 ``project``, 预算金额 ``amount``); the rows that are roll-ups
+  are taken apart by :func:`jixiao.rules.layouts.split_rollups`, the one reading of them (106's
+  ``基本支出 171.41`` keeps its duty; its amount becomes a :class:`~jixiao.model.Rollup`);
+* the indicator rows are ``Department.indicators``: 一级 / 二级 (a blank one continues the row
+  above, as merged), 三级, 指标解释 (``remark``), 目标值 a whole value, normalised with the
+  written form kept when it differs (as the forms' 指标值 alone, ``compose_value``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.model import Department, DutyBlock, Indicator, Location, Rollup
+from jixiao.money import MoneyUnit
+from jixiao.readers.xlsx import Grid, Reader, _amount, _report_notes
+from jixiao.rules.layouts import DEPARTMENT_PARTS, split_rollups
+from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
+
+_INPUTS = frozenset(D.input_cells)
+_AMOUNT_LABEL = {f: h for f, _, h in D.duty_columns}["amount"]
+
+
+def read_department_spending(
+    reader: Reader, names: list[str], money: MoneyUnit
+) -> tuple[Department | None, tuple[Rollup, ...]]:
+    """The department part and the roll-up rows of its 履职目标; (None, ()) when the workbook
+    has no such sheet (version 1), the sheet is blank, or its layout was changed (reported)."""
+    if D.name not in names:
+        return None, ()
+    grid = reader.grid(D.name)
+    if grid is None or not reader.labels_match(grid, D.labels):
+        return None, ()
+    if not reader.marker_in_place(grid, D.end_marker):
+        return None, ()
+    if all(grid.text(ref) is None for ref in _INPUTS):
+        return None, ()
+    _report_notes(reader, grid, _INPUTS)
+    amounts = {name: _amount(reader, grid, ref, label, money) for name, ref, label in D.split_cells}
+    split = dict(zip(DEPARTMENT_PARTS, ("project_spending", "basic_spending"), strict=True))
+    stated = [part for part, name in split.items() if amounts[name] is not None]
+    duties, rollups = split_rollups(list(_duties(reader, grid, money)), amounts["total"], stated)
+    where = {name: reader.where(D.name, ref) for name, ref, _ in D.split_cells}
+    where["overall_goal"] = reader.where(D.name, D.overall_goal)
+    department = Department(
+        overall_goal=grid.text(D.overall_goal),
+        blocks=tuple(duties),
+        source=reader.where(D.name, D.title),
+        sources=where,
+        total=amounts["total"],
+        project_spending=amounts["project_spending"],
+        basic_spending=amounts["basic_spending"],
+        indicators=tuple(_indicators(reader, grid)),
+    )
+    return department, tuple(rollups)
+
+
+def _duties(reader: Reader, grid: Grid, money: MoneyUnit) -> Iterator[DutyBlock]:
+    for row in D.duty_rows_range():
+        texts = {f: grid.text(D.duty_cell(f, row)) for f, _, _ in D.duty_columns}
+        if not any(texts.values()):
+            continue
+        cell = D.duty_cell("amount", row)
+        amount: Decimal | None = _amount(reader, grid, cell, _AMOUNT_LABEL, money)
+        yield DutyBlock(
+            title=texts["title"],
+            goal=texts["goal"],
+            source=reader.where(D.name, D.duty_cell("title", row)),
+            sources={f: reader.where(D.name, D.duty_cell(f, row)) for f, _, _ in D.duty_columns},
+            project=texts["project"],
+            amount=amount,
+        )
+
+
+def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
+    from jixiao.readers.xlsx_application import compose_value  # that module imports this one
+
+    level1: str | None = None
+    level2: str | None = None
+    for row in D.indicator_rows():
+        texts = {f: grid.text(D.row_cell(f, row)) for f, _, _ in D.indicator_columns}
+        if not any(texts.values()):
+            continue
+        if texts["level1"]:
+            level1, level2 = texts["level1"], None
+        level2 = texts["level2"] or level2  # a blank 二级 continues the one above, as merged
+        value, written, _ = compose_value(None, texts["value"], None)
+        yield Indicator(
+            level1=level1,
+            level2=level2,
+            level3=texts["level3"],
+            value=value,
+            source=reader.where(D.name, D.row_cell("level1", row)),
+            sources=_sources(reader, row),
+            written=written,
+            remark=texts["remark"],
+        )
+
+
+def _sources(reader: Reader, row: int) -> dict[str, Location]:
+    return {f: reader.where(D.name, D.row_cell(f, row)) for f, _, _ in D.indicator_columns}
+
+
+__all__ = ["read_department_spending"]

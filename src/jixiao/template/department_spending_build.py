@@ -1,0 +1,297 @@
+"""Build the 部门整体支出 sheet of the 申报表 template (:mod:`template.department_spending`).
+
+The same mechanisms as the forms (:mod:`template.application_build`, :mod:`template.build`,
+whose helpers are reused): only the light-yellow inputs are unlocked, 一级/二级 are dropdowns
+fed by the profile's lists, amounts are validated numbers, and the red status column holds live
+formulas that Excel, WPS and LibreOffice evaluate without Python, in the rules' own words
+(:func:`template.native_checks.short_message`):
+
+* 资金总额 = 项目支出 + 基本支出 (``department-split-mismatch``), on the amounts as read (hidden
+  helpers, :func:`template.native_checks.money_reading`);
+* the 履职目标 amounts total 项目支出, decided by meaning as the engine decides
+  (:func:`jixiao.rules.layouts.split_rollups`, ``department_split``): a row whose 支出项目名称 is
+  合计/小计/总计/资金总额, or whose amount is the 资金总额 while other rows carry amounts, is a
+  roll-up and is not added; a 基本支出 row is not a project and is compared with 基本支出
+  instead; a roll-up row named as a part (106's ``基本支出 171.41``) is reported on its row;
+* each indicator row: ``level-invalid``, ``value-missing``, ``symbol-missing``, ``unit-missing``
+  (a bare number whose 三级 states no unit such as ``(%)``) and ``value-format-lost`` (目标值
+  ``1`` where 指标解释 gives a percent) — the 目标值 is one cell, as the engine reads it.
+
+What a formula cannot read it leaves to the engine: a 目标值 typed as a number in a cell whose
+text format was removed is read as its shown text, a stated unit written with spaces inside
+the brackets counts as stated.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.a1 import absolute
+from jixiao.rules.layouts import DEPARTMENT_PARTS, TOTAL_NAMES
+from jixiao.template import native_checks as checks
+from jixiao.template.application_build import level_dropdowns
+from jixiao.template.build import (
+    AMOUNT_FORMAT,
+    BOLD,
+    CENTER,
+    NOTE,
+    STATUS,
+    TEXT_FORMAT,
+    TITLE,
+    _box,
+    _decimal_validation,
+    _input,
+    _label,
+    _protect,
+    _widths,
+    fit_sheet,
+    highlight,
+)
+from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
+from jixiao.template.department_spending import TITLE as TITLE_TEXT
+from jixiao.template.layout import END_MARKER, LAYOUT, row_of
+from jixiao.template.printing import page_setup
+from jixiao.values import COUNT_UNITS
+
+DEPARTMENT_CODES = (
+    "department-split-mismatch",
+    "level-invalid",
+    "value-missing",
+    "symbol-missing",
+    "unit-missing",
+    "value-format-lost",
+)
+"""The rules the 部门整体支出 sheet checks by formulas."""
+STATED_UNITS = ("%", "％", "百分比", "百分点", *COUNT_UNITS, "元", "万元")
+"""A unit a 三级 name states in brackets (``覆盖率(%)``): its value may leave it out
+(rules.meaning.stated_unit; tests hold the two together)."""
+PERCENT_TOLERANCE = "0.005"
+ROOM: dict[str, float] = {"title": 30.0, "overall_goal": 90.0}
+"""Heights of a blank sheet's rows that hold long text: room to type in."""
+
+
+def department_spending_sheet(ws: Worksheet) -> None:
+    """The empty, protected 部门整体支出 sheet."""
+    for ref in D.merges:
+        ws.merge_cells(ref)
+    _heading(ws)
+    for ref, text in D.labels:
+        _label(ws, ref, text)
+    _inputs(ws)
+    _checks(ws)
+    ws[D.end_marker] = END_MARKER
+    ws[D.end_marker].font = NOTE
+    _decimal_validation(
+        ws,
+        " ".join([*(ref for _, ref, _ in D.split_cells), D.amount_range]),
+        "0",
+        "1000000000000",
+        "金额应为不小于 0 的数字（单位见表头）",
+    )
+    level_dropdowns(ws, D)
+    for column in D.helper_columns:
+        ws.column_dimensions[column].hidden = True
+    _highlights(ws)
+    _widths(ws, D.widths)
+    room = {row_of(getattr(D, name)): height for name, height in ROOM.items()}
+    fit_sheet(ws, D.printing, minimum=room, rows=range(1, D.header_row + 1))
+    page_setup(ws, D.printing)
+    ws.page_setup.blackAndWhite = True
+    ws.freeze_panes = D.freeze
+    _protect(ws)
+
+
+def _heading(ws: Worksheet) -> None:
+    """Title, year line, and the cells that show 单位信息's facts (formulas on its names)."""
+    u = LAYOUT.unit
+    year, money = u.defined_name("year"), u.defined_name("money_unit")
+    ws[D.title] = TITLE_TEXT
+    ws[D.title].font = TITLE
+    ws[D.year_line] = f'=IF({year}="","（    年度）","（"&{year}&"年度）")'
+    amount = {f: h for f, _, h in D.duty_columns}["amount"]
+    shown = {
+        D.unit_name: _shown(u.defined_name("name")),
+        D.unit_code: _shown(u.defined_name("code")),
+        D.money_label: f'="年度预算安排（"&{money}&"）"',
+        D.amount_header: f'="{amount}（"&{money}&"）"',
+    }
+    for ref, formula in shown.items():
+        ws[ref] = formula
+    for ref in (D.money_label, D.amount_header):
+        _label(ws, ref, str(ws[ref].value))
+    for ref in (D.title, D.year_line, D.unit_name, D.unit_code):
+        ws[ref].alignment = CENTER
+
+
+def _shown(name: str) -> str:
+    """A formula showing a defined name's cell, blank while it is blank."""
+    return f'=IF({name}="","",{name})'
+
+
+def _inputs(ws: Worksheet) -> None:
+    for _, ref, _ in D.split_cells:
+        _input(ws, ref, AMOUNT_FORMAT)
+        ws[D.amount_helper(ref)] = checks.money_reading(ref)
+    for ref in D.text_cells:
+        _input(ws, ref, TEXT_FORMAT)
+    for row in D.duty_rows_range():
+        ref = D.duty_cell("amount", row)
+        _input(ws, ref, AMOUNT_FORMAT)
+        ws[D.amount_helper(ref)] = checks.money_reading(ref)
+        ws[D.level2_helper(row)] = counted_amount(row)
+    for row in D.indicator_rows():
+        for field_name, _, _ in D.indicator_columns:
+            _input(ws, D.row_cell(field_name, row), TEXT_FORMAT)
+        ws[D.helper(row)] = checks.effective_level1(row, D)
+        ws[D.level2_helper(row)] = checks.canonical_level2(row, D)
+    _box(ws, D.table_range)
+    ws[D.overall_goal].alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def _checks(ws: Worksheet) -> None:
+    ws[D.count_label] = "本表问题数（不打印）"
+    ws[D.count_label].font = BOLD
+    ws[D.count] = checks.problem_count(D)
+    ws[D.count].font = BOLD
+    status = {D.split_status: split_status(), D.duty_status: duty_total_status()}
+    status |= {D.row_status(row): duty_row_status(row) for row in D.duty_rows_range()}
+    status |= {D.row_status(row): indicator_status(row) for row in D.indicator_rows()}
+    for ref, formula in status.items():
+        ws[ref] = formula
+        ws[ref].font = STATUS
+        ws[ref].alignment = Alignment(vertical="center", wrap_text=False)
+
+
+def _highlights(ws: Worksheet) -> None:
+    total, basic = D.total, D.basic_spending
+    highlight(ws, f"{total}:{basic}", f"LEN({absolute(D.split_status)})>0")
+    highlight(ws, D.amount_range, f"LEN({absolute(D.duty_status)})>0")
+    duty_first = D.duty_cell("title", D.duty_first_row)
+    duty_last = D.duty_cell("amount", D.duty_last_row)
+    highlight(ws, f"{duty_first}:{duty_last}", f"LEN(${D.row_status(D.duty_first_row)})>0")
+    highlight(ws, D.grid_range, f"LEN(${D.row_status(D.first_row)})>0")
+
+
+# ---------------------------------------------------------------- the status formulas
+
+
+def _fixed(ref: str) -> str:
+    """``G9:G20`` → ``$G$9:$G$20``."""
+    return ":".join(absolute(part) for part in ref.split(":"))
+
+
+def _amount(ref: str) -> str:
+    """The hidden helper holding an amount input as read (a number, "" or ``?``)."""
+    return D.amount_helper(ref)
+
+
+def _is_rollup(row: int) -> str:
+    """The 履职目标 row is a roll-up (rules.layouts.split_rollups): named 合计/小计/总计/资金总额,
+    or its amount is the 资金总额 while another row carries an amount too."""
+    amount = _amount(D.duty_cell("amount", row))
+    name = checks._without_spaces(D.duty_cell("project", row))
+    total = absolute(_amount(D.total))
+    others = f"COUNT({_fixed(D.amount_helpers)})>1"
+    named = checks._one_of(name, TOTAL_NAMES)
+    whole = f"AND(ISNUMBER({total}),{amount}={total},{others})"
+    return f"AND(ISNUMBER({amount}),OR({named},{whole}))"
+
+
+def _project_is(row: int, part: str) -> str:
+    return f'TRIM({D.duty_cell("project", row)})="{part}"'
+
+
+def counted_amount(row: int) -> str:
+    """Helper beside a 履职目标 amount: the amount when it counts toward 项目支出 (no roll-up,
+    no 基本支出 row), else blank."""
+    amount = _amount(D.duty_cell("amount", row))
+    basic = _project_is(row, DEPARTMENT_PARTS[1])
+    return f'=IF(AND(ISNUMBER({amount}),NOT({_is_rollup(row)}),NOT({basic})),{amount},"")'
+
+
+def split_status() -> str:
+    """资金总额 ≠ 项目支出 + 基本支出 (all three stated and readable)."""
+    total, projects, basic = (_amount(ref) for _, ref, _ in D.split_cells)
+    cond = (
+        f"AND(COUNT({total},{projects},{basic})=3,"
+        f"ABS({total}-{projects}-{basic})>{PERCENT_TOLERANCE})"
+    )
+    return "=" + checks._join([(cond, "department-split-mismatch")])
+
+
+def duty_total_status() -> str:
+    """The project rows' amounts (helpers, :func:`counted_amount`) do not total 项目支出."""
+    counted = _fixed(D.counted_helpers)
+    projects = _amount(D.project_spending)
+    cond = (
+        f"AND(ISNUMBER({projects}),COUNT({counted})>0,"
+        f"ABS(SUM({counted})-{projects})>{PERCENT_TOLERANCE})"
+    )
+    return "=" + checks._join([(cond, "department-split-mismatch")])
+
+
+def duty_row_status(row: int) -> str:
+    """A row of 基本支出 whose amount is not the 基本支出 (a roll-up row so named is reported
+    only when the 资金总额 is stated), or a roll-up named 项目支出 that is not 项目支出."""
+    amount = _amount(D.duty_cell("amount", row))
+    total, projects, basic = (absolute(_amount(ref)) for _, ref, _ in D.split_cells)
+    rollup = _is_rollup(row)
+
+    def differs(part: str) -> str:
+        return f"AND(ISNUMBER({part}),ABS({amount}-{part})>{PERCENT_TOLERANCE})"
+
+    basic_row = (
+        f"AND({_project_is(row, DEPARTMENT_PARTS[1])},{differs(basic)},"
+        f"OR(NOT({rollup}),ISNUMBER({total})))"
+    )
+    project_row = (
+        f"AND({rollup},ISNUMBER({total}),{_project_is(row, DEPARTMENT_PARTS[0])},"
+        f"{differs(projects)})"
+    )
+    cond = f"AND(ISNUMBER({amount}),OR({basic_row},{project_row}))"
+    return "=" + checks._join([(cond, "department-split-mismatch")])
+
+
+def _unit_stated(name: str) -> str:
+    """The 三级 name states a unit in brackets, or says 百分比/百分点 (rules.meaning)."""
+    text = checks._substitute(checks._without_spaces(name), [("（", "("), ("）", ")")])
+    stated = ",".join(f'"({unit})"' for unit in STATED_UNITS)
+    words = ",".join(f'"{w}"' for w in ("百分比", "百分点"))
+    return f"SUMPRODUCT(--ISNUMBER(FIND({{{stated},{words}}},{text})))>0"
+
+
+def _bare_number(value: str) -> str:
+    """The 目标值 is a number, with or without its symbol, and no unit (``1``, ``≥60``)."""
+    rest = checks._substitute(f"TRIM({value})", [(s, "") for s in checks.SYMBOLS])
+    digit = f'ISNUMBER(FIND(RIGHT({rest},1),"{checks.DIGITS}"))'
+    return f'AND({rest}<>"",ISNUMBER(--{rest}),{digit})'
+
+
+def indicator_status(row: int) -> str:
+    """level-invalid, value-missing, symbol-missing, unit-missing and value-format-lost for one
+    indicator row (目标值 is the whole value, 指标解释 the reference beside it)."""
+    cell = {f: D.row_cell(f, row) for f, _, _ in D.indicator_columns}
+    used = f"COUNTA({D.row_span(row)})>0"
+    value = cell["value"]
+    one = checks._one_of(f"TRIM({value})", ("1", "1.0", "1.00"))
+    parts = [
+        (f"AND({used},{checks._level_bad(row, D)})", "level-invalid"),
+        (f'OR(TRIM({cell["level3"]})="",TRIM({value})="")', "value-missing"),
+        (checks._symbol_missing(value), "symbol-missing"),
+        (f"AND({_bare_number(value)},NOT({_unit_stated(cell['level3'])}))", "unit-missing"),
+        (f'AND({one},ISNUMBER(FIND("%",{cell["remark"]})))', "value-format-lost"),
+    ]
+    return f'=IF({used},{checks._join(parts)},"")'
+
+
+__all__ = [
+    "DEPARTMENT_CODES",
+    "STATED_UNITS",
+    "counted_amount",
+    "department_spending_sheet",
+    "duty_row_status",
+    "duty_total_status",
+    "indicator_status",
+    "split_status",
+]
