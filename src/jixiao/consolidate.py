@@ -767,23 +767,40 @@ def indicator_rows(entry: Entry) -> list[Row]:
 
 
 def department_rows(entry: Entry) -> list[Row]:
-    """部门整体's rows of one entry: its department-level parts."""
+    """部门整体's rows of one entry: its department-level parts — the 绩效目标表's narrative,
+    工作保障措施 and 整体绩效目标表, and a 部门整体支出绩效目标表's (seed 106) 年度预算安排
+    (资金总额 / 项目支出 / 基本支出), 年度履职目标 rows with their 支出项目 and 预算金额, and its
+    department indicators.  The table is text (内容): amounts are shown as the file states them,
+    in its own money unit (``171.41万元``); a roll-up 履职目标 row shows no amount (its amount is
+    a roll-up, never added)."""
     rows: list[Row] = []
     department = entry.submission.department if entry.submission else None
-    if department is None:
+    if department is None or entry.submission is None:
         return rows
-    unit = entry.sub_unit
+    unit, money = entry.sub_unit, entry.submission.unit.money_unit.value
     if department.overall_goal:
         rows.append((unit, "总体绩效目标", None, department.overall_goal))
+    split = (department.total, department.project_spending, department.basic_spending)
+    for label, stated in zip(("资金总额", "项目支出", "基本支出"), split, strict=True):
+        if stated is not None:
+            rows.append((unit, "年度预算安排", label, f"{_plain(stated)}{money}"))
     for block in department.blocks:
         values = "；".join(f"{i.name} {i.value or ''}".strip() for i in block.indicators)
-        content = "\n".join(x for x in (block.goal, values) if x)
-        rows.append((unit, "分项绩效目标", block.title, content))
+        amount = "" if block.amount is None else f"{_plain(block.amount)}{money}"
+        spending = " ".join(x for x in (block.project, amount) if x)
+        shown = (block.goal, f"支出项目：{spending}" if spending else None, values)
+        content = "\n".join(x for x in shown if x)
+        part = "年度履职目标" if spending else "分项绩效目标"
+        rows.append((unit, part, block.title, content))
     for measure in department.measures:
         rows.append((unit, "工作保障措施", measure.title, measure.text))
     for row in department.overall_table:
         content = stated_target(row.symbol, row.target, row.unit)
         rows.append((unit, "整体绩效目标表", row.indicator, content))
+    for i in department.indicators:
+        levels = "/".join(x for x in (i.level1, i.level2) if x)
+        explained = f"（指标解释：{i.remark}）" if i.remark else ""
+        rows.append((unit, "部门整体绩效指标", i.name, f"{levels}：{i.value or ''}{explained}"))
     return rows
 
 

@@ -198,9 +198,7 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
         texts = {f: grid.text(p.row_cell(f, row)) for f, _, _ in p.indicator_columns}
         if not any(texts.values()):
             continue
-        if texts["level1"]:
-            level1, level2 = texts["level1"], None
-        level2 = texts["level2"] or level2  # a blank 二级 continues the one above, as merged
+        level1, level2 = levels_in_effect(texts, level1, level2)
         value, written, parts = compose_value(texts["symbol"], texts["number"], texts["unit"])
         yield Indicator(
             level1=level1,
@@ -218,6 +216,16 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             number=parts.get("number"),
             unit=parts.get("unit"),
         )
+
+
+def levels_in_effect(
+    texts: dict[str, str | None], level1: str | None, level2: str | None
+) -> tuple[str | None, str | None]:
+    """The 一级 and 二级 of an indicator row given those of the row above: a blank one continues
+    the one above, as merged cells print (a new 一级 starts without a 二级)."""
+    if texts["level1"]:
+        level1, level2 = texts["level1"], None
+    return level1, texts["level2"] or level2
 
 
 def _weight(reader: Reader, grid: Grid, row: int) -> Decimal | None:

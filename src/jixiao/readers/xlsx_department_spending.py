@@ -88,7 +88,10 @@ def _duties(reader: Reader, grid: Grid, money: MoneyUnit) -> Iterator[DutyBlock]
 
 
 def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
-    from jixiao.readers.xlsx_application import compose_value  # that module imports this one
+    from jixiao.readers.xlsx_application import (  # that module imports this one
+        compose_value,
+        levels_in_effect,
+    )
 
     level1: str | None = None
     level2: str | None = None
@@ -96,9 +99,7 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
         texts = {f: grid.text(D.row_cell(f, row)) for f, _, _ in D.indicator_columns}
         if not any(texts.values()):
             continue
-        if texts["level1"]:
-            level1, level2 = texts["level1"], None
-        level2 = texts["level2"] or level2  # a blank 二级 continues the one above, as merged
+        level1, level2 = levels_in_effect(texts, level1, level2)
         value, written, _ = compose_value(None, texts["value"], None)
         yield Indicator(
             level1=level1,
