@@ -15,6 +15,7 @@ Pure: no spreadsheet library, usable by the template builder, the filler and the
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable
@@ -41,6 +42,7 @@ _NO_LINE_START = set("，。、；：？！）》」』】〕〉”’%％…·.
 """Characters the engines keep on the line before them (they never start a line)."""
 
 
+@functools.lru_cache(maxsize=1 << 13)  # a few thousand distinct characters: ~2× faster wrapping
 def char_em(ch: str) -> float:
     """The width of one character in ems (of the cell's font size)."""
     if ch in "\t":

@@ -29,8 +29,16 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jixiao.consolidate import Column, Kind, Value
-from jixiao.outputs.tables import MET_TEXT, SummaryTable
-from jixiao.textwidth import POINTS_PER_WIDTH, column_points, lines_height, text_height
+from jixiao.outputs import rowxml
+from jixiao.outputs.rowxml import Cell, cut
+from jixiao.outputs.tables import MET_TEXT, YES_NO, SummaryTable
+from jixiao.textwidth import (
+    POINTS_PER_WIDTH,
+    column_points,
+    lines_height,
+    text_em,
+    text_height,
+)
 
 FONT_SIZE = 10
 TITLE_SIZE = 16
@@ -141,21 +149,47 @@ def write_cell(sheet: Worksheet, row: int, column: int, value: Value | float, fm
             sheet.write_number(row, column, number, fmt)
         else:
             sheet.write_blank(row, column, None, fmt)
-    else:
-        sheet.write_string(row, column, str(value), fmt)  # never a formula, whatever it says
+    else:  # never a formula, whatever it says
+        sheet.write_string(row, column, safe_text(str(value)), fmt)
+
+
+def safe_text(text: str) -> str:
+    """``text`` for XlsxWriter's ``write_string`` in constant-memory mode, which writes a text
+    that starts with ``<r>`` and ends with ``</r>`` unescaped, as rich-text markup (a submission
+    could add cells, even formulas, that way): such a text is handed over as that markup, one
+    run holding the escaped text, which every reader reads as the text itself.  (A run that
+    would pass Excel's 32,767 units loses the text's last characters instead of breaking.)"""
+    text = cut(text)
+    if not (text.startswith("<r>") and text.endswith("</r>")):
+        return text
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    run = f'<r><t xml:space="preserve">{escaped}</t></r>'
+    while cut(run) != run:  # too long for a cell once escaped: shorten the text, not the run
+        escaped = escaped[: -(len(run) - len(cut(run)) + 8)]
+        escaped = escaped[: escaped.rfind("&")] if "&" in escaped[-5:] else escaped
+        run = f'<r><t xml:space="preserve">{escaped}</t></r>'
+    return run
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def row_height(text: str, width: float) -> float:
-    """The row height a wrapped ``text`` needs in a column ``width`` wide: a text that fits
-    on one line even if every character were full width is not measured further."""
-    if len(text) * FONT_SIZE <= column_points([width]) and not any(c in text for c in "\n\r\t"):
-        return lines_height(1, FONT_SIZE)
+    """The row height a wrapped ``text`` needs in a column ``width`` wide.  A text without
+    line breaks that fits on one line is not wrapped (the same answer, several times faster):
+    first if it would fit even were every character full width, then by its measured width
+    (with a margin far above rounding, so only a text that surely fits is taken)."""
+    if not any(c in text for c in "\n\r\t"):
+        points = column_points([width])
+        if len(text) * FONT_SIZE <= points or text_em(text) * FONT_SIZE < points - 1e-6:
+            return lines_height(1, FONT_SIZE)
     return text_height(text, [width], FONT_SIZE)
 
 
-RowHook = Callable[[Worksheet, int, int], None]
-"""Called while a row is current: ``(sheet, sheet row, index in the table)``."""
+RowHook = Callable[[Worksheet, int, int], Sequence[Cell]]
+"""Called before a row is written: ``(sheet, sheet row, index in the table)`` → the cells that
+replace the table's values in that row (another style, a link)."""
+STREAMED = True
+"""Rows written as XML by :mod:`jixiao.outputs.rowxml` (False: through XlsxWriter's calls, as
+when its internals are not the ones that module knows; the tests compare the two)."""
 
 
 def write_table(
@@ -166,39 +200,67 @@ def write_table(
     part: Piece | None = None,
     each_row: RowHook | None = None,
     folded: str | None = None,
+    keep_sizes: bool = False,
 ) -> float:
     """Rows ``part`` of a table under its header row at ``first_row``, strictly in order:
     wrapped columns get rows as high as their text; columns whose key starts with ``folded``
-    are an outline group, folded away.  Returns the width shown (folded columns left out)."""
+    are an outline group, folded away; ``keep_sizes`` keeps the rows' heights for a chart
+    placed on the sheet afterwards.  Returns the width shown (folded columns left out)."""
     columns = table.columns
     shown = _header(sheet, styles, columns, first_row, folded)
     formats = [styles.of(c.kind) for c in columns]
-    verdicts = [c.kind is Kind.MET for c in columns]
-    widths = [c.width if c.kind is Kind.LONG_TEXT else 0.0 for c in columns]
+    words = [MET_TEXT if c.kind is Kind.MET else YES_NO for c in columns]
+    wrapped = [(n, c.width) for n, c in enumerate(columns) if c.kind is Kind.LONG_TEXT and c.width]
     part = part or Piece("", 0, len(table))
+    if STREAMED and rowxml.supported(sheet):
+        stream = rowxml.RowStream(sheet, first_row, formats, words, keep_sizes)
+        write = stream.row
+    else:
+        stream, write = None, functools.partial(_write_row, sheet, formats, words, first_row)
     single = lines_height(1, FONT_SIZE)
     row = first_row
     for index, values in enumerate(table.rows(part.start, part.stop), start=part.start):
         row += 1
         height = single
-        for value, width in zip(values, widths, strict=True):
-            if width and value is not None:
+        for at, width in wrapped:
+            value = values[at]
+            if value is not None:
                 height = max(height, row_height(str(value), width))
-        sheet.set_row(row, height)  # before the row's cells: XlsxWriter writes it after them
-        for number, value in enumerate(values):
-            if value is None:  # blank: nothing to write
-                continue
-            if verdicts[number] and isinstance(value, bool):
-                value = MET_TEXT[value]
-            write_cell(sheet, row, number, value, formats[number])
-        if each_row is not None:
-            each_row(sheet, row, index)
-        if (row - first_row) % _FORGET_EVERY == 0:
-            _forget_written_rows(sheet)
+        write(row, height, values, each_row(sheet, row, index) if each_row else ())
+    if stream is not None:
+        stream.close()
     if columns:
         sheet.autofilter(first_row, 0, first_row + part.stop - part.start, len(columns) - 1)
     sheet.freeze_panes(first_row + 1, 0)
     return shown
+
+
+def _write_row(
+    sheet: Worksheet,
+    formats: Sequence[Any],
+    words: Sequence[dict[bool, str]],
+    first_row: int,
+    row: int,
+    height: float,
+    values: Sequence[Value],
+    replaced: Sequence[Cell],
+) -> None:
+    """One row through XlsxWriter's own calls (the rows of :func:`write_table` when
+    :mod:`jixiao.outputs.rowxml` cannot write them)."""
+    sheet.set_row(row, height)  # before the row's cells: XlsxWriter writes it after them
+    for number, value in enumerate(values):
+        if value is None:  # blank: nothing to write
+            continue
+        if isinstance(value, bool):
+            value = words[number][value]
+        write_cell(sheet, row, number, value, formats[number])
+    for cell in replaced:
+        if cell.url is not None:
+            sheet.write_url(row, cell.column, cell.url, cell.style)
+        else:
+            sheet.write_string(row, cell.column, safe_text(cell.text), cell.style)
+    if (row - first_row) % _FORGET_EVERY == 0:
+        _forget_written_rows(sheet)
 
 
 def _header(

@@ -68,6 +68,7 @@ from jixiao.a1 import quote_sheet
 from jixiao.atomic import atomic_write
 from jixiao.consolidate import Consolidation, Kind
 from jixiao.findings import Finding, Severity
+from jixiao.outputs.rowxml import Cell
 from jixiao.outputs.sheets import (
     FONT_SIZE,
     ROW_LIMIT,
@@ -77,6 +78,7 @@ from jixiao.outputs.sheets import (
     Styles,
     pieces,
     row_height,
+    safe_text,
     write_cell,
     write_list,
     write_table,
@@ -220,7 +222,7 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Print
     sub-units' budgets with their bar chart, top to bottom."""
     plan, notes = plan_table(result)
     sheet = book.add_worksheet(plan.name)
-    write_table(sheet, styles, plan)
+    write_table(sheet, styles, plan, keep_sizes=True)  # the charts are placed below it
     rows = len(plan)
     width = sum(c.width for c in plan.columns)
     note = "\n".join(notes)
@@ -263,7 +265,7 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Print
         zip(units.column("sub_unit"), units.column("budget"), strict=True), start=start + 1
     ):
         sheet.set_row(offset, row_height(str(name), sum(names)))
-        sheet.merge_range(offset, 0, offset, 1, str(name), styles.wrap)
+        sheet.merge_range(offset, 0, offset, 1, safe_text(str(name)), styles.wrap)
         write_cell(sheet, offset, 2, amount, styles.money)
     bar = book.add_chart({"type": "bar"})
     bar.add_series(
@@ -326,13 +328,15 @@ def _findings(
     placed = result.placed_findings()  # indexed in order: a view reads each file once
     links = Links(folder)
 
-    def each_row(sheet: Worksheet, row: int, index: int) -> None:
+    def each_row(sheet: Worksheet, row: int, index: int) -> list[Cell]:
         entry, finding = placed[index]
+        cells = []
         if finding.severity is Severity.ERROR:
-            sheet.write_string(row, severity, finding.severity.label, styles.bad)
+            cells.append(Cell(severity, finding.severity.label, styles.bad))
         url = links.url(sheet, entry.file, finding)
         if url is not None:
-            sheet.write_url(row, where, url, styles.link)
+            cells.append(Cell(where, url.text, styles.link, url))
+        return cells
 
     write_list(book, styles, table, parts, printing, each_row)
 
