@@ -11,8 +11,22 @@ measure on a busy machine.
 The same file saved again by LibreOffice (when installed) is measured too: an office suite
 writes shared strings and cached values, so its floor and ratio differ from jixiao's own file.
 
+Then the whole per-file work of a consolidation worker (``service.collect.file_results``: read,
+validate, the summary rows and findings, the cache entry when the cache is on, and pickling the
+result back to the parent, as the process pool does), against the same floor, with where its
+time goes (``--breakdown``: each step timed alone, CPU medians).
+
+Where a worker's time went on a 30-project file (issue #15, CPU, this machine), before → after:
+calamine's own parse ~30 ms (the floor: every sheet's XML); the package guard 26 → ~21 ms (each
+part unzipped by ``zipfile`` ~9 ms, and the sheets' XML scanned for far-off cells, formulas and
+error values: three regex passes → one); building the model ~7 ms (cells to text, a Location for
+every input cell); the rules 22 → ~15 ms (some 10,000 check calls: the same few level labels,
+names and units judged again on every row, now remembered per profile in ``rules.meaning``; a
+generator around each check; a second sort of the findings); rows, findings and facts ~1.5 ms;
+the cache entry (JSON + zlib) ~3 ms; pickling ~1 ms.
+
 Run: ``python benchmarks/bench_read.py [--projects 30] [--repeat 15] [--openpyxl] [--profile]
-[--no-office]``.
+[--no-office] [--no-worker] [--breakdown]``.
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import pickle
 import pstats
 import shutil
 import statistics
@@ -32,12 +47,20 @@ from pathlib import Path
 import python_calamine
 from bench_validate import generate
 
+from jixiao.consolidate import Entry, file_result
+from jixiao.findings import sort_findings
+from jixiao.money import MoneyUnit
 from jixiao.readers.interchange import parse_submission
-from jixiao.readers.xlsx import read_workbook
+from jixiao.readers.package import inspect
+from jixiao.readers.xlsx import CalamineBook, read_workbook
+from jixiao.service.cache import RunOptions, encode
+from jixiao.service.collect import file_results
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
+from jixiao.validate import profile_for, validate_submission
 
 AIM = 2.0
+OPTIONS = RunOptions(None, MoneyUnit.WAN, False)
 
 
 def calamine_floor(path: Path) -> None:
@@ -54,7 +77,12 @@ def read_model(path: Path, engine: str = "calamine") -> None:
     assert submission is not None and not findings, findings
 
 
-def alternate(repeat: int, *tasks: Callable[[], None]) -> list[tuple[float, float]]:
+def worker(path: Path, cache: bool = False) -> None:
+    """What a consolidation worker does for one file, pickling its result back included."""
+    pickle.dumps(file_results(path, OPTIONS, keep=cache), pickle.HIGHEST_PROTOCOL)
+
+
+def alternate(repeat: int, *tasks: Callable[[], object]) -> list[tuple[float, float]]:
     """Median (wall, CPU) seconds of each task, the tasks run in turn ``repeat`` times."""
     times: list[list[tuple[float, float]]] = [[] for _ in tasks]
     for _ in range(repeat):
@@ -117,6 +145,51 @@ def compare(label: str, path: Path, repeat: int) -> float:
     return reader[0] / floor[0]
 
 
+def compare_worker(path: Path, repeat: int) -> None:
+    """The whole per-file worker time (without and with the cache on) against the floor."""
+    worker(path, cache=True)  # warm
+    floor, plain, cached = alternate(
+        repeat,
+        lambda: calamine_floor(path),
+        lambda: worker(path),
+        lambda: worker(path, cache=True),
+    )
+    print("one consolidation worker's whole work for this file   (medians: wall / CPU)")
+    print(f"  python-calamine raw read (floor) : {floor[0] * 1e3:6.1f} / {floor[1] * 1e3:5.1f} ms")
+    for label, spent in (("worker, --no-cache", plain), ("worker, cache on (default)", cached)):
+        ratio = f"{spent[0] / floor[0]:.2f} / {spent[1] / floor[1]:.2f} x"
+        print(f"  {label:<33}: {spent[0] * 1e3:6.1f} / {spent[1] * 1e3:5.1f} ms  = {ratio}")
+
+
+def breakdown(path: Path, repeat: int) -> None:
+    """Each step of the worker timed alone (CPU medians): where its time goes."""
+    submission, reading = read_workbook(path)
+    assert submission is not None
+    profile = profile_for(submission)
+    findings = sort_findings(reading + validate_submission(submission, profile, str(path)))
+    entry = Entry(str(path), submission, findings)
+    result = file_result(entry, MoneyUnit.WAN)
+
+    def calamine() -> None:
+        book = CalamineBook(path)
+        for name in book.sheet_names:
+            book.rows(name)
+
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("package guard + cell notes", lambda: inspect(path)),
+        ("calamine, every sheet", calamine),
+        ("read_workbook (all of the above + model)", lambda: read_workbook(path)),
+        ("rules (validate_submission)", lambda: validate_submission(submission, profile, "x")),
+        ("rows, findings, facts (file_result)", lambda: file_result(entry, MoneyUnit.WAN)),
+        ("cache entry (JSON + zlib)", lambda: encode([result], path)),
+        ("pickling the result", lambda: pickle.dumps(result, pickle.HIGHEST_PROTOCOL)),
+    ]
+    times = alternate(repeat, *(step for _, step in steps))
+    print("where a worker's time goes (each step alone, CPU medians)")
+    for (label, _), (_, cpu) in zip(steps, times, strict=True):
+        print(f"  {label:<42}: {cpu * 1e3:6.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--projects", type=int, default=30)
@@ -124,12 +197,18 @@ def main() -> None:
     parser.add_argument("--openpyxl", action="store_true", help="also read with openpyxl")
     parser.add_argument("--profile", action="store_true", help="print the reader's profile")
     parser.add_argument("--no-office", action="store_true", help="skip the LibreOffice copy")
+    parser.add_argument("--no-worker", action="store_true", help="skip the worker's whole work")
+    parser.add_argument("--breakdown", action="store_true", help="time each step of the worker")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         path = folder / "bench.xlsx"
         make_workbook(args.projects, path)
         compare(f"template filled by jixiao, {args.projects} projects", path, args.repeat)
+        if not args.no_worker:
+            compare_worker(path, args.repeat)
+        if args.breakdown:
+            breakdown(path, args.repeat)
         saved = None if args.no_office else office_copy(path, folder)
         if saved is not None:
             compare("the same saved again by LibreOffice", saved, args.repeat)

@@ -554,10 +554,13 @@ def project_row(
     )
 
 
-def indicator_level(indicator: Indicator, profile: Profile, levels: Sequence[str]) -> str:
+def indicator_level(
+    indicator: Indicator, profile: Profile, levels: Sequence[str], scope: Scope | None = None
+) -> str:
     """The count column an indicator belongs to: 成本指标 for every cost row (一级, or 二级 of
-    产出), else its canonical 一级 when that is a column, else 其他一级 (blank included)."""
-    if COST in levels and is_cost(indicator, Scope(profile)):
+    产出), else its canonical 一级 when that is a column, else 其他一级 (blank included).
+    ``scope``: ``Scope(profile)``, when the caller has one already."""
+    if COST in levels and is_cost(indicator, scope or Scope(profile)):
         return COST
     level1 = profile.normalize_level(indicator.level1)
     return level1 if level1 is not None and level1 in levels else OTHER_LEVEL
@@ -565,7 +568,8 @@ def indicator_level(indicator: Indicator, profile: Profile, levels: Sequence[str
 
 def level_counts(project: Project, profile: Profile, levels: Sequence[str]) -> Counter[str]:
     """How many indicators a project has in each count column (they add up to all of them)."""
-    return Counter(indicator_level(i, profile, levels) for i in project.indicators)
+    scope = Scope(profile)
+    return Counter(indicator_level(i, profile, levels, scope) for i in project.indicators)
 
 
 def _profile_of(submission: Submission | None) -> Profile:
@@ -740,14 +744,15 @@ def indicator_rows(entry: Entry) -> list[Row]:
     rows: list[Row] = []
     if entry.submission is None:
         return rows
+    sub_unit, file = entry.sub_unit, entry.file
     for project in entry.submission.projects:
         for indicator in project.indicators:
             value = parse_value(indicator.value)
             where = indicator.at("value")
             rows.append(
                 (
-                    entry.sub_unit,
-                    entry.file,
+                    sub_unit,
+                    file,
                     where.sheet,
                     where.cell,
                     project.code,

@@ -24,11 +24,24 @@ def _present(findings: Iterable[Finding | None]) -> Iterator[Finding]:
 
 def validate_project(project: Project, scope: Scope) -> Iterator[Finding]:
     """All project-level and row-level findings of one project table."""
+    return iter(project_findings(project, scope))
+
+
+def project_findings(project: Project, scope: Scope) -> list[Finding]:
+    """:func:`validate_project` as a list, gathered in plain loops: a 30-project workbook runs
+    some 10,000 checks, and a generator wrapped around each cost a tenth of the time."""
+    found: list[Finding] = []
+    keep = found.append
     for check in PROJECT_CHECKS:
-        yield from _present(check(project, scope))
+        for finding in check(project, scope):
+            if finding is not None:
+                keep(finding)
     for indicator in project.indicators:
         for row_check in INDICATOR_CHECKS:
-            yield from _present(row_check(indicator, scope))
+            for finding in row_check(indicator, scope):
+                if finding is not None:
+                    keep(finding)
+    return found
 
 
 def validate_submission(
@@ -41,10 +54,12 @@ def validate_submission(
     scope = Scope(profile, unit.money_unit, unit.year, file or submission.source.file or "")
     findings: list[Finding] = []
     for project in submission.projects:
-        findings.extend(validate_project(project, scope.for_project(project)))
+        findings.extend(project_findings(project, scope.for_project(project)))
     for check in SUBMISSION_CHECKS:
         findings.extend(_present(check(submission, scope)))
-    return sort_findings(once_per_file(sort_findings(findings)))
+    # once_per_file keeps the order it is given and changes messages only, never a place:
+    # what it returns is still sorted (no second sort).
+    return once_per_file(sort_findings(findings))
 
 
 def check_indicator(

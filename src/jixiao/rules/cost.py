@@ -9,6 +9,7 @@ from decimal import Decimal
 from jixiao.findings import Finding
 from jixiao.model import Indicator, Project
 from jixiao.rules.base import Scope, define, indicator_check, project_check
+from jixiao.rules.meaning import memo_of, remember
 from jixiao.rules.money import TOLERANCE
 from jixiao.values import (
     ParsedValue,
@@ -70,8 +71,16 @@ _WHOLE_WORDS = re.compile(
 def is_cost(indicator: Indicator, scope: Scope) -> bool:
     """成本指标 as 二级 (legacy framework) or 一级 (central-2021)."""
     profile = scope.profile
-    levels = (profile.normalize_level(indicator.level1), profile.normalize_level(indicator.level2))
-    return "成本指标" in levels
+    memo = memo_of(profile)
+    key = ("cost", indicator.level1, indicator.level2)
+    found = memo.get(key)
+    if found is None:
+        levels = (
+            profile.normalize_level(indicator.level1),
+            profile.normalize_level(indicator.level2),
+        )
+        found = remember(memo, key, "成本指标" in levels)
+    return found is True
 
 
 def is_per_unit(indicator: Indicator, value: ParsedValue) -> bool:

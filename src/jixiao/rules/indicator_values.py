@@ -7,6 +7,7 @@ What the indicator means (a floor or a cap, the unit it states or calls for) is 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from jixiao.findings import Finding, Severity
 from jixiao.model import Indicator, Project
@@ -196,13 +197,13 @@ def basis_present(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
 def value_form(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     """Mixed, vague, symbol-less, unit-less or bare-万 values, or a note after the value."""
     value = parse_value(indicator.value)
-    where = indicator.at("value")
-    raw = value.raw.strip()
     if value.kind is ValueKind.MIXED:
+        where, raw = indicator.at("value"), value.raw.strip()
         yield VALUE_MIXED.at(scope, where, value=raw, text=value.text)
     elif value.kind is ValueKind.QUALITATIVE:
         word = next((w for w in scope.profile.vague_words if w in (value.text or "")), None)
         if word:
+            where, raw = indicator.at("value"), value.raw.strip()
             yield VALUE_VAGUE.at(scope, where, value=raw, word=word)
     elif value.kind is ValueKind.QUANTITATIVE:
         yield from _quantity_form(indicator, value, scope)
@@ -211,8 +212,13 @@ def value_form(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
 def _quantity_form(
     indicator: Indicator, value: ParsedValue, scope: Scope
 ) -> Iterator[Finding | None]:
-    where, raw = indicator.at("value"), value.raw.strip()
-    if mark := stray_mark(raw):
+    raw = value.raw.strip()
+    mark = stray_mark(raw)
+    unit_missing = value.unit is None and stated_unit(indicator) is None
+    if not (mark or value.symbol is None or unit_missing or value.bare_wan or value.note):
+        return  # the usual case: nothing to say (and no Location looked up)
+    where = indicator.at("value")
+    if mark:
         proposal = _offer(propose(indicator, scope), "，写作")
         yield VALUE_PUNCTUATION.at(
             scope, where, name=indicator.name, value=raw, mark=mark, suggestion=proposal
@@ -221,7 +227,7 @@ def _quantity_form(
         yield SYMBOL_MISSING.at(
             scope, where, value=raw, suggestion=_offer(propose(indicator, scope))
         )
-    if value.unit is None and stated_unit(indicator) is None:
+    if unit_missing:
         yield UNIT_MISSING.at(
             scope, where, name=indicator.name, value=raw, suggestion=_unit_offer(indicator, scope)
         )
@@ -231,6 +237,7 @@ def _quantity_form(
         yield VALUE_NOTE.at(scope, where, value=raw, note=value.note)
 
 
+@lru_cache(maxsize=8192)
 def stray_mark(raw: str) -> str | None:
     """A punctuation mark before the symbol or number (``,=100``): a typing slip to delete."""
     text = normalize_text(raw)
@@ -277,16 +284,16 @@ def direction(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
 def percent_range(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     """A share above 100%, or ``≥100%`` (which can only mean =100%)."""
     value = _quantitative(indicator)
-    name = indicator.name
     if value is None or not value.is_percent or value.number is None:
-        return
-    if any(w in name for w in scope.profile.meaning.ratio_words):
         return
     if value.number > HUNDRED:
         reason = "超过了 100%"
     elif value.number == HUNDRED and value.symbol in (Symbol.GE, Symbol.GT):
         reason = "要求达到 100% 以上，实际最多只能是 100%"
     else:
+        return
+    name = indicator.name
+    if any(w in name for w in scope.profile.meaning.ratio_words):
         return
     yield PERCENT_OUT_OF_RANGE.at(
         scope, indicator.at("value"), name=name, value=value.raw.strip(), reason=reason

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from jixiao.findings import Finding, Severity
 from jixiao.model import Indicator, Project
+from jixiao.profiles import LevelHint, Profile
 from jixiao.rules.base import Scope, define, indicator_check, project_check
-from jixiao.rules.meaning import canonical_levels
+from jixiao.rules.meaning import canonical_levels, memo_of, remember
 
 LEVEL_INVALID = define(
     "level-invalid",
@@ -106,9 +107,8 @@ def level_hints(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     level1, level2 = canonical_levels(indicator, scope)
     if level2 is None:
         return
-    for hint in scope.profile.level_hints:
-        keyword = next((k for k in hint.keywords if k in name), None)
-        if keyword and (level1, level2) != (hint.level1, hint.level2):
+    for hint, keyword in _hints_named(name, scope.profile):
+        if (level1, level2) != (hint.level1, hint.level2):
             yield LEVEL_MISMATCH.at(
                 scope,
                 indicator.at("level3"),
@@ -120,6 +120,22 @@ def level_hints(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
                 expected2=hint.level2,
             )
             return
+
+
+def _hints_named(name: str, profile: Profile) -> tuple[tuple[LevelHint, str], ...]:
+    """The profile's level hints whose keywords ``name`` contains, in order, each with its
+    first keyword found (remembered per profile: 300 rows hold a few dozen names)."""
+    memo = memo_of(profile)
+    key = ("hints", name)
+    found = memo.get(key)
+    if found is None:
+        named = []
+        for hint in profile.level_hints:
+            keyword = next((k for k in hint.keywords if k in name), None)
+            if keyword:
+                named.append((hint, keyword))
+        found = remember(memo, key, tuple(named))
+    return found  # type: ignore[return-value]
 
 
 @project_check

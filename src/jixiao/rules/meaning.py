@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from decimal import Decimal
+from functools import lru_cache
+from typing import TypeVar
 
 from jixiao.model import Indicator
-from jixiao.profiles import Meaning
+from jixiao.profiles import Meaning, Profile
 from jixiao.rules.base import INDICATOR_CHECKS, Scope
 from jixiao.values import (
     COUNT_UNITS,
@@ -63,6 +65,48 @@ _STATED = re.compile(
 )
 
 
+T = TypeVar("T")
+_MEMO_OWNERS = 64
+_MEMO_ENTRIES = 65_536
+_MEMOS: dict[int, tuple[object, dict[Hashable, object]]] = {}
+
+
+def memo_of(owner: Profile | Meaning) -> dict[Hashable, object]:
+    """A memo of facts read from ``owner``'s words (a profile or its meaning words), kept while
+    the process runs (issue #15: every rule asks the same few labels and names again and again;
+    a workbook's 300 rows hold a few dozen distinct ones).  Keyed by identity, not by value
+    (profiles hold dicts: unhashable); the memo holds ``owner`` itself, so its id is never
+    reused by another object while the memo exists."""
+    entry = _MEMOS.get(id(owner))
+    if entry is None or entry[0] is not owner:
+        if len(_MEMOS) >= _MEMO_OWNERS:
+            _MEMOS.clear()
+        entry = _MEMOS[id(owner)] = (owner, {})
+    return entry[1]
+
+
+def remember(memo: dict[Hashable, object], key: Hashable, value: T) -> T:
+    """Keep ``value`` in ``memo`` (a :func:`memo_of`; emptied when it grows past
+    ``_MEMO_ENTRIES``, so no input can make it grow without bound) and return it."""
+    if len(memo) >= _MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _remembered(
+    owner: Meaning, key: Hashable, work: Callable[[str, Meaning], object], name: str
+) -> object:
+    memo = memo_of(owner)
+    found = memo.get((key, name), _UNSEEN)
+    if found is _UNSEEN:
+        found = remember(memo, (key, name), work(name, owner))
+    return found
+
+
+_UNSEEN = object()
+
+
 def _has(text: str, words: Iterable[str]) -> str | None:
     return next((w for w in words if w and w in text), None)
 
@@ -72,6 +116,7 @@ def texts(indicator: Indicator) -> str:
     return "\n".join(t for t in (indicator.level3, indicator.description) if t)
 
 
+@lru_cache(maxsize=8192)
 def is_rate(name: str) -> bool:
     """Names of shares and rates (…率, 比例, 占比, 满意度), expected in %."""
     if _has(name, _RATE_NOT_PERCENT):
@@ -79,6 +124,7 @@ def is_rate(name: str) -> bool:
     return "率" in name or "比例" in name or "占比" in name or "满意度" in name
 
 
+@lru_cache(maxsize=8192)
 def is_count(name: str) -> bool:
     """Names of counts (…数量, 人数, 次数), expected in 件/人/次…"""
     return name.endswith(_COUNT_SUFFIXES) and not _has(name, _NOT_COUNTS)
@@ -87,7 +133,12 @@ def is_count(name: str) -> bool:
 def stated_unit(indicator: Indicator) -> str | None:
     """A unit the name or description states (``资金支出率（%）``, ``…（百分比）``, ``提高百分点``,
     ``法律援助案件受理数（件)``): the value may then leave it out."""
-    text = texts(indicator)
+    return _stated_unit(indicator.level3, indicator.description)
+
+
+@lru_cache(maxsize=8192)
+def _stated_unit(level3: str | None, description: str | None) -> str | None:
+    text = "\n".join(t for t in (level3, description) if t)
     found = _STATED.search(text)
     if found:
         unit = found.group("unit")
@@ -103,14 +154,29 @@ def effective(indicator: Indicator) -> ParsedValue:
     """The 指标值 parsed, with the unit its name or description states when it has none."""
     value = parse_value(indicator.value)
     if value.kind is ValueKind.QUANTITATIVE and value.unit is None:
-        unit = stated_unit(indicator)
+        unit = _stated_unit(indicator.level3, indicator.description)
         if unit is not None:
-            return dataclasses.replace(value, unit=unit)
+            return _with_unit(value, unit)
     return value
+
+
+@lru_cache(maxsize=8192)
+def _with_unit(value: ParsedValue, unit: str) -> ParsedValue:
+    """``value`` with ``unit`` (one shared object: a ParsedValue is frozen)."""
+    return dataclasses.replace(value, unit=unit)
 
 
 def suggested_unit(indicator: Indicator, meaning: Meaning) -> str | None:
     """The unit the name (else the description) calls for, or None when it does not say."""
+    key = (indicator.level3, indicator.description)
+    memo = memo_of(meaning)
+    found = memo.get(("suggested", key), _UNSEEN)
+    if found is _UNSEEN:
+        found = remember(memo, ("suggested", key), _suggested_unit(indicator, meaning))
+    return found  # type: ignore[return-value]
+
+
+def _suggested_unit(indicator: Indicator, meaning: Meaning) -> str | None:
     for text in (indicator.level3 or "", indicator.description or ""):
         if not text:
             continue
@@ -137,12 +203,20 @@ def looks_like_fraction(value: ParsedValue, indicator: Indicator, meaning: Meani
 
 def is_reduction(name: str, meaning: Meaning) -> bool:
     """The name measures a reduction (投诉减少率, 降低成本): more of it is better."""
+    return _remembered(meaning, "reduction", _is_reduction, name) is True
+
+
+def _is_reduction(name: str, meaning: Meaning) -> bool:
     return _has(name, meaning.reduction_words) is not None
 
 
 def is_floor_word(name: str, meaning: Meaning) -> bool:
     """The name is a rate that is reached (满意度, 合格率, 完成率…), not its negation
     (不合格率, 未完成率, 不满意度: those are to be kept low)."""
+    return _remembered(meaning, "floor", _is_floor_word, name) is True
+
+
+def _is_floor_word(name: str, meaning: Meaning) -> bool:
     for word in meaning.floor_words:
         at = name.find(word)
         while at >= 0:
@@ -154,6 +228,10 @@ def is_floor_word(name: str, meaning: Meaning) -> bool:
 
 def is_lower_better(name: str, meaning: Meaning) -> bool:
     """The name measures something that should be small (投诉率, 发改率, 差错, 不合格率…)."""
+    return _remembered(meaning, "lower", _is_lower_better, name) is True
+
+
+def _is_lower_better(name: str, meaning: Meaning) -> bool:
     if is_reduction(name, meaning) or is_floor_word(name, meaning):
         return False
     negated = any(n + w in name for w in meaning.floor_words for n in _NEGATIONS)
@@ -163,8 +241,13 @@ def is_lower_better(name: str, meaning: Meaning) -> bool:
 def canonical_levels(indicator: Indicator, scope: Scope) -> tuple[str | None, str | None]:
     """The indicator's 一级/二级 after removing spaces, applying aliases and adding 指标."""
     profile = scope.profile
-    level1 = profile.normalize_level(indicator.level1)
-    return level1, profile.normalize_level2(indicator.level2, level1)
+    memo = memo_of(profile)
+    key = ("levels", indicator.level1, indicator.level2)
+    found = memo.get(key)
+    if found is None:
+        level1 = profile.normalize_level(indicator.level1)
+        found = remember(memo, key, (level1, profile.normalize_level2(indicator.level2, level1)))
+    return found  # type: ignore[return-value]
 
 
 def in_levels(indicator: Indicator, scope: Scope, labels: Iterable[str]) -> bool:
@@ -176,6 +259,27 @@ def in_levels(indicator: Indicator, scope: Scope, labels: Iterable[str]) -> bool
 
 def floor_reason(indicator: Indicator, value: ParsedValue, scope: Scope) -> str | None:
     """Why an upper bound (≤) is suspicious for this indicator, or None if it is not."""
+    return _reason(_floor_reason, indicator, value, scope)
+
+
+def _reason(
+    judge: Callable[[Indicator, ParsedValue, Scope], str | None],
+    indicator: Indicator,
+    value: ParsedValue,
+    scope: Scope,
+) -> str | None:
+    """``judge``'s verdict, remembered per profile: both judges read only the levels, the name,
+    the description and the value's unit (never the number, the row's place or the project)."""
+    memo = memo_of(scope.profile)
+    levels, words = (indicator.level1, indicator.level2), (indicator.level3, indicator.description)
+    key = (judge, levels, words, value.unit)
+    found = memo.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = remember(memo, key, judge(indicator, value, scope))
+    return found  # type: ignore[return-value]
+
+
+def _floor_reason(indicator: Indicator, value: ParsedValue, scope: Scope) -> str | None:
     meaning, name = scope.profile.meaning, indicator.name
     if is_floor_word(name, meaning):
         return "这类指标通常是要达到的下限"
@@ -191,6 +295,10 @@ def floor_reason(indicator: Indicator, value: ParsedValue, scope: Scope) -> str 
 
 def cap_reason(indicator: Indicator, value: ParsedValue, scope: Scope) -> str | None:
     """Why a lower bound (≥) is suspicious for this indicator, or None if it is not."""
+    return _reason(_cap_reason, indicator, value, scope)
+
+
+def _cap_reason(indicator: Indicator, value: ParsedValue, scope: Scope) -> str | None:
     meaning, name = scope.profile.meaning, indicator.name
     if is_reduction(name, meaning) or value.unit in meaning.count_units:
         return None  # a count (种, 项, 人, 次…) is never a cost to cap, whatever the name says
@@ -210,6 +318,10 @@ def cap_reason(indicator: Indicator, value: ParsedValue, scope: Scope) -> str | 
 def _rate_of_bad(name: str, meaning: Meaning) -> bool:
     """The rate itself counts something bad (投诉率, 被二审发改率, 不合格率), not a success at
     it (故障维修成功率): a lower-is-better word or a negated floor just before the last 率."""
+    return _remembered(meaning, "bad", _is_rate_of_bad, name) is True
+
+
+def _is_rate_of_bad(name: str, meaning: Meaning) -> bool:
     at = name.rfind("率")
     tail = name[max(0, at - 6) : at + 1]
     negated = any(n + w in tail for w in meaning.floor_words for n in _NEGATIONS)
