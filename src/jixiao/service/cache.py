@@ -203,7 +203,9 @@ def encode(results: Sequence[FileResult], path: Path) -> tuple[bytes, bool]:
     text = json.dumps(data, ensure_ascii=False, default=_json_default, separators=(",", ":"))
     own = {path.name, Path(names[0]).name}
     bound = any(json.dumps(name, ensure_ascii=False)[1:-1] in text for name in own)
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 6), bound
+    # Level 1: a third of level 6's time in every worker (~1 ms a 30-project file), ~20 % more
+    # bytes on disk (12 KB instead of 10 KB a file); any level decodes the same (issue #15).
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1), bound
 
 
 def _result_json(result: FileResult, swap: dict[str, str]) -> dict[str, Any]:
