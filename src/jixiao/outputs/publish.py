@@ -51,9 +51,14 @@ from jixiao.model import (
     Project,
     Submission,
 )
-from jixiao.outputs.publish_application import document_title, is_application
+from jixiao.outputs.publish_application import (
+    document_title,
+    is_application,
+    write_department_spending,
+)
 from jixiao.outputs.publish_application import write_project as write_form
 from jixiao.readers.documents.lines import strip_residue
+from jixiao.template.department_spending import is_department_spending
 from jixiao.template.layout import LAYOUT
 
 FIXED_DATE = dt.datetime(2024, 1, 1)
@@ -237,7 +242,15 @@ class Writer:
             title = f"{name}{year}年度预算绩效目标" if year else f"{name}预算绩效目标"
         self.paragraph(title, self.styles.title)
         parts = bool(departments) and any(s.projects for s in submissions)
-        for department in departments:
+        for submission in submissions:
+            department = submission.department
+            if department is None or department.is_empty:
+                continue
+            if is_department_spending(department):  # 106's table, in its own layout
+                if parts:
+                    self.paragraph("第一部分 部门整体绩效目标", self.styles.part)
+                write_department_spending(self, submission)
+                continue
             self.department(department, year, parts)
         if any(s.projects for s in submissions):
             if self.landscape:  # after the 整体绩效目标表: back to portrait on a new page

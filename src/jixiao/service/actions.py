@@ -360,7 +360,7 @@ def split_layouts(submission: Submission) -> tuple[Submission, Submission] | Non
     part's projects, so a gap left by the other layout is not taken for withheld projects (a
     real gap stays)."""
     from jixiao.template.application_fill import fits_application
-    from jixiao.template.department_spending_fill import is_department_spending
+    from jixiao.template.department_spending import is_department_spending
 
     department = submission.department
     spending = is_department_spending(department)
@@ -405,7 +405,7 @@ def import_layout(submission: Submission) -> str:
     部门整体支出绩效目标表 (seed 106) the 申报表's 部门整体支出 sheet holds, else the 绩效目标表."""
     from jixiao.template.application import TEMPLATE_ID as APPLICATION_ID
     from jixiao.template.application_fill import fits_application
-    from jixiao.template.department_spending_fill import is_department_spending
+    from jixiao.template.department_spending import is_department_spending
 
     made = submission.template.get("id") == APPLICATION_ID  # a 申报表 workbook, or its JSON
     other = made or any(project.layout for project in submission.projects)

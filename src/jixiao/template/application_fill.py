@@ -22,11 +22,10 @@ from jixiao.model import Indicator, Project, Submission
 from jixiao.template.application import APPLICATION, DEFAULT_PROFILE
 from jixiao.template.application_build import DEFAULT_SHEETS, build_application
 from jixiao.template.build import fit_sheet
-from jixiao.template.department_spending import DEPARTMENT_SPENDING
+from jixiao.template.department_spending import DEPARTMENT_SPENDING, is_department_spending
 from jixiao.template.department_spending_fill import (
     carried_rollups,
     fill_department_spending,
-    is_department_spending,
     print_department_spending,
     refusal,
 )

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jixiao.a1 import a1
+from jixiao.model import Department
 from jixiao.template.layout import IndicatorGrid, PrintSetup, Widths, cell_range, row_of, shifted
 
 SHEET_NAME = "部门整体支出"
@@ -259,6 +260,17 @@ def _column(columns: tuple[tuple[str, str, str], ...], field_name: str) -> str:
 
 DEPARTMENT_SPENDING = DepartmentSpendingSheet()
 
+
+def is_department_spending(department: Department | None) -> bool:
+    """The department part is (part of) a 部门整体支出绩效目标表: it states the 年度预算安排, a
+    履职目标 row's 支出项目 or 预算金额, or a department-wide indicator table."""
+    if department is None:
+        return False
+    amounts = (department.total, department.project_spending, department.basic_spending)
+    blocks = any(b.project or b.amount is not None for b in department.blocks)
+    return any(a is not None for a in amounts) or blocks or bool(department.indicators)
+
+
 __all__ = [
     "DEPARTMENT_INDICATOR_COLUMNS",
     "DEPARTMENT_SPENDING",
@@ -266,4 +278,5 @@ __all__ = [
     "SHEET_NAME",
     "TITLE",
     "DepartmentSpendingSheet",
+    "is_department_spending",
 ]

@@ -211,11 +211,13 @@ def counted_amount(row: int) -> str:
 
 
 def split_status() -> str:
-    """资金总额 ≠ 项目支出 + 基本支出 (all three stated and readable)."""
+    """资金总额 ≠ 项目支出 + 基本支出 (all three stated and readable).  Every spreadsheet
+    evaluates all of AND's arguments: arithmetic reads the helpers through N() so that a blank
+    ("") or unreadable (?) one is 0 there instead of #VALUE! (the guards decide)."""
     total, projects, basic = (_amount(ref) for _, ref, _ in D.split_cells)
     cond = (
         f"AND(COUNT({total},{projects},{basic})=3,"
-        f"ABS({total}-{projects}-{basic})>{PERCENT_TOLERANCE})"
+        f"ABS(N({total})-N({projects})-N({basic}))>{PERCENT_TOLERANCE})"
     )
     return "=" + checks._join([(cond, "department-split-mismatch")])
 
@@ -226,7 +228,7 @@ def duty_total_status() -> str:
     projects = _amount(D.project_spending)
     cond = (
         f"AND(ISNUMBER({projects}),COUNT({counted})>0,"
-        f"ABS(SUM({counted})-{projects})>{PERCENT_TOLERANCE})"
+        f"ABS(SUM({counted})-N({projects}))>{PERCENT_TOLERANCE})"
     )
     return "=" + checks._join([(cond, "department-split-mismatch")])
 
@@ -239,7 +241,7 @@ def duty_row_status(row: int) -> str:
     rollup = _is_rollup(row)
 
     def differs(part: str) -> str:
-        return f"AND(ISNUMBER({part}),ABS({amount}-{part})>{PERCENT_TOLERANCE})"
+        return f"AND(ISNUMBER({part}),ABS(N({amount})-N({part}))>{PERCENT_TOLERANCE})"
 
     basic_row = (
         f"AND({_project_is(row, DEPARTMENT_PARTS[1])},{differs(basic)},"

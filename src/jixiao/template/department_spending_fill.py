@@ -2,8 +2,9 @@
 sheet of a 申报表 workbook (:mod:`template.department_spending`); the inverse of
 :mod:`jixiao.readers.xlsx_department_spending`.
 
-Which department parts are this table's: :func:`is_department_spending` (资金总额 / 项目支出 /
-基本支出, a 履职目标 row with its 支出项目名称 or 预算金额, or a department indicator table).
+Which department parts are this table's: ``department_spending.is_department_spending``
+(资金总额 / 项目支出 / 基本支出, a 履职目标 row with its 支出项目名称 or 预算金额, or a department
+indicator table).
 What the sheet has no cell for is refused (:func:`refusal`), never dropped: the Hebei parts
 (工作保障措施, the 整体绩效目标表, a duty's 资金支出计划 or indicators), an indicator's 描述,
 依据, weight, direction or parts (符号 / 数值 / 单位 given apart) — those submissions belong in
@@ -23,17 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.model import Department, DutyBlock, Indicator, Rollup, Submission
 from jixiao.template.build import fit_sheet
 from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
+from jixiao.template.department_spending import is_department_spending
 from jixiao.template.fill import hide, put
-
-
-def is_department_spending(department: Department | None) -> bool:
-    """The department part is (part of) a 部门整体支出绩效目标表: it states the 年度预算安排, a
-    履职目标 row's 支出项目 or 预算金额, or a department-wide indicator table."""
-    if department is None:
-        return False
-    amounts = (department.total, department.project_spending, department.basic_spending)
-    blocks = any(b.project or b.amount is not None for b in department.blocks)
-    return any(a is not None for a in amounts) or blocks or bool(department.indicators)
 
 
 def refusal(department: Department) -> str | None:
@@ -136,7 +128,6 @@ def used_rows(department: Department) -> tuple[range, range]:
 __all__ = [
     "carried_rollups",
     "fill_department_spending",
-    "is_department_spending",
     "print_department_spending",
     "refusal",
     "used_rows",

@@ -3,7 +3,8 @@
 支出项目名称 | 预算金额) and one indicator table for the whole department.
 
 Its cells are space-joined like the project forms' (:mod:`jixiao.readers.documents.forms`), and
-its block labels are split one word per line (``年度`` / ``预算`` / ``安排`` / ``(万元)``).  A
+its block labels are split one word per line (``年度`` / ``预算`` / ``安排`` / ``(万元)``), or
+written whole as the first cell of a row (a Word table's merged cell, as jixiao publishes it).  A
 履职目标 row that holds the whole 资金总额 is a roll-up and is kept apart
 (:func:`jixiao.rules.layouts.split_rollups`, which the 申报表 workbook reader uses too).
 """
@@ -57,9 +58,28 @@ def _block_labels(lines: list[Line]) -> list[tuple[int, str, list[Line]]]:
         if words:  # a single short line is content
             out[-1][2].append((line, text))
             continue
+        if (whole := _label_in_one(text)) is not None:  # a Word table's merged label cell
+            out.append((line, whole[0], [(line, whole[1])] if whole[1] else []))
+            at += 1
+            continue
         out[-1][2].append((line, text))
         at += 1
     return out
+
+
+BLOCK_LABELS = ("年度预算安排", "年度总体目标", "年度履职目标")
+"""The table's block labels (the first one followed by its money unit)."""
+
+
+def _label_in_one(text: str) -> tuple[str, str] | None:
+    """A block label written whole as a line's first cell — a merged cell of a Word table (as
+    jixiao publishes the table, outputs/publish_application.py) or a re-typed table: (the
+    label, the rest of the line)."""
+    tokens = tokens_of(text)
+    if not tokens or not lb.norm(tokens[0]).startswith(BLOCK_LABELS):
+        return None
+    rest = text.strip()[len(tokens[0]) :].strip() if text.strip().startswith(tokens[0]) else ""
+    return tokens[0], rest or " ".join(tokens[1:])
 
 
 def read_department_form(lines: list[Line], file: str) -> DepartmentRead:
