@@ -5,6 +5,8 @@ Prints, measured in one run:
 * the floor: python-calamine reading every sheet of every file, on one core;
 * ``consolidate`` without the cache (read + validate on both cores, consolidate, write the
   summary), as a ratio to the floor (aim ≤ 1.5×);
+* writing the summary workbook alone (the rows as XML, :mod:`jixiao.outputs.rowxml`) against
+  writing it through XlsxWriter's own calls, measured alternately on the same consolidation;
 * the first run with an empty cache (it also stores every file's result), and a re-run after
   one file changed (aim ≤ 0.2× the first run);
 * peak memory of a fresh process at N/2 and N files (parent and largest worker), and the
@@ -40,7 +42,10 @@ from pathlib import Path
 import python_calamine
 from bench_validate import generate
 
+from jixiao.consolidate import Consolidation
 from jixiao.money import MoneyUnit
+from jixiao.outputs import sheets
+from jixiao.outputs.summary import write_summary
 from jixiao.readers.interchange import parse_submission
 from jixiao.service.collect import consolidate_paths
 from jixiao.template.build import save_workbook
@@ -119,6 +124,18 @@ def calamine_floor(files: list[Path]) -> None:
             book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
+def writing_times(result: Consolidation, path: Path) -> tuple[float, float]:
+    """Seconds to write the summary of ``result`` with the rows as XML and through XlsxWriter's
+    own calls (best of two each, measured A, B, A, B)."""
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(2):
+        for streamed in (True, False):
+            sheets.STREAMED = streamed
+            times[streamed].append(timed(lambda: write_summary(result, path)))
+    sheets.STREAMED = True
+    return min(times[True]), min(times[False])
+
+
 def timed(func: Callable[[], object]) -> float:
     start = time.perf_counter()
     func()
@@ -172,13 +189,19 @@ def main() -> None:
         print(f"generated {args.files} workbooks × {args.projects} projects in {made:.1f} s")
         floor = timed(lambda: calamine_floor(files))
         out = root / "汇总.xlsx"
-        plain = timed(lambda: consolidate_paths(files, out, MoneyUnit.WAN, use_cache=False))
+        kept: list[Consolidation] = []
+        plain = timed(
+            lambda: kept.append(consolidate_paths(files, out, MoneyUnit.WAN, use_cache=False))
+        )
+        streamed, plain_writer = writing_times(kept.pop(), root / "写.xlsx")
         first = timed(lambda: consolidate_paths(files, out, MoneyUnit.WAN))
         make_one((files[0], args.projects, 5000))  # one sub-unit sends a corrected file
         rerun = timed(lambda: consolidate_paths(files, out, MoneyUnit.WAN))
         floor_after = timed(lambda: calamine_floor(files))
         half = measured_run(files[: len(files) // 2], root / "half.xlsx")
         whole = measured_run(files, root / "whole.xlsx")
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"load average (1, 5, 15 min)       : {load}")
         print(
             f"calamine read floor (1 core)      : {floor:6.2f} s"
             f" (again after the runs: {floor_after:.2f} s)"
@@ -186,6 +209,10 @@ def main() -> None:
         print(
             f"consolidate, no cache (2 cores)   : {plain:6.2f} s = {plain / floor:.2f}× the floor"
             f" (aim ≤ {FLOOR_AIM})"
+        )
+        print(
+            f"writing 汇总.xlsx alone            : {streamed:6.2f} s (XlsxWriter's own calls:"
+            f" {plain_writer:.2f} s = {plain_writer / streamed:.1f}×; best of 2, alternating)"
         )
         print(
             f"first run, empty cache            : {first:6.2f} s = {first / floor:.2f}× the floor"

@@ -6,8 +6,11 @@ Everything a sheet needs is decided before or while its row is written, never by
 column widths from the column specs (and the longest 位置 text, measured before the sheet starts),
 each row's height from its own wrapped texts before its cells are written, an error's red 级别 and
 its link to the source cell while the row is current, page setup at any time (it is not row
-data).  What XlsxWriter keeps of rows already written is dropped as the sheet goes on (heights,
-sizes), and heights are estimated once per distinct text (the last 65,536 kept).  In this
+data).  The header row goes through XlsxWriter; the rows under it are written as XML by
+:mod:`jixiao.outputs.rowxml` (the same bytes, ~10× faster), or through XlsxWriter's own calls
+when that module does not know the XlsxWriter at hand; what XlsxWriter keeps of rows already
+written is then dropped as the sheet goes on (heights, sizes).  Heights are estimated once per
+distinct text (the last 65,536 kept).  In this
 mode XlsxWriter writes texts inline instead of in a shared-strings table, a standard form
 (ECMA-376 ``inlineStr``) that Excel, LibreOffice (opened in the tests), openpyxl and calamine
 read; WPS was not at hand.
@@ -55,7 +58,10 @@ _FORGET_EVERY = 50_000
 
 
 class Styles:
-    """The few formats the summary uses."""
+    """The few formats the summary uses, numbered (style ids) as soon as they are made, so that
+    the ids do not depend on which cell happens to be written first (XlsxWriter numbers a
+    format when it writes the first cell using it, and holds a sheet's last row back until the
+    workbook closes): both row writers then write the same bytes."""
 
     def __init__(self, book: Workbook) -> None:
         base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
@@ -80,6 +86,9 @@ class Styles:
             {**base, "font_color": "#0563C1", "underline": 1, "text_wrap": True}
         )
         self.bad = book.add_format({**base, "font_color": "#C00000", "bold": True})
+        every = (self.title, self.header, self.text, self.wrap, self.note, self.money)
+        for style in (*every, self.percent, self.count, self.link, self.bad):
+            style._get_xf_index()  # numbered now, not by whichever cell is written first
 
     def of(self, kind: Kind) -> Any:
         """The format of a column of this kind."""

@@ -28,26 +28,27 @@ keeps at most 65,530 links on one sheet: 问题清单's rows past that on one sh
 without a link, and 汇总概览 says so.
 
 **Why XlsxWriter (decision of issue #15, December 2026).** Measured on the benchmark's
-100 × 30 consolidation (3,000 projects, 30,000 indicators, ~16,000 findings) on a loaded
-2-core machine: the previous writer took 16–19 s of CPU and 215 MB; this one 7–8.5 s and
-105 MB, the same content (compared cell by cell with heights, widths, merges, links and
-print setup).  Most of the old time was ours: estimating wrapped rows' heights (~60 %)
-and resolving file paths row by row (~10 %).  With 300,000 indicator rows: 98 s CPU and
-1.1 GB peak before, 46 s and 148 MB now; 1,080,000 rows (指标明细 and 指标明细(2)): 159 s and
-127 MB, flat in the rows.  What is left is ~85 % XlsxWriter itself (~130 µs a 15-column
-row), so at province scale (~2.4 M indicator rows) 指标明细 alone costs ~5 min of CPU: the
-writer is then the floor.  The Rust writers on PyPI were judged: the original
-``rust_xlsxwriter`` has no Python binding of its own; ``rustpy-xlsxwriter`` (0.8, one
+100 × 30 consolidation (3,000 projects, 30,000 indicators, ~13,000 findings) on a loaded
+2-core machine: the previous writer took 16–19 s of CPU and 215 MB; XlsxWriter in constant
+memory 7–8.5 s and 105 MB, the same content.  Most of the old time was ours: estimating
+wrapped rows' heights and resolving file paths row by row.  What was then left was ~85 %
+XlsxWriter's cell calls (~130 µs a 15-column row: argument checks, a cell tuple per value,
+a generic XML attribute writer), so the list rows are now written as XML by
+:mod:`jixiao.outputs.rowxml` straight into the package XlsxWriter writes (~13 µs a row, the
+same bytes; XlsxWriter keeps styles, widths, headers, filters, panes, print setup, links and
+charts), heights are measured only for texts that may wrap, and writing this workbook went
+from ~9 s to ~3 s of CPU; what is left is mostly outside the rows (zipping ~45 MB of XML,
+reading the spool back, the links' objects).  The Rust writers on PyPI were judged: the
+original ``rust_xlsxwriter`` has no Python binding of its own; ``rustpy-xlsxwriter`` (0.8, one
 maintainer) has no merged cells, links or charts, which the summary needs;
 ``rvgsrust-xlsxwriter`` (0.3.5, Beta, MIT, abi3 wheels for Linux and Windows) wraps
-``rust_xlsxwriter`` with merged cells, links, charts and constant memory, and wrote the
-same 150,000 indicator rows in 6.0 s of CPU against XlsxWriter's 19.8 s (3.3×).  It is
-not adopted yet: a young single-team project whose print titles, fit-to-width, footers,
-outline columns, relative links and charts would first have to be proven in Excel and
-WPS, and the gain is about a factor 3 on writing only.  XlsxWriter (BSD-2, maintained
-since 2013, used by pandas and polars, its output compared with Excel's own files by
-~1,000 tests) stays.  Revisit when the 10⁴-file aim needs it: either that binding behind
-this module's few calls, or the list sheets' rows written as XML directly.
+``rust_xlsxwriter`` with merged cells, links, charts and constant memory, and wrote the same
+150,000 indicator rows 3.3× faster than XlsxWriter's calls — less than the XML rows gain, and
+a young single-team project whose print titles, fit-to-width, footers, outline columns,
+relative links and charts would first have to be proven in Excel and WPS.  XlsxWriter (BSD-2,
+maintained since 2013, used by pandas and polars, its output compared with Excel's own files
+by ~1,000 tests) stays, with its own calls as the fallback when its internals change
+(:func:`jixiao.outputs.rowxml.supported`).
 """
 
 from __future__ import annotations

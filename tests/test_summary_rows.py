@@ -1,0 +1,273 @@
+"""The summary's list rows written as XML (outputs/rowxml.py, issue #15): the same workbook as
+XlsxWriter's own calls write, every value as the tables hold it in three independent readers
+(openpyxl, python-calamine, LibreOffice), hostile texts kept as text."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import python_calamine
+
+from jixiao.consolidate import Consolidation, Entry, Kind, consolidate
+from jixiao.outputs import rowxml, sheets
+from jixiao.outputs.summary import LISTS, write_summary
+from jixiao.outputs.tables import cell_text, summary_tables
+from jixiao.service.actions import run_demo
+from jixiao.service.collect import collect
+from jixiao.service.demo import planted_court
+from libreoffice import LibreOffice
+
+LONG = "长" * 40_000
+EMOJI = "😀" * 20_000  # 40,000 UTF-16 units: a cell holds 32,767
+INJECTION = (  # XlsxWriter would write it as markup: a formula cell XFA1, a text cell XFA2
+    '<r><t>x</t></r></is></c><c r="XFA1"><f>1+1</f></c>'
+    '<c r="XFA2" t="inlineStr"><is><r><t>y</t></r>'
+)
+HOSTILE = (
+    "=cmd|' /C calc'!A0",
+    "<>&\"'",
+    "<r>markup</r>",
+    INJECTION,
+    "a\x01b\x1fc\x0b",
+    "_x0041_ stays as typed",
+    "  spaces around  ",
+    "第一行\n第二行\r\n第三行",
+    "\t=1+1",
+    "@SUM(A1)",
+    "目标😀✓ ≥95%",
+    LONG,
+    EMOJI,
+)
+
+
+def packages(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def write_both(
+    result: Consolidation, folder: Path, monkeypatch: pytest.MonkeyPatch, **options: Any
+) -> tuple[Path, Path]:
+    """The summary written by XlsxWriter's own calls and with the rows streamed as XML."""
+    paths = []
+    for streamed in (False, True):
+        monkeypatch.setattr(sheets, "STREAMED", streamed)
+        path = folder / f"{'streamed' if streamed else 'xlsxwriter'}.xlsx"
+        write_summary(result, path, "演示单位", **options)
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Consolidation:
+    """The demo's inbox consolidated (five workbooks, findings with cells to link to)."""
+    folder = tmp_path_factory.mktemp("demo")
+    return consolidate(collect([run_demo(folder / "演示").inbox]))
+
+
+def hostile_result(names: tuple[str, ...] = HOSTILE, unit: str = "<r>法院</r>") -> Consolidation:
+    """A court whose projects carry hostile names, its unit named like rich-text markup."""
+    court = planted_court()
+    projects = tuple(
+        dataclasses.replace(court.projects[0], name=name, code=f"130100230000000000{n:02d}")
+        for n, name in enumerate(names)
+    )
+    named = dataclasses.replace(court.unit, name=unit)
+    submission = dataclasses.replace(court, unit=named, projects=projects)
+    return consolidate([Entry("hostile.json", submission)])
+
+
+@pytest.mark.parametrize("limit", [10, sheets.ROW_LIMIT])
+def test_streamed_rows_are_byte_for_byte_what_xlsxwriter_writes(
+    demo: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    plain, streamed = write_both(demo, tmp_path, monkeypatch, row_limit=limit)
+    expected, got = packages(plain), packages(streamed)
+    assert list(got) == list(expected)
+    assert [n for n in expected if expected[n] != got[n]] == []
+    sheet_xml = b"".join(v for n, v in got.items() if n.startswith("xl/worksheets/sheet"))
+    assert sheet_xml.count(b"<hyperlink ") > 10 and b"<row " in sheet_xml  # links, rows
+
+
+def test_hostile_texts_are_written_as_xlsxwriter_would_except_markup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without texts shaped like ``<r>…</r>`` the two writers agree byte for byte; those XlsxWriter
+    writes as raw markup (a cell XFA1 with a formula, from a project's name)."""
+    tame = tuple(n for n in HOSTILE if not n.startswith("<r>"))
+    assert len(HOSTILE) - len(tame) == 2
+    plain, streamed = write_both(hostile_result(tame, "法院"), tmp_path, monkeypatch)
+    expected, got = packages(plain), packages(streamed)
+    assert [n for n in expected if expected[n] != got[n]] == []
+    for path in write_both(hostile_result(), tmp_path, monkeypatch):  # both keep markup as text
+        sheet = openpyxl.load_workbook(path)["项目汇总"]
+        column = [c.value for c in sheet[1]].index("项目名称")
+        names = [unescaped(row[column].value) for row in sheet.iter_rows(min_row=2)]
+        assert "<r>markup</r>" in names and INJECTION in names, path.name
+        assert sheet["XFA1"].value is None and sheet["XFA2"].value is None
+
+
+def test_supported_only_for_constant_memory_sheets(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    streaming = xlsxwriter.Workbook(tmp_path / "a.xlsx", {"constant_memory": True})
+    ordinary = xlsxwriter.Workbook(tmp_path / "b.xlsx")
+    assert rowxml.supported(streaming.add_worksheet())
+    assert not rowxml.supported(ordinary.add_worksheet())
+    streaming.close()
+    ordinary.close()
+
+
+def test_inline_text_escapes_as_excel_reads_it() -> None:
+    assert rowxml.inline_text("a<b>&c") == "<t>a&lt;b&gt;&amp;c</t>"
+    assert rowxml.inline_text("\"'") == "<t>\"'</t>"
+    assert rowxml.inline_text("a\x01b") == "<t>a_x0001_b</t>"
+    assert rowxml.inline_text("_x0041_") == "<t>_x005F_x0041_</t>"
+    assert rowxml.inline_text(" a") == '<t xml:space="preserve"> a</t>'
+    assert rowxml.inline_text("<r>x</r>") == "<t>&lt;r&gt;x&lt;/r&gt;</t>"
+    assert rowxml.cut(LONG) == "长" * 32_767
+    assert rowxml.cut(EMOJI) == "😀" * 16_383  # never half a character
+    assert rowxml.cut("短") == "短"
+
+
+def test_safe_text_keeps_markup_text_for_xlsxwriter(tmp_path: Path) -> None:
+    assert sheets.safe_text("普通") == "普通"
+    assert (
+        sheets.safe_text("<r>x&y</r>")
+        == '<r><t xml:space="preserve">&lt;r&gt;x&amp;y&lt;/r&gt;</t></r>'
+    )
+    huge = "<r>" + "<" * 32_000 + "</r>"
+    run = sheets.safe_text(huge)
+    assert rowxml.cut(run) == run and run.startswith("<r><t") and run.endswith("</t></r>")
+
+
+# ---------------------------------------------------------------- independent readers
+
+
+def expected_rows(result: Consolidation, folder: Path, name: str) -> Iterator[list[str]]:
+    """A list's rows as its sheet must show them (the CSV export's texts, unguarded), each
+    text cut to what a cell holds."""
+    table = summary_tables(result, folder)[name]
+    kinds = [c.kind for c in table.columns]
+    for row in table.rows():
+        yield [
+            rowxml.cut(v) if isinstance(v, str) else cell_text(v, k)
+            for v, k in zip(row, kinds, strict=True)
+        ]
+
+
+def number_text(value: Any, kind: Kind) -> str:
+    """What a reader's value shows, by the column's kind (money 0.01, …)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return cell_text(Decimal(repr(value)), kind)
+    return str(value)
+
+
+def unescaped(text: Any) -> Any:
+    """A text as Excel reads it from the file: ``_xHHHH_`` is the character U+HHHH (openpyxl
+    leaves these escapes in the text; calamine and LibreOffice decode them)."""
+    if not isinstance(text, str):
+        return text
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Consolidation]:
+    folder = tmp_path_factory.mktemp("hostile")
+    result = hostile_result()
+    write_summary(result, folder / "汇总.xlsx", "演示单位", row_limit=7)
+    return folder, result
+
+
+def list_sheets(names: list[str], name: str) -> list[str]:
+    return [name] + [n for n in names if n.startswith(f"{name}(")]
+
+
+def test_openpyxl_and_calamine_read_every_cell_as_the_tables_hold_it(
+    hostile: tuple[Path, Consolidation], demo: Consolidation, tmp_path: Path
+) -> None:
+    folder, result = hostile
+    write_summary(demo, tmp_path / "demo.xlsx", "演示单位", row_limit=10)
+    for path, consolidation, where in (
+        (folder / "汇总.xlsx", result, folder),
+        (tmp_path / "demo.xlsx", demo, tmp_path),
+    ):
+        book = openpyxl.load_workbook(path)
+        calamine = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in LISTS:
+            table = summary_tables(consolidation, where)[name]
+            kinds = [c.kind for c in table.columns]
+            by_openpyxl: list[list[str]] = []
+            by_calamine: list[list[str]] = []
+            for sheet in list_sheets(book.sheetnames, name):
+                for row in book[sheet].iter_rows(min_row=2):
+                    assert all(c.data_type != "f" for c in row), sheet  # never a formula
+                    by_openpyxl.append(
+                        [
+                            number_text(unescaped(c.value), k)
+                            for c, k in zip(row, kinds, strict=True)
+                        ]
+                    )
+                rows = calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)[1:]
+                by_calamine.extend(
+                    [number_text(v, k) for v, k in zip(r, kinds, strict=False)]
+                    + [""] * (len(kinds) - len(r))
+                    for r in rows
+                )
+            expected = list(expected_rows(consolidation, where, name))
+            assert by_openpyxl == expected, (path.name, name)
+            if consolidation is demo and name != "部门整体":
+                assert len(expected) > 10, name  # the demo fills these lists
+            assert by_calamine == expected, (path.name, name)
+
+
+def test_hostile_names_stay_text_and_add_no_cell(hostile: tuple[Path, Consolidation]) -> None:
+    folder, _ = hostile
+    book = openpyxl.load_workbook(folder / "汇总.xlsx")
+    column = [c.value for c in book["项目汇总"][1]].index("项目名称")
+    names = [
+        unescaped(row[column].value)
+        for sheet in list_sheets(book.sheetnames, "项目汇总")
+        for row in book[sheet].iter_rows(min_row=2)
+    ]
+    assert names == [rowxml.cut(n) for n in HOSTILE]
+    for sheet in book.worksheets:
+        assert sheet["XFA1"].value is None and sheet["XFA2"].value is None, sheet.title
+    plan = book["支出计划"]
+    assert "<r>法院</r>" in [c.value for row in plan.iter_rows() for c in row]
+
+
+def test_libreoffice_shows_the_hostile_names_as_text(
+    hostile: tuple[Path, Consolidation], lo: LibreOffice
+) -> None:
+    folder, result = hostile
+    doc = lo.open(folder / "汇总.xlsx")
+    try:
+        shown: list[list[str]] = []
+        width = len(summary_tables(result, folder)["项目汇总"].columns)
+        last = openpyxl.utils.get_column_letter(width)
+        for sheet in list_sheets([s["name"] for s in lo.sheets(doc)], "项目汇总"):
+            shown.extend(lo.get_range(doc, sheet, f"A2:{last}8"))
+        shown = [row for row in shown if any(row)]
+        expected = list(expected_rows(result, folder, "项目汇总"))
+        assert len(shown) == len(expected) == len(HOSTILE)
+        kinds = [c.kind for c in summary_tables(result, folder)["项目汇总"].columns]
+        for got, want in zip(shown, expected, strict=True):
+            for text, value, kind in zip(got, want, kinds, strict=True):
+                if kind is Kind.MONEY:  # shown with thousands separators (#,##0.00)
+                    text = text.replace(",", "")
+                # a line break is shown as typed; CR LF is read as LF
+                assert text == value.replace("\r\n", "\n"), (text[:40], value[:40])
+        assert lo.get_range(doc, "项目汇总", "XFA1:XFA2") == [[""], [""]]
+    finally:
+        lo.close_doc(doc)
