@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from jixiao.money import MoneyReading, MoneyUnit, decimal_number, parse_money
 
@@ -127,6 +128,20 @@ def plan_percent(value: object) -> tuple[Decimal | None, str | None]:
     a bare ``25`` is ambiguous (25% or 2500%?), and the template's own formula flags it too.
     Blank is (None, None); anything unreadable is (None, what was written).
     """
+    kind = type(value)
+    if kind is float or kind is int or kind is str:  # the same few plans on every sheet
+        return _remembered_plan_percent(kind, value)
+    return _plan_percent(value)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_plan_percent(kind: type, value: object) -> tuple[Decimal | None, str | None]:
+    """:func:`_plan_percent` remembered; ``kind`` in the key keeps 1 and 1.0 apart (they are
+    equal, and their texts differ).  The answer is immutable, so sharing it is safe."""
+    return _plan_percent(value)
+
+
+def _plan_percent(value: object) -> tuple[Decimal | None, str | None]:
     value = first(value)
     if is_blank(value):
         return None, None
