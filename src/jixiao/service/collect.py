@@ -119,8 +119,10 @@ def read_and_validate(
     if submission is None:
         return None, findings
     profile = profile_for(submission, profile_name)
-    findings = findings + validate_submission(submission, profile, readable_path(path))
-    return submission, sort_findings(findings)
+    validated = validate_submission(submission, profile, readable_path(path))
+    if not findings:
+        return submission, validated  # in reading order already: nothing to merge
+    return submission, sort_findings(findings + validated)
 
 
 def validate_path(path: Path, profile_name: str | None = None) -> FileReport:
