@@ -14,10 +14,11 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 
 from jixiao.findings import Finding, Severity
-from jixiao.model import Indicator, Location, Project, Submission
+from jixiao.model import Indicator, Project, Submission
 from jixiao.rules.base import Scope, define, project_check, submission_check
 from jixiao.rules.department import similar
 from jixiao.rules.meaning import in_levels, texts
@@ -84,7 +85,14 @@ def _chinese_number(text: str) -> Decimal | None:
 
 def stated_counts(text: str | None) -> list[Stated]:
     """Every count of things or people a text states, with the words around it."""
-    plain = unicodedata.normalize("NFKC", text or "")
+    return list(_stated_counts(text or ""))
+
+
+@lru_cache(maxsize=4096)
+def _stated_counts(text: str) -> tuple[Stated, ...]:
+    """:func:`stated_counts`, remembered: a project's name, 资金用途 and goal are read again
+    for every 数量指标 row (Stated is frozen, so the answer is shared safely)."""
+    plain = unicodedata.normalize("NFKC", text)
     found = []
     for match in _COUNT.finditer(plain):
         number = _chinese_number(match.group("number"))
@@ -97,13 +105,14 @@ def stated_counts(text: str | None) -> list[Stated]:
         excerpt = plain[start : match.end() + (len(after.group()) if after else 0)]
         unit = _SAME_UNIT.get(match.group("unit"), match.group("unit"))
         found.append(Stated(number, unit, context, excerpt))
-    return found
+    return tuple(found)
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[str]:
     chars = re.sub(rf"[^{_CJK}]", " ", text)
     pairs = {a + b for word in chars.split() for a, b in pairwise(word)}
-    return pairs - _GENERIC
+    return frozenset(pairs - _GENERIC)
 
 
 def _overlap(indicator: Indicator, stated: Stated) -> int:
@@ -223,12 +232,12 @@ def subjects_belong(project: Project, scope: Scope) -> Iterator[Finding | None]:
     for subject in scope.profile.subjects:
         if any(w in own for w in subject.words):
             continue
-        for field, text, where in _places(project):
+        for field, text, owner, key in _places(project):
             word = next((w for w in subject.words if w in text), None)
             if word is not None:
                 yield TEXT_COPIED.at(
                     scope,
-                    where,
+                    owner.at(key),
                     field=field,
                     text=text.strip(),
                     problem=f"提到“{word}”，而项目名称和资金用途中都没有{subject.name}",
@@ -236,11 +245,13 @@ def subjects_belong(project: Project, scope: Scope) -> Iterator[Finding | None]:
                 break
 
 
-def _places(project: Project) -> Iterator[tuple[str, str, Location]]:
+def _places(project: Project) -> Iterator[tuple[str, str, Project | Indicator, str]]:
+    """(field, its text, whose field it is, its key): the place is looked up only for the
+    one text reported, not for every text read."""
     if project.goal:
-        yield "绩效目标", project.goal, project.at("goal")
+        yield "绩效目标", project.goal, project, "goal"
     for indicator in project.indicators:
         if indicator.level3:
-            yield "三级指标", indicator.level3, indicator.at("level3")
+            yield "三级指标", indicator.level3, indicator, "level3"
         if indicator.description and indicator.description != indicator.level3:
-            yield "绩效指标描述", indicator.description, indicator.at("description")
+            yield "绩效指标描述", indicator.description, indicator, "description"
