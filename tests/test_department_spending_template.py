@@ -510,3 +510,44 @@ def test_the_filled_sheet_prints_on_one_page_wide(filled_106: Path, tmp_path: Pa
         "49.80",
     ):
         assert text in page.text.replace("\n", ""), text
+
+
+@pytest.mark.libreoffice
+def test_a_clerk_typing_into_the_sheet(lo: object, template_path: Path) -> None:
+    """Through UNO, as a clerk: labels locked, inputs not; the good table shows nothing; a 一级
+    outside the list is rejected by its dropdown and shown as level-invalid; a 基本支出 that
+    no longer adds up turns 资金总额 red."""
+    from libreoffice import LibreOffice
+
+    assert isinstance(lo, LibreOffice)
+    doc = lo.open(template_path)
+    try:
+        sheet = D.name
+        assert lo.sheet_protected(doc, sheet)
+        assert lo.protection(doc, sheet, D.labels[0][0])["locked"]
+        assert lo.protection(doc, sheet, D.unit_name)["locked"]  # 单位信息 owns it
+        assert not lo.protection(doc, sheet, D.total)["locked"]
+        for (_, ref, _), amount in zip(D.split_cells, (171.41, 60.8, 110.61), strict=True):
+            lo.set(doc, sheet, ref, amount)
+        for row, duty in zip(D.duty_rows_range(), GOOD_DUTIES, strict=False):
+            for (field_name, _, _), value in zip(D.duty_columns, duty, strict=True):
+                lo.set(doc, sheet, D.duty_cell(field_name, row), value)  # type: ignore[arg-type]
+        for row, values in zip(D.indicator_rows(), CLEAN_INDICATORS, strict=False):
+            for (field_name, _, _), text in zip(D.indicator_columns, values, strict=True):
+                if text is not None:
+                    lo.set(doc, sheet, D.row_cell(field_name, row), text)
+        lo.calc(doc)
+        assert [s for (s,) in lo.get_range(doc, sheet, D.status_range) if s] == []
+        lo.set(doc, sheet, D.basic_spending, 100)
+        lo.set(doc, sheet, D.row_cell("level1", D.first_row), "业务指标")
+        lo.calc(doc)
+        level_cells = [D.row_cell(f, D.first_row) for f in ("level1", "level2")]
+        assert lo.invalid_cells(doc, sheet) == level_cells  # 二级's list follows the 一级
+        split = lo.get(doc, sheet, D.split_status)["string"]
+        assert split == short_message("department-split-mismatch")
+        row_status = lo.get(doc, sheet, D.row_status(D.first_row))["string"]
+        assert row_status == short_message("level-invalid")
+        highlight = lo.conditional_format_active(doc, sheet, D.total)
+        assert highlight["active"] and highlight["back_color"] == 0xFFC7CE
+    finally:
+        lo.close_doc(doc)
