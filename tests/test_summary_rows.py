@@ -15,6 +15,8 @@ from typing import Any
 import openpyxl
 import pytest
 import python_calamine
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.consolidate import Consolidation, Entry, Kind, consolidate
 from jixiao.outputs import rowxml, sheets
@@ -23,6 +25,7 @@ from jixiao.outputs.tables import cell_text, summary_tables
 from jixiao.service.actions import run_demo
 from jixiao.service.collect import collect
 from jixiao.service.demo import planted_court
+from jixiao.textwidth import LATIN_EM, column_points, text_height
 from libreoffice import LibreOffice
 
 LONG = "长" * 40_000
@@ -147,6 +150,27 @@ def test_safe_text_keeps_markup_text_for_xlsxwriter(tmp_path: Path) -> None:
     huge = "<r>" + "<" * 32_000 + "</r>"
     run = sheets.safe_text(huge)
     assert rowxml.cut(run) == run and run.startswith("<r><t") and run.endswith("</t></r>")
+
+
+ROW_TEXT = st.text(
+    alphabet=st.sampled_from("绩效目标完成率≥≤“”—…，。%％ABCxyz0123456789 .,;:()-_/😀"),
+    max_size=120,
+)
+
+
+@given(text=ROW_TEXT, width=st.sampled_from([6.0, 12.0, 18.0, 24.0, 30.0, 40.0]))
+def test_row_height_shortcut_gives_the_wrapped_height(text: str, width: float) -> None:
+    """A text taken as one line by its measured width is one line when wrapped too."""
+    sheets.row_height.cache_clear()
+    assert sheets.row_height(text, width) == text_height(text, [width], sheets.FONT_SIZE)
+
+
+def test_row_height_shortcut_at_the_edge_of_a_line() -> None:
+    points = column_points([12.0]) / sheets.FONT_SIZE  # ems a 12-wide column holds
+    for count in range(int(points) - 2, int(points) + 3):
+        for text in ("绩" * count, "a" * int(count / LATIN_EM), "绩a" * (count // 2)):
+            sheets.row_height.cache_clear()
+            assert sheets.row_height(text, 12.0) == text_height(text, [12.0], sheets.FONT_SIZE)
 
 
 # ---------------------------------------------------------------- independent readers
