@@ -16,14 +16,17 @@ validate, the summary rows and findings, the cache entry when the cache is on, a
 result back to the parent, as the process pool does), against the same floor, with where its
 time goes (``--breakdown``: each step timed alone, CPU medians).
 
-Where a worker's time went on a 30-project file (issue #15, CPU, this machine), before → after:
-calamine's own parse ~30 ms (the floor: every sheet's XML); the package guard 26 → ~21 ms (each
-part unzipped by ``zipfile`` ~9 ms, and the sheets' XML scanned for far-off cells, formulas and
-error values: three regex passes → one); building the model ~7 ms (cells to text, a Location for
-every input cell); the rules 22 → ~15 ms (some 10,000 check calls: the same few level labels,
-names and units judged again on every row, now remembered per profile in ``rules.meaning``; a
-generator around each check; a second sort of the findings); rows, findings and facts ~1.5 ms;
-the cache entry (JSON + zlib) ~3 ms; pickling ~1 ms.
+Where a worker's time went on a 30-project file (issue #15, CPU medians on this 2-core machine
+under load 3-4; before -> after this round): calamine's own parse ~30 ms (the floor: every
+sheet's XML); the package guard ~26 -> ~21 ms (each part unzipped by ``zipfile`` ~9 ms, and the
+sheets' XML scanned for far-off cells, formulas and error values: three regex passes -> one);
+building the model ~8 ms (cells to text, a Location for every input cell: ~2,250 a file); the
+rules ~25 -> ~15 ms (some 10,000 check calls: the same few level labels, names and units were
+judged again on every row, now remembered per profile in ``rules.meaning``; a generator around
+each check; a second sort of the findings); rows, findings and facts ~2 ms; the cache entry
+(JSON + zlib level 1) ~2.5 ms; pickling ~1 ms.  The whole worker: ~3.0x -> ~2.7x the floor.
+What is left above the floor is mostly the guard (pure-Python unzip and scan, kept for its
+safety) and the rules.
 
 Run: ``python benchmarks/bench_read.py [--projects 30] [--repeat 15] [--openpyxl] [--profile]
 [--no-office] [--no-worker] [--breakdown]``.
