@@ -318,13 +318,15 @@ def _said(findings: list[Finding]) -> list[list[str | None]]:
 
 
 def test_a_version_1_workbook_reads_and_validates_as_before(tmp_path: Path) -> None:
-    """Made before the sheet existed: read (no department part, version kept as 1), its export
+    """Made before the sheet existed: read (no department part, counted as this version with
+    its own fingerprint kept), its export
     and findings exactly those frozen with the code of that time."""
     copy = tmp_path / V1_FILLED.name
     shutil.copy(V1_FILLED, copy)
     back, findings = read_workbook(copy)
     assert findings == [] and back is not None
-    assert back.department is None and back.template["version"] == 1
+    assert back.department is None and back.template["version"] == TEMPLATE_VERSION
+    assert back.template["fingerprint"] == COMPATIBLE_VERSIONS["1"]
     frozen, _ = load_submission(FIXTURES / "application-v1-filled-101.json")
     assert comparable(back) == comparable(frozen)
     _, validated = read_and_validate(copy)
@@ -347,6 +349,20 @@ def test_a_version_1_workbook_consolidates_as_before(tmp_path: Path) -> None:
         if name == "问题清单":  # 位置 is sheet!cell, the same; the 文件 column differs by path
             assert len(shown) == len(rows)
         assert shown == rows, name
+
+
+def test_version_1_and_2_workbooks_consolidate_without_a_version_warning(
+    filled_106: Path, tmp_path: Path
+) -> None:
+    """A unit still filing the version-1 workbook has nothing the new sheet holds: no
+    template-version-mixed asks it to file again."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(V1_FILLED, inbox / V1_FILLED.name)
+    shutil.copy(filled_106, inbox / "106.xlsx")
+    result = consolidate_submissions([inbox], tmp_path / "汇总.xlsx", use_cache=False)
+    codes = [f.code for f in result.findings]
+    assert "template-version-mixed" not in codes and len(result.entries) == 2
 
 
 def test_the_version_1_fingerprint_is_that_workbooks() -> None:

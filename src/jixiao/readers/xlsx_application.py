@@ -19,7 +19,10 @@ How the form's cells become the model (the inverse of :mod:`jixiao.template.appl
   layout's), its number is its sheet's;
 * the 部门整体支出 sheet (version 2) is the department part and its roll-up rows
   (:mod:`jixiao.readers.xlsx_department_spending`); a version-1 workbook reads as it always
-  did, its version kept as 1 in ``Submission.template`` (so 汇总 says when units mix versions).
+  did.  Nothing it holds moved, so it counts as this version (as the first layout's
+  compatible fingerprints do): 汇总 does not ask a unit to file again only because its
+  workbook predates a sheet it has nothing for; ``template["fingerprint"]`` keeps the
+  version-1 fingerprint, so which template it was made from is still known.
 """
 
 from __future__ import annotations
@@ -106,7 +109,7 @@ def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
         return None
     return {
         "id": TEMPLATE_ID,
-        "version": int(version),  # as made: a version-1 workbook stays 1
+        "version": TEMPLATE_VERSION,  # a compatible version-1 workbook reads as this one
         "profile": info.get("profile"),
         "fingerprint": info.get("fingerprint"),
     }

@@ -55,7 +55,8 @@ TEMPLATE_ID = "jixiao-sbb"
 TEMPLATE_VERSION = 2
 COMPATIBLE_VERSIONS: dict[str, str] = {"1": "0def08ed32e4f027"}
 """Older versions (their _meta version → fingerprint) whose workbooks read unchanged: version 1
-is today's forms without the 部门整体支出 sheet (a workbook of it has no department part)."""
+is today's forms without the 部门整体支出 sheet (a workbook of it has no department part, and
+is reported as this version: template-version-mixed does not fire for it)."""
 LAYOUT_NAME = "申报表"
 """How the command line and the messages name this layout."""
 TEMPLATE_LAYOUTS = ("绩效目标表", LAYOUT_NAME)
