@@ -543,6 +543,9 @@ def test_a_clerk_typing_into_the_sheet(lo: object, template_path: Path) -> None:
         assert lo.protection(doc, sheet, D.labels[0][0])["locked"]
         assert lo.protection(doc, sheet, D.unit_name)["locked"]  # 单位信息 owns it
         assert not lo.protection(doc, sheet, D.total)["locked"]
+        lo.calc(doc)
+        blank = [s for (s,) in lo.get_range(doc, sheet, D.status_range) if s]
+        assert blank == []  # a blank sheet shows nothing (no #VALUE! either)
         for (_, ref, _), amount in zip(D.split_cells, (171.41, 60.8, 110.61), strict=True):
             lo.set(doc, sheet, ref, amount)
         for row, duty in zip(D.duty_rows_range(), GOOD_DUTIES, strict=False):
@@ -567,3 +570,23 @@ def test_a_clerk_typing_into_the_sheet(lo: object, template_path: Path) -> None:
         assert highlight["active"] and highlight["back_color"] == 0xFFC7CE
     finally:
         lo.close_doc(doc)
+
+
+@pytest.mark.libreoffice
+def test_the_publication_renders_on_one_page(filled_106: Path, tmp_path: Path) -> None:
+    from jixiao.service.publish import find_soffice
+    from libreoffice import convert, require_libreoffice
+    from pdfcheck import pages, problems
+    from test_print_lo import require_writer
+
+    require_libreoffice()
+    soffice = find_soffice()
+    assert soffice is not None
+    require_writer(soffice)
+    document = tmp_path / "公开.docx"
+    assert publish([filled_106], document, allow_errors=True).publication is not None
+    pdf = convert(document, "pdf", tmp_path / "pdf")
+    assert problems(pdf) == []
+    (page,) = pages(pdf)
+    for text in ("部门整体支出绩效目标表", "年度履职目标", "指标解释", "171.41"):
+        assert text in page.text.replace("\n", ""), text
