@@ -410,6 +410,51 @@ BAD_DUTIES = [
 ]
 
 
+VALUES: list[tuple[str, str | None, str]] = [
+    # 三级, 指标解释, 目标值: the live checks and the engine must agree on each
+    ("资金到位率", None, "100"),
+    ("资金到位率", None, "≥100"),
+    ("覆盖率", "90%", "=1"),
+    ("覆盖率", "90%", "1.0"),
+    ("办结时限", None, "≤5天"),
+    ("完成率", None, "90%以上"),
+    ("完成时间", None, "2019年12月"),
+    ("完成时间", None, "12月底前"),
+    ("印刷册数", None, "≥1,000"),
+    ("社会效益", None, "达到预期"),
+    ("满意率", None, "＞90%"),
+    ("满意率", None, ">=90"),
+    ("增长率", None, "1%"),
+    ("册数", None, "１００"),
+    ("是否完成", None, "是"),
+    ("覆盖面（%）", None, "≥95"),
+    ("受益人数（人）", None, "≥300"),
+    ("提高百分点", None, "≥2"),
+    ("审稿率", "100%", "1.00"),
+    ("审稿率", "100%", " 1 "),
+    ("数量", None, "0"),
+    ("数量", None, "≥ 60"),
+    ("完成时间", None, "2019-12-31"),
+    ("出版", None, "≥1项"),
+    ("比例", None, "100%"),
+    ("成本", None, "≤49.8万元"),
+    ("时间", None, "2019年底前"),
+    ("次数", None, "≥4次/年"),
+]
+
+
+def values_workbook(path: Path) -> None:
+    """One indicator row a value of :data:`VALUES`, under a valid 一级/二级."""
+    wb = build_application("national", 1)
+    wb[U.name][U.cell("name")] = "某研究室"
+    ws = wb[D.name]
+    for row, (name, remark, value) in zip(D.indicator_rows(), VALUES, strict=False):
+        row_values = ("产出指标", "数量指标", name, remark, value)
+        for (field_name, _, _), text in zip(D.indicator_columns, row_values, strict=True):
+            ws[D.row_cell(field_name, row)] = text
+    save_workbook(wb, path)
+
+
 def typed_workbook(path: Path, bad: bool) -> None:
     """A blank template typed into cell by cell: the good table, or one with mistakes."""
     wb = build_application("national", 1)
@@ -440,8 +485,11 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     require_libreoffice()
     folder = tmp_path_factory.mktemp("department-spending-lo")
     out: dict[str, Any] = {}
-    for name in ("good", "bad"):
-        typed_workbook(folder / f"{name}.xlsx", name == "bad")
+    for name in ("good", "bad", "values"):
+        if name == "values":
+            values_workbook(folder / f"{name}.xlsx")
+        else:
+            typed_workbook(folder / f"{name}.xlsx", name == "bad")
         saved = convert(folder / f"{name}.xlsx", "xlsx", folder / "recalculated")
         submission, findings = read_and_validate(saved)
         assert submission is not None and submission.department is not None, findings
@@ -488,6 +536,20 @@ def test_libreoffice_shows_what_the_engine_finds(recalculated: dict[str, Any], n
     assert ws[D.unit_name].value == "某研究室" and ws[D.unit_code].value == "901001033"
     assert ws[D.year_line].value == "（2019年度）"
     assert ws[D.money_label].value == "年度预算安排（万元）"
+
+
+@pytest.mark.libreoffice
+def test_the_live_value_checks_agree_with_the_engine(recalculated: dict[str, Any]) -> None:
+    """symbol-missing, unit-missing and value-format-lost on values of every form: a bare
+    number, full-width digits, thousands commas, a date, a deadline, a stated unit."""
+    ws, findings = recalculated["values"]
+    native, engine = _native_rows(ws), _engine_rows(findings)
+    rows = dict(zip(D.indicator_rows(), VALUES, strict=False))
+    disagree = {
+        rows[r]: (native.get(r), engine.get(r)) for r in rows if native.get(r) != engine.get(r)
+    }
+    assert disagree == {}
+    assert engine[D.first_row] == {"symbol-missing", "unit-missing"}  # the check is not idle
 
 
 @pytest.mark.libreoffice

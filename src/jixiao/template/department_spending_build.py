@@ -264,10 +264,14 @@ def _unit_stated(name: str) -> str:
 
 
 def _bare_number(value: str) -> str:
-    """The 目标值 is a number, with or without its symbol, and no unit (``1``, ``≥60``)."""
-    rest = checks._substitute(f"TRIM({value})", [(s, "") for s in checks.SYMBOLS])
+    """The 目标值 is a number, with or without its symbol, and no unit (``1``, ``≥60``,
+    ``１００``): digits, a point and thousands commas only — a date such as ``2019-12-31``,
+    which a spreadsheet would take for a number, is none."""
+    pairs = [(s, "") for s in (*checks.SYMBOLS, *checks.SPACES)] + list(checks.FULL_WIDTH.items())
+    rest = checks._substitute(f"TRIM({value})", pairs)
+    others = checks._substitute(rest, [(c, "") for c in "0123456789.,"])
     digit = f'ISNUMBER(FIND(RIGHT({rest},1),"{checks.DIGITS}"))'
-    return f'AND({rest}<>"",ISNUMBER(--{rest}),{digit})'
+    return f'AND({rest}<>"",LEN({others})=0,ISNUMBER(--{rest}),{digit})'
 
 
 def indicator_status(row: int) -> str:
