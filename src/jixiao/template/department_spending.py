@@ -29,7 +29,15 @@ from dataclasses import dataclass
 
 from jixiao.a1 import a1
 from jixiao.model import Department
-from jixiao.template.layout import IndicatorGrid, PrintSetup, Widths, cell_range, row_of, shifted
+from jixiao.template.layout import (
+    IndicatorGrid,
+    PrintSetup,
+    Widths,
+    _column,
+    cell_range,
+    row_of,
+    shifted,
+)
 
 SHEET_NAME = "部门整体支出"
 TITLE = "部门整体支出绩效目标表"
@@ -249,13 +257,6 @@ class DepartmentSpendingSheet(IndicatorGrid):
         duty = range(self.duty_first_row, self.duty_first_row + max(1, min(duties, self.duty_rows)))
         grid = range(self.first_row, self.first_row + max(1, min(indicators, self.rows)))
         return duty, grid
-
-
-def _column(columns: tuple[tuple[str, str, str], ...], field_name: str) -> str:
-    for name, column, _ in columns:
-        if name == field_name:
-            return column
-    raise KeyError(field_name)
 
 
 DEPARTMENT_SPENDING = DepartmentSpendingSheet()
