@@ -171,7 +171,8 @@ def test_demo_builds_sub_units_validates_and_consolidates(tmp_path: Path) -> Non
     folder = tmp_path / "demo"
     result = invoke("demo", str(folder))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == ["报送", "校验报告.txt", "汇总.xlsx"]
+    shown = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    assert shown == ["报送", "校验报告.txt", "汇总.xlsx"]
     assert len(list((folder / "报送").glob("*.xlsx"))) == 6
     assert "井研县马踏镇人民政府：2 个项目" in result.output  # the 申报表 sub-unit
     assert "天津市北辰区人民法院：9 个项目" in result.output and "汇总工作簿" in result.output

@@ -28,10 +28,19 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; outputs are not
-        os.replace(temporary, path)
+        _replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _replace(temporary: Path, path: Path) -> None:
+    """Move the finished file over ``path``; a failure names ``path`` (the file the clerk has
+    open in Excel and must close), not the temporary file nobody has heard of."""
+    try:
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 TEMPORARY_PREFIX = ".~jixiao-"

@@ -4,6 +4,7 @@ add-in's in :mod:`jixiao.cli_excel`); this module imports nothing of the engine 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -105,6 +106,7 @@ class Group(Command, click.Group):
         **extra: Any,
     ) -> Any:
         """As click's ``main``, with exit 130 when cancelled (click would exit 1)."""
+        tolerant_output()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
@@ -116,6 +118,20 @@ class Group(Command, click.Group):
             click.echo(CANCELLED, err=True)
             sys.exit(EXIT_CANCELLED)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def tolerant_output() -> None:
+    """Text the console's encoding cannot show is replaced (``?``), never a crash.
+
+    A report quotes the data: ``m²``, a no-break space, ``•``, the ``�`` that stands for a
+    control character.  Redirected on Chinese Windows (``jixiao validate 报送 > 结果.txt``) or
+    on a GBK locale, standard output is GBK, which has none of them; Python would stop the run
+    with an encoding error after the work was done and the report half printed."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
 
 
 # ---------------------------------------------------------------- options and printing
@@ -140,13 +156,15 @@ def format_option(func: F) -> F:
 
 
 def paths_argument(metavar: str) -> Callable[[F], F]:
-    """The files or folders a command reads (one or more, each must exist)."""
+    """The files or folders a command reads (one or more, each must exist).  A file that
+    exists but cannot be read is reported by the run as that file's problem (the others are
+    still read), as it would be inside a folder: not refused as a usage error."""
     return click.argument(
         "paths",
         nargs=-1,
         required=True,
         metavar=metavar,
-        type=click.Path(exists=True, path_type=Path),
+        type=click.Path(exists=True, readable=False, path_type=Path),
     )
 
 

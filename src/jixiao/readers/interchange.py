@@ -10,6 +10,7 @@ than tab and line breaks, U+FFFE/U+FFFF, unpaired surrogates) are dropped from e
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -120,9 +121,12 @@ def parse_submission(text: str, file: str) -> tuple[Submission | None, list[Find
 
 
 def schema_findings(data: object, file: str) -> Iterator[Finding]:
-    """Structural problems as findings with the JSON path of each (at most 50)."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    for error in errors[:MAX_SCHEMA_FINDINGS]:
+    """Structural problems as findings with the JSON path of each (the first 50 found, in
+    path order): a small hostile file (``"projects": [1, 1, …]`` 300,000 times) would otherwise
+    build every error, gigabytes of them, before any is shown."""
+    first = itertools.islice(_validator().iter_errors(data), MAX_SCHEMA_FINDINGS)
+    errors = sorted(first, key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors:
         path = json_path(error.absolute_path)
         yield file_finding(
             SCHEMA_INVALID,

@@ -103,6 +103,8 @@ def check_outputs(
                 raise ActionError(f"输出“{readable_path(path)}”是一个文件夹：请给出输出文件的名称")
     if existing and not force:
         raise OutputExists(existing)
+    for path in existing:
+        _replaceable(path)
     for path in outputs:
         folder = _nearest_existing(path.absolute().parent)
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -110,6 +112,35 @@ def check_outputs(
                 f"无法在“{readable_path(folder)}”中写入输出（文件夹是只读的或没有权限）："
                 "请换一个输出位置"
             )
+
+
+OUTPUT_KINDS = {".xlsx": "Excel 工作簿", ".json": "JSON 文件", ".docx": "Word 文档"}
+"""What each output suffix is called in the refusal below."""
+
+
+def require_suffix(output: Path, action: str, suffix: str = ".xlsx") -> None:
+    """Refuse an output whose name does not say what is written into it: an ``汇总.json`` that
+    is a workbook opens nowhere, and the next scan of the folder reports it unreadable.  An
+    existing folder is left to :func:`check_outputs`, which says so."""
+    if Path(output).suffix.lower() != suffix and not Path(output).is_dir():
+        raise ActionError(
+            f"{action}写成 {OUTPUT_KINDS[suffix]}：输出文件名应以 {suffix} 结尾"
+            f"（现在是“{Path(output).name}”）"
+        )
+
+
+def _replaceable(path: Path) -> None:
+    """Refuse, before any work, an existing output that cannot be replaced: on Windows most
+    often last run's 汇总.xlsx or 问题清单.csv still open in Excel/WPS (opening it for writing
+    fails as replacing it would).  Opened for appending and closed: nothing is written."""
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        raise ActionError(
+            f"无法覆盖“{readable_path(path)}”：文件可能正在 Excel/WPS 中打开，或是只读的。"
+            "请先关闭它（或换一个输出位置），再运行一次"
+        ) from exc
 
 
 def _nearest_existing(folder: Path) -> Path:
@@ -208,6 +239,7 @@ def consolidate_submissions(
         _outside_scanned(tables_dir, paths)
     files = list(find_submissions(paths))
     check_outputs([output, *_table_outputs(tables_dir)], files, force)
+    require_suffix(output, "汇总")
     if not files:
         raise nothing_found("汇总")
     step = _counting(progress, len(files))
@@ -288,10 +320,7 @@ def import_to_template(
     ``layout`` None chooses the template by the document (:func:`import_layout`): the other
     provinces' project tables go into the 申报表 when it holds all they carry."""
     check_outputs([output], [document], force)
-    if output.suffix.lower() != ".xlsx":
-        raise ActionError(
-            f"导入写成 Excel 工作簿：输出文件名应以 .xlsx 结尾（现在是“{output.name}”）"
-        )
+    require_suffix(output, "导入")
     submission, findings = read_and_validate(document, profile_name)
     projects = len(submission.projects) if submission else 0
     report = FileReport(readable_path(document), projects, findings)
@@ -449,6 +478,7 @@ def export_submission(source: Path, output: Path, force: bool = False) -> Export
     not be (a changed layout): the JSON would lack what was skipped, an empty model at worst,
     and nothing in it would say so."""
     check_outputs([output], [source], force)
+    require_suffix(output, "导出", ".json")
     submission, findings = read_submission(source)
     if submission is None:
         return Exported(findings, None, "文件不能读取")
@@ -505,6 +535,8 @@ def write_templates(
         )
     targets = template_targets(output, profile_name, all_profiles, layout)
     check_outputs([path for _, _, path in targets], force=force)
+    if not all_profiles:
+        require_suffix(output, "模板")
     from jixiao.template.build import save_workbook
 
     written = []
@@ -538,13 +570,48 @@ class Demo:
 
 def run_demo(directory: Path, progress: Progress | None = None) -> Demo:
     """The main job on bundled data: write the sub-units' submissions, consolidate them, and
-    write the validation report.  The demo folder is its own: reruns refresh it."""
+    write the validation report.  The demo folder is its own: reruns refresh it, and a folder
+    holding anything else is refused (:func:`_demo_may_write`)."""
     from jixiao.service.demo import UNIT_NAME, make_submissions
 
+    _demo_may_write(directory)
     inbox, output = directory / DEMO_INBOX, directory / DEMO_SUMMARY
     files = make_submissions(inbox)
+    (directory / DEMO_MARK).write_text("jixiao demo\n", "utf-8")
     step = _counting(progress, len(files))
     result = consolidate_paths(files, output, MoneyUnit.WAN, UNIT_NAME, progress=step)
     report_file = directory / DEMO_REPORT
     atomic_write_text(report_file, report_text(report_of(result.entries)) + "\n")
     return Demo(inbox, output, report_file, result)
+
+
+DEMO_MARK = ".jixiao-demo"
+"""Written into a demo folder: a later ``jixiao demo`` there may refresh it."""
+
+
+def _demo_may_write(directory: Path) -> None:
+    """The demo writes only into a new or empty folder, its own (marked), or one holding
+    nothing but what an earlier demo wrote: ``jixiao demo .`` in the clerk's working folder
+    would otherwise replace a real 汇总.xlsx and put demo workbooks into the real 报送."""
+    from jixiao.service.demo import file_names
+
+    if not directory.exists() or (directory / DEMO_MARK).is_file():
+        return
+    if not directory.is_dir():
+        raise ActionError(f"“{readable_path(directory)}”不是文件夹：演示要写进一个文件夹")
+    ours = {DEMO_INBOX, DEMO_SUMMARY, DEMO_REPORT}
+    inbox = directory / DEMO_INBOX
+    present = [p for p in directory.iterdir() if not p.name.startswith(".")]
+    foreign = [p for p in present if p.name not in ours]
+    if inbox.is_dir():
+        foreign += [p for p in inbox.iterdir() if p.name not in file_names()]
+    elif present:  # a 汇总.xlsx without the demo's inbox beside it is the clerk's own
+        foreign += [p for p in present if p not in foreign]
+    if foreign:
+        names = "、".join(readable_path(p.relative_to(directory)) for p in foreign[:3])
+        more = f"等 {len(foreign)} 项" if len(foreign) > 3 else ""
+        raise ActionError(
+            f"文件夹“{readable_path(directory)}”里已有不是演示生成的文件（{names}{more}）："
+            f"演示会写入其中的 {DEMO_INBOX}、{DEMO_SUMMARY} 和 {DEMO_REPORT}。"
+            "请指定一个新的或空的文件夹，例如 jixiao demo jixiao-demo"
+        )

@@ -56,6 +56,11 @@ def planted_court() -> Submission:
     return dataclasses.replace(original, unit=unit, projects=(broken,), department=None)
 
 
+def file_names() -> list[str]:
+    """The names of the workbooks :func:`make_submissions` writes."""
+    return [*(name for name, _ in SUB_UNITS), PLANTED, FORMS[0]]
+
+
 def make_submissions(folder: Path) -> list[Path]:
     """Write the demo's sub-unit workbooks into ``folder`` and return their paths."""
     written = []
@@ -74,4 +79,4 @@ def _save(submission: Submission, path: Path) -> Path:
     return path
 
 
-__all__ = ["UNIT_NAME", "PlanEntry", "make_submissions", "planted_court"]
+__all__ = ["UNIT_NAME", "PlanEntry", "file_names", "make_submissions", "planted_court"]

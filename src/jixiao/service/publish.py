@@ -24,7 +24,13 @@ from jixiao.consolidate import Entry
 from jixiao.findings import Tally
 from jixiao.outputs.publish import Publication, write_publication
 from jixiao.profiles import load_profile
-from jixiao.service.actions import ActionError, check_outputs, nothing_found, with_cross_checks
+from jixiao.service.actions import (
+    ActionError,
+    check_outputs,
+    nothing_found,
+    require_suffix,
+    with_cross_checks,
+)
 from jixiao.service.collect import collect, find_submissions
 from jixiao.textfiles import readable_path
 
@@ -75,11 +81,8 @@ def publish(
     files = list(find_submissions(paths))
     output = Path(output)
     pdf_path = output.with_suffix(".pdf")
-    if output.suffix.lower() != ".docx":
-        raise ActionError(
-            f"公开文本写成 Word 文档：输出文件名应以 .docx 结尾（现在是“{output.name}”）"
-        )
     check_outputs([output, pdf_path] if pdf else [output], files, force)
+    require_suffix(output, "公开文本", ".docx")
     if not files:
         raise nothing_found("生成公开文本")
     soffice = find_soffice() if pdf else None
