@@ -542,3 +542,27 @@ def test_the_installer_puts_every_shipped_template_in_the_folder(profile: Path) 
     form = openpyxl.load_workbook(paths.templates / "申报表模板-national.xlsx")
     expected = openpyxl.load_workbook(shipped / "申报表模板-national.xlsx")
     assert form.sheetnames == expected.sheetnames
+
+
+def test_what_a_killed_install_left_is_undone_by_the_next_run(profile: Path) -> None:
+    """A console closed mid-install left ``.~jixiao-<pid>-new-jixiao.xlam`` in XLSTART (Excel
+    opens every file there: a second add-in) and, between two renames, a backup that is the
+    only copy of the configuration; the next install or uninstall deletes the one and puts the
+    other back."""
+    paths = Paths.under(profile)
+    interpreter = paths.local_appdata / "jixiao" / "venv" / "Scripts" / "pythonw.exe"
+    install(paths, interpreter, encoding="gbk", desk=FakeDesk())
+    dead = 999_999_999
+    staged = paths.addin.with_name(f".~jixiao-{dead}-new-{paths.addin.name}")
+    staged.write_bytes(b"half a copy")
+    backup = paths.config.with_name(f".~jixiao-{dead}-old-{paths.config.name}")
+    config = paths.config.read_bytes()
+    paths.config.rename(backup)
+    removed = uninstall(paths, desk=FakeDesk())  # the restored configuration goes too
+    assert not list(profile.rglob(".~jixiao-*")) and paths.config in removed.removed
+    install(paths, interpreter, encoding="gbk", desk=FakeDesk())
+    staged.write_bytes(b"half a copy")
+    paths.config.rename(backup)
+    assert installer.recover_leftovers([paths.addin, paths.config]) == [staged, backup]
+    assert not staged.exists() and paths.config.read_bytes() == config
+    assert sorted(p.name for p in paths.xlstart.iterdir()) == [paths.addin.name]

@@ -348,6 +348,36 @@ class _Swap:
                 backup.unlink(missing_ok=True)
 
 
+def recover_leftovers(targets: list[Path]) -> list[Path]:
+    """Undo what an install killed mid-way left beside ``targets`` (console closed, power cut):
+    a staged ``.~jixiao-<pid>-new-jixiao.xlam`` in XLSTART would be opened by Excel as a
+    second copy of the add-in, so staged files of other runs are deleted; a ``-old-`` backup
+    is put back when its target is missing (the swap stopped between the two renames: it is
+    the only copy), else deleted.  Runs before install and uninstall, which Excel's absence
+    already serialises; returns the files deleted or restored."""
+    ours = f"{TEMPORARY_PREFIX}{os.getpid()}-"
+    handled = []
+    for target in targets:
+        for kind in ("new", "old"):
+            pattern = f"{TEMPORARY_PREFIX}*-{kind}-{target.name}"
+            for left in sorted(target.parent.glob(pattern)) if target.parent.is_dir() else []:
+                if left.name.startswith(ours):
+                    continue
+                with contextlib.suppress(OSError):
+                    if kind == "old" and not target.exists():
+                        _replace(left, target)
+                    else:
+                        left.unlink()
+                    handled.append(left)
+    return handled
+
+
+def _targets(paths: Paths) -> list[Path]:
+    """Every file install may write (the add-in, its configuration, the shipped templates)."""
+    templates = [target for _, _, target in template_targets(paths.templates, None, True)]
+    return [paths.addin, paths.config, *templates]
+
+
 def _probe(target: Path) -> None:
     """Open an existing target for writing: a file Excel holds fails here with a sharing
     violation (renaming it would only say "access denied")."""
@@ -365,6 +395,7 @@ def install(
     desk = desk if desk is not None else this_desk()
     encoding = encoding or (desk.ansi_encoding() if desk else "utf-8")
     check_not_running(desk, environments(paths, interpreter))
+    recover_leftovers(_targets(paths))
     source = bundled_addin()
     config = config_text(interpreter, paths, desk, encoding).encode(encoding)
     previous = _hashes(paths)
@@ -441,6 +472,7 @@ def uninstall(paths: Paths, desk: Desk | None = None) -> Removed:
     files); refused while Excel runs, and checked before the first file goes."""
     desk = desk if desk is not None else this_desk()
     check_not_running(desk, environments(paths))
+    recover_leftovers(_targets(paths))
     recorded = _hashes(paths) or {str(paths.addin): "", str(paths.config): ""}
     result = Removed()
     doomed = []
