@@ -704,3 +704,33 @@ def test_two_other_information_rows_with_one_label_are_both_kept(tmp_path: Path)
     assert submission is not None
     attributes = submission.projects[0].attributes
     assert (attributes["项目负责人"], attributes["项目负责人2"]) == ("张三", "李四")
+
+
+def test_a_form_under_a_profile_of_the_first_layout_is_asked_only_for_its_own_cells(
+    tmp_path: Path,
+) -> None:
+    """单位信息 offers every profile: a 申报表 filled under hebei was asked for a 资金支出计划
+    and 16 依据 it has no cells for.  Its 项目编码 cell is still held to the profile, as the
+    sheet's own check holds it."""
+    back, _ = read_workbook(saved(tmp_path, imported("101"), "hebei.xlsx"))
+    assert back is not None and back.template["layout"] == "申报表"
+    hebei = dataclasses.replace(back, unit=dataclasses.replace(back.unit, profile="hebei"))
+    codes = {f.code for f in validate_submission(hebei)}
+    assert not {c for c in codes if c.startswith("plan-") or c == "basis-missing"}, codes
+    assert "project-code-invalid" in codes  # required by hebei, and the form has the cell
+    first_layout = dataclasses.replace(hebei, template={})  # the same data in a 绩效目标表
+    again = {f.code for f in validate_submission(first_layout)}
+    assert {"basis-missing", "plan-checkpoint-missing"} <= again
+
+
+def test_the_split_is_worded_as_the_form_words_it(tmp_path: Path) -> None:
+    """104 states no split; on the form a blank 财政拨款 counts 0 (the sheet's contract), and
+    the finding names the form's own labels, not the 绩效目标表's 预算数/财政资金."""
+    back, _ = read_workbook(saved(tmp_path, imported("104")))
+    assert back is not None
+    (first, *_) = [f for f in validate_submission(back) if f.code == "budget-sum-mismatch"]
+    assert first.message.startswith("年度资金总额 3309840 ≠ 财政拨款 0 + 其他资金 0")
+    assert "使年度资金总额等于两者之和" in first.hint
+    table = dataclasses.replace(back, template={})
+    (same, *_) = [f for f in validate_submission(table) if f.code == "budget-sum-mismatch"]
+    assert same.message.startswith("预算数 3309840 ≠ 财政资金 0 + 其他资金 0")

@@ -51,7 +51,14 @@ def validate_submission(
     alias or notation written alike on many rows is one finding listing its places."""
     profile = profile or profile_for(submission)
     unit = submission.unit
-    scope = Scope(profile, unit.money_unit, unit.year, file or submission.source.file or "")
+    layout = submission.template.get("layout")
+    scope = Scope(
+        profile,
+        unit.money_unit,
+        unit.year,
+        file or submission.source.file or "",
+        layout=layout if isinstance(layout, str) and layout else None,
+    )
     findings: list[Finding] = []
     for project in submission.projects:
         findings.extend(project_findings(project, scope.for_project(project)))

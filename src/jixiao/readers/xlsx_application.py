@@ -49,6 +49,7 @@ from jixiao.readers.xlsx_department_spending import read_department_spending
 from jixiao.rules.layouts import WEIGHT_INVALID
 from jixiao.template.application import (
     APPLICATION,
+    LAYOUT_NAME,
     TEMPLATE_ID,
     TEMPLATE_VERSION,
     application_fingerprint,
@@ -112,6 +113,7 @@ def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
         "version": TEMPLATE_VERSION,  # a compatible version-1 workbook reads as this one
         "profile": info.get("profile"),
         "fingerprint": info.get("fingerprint"),
+        "layout": LAYOUT_NAME,  # the rules hold its projects to what the form has cells for
     }
 
 

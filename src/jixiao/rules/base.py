@@ -8,6 +8,7 @@ the same thing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -113,6 +114,15 @@ class Scope:
     project: Project | None = None
     probing: bool = False
     """True while a hint's proposed value is checked: the checks then propose nothing."""
+    layout: str | None = None
+    """The layout of the workbook the submission was filled in (``Submission.template``'s
+    ``layout``: ``申报表``), None for the 绩效目标表 and for documents."""
+
+    @property
+    def table_layout(self) -> str | None:
+        """The layout of the table the owning project is written in: the published layout it
+        was read from, else the workbook's (None: the 绩效目标表)."""
+        return (self.project.layout if self.project else None) or self.layout
 
     @property
     def budget(self) -> Decimal | None:
@@ -129,16 +139,27 @@ class Scope:
 
     def requires(self, what: str) -> bool:
         """Whether the row's project must carry ``what`` (``project_code``, ``spending_plan``
-        or ``basis``): the profile's requirement, never for a project of another layout."""
-        return not self.other_layout and bool(getattr(self.profile, f"requires_{what}"))
+        or ``basis``): the profile's requirement, never for a project of another layout, and
+        never what the 申报表 workbook has no cell for (资金支出计划, 依据: the national form
+        has neither, whichever profile its 单位信息 names; its 项目编码 cell is held to the
+        profile as the sheet's own check holds it)."""
+        if self.other_layout:
+            return False
+        if self.layout is not None and what in _NO_CELL_IN_FORMS:
+            return False
+        return bool(getattr(self.profile, f"requires_{what}"))
 
     def for_project(self, project: Project | None) -> Scope:
         """The same scope, owned by another project (None: department level)."""
-        return Scope(self.profile, self.money_unit, self.year, self.file, project, self.probing)
+        return dataclasses.replace(self, project=project)
 
     def probe(self) -> Scope:
         """The same scope for checking a proposed value (no proposals of its own)."""
-        return Scope(self.profile, self.money_unit, self.year, self.file, self.project, True)
+        return dataclasses.replace(self, probing=True)
+
+
+_NO_CELL_IN_FORMS = frozenset({"spending_plan", "basis"})
+"""What the 申报表 (the other provinces' form and its workbook) has no cell for."""
 
 
 IndicatorCheck = Callable[[Indicator, Scope], Iterator[Finding | None]]

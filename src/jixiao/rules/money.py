@@ -19,8 +19,10 @@ BUDGET_SUM_MISMATCH = define(
     "budget-sum-mismatch",
     "error",
     "预算数与资金来源合计不符",
-    "预算数 {budget} ≠ 财政资金 {fiscal} + 其他资金 {other}（合计 {total}，差 {diff}）",
-    "核对预算数、财政资金和其他资金，使预算数等于两者之和（空白按 0 计）",
+    "{budget_label} {budget} ≠ {fiscal_label} {fiscal} + {other_label} {other}"
+    "（合计 {total}，差 {diff}）",
+    "核对{budget_label}、{fiscal_label}和{other_label}，"
+    "使{budget_label}等于两者之和（空白按 0 计）",
 )
 AMOUNT_INVALID = define(
     "amount-invalid",
@@ -44,6 +46,13 @@ AMOUNT_TEXT_MISMATCH = define(
     "与预算数 {budget}{table_unit} 不一致",
     "修改资金用途中的金额或预算数，使两者一致",
 )
+
+SPLIT_LABELS: dict[bool, tuple[str, str, str]] = {
+    False: ("预算数", "财政资金", "其他资金"),
+    True: ("年度资金总额", "财政拨款", "其他资金"),
+}
+"""What the budget and its two sources are called: in the 绩效目标表 (False), and in the other
+provinces' forms and the 申报表 workbook (True: 年度资金总额, 其中：财政拨款, 其他资金)."""
 
 AMOUNT_FIELDS: tuple[tuple[str, str], ...] = (
     ("budget", "预算数"),
@@ -90,9 +99,13 @@ def budget_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
     total = _amount(project.fiscal) + _amount(project.other)
     diff = _amount(project.budget) - total
     if abs(diff) > TOLERANCE:
+        budget_label, fiscal_label, other_label = SPLIT_LABELS[scope.table_layout is not None]
         yield BUDGET_SUM_MISMATCH.at(
             scope,
             project.at("budget"),
+            budget_label=budget_label,
+            fiscal_label=fiscal_label,
+            other_label=other_label,
             budget=_amount(project.budget),
             fiscal=_amount(project.fiscal),
             other=_amount(project.other),
