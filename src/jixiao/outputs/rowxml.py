@@ -53,6 +53,8 @@ _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")
 _BUFFERED = 4096
 """Pieces of XML gathered before they are written to the row file (one write, not one a cell)."""
+_KEPT_TEXTS, _KEPT_LENGTH = 20_000, 100
+"""A sheet remembers the XML of up to this many texts up to this long (a few MB at most)."""
 _INTERNALS = (
     "fh",
     "previous_row",
@@ -132,6 +134,7 @@ class RowStream:
         self.letters = [xl_col_to_name(c) for c in range(len(styles))]
         self.pieces: list[tuple[str, str, str] | None] = [None] * len(styles)
         self.buffer: list[str] = []
+        self.seen: dict[str, str] = {}
         self._heights: dict[float, tuple[int, str]] = {}
         self._xf: dict[int, str] = {}
         self.last = header_row
@@ -172,7 +175,7 @@ class RowStream:
         number = str(row + 1)
         pixels, height_xml = self._height(height)
         instead = {cell.column: cell for cell in replaced}
-        pieces, special = self.pieces, _SPECIAL.search
+        pieces, special, seen = self.pieces, _SPECIAL.search, self.seen
         add = self.buffer.append
         add(f'<row r="{number}"{height_xml}>')
         empty = True
@@ -191,10 +194,17 @@ class RowStream:
                 head, at_number, at_text = pieces[column] or self._column(column)
             empty = False
             if value.__class__ is str:
-                if len(value) > MAX_TEXT // 2 or special(value):
-                    add(f"{head}{number}{at_text}{inline_text(value)}</is></c>")
-                else:
-                    add(f"{head}{number}{at_text}<t>{value}</t></is></c>")
+                tail = seen.get(value)
+                if tail is None:
+                    if len(value) > MAX_TEXT // 2 or special(value):
+                        tail = f"{inline_text(value)}</is></c>"
+                    else:
+                        tail = f"<t>{value}</t></is></c>"
+                    if len(value) <= _KEPT_LENGTH:  # short texts repeat (units, levels, files)
+                        if len(seen) >= _KEPT_TEXTS:
+                            seen.clear()
+                        seen[value] = tail
+                add(f"{head}{number}{at_text}{tail}")
             elif isinstance(value, bool):
                 add(f"{head}{number}{at_text}{inline_text(self.words[column][value])}</is></c>")
             elif isinstance(value, int | float | Decimal):

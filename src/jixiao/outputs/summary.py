@@ -34,7 +34,7 @@ memory 7–8.5 s and 105 MB, the same content.  Most of the old time was ours: e
 wrapped rows' heights and resolving file paths row by row.  What was then left was ~85 %
 XlsxWriter's cell calls (~130 µs a 15-column row: argument checks, a cell tuple per value,
 a generic XML attribute writer), so the list rows are now written as XML by
-:mod:`jixiao.outputs.rowxml` straight into the package XlsxWriter writes (~13 µs a row, the
+:mod:`jixiao.outputs.rowxml` straight into the package XlsxWriter writes (~10 µs a row, the
 same bytes; XlsxWriter keeps styles, widths, headers, filters, panes, print setup, links and
 charts), heights are measured only for texts that may wrap, and writing this workbook went
 from ~9 s to ~3 s of CPU; what is left is mostly outside the rows (zipping ~45 MB of XML,
