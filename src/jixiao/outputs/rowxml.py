@@ -11,9 +11,12 @@ row file into ``<sheetData>`` as for its own rows.  The XML is byte for byte wha
 writes for the same calls (a test compares whole packages), with one deliberate difference:
 XlsxWriter writes a text that starts with ``<r>`` and ends with ``</r>`` unescaped, as rich
 text markup, so such a text from a submission could add cells, even formulas, to the summary;
-here every text is escaped.  The alternative, ``rvgsrust-xlsxwriter`` (a young binding of the
-Rust writer), was measured ~3× faster than XlsxWriter on these rows; this module is faster still
-on them and adds no dependency and no second engine to prove in Excel and WPS.
+here every text is escaped.  A row of 15 columns takes ~10 µs instead of ~130 µs; a sheet of
+150,000 indicator rows, heights and zipping included, 4.0 s of CPU instead of 19.2 s (4.8×).
+The alternative, ``rvgsrust-xlsxwriter`` (a young binding of the Rust writer), was measured
+3.3× faster than XlsxWriter's calls on such a sheet; this module is faster still and adds no
+dependency and no second engine to prove in Excel and WPS (the decision is written in
+:mod:`jixiao.outputs.summary`).
 
 **What it relies on.**  XlsxWriter 3's constant-memory internals: the sheet's row file
 (``Worksheet.fh``), the row it holds back (``previous_row``, flushed with
