@@ -356,3 +356,17 @@ def test_by_department_parts_come_back_from_the_cache(tmp_path: Path, reads: Any
         assert same_json(result, tmp_path / "x") == same_json(plain, tmp_path / "x")
     whole = run(folder, tmp_path / "整.xlsx")  # without by_department: another entry
     assert reads.take() == ["one.xlsx"] and len(whole.entries) == 1
+
+
+def test_a_cache_that_cannot_be_made_is_said_in_chinese(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The warning quoted the system's English (``Permission denied``); a clerk reads it."""
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_bytes(b"a file where the cache folder should be")
+    with caplog.at_level(logging.WARNING, logger="jixiao.service.cache"):
+        made = cache.ResultCache(blocker / "sub" / CACHE_FILE, "fingerprint")
+    assert not made.active
+    (said,) = [r.getMessage() for r in caplog.records]
+    assert said.startswith("汇总缓存不可用（无法创建缓存文件夹：") and "结果不受影响" in said
+    assert not any(c.isascii() and c.isalpha() for c in said), said

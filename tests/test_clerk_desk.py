@@ -218,3 +218,30 @@ def test_the_demo_refreshes_its_own_folder(tmp_path: Path) -> None:
     assert again.output.stat().st_mtime_ns >= first.output.stat().st_mtime_ns
     (folder / "笔记.txt").write_text("the clerk's", "utf-8")
     run_demo(folder)  # marked now: its own, whatever was added
+
+
+# ---------------------------------------------------------------- a sub-folder that will not open
+
+
+def test_a_folder_that_cannot_be_opened_is_reported_not_passed_over(
+    inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Path.rglob`` skipped it without a word: a sub-unit's nine projects vanished from the
+    summary and the run said "1 个文件"."""
+    locked = inbox / "乙单位"
+    locked.mkdir()
+    _json_file(locked, "乙.json", good())
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = CliRunner().invoke(main, ["validate", str(inbox), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
+    assert set(files) == {"甲.json", "乙单位"}
+    (finding,) = files["乙单位"]["findings"]
+    assert finding["code"] == "file-unreadable" and "无法打开这个文件夹" in finding["message"]

@@ -65,7 +65,7 @@ from jixiao.findings import Finding, Severity
 from jixiao.model import Location
 from jixiao.money import MoneyUnit
 from jixiao.profiles import builtin_names, load_profile
-from jixiao.textfiles import readable_path
+from jixiao.textfiles import read_error_reason, readable_path
 
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 CACHE_FILE = "consolidate-cache.sqlite"
@@ -398,11 +398,11 @@ class ResultCache:
             if _locked(exc):
                 self._give_up("另一个汇总正在使用它")
             else:
-                self._give_up(f"无法打开：{exc}")
+                self._give_up(f"无法打开：{_said(exc)}")
         except sqlite3.DatabaseError:  # not a database at all, or damaged: rebuilt
             self._rebuild()
         except OSError as exc:
-            self._give_up(f"无法创建缓存文件夹：{exc.strerror or exc}")
+            self._give_up(f"无法创建缓存文件夹：{_said(exc)}")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.database, timeout=WAIT_SECONDS, isolation_level=None)
@@ -430,7 +430,7 @@ class ResultCache:
         try:
             self._db = self._connect()
         except (sqlite3.Error, OSError) as exc:
-            self._give_up(f"无法重建：{exc}")
+            self._give_up(f"无法重建：{_said(exc)}")
 
     def _give_up(self, why: str) -> None:
         log.warning(_UNUSABLE.format(why=why))
@@ -494,7 +494,7 @@ class ResultCache:
             self._rebuild()
 
     def _failed(self, exc: sqlite3.OperationalError) -> None:
-        self._give_up("另一个汇总正在使用它" if _locked(exc) else f"读写出错：{exc}")
+        self._give_up("另一个汇总正在使用它" if _locked(exc) else f"读写出错：{_said(exc)}")
 
     def close(self, write: bool = True) -> None:
         """Write what is pending, drop results unused for :data:`KEEP_DAYS` days, close."""
@@ -526,6 +526,24 @@ def open_cache(options: RunOptions) -> ResultCache:
 
 def _today() -> int:
     return int(time.time() // 86400)
+
+
+_SQLITE_SAYS = (
+    ("unable to open", "无法打开缓存文件"),
+    ("readonly", "缓存文件是只读的"),
+    ("disk is full", "磁盘空间不足"),
+    ("disk i/o", "磁盘读写错误"),
+    ("malformed", "缓存文件已损坏"),
+)
+"""SQLite's English, said in Chinese (the clerk reads the warning)."""
+
+
+def _said(exc: BaseException) -> str:
+    """Why the cache cannot be used, in Chinese: the system's or SQLite's reason."""
+    if isinstance(exc, OSError):
+        return read_error_reason(exc)
+    text = str(exc).lower()
+    return next((said for key, said in _SQLITE_SAYS if key in text), "缓存数据库出错")
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:

@@ -66,9 +66,16 @@ def _is_folder(path: Path) -> bool:
 
 
 def _scan(folder: Path) -> Iterator[Path]:
-    for path in folder.rglob("*"):
-        if in_folder_scan(path) and not _is_folder(path):
-            yield path  # links that lead nowhere and pipes too: they are reported, not skipped
+    """Every file a folder scan reads under ``folder`` (links to folders are not followed), and
+    every folder under it that cannot be opened: reported as unreadable, never passed over in
+    silence (``Path.rglob`` skips them: a sub-unit's workbooks would vanish from the summary)."""
+    unreadable: list[OSError] = []
+    for root, _, files in os.walk(folder, onerror=unreadable.append):
+        for name in files:
+            path = Path(root, name)
+            if in_folder_scan(path):
+                yield path  # links that lead nowhere and pipes too: they are reported, not skipped
+    yield from (Path(error.filename) for error in unreadable if error.filename)
 
 
 def _identity(path: Path) -> str:
@@ -87,6 +94,10 @@ def not_a_regular_file(path: Path) -> str | None:
     except OSError as exc:
         return read_error_reason(exc)
     if stat.S_ISDIR(mode):
+        try:
+            os.scandir(path).close()
+        except OSError as exc:
+            return f"无法打开这个文件夹，其中的文件都没有读取：{read_error_reason(exc)}"
         return "这是一个文件夹"
     if not stat.S_ISREG(mode):
         return "不是普通文件（管道、设备或套接字），不会打开"
