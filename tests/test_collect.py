@@ -178,3 +178,34 @@ def test_every_registered_suffix_is_read_by_validate_and_import_alike(tmp_path: 
     imported = runner.invoke(main, ["import", str(document), "-o", str(tmp_path / "out.xlsx")])
     assert imported.exit_code in (0, 1), imported.output
     assert (tmp_path / "out.xlsx").exists()
+
+
+def test_a_stuck_pool_costs_one_timeout_not_one_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every worker stuck (both here, each on a file of its own; in the field, a worker
+    killed while sending its result), every later file used to wait out the timeout and be
+    reported as too slow; now the first timeout ends that pool and a fresh one reads the rest."""
+    import time
+
+    from jixiao.service.cache import RunOptions
+    from jixiao.service.collect import collect_results
+
+    files = []
+    for name in ("a", "stuck", "stuck too", "c", "d"):
+        data = good()
+        data["unit"]["name"] = f"单位{name}"
+        files.append(tmp_path / f"{name}.json")
+        files[-1].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    real = collect.read_and_validate
+
+    def read(path: Path, profile_name: str | None = None):  # type: ignore[no-untyped-def]
+        if path.name.startswith("stuck"):
+            time.sleep(60)
+        return real(path, profile_name)
+
+    monkeypatch.setattr(collect, "read_and_validate", read)
+    results = collect_results(files, RunOptions(), use_cache=False, workers=2, timeout=2)
+    assert [r.file for r in results] == [str(f) for f in files]
+    assert [r.submission is not None for r in results] == [True, False, False, True, True]
+    assert "读取超过 2 秒" in results[1].findings[0].message

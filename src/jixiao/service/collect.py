@@ -240,13 +240,24 @@ def _run_parallel(
             except TimeoutError:
                 hung = True
                 results[path] = finished(path, failed(path, _timed_out(timeout)))
+                # The pool itself may be stuck (a worker killed while sending its result
+                # leaves the pool waiting for the rest of it): every later file would wait out
+                # the timeout too.  What is done is kept; a fresh pool reads the rest.
+                for done, waiting in futures:
+                    if done.done() and not done.cancelled() and done.exception() is None:
+                        results[waiting] = finished(waiting, done.result())
+                break
             except BrokenProcessPool:
                 break  # a worker died on some file: the rest are read one process each
     finally:
         if hung:  # a stuck worker would otherwise keep the program from exiting
             _terminate(pool)
         pool.shutdown(wait=not hung, cancel_futures=True)
-    for path in files:
+    rest = [path for path in files if path not in results]
+    if hung and rest:
+        again = _run_parallel(rest, work, failed, workers, finished, timeout)
+        results.update(zip(rest, again, strict=True))
+    for path in rest:
         if path not in results:
             results[path] = finished(path, _isolated(path, work, failed, timeout))
     return [results[f] for f in files]
