@@ -248,3 +248,21 @@ def test_tables_dir_inside_the_scanned_folder_is_refused(tmp_path: Path) -> None
     )
     assert result.exit_code == 2 and "--tables-dir" in result.output and "之内" in result.output
     assert list(tmp_path.iterdir()) == [inbox] and list(inbox.iterdir()) == []
+
+
+def test_a_department_table_too_long_for_the_form_says_why_it_went_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """106 with 14 履职目标 rows does not fit the 部门整体支出 sheet (12 rows): it goes into the
+    绩效目标表, and the warning says both what was left out and why the 申报表 did not take it."""
+    text = next(OTHER.glob("106-*.txt")).read_text("utf-8")
+    row = "确保本室各人员工资及福利的发放 按时发放2019年人员福利 地情、市志编纂与年鉴出版经费 11"
+    assert row in text
+    extra = "\n".join(f"职能{n} 任务{n} 项目{n} 1" for n in range(11))
+    document = tmp_path / "106-长.txt"
+    document.write_text(text.replace(row, f"{row}\n{extra}"), "utf-8")
+    imported = import_to_template(document, tmp_path / "长.xlsx")
+    assert imported.layout == "绩效目标表"
+    (said,) = [f.message for f in imported.report.findings if f.code == "import-not-carried"]
+    assert "资金总额、项目支出和基本支出" in said
+    assert "没有写入申报表，因为" in said and "最多 12 行" in said, said

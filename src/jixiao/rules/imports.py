@@ -37,16 +37,20 @@ IMPORT_NOT_CARRIED = define(
     "import-not-carried",
     "warning",
     "导入的内容在模板中没有格子",
-    "文档中的{what}在{layout}模板中没有对应的格子，没有写入导入后的工作簿",
+    "文档中的{what}在{layout}模板中没有对应的格子，没有写入导入后的工作簿{why}",
     "这些内容仍在原文档中（可用 jixiao validate 直接检查原文档）；需要时在工作簿旁另行保存",
 )
 MAX_EXAMPLES = 2
 
 
-def not_carried(file: str, what: list[str], layout: str) -> Finding:
+def not_carried(file: str, what: list[str], layout: str, instead: str | None = None) -> Finding:
     """One ``import-not-carried`` finding: what a template has no cells for (``what``, in the
-    clerk's words) was left out of the workbook written from a document."""
-    return file_finding(IMPORT_NOT_CARRIED, file, NOWHERE, what="、".join(what), layout=layout)
+    clerk's words) was left out of the workbook written from a document; ``instead``: why the
+    template that has those cells could not take the document."""
+    why = f"（没有写入申报表，因为{instead}）" if instead else ""
+    return file_finding(
+        IMPORT_NOT_CARRIED, file, NOWHERE, what="、".join(what), layout=layout, why=why
+    )
 
 
 def cleaned(file: str, pieces: list[tuple[int, str, str]]) -> Finding:

@@ -351,7 +351,8 @@ def import_to_template(
     for chosen, part, _ in targets:
         what = left_out(part) if chosen == TEMPLATE_LAYOUTS[0] else application_left_out(part)
         if what:  # said, never silently dropped (the document itself keeps them)
-            report.findings.append(not_carried(report.path, what, chosen))
+            instead = _why_not_the_form(part) if chosen == TEMPLATE_LAYOUTS[0] else None
+            report.findings.append(not_carried(report.path, what, chosen, instead))
     for workbook, path in workbooks:  # nothing is written unless every part fills
         save_workbook(workbook, path)
     profile = profile_for(submission, profile_name).name
@@ -440,6 +441,18 @@ def import_layout(submission: Submission) -> str:
     other = made or any(project.layout for project in submission.projects)
     other = other or is_department_spending(submission.department)
     return APPLICATION_LAYOUT if other and fits_application(submission) else TEMPLATE_LAYOUTS[0]
+
+
+def _why_not_the_form(submission: Submission) -> str | None:
+    """Why a submission of the 申报表's kind (other provinces' forms, a 部门整体支出 table) went
+    into the 绩效目标表: the 申报表's refusal (too many rows…); None for a 绩效目标表 document."""
+    from jixiao.template.application_fill import application_misfit
+    from jixiao.template.department_spending import is_department_spending
+
+    forms = any(p.layout for p in submission.projects)
+    if not (forms or is_department_spending(submission.department)):
+        return None
+    return application_misfit(submission)
 
 
 T = TypeVar("T")

@@ -65,11 +65,16 @@ def fill_application(
 
 def fits_application(submission: Submission) -> bool:
     """The 申报表 has a cell for everything the submission carries."""
+    return application_misfit(submission) is None
+
+
+def application_misfit(submission: Submission) -> str | None:
+    """Why the 申报表 cannot hold the submission (the filler's refusal), None when it can."""
     try:
         _refuse_what_does_not_fit(submission)
-    except FillError:
-        return False
-    return True
+    except FillError as exc:
+        return str(exc)
+    return None
 
 
 def _refuse_what_does_not_fit(submission: Submission) -> None:
