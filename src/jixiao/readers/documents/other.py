@@ -16,7 +16,7 @@ from jixiao.findings import Finding
 from jixiao.model import Location, Project, Submission, Unit
 from jixiao.money import MoneyUnit
 from jixiao.readers.documents import labels as lb
-from jixiao.readers.documents.department_form import read_department_form
+from jixiao.readers.documents.department_form import BREAK, CELL, read_department_form
 from jixiao.readers.documents.forms import (
     Fields,
     read_form,
@@ -91,24 +91,42 @@ def parse_other_blocks(
 ) -> tuple[Submission | None, list[Finding]] | None:
     """A .docx document (paragraphs and table rows) in one of the other layouts: its rows are
     read as ``|`` rows when they form the wide table, else as space-joined cells (empty cells
-    left out); each line keeps the block's ordinal, so findings point where the reader's do."""
+    left out); each line keeps the block's ordinal, so findings point where the reader's do.
+
+    A 部门整体支出绩效目标表 keeps its rows' cell boundaries: each row is rendered with a tab
+    between its cells, empty cells kept (:data:`jixiao.readers.documents.department_form.CELL`),
+    and the form reader takes a 履职目标 or indicator row cell by cell.  Joined with spaces, a
+    cell with spaces in it (``组织 指导 编纂``, ``≥ 60 %``) or a blank cell moved text into the
+    next field; a Word table says where each cell ends, so nothing is guessed.  Text
+    extractions (space-joined lines) are read as before."""
     pipes = _render(blocks, pipe=True)
     if is_wide(text_lines(pipes)):
         return parse_other(pipes, file)
-    return parse_other(_render(blocks, pipe=False), file)
+    joined = _render(blocks, pipe=False)
+    if _is_department(text_lines(joined)) and any(b.is_row for b in blocks):
+        return parse_other(_render(blocks, pipe=False, cells=True), file)
+    return parse_other(joined, file)
 
 
-def _render(blocks: list[Block], *, pipe: bool) -> str:
+def _render(blocks: list[Block], *, pipe: bool, cells: bool = False) -> str:
     by_line: dict[int, list[str]] = {}
     for block in blocks:
-        if block.is_row:
-            cells = [c.text for c in block.cells]
-            text = "| " + " | ".join(cells) + " |" if pipe else " ".join(c for c in cells if c)
+        if block.is_row and cells:
+            text = CELL.join(_cell_text(c.text) for c in block.cells)
+        elif block.is_row:
+            texts = [c.text for c in block.cells]
+            text = "| " + " | ".join(texts) + " |" if pipe else " ".join(c for c in texts if c)
         else:
             text = block.text
         by_line.setdefault(block.line, []).append(text)
     top = max(by_line, default=0)
     return "\n".join(" ".join(by_line.get(n, [])) for n in range(1, top + 1))
+
+
+def _cell_text(text: str) -> str:
+    """A cell's text on one line: a line break inside it as :data:`BREAK`."""
+    text = text.replace(CELL, " ").replace(BREAK, " ").replace("\r", "")
+    return text.replace("\n", BREAK)
 
 
 def _unit(lines: list[Line], file: str, name: str, code: str | None, line: int | None) -> Unit:
