@@ -115,3 +115,19 @@ def test_the_106_publication_still_round_trips(tmp_path: Path) -> None:
     back, workbook, imports = _round_trip(fixture_106(), tmp_path)
     assert imports == []
     assert without_locations(back) == without_locations(workbook)
+
+
+def test_the_rows_a_clerk_types_into_have_no_fixed_height(tmp_path: Path) -> None:
+    import openpyxl
+
+    from jixiao.template.application_build import build_application
+    from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
+    from jixiao.template.layout import row_of
+
+    path = tmp_path / "申报表.xlsx"
+    save_workbook(build_application("national", 2), path)
+    ws = openpyxl.load_workbook(path)[D.name]
+    typed = [*D.duty_rows_range(), *D.indicator_rows()]
+    assert [r for r in typed if ws.row_dimensions[r].height is not None] == []
+    assert (ws.row_dimensions[row_of(D.overall_goal)].height or 0) >= 48  # as the 申报表's goal
+    assert ws.row_dimensions[D.duty_header_row].height is not None  # labels still fitted

@@ -95,7 +95,11 @@ def department_spending_sheet(ws: Worksheet) -> None:
     _highlights(ws)
     _widths(ws, D.widths)
     room = {row_of(getattr(D, name)): height for name, height in ROOM.items()}
-    fit_sheet(ws, D.printing, minimum=room, rows=range(1, D.header_row + 1))
+    # The 履职目标 rows a clerk types into keep no fixed height (as the indicator rows): a
+    # fixed 15pt cut the text typed there, on screen and in print; Excel and LibreOffice
+    # grow a row without a custom height to its wrapped text.
+    for rows in (range(1, D.duty_header_row + 1), range(D.header_row, D.header_row + 1)):
+        fit_sheet(ws, D.printing, minimum=room, rows=rows)
     page_setup(ws, D.printing)
     ws.page_setup.blackAndWhite = True
     ws.freeze_panes = D.freeze
