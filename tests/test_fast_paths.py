@@ -104,7 +104,7 @@ def test_what_the_scan_does_not_settle_goes_the_old_way(fragment: bytes) -> None
 def test_a_memo_belongs_to_one_profile_object() -> None:
     profile = load_profile("hebei")
     aliases = {**profile.aliases, "产出": "效益指标"}
-    other = dataclasses.replace(profile, aliases=aliases, _levels={})  # its own label memo
+    other = dataclasses.replace(profile, aliases=aliases)  # a copy has a label memo of its own
     row = Indicator(level1="产出", level2="数量指标", level3="培训人次", value="≥5人次")
     assert meaning.canonical_levels(row, Scope(profile))[0] == "产出指标"
     assert meaning.canonical_levels(row, Scope(other))[0] == "效益指标"

@@ -117,8 +117,11 @@ class Profile:
     subjects: tuple[Subject, ...] = ()
     quantity_text_min_share: Decimal = Decimal("0.8")
     """A 数量指标 below this share of a count its own texts state is questioned."""
-    _levels: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
-    """Memo of normalize_level: every rule asks for the same few labels again and again."""
+    _levels: dict[str, str | None] = field(
+        default_factory=dict, compare=False, repr=False, init=False
+    )
+    """Memo of normalize_level: every rule asks for the same few labels again and again.  Not
+    an init field: a copy made with ``dataclasses.replace`` (other aliases) starts its own."""
 
     def normalize_level(self, label: str | None) -> str | None:
         """Canonical 一级/二级 label: spaces removed, alias applied, suffix 指标 added."""
