@@ -114,6 +114,33 @@ def test_deadlines(raw: str, year: int | None, month: int | None) -> None:
     assert value.deadline == Deadline(year, month)
 
 
+@pytest.mark.parametrize(
+    ("raw", "symbol", "year", "month"),
+    [
+        ("≤2019年12月", Symbol.LE, 2019, 12),  # 106's 项目完成时间: no later than
+        ("≤2019年12月底", Symbol.LE, 2019, 12),
+        ("<2024-12-31", Symbol.LT, 2024, 12),
+        ("=2024年底前", Symbol.EQ, 2024, None),
+    ],
+)
+def test_a_dated_deadline_keeps_its_symbol(
+    raw: str, symbol: Symbol, year: int, month: int | None
+) -> None:
+    """It was a number 2019 with the unit 年 and the text 12月 (value-mixed); the sheet's own
+    check already took it as a date."""
+    value = parse_value(raw)
+    assert (value.kind, value.symbol, value.deadline) == (
+        ValueKind.DEADLINE,
+        symbol,
+        Deadline(year, month),
+    )
+
+
+def test_a_symbol_before_months_alone_is_still_a_duration() -> None:
+    value = parse_value("≤12月")
+    assert (value.kind, value.number, value.unit) == (ValueKind.QUANTITATIVE, 12, "月")
+
+
 def test_grading_note_is_kept_apart() -> None:
     value = parse_value("$\\geq 85\\%$ 为优")
     assert value.kind is ValueKind.QUANTITATIVE and value.note == "为优"

@@ -331,9 +331,14 @@ def parse_value(raw: object) -> ParsedValue:
 
 
 def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> ParsedValue:
-    deadline = _deadline(text) if symbol is None else None
+    # After a symbol only a date that starts with its year is a deadline (``≤2019年12月``: no
+    # later than); ``≤12月`` stays a duration of 12 months.
+    dated = symbol is None or _YEAR.match(text) or _DATE.match(text)
+    deadline = _deadline(text) if dated else None
     if deadline is not None:
-        return ParsedValue(original, ValueKind.DEADLINE, text=original.strip(), deadline=deadline)
+        return ParsedValue(
+            original, ValueKind.DEADLINE, symbol, text=original.strip(), deadline=deadline
+        )
     quantity = _QUANTITY.match(text)
     if quantity is None:
         return _parse_text(original, text, symbol)
