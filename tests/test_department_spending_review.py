@@ -131,3 +131,68 @@ def test_the_rows_a_clerk_types_into_have_no_fixed_height(tmp_path: Path) -> Non
     assert [r for r in typed if ws.row_dimensions[r].height is not None] == []
     assert (ws.row_dimensions[row_of(D.overall_goal)].height or 0) >= 48  # as the 申报表's goal
     assert ws.row_dimensions[D.duty_header_row].height is not None  # labels still fitted
+
+
+def _table(path: Path, amounts: tuple[object, ...], duties: list[tuple[object, ...]]) -> Path:
+    from jixiao.template import layout
+    from jixiao.template.application_build import build_application
+    from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
+
+    wb = build_application("national", 1)
+    wb[layout.LAYOUT.unit.name][layout.LAYOUT.unit.cell("name")] = "某研究室"
+    ws = wb[D.name]
+    for (_, ref, _), amount in zip(D.split_cells, amounts, strict=True):
+        ws[ref] = amount
+    for row, duty in zip(D.duty_rows_range(), duties, strict=False):
+        for (field_name, _, _), value in zip(D.duty_columns, duty, strict=True):
+            ws[D.duty_cell(field_name, row)] = value
+    indicator = ("产出指标", "数量指标", "志鉴工作开展数量", None, "≥5个")
+    for (field_name, _, _), value in zip(D.indicator_columns, indicator, strict=True):
+        ws[D.row_cell(field_name, D.first_row)] = value
+    save_workbook(wb, path)
+    return path
+
+
+PROJECT_ROWS = [("编纂", "按时出版", "年鉴经费", 49.8), ("发放", "按时发放", "福利经费", 11)]
+
+
+def _said(path: Path, code: str) -> list[tuple[str | None, str]]:
+    from jixiao.service.collect import read_and_validate
+
+    _, findings = read_and_validate(path)
+    return [(f.cell, f.message) for f in findings if f.code == code]
+
+
+def test_a_total_of_the_project_rows_is_compared_with_them(tmp_path: Path) -> None:
+    amounts = (171.41, 60.8, 110.61)
+    rows = [*PROJECT_ROWS, (None, None, "合计", 60.8)]
+    assert _said(_table(tmp_path / "a.xlsx", amounts, rows), "rollup-mismatch") == []
+    everything = [*PROJECT_ROWS, ("运行", "工资", "基本支出", 110.61), (None, None, "合计", 171.41)]
+    assert _said(_table(tmp_path / "b.xlsx", amounts, everything), "rollup-mismatch") == []
+    wrong = [*PROJECT_ROWS, (None, None, "合计", 70)]
+    said = _said(_table(tmp_path / "c.xlsx", amounts, wrong), "rollup-mismatch")
+    assert len(said) == 1 and said[0][0] == "E11"
+    assert "60.8" in said[0][1] and "70" in said[0][1]
+
+
+def test_amount_findings_point_at_the_amount(tmp_path: Path) -> None:
+    amounts = (171.41, 60.8, 110.61)
+    rows = [("编纂", "按时出版", "年鉴经费", 40), ("运行", "工资", "基本支出", 100)]
+    said = _said(_table(tmp_path / "a.xlsx", amounts, rows), "department-split-mismatch")
+    assert sorted(cell for cell, _ in said) == ["E10", "E9"]
+
+
+def test_the_summary_calls_every_row_of_the_table_a_duty_row(tmp_path: Path) -> None:
+    from jixiao.consolidate import Entry, department_rows
+
+    path = _table(
+        tmp_path / "a.xlsx",
+        (171.41, 60.8, 110.61),
+        [*PROJECT_ROWS, ("完成其他工作", "按时完成", None, None), (None, None, "合计", 60.8)],
+    )
+    back, _ = read_workbook(path)
+    rows = department_rows(Entry(str(path), back))
+    duties = [(r[2], r[3]) for r in rows if r[1] in ("年度履职目标", "分项绩效目标")]
+    assert [r[1] for r in rows if r[1] in ("年度履职目标", "分项绩效目标")] == ["年度履职目标"] * 4
+    assert duties[2] == ("完成其他工作", "按时完成")
+    assert duties[3] == (None, "支出项目：合计 60.80万元（汇总行，不计入合计）")

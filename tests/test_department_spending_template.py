@@ -256,7 +256,8 @@ def _cells_by_line(submission: Submission) -> dict[int | None, str | None]:
         *zip(fixture.department.indicators, submission.department.indicators, strict=True),
     ]
     for there, here in pairs:
-        cell = here.at("value").cell if isinstance(here, Indicator) else here.source.cell
+        # a duty row's findings are on its 预算金额 (the amount they are about)
+        cell = here.at("value").cell if isinstance(here, Indicator) else here.sources["amount"].cell
         cells[there.source.line] = cell
     return cells
 
@@ -294,7 +295,8 @@ def test_the_summary_shows_the_department_table(filled_106: Path) -> None:
     ]
     duties = by_part["年度履职目标"]
     assert len(duties) == 3 and "支出项目：地情、市志编纂与年鉴出版经费 49.80万元" in duties[0][3]
-    assert duties[2][3].endswith("支出项目：基本支出")  # the roll-up's amount is not shown
+    # the roll-up keeps the amount it was filed with, marked as such (never added)
+    assert duties[2][3].endswith("支出项目：基本支出 171.41万元（汇总行，不计入合计）")
     indicators = by_part["部门整体绩效指标"]
     assert len(indicators) == 6
     assert indicators[3][3] == "产出指标/质量指标：1（指标解释：90%(计划标准)）"
@@ -476,6 +478,42 @@ def typed_workbook(path: Path, bad: bool) -> None:
     save_workbook(wb, path)
 
 
+ROLLUP_CASES: dict[str, tuple[tuple[object, ...], list[tuple[object, ...]]]] = {
+    # The reviewer's disagreements between the live checks and the engine (issue #14):
+    # (资金总额, 项目支出, 基本支出), 履职目标 rows (部门职能, 年度目标任务, 支出项目名称, 预算金额)
+    "colon_total": ((171.41, 60.8, 110.61), [*GOOD_DUTIES[:2], (None, None, "合计：", 60.8)]),
+    "spaced_basic": (
+        (171.41, 60.8, 110.61),
+        [*GOOD_DUTIES[:2], ("运行", "工资", "基本支出\u3000", 110.61)],
+    ),
+    "titled_rollup": (
+        (171.41, 60.8, 110.61),
+        [*GOOD_DUTIES[:2], ("基本支出", "工资", None, 171.41)],
+    ),
+    "full_width": (
+        ("１７１.４１", 60.8, 100),
+        [*GOOD_DUTIES[:2], ("运行", "工资", "基本支出", 100)],
+    ),
+}
+
+
+def rollup_workbook(path: Path, name: str) -> None:
+    """A :data:`ROLLUP_CASES` table with the clean indicators."""
+    amounts, duties = ROLLUP_CASES[name]
+    wb = build_application("national", 1)
+    wb[U.name][U.cell("name")] = "某研究室"
+    ws = wb[D.name]
+    for (_, ref, _), amount in zip(D.split_cells, amounts, strict=True):
+        ws[ref] = amount
+    for row, duty in zip(D.duty_rows_range(), duties, strict=False):
+        for (field_name, _, _), value in zip(D.duty_columns, duty, strict=True):
+            ws[D.duty_cell(field_name, row)] = value
+    for row, values in zip(D.indicator_rows(), CLEAN_INDICATORS, strict=False):
+        for (field_name, _, _), value in zip(D.indicator_columns, values, strict=True):
+            ws[D.row_cell(field_name, row)] = value
+    save_workbook(wb, path)
+
+
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The good and the bad workbook recalculated by LibreOffice: its status texts as cached,
@@ -485,9 +523,11 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     require_libreoffice()
     folder = tmp_path_factory.mktemp("department-spending-lo")
     out: dict[str, Any] = {}
-    for name in ("good", "bad", "values"):
+    for name in ("good", "bad", "values", *ROLLUP_CASES):
         if name == "values":
             values_workbook(folder / f"{name}.xlsx")
+        elif name in ROLLUP_CASES:
+            rollup_workbook(folder / f"{name}.xlsx", name)
         else:
             typed_workbook(folder / f"{name}.xlsx", name == "bad")
         saved = convert(folder / f"{name}.xlsx", "xlsx", folder / "recalculated")
@@ -536,6 +576,27 @@ def test_libreoffice_shows_what_the_engine_finds(recalculated: dict[str, Any], n
     assert ws[D.unit_name].value == "某研究室" and ws[D.unit_code].value == "901001033"
     assert ws[D.year_line].value == "（2019年度）"
     assert ws[D.money_label].value == "年度预算安排（万元）"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", list(ROLLUP_CASES))
+def test_roll_ups_and_amounts_are_read_live_as_the_engine_reads_them(
+    recalculated: dict[str, Any], name: str
+) -> None:
+    """``合计：`` is a roll-up, ``基本支出　`` the 基本支出 row, a roll-up named only in 部门职能
+    is named so, ``１７１.４１`` is 171.41 — in the sheet as in the engine."""
+    ws, findings = recalculated[name]
+    native = _native_rows(ws)
+    assert native == _engine_rows(findings)
+    split = {"department-split-mismatch"}
+    expected = {
+        "colon_total": {},
+        "spaced_basic": {},
+        "titled_rollup": {D.duty_first_row + 2: split},
+        "full_width": {row_of(D.split_status): split},
+    }[name]
+    assert native == expected
+    assert [f.code for f in findings if f.code == "rollup-mismatch"] == []
 
 
 @pytest.mark.libreoffice

@@ -14,7 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from jixiao.findings import Finding
-from jixiao.model import DutyBlock, Indicator, Project, Rollup, Submission
+from jixiao.model import DutyBlock, Indicator, Location, Project, Rollup, Submission
 from jixiao.rules.base import (
     INDICATOR_CHECKS,
     Scope,
@@ -178,6 +178,22 @@ TOTAL_NAMES = ("合计", "小计", "总计", "资金总额")
 """支出项目名称 of a 年度履职目标 row that adds up the others."""
 
 
+def _amount_at(duty: DutyBlock) -> Location:
+    """Where a 履职目标 row's 预算金额 is (its cell in the workbook; the row in a document)."""
+    return duty.sources.get("amount") or duty.source
+
+
+def row_name(duty: DutyBlock) -> str:
+    """The name a 年度履职目标 row goes by: its 支出项目名称, or its 部门职能 when that is blank
+    (a ``合计`` written in the first column); spaces removed and a trailing colon dropped
+    (``合计：``, ``基本支出　``).  The sheet's live checks read a row's name the same way
+    (template/department_spending_build.py ``_row_name``)."""
+    for text in (duty.project, duty.title):
+        if key := "".join((text or "").split()):
+            return key.rstrip(":：")
+    return ""
+
+
 def split_rollups(
     duties: list[DutyBlock], total: Decimal | None, stated: Collection[str]
 ) -> tuple[list[DutyBlock], list[Rollup]]:
@@ -194,7 +210,7 @@ def split_rollups(
     kept: list[DutyBlock] = []
     rollups: list[Rollup] = []
     for duty in duties:
-        named = "".join((duty.project or "").split()).rstrip(":：") in TOTAL_NAMES
+        named = row_name(duty) in TOTAL_NAMES
         whole = total is not None and duty.amount == total and len(others) > 1
         if duty.amount is None or not (named or whole):
             kept.append(duty)
@@ -202,11 +218,11 @@ def split_rollups(
         parts = tuple(p for p in DEPARTMENT_PARTS if p in stated)
         rollups.append(
             Rollup(
-                name=duty.project or duty.title or "",
+                name=row_name(duty) or duty.project or duty.title or "",
                 amount=duty.amount,
                 parts=parts,
                 complete=len(parts) == len(DEPARTMENT_PARTS),
-                source=duty.source,
+                source=_amount_at(duty),
             )
         )
         kept.append(replace(duty, amount=None))
@@ -240,6 +256,9 @@ def rollups(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
     """A roll-up row agrees with its parts (the projects of its units, or a department's
     项目支出 + 基本支出) — when all of them are shown."""
     for rollup in submission.rollups:
+        if (row := _duty_row(submission, rollup)) is not None:
+            yield from _department_rollup(submission, rollup, row, scope)
+            continue
         if not rollup.complete or rollup.amount is None or not rollup.parts:
             continue
         total = _parts_total(rollup, submission)
@@ -254,6 +273,49 @@ def rollups(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
                 total=total,
                 diff=rollup.amount - total,
             )
+
+
+def _duty_row(submission: Submission, rollup: Rollup) -> int | None:
+    """The index of a 部门整体支出 roll-up's own 履职目标 row (kept, its amount taken off)."""
+    department = submission.department
+    if department is None:
+        return None
+    for index, duty in enumerate(department.blocks):
+        if rollup.source in (duty.source, _amount_at(duty)) and duty.amount is None:
+            return index
+    return None
+
+
+def _department_rollup(
+    submission: Submission, rollup: Rollup, row: int, scope: Scope
+) -> Iterator[Finding | None]:
+    """A 年度履职目标 roll-up is compared with the rows it adds: the amounts of the rows above
+    it (``合计 60.8`` under 49.8 + 11).  One that holds the department's 资金总额 (106's
+    ``基本支出 171.41``, or 项目支出 + 基本支出) is the table's total, not a sum of the rows
+    above: it agrees.  Without rows above to add, nothing is compared.  (A roll-up named as a
+    part is reported by ``department_split``.)"""
+    department = submission.department
+    assert department is not None
+    if rollup.amount is None:
+        return
+    above = [b.amount for b in department.blocks[:row] if b.amount is not None]
+    if not above:
+        return
+    added = sum(above, Decimal(0))
+    wholes = [added, department.total]
+    split = _department_parts(submission)
+    if all(split.get(p) is not None for p in DEPARTMENT_PARTS):
+        wholes.append(sum((a for a in split.values() if a is not None), Decimal(0)))
+    if any(w is not None and abs(w - rollup.amount) <= TOLERANCE for w in wholes):
+        return
+    yield ROLLUP_MISMATCH.at(
+        scope,
+        rollup.source,
+        name=rollup.name,
+        amount=rollup.amount,
+        total=added,
+        diff=rollup.amount - added,
+    )
 
 
 def _show(amount: Decimal) -> str:
@@ -287,7 +349,7 @@ def department_split(submission: Submission, scope: Scope) -> Iterator[Finding |
         yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, where, what=what)
     yield from _rollup_named_as_part(submission, dept_scope)
     rows = [b for b in department.blocks if b.amount is not None]
-    basic_rows = [b for b in rows if (b.project or "").strip() == "基本支出"]
+    basic_rows = [b for b in rows if row_name(b) == DEPARTMENT_PARTS[1]]
     project_rows = [b for b in rows if b not in basic_rows]
     for row in basic_rows:
         if basic is not None and row.amount is not None and abs(row.amount - basic) > TOLERANCE:
@@ -296,7 +358,7 @@ def department_split(submission: Submission, scope: Scope) -> Iterator[Finding |
                 f"年度履职目标“{row.title}”的基本支出 {_show(row.amount)} 与年度预算安排的"
                 f"基本支出 {_show(basic)} 不符{also}"
             )
-            yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, row.source, what=what)
+            yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, _amount_at(row), what=what)
     if projects is not None and project_rows:
         amount = sum((b.amount for b in project_rows if b.amount is not None), Decimal(0))
         if abs(amount - projects) > TOLERANCE:
@@ -304,7 +366,8 @@ def department_split(submission: Submission, scope: Scope) -> Iterator[Finding |
                 f"年度履职目标各项目的预算金额合计 {_show(amount)} 与项目支出 "
                 f"{_show(projects)} 不符"
             )
-            yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, project_rows[0].source, what=what)
+            where = _amount_at(project_rows[0])
+            yield DEPARTMENT_SPLIT_MISMATCH.at(dept_scope, where, what=what)
 
 
 def _rollup_named_as_part(submission: Submission, scope: Scope) -> Iterator[Finding | None]:

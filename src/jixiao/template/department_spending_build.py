@@ -9,17 +9,22 @@ formulas that Excel, WPS and LibreOffice evaluate without Python, in the rules' 
 * 资金总额 = 项目支出 + 基本支出 (``department-split-mismatch``), on the amounts as read (hidden
   helpers, :func:`template.native_checks.money_reading`);
 * the 履职目标 amounts total 项目支出, decided by meaning as the engine decides
-  (:func:`jixiao.rules.layouts.split_rollups`, ``department_split``): a row whose 支出项目名称 is
-  合计/小计/总计/资金总额, or whose amount is the 资金总额 while other rows carry amounts, is a
-  roll-up and is not added; a 基本支出 row is not a project and is compared with 基本支出
-  instead; a roll-up row named as a part (106's ``基本支出 171.41``) is reported on its row;
+  (:func:`jixiao.rules.layouts.split_rollups`, ``department_split``): a row whose name
+  (:func:`jixiao.rules.layouts.row_name`: 支出项目名称 without spaces, else 部门职能; a trailing
+  colon allowed) is 合计/小计/总计/资金总额, or whose amount is the 资金总额 while other rows carry
+  amounts, is a roll-up and is not added; a 基本支出 row is not a project and is compared with
+  基本支出 instead; a roll-up row named as a part (106's ``基本支出 171.41``) is reported on its
+  row;
 * each indicator row: ``level-invalid``, ``value-missing``, ``symbol-missing``, ``unit-missing``
   (a bare number whose 三级 states no unit such as ``(%)``) and ``value-format-lost`` (目标值
   ``1`` where 指标解释 gives a percent) — the 目标值 is one cell, as the engine reads it.
 
 What a formula cannot read it leaves to the engine: a 目标值 typed as a number in a cell whose
 text format was removed is read as its shown text, a stated unit written with spaces inside
-the brackets counts as stated.
+the brackets counts as stated.  Engine-only, with no live check: ``rollup-mismatch``, a
+roll-up 履职目标 row (``合计``) that is neither the sum of the amounts above it nor the
+资金总额 (:func:`jixiao.rules.layouts.rollups`) — the sheet does not add its rows up to each
+roll-up row; the status column shows it only after ``jixiao validate`` / the summary.
 """
 
 from __future__ import annotations
@@ -194,16 +199,28 @@ def _is_rollup(row: int) -> str:
     """The 履职目标 row is a roll-up (rules.layouts.split_rollups): named 合计/小计/总计/资金总额,
     or its amount is the 资金总额 while another row carries an amount too."""
     amount = _amount(D.duty_cell("amount", row))
-    name = checks._without_spaces(D.duty_cell("project", row))
     total = absolute(_amount(D.total))
     others = f"COUNT({_fixed(D.amount_helpers)})>1"
-    named = checks._one_of(name, TOTAL_NAMES)
+    named = _row_name_is(row, TOTAL_NAMES)
     whole = f"AND(ISNUMBER({total}),{amount}={total},{others})"
     return f"AND(ISNUMBER({amount}),OR({named},{whole}))"
 
 
+def _row_name(row: int) -> str:
+    """The row's name as rules.layouts.row_name reads it: 支出项目名称 without spaces, or
+    部门职能 when that is blank."""
+    project = checks._without_spaces(D.duty_cell("project", row))
+    title = checks._without_spaces(D.duty_cell("title", row))
+    return f"IF(LEN({project})>0,{project},{title})"
+
+
+def _row_name_is(row: int, words: tuple[str, ...]) -> str:
+    """The row's name is one of ``words``, a trailing colon allowed (``合计：``)."""
+    return checks._one_of(_row_name(row), tuple(w + c for w in words for c in ("", ":", "：")))
+
+
 def _project_is(row: int, part: str) -> str:
-    return f'TRIM({D.duty_cell("project", row)})="{part}"'
+    return _row_name_is(row, (part,))
 
 
 def counted_amount(row: int) -> str:

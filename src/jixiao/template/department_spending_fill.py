@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.model import Department, DutyBlock, Indicator, Rollup, Submission
+from jixiao.rules.layouts import row_name
 from jixiao.template.build import fit_sheet
 from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
 from jixiao.template.department_spending import is_department_spending
@@ -59,15 +60,16 @@ def _not_held(indicator: Indicator) -> tuple[tuple[str, object], ...]:
 
 def carried_rollups(submission: Submission) -> dict[int, Rollup]:
     """The roll-ups the sheet holds, by the index of the 履职目标 row they were taken off: a
-    row without an amount whose 支出项目名称 (else 部门职能) is the roll-up's name."""
+    row without an amount whose 支出项目名称 (else 部门职能) is the roll-up's name
+    (:func:`jixiao.rules.layouts.row_name`, or as written)."""
     department = submission.department
     if department is None:
         return {}
     carried: dict[int, Rollup] = {}
     for rollup in submission.rollups:
         for index, block in enumerate(department.blocks):
-            name = block.project or block.title or ""
-            if index not in carried and block.amount is None and name == rollup.name:
+            names = (row_name(block), block.project or block.title or "")
+            if index not in carried and block.amount is None and rollup.name in names:
                 carried[index] = rollup
                 break
     return carried

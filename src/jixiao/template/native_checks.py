@@ -141,8 +141,10 @@ def _table_yuan() -> str:
 
 def money_reading(ref: str) -> str:
     """Helper: a money cell as an amount in the table's unit (money.parse_money): numbers as
-    they are, text such as ``1,111`` or ``11110000元`` converted, anything else unreadable."""
-    text = _substitute(ref, [(s, "") for s in (*SPACES, ",")])
+    they are, text such as ``1,111``, ``１７１.４１`` or ``11110000元`` converted (full-width
+    digits and signs first, as the engine's NFKC), anything else unreadable."""
+    pairs = [(k, v) for k, v in FULL_WIDTH.items() if v != "%"]
+    text = _substitute(ref, pairs + [(s, "") for s in (*SPACES, ",")])
     reading = f"VALUE({text})"  # no unit: in the table's unit already
     for unit, yuan in sorted(YUAN_PER_UNIT.items(), key=lambda u: len(u[0])):
         number = f"VALUE(LEFT({text},LEN({text})-{len(unit)}))*{yuan}/{_table_yuan()}"
