@@ -776,8 +776,9 @@ def department_rows(entry: Entry) -> list[Row]:
     工作保障措施 and 整体绩效目标表, and a 部门整体支出绩效目标表's (seed 106) 年度预算安排
     (资金总额 / 项目支出 / 基本支出), 年度履职目标 rows with their 支出项目 and 预算金额, and its
     department indicators.  The table is text (内容): amounts are shown as the file states them,
-    in its own money unit (``171.41万元``); a roll-up 履职目标 row shows no amount (its amount is
-    a roll-up, never added)."""
+    in its own money unit (``171.41万元``).  A 部门整体支出 table's rows are all 年度履职目标
+    (one without 支出项目 and 预算金额 too; 分项绩效目标 is the Hebei 绩效目标表's term); a roll-up
+    row shows the amount it was filed with, marked as a roll-up (never added)."""
     rows: list[Row] = []
     department = entry.submission.department if entry.submission else None
     if department is None or entry.submission is None:
@@ -789,13 +790,23 @@ def department_rows(entry: Entry) -> list[Row]:
     for label, stated in zip(("资金总额", "项目支出", "基本支出"), split, strict=True):
         if stated is not None:
             rows.append((unit, "年度预算安排", label, f"{_plain(stated)}{money}"))
+    amounts = (department.total, department.project_spending, department.basic_spending)
+    spending_table = (
+        any(a is not None for a in amounts)
+        or bool(department.indicators)
+        or any(b.project or b.amount is not None for b in department.blocks)
+    )
+    rolled = {r.source: r for r in entry.submission.rollups if r.amount is not None}
     for block in department.blocks:
         values = "；".join(f"{i.name} {i.value or ''}".strip() for i in block.indicators)
         amount = "" if block.amount is None else f"{_plain(block.amount)}{money}"
+        rollup = rolled.get(block.sources.get("amount") or block.source) or rolled.get(block.source)
+        if block.amount is None and rollup is not None and rollup.amount is not None:
+            amount = f"{_plain(rollup.amount)}{money}（汇总行，不计入合计）"
         spending = " ".join(x for x in (block.project, amount) if x)
         shown = (block.goal, f"支出项目：{spending}" if spending else None, values)
         content = "\n".join(x for x in shown if x)
-        part = "年度履职目标" if spending else "分项绩效目标"
+        part = "年度履职目标" if spending or spending_table else "分项绩效目标"
         rows.append((unit, part, block.title, content))
     for measure in department.measures:
         rows.append((unit, "工作保障措施", measure.title, measure.text))
