@@ -190,7 +190,8 @@ def test_the_filled_sheet_shows_the_table_as_published(filled_106: Path) -> None
     assert ws[D.duty_cell("project", third)].value == "基本支出"
     assert ws[D.duty_cell("amount", third)].value == 171.41  # as the table shows it
     assert ws.row_dimensions[D.duty_first_row + 3].hidden  # unused 履职目标 rows
-    assert ws.print_area == f"'{D.name}'!$A$1:$E${D.first_row + 5}"
+    # the whole table prints: an indicator the clerk adds below the imported ones too
+    assert ws.print_area == f"'{D.name}'!$A$1:$E${D.last_row}"
     assert ws[D.row_cell("value", D.first_row + 3)].value == "1"
 
 
@@ -638,7 +639,9 @@ def test_the_filled_sheet_prints_on_one_page_wide(filled_106: Path, tmp_path: Pa
     pdf = convert(filled_106, "pdf", tmp_path / "pdf")
     printed = pages(pdf)
     assert problems(pdf) == []
-    assert len(printed) == 1  # 单位信息 prints nothing, the empty forms are hidden
+    # 单位信息 prints nothing, the empty forms are hidden; the whole indicator grid prints
+    # (its empty rows too, still one page for 106)
+    assert len(printed) == 1
     page = printed[0]
     assert page.width < page.height  # A4 portrait
     for text in (
@@ -649,6 +652,24 @@ def test_the_filled_sheet_prints_on_one_page_wide(filled_106: Path, tmp_path: Pa
         "49.80",
     ):
         assert text in page.text.replace("\n", ""), text
+
+
+@pytest.mark.libreoffice
+def test_an_indicator_added_after_the_import_is_printed(filled_106: Path, tmp_path: Path) -> None:
+    """106 is cut off (the import asks for its 成本指标): a row the clerk adds below the
+    imported indicators is inside the print area."""
+    from libreoffice import convert, require_libreoffice
+    from pdfcheck import pages
+
+    require_libreoffice()
+    wb = openpyxl.load_workbook(filled_106)
+    row = D.first_row + 6  # the first row after 106's six indicators
+    added = ("成本指标", "经济成本指标", "年鉴印刷成本", None, "≤8万元")
+    for (field_name, _, _), value in zip(D.indicator_columns, added, strict=True):
+        wb[D.name][D.row_cell(field_name, row)] = value
+    wb.save(tmp_path / "added.xlsx")
+    (page,) = pages(convert(tmp_path / "added.xlsx", "pdf", tmp_path / "pdf"))
+    assert "年鉴印刷成本" in page.text.replace("\n", "")
 
 
 @pytest.mark.libreoffice

@@ -108,8 +108,15 @@ def _indicator_value(indicator: Indicator, field_name: str) -> object:
 
 
 def print_department_spending(wb: Workbook, department: Department | None) -> None:
-    """Hidden when the workbook has no such table; else printed down to its last indicator,
-    unused 履职目标 rows hidden (a clerk may unhide them), every row as high as its text."""
+    """Hidden when the workbook has no such table; else the whole table is printed, unused
+    履职目标 rows hidden (a clerk may unhide them), every filled row as high as its text.
+
+    Decision (issue #14 review): the print area is the whole table, as on the blank template,
+    not the rows the import filled.  A print area cannot follow the content (Excel and
+    LibreOffice keep it fixed), and an imported table is often one the clerk completes (106
+    is cut off: the import asks for its 成本指标): an indicator typed below the last imported
+    row was not printed.  The price is the empty indicator grid printed after a short table
+    (106: a second page of empty rows under the repeated header)."""
     ws = wb[D.name]
     if not is_department_spending(department) or department is None:
         hide(ws)
@@ -117,8 +124,7 @@ def print_department_spending(wb: Workbook, department: Department | None) -> No
     duties, grid = used_rows(department)
     for row in range(duties.stop, D.duty_last_row + 1):
         ws.row_dimensions[row].hidden = True
-    area = D.used_area(len(department.indicators))
-    ws.print_area = area
+    ws.print_area = D.print_area
     fit_sheet(ws, D.printing, rows=range(1, grid.stop))
 
 
