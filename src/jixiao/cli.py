@@ -33,8 +33,7 @@ from jixiao.filekinds import describe, folder_kinds
 from jixiao.findings import Report, Tally
 from jixiao.money import MoneyUnit
 from jixiao.profiles import builtin_names
-from jixiao.template.application import TEMPLATE_LAYOUTS
-from jixiao.template.layout import DEFAULT_PROJECTS, MAX_PROJECTS
+from jixiao.template.names import DEFAULT_PROJECTS, MAX_PROJECTS, TEMPLATE_LAYOUTS
 from jixiao.textfiles import printable, readable_path
 
 # The engine (readers, rules, the template layout, the service) is imported inside the commands

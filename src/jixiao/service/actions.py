@@ -40,8 +40,7 @@ from jixiao.service.collect import (
 )
 from jixiao.template.application import DEFAULT_PROFILE as APPLICATION_PROFILE
 from jixiao.template.application import LAYOUT_NAME as APPLICATION_LAYOUT
-from jixiao.template.application import TEMPLATE_LAYOUTS
-from jixiao.template.layout import DEFAULT_PROJECTS
+from jixiao.template.names import DEFAULT_PROJECTS, TEMPLATE_LAYOUTS
 from jixiao.textfiles import holdable, readable_path
 from jixiao.validate import profile_for
 

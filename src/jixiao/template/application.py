@@ -49,6 +49,7 @@ from jixiao.template.layout import (
     row_of,
     shifted,
 )
+from jixiao.template.names import APPLICATION_LAYOUT, TEMPLATE_LAYOUTS
 
 TEMPLATE_ID = "jixiao-sbb"
 """The 申报表 template (the first layout's is ``jixiao-ysjx``)."""
@@ -57,10 +58,8 @@ COMPATIBLE_VERSIONS: dict[str, str] = {"1": "0def08ed32e4f027"}
 """Older versions (their _meta version → fingerprint) whose workbooks read unchanged: version 1
 is today's forms without the 部门整体支出 sheet (a workbook of it has no department part, and
 is reported as this version: template-version-mixed does not fire for it)."""
-LAYOUT_NAME = "申报表"
+LAYOUT_NAME = APPLICATION_LAYOUT
 """How the command line and the messages name this layout."""
-TEMPLATE_LAYOUTS = ("绩效目标表", LAYOUT_NAME)
-"""The template layouts, the first layout's (template/layout.py) first: ``--layout`` offers them."""
 DEFAULT_PROFILE = "national"
 """The built-in profile the 申报表 template is made for unless another is chosen: no 项目编码,
 no 资金支出计划, no 依据 required (what the national form has)."""

@@ -38,7 +38,8 @@ from jixiao.template.fill import (
     sheet_numbers,
     unit_line,
 )
-from jixiao.template.layout import LAYOUT, MAX_PROJECTS, row_of
+from jixiao.template.layout import LAYOUT, row_of
+from jixiao.template.names import MAX_PROJECTS
 from jixiao.template.printing import footer
 
 PURPOSE_LABEL = "资金用途"

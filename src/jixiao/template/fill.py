@@ -24,7 +24,8 @@ from jixiao.model import (
 )
 from jixiao.profiles import DEFAULT_PROFILE
 from jixiao.template.build import build_template, fit_sheet
-from jixiao.template.layout import DEFAULT_PROJECTS, LAYOUT, MAX_PROJECTS, row_of
+from jixiao.template.layout import LAYOUT, row_of
+from jixiao.template.names import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.template.printing import footer
 
 

@@ -17,14 +17,13 @@ from dataclasses import asdict, dataclass, field
 from jixiao.a1 import a1, absolute, column_letter, column_number, parse_a1
 from jixiao.findings import FINDING_COLUMNS
 from jixiao.model import CHECKPOINTS, OVERALL_COLUMNS
+from jixiao.template.names import DEFAULT_PROJECTS, MAX_PROJECTS
 
 TEMPLATE_ID = "jixiao-ysjx"
 TEMPLATE_VERSION = 1
 PASSWORD = "jixiao"
 """Sheet and structure protection password. Protection prevents accidents; it is not security."""
 
-DEFAULT_PROJECTS = 30
-MAX_PROJECTS = 200
 END_MARKER = "▲表尾"
 """Written below each input grid (outside the print area): a moved marker means inserted rows."""
 
