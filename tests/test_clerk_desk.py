@@ -245,3 +245,24 @@ def test_a_folder_that_cannot_be_opened_is_reported_not_passed_over(
     assert set(files) == {"甲.json", "乙单位"}
     (finding,) = files["乙单位"]["findings"]
     assert finding["code"] == "file-unreadable" and "无法打开这个文件夹" in finding["message"]
+
+
+def test_the_systems_own_folders_on_a_drive_are_not_reported(
+    inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scanning a USB drive's root: no account opens System Volume Information or
+    $RECYCLE.BIN, and reporting them would make every run end with an error."""
+    system = [inbox / "System Volume Information", inbox / "$RECYCLE.BIN", inbox / ".Trash-0"]
+    for folder in system:
+        folder.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) in system:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = CliRunner().invoke(main, ["validate", str(inbox), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["甲.json"]

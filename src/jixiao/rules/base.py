@@ -8,7 +8,6 @@ the same thing.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -151,11 +150,11 @@ class Scope:
 
     def for_project(self, project: Project | None) -> Scope:
         """The same scope, owned by another project (None: department level)."""
-        return dataclasses.replace(self, project=project)
+        return replace(self, project=project)
 
     def probe(self) -> Scope:
         """The same scope for checking a proposed value (no proposals of its own)."""
-        return dataclasses.replace(self, probing=True)
+        return replace(self, probing=True)
 
 
 _NO_CELL_IN_FORMS = frozenset({"spending_plan", "basis"})

@@ -75,7 +75,15 @@ def _scan(folder: Path) -> Iterator[Path]:
             path = Path(root, name)
             if in_folder_scan(path):
                 yield path  # links that lead nowhere and pipes too: they are reported, not skipped
-    yield from (Path(error.filename) for error in unreadable if error.filename)
+    for error in unreadable:
+        if error.filename and not _system_folder(Path(error.filename).name):
+            yield Path(error.filename)
+
+
+def _system_folder(name: str) -> bool:
+    """A folder the system keeps on a drive (``System Volume Information``, ``$RECYCLE.BIN``,
+    ``.Trash-1000``): no account may open it, and no clerk puts submissions there."""
+    return name.startswith((".", "$")) or name == "System Volume Information"
 
 
 def _identity(path: Path) -> str:
