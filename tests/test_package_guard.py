@@ -86,8 +86,39 @@ def doctype_in_moved_sheet(parts: dict[str, bytes]) -> None:
     )
 
 
+FAR_ROW = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def after_junk(junk: bytes) -> Edit:
+    """Bytes before the sheet's first tag: the guard took it for no XML and skipped it, while
+    calamine skips the bytes and reads the cells (found by a hostile review)."""
+
+    def edit(parts: dict[str, bytes]) -> None:
+        parts[SHEET] = junk + add_to_sheet_data(parts[SHEET], FAR_ROW)
+
+    return edit
+
+
+def renamed_root(parts: dict[str, bytes]) -> None:
+    xml = add_to_sheet_data(parts[SHEET], FAR_ROW)
+    parts[SHEET] = xml.replace(b"<worksheet ", b"<notasheet ", 1).replace(
+        b"</worksheet>", b"</notasheet>"
+    )
+
+
+def wrapped_root(parts: dict[str, bytes]) -> None:
+    xml = add_to_sheet_data(parts[SHEET], FAR_ROW)
+    start = xml.index(b"<worksheet")
+    parts[SHEET] = xml[:start] + b"<foo>" + xml[start:] + b"</foo>"
+
+
 FAR = "远离表格"
+NOT_A_SHEET = "不是正常的工作表结构"
 HOSTILE: list[tuple[str, Edit, str]] = [
+    ("form feed before the sheet", after_junk(b"\x0c"), "不是有效的 XML"),
+    ("text before the sheet", after_junk(b"junk"), "不是有效的 XML"),
+    ("root renamed", renamed_root, NOT_A_SHEET),
+    ("root wrapped", wrapped_root, NOT_A_SHEET),
     ("single quotes", far_row(b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"), FAR),
     ("spaces around =", far_row(b'<row r = "1048576"><c r = "XFD1048576"/></row>'), FAR),
     ("namespace prefix", prefixed, FAR),

@@ -40,6 +40,9 @@ MAX_SHEET_CELLS = 2_000_000
 MAX_ROW = 1_048_576
 CHUNK = 64 * 1024
 SHEET_ROOTS = frozenset({"worksheet", "dialogsheet", "macrosheet"})
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+"""A ``sheetData`` tag (text cannot hold a raw ``<``): spreadsheet readers take the cells under
+it whatever the part's root is, so a part that has one is measured or refused, never skipped."""
 _REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?([0-9]{1,12})$")
 
 
@@ -101,14 +104,16 @@ def _parts_reason(
     for info in infos:
         if info.is_dir():
             continue
+        tab = tabs.get(info.filename)
         with archive.open(info) as part:
             head = part.read(CHUNK)
             if not _looks_like_xml(head):
+                if tab is not None:  # a spreadsheet reader skips the bytes and reads its cells
+                    return f"工作表“{tab}”不是有效的 XML，工作簿已损坏"
                 continue
             if info.file_size > MAX_PART:
                 return f"“{info.filename}”解压后超过 64 MB，不是正常的模板工作簿，已拒绝读取"
             data = head + part.read()
-        tab = tabs.get(info.filename)
         reason, scanned = _measure(tab or info.filename, data)
         if reason:
             return reason
@@ -211,6 +216,8 @@ def _measure(name: str, data: bytes) -> tuple[str | None, list[bytes] | None]:
     scanned = None
     try:
         if not _is_sheet(data, extent):
+            if _SHEET_DATA.search(data):  # cells under another root: read all the same
+                return f"“{name}”含有单元格数据，但不是正常的工作表结构，已拒绝读取", None
             return None, None
         scanned = _plain_scan(data)
         if scanned is None and not _near(data):
