@@ -134,23 +134,10 @@ def test_the_rows_a_clerk_types_into_have_no_fixed_height(tmp_path: Path) -> Non
 
 
 def _table(path: Path, amounts: tuple[object, ...], duties: list[tuple[object, ...]]) -> Path:
-    from jixiao.template import layout
-    from jixiao.template.application_build import build_application
-    from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
+    from test_department_spending_template import department_table
 
-    wb = build_application("national", 1)
-    wb[layout.LAYOUT.unit.name][layout.LAYOUT.unit.cell("name")] = "某研究室"
-    ws = wb[D.name]
-    for (_, ref, _), amount in zip(D.split_cells, amounts, strict=True):
-        ws[ref] = amount
-    for row, duty in zip(D.duty_rows_range(), duties, strict=False):
-        for (field_name, _, _), value in zip(D.duty_columns, duty, strict=True):
-            ws[D.duty_cell(field_name, row)] = value
     indicator = ("产出指标", "数量指标", "志鉴工作开展数量", None, "≥5个")
-    for (field_name, _, _), value in zip(D.indicator_columns, indicator, strict=True):
-        ws[D.row_cell(field_name, D.first_row)] = value
-    save_workbook(wb, path)
-    return path
+    return department_table(path, amounts, duties, [indicator])
 
 
 PROJECT_ROWS = [("编纂", "按时出版", "年鉴经费", 49.8), ("发放", "按时发放", "福利经费", 11)]

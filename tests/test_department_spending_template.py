@@ -21,6 +21,7 @@ import dataclasses
 import json
 import shutil
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -501,6 +502,17 @@ ROLLUP_CASES: dict[str, tuple[tuple[object, ...], list[tuple[object, ...]]]] = {
 def rollup_workbook(path: Path, name: str) -> None:
     """A :data:`ROLLUP_CASES` table with the clean indicators."""
     amounts, duties = ROLLUP_CASES[name]
+    department_table(path, amounts, duties)
+
+
+def department_table(
+    path: Path,
+    amounts: tuple[object, ...],
+    duties: list[tuple[object, ...]],
+    indicators: Sequence[tuple[object, ...]] = CLEAN_INDICATORS,
+) -> Path:
+    """A 申报表 workbook whose 部门整体支出 sheet is filled cell by cell: (资金总额, 项目支出,
+    基本支出), 履职目标 rows and indicator rows, as a clerk would type them."""
     wb = build_application("national", 1)
     wb[U.name][U.cell("name")] = "某研究室"
     ws = wb[D.name]
@@ -509,10 +521,11 @@ def rollup_workbook(path: Path, name: str) -> None:
     for row, duty in zip(D.duty_rows_range(), duties, strict=False):
         for (field_name, _, _), value in zip(D.duty_columns, duty, strict=True):
             ws[D.duty_cell(field_name, row)] = value
-    for row, values in zip(D.indicator_rows(), CLEAN_INDICATORS, strict=False):
+    for row, values in zip(D.indicator_rows(), indicators, strict=False):
         for (field_name, _, _), value in zip(D.indicator_columns, values, strict=True):
             ws[D.row_cell(field_name, row)] = value
     save_workbook(wb, path)
+    return path
 
 
 @pytest.fixture(scope="module")

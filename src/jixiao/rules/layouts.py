@@ -265,14 +265,20 @@ def rollups(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
         if total is None:
             continue
         if abs(total - rollup.amount) > TOLERANCE:
-            yield ROLLUP_MISMATCH.at(
-                scope,
-                rollup.source,
-                name=rollup.name,
-                amount=rollup.amount,
-                total=total,
-                diff=rollup.amount - total,
-            )
+            yield _mismatch(rollup, total, scope)
+
+
+def _mismatch(rollup: Rollup, total: Decimal, scope: Scope) -> Finding | None:
+    """``rollup-mismatch``: the roll-up's amount is not ``total``, what its parts add up to."""
+    assert rollup.amount is not None
+    return ROLLUP_MISMATCH.at(
+        scope,
+        rollup.source,
+        name=rollup.name,
+        amount=rollup.amount,
+        total=total,
+        diff=rollup.amount - total,
+    )
 
 
 def _duty_row(submission: Submission, rollup: Rollup) -> int | None:
@@ -308,14 +314,7 @@ def _department_rollup(
         wholes.append(sum((a for a in split.values() if a is not None), Decimal(0)))
     if any(w is not None and abs(w - rollup.amount) <= TOLERANCE for w in wholes):
         return
-    yield ROLLUP_MISMATCH.at(
-        scope,
-        rollup.source,
-        name=rollup.name,
-        amount=rollup.amount,
-        total=added,
-        diff=rollup.amount - added,
-    )
+    yield _mismatch(rollup, added, scope)
 
 
 def _show(amount: Decimal) -> str:
