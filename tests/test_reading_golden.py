@@ -2,7 +2,7 @@
 
 Issue #15 made the reader and the rules faster; this pins that nothing they produce changed:
 every model value (each cell's Location included) and every finding (code, severity, place,
-message, hint) of the fixture workbooks, compared with ``fixtures/reading.golden.json``.
+message, hint) of the fixture workbooks, compared with ``fixtures/golden/reading.json``.
 The workbooks are built from the fixtures at test time (the seeds into the 绩效目标表
 template, the other provinces' documents into the 申报表 one, and one clerk's mistakes typed
 into a filled template), so the comparison covers the reader's fast paths and its findings.
@@ -40,7 +40,7 @@ from jixiao.template.fill import fill_workbook
 from jixiao.template.layout import LAYOUT
 from jixiao.validate import validate_submission
 
-GOLDEN = FIXTURES / "reading.golden.json"
+GOLDEN = FIXTURES / "golden" / "reading.json"
 P, U = LAYOUT.project, LAYOUT.unit
 
 
