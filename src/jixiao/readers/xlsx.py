@@ -30,6 +30,7 @@ from jixiao.a1 import a1, column_number, parse_a1
 from jixiao.findings import Finding
 from jixiao.model import (
     CHECKPOINTS,
+    CellSources,
     Department,
     DutyBlock,
     Indicator,
@@ -515,18 +516,6 @@ def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proje
     indicators = tuple(_indicators(reader, grid))
     if not indicators and all(grid.text(ref) is None for ref in inputs):
         return None  # a blank project sheet
-    fields = {
-        "code": p.code,
-        "name": p.name,
-        "budget": p.budget,
-        "fiscal": p.fiscal,
-        "other": p.other,
-        "purpose": p.purpose,
-        "goal": p.goal,
-        "plan": p.plan[0],
-        "department": p.department,
-        "indicators": a1(p.first_row, 1),
-    }
     _report_notes(reader, grid, _INPUTS)
     amounts = {
         field: _amount(reader, grid, getattr(p, field), label, money)
@@ -545,8 +534,23 @@ def _project(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proje
         goal=grid.text(p.goal),
         indicators=indicators,
         source=reader.where(grid.name, p.title),
-        sources={k: reader.where(grid.name, v) for k, v in fields.items()},
+        sources=CellSources(reader.file, grid.name, _PROJECT_FIELDS),
     )
+
+
+_PROJECT_FIELDS: Mapping[str, str] = {
+    "code": LAYOUT.project.code,
+    "name": LAYOUT.project.name,
+    "budget": LAYOUT.project.budget,
+    "fiscal": LAYOUT.project.fiscal,
+    "other": LAYOUT.project.other,
+    "purpose": LAYOUT.project.purpose,
+    "goal": LAYOUT.project.goal,
+    "plan": LAYOUT.project.plan[0],
+    "department": LAYOUT.project.department,
+    "indicators": a1(LAYOUT.project.first_row, 1),
+}
+"""Where a project's fields are on its sheet (the same cells on every project sheet)."""
 
 
 def _amount(reader: Reader, grid: Grid, ref: str, field: str, money: MoneyUnit) -> Decimal | None:
@@ -605,14 +609,15 @@ class _Columns:
 
     fields: tuple[str, ...]
     indexes: tuple[int, ...]
-    refs: Mapping[int, tuple[str, ...]]
+    refs: Mapping[int, Mapping[str, str]]
+    """Per worksheet row: field → its cell (shared by every sheet of the layout)."""
 
     @classmethod
     def of(cls, columns: Sequence[tuple[str, str]], rows: range) -> _Columns:
         """``columns`` as (field, column letter) pairs over worksheet ``rows``."""
         fields = tuple(f for f, _ in columns)
         letters = tuple(c for _, c in columns)
-        refs = {row: tuple(f"{c}{row}" for c in letters) for row in rows}
+        refs = {row: {f: f"{c}{row}" for f, c in columns} for row in rows}
         return cls(fields, tuple(column_number(c) - 1 for c in letters), refs)
 
     def read(self, grid: Grid, row: int) -> dict[str, str | None] | None:
@@ -620,11 +625,9 @@ class _Columns:
         found = grid.texts(row, self.indexes)
         return None if found is None else dict(zip(self.fields, found, strict=True))
 
-    def sources(self, reader: Reader, sheet: str, row: int) -> dict[str, Location]:
-        """Where each field of the row is."""
-        file = reader.file  # Location built here, not through reader.where: 1,800 a workbook
-        refs = zip(self.fields, self.refs[row], strict=True)
-        return {f: Location(file, sheet, ref) for f, ref in refs}
+    def sources(self, reader: Reader, sheet: str, row: int) -> CellSources:
+        """Where each field of the row is (each Location made when asked: 1,800 a workbook)."""
+        return CellSources(reader.file, sheet, self.refs[row])
 
 
 _INDICATOR_COLUMNS = _Columns.of(LAYOUT.project.indicator_columns, LAYOUT.project.indicator_rows())
@@ -718,6 +721,9 @@ _OVERALL_COLUMNS = _Columns.of(
 )
 
 
+_BLOCK_INDICATOR_FIELDS = ("level1", "level2", "level3", "description", "value")
+
+
 def _blocks(reader: Reader, grid: Grid) -> Iterator[DutyBlock]:
     """One block per row that names a 分项; the rows below it add its indicators."""
     d = LAYOUT.department
@@ -738,7 +744,7 @@ def _blocks(reader: Reader, grid: Grid) -> Iterator[DutyBlock]:
                 if raw not in ("", None):
                     draft.plan.append(_plan_entry(checkpoint, raw, reader.where(grid.name, ref)))
         if cells["level3"] or cells["description"] or cells["value"]:
-            fields = ("level1", "level2", "level3", "description", "value")
+            refs = {f: f"{columns[f]}{row}" for f in _BLOCK_INDICATOR_FIELDS}
             draft.indicators.append(
                 Indicator(
                     level1=cells["level1"],
@@ -747,7 +753,7 @@ def _blocks(reader: Reader, grid: Grid) -> Iterator[DutyBlock]:
                     description=cells["description"],
                     value=cells["value"],
                     source=reader.where(grid.name, f"{columns['level3']}{row}"),
-                    sources={f: reader.where(grid.name, f"{columns[f]}{row}") for f in fields},
+                    sources=CellSources(reader.file, grid.name, refs),
                 )
             )
     if draft is not None:

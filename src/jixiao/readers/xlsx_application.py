@@ -28,12 +28,12 @@ How the form's cells become the model (the inverse of :mod:`jixiao.template.appl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 
 from jixiao import cells
 from jixiao.a1 import a1
-from jixiao.model import Indicator, Location, Project, Submission
+from jixiao.model import CellSources, Indicator, Location, Project, Submission
 from jixiao.money import MoneyUnit
 from jixiao.readers.documents import labels as lb
 from jixiao.readers.xlsx import (
@@ -150,9 +150,6 @@ def read_form(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proj
     }
     attributes = _attributes(grid)
     purpose = attributes.pop(PURPOSE_LABEL, None)
-    fields = dict(p.text_fields)
-    fields |= {name: ref for name, ref, _ in p.amount_cells}
-    fields["indicators"] = a1(p.first_row, 1)
     return Project(
         name=texts["name"],
         code=_code(texts["code"]),
@@ -162,7 +159,7 @@ def read_form(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proj
         goal=texts["goal"],
         indicators=tuple(_indicators(reader, grid)),
         source=reader.where(grid.name, p.title),
-        sources={k: reader.where(grid.name, v) for k, v in fields.items()},
+        sources=CellSources(reader.file, grid.name, _PROJECT_FIELDS),
         long_term_goal=texts["long_term_goal"],
         start=texts["start"],
         end=texts["end"],
@@ -175,6 +172,18 @@ def read_form(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proj
         carryover=amounts["carryover"],
         total=amounts["total"],
     )
+
+
+def _project_fields() -> dict[str, str]:
+    p = APPLICATION.project
+    fields = dict(p.text_fields)
+    fields |= {name: ref for name, ref, _ in p.amount_cells}
+    fields["indicators"] = a1(p.first_row, 1)
+    return fields
+
+
+_PROJECT_FIELDS = _project_fields()
+"""Where a project's fields are on its sheet (the same cells on every 申报表 sheet)."""
 
 
 def _attributes(grid: Grid) -> dict[str, str]:
@@ -211,7 +220,7 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             level3=texts["level3"],
             value=value,
             source=reader.where(grid.name, a1(row, 1)),
-            sources=_sources(reader, grid.name, row),
+            sources=CellSources(reader.file, grid.name, _INDICATOR_REFS[row]),
             weight=_weight(reader, grid, row),
             direction=texts["direction"],
             written=written,
@@ -244,11 +253,17 @@ def _weight(reader: Reader, grid: Grid, row: int) -> Decimal | None:
     return value
 
 
-def _sources(reader: Reader, sheet: str, row: int) -> dict[str, Location]:
+def _indicator_refs() -> dict[int, Mapping[str, str]]:
+    """Per indicator row: field → its cell; the composed ``value`` is at 指标值 (``number``)."""
     p = APPLICATION.project
-    where = {f: reader.where(sheet, p.row_cell(f, row)) for f, _, _ in p.indicator_columns}
-    where["value"] = where["number"]
-    return where
+    refs: dict[int, Mapping[str, str]] = {}
+    for row in p.indicator_rows():
+        cells_of_row = {f: p.row_cell(f, row) for f, _, _ in p.indicator_columns}
+        refs[row] = cells_of_row | {"value": cells_of_row["number"]}
+    return refs
+
+
+_INDICATOR_REFS = _indicator_refs()
 
 
 def compose_value(

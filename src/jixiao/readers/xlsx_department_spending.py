@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from jixiao.model import Department, DutyBlock, Indicator, Location, Rollup
+from jixiao.model import CellSources, Department, DutyBlock, Indicator, Rollup
 from jixiao.money import MoneyUnit
 from jixiao.readers.xlsx import Grid, Reader, _amount, _report_notes
 from jixiao.rules.layouts import DEPARTMENT_PARTS, split_rollups
@@ -81,7 +81,7 @@ def _duties(reader: Reader, grid: Grid, money: MoneyUnit) -> Iterator[DutyBlock]
             title=texts["title"],
             goal=texts["goal"],
             source=reader.where(D.name, D.duty_cell("title", row)),
-            sources={f: reader.where(D.name, D.duty_cell(f, row)) for f, _, _ in D.duty_columns},
+            sources=CellSources(reader.file, D.name, _DUTY_REFS[row]),
             project=texts["project"],
             amount=amount,
         )
@@ -107,14 +107,19 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             level3=texts["level3"],
             value=value,
             source=reader.where(D.name, D.row_cell("level1", row)),
-            sources=_sources(reader, row),
+            sources=CellSources(reader.file, D.name, _INDICATOR_REFS[row]),
             written=written,
             remark=texts["remark"],
         )
 
 
-def _sources(reader: Reader, row: int) -> dict[str, Location]:
-    return {f: reader.where(D.name, D.row_cell(f, row)) for f, _, _ in D.indicator_columns}
+_DUTY_REFS = {
+    row: {f: D.duty_cell(f, row) for f, _, _ in D.duty_columns} for row in D.duty_rows_range()
+}
+_INDICATOR_REFS = {
+    row: {f: D.row_cell(f, row) for f, _, _ in D.indicator_columns} for row in D.indicator_rows()
+}
+"""Per row of each table: field → its cell (the sources of a row's DutyBlock or Indicator)."""
 
 
 __all__ = ["read_department_spending"]

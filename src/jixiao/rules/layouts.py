@@ -138,8 +138,8 @@ def name_texts(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     name = indicator.level3 or ""
     if not name or not indicator.value:
         return
-    where = indicator.at("level3")
     if hint := _HINT.search(name):
+        where = indicator.at("level3")
         yield NAME_PLACEHOLDER.at(scope, where, name=name, hint=hint.group().strip())
         return
     parsed = parse_value(indicator.value)
@@ -147,28 +147,41 @@ def name_texts(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     if stated and parsed.number is not None and parsed.unit == "%":
         if Decimal(stated.group(1)) != parsed.number:
             yield NAME_VALUE_MISMATCH.at(
-                scope, where, name=name, stated=stated.group(), value=indicator.value
+                scope,
+                indicator.at("level3"),
+                name=name,
+                stated=stated.group(),
+                value=indicator.value,
             )
         return
     as_value = parse_value(name)
     if as_value.kind == ValueKind.QUANTITATIVE and as_value.number is not None and as_value.unit:
-        yield NAME_IS_VALUE.at(scope, where, name=name, value=indicator.value)
+        yield NAME_IS_VALUE.at(scope, indicator.at("level3"), name=name, value=indicator.value)
 
 
 @indicator_check
 def value_forms(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
-    """A date shown as its serial number; a bare ``1`` where the explanation gives a percent."""
-    where = indicator.at("value")
+    """A date shown as its serial number; a bare ``1`` where the explanation gives a percent.
+    (The value's Location is looked up only for a finding: a workbook row makes it on demand.)"""
     if indicator.written and indicator.number and indicator.written == indicator.number:
         yield SERIAL_DATE.at(
-            scope, where, name=indicator.name, written=indicator.written, value=indicator.value
+            scope,
+            indicator.at("value"),
+            name=indicator.name,
+            written=indicator.written,
+            value=indicator.value,
         )
         return
     remark = indicator.remark or ""
     value = (indicator.value or "").strip()
     if value in ("1", "1.0", "1.00") and "%" in remark:
         yield VALUE_FORMAT_LOST.at(
-            scope, where, name=indicator.name, value=value, remark=remark, percent="100%"
+            scope,
+            indicator.at("value"),
+            name=indicator.name,
+            value=value,
+            remark=remark,
+            percent="100%",
         )
 
 
