@@ -187,10 +187,11 @@ def value_present(indicator: Indicator, scope: Scope) -> Iterator[Finding | None
 @indicator_check
 def basis_present(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     """指标值确定依据 is required by profiles that have the column (hebei, central-2021)."""
+    if (indicator.basis or "").strip():  # the usual row: asked first, the cheapest question
+        return
     if scope.project is None or not scope.requires("basis") or is_blank(indicator):
         return
-    if not (indicator.basis or "").strip():
-        yield BASIS_MISSING.at(scope, indicator.at("basis"), name=indicator.name)
+    yield BASIS_MISSING.at(scope, indicator.at("basis"), name=indicator.name)
 
 
 @indicator_check
@@ -218,18 +219,27 @@ def _quantity_form(
     if not (mark or value.symbol is None or unit_missing or value.bare_wan or value.note):
         return  # the usual case: nothing to say (and no Location looked up)
     where = indicator.at("value")
+    # The value a hint proposes, worked out once for the row (each costs a run of every value
+    # rule: meaning.acceptable) and only when a finding offers it.
+    proposal = propose(indicator, scope) if mark or value.symbol is None or unit_missing else None
     if mark:
-        proposal = _offer(propose(indicator, scope), "，写作")
         yield VALUE_PUNCTUATION.at(
-            scope, where, name=indicator.name, value=raw, mark=mark, suggestion=proposal
+            scope,
+            where,
+            name=indicator.name,
+            value=raw,
+            mark=mark,
+            suggestion=_offer(proposal, "，写作"),
         )
     if value.symbol is None:
-        yield SYMBOL_MISSING.at(
-            scope, where, value=raw, suggestion=_offer(propose(indicator, scope))
-        )
+        yield SYMBOL_MISSING.at(scope, where, value=raw, suggestion=_offer(proposal))
     if unit_missing:
         yield UNIT_MISSING.at(
-            scope, where, name=indicator.name, value=raw, suggestion=_unit_offer(indicator, scope)
+            scope,
+            where,
+            name=indicator.name,
+            value=raw,
+            suggestion=_unit_offer(indicator, proposal, scope),
         )
     if value.bare_wan:
         yield UNIT_AMBIGUOUS.at(scope, where, value=raw)
@@ -246,8 +256,7 @@ def stray_mark(raw: str) -> str | None:
     return None
 
 
-def _unit_offer(indicator: Indicator, scope: Scope) -> str:
-    proposal = propose(indicator, scope)
+def _unit_offer(indicator: Indicator, proposal: str | None, scope: Scope) -> str:
     if proposal:
         return _offer(proposal)
     unit = suggested_unit(indicator, scope.profile.meaning)
@@ -315,7 +324,7 @@ def unit_fits_name(indicator: Indicator, scope: Scope) -> Iterator[Finding | Non
         expected, fits_unit = "比率", is_count(indicator.description or "")
     elif is_count(name) and value.is_percent:
         expected, fits_unit = "数量", is_rate(indicator.description or "")
-    elif value.is_percent and any(w in name for w in money_words) and not is_rate(name):
+    elif value.is_percent and not is_rate(name) and any(w in name for w in money_words):
         expected, fits_unit = "金额", False
     else:
         return

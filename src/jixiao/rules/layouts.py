@@ -12,6 +12,8 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from jixiao.findings import Finding
 from jixiao.model import DutyBlock, Indicator, Location, Project, Rollup, Submission
@@ -138,25 +140,48 @@ def name_texts(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     name = indicator.level3 or ""
     if not name or not indicator.value:
         return
-    if hint := _HINT.search(name):
+    read = _name_texts(name)
+    if read.hint is not None:
         where = indicator.at("level3")
-        yield NAME_PLACEHOLDER.at(scope, where, name=name, hint=hint.group().strip())
+        yield NAME_PLACEHOLDER.at(scope, where, name=name, hint=read.hint)
         return
     parsed = parse_value(indicator.value)
-    stated = _NAME_NUMBER.search(name)
-    if stated and parsed.number is not None and parsed.unit == "%":
-        if Decimal(stated.group(1)) != parsed.number:
+    if read.stated is not None and parsed.number is not None and parsed.unit == "%":
+        stated, number = read.stated
+        if number != parsed.number:
             yield NAME_VALUE_MISMATCH.at(
-                scope,
-                indicator.at("level3"),
-                name=name,
-                stated=stated.group(),
-                value=indicator.value,
+                scope, indicator.at("level3"), name=name, stated=stated, value=indicator.value
             )
         return
-    as_value = parse_value(name)
-    if as_value.kind == ValueKind.QUANTITATIVE and as_value.number is not None and as_value.unit:
+    if read.is_value:
         yield NAME_IS_VALUE.at(scope, indicator.at("level3"), name=name, value=indicator.value)
+
+
+class _NameTexts(NamedTuple):
+    """What a 三级 name holds besides a name (:func:`name_texts`)."""
+
+    hint: str | None
+    """A template hint left in it (``( ≥**个 )``)."""
+    stated: tuple[str, Decimal] | None
+    """A percentage at its end, as written and as a number (``达标率100%``)."""
+    is_value: bool
+    """The whole name reads as a value with a number and a unit (``20万元``)."""
+
+
+@lru_cache(maxsize=8192)
+def _name_texts(name: str) -> _NameTexts:
+    """:class:`_NameTexts` of a name, remembered: it depends on the name alone, and a
+    workbook's rows repeat a few dozen names."""
+    hint = _HINT.search(name)
+    stated = _NAME_NUMBER.search(name)
+    as_value = parse_value(name)
+    return _NameTexts(
+        hint.group().strip() if hint else None,
+        (stated.group(), Decimal(stated.group(1))) if stated else None,
+        as_value.kind == ValueKind.QUANTITATIVE
+        and as_value.number is not None
+        and bool(as_value.unit),
+    )
 
 
 @indicator_check

@@ -84,28 +84,43 @@ def level_labels(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
 def level_aliases(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     """A label spelled with a known alias (效果指标 → 效益指标) or a variant (群众参与者满意度
     → 服务对象满意度指标) is accepted, with a note (once per file: see Rule.once)."""
-    level1, level2 = canonical_levels(indicator, scope)
-    for field_name, level, raw, canonical in (
-        ("level1", "一级指标", indicator.level1, level1),
-        ("level2", "二级指标", indicator.level2, level2),
-    ):
-        if raw is None or canonical is None:
-            continue
-        written = "".join(raw.split())
-        if canonical not in (written, written + "指标"):
-            yield LEVEL_ALIAS.at(
-                scope, indicator.at(field_name), level=level, label=raw, canonical=canonical
-            )
+    for field_name, level, raw, canonical in _aliased(indicator, scope):
+        yield LEVEL_ALIAS.at(
+            scope, indicator.at(field_name), level=level, label=raw, canonical=canonical
+        )
+
+
+def _aliased(indicator: Indicator, scope: Scope) -> tuple[tuple[str, str, str, str], ...]:
+    """(field, level, as written, canonical) of the row's 一级/二级 written with an alias or a
+    variant; remembered per profile by the two labels as written (all the answer reads)."""
+    memo = memo_of(scope.profile)
+    key = ("aliased", indicator.level1, indicator.level2)
+    found = memo.get(key)
+    if found is None:
+        level1, level2 = canonical_levels(indicator, scope)
+        aliased = []
+        for field_name, level, raw, canonical in (
+            ("level1", "一级指标", indicator.level1, level1),
+            ("level2", "二级指标", indicator.level2, level2),
+        ):
+            if raw is None or canonical is None:
+                continue
+            written = "".join(raw.split())
+            if canonical not in (written, written + "指标"):
+                aliased.append((field_name, level, raw, canonical))
+        found = remember(memo, key, tuple(aliased))
+    return found  # type: ignore[return-value]
 
 
 @indicator_check
 def level_hints(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
     """A 三级 name that says where it belongs (社会评价 under 经济效益指标) is questioned."""
     name = indicator.level3 or ""
-    if not name or not levels_valid(indicator, scope):
+    if not name:
         return
     level1, level2 = canonical_levels(indicator, scope)
-    if level2 is None:
+    allowed = scope.profile.framework.get(level1 or "")  # levels_valid, with level2 given
+    if level2 is None or allowed is None or level2 not in allowed:
         return
     for hint, keyword in _hints_named(name, scope.profile):
         if (level1, level2) != (hint.level1, hint.level2):

@@ -64,30 +64,28 @@ def goals_in_budget_year(submission: Submission, scope: Scope) -> Iterator[Findi
     if year is None:
         return
     department = submission.department
-    goals: list[tuple[str, str | None, Location, Scope]] = []
     if department is not None:
-        goals.append(
-            ("总体绩效目标", department.overall_goal, department.at("overall_goal"), scope)
-        )
+        if found := opening_years(department.overall_goal, year):
+            where = department.at("overall_goal")
+            yield _year_mismatch(scope, where, "总体绩效目标", found, year)
         for block in department.blocks:
-            part = f"分项绩效目标“{block.title}”" if block.title else "分项绩效目标"
-            where = block.sources.get("goal") or block.source
-            goals.append((part, block.goal, where, scope))
+            if found := opening_years(block.goal, year):
+                part = f"分项绩效目标“{block.title}”" if block.title else "分项绩效目标"
+                where = block.sources.get("goal") or block.source
+                yield _year_mismatch(scope, where, part, found, year)
     for project in submission.projects:
-        goals.append(("绩效目标", project.goal, project.at("goal"), scope.for_project(project)))
-    for part, text, where, owner in goals:
-        found = opening_years(text, year)
-        if found:
-            years = "、".join(dict.fromkeys(str(y) for y, _ in found))
-            yield GOAL_YEAR_MISMATCH.at(
-                owner,
-                where,
-                part=part,
-                years=years,
-                count=len(found),
-                excerpt=found[0][1],
-                year=year,
-            )
+        if found := opening_years(project.goal, year):
+            owner = scope.for_project(project)  # only for a finding: 30 projects, few findings
+            yield _year_mismatch(owner, project.at("goal"), "绩效目标", found, year)
+
+
+def _year_mismatch(
+    scope: Scope, where: Location, part: str, found: list[tuple[int, str]], year: int
+) -> Finding | None:
+    years = "、".join(dict.fromkeys(str(y) for y, _ in found))
+    return GOAL_YEAR_MISMATCH.at(
+        scope, where, part=part, years=years, count=len(found), excerpt=found[0][1], year=year
+    )
 
 
 @submission_check

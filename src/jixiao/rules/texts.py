@@ -229,10 +229,15 @@ def subjects_belong(project: Project, scope: Scope) -> Iterator[Finding | None]:
     if not (project.purpose or "").strip() and not described.strip() and project.layout:
         return
     own = f"{project.name or ''}\n{project.purpose or ''}\n{described}"
+    places = list(_places(project))
+    written = "\n".join(text for _, text, _, _ in places)
     for subject in scope.profile.subjects:
-        if any(w in own for w in subject.words):
-            continue
-        for field, text, owner, key in _places(project):
+        any_word = _any_of(subject.words)
+        if any_word.search(own) or not any_word.search(written):
+            continue  # named in its own words, or in none of its goal and indicators
+        for field, text, owner, key in places:
+            if not any_word.search(text):
+                continue  # most texts: one search instead of a test per word
             word = next((w for w in subject.words if w in text), None)
             if word is not None:
                 yield TEXT_COPIED.at(
@@ -243,6 +248,13 @@ def subjects_belong(project: Project, scope: Scope) -> Iterator[Finding | None]:
                     problem=f"提到“{word}”，而项目名称和资金用途中都没有{subject.name}",
                 )
                 break
+
+
+@lru_cache(maxsize=64)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A search that finds whether a text holds any of ``words`` (which one is still read off
+    the list in its order: the first listed, not the first in the text)."""
+    return re.compile("|".join(map(re.escape, words)))
 
 
 def _places(project: Project) -> Iterator[tuple[str, str, Project | Indicator, str]]:
