@@ -329,12 +329,15 @@ def _is_rate_of_bad(name: str, meaning: Meaning) -> bool:
 
 
 def default_symbol(indicator: Indicator, value: ParsedValue, scope: Scope) -> Symbol:
-    """The symbol a hint proposes for a value written without one."""
+    """The symbol a hint proposes for a value written without one: ≤ where a ≥ would be
+    questioned as a cap written as a floor, ≥ where a ≤ would be questioned as a floor written
+    as a cap.  Both judges read the value's unit only, never its symbol (:func:`_reason`), so
+    the value is asked about as it is."""
     if value.is_percent and value.number == HUNDRED:
         return Symbol.EQ
-    if cap_reason(indicator, dataclasses.replace(value, symbol=Symbol.GE), scope):
+    if cap_reason(indicator, value, scope):
         return Symbol.LE
-    if floor_reason(indicator, dataclasses.replace(value, symbol=Symbol.LE), scope):
+    if floor_reason(indicator, value, scope):
         return Symbol.GE
     return Symbol.EQ
 
