@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 import python_calamine
+import xlsxwriter.workbook
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -116,6 +118,61 @@ def test_hostile_texts_are_written_as_xlsxwriter_would_except_markup(
         names = [unescaped(row[column].value) for row in sheet.iter_rows(min_row=2)]
         assert "<r>markup</r>" in names and INJECTION in names, path.name
         assert sheet["XFA1"].value is None and sheet["XFA2"].value is None
+
+
+def deflated_sizes(data: bytes) -> dict[int, int]:
+    """The raw deflate size of ``data`` at zlib levels 1 and 6."""
+    sizes = {}
+    for level in (1, 6):
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        sizes[level] = len(packer.compress(data) + packer.flush())
+    return sizes
+
+
+def test_the_package_is_deflated_at_the_fast_level_through_xlsxwriters_seam(
+    demo: Consolidation, tmp_path: Path
+) -> None:
+    """The pinned XlsxWriter still stores its package through the name ``Book`` swaps; every
+    part is deflated at level 1 (a level-6 part would have another size), the name is put back,
+    and the file reads whole (its parts' checksums, openpyxl, calamine)."""
+    assert sheets.zip_seam_present() and sheets.ZIP_LEVEL == 1
+    path = tmp_path / "汇总.xlsx"
+    write_summary(demo, path)
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+    with zipfile.ZipFile(path) as package:
+        assert package.testzip() is None
+        differs = 0
+        for info in package.infolist():
+            sizes = deflated_sizes(package.read(info))
+            assert info.compress_type == zipfile.ZIP_DEFLATED, info.filename
+            assert info.compress_size == sizes[1], info.filename
+            differs += sizes[1] != sizes[6]
+        assert differs > 5  # the sheets' sizes tell the two levels apart
+    assert "项目汇总" in openpyxl.load_workbook(path, read_only=True).sheetnames
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    assert book.get_sheet_by_name("项目汇总").to_python()[0][0] == "下属单位"
+
+
+def test_without_the_seam_the_package_is_stored_as_xlsxwriter_stores_it(
+    demo: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another XlsxWriter (its ``ZipFile`` name not zipfile's): level 6, the same content."""
+    fast = tmp_path / "fast.xlsx"
+    write_summary(demo, fast)
+
+    class Other(zipfile.ZipFile):
+        pass
+
+    monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", Other)
+    assert not sheets.zip_seam_present()
+    plain = tmp_path / "plain.xlsx"
+    write_summary(demo, plain)
+    assert xlsxwriter.workbook.ZipFile is Other
+    with zipfile.ZipFile(plain) as package:
+        for info in package.infolist():
+            assert info.compress_size == deflated_sizes(package.read(info))[6], info.filename
+    assert packages(plain) == packages(fast)
+    assert plain.stat().st_size < fast.stat().st_size
 
 
 def test_supported_only_for_constant_memory_sheets(tmp_path: Path) -> None:

@@ -63,7 +63,6 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.url import Url
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -77,6 +76,7 @@ from jixiao.outputs.sheets import (
     FONT_SIZE,
     ROW_LIMIT,
     TITLE_SIZE,
+    Book,
     Piece,
     Printing,
     Styles,
@@ -140,7 +140,7 @@ LINKS_NOTE = (
 def _write(
     result: Consolidation, target: Path, folder: Path, unit_name: str, row_limit: int
 ) -> None:
-    book = xlsxwriter.Workbook(
+    book = Book(
         str(target),
         {
             "constant_memory": True,
