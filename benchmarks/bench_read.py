@@ -55,7 +55,7 @@ from jixiao.findings import sort_findings
 from jixiao.money import MoneyUnit
 from jixiao.readers.interchange import parse_submission
 from jixiao.readers.package import inspect
-from jixiao.readers.xlsx import CalamineBook, read_workbook
+from jixiao.readers.xlsx import CalamineBook, Reader, open_workbook, read_opened, read_workbook
 from jixiao.service.cache import RunOptions, encode
 from jixiao.service.collect import file_results
 from jixiao.template.build import save_workbook
@@ -178,9 +178,15 @@ def breakdown(path: Path, repeat: int) -> None:
         for name in book.sheet_names:
             book.rows(name)
 
+    opened = Reader(path)  # every sheet read once, kept: building the model alone
+    assert open_workbook(opened) and opened.workbook is not None
+    for name in opened.workbook.sheet_names:
+        opened.grid(name)
+
     steps: list[tuple[str, Callable[[], object]]] = [
         ("package guard + cell notes", lambda: inspect(path)),
         ("calamine, every sheet", calamine),
+        ("the model from the cells (sheets read)", lambda: read_opened(opened)),
         ("read_workbook (all of the above + model)", lambda: read_workbook(path)),
         ("rules (validate_submission)", lambda: validate_submission(submission, profile, "x")),
         ("rows, findings, facts (file_result)", lambda: file_result(entry, MoneyUnit.WAN)),

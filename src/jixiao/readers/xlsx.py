@@ -227,14 +227,16 @@ def read_workbook(path: Path, engine: str = "calamine") -> tuple[Submission | No
     ``engine`` is ``calamine`` (fast, the default) or ``openpyxl`` (for comparison).
     """
     reader = Reader(Path(path), engine)
-    submission = _read(reader)
+    submission = read_opened(reader) if open_workbook(reader) else None
     return submission, reader.findings
 
 
 DAMAGED = "工作簿已损坏（内部结构无法解析）：请在 Excel/WPS 中打开后另存为 .xlsx 再报送"
 
 
-def _open(reader: Reader) -> bool:
+def open_workbook(reader: Reader) -> bool:
+    """Check the file (its first bytes, the package guard, the cell notes) and open it with the
+    reader's engine; False (with a finding) when it cannot be read."""
     try:
         with reader.path.open("rb") as handle:
             head = handle.read(8)
@@ -265,9 +267,9 @@ def _open(reader: Reader) -> bool:
     return True
 
 
-def _read(reader: Reader) -> Submission | None:
-    if not _open(reader):
-        return None
+def read_opened(reader: Reader) -> Submission | None:
+    """The submission of a workbook :func:`open_workbook` opened: the model built from its
+    cells (each sheet read when first asked for, once); None when the layout is not usable."""
     assert reader.workbook is not None
     names = reader.workbook.sheet_names
     if not _meta_names_this_layout(reader, names):
