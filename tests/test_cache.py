@@ -24,6 +24,7 @@ from jixiao.service.actions import consolidate_submissions, validate_paths
 from jixiao.service.cache import CACHE_FILE, RunOptions, decode, encode, file_digest
 from jixiao.service.collect import collect_results, file_results
 from jixiao.service.demo import make_submissions
+from jixiao.service.spool import unpack
 
 
 @pytest.fixture(scope="module")
@@ -267,9 +268,18 @@ def test_encoded_results_hold_only_data(tmp_path: Path) -> None:
     worked = file_results(path, RunOptions(), keep=True)
     assert worked.stored is not None and not worked.bound
     assert worked.digest == file_digest(path)
-    text = cache.zlib.decompress(worked.stored).decode("utf-8")
-    assert str(tmp_path) not in text and "a.json" not in text
-    assert isinstance(json.loads(text), list)
+    packed = unpack(worked.stored)
+    texts = [
+        cache.zlib.decompress(blob).decode("utf-8")
+        for parts in packed.parts
+        for blob, _ in parts.values()
+    ]
+    size = int.from_bytes(worked.stored[:4], "big")
+    texts.append(cache.zlib.decompress(worked.stored[4 : 4 + size]).decode("utf-8"))
+    for text in texts:
+        assert str(tmp_path) not in text and "a.json" not in text
+        assert isinstance(json.loads(text), list)
+    assert len(worked.stored) == 4 + size + sum(len(b) for p in packed.parts for b, _ in p.values())
     elsewhere = tmp_path / "b.json"
     (again,) = decode(worked.stored, elsewhere)
     (original,) = worked.results

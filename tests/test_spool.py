@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,10 +24,11 @@ from jixiao.findings import Finding, Severity
 from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import write_summary
 from jixiao.outputs.tables import write_tables
+from jixiao.service import spool as spool_module
 from jixiao.service.cache import RunOptions
 from jixiao.service.collect import collect_results, consolidate_paths
 from jixiao.service.demo import make_submissions
-from jixiao.service.spool import PREFIX, Spool
+from jixiao.service.spool import PREFIX, Spool, pack, unpack
 from jixiao.views import Deferred, Joined, joined
 
 
@@ -114,12 +116,73 @@ def test_spooled_workbook_and_csvs_equal_the_in_memory_ones(inbox: Path, tmp_pat
 
 
 def test_cached_run_is_spooled_too(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A run from the cache spools the cache's bytes as they are: nothing is packed again, and
+    the tables equal the first run's (and a run's without the cache)."""
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     first = consolidate_paths([inbox], tmp_path / "a.xlsx")
+    packed: list[str] = []
+    real = spool_module._compressed
+    monkeypatch.setattr(spool_module, "_compressed", lambda text: packed.append(text) or real(text))
     again = consolidate_paths([inbox], tmp_path / "b.xlsx")  # every readable file from the cache
+    assert packed == []
     assert all(isinstance(e.indicator_rows, Deferred) for e in again.entries if e.submission)
-    assert list(again.indicators.rows) == list(first.indicators.rows)
-    assert list(again.findings) == list(first.findings)
+    plain = consolidate_paths([inbox], tmp_path / "c.xlsx", use_cache=False)
+    for result in (first, plain):
+        assert list(again.indicators.rows) == list(result.indicators.rows)
+        assert list(again.projects.rows) == list(result.projects.rows)
+        assert list(again.department.rows) == list(result.department.rows)
+        assert list(again.findings) == list(result.findings)
+        assert again.sub_units.rows == result.sub_units.rows
+        assert [e.submission for e in again.entries] == [e.submission for e in result.entries]
+    assert cells(tmp_path / "b.xlsx") == cells(tmp_path / "c.xlsx")
+
+
+def test_packed_results_round_trip_and_spool_as_they_are(tmp_path: Path) -> None:
+    """pack → unpack gives the results back (file names through the placeholders, an
+    unreadable file's result too); the spool stores the packed parts byte for byte."""
+    finding = Finding("c", Severity.ERROR, "f.xlsx", "项目1", "F12", "A1", "名", "问题", "提示", 3)
+    read = _result([finding], [("单位", "部分", None, "内容 \ud800")])
+    read.project_keys = [("A1", "名", 1)]
+    read.sub_unit_row = (
+        "单位",
+        "f.xlsx",
+        1,
+        Decimal("1.10"),
+        Decimal(0),
+        Decimal(0),
+        1,
+        0,
+        "有错误",
+    )
+    unreadable = FileResult("f.xlsx", "（无法读取）", [finding], None)
+    blob, texts = pack([read, unreadable], {"f.xlsx": "\x00S"})
+    assert not any("f.xlsx" in text for text in texts)
+    packed = unpack(blob, {"\x00S": "g.xlsx"})
+    again, broken = packed.results()
+    assert again.file == "g.xlsx" and again.findings[0].file == "g.xlsx"
+    assert again.sub_unit_row == ("单位", "g.xlsx", *read.sub_unit_row[2:])
+    assert again.department_rows == read.department_rows and again.project_keys == [("A1", "名", 1)]
+    assert again.submission == read.submission and broken.submission is None
+    spool = Spool(tmp_path)
+    kept, still = spool.keep_packed(packed)
+    assert isinstance(kept.findings, Deferred) and list(kept.findings) == list(again.findings)
+    assert list(kept.department_rows) == again.department_rows
+    assert isinstance(still.findings, list) and still == broken and spool.stored == 1
+    stored = dict(spool._db.execute("SELECT part, data FROM parts WHERE number = 0").fetchall())
+    assert stored == {part: data for part, (data, _) in packed.parts[0].items()}
+    spool.close()
+
+
+@pytest.mark.parametrize("where", ["head", "part", "end"])
+def test_damaged_packed_bytes_are_refused(where: str) -> None:
+    blob, _ = pack([_result([], [("单位", "部分", None, "内容")])])
+    at = {"head": 6, "part": len(blob) - 5, "end": len(blob)}[where]
+    damaged = blob[:at] + bytes([blob[at] ^ 0xFF]) + blob[at + 1 :] if where != "end" else blob[:-3]
+    with pytest.raises((ValueError, zlib.error)):
+        unpack(damaged)
+    with pytest.raises(ValueError):
+        unpack(b"\x00")
+    assert unpack(blob).results()[0].department_rows == [("单位", "部分", None, "内容")]
 
 
 def _result(findings: list[Finding], rows: list[tuple[object, ...]]) -> FileResult:

@@ -15,7 +15,11 @@ checks across files need) is stored under
   is not stored at all: that file's content is not in the fingerprint.
 
 Results are **data that cannot run code when loaded**: JSON (exact amounts as decimal text),
-zlib-compressed, in an SQLite database (stdlib ``sqlite3``); never pickle.  File names inside a
+zlib-compressed, in an SQLite database (stdlib ``sqlite3``); never pickle.  They are stored
+in the form the consolidation's spool keeps (:func:`jixiao.service.spool.pack`: a head of
+facts, then each part on its own), so a hit goes into the spool as the bytes it is; a hit is
+checked by decoding its head and inflating every part (zlib's checksum: see
+:func:`jixiao.service.spool.unpack`).  File names inside a
 result (findings, the 文件 columns) are stored as placeholders and filled with the path the file
 has now, so the same bytes under another name show the new name.  A result whose text mentions
 its own file name elsewhere (a message quoting it) is kept for that path only.
@@ -41,35 +45,21 @@ import sqlite3
 import sys
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jixiao
-from jixiao.consolidate import (
-    DEPARTMENT_COLUMNS,
-    INDICATOR_COLUMNS,
-    SUB_UNIT_COLUMNS,
-    CodeFact,
-    FileResult,
-    Kind,
-    Row,
-    Submitted,
-    project_columns,
-    summary_levels,
-)
-from jixiao.findings import Finding, Severity
-from jixiao.model import Location
+from jixiao.consolidate import FileResult
 from jixiao.money import MoneyUnit
 from jixiao.profiles import builtin_names, load_profile
+from jixiao.service.spool import Packed, pack, unpack
 from jixiao.textfiles import read_error_reason, readable_path
 
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 CACHE_FILE = "consolidate-cache.sqlite"
-CACHE_FORMAT = "jixiao-results-2"
+CACHE_FORMAT = "jixiao-results-3"
 """Changes whenever the stored layout changes; a cache of another format is rebuilt."""
 KEEP_DAYS = 60
 WAIT_SECONDS = 15.0
@@ -164,199 +154,32 @@ def _names(path: Path) -> tuple[str, str, str]:
     return readable_path(path), str(path), path.name
 
 
-def _json_default(value: object) -> object:
-    raise TypeError(f"cannot store {type(value).__name__} outside an amount column")
-
-
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """How a table's rows are stored: their width, which columns hold exact amounts (stored as
-    decimal text) and which names the file."""
-
-    width: int
-    decimals: tuple[int, ...]
-    file_at: int | None
-
-
-_EXACT = frozenset({Kind.MONEY, Kind.PERCENT, Kind.NUMBER})
-
-
-@cache
-def _shape(key: str) -> _Shape:
-    columns = {
-        "project_rows": project_columns(summary_levels()),
-        "indicator_rows": INDICATOR_COLUMNS,
-        "sub_unit_row": SUB_UNIT_COLUMNS,
-        "department_rows": DEPARTMENT_COLUMNS,
-    }[key]
-    keys = [c.key for c in columns]
-    decimals = tuple(i for i, c in enumerate(columns) if c.kind in _EXACT)
-    return _Shape(len(columns), decimals, keys.index("file") if "file" in keys else None)
-
-
 def encode(results: Sequence[FileResult], path: Path) -> tuple[bytes, bool]:
-    """``results`` of the file at ``path`` as compressed JSON, and whether the result holds
-    for that path only (its text names the file outside the file fields)."""
+    """``results`` of the file at ``path`` packed as the spool stores them
+    (:func:`jixiao.service.spool.pack`: compressed JSON, the file's names as placeholders), and
+    whether the result holds for that path only (its text names the file outside the file
+    fields).  Raises TypeError for a value JSON cannot hold."""
     names = _names(path)
     swap = dict(zip(reversed(names), reversed(_TOKENS), strict=True))
-    data = [_result_json(r, swap) for r in results]
-    text = json.dumps(data, ensure_ascii=False, default=_json_default, separators=(",", ":"))
-    own = {path.name, Path(names[0]).name}
-    bound = any(json.dumps(name, ensure_ascii=False)[1:-1] in text for name in own)
-    # Level 1: a third of level 6's time in every worker (~1 ms a 30-project file), ~20 % more
-    # bytes on disk (12 KB instead of 10 KB a file); any level decodes the same (issue #15).
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1), bound
+    try:
+        blob, texts = pack(results, swap)
+    except ValueError as exc:  # e.g. a value that refers to itself
+        raise TypeError(str(exc)) from exc
+    own = {json.dumps(name, ensure_ascii=False)[1:-1] for name in (path.name, Path(names[0]).name)}
+    bound = any(name in text for text in texts for name in own)
+    return blob, bound
 
 
-def _result_json(result: FileResult, swap: dict[str, str]) -> dict[str, Any]:
-    def file(value: Any) -> Any:
-        return swap.get(value, value) if isinstance(value, str) else value
-
-    def rows(key: str, rows: Sequence[Row]) -> list[list[Any]]:
-        shape = _shape(key)
-        out = []
-        for row in rows:
-            values = list(row)
-            for i in shape.decimals:
-                values[i] = _exact_text(values[i])
-            if shape.file_at is not None:
-                values[shape.file_at] = file(values[shape.file_at])
-            out.append(values)
-        return out
-
-    facts = result.submission
-    return {
-        "file": file(result.file),
-        "sub_unit": result.sub_unit,
-        "findings": [_finding_values(f, file) for f in result.findings],
-        "submission": None
-        if facts is None
-        else {
-            "unit_key": facts.unit_key,
-            "template_version": facts.template_version,
-            "template": facts.template,
-            "projects": facts.projects,
-            "codes": [
-                [c.code, c.name, c.number, [file(c.where.file), *_location(c.where)[1:]]]
-                for c in facts.codes
-            ],
-            "minimum_plan": [[c, _exact_text(d)] for c, d in facts.minimum_plan],
-        },
-        "project_rows": rows("project_rows", result.project_rows),
-        "project_keys": [list(k) for k in result.project_keys],
-        "sub_unit_row": rows("sub_unit_row", [result.sub_unit_row])[0]
-        if result.sub_unit_row
-        else [],
-        "indicator_rows": rows("indicator_rows", result.indicator_rows),
-        "department_rows": rows("department_rows", result.department_rows),
-    }
-
-
-def _exact_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, Decimal):
-        raise TypeError(f"an amount column holds {type(value).__name__}")
-    return str(value)
-
-
-def _finding_values(f: Finding, file: Callable[[Any], Any]) -> list[Any]:
-    return [
-        f.code,
-        f.severity.value,
-        file(f.file),
-        f.sheet,
-        f.cell,
-        f.project_code,
-        f.project_name,
-        f.message,
-        f.hint,
-        f.line,
-        f.path,
-        f.project_number,
-    ]
-
-
-def _location(where: Location) -> list[Any]:
-    return [where.file, where.sheet, where.cell, where.line, where.path]
-
-
-class Damaged(ValueError):
-    """A stored result that does not have the shape it must have."""
+def unpacked(blob: bytes, path: Path, check: bool = True) -> Packed:
+    """The results stored by :func:`encode`, their file fields naming ``path``; with ``check``
+    every part is proved whole (raises :class:`Damaged`, or zlib/JSON/decimal errors)."""
+    return unpack(blob, dict(zip(_TOKENS, _names(path), strict=True)), check)
 
 
 def decode(blob: bytes, path: Path) -> list[FileResult]:
-    """The results stored by :func:`encode`, with the file fields naming ``path``.
-    Raises :class:`Damaged` (or zlib/JSON/decimal errors) on anything malformed."""
-    text = zlib.decompress(blob).decode("utf-8", "surrogatepass")
-    unswap = dict(zip(_TOKENS, _names(path), strict=True))
-    data = json.loads(text)
-    if not isinstance(data, list):
-        raise Damaged("not a list")
-    return [_result_from(item, unswap) for item in data]
-
-
-def _result_from(item: dict[str, Any], unswap: dict[str, str]) -> FileResult:
-    def file(value: Any) -> Any:
-        return unswap.get(value, value) if isinstance(value, str) else value
-
-    def rows(key: str) -> list[Row]:
-        shape = _shape(key)
-        found = item[key] if key != "sub_unit_row" else [item[key]]
-        out = []
-        for row in found:
-            if type(row) is not list or len(row) != shape.width:
-                raise Damaged(key)
-            for i in shape.decimals:
-                value = row[i]
-                if value is not None:
-                    row[i] = _decimal(value)
-            if shape.file_at is not None:
-                row[shape.file_at] = file(row[shape.file_at])
-            out.append(tuple(row))
-        return out
-
-    facts = item["submission"]
-    submission = None
-    if facts is not None:
-        codes = tuple(
-            CodeFact(code, name, number, Location(file(where[0]), *where[1:]))
-            for code, name, number, where in facts["codes"]
-        )
-        submission = Submitted(
-            unit_key=facts["unit_key"],
-            template_version=facts["template_version"],
-            template=str(facts["template"]),
-            projects=int(facts["projects"]),
-            codes=codes,
-            minimum_plan=tuple((c, _decimal(d)) for c, d in facts["minimum_plan"]),
-        )
-    findings = [_finding_from(values, file) for values in item["findings"]]
-    sub_unit_row = rows("sub_unit_row")[0] if item["sub_unit_row"] else ()
-    return FileResult(
-        file=file(item["file"]),
-        sub_unit=str(item["sub_unit"]),
-        findings=findings,
-        submission=submission,
-        project_rows=rows("project_rows") if submission else [],
-        project_keys=[(k[0], k[1], k[2]) for k in item["project_keys"]],
-        sub_unit_row=sub_unit_row,
-        indicator_rows=rows("indicator_rows") if submission else [],
-        department_rows=rows("department_rows") if submission else [],
-    )
-
-
-def _finding_from(values: list[Any], file: Any) -> Finding:
-    code, severity, where, *rest = values
-    if len(rest) != 9:
-        raise Damaged("finding")
-    return Finding(code, Severity(severity), file(where), *rest)
-
-
-def _decimal(value: Any) -> Decimal:
-    if type(value) is not str:
-        raise Damaged("amount")
-    return Decimal(value)
+    """The results stored by :func:`encode`, decoded whole, with the file fields naming
+    ``path``.  Raises :class:`Damaged` (or zlib/JSON/decimal errors) on anything malformed."""
+    return unpacked(blob, path, check=False).results()
 
 
 # ---------------------------------------------------------------- the database
@@ -436,8 +259,8 @@ class ResultCache:
         log.warning(_UNUSABLE.format(why=why))
         self.close(write=False)
 
-    def get(self, digest: str, path: Path) -> list[FileResult] | None:
-        """The stored results of these bytes shown at ``path``, or None."""
+    def get(self, digest: str, path: Path) -> Packed | None:
+        """The stored results of these bytes shown at ``path`` (checked whole), or None."""
         if self._db is None:
             return None
         shown = readable_path(path)
@@ -455,7 +278,7 @@ class ResultCache:
             return None
         for stored_path, blob in found:
             try:
-                results = decode(blob, path)
+                results = unpacked(blob, path)
             except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, zlib.error):
                 continue  # a damaged entry: read the file again (it is overwritten then)
             self.hits += 1

@@ -33,6 +33,7 @@ from jixiao.service.cache import (
     encode,
     file_digest,
     open_cache,
+    unpacked,
 )
 from jixiao.service.spool import Spool
 from jixiao.textfiles import read_error_reason, readable_path
@@ -451,8 +452,8 @@ def _cached_results(
     for path in files:
         digest = file_digest(path) if cache.active and not_a_regular_file(path) is None else None
         cached = cache.get(digest, path) if digest else None
-        if cached is not None:
-            found[path] = [slim(r) for r in cached]
+        if cached is not None:  # the spool keeps the cache's bytes as they are
+            found[path] = spool.keep_packed(cached) if spool is not None else cached.results()
             if progress:
                 progress(path)
         elif digest:
@@ -462,6 +463,8 @@ def _cached_results(
         digest = digests.get(path)
         if worked.stored is not None and digest is not None and worked.digest == digest:
             cache.put(digest, path, worked.stored, worked.bound)
+        if worked.stored is not None and spool is not None:  # packed once, by the worker
+            return Worked(spool.keep_packed(unpacked(worked.stored, path, check=False)))
         return Worked([slim(r) for r in worked.results])  # the encoded copy is not kept
 
     todo = [path for path in files if path not in found]
