@@ -53,11 +53,11 @@ def _seed(name: str) -> Callable[[Path], None]:
     return make
 
 
-def _application(name: str) -> Callable[[Path], None]:
+def _application(name: str, sheets: int = 1) -> Callable[[Path], None]:
     def make(path: Path) -> None:
         submission, problems = load_submission(FIXTURES / f"{name}.json")
         assert submission is not None, problems
-        save_workbook(fill_application(submission, min_projects=1), path)
+        save_workbook(fill_application(submission, min_projects=sheets), path)
 
     return make
 
@@ -101,6 +101,7 @@ def _messy(path: Path) -> None:
 WORKBOOKS: dict[str, Callable[[Path], None]] = {
     **{f"seed-{n}": _seed(f"seed-{n}") for n in ("000", "001", "002", "004")},
     **{f"other-{n}": _application(f"other-{n}") for n in range(101, 107)},
+    "other-103-and-blank-forms": _application("other-103", sheets=5),
     "application-v1-filled-101": _copied("application-v1-filled-101.xlsx"),
     "messy": _messy,
 }

@@ -71,6 +71,18 @@ from jixiao.values import normalize_text
 
 _PROJECT_SHEET = re.compile(rf"^{re.escape(LAYOUT.project.prefix)}(\d+)$")
 Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
+RowCells = tuple[tuple[int, tuple[int, ...]], ...]
+"""Some cells of a sheet grouped by worksheet row, rows ascending: (row, 0-based column
+indexes); made once per layout by :func:`by_row`."""
+
+
+def by_row(refs: Iterable[str]) -> RowCells:
+    """``refs`` (A1) grouped by row, for :meth:`Grid.all_blank`."""
+    grouped: dict[int, list[int]] = {}
+    for ref in refs:
+        row, column = parse_a1(ref)
+        grouped.setdefault(row, []).append(column - 1)
+    return tuple((row, tuple(sorted(grouped[row]))) for row in sorted(grouped))
 
 
 @dataclass(slots=True)
@@ -107,6 +119,20 @@ class Grid:
             values = [*values, *[""] * (max(columns) + 1 - len(values))]
         found = [None if (value := values[c]) == "" else cells.text(value) for c in columns]
         return found if any(found) else None
+
+    def all_blank(self, at: RowCells) -> bool:
+        """True when every cell of ``at`` is blank as :meth:`text` reads it (a sheet nothing
+        was typed into); row by row, a row holding no value at all passed over whole."""
+        for row, columns in at:
+            if row > len(self.rows):
+                break
+            values = self.rows[row - 1]
+            if values.count("") == len(values):
+                continue
+            for column in columns:
+                if column < len(values) and cells.text(values[column]) is not None:
+                    return False
+        return True
 
 
 class CalamineBook:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from jixiao import cells
 from jixiao.a1 import a1
@@ -41,8 +42,10 @@ from jixiao.readers.xlsx import (
     Reader,
     _amount,
     _code,
+    _Columns,
     _report_notes,
     _unit,
+    by_row,
     checked_sheets,
 )
 from jixiao.readers.xlsx_department_spending import read_department_spending
@@ -102,7 +105,7 @@ def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
         return None
     info = {grid.text(meta.key_cell(r)) or "": grid.text(meta.value_cell(r)) for r in meta.rows()}
     version = info.get("version")
-    if not readable_version(version, info.get("fingerprint")) or version is None:
+    if not _readable(version, info.get("fingerprint")) or version is None:
         reader.tampered(
             f"申报表模板版本 {info.get('version')}（{info.get('fingerprint')}）与本程序的 "
             f"{TEMPLATE_VERSION}（{application_fingerprint()}）不一致：请用新模板重新填报"
@@ -115,6 +118,21 @@ def _template_info(reader: Reader) -> dict[str, str | int | None] | None:
         "fingerprint": info.get("fingerprint"),
         "layout": LAYOUT_NAME,  # the rules hold its projects to what the form has cells for
     }
+
+
+@cache
+def _this_fingerprint() -> str:
+    """This layout's fingerprint, computed once (hashing the whole layout spec costs more than
+    reading the workbook's forms)."""
+    return application_fingerprint()
+
+
+def _readable(version: str | None, fingerprint: str | None) -> bool:
+    """:func:`readable_version`, this version's own fingerprint compared without hashing the
+    layout again."""
+    if version == str(TEMPLATE_VERSION) and fingerprint == _this_fingerprint():
+        return True
+    return readable_version(version, fingerprint)
 
 
 def _projects(reader: Reader, names: list[str], money: MoneyUnit) -> Iterator[Project]:
@@ -136,12 +154,13 @@ def _inputs() -> frozenset[str]:
 
 
 _INPUTS = _inputs()
+_INPUT_ROWS = by_row(_INPUTS)
 
 
 def read_form(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Project | None:
     """One 申报表 sheet; None when nothing was typed into it."""
     p = APPLICATION.project
-    if all(grid.text(ref) is None for ref in _INPUTS):
+    if grid.all_blank(_INPUT_ROWS):
         return None
     _report_notes(reader, grid, _INPUTS)
     texts = {name: grid.text(ref) for name, ref in p.text_fields}
@@ -209,8 +228,8 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
     level1: str | None = None
     level2: str | None = None
     for row in p.indicator_rows():
-        texts = {f: grid.text(p.row_cell(f, row)) for f, _, _ in p.indicator_columns}
-        if not any(texts.values()):
+        texts = _INDICATOR_COLUMNS.read(grid, row)
+        if texts is None:
             continue
         level1, level2 = levels_in_effect(texts, level1, level2)
         value, written, parts = compose_value(texts["symbol"], texts["number"], texts["unit"])
@@ -264,6 +283,10 @@ def _indicator_refs() -> dict[int, Mapping[str, str]]:
 
 
 _INDICATOR_REFS = _indicator_refs()
+_INDICATOR_COLUMNS = _Columns.of(
+    [(f, c) for f, c, _ in APPLICATION.project.indicator_columns],
+    APPLICATION.project.indicator_rows(),
+)
 
 
 def compose_value(

@@ -28,11 +28,12 @@ from decimal import Decimal
 
 from jixiao.model import CellSources, Department, DutyBlock, Indicator, Rollup
 from jixiao.money import MoneyUnit
-from jixiao.readers.xlsx import Grid, Reader, _amount, _report_notes
+from jixiao.readers.xlsx import Grid, Reader, _amount, _Columns, _report_notes, by_row
 from jixiao.rules.layouts import DEPARTMENT_PARTS, split_rollups
 from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
 
 _INPUTS = frozenset(D.input_cells)
+_INPUT_ROWS = by_row(_INPUTS)
 _AMOUNT_LABEL = {f: h for f, _, h in D.duty_columns}["amount"]
 
 
@@ -48,7 +49,7 @@ def read_department_spending(
         return None, ()
     if not reader.marker_in_place(grid, D.end_marker):
         return None, ()
-    if all(grid.text(ref) is None for ref in _INPUTS):
+    if grid.all_blank(_INPUT_ROWS):
         return None, ()
     _report_notes(reader, grid, _INPUTS)
     amounts = {name: _amount(reader, grid, ref, label, money) for name, ref, label in D.split_cells}
@@ -72,8 +73,8 @@ def read_department_spending(
 
 def _duties(reader: Reader, grid: Grid, money: MoneyUnit) -> Iterator[DutyBlock]:
     for row in D.duty_rows_range():
-        texts = {f: grid.text(D.duty_cell(f, row)) for f, _, _ in D.duty_columns}
-        if not any(texts.values()):
+        texts = _DUTY_COLUMNS.read(grid, row)
+        if texts is None:
             continue
         cell = D.duty_cell("amount", row)
         amount: Decimal | None = _amount(reader, grid, cell, _AMOUNT_LABEL, money)
@@ -96,8 +97,8 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
     level1: str | None = None
     level2: str | None = None
     for row in D.indicator_rows():
-        texts = {f: grid.text(D.row_cell(f, row)) for f, _, _ in D.indicator_columns}
-        if not any(texts.values()):
+        texts = _INDICATOR_COLUMNS.read(grid, row)
+        if texts is None:
             continue
         level1, level2 = levels_in_effect(texts, level1, level2)
         value, written, _ = compose_value(None, texts["value"], None)
@@ -120,6 +121,8 @@ _INDICATOR_REFS = {
     row: {f: D.row_cell(f, row) for f, _, _ in D.indicator_columns} for row in D.indicator_rows()
 }
 """Per row of each table: field → its cell (the sources of a row's DutyBlock or Indicator)."""
+_DUTY_COLUMNS = _Columns.of([(f, c) for f, c, _ in D.duty_columns], D.duty_rows_range())
+_INDICATOR_COLUMNS = _Columns.of([(f, c) for f, c, _ in D.indicator_columns], D.indicator_rows())
 
 
 __all__ = ["read_department_spending"]
