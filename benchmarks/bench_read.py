@@ -16,17 +16,24 @@ validate, the summary rows and findings, the cache entry when the cache is on, a
 result back to the parent, as the process pool does), against the same floor, with where its
 time goes (``--breakdown``: each step timed alone, CPU medians).
 
-Where a worker's time went on a 30-project file (issue #15, CPU medians on this 2-core machine
-under load 3-4; before -> after this round): calamine's own parse ~30 ms (the floor: every
-sheet's XML); the package guard ~26 -> ~21 ms (each part unzipped by ``zipfile`` ~9 ms, and the
-sheets' XML scanned for far-off cells, formulas and error values: three regex passes -> one);
-building the model ~8 ms (cells to text, a Location for every input cell: ~2,250 a file); the
-rules ~25 -> ~15 ms (some 10,000 check calls: the same few level labels, names and units were
-judged again on every row, now remembered per profile in ``rules.meaning``; a generator around
-each check; a second sort of the findings); rows, findings and facts ~2 ms; the cache entry
-(JSON + zlib level 1) ~2.5 ms; pickling ~1 ms.  The whole worker: ~3.0x -> ~2.7x the floor.
-What is left above the floor is mostly the guard (pure-Python unzip and scan, kept for its
-safety) and the rules.
+Where a worker's time goes on a 30-project file (issue #15, CPU medians on this 2-core machine
+at load ~1; ``--breakdown``, each step alone): calamine's own parse ~30 ms (the floor: every
+sheet's XML); the package guard ~21-24 ms (each part unzipped and scanned, kept for its safety);
+the model from the cells ~4.5 ms (step "the model from the cells": the sheets already read); the
+rules ~10 ms; rows, findings and facts ~1.5 ms; the cache entry (JSON + zlib level 1) ~2 ms;
+pickling ~1 ms.  The whole worker ~2.35x the floor (a run alternating the code before this
+round: ~2.6x).
+
+The last round on the model and the rules (old and new code alternated in one process, CPU):
+building the model 0.65x its time before (a table row's cells became ``model.CellSources``,
+whose Locations are made only when a rule or a summary row asks for one, instead of ~2,250
+Location objects a file; the cells of a layout's rows computed once, not per sheet); on a
+申报表 workbook of 10 forms 0.23x (a blank form was found cell by cell over 330 inputs, and
+the layout's fingerprint was hashed on every read); the rules 0.79x (a row's proposed value
+worked out once, names and level aliases judged once per profile, cheap questions first, a
+project's texts searched once per subject word list, Locations and scopes made only for a
+finding).  Every model value and finding stays the same: ``tests/test_reading_golden.py``.
+Left above the floor: the guard (~0.7x the floor on its own) and the rules (~0.3x).
 
 Run: ``python benchmarks/bench_read.py [--projects 30] [--repeat 15] [--openpyxl] [--profile]
 [--no-office] [--no-worker] [--breakdown]``.
