@@ -22,14 +22,15 @@ from jixiao.consolidate import (
 )
 from jixiao.findings import Finding, Severity
 from jixiao.money import MoneyUnit
-from jixiao.outputs.summary import write_summary
+from jixiao.outputs.summary import _widest_where, write_summary
 from jixiao.outputs.tables import write_tables
 from jixiao.service import spool as spool_module
 from jixiao.service.cache import RunOptions
 from jixiao.service.collect import collect_results, consolidate_paths
 from jixiao.service.demo import make_submissions
 from jixiao.service.spool import PREFIX, Spool, pack, unpack
-from jixiao.views import Deferred, Joined, joined
+from jixiao.textwidth import text_em
+from jixiao.views import Deferred, FindingFacts, Joined, joined
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +184,56 @@ def test_damaged_packed_bytes_are_refused(where: str) -> None:
     with pytest.raises(ValueError):
         unpack(b"\x00")
     assert unpack(blob).results()[0].department_rows == [("单位", "部分", None, "内容")]
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_finding_facts_kept_with_the_spool_equal_what_the_findings_give(
+    inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool
+) -> None:
+    """Each spooled file's tally, codes and widest 位置 (kept so that the summary need not read
+    the findings back) equal those counted from its findings, cross-file findings included;
+    the unit's tally, notes and 问题清单's 位置 width follow from them."""
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    if use_cache:
+        consolidate_paths([inbox], tmp_path / "first.xlsx")
+    result = consolidate_paths([inbox], tmp_path / "汇总.xlsx", use_cache=use_cache)
+    spooled = [e for e in result.entries if isinstance(e.findings, Deferred)]
+    assert len(spooled) == 7
+    assert any(
+        e.findings.facts and "project-code-duplicate" in e.findings.facts.codes for e in spooled
+    )
+    for entry in spooled:
+        assert entry.findings.facts == FindingFacts.of(list(entry.findings)), entry.file
+    everything = list(result.findings)
+    assert result.tally == FindingFacts.of(everything).tally and result.tally.errors > 0
+    table = result.findings_table()
+    at = table.index("where")
+    wheres = {row[at] for row in table.rows if row[at]}
+    assert text_em(_widest_where(result)) == max(text_em(str(w)) for w in wheres)
+    assert result.totals_notes() == in_memory(inbox).totals_notes()
+
+
+def test_finding_facts_add_up() -> None:
+    def finding(code: str, severity: Severity, cell: str | None) -> Finding:
+        return Finding(code, severity, "f.xlsx", "项目汇总表", cell, None, None, "问题", "提示")
+
+    first = [finding("a", Severity.ERROR, "F1"), finding("b", Severity.INFO, None)]
+    second = [finding("c", Severity.WARNING, "AB1234"), finding("a", Severity.ERROR, "A1")]
+    both = FindingFacts.of(first).plus(FindingFacts.of(second))
+    assert both == FindingFacts.of(first + second)
+    assert both.tally.errors == 2 and both.codes == {"a", "b", "c"}
+    assert both.widest_where == "项目汇总表!AB1234" and FindingFacts.of([]).widest_where == ""
+
+
+def test_the_last_part_read_is_kept_and_given_out_as_a_copy(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    kept = spool.keep(_result([], [("单位", "部分", None, "内容")]))
+    one, two = list(kept.department_rows), kept.department_rows[0:1]
+    assert one == two == [("单位", "部分", None, "内容")]
+    assert spool._last is not None and spool._last[1] is not one
+    one.clear()
+    assert list(kept.department_rows) == [("单位", "部分", None, "内容")]
+    spool.close()
 
 
 def _result(findings: list[Finding], rows: list[tuple[object, ...]]) -> FileResult:

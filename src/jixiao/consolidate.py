@@ -37,7 +37,7 @@ from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED
 from jixiao.rules.identity import PROJECT_CODE_DUPLICATE
 from jixiao.rules.plan import plan_percents
 from jixiao.values import ValueKind, parse_value
-from jixiao.views import Deferred, joined
+from jixiao.views import Deferred, FindingFacts, finding_facts, joined, total_tally
 
 HUNDRED = Decimal(100)
 
@@ -244,8 +244,8 @@ class Consolidation:
     @property
     def tally(self) -> Tally:
         """Findings per severity over all files (counted once)."""
-        if self._tally is None:
-            self._tally = Tally.of(self.findings)
+        if self._tally is None:  # a spooled file's tally is kept with its findings' view
+            self._tally = total_tally([e.findings for e in self.entries])
         return self._tally
 
     @property
@@ -301,7 +301,7 @@ class Consolidation:
         unit = self.money_unit.value
         unreadable = sum(e.submission is None for e in self.entries)
         twice = sum(
-            1 for e in self.entries if any(f.code == SUBMISSION_DUPLICATE.code for f in e.findings)
+            1 for e in self.entries if SUBMISSION_DUPLICATE.code in finding_facts(e.findings).codes
         )
         count, budget = self.repeated()
         left_out = f"；不含无法读取的 {unreadable} 份文件" if unreadable else ""
@@ -993,7 +993,9 @@ def _appended(findings: Sequence[Finding], extra: list[Finding]) -> Sequence[Fin
         return [*findings, *extra]
     if not extra:
         return findings
-    return Deferred(len(findings) + len(extra), partial(_concatenated, findings, extra))
+    facts = findings.facts if isinstance(findings, Deferred) else None
+    more = facts.plus(FindingFacts.of(extra)) if facts is not None else None
+    return Deferred(len(findings) + len(extra), partial(_concatenated, findings, extra), more)
 
 
 def _concatenated(first: Sequence[Finding], extra: list[Finding]) -> list[Finding]:

@@ -8,8 +8,12 @@ writers (the summary workbook, the CSVs), and equal to the lists they stand for.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar, overload
+
+from jixiao.findings import Finding, Tally
+from jixiao.textwidth import text_em
 
 Item = TypeVar("Item")
 
@@ -19,11 +23,15 @@ class Deferred(Sequence[Item]):
     not kept: only its length stays in memory.  What a spooled result holds instead of lists
     (``service.spool``), so that the parent's memory does not grow with the rows."""
 
-    __slots__ = ("_length", "_load")
+    __slots__ = ("_length", "_load", "facts")
 
-    def __init__(self, length: int, load: Callable[[], list[Item]]) -> None:
+    def __init__(
+        self, length: int, load: Callable[[], list[Item]], facts: FindingFacts | None = None
+    ) -> None:
         self._length = length
         self._load = load
+        self.facts = facts
+        """What the summary needs of these findings without reading them (findings only)."""
 
     def __len__(self) -> int:
         return self._length
@@ -129,3 +137,59 @@ def joined(parts: Sequence[Sequence[Item]]) -> Sequence[Item]:
     if all(isinstance(part, list) for part in parts):
         return [item for part in parts for item in part]
     return Joined(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFacts:
+    """What the summary needs of one file's findings besides the findings themselves: their
+    tally, their codes and their widest 位置 (问题清单's column width).  Worked out when the
+    findings are packed (``service.spool``) and kept with their view, so that the totals,
+    the notes and the column width are known without reading every file's findings back
+    (issue #15: each read of 100 files' findings took ~0.06–0.09 s)."""
+
+    tally: Tally
+    codes: frozenset[str]
+    widest_where: str
+    """The 位置 (:attr:`Finding.where`) widest on screen (:func:`~jixiao.textwidth.text_em`);
+    "" when none has one."""
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> FindingFacts:
+        """The facts of ``findings``, counted."""
+        found = list(findings)
+        wheres = [where for f in found if (where := f.where)]
+        return cls(
+            Tally.of(found),
+            frozenset(f.code for f in found),
+            max(wheres, key=text_em, default=""),
+        )
+
+    def plus(self, other: FindingFacts) -> FindingFacts:
+        """The facts of both lists of findings together."""
+        tally = Tally(
+            self.tally.errors + other.tally.errors,
+            self.tally.warnings + other.tally.warnings,
+            self.tally.infos + other.tally.infos,
+        )
+        widest = max((self.widest_where, other.widest_where), key=text_em)
+        return FindingFacts(tally, self.codes | other.codes, widest)
+
+
+def finding_facts(findings: Sequence[Finding]) -> FindingFacts:
+    """The facts of ``findings``: kept with a spooled view, else counted (reading them)."""
+    known = findings.facts if isinstance(findings, Deferred) else None
+    return known if known is not None else FindingFacts.of(findings)
+
+
+def total_tally(parts: Iterable[Sequence[Finding]]) -> Tally:
+    """The findings of every part counted by severity (a spooled part by its facts)."""
+    errors = warnings = infos = 0
+    for findings in parts:
+        facts = findings.facts if isinstance(findings, Deferred) else None
+        tally = facts.tally if facts is not None else Tally.of(findings)
+        errors, warnings, infos = (
+            errors + tally.errors,
+            warnings + tally.warnings,
+            infos + tally.infos,
+        )
+    return Tally(errors, warnings, infos)

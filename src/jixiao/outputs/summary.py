@@ -15,7 +15,8 @@ as CSV: a CSV always holds what its sheet shows.
 How the lists are written, row by row in constant memory: :mod:`jixiao.outputs.sheets`.  In a
 consolidation of files on disk the long lists (项目汇总, 指标明细, 问题清单, 部门整体) are views of
 the results spooled by :mod:`jixiao.service.spool`, read back one file at a time (each list
-once, 问题清单 three times: its widest 位置, its rows, its links), so no list is ever whole in
+once: 问题清单's widest 位置 and the overview's counts are kept per file when the findings are
+spooled, and its rows and links come from one read of each file), so no list is ever whole in
 memory.  A
 relative link's target is written with ``/`` (the OPC standard; XlsxWriter writes Windows'
 ``\\``, which LibreOffice and WPS on Linux do not follow).
@@ -95,6 +96,7 @@ from jixiao.outputs.tables import (
     summary_tables,
 )
 from jixiao.textwidth import lines_height, text_em, text_height, width_for
+from jixiao.views import finding_facts
 
 FIXED_DATE = dt.datetime(2024, 1, 1)
 FOLDED = "amount_"
@@ -327,7 +329,7 @@ def _findings(
 ) -> None:
     """问题清单: one row per finding; 级别 in red for errors, 位置 a link to the source cell
     (up to :data:`LINKS_PER_SHEET` links a sheet)."""
-    table = _unwrapped(table, "where")
+    table = _unwrapped(table, "where", _widest_where(result))
     severity, where = table.index("severity"), table.index("where")
     placed = result.placed_findings()  # indexed in order: a view reads each file once
     links = Links(folder)
@@ -371,12 +373,17 @@ class Links:
         return url
 
 
-def _unwrapped(table: SummaryTable, key: str, most: float = 30.0) -> SummaryTable:
-    """The table with column ``key`` wide enough for its longest text: a link is one line in
-    every engine (LibreOffice does not wrap a hyperlink), so it must fit its column."""
+def _widest_where(result: Consolidation) -> str:
+    """The widest 位置 of 问题清单: known per file without reading the findings back
+    (:class:`jixiao.views.FindingFacts`, kept when the findings were spooled)."""
+    widest = (finding_facts(entry.findings).widest_where for entry in result.entries)
+    return max(widest, key=text_em, default="")
+
+
+def _unwrapped(table: SummaryTable, key: str, longest: str, most: float = 30.0) -> SummaryTable:
+    """The table with column ``key`` wide enough for its ``longest`` text: a link is one line
+    in every engine (LibreOffice does not wrap a hyperlink), so it must fit its column."""
     at = table.index(key)
-    texts = {str(row[at]) for row in table.source if row[at]}
-    longest = max(texts, key=text_em, default="")
     column = table.columns[at]
     width = max(column.width, width_for(longest, FONT_SIZE, most))
     columns = (

@@ -54,9 +54,9 @@ from jixiao.consolidate import (
     project_columns,
     summary_levels,
 )
-from jixiao.findings import Finding, Severity
+from jixiao.findings import Finding, Severity, Tally
 from jixiao.model import Location
-from jixiao.views import Deferred
+from jixiao.views import Deferred, FindingFacts
 
 PREFIX = ".jixiao-汇总-"
 """The spool folder's name starts so (hidden on Linux and macOS)."""
@@ -284,6 +284,8 @@ def pack(results: Sequence[FileResult], swap: Mapping[str, str] = {}) -> tuple[b
             parts.append(blob)
             sizes[part] = [len(blob), len(getattr(result, part))]
         row = _rows_data("sub_unit_row", [result.sub_unit_row], swap) if result.sub_unit_row else []
+        facts = FindingFacts.of(result.findings)
+        tally = facts.tally
         heads.append(
             {
                 "file": _swapped(result.file, swap),
@@ -291,6 +293,11 @@ def pack(results: Sequence[FileResult], swap: Mapping[str, str] = {}) -> tuple[b
                 "submission": _facts_data(result.submission, swap),
                 "sub_unit_row": row[0] if row else [],
                 "parts": sizes,
+                "findings": [
+                    [tally.errors, tally.warnings, tally.infos],
+                    sorted(facts.codes),
+                    facts.widest_where,
+                ],
             }
         )
     head_text = _json_text(heads)
@@ -331,6 +338,15 @@ class Packed:
             indicator_rows=parts["indicator_rows"] if facts else [],
             department_rows=parts["department_rows"] if facts else [],
         )
+
+    def finding_facts(self, number: int) -> FindingFacts:
+        """The facts of result ``number``'s findings, as packed."""
+        (errors, warnings, infos), codes, widest = self.heads[number]["findings"]
+        if not all(type(n) is int for n in (errors, warnings, infos)) or type(widest) is not str:
+            raise Damaged("findings")
+        if type(codes) is not list or not all(type(c) is str for c in codes):
+            raise Damaged("findings")
+        return FindingFacts(Tally(errors, warnings, infos), frozenset(codes), widest)
 
     def part(self, number: int, part: str) -> list[Any]:
         """One part of result ``number`` decoded."""
@@ -377,6 +393,7 @@ def unpack(blob: bytes, unswap: Mapping[str, str] = {}, check: bool = True) -> P
     if check:
         for number, found in enumerate(parts):
             packed.result(number, {part: [] for part in PARTS})  # the head's facts are whole
+            packed.finding_facts(number)
             for part_blob, _ in found.values():
                 zlib.decompress(part_blob)
     return packed
@@ -438,6 +455,7 @@ class Spool:
         )
         self._stored = 0
         self._pending = 0
+        self._last: tuple[tuple[int, str], list[Any]] | None = None
 
     def keep(self, result: FileResult) -> FileResult:
         """Store ``result``'s rows and findings; the same result with views in their place
@@ -449,7 +467,8 @@ class Spool:
         except (TypeError, ValueError):  # a value JSON cannot hold: this file stays in memory
             return result
         number = self._store(blobs)
-        view = {p: self._view(number, p, len(getattr(result, p)), {}) for p in PARTS}
+        facts = FindingFacts.of(result.findings)
+        view = {p: self._view(number, p, len(getattr(result, p)), {}, facts) for p in PARTS}
         return dataclasses.replace(
             result,
             findings=view["findings"],
@@ -468,8 +487,10 @@ class Spool:
                 kept.append(packed.result(number))
                 continue
             stored = self._store({p: blob for p, (blob, _) in parts.items()})
+            facts = packed.finding_facts(number)
             views = {
-                p: self._view(stored, p, count, packed.unswap) for p, (_, count) in parts.items()
+                p: self._view(stored, p, count, packed.unswap, facts)
+                for p, (_, count) in parts.items()
             }
             kept.append(packed.result(number, views))
         return kept
@@ -487,9 +508,16 @@ class Spool:
         return number
 
     def _view(
-        self, number: int, part: str, length: int, unswap: Mapping[str, str]
+        self,
+        number: int,
+        part: str,
+        length: int,
+        unswap: Mapping[str, str],
+        facts: FindingFacts | None = None,
     ) -> Deferred[Any]:
-        return Deferred(length, partial(self._load, number, part, unswap))
+        """A view of one stored part; the findings' view knows their ``facts``."""
+        load = partial(self._load, number, part, unswap)
+        return Deferred(length, load, facts if part == "findings" else None)
 
     @property
     def stored(self) -> int:
@@ -502,13 +530,19 @@ class Spool:
             self._pending = 0
 
     def _load(self, number: int, part: str, unswap: Mapping[str, str]) -> list[Any]:
+        """One stored part decoded.  The last part read is kept (one file's part): 问题清单
+        reads a file's findings twice in a row, for its rows and for their links."""
+        if self._last is not None and self._last[0] == (number, part):
+            return list(self._last[1])
         self._commit()
         found = self._db.execute(
             "SELECT data FROM parts WHERE number = ? AND part = ?", (number, part)
         ).fetchone()
         if found is None:  # pragma: no cover - every view was stored before it was made
             raise LookupError(f"spooled result {number} has no {part}")
-        return _PART_FROM[part](_unpacked(found[0]), unswap)
+        items = _PART_FROM[part](_unpacked(found[0]), unswap)
+        self._last = ((number, part), items)
+        return list(items)
 
     def close(self) -> None:
         """Delete the database now (the views made by :meth:`keep` can no longer be read)."""
