@@ -272,21 +272,15 @@ def _weight(reader: Reader, grid: Grid, row: int) -> Decimal | None:
     return value
 
 
-def _indicator_refs() -> dict[int, Mapping[str, str]]:
-    """Per indicator row: field → its cell; the composed ``value`` is at 指标值 (``number``)."""
-    p = APPLICATION.project
-    refs: dict[int, Mapping[str, str]] = {}
-    for row in p.indicator_rows():
-        cells_of_row = {f: p.row_cell(f, row) for f, _, _ in p.indicator_columns}
-        refs[row] = cells_of_row | {"value": cells_of_row["number"]}
-    return refs
-
-
-_INDICATOR_REFS = _indicator_refs()
 _INDICATOR_COLUMNS = _Columns.of(
     [(f, c) for f, c, _ in APPLICATION.project.indicator_columns],
     APPLICATION.project.indicator_rows(),
 )
+_INDICATOR_REFS: dict[int, Mapping[str, str]] = {
+    row: {**cells_of_row, "value": cells_of_row["number"]}
+    for row, cells_of_row in _INDICATOR_COLUMNS.refs.items()
+}
+"""Per indicator row: field → its cell; the composed ``value`` is at 指标值 (``number``)."""
 
 
 def compose_value(

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from jixiao.model import CellSources, Department, DutyBlock, Indicator, Rollup
+from jixiao.model import Department, DutyBlock, Indicator, Rollup
 from jixiao.money import MoneyUnit
 from jixiao.readers.xlsx import Grid, Reader, _amount, _Columns, _report_notes, by_row
 from jixiao.rules.layouts import DEPARTMENT_PARTS, split_rollups
@@ -82,7 +82,7 @@ def _duties(reader: Reader, grid: Grid, money: MoneyUnit) -> Iterator[DutyBlock]
             title=texts["title"],
             goal=texts["goal"],
             source=reader.where(D.name, D.duty_cell("title", row)),
-            sources=CellSources(reader.file, D.name, _DUTY_REFS[row]),
+            sources=_DUTY_COLUMNS.sources(reader, D.name, row),
             project=texts["project"],
             amount=amount,
         )
@@ -108,21 +108,15 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
             level3=texts["level3"],
             value=value,
             source=reader.where(D.name, D.row_cell("level1", row)),
-            sources=CellSources(reader.file, D.name, _INDICATOR_REFS[row]),
+            sources=_INDICATOR_COLUMNS.sources(reader, D.name, row),
             written=written,
             remark=texts["remark"],
         )
 
 
-_DUTY_REFS = {
-    row: {f: D.duty_cell(f, row) for f, _, _ in D.duty_columns} for row in D.duty_rows_range()
-}
-_INDICATOR_REFS = {
-    row: {f: D.row_cell(f, row) for f, _, _ in D.indicator_columns} for row in D.indicator_rows()
-}
-"""Per row of each table: field → its cell (the sources of a row's DutyBlock or Indicator)."""
 _DUTY_COLUMNS = _Columns.of([(f, c) for f, c, _ in D.duty_columns], D.duty_rows_range())
 _INDICATOR_COLUMNS = _Columns.of([(f, c) for f, c, _ in D.indicator_columns], D.indicator_rows())
+"""The sheet's two tables: a row read in one pass, its cells' addresses computed once."""
 
 
 __all__ = ["read_department_spending"]
