@@ -9,7 +9,11 @@ Speed (issue #15): the package is checked and its cell notes taken in one pass
 (:func:`jixiao.readers.package.inspect`), each sheet is read once (:meth:`Reader.grid` keeps
 it), and the tables are read row by row: a row's cells are picked by column indexes computed
 once from the layout, a blank row is passed over whole, and only non-empty values go through
-:mod:`jixiao.cells`.
+:mod:`jixiao.cells`.  A row's cells are not made into Locations while reading: its ``sources``
+are a :class:`jixiao.model.CellSources` over the layout's addresses (shared by every sheet),
+which makes a Location when a rule or a summary row asks for one.  A sheet left blank is found
+by :meth:`Grid.all_blank` over its input cells grouped by row (:func:`by_row`, once a layout).
+What each step costs: ``benchmarks/bench_read.py --breakdown``.
 """
 
 from __future__ import annotations
