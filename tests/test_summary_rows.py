@@ -19,6 +19,7 @@ import python_calamine
 import xlsxwriter.workbook
 from hypothesis import given
 from hypothesis import strategies as st
+from xlsxwriter.worksheet import Worksheet
 
 from jixiao.consolidate import Consolidation, Entry, Kind, consolidate
 from jixiao.outputs import rowxml, sheets
@@ -173,6 +174,35 @@ def test_without_the_seam_the_package_is_stored_as_xlsxwriter_stores_it(
             assert info.compress_size == deflated_sizes(package.read(info))[6], info.filename
     assert packages(plain) == packages(fast)
     assert plain.stat().st_size < fast.stat().st_size
+
+
+def test_rows_copied_as_bytes_give_the_package_xlsxwriter_copies(
+    demo: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sheets' rows copied into their XML as bytes (sheets._Sheet) make the same package as
+    XlsxWriter's own copy, character by character; every list sheet went the fast way."""
+    copies: list[object] = []
+    real = sheets.shutil.copyfileobj
+
+    def counted(source: Any, target: Any, length: int = 0) -> None:
+        if length == 1 << 20:  # the rows' copy (zipfile copies 8 KB at a time)
+            copies.append(source)
+        real(source, target, length)
+
+    monkeypatch.setattr(sheets.shutil, "copyfileobj", counted)
+    fast = tmp_path / "fast.xlsx"
+    write_summary(demo, fast, row_limit=10)
+    assert len(copies) >= len(LISTS) + 2
+    monkeypatch.setattr(
+        sheets._Sheet, "_write_optimized_sheet_data", Worksheet._write_optimized_sheet_data
+    )
+    copies.clear()
+    plain = tmp_path / "plain.xlsx"
+    write_summary(demo, plain, row_limit=10)
+    assert copies == []
+    expected, got = packages(plain), packages(fast)
+    assert list(got) == list(expected) and got == expected
+    assert sum(n.startswith("xl/worksheets/sheet") for n in got) > len(LISTS) + 2  # continued
 
 
 def test_supported_only_for_constant_memory_sheets(tmp_path: Path) -> None:

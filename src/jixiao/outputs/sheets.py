@@ -21,9 +21,13 @@ A list longer than a sheet holds under its header row continues on further sheet
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import functools
+import io
 import math
+import os
+import shutil
 import zipfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -84,6 +88,10 @@ class Book(Workbook):  # type: ignore[misc]  # XlsxWriter has no type hints
     slower, never wrong.  ``tests/test_summary_rows.py`` fails when the pinned XlsxWriter
     loses the seam, and checks that every part was deflated at this level."""
 
+    def __init__(self, filename: str, options: dict[str, Any] | None = None) -> None:
+        super().__init__(filename, options)
+        self.worksheet_class = _Sheet
+
     def _store_workbook(self) -> None:
         if not zip_seam_present():
             super()._store_workbook()
@@ -93,6 +101,38 @@ class Book(Workbook):  # type: ignore[misc]  # XlsxWriter has no type hints
             super()._store_workbook()
         finally:
             xlsxwriter.workbook.ZipFile = zipfile.ZipFile
+
+
+class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type hints
+    """XlsxWriter's worksheet, its rows copied into the sheet's XML as bytes.
+
+    In ``constant_memory`` mode XlsxWriter keeps a sheet's rows in a temporary UTF-8 file and,
+    when the workbook closes, copies them into the sheet's XML 64 K characters at a time,
+    decoding and encoding every byte: ~0.15–0.27 s for the 43 MB of rows of the 100 × 30
+    summary, against ~0.03–0.08 s copying the same bytes (both files are UTF-8, so the bytes
+    are the same; a test compares the packages).  Only when both files are plain UTF-8 text
+    files; otherwise, and whenever XlsxWriter's attributes are not the ones this relies on,
+    XlsxWriter copies them itself."""
+
+    def _write_optimized_sheet_data(self) -> None:
+        rows, sheet = getattr(self, "row_data_fh", None), getattr(self, "fh", None)
+        if (
+            getattr(self, "dim_rowmin", None) is None
+            or not isinstance(rows, io.TextIOWrapper)
+            or not isinstance(sheet, io.TextIOWrapper)
+            or {codecs.lookup(f.encoding).name for f in (rows, sheet)} != {"utf-8"}
+            or not isinstance(getattr(self, "row_data_filename", None), str)
+        ):
+            super()._write_optimized_sheet_data()
+            return
+        self._xml_start_tag("sheetData")
+        rows.flush()
+        sheet.flush()
+        rows.buffer.seek(0)
+        shutil.copyfileobj(rows.buffer, sheet.buffer, 1 << 20)
+        rows.close()
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
 
 
 class _LevelZipFile(zipfile.ZipFile):
