@@ -21,9 +21,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from xlsxwriter.worksheet import Worksheet
 
+from jixiao.a1 import quote_sheet
 from jixiao.consolidate import Consolidation, Entry, Kind, consolidate
 from jixiao.outputs import rowxml, sheets
-from jixiao.outputs.summary import LISTS, write_summary
+from jixiao.outputs.summary import LISTS, Links, _PortableUrl, write_summary
 from jixiao.outputs.tables import cell_text, summary_tables
 from jixiao.service.actions import run_demo
 from jixiao.service.collect import collect
@@ -203,6 +204,31 @@ def test_rows_copied_as_bytes_give_the_package_xlsxwriter_copies(
     expected, got = packages(plain), packages(fast)
     assert list(got) == list(expected) and got == expected
     assert sum(n.startswith("xl/worksheets/sheet") for n in got) > len(LISTS) + 2  # continued
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "external:报送/某单位.xlsx",
+        "external:../报送 2024/a%25b [1].xlsx",
+        "external:C:/Users/科员/报送/{x}^`.xlsx",
+        "external:\\\\server/share/a b.xlsx",
+    ],
+)
+def test_links_copied_per_file_are_what_xlsxwriter_parses(tmp_path: Path, target: str) -> None:
+    """A file's later links are copies of its first with their own anchor: field for field
+    what XlsxWriter's Url makes of the whole link (sheet names with spaces, quotes, # and /)."""
+    links = Links(tmp_path)
+    sheets_named = ["项目1", "项目 2", "It's", "a#b", "x/y", "项目汇总表", "A" * 31]
+    for number, sheet in enumerate(sheets_named):
+        anchor = f"{quote_sheet(sheet)}!F{number + 12}"
+        fast = links._link(target, anchor)
+        real = _PortableUrl(f"{target}#{anchor}")
+        for url in (fast, real):
+            url.text, url.tip = f"{sheet}!F{number + 12}", "打开源文件中的这个单元格"
+        assert vars(fast) == vars(real), anchor
+        assert fast._target() == real._target() and "\\" not in fast._target()
+    assert len(links._parsed) == 1
 
 
 def test_supported_only_for_constant_memory_sheets(tmp_path: Path) -> None:
