@@ -231,6 +231,31 @@ def test_links_copied_per_file_are_what_xlsxwriter_parses(tmp_path: Path, target
     assert len(links._parsed) == 1
 
 
+def test_links_written_in_one_piece_give_the_package_xlsxwriter_writes(
+    demo: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """问题清单's <hyperlinks> written by sheets._Sheet are XlsxWriter's own, byte for byte
+    (the links' relationships too); XlsxWriter's writer was not needed for any linked sheet."""
+    real = Worksheet._write_hyperlinks
+    handed_over: list[bool] = []
+
+    def recorded(self: Worksheet) -> None:
+        handed_over.append(bool(self.hyperlinks))
+        real(self)
+
+    monkeypatch.setattr(Worksheet, "_write_hyperlinks", recorded)
+    fast = tmp_path / "fast.xlsx"
+    write_summary(demo, fast, row_limit=10)
+    assert handed_over and not any(handed_over)
+    monkeypatch.setattr(sheets._Sheet, "_write_hyperlinks", real)
+    plain = tmp_path / "plain.xlsx"
+    write_summary(demo, plain, row_limit=10)
+    expected, got = packages(plain), packages(fast)
+    assert list(got) == list(expected) and got == expected
+    sheet_xml = b"".join(v for n, v in got.items() if n.startswith("xl/worksheets/sheet"))
+    assert sheet_xml.count(b"<hyperlink ") > 10 and b'tooltip="' in sheet_xml
+
+
 def test_supported_only_for_constant_memory_sheets(tmp_path: Path) -> None:
     import xlsxwriter
 

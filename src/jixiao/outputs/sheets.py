@@ -34,6 +34,8 @@ from decimal import Decimal
 from typing import Any
 
 import xlsxwriter.workbook
+from xlsxwriter.url import UrlTypes
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -133,6 +135,52 @@ class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type hints
         rows.close()
         os.unlink(self.row_data_filename)
         self._xml_end_tag("sheetData")
+
+    def _write_hyperlinks(self) -> None:
+        """The ``<hyperlinks>`` element as XlsxWriter writes it, in one piece: ~3 µs a link
+        instead of ~8 µs (13,000 links of 问题清单 at 100 × 30; the same bytes, a test
+        compares).  Only external links on a sheet whose rows are all written out (the
+        summary's); anything else goes to XlsxWriter's own."""
+        links = getattr(self, "hyperlinks", None)
+        if not isinstance(links, dict) or not links or not _external_only(self, links):
+            super()._write_hyperlinks()
+            return
+        escape, escaped = self._escape_attributes, dict[str, str]()
+        letters: dict[int, str] = {}
+        pieces = ["<hyperlinks>"]
+        for row in sorted(links):
+            for column in sorted(links[row]):
+                url = links[row][column]
+                self.rel_count += 1
+                letter = letters.get(column) or letters.setdefault(column, xl_col_to_name(column))
+                xml = f'<hyperlink ref="{letter}{row + 1}" r:id="rId{self.rel_count}"'
+                if url._anchor:
+                    xml += f' location="{escape(url._anchor)}"'
+                if url._tip:
+                    tip = escaped.get(url._tip) or escaped.setdefault(url._tip, escape(url._tip))
+                    xml += f' tooltip="{tip}"'
+                pieces.append(xml + "/>")
+                self.external_hyper_links.append(["/hyperlink", url._target(), "External"])
+        pieces.append("</hyperlinks>")
+        self.fh.write("".join(pieces))
+
+
+def _external_only(sheet: Worksheet, links: dict[int, dict[int, Any]]) -> bool:
+    """Whether every link is an external one XlsxWriter writes with a relationship, on a sheet
+    holding no cell that could make a link an object link (its rows are all written out)."""
+    table = getattr(sheet, "table", None)
+    if not isinstance(table, dict) or any(table.values()):
+        return False
+    if not all(hasattr(sheet, name) for name in ("rel_count", "external_hyper_links", "fh")):
+        return False
+    return all(
+        getattr(url, "_link_type", None) in (UrlTypes.URL, UrlTypes.EXTERNAL)
+        and not getattr(url, "_is_object_link", True)
+        and isinstance(getattr(url, "_anchor", None), str)
+        and isinstance(getattr(url, "_tip", None), str)
+        for columns in links.values()
+        for url in columns.values()
+    )
 
 
 class _LevelZipFile(zipfile.ZipFile):
