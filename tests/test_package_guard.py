@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.readers.package import preflight
+from jixiao.readers.package import DAMAGED, inspect, preflight
 from jixiao.template.build import build_template, save_workbook
 
 SHEET = "xl/worksheets/sheet2.xml"
@@ -171,3 +171,94 @@ def test_no_hostile_workbook_crashes_a_reader_under_a_memory_limit(
     assert run.returncode == 0, run.stderr[-2000:]
     results = json.loads(run.stdout)
     assert results == [[True, ["file-unreadable"]]] * len(HOSTILE)
+
+
+# --- a part not as its header says: a damaged package, said in Chinese (never 程序出错) ---
+
+CENTRAL = b"PK\x01\x02"
+
+
+def central_entry(data: bytes, name: str) -> int:
+    """Where ``name``'s central directory header starts in the package bytes."""
+    end = data.rindex(b"PK\x05\x06")  # the end record: where the directory starts
+    at = int.from_bytes(data[end + 16 : end + 20], "little")
+    while data[at : at + 4] == CENTRAL:
+        lengths = [int.from_bytes(data[at + i : at + i + 2], "little") for i in (28, 30, 32)]
+        if data[at + 46 : at + 46 + lengths[0]] == name.encode():
+            return at
+        at += 46 + sum(lengths)
+    raise AssertionError(f"{name} is not in the package")
+
+
+def patched(source: Path, target: Path, offset_in_entry: int, value: bytes) -> Path:
+    """``source`` with bytes of the sheet's central directory header replaced."""
+    data = bytearray(source.read_bytes())
+    at = central_entry(bytes(data), SHEET) + offset_in_entry
+    data[at : at + len(value)] = value
+    target.write_bytes(bytes(data))
+    return target
+
+
+def notes_of(path: Path) -> tuple[str | None, object, object, bool]:
+    reason, notes = inspect(path)
+    return reason, notes.errors, notes.outside, notes.external_links
+
+
+def test_a_stored_package_reads_as_the_deflated_one(template: Path, tmp_path: Path) -> None:
+    def outward(parts: dict[str, bytes]) -> None:
+        parts[SHEET] = add_to_sheet_data(
+            parts[SHEET],
+            b'<row r="200"><c r="A200"><f>WEBSERVICE("http://x")</f><v></v></c>'
+            b'<c r="B200" t="e"><v>#REF!</v></c></row>',
+        )
+
+    deflated = rewrite(template, tmp_path / "deflated.xlsx", outward)
+    with zipfile.ZipFile(deflated) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    found = notes_of(deflated)
+    assert found[0] is None
+    assert found[1] and found[2], found  # the error value and the outward formula were noted
+    assert notes_of(stored) == found
+
+
+@pytest.mark.parametrize(
+    ("name", "offset", "value"),
+    [
+        ("crc", 16, b"\x00\x00\x00\x00"),
+        ("declared smaller", 24, (1000).to_bytes(4, "little")),
+    ],
+)
+def test_a_part_not_matching_its_header_is_a_damaged_package(
+    template: Path, tmp_path: Path, name: str, offset: int, value: bytes
+) -> None:
+    path = patched(template, tmp_path / f"{name}.xlsx", offset, value)
+    with zipfile.ZipFile(path) as archive, pytest.raises(zipfile.BadZipFile):
+        archive.read(SHEET)  # zipfile says the same
+    assert inspect(path)[0] == DAMAGED
+
+
+def test_a_local_name_other_than_the_directory_s_is_a_damaged_package(
+    template: Path, tmp_path: Path
+) -> None:
+    data = bytearray(template.read_bytes())
+    assert data[:4] == b"PK\x03\x04"  # the first part's local header
+    data[30] ^= 0x20  # the first letter of its name, in the other case
+    path = tmp_path / "renamed.xlsx"
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as archive, pytest.raises(zipfile.BadZipFile):
+        archive.read(archive.namelist()[0])  # zipfile says the same
+    assert inspect(path)[0] == DAMAGED
+
+
+def test_an_encrypted_part_is_refused_in_chinese(template: Path, tmp_path: Path) -> None:
+    data = bytearray(template.read_bytes())
+    at = central_entry(bytes(data), SHEET)
+    data[at + 8] |= 0x1  # the "encrypted" flag
+    path = tmp_path / "encrypted.xlsx"
+    path.write_bytes(bytes(data))
+    reason = inspect(path)[0]
+    assert reason is not None and "加密" in reason, reason
