@@ -262,3 +262,32 @@ def test_an_encrypted_part_is_refused_in_chinese(template: Path, tmp_path: Path)
     path.write_bytes(bytes(data))
     reason = inspect(path)[0]
     assert reason is not None and "加密" in reason, reason
+
+
+# --- notes: no way of writing a cell hides an error value or a formula reaching out ---
+
+ODD_CELLS = [
+    # (fragment, the cell, noted as an error value (its text) or as reaching out)
+    (b'<row r="201"><c s="0" r="B201"><f>WEBSERVICE("http://x")</f></c></row>', "B201", None),
+    (b'<row r="202"><c\tr="C202"><f>FILTERXML(A1,"//a")</f></c></row>', "C202", None),
+    (b'<row r="203"><c r="D203"><f>WEB<!-- -->SERVICE("http://x")</f></c></row>', "D203", None),
+    (b'<row r="204"><c r="E204"><f><![CDATA[HYPERLINK("http://x")]]></f></c></row>', "E204", None),
+    (b"<row r='205'><c r='F205' t = 'e'><v>#DIV/0!</v></c></row>", "F205", "#DIV/0!"),
+    (b'<row r="206"><c s="1" t="e" r="G206"><v>#REF!</v></c></row>', "G206", "#REF!"),
+    (b'<row r="207"><c r="A207"/><c t="e"><v>#NAME?</v></c></row>', "B207", "#NAME?"),
+    (b'<row r="208"><c r="H208"><f>&#87;EBSERVICE("http://x")</f></c></row>', "H208", None),
+]
+
+
+@pytest.mark.parametrize(("fragment", "cell", "error"), ODD_CELLS, ids=[c[1] for c in ODD_CELLS])
+def test_an_oddly_written_cell_is_noted_where_it_is(
+    template: Path, tmp_path: Path, fragment: bytes, cell: str, error: str | None
+) -> None:
+    path = rewrite(template, tmp_path / "odd.xlsx", far_row(fragment))
+    reason, notes = inspect(path)
+    assert reason is None
+    (sheet,) = set(notes.errors) | set(notes.outside)
+    if error is None:  # (the sheet's own internal HYPERLINKs are noted as before: B5, B6…)
+        assert "http://x" in notes.outside[sheet][cell][0] or "//a" in notes.outside[sheet][cell][0]
+    else:
+        assert notes.errors[sheet] == {cell: error}

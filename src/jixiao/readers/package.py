@@ -251,9 +251,17 @@ def _is_sheet(data: bytes, extent: _Extent) -> bool:
 
 
 def _parse(
-    data: bytes, start: Callable[[str, dict[str, str]], None], namespaces: bool = False
+    data: bytes,
+    start: Callable[[str, dict[str, str]], None],
+    namespaces: bool = False,
+    end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
 ) -> None:
     parser = expat.ParserCreate(namespace_separator="}" if namespaces else None)
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = _forbid
     parser.EntityDeclHandler = _forbid
     parser.ExternalEntityRefHandler = _forbid  # type: ignore[assignment]
@@ -275,41 +283,30 @@ _NEAR_DIMENSION = re.compile(
 )
 
 
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*? t="e"[^>]*>(.*?)</c>', re.DOTALL)
-_VALUE = re.compile(rb"<v>([^<]{1,20})</v>")
 _REACHING_OUT = (b"webservice(", b"filterxml(", b"hyperlink(", b"rtd(", b"call(", b"register")
 """Lower-cased bytes any outward-reaching function call contains (besides ``[`` and ``|``):
 Excel allows no space between a function's name and its parenthesis."""
 _ASCII_REFERENCE = re.compile(rb"&#(?:0*[0-9]{1,3}|[xX]0*[0-9A-Fa-f]{1,2});")
 """A character reference that may spell a letter, bracket or bar (``&#87;EBSERVICE(``): XML
 allows it in a formula, so text holding one is never passed over by the token test."""
-_FORMULA_BODY = rb"(?<!/)>([^<]*(?:<(?!/f>)[^<]*)*)</f>"
-"""A formula element's content up to its end tag, CDATA sections included (XML allows
-``<f><![CDATA[WEBSERVICE(…)]]></f>``); never from a self-closing ``<f …/>`` into the next
-cell's formula."""
-_FORMULA_TEXT = re.compile(rb"<f\b[^>]*" + _FORMULA_BODY)
-"""Every formula's text (a superset of what :data:`_FORMULA_CELL` finds with its cell)."""
-_FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f(?:\s[^>]*)?' + _FORMULA_BODY, re.DOTALL
-)
 _SCAN = re.compile(
     rb"<(?:[A-Za-z_][-\w.]*:|(?:row|c)(?:[\t\n\r/>]| (?!"
     + _NEAR
-    + rb'(?![^>]* t="e")))|(f)\b[^>]*(?<!/)>([^<]*)</f>|f\b(?![^>]*/>))'
+    + rb"""(?![^>]*\st\s*=\s*["']e)))|(f)\b[^>]*(?<!/)>([^<]*)</f>|f\b(?![^>]*/>))"""
 )
 """One pass over a worksheet for what the guard and the notes look for.  Groups 1 and 2: a
 formula and its text, when the text holds no tag (no ``<``: nothing is passed over).  Any
 other match is something the scan does not settle: a tag :data:`_NOT_PLAIN` finds, a plain
-cell tag holding an error value (`` t="e"``: wherever :data:`_ERROR_CELL` matches), or a
-formula whose text holds a tag (a CDATA section)."""
+cell tag that may hold an error value (its ``t`` starting with ``e``, quoted and spaced any
+way), or a formula whose text holds a tag (a comment, a CDATA section)."""
 
 
 def _plain_scan(data: bytes) -> list[bytes] | None:
-    """The texts of a worksheet's formulas, exactly as ``_FORMULA_TEXT.findall`` finds them,
-    when every row and cell tag is written plainly within A1:ZZ1999 (what genuine templates
-    are) and no cell holds an error value; None otherwise (the sheet is then read as before:
-    :func:`_near`, expat, and the notes' own searches).  One regex pass instead of three
-    (issue #15: they were a third of the guard's time)."""
+    """The texts of a worksheet's formulas (as written in the XML), when every row and cell
+    tag is written plainly within A1:ZZ1999 (what genuine templates are) and no cell holds an
+    error value; None otherwise (the sheet is then measured by :func:`_near` or expat, and its
+    notes read cell by cell: :class:`_Cells`).  One regex pass instead of three (issue #15:
+    they were a third of the guard's time)."""
     found = _SCAN.findall(data)
     if not all(mark for mark, _ in found):
         return None
@@ -367,13 +364,13 @@ def _note(
             harmless |= found  # no error value, no formula reaching out: nothing to note
             return
     # Read in full where the scan did not settle it or saw a formula that may reach out:
-    if b't="e"' in data:
-        notes.errors[sheet] = _errors(data)
-    formulas = set(_FORMULA_TEXT.findall(data)) - harmless
-    if any(_may_reach_out(formula) for formula in formulas):
-        notes.outside[sheet] = _outside(data)
-    else:
-        harmless |= formulas
+    cells = _Cells()
+    _parse(data, cells.start, end=cells.end, text=cells.text)
+    if cells.errors:
+        notes.errors[sheet] = cells.errors
+    outside = {ref: (formula, kind) for ref, formula in cells.formulas if (kind := _reach(formula))}
+    if outside:
+        notes.outside[sheet] = outside
 
 
 def _may_reach_out(data: bytes) -> bool:
@@ -386,24 +383,76 @@ def _may_reach_out(data: bytes) -> bool:
     return any(token in lowered for token in _REACHING_OUT)
 
 
-def _errors(data: bytes) -> dict[str, str]:
-    found = {}
-    for ref, body in _ERROR_CELL.findall(data):
-        value = _VALUE.search(body)
-        found[ref.decode()] = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-    return found
+class _Cells:
+    """A sheet read cell by cell with expat, every cell placed as a spreadsheet reader places
+    it (``r`` written any way XML allows, or following the cell before): its error value and
+    its formula's text.  Used where the scan does not settle a sheet, so that no way of writing
+    a cell (attributes in another order, quotes, prefixes, comments or CDATA in a formula)
+    hides an error value or a formula reaching out."""
+
+    def __init__(self) -> None:
+        self.row = self.column = 0
+        self.ref = ""
+        self.error = False
+        self.reading: str | None = None
+        self.pieces: list[str] = []
+        self.errors: dict[str, str] = {}
+        self.formulas: list[tuple[str, str]] = []
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        local = tag.rpartition("}")[2]
+        if local == "row":
+            written = attributes.get("r", "").strip()
+            self.row = int(written) if written.isdigit() else self.row + 1
+            self.column = 0
+        elif local == "c":
+            match = _REF.match(attributes.get("r", "").strip())
+            if match:
+                self.row, self.column = int(match.group(2)), _column(match.group(1))
+            else:
+                self.column += 1
+            self.ref = a1(max(self.row, 1), self.column)
+            self.error = attributes.get("t", "").strip() == "e"
+            if self.error:
+                self.errors[self.ref] = "#N/A"  # unless its value says which
+        elif local in ("f", "v") and self.ref:
+            self.reading, self.pieces = local, []
+
+    def text(self, data: str) -> None:
+        if self.reading:
+            self.pieces.append(data)
+
+    def end(self, tag: str) -> None:
+        local = tag.rpartition("}")[2]
+        if local == "c":
+            self.ref, self.reading = "", None
+        elif local == self.reading:
+            written = "".join(self.pieces)
+            if local == "f":
+                self.formulas.append((self.ref, written))
+            elif self.error and 1 <= len(written) <= 20:
+                self.errors[self.ref] = written
+            self.reading = None
 
 
-def _outside(data: bytes) -> dict[str, tuple[str, str]]:
-    found = {}
-    for ref, written in _FORMULA_CELL.findall(data):
-        if not _may_reach_out(written):
-            continue
-        formula = _xml_text(written)
-        kind = next((kind for kind, pattern in OUTSIDE if pattern.search(formula)), None)
-        if kind:
-            found[ref.decode()] = (formula, kind)
-    return found
+def _column(letters: str) -> int:
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return column
+
+
+_REACHING_WORDS = ("webservice", "filterxml", "hyperlink", "rtd", "call", "register")
+"""What any formula :data:`OUTSIDE` finds holds (lower-cased), besides ``[`` and ``|``."""
+
+
+def _reach(formula: str) -> str | None:
+    """What ``formula`` reaches outside the workbook with (:data:`OUTSIDE`), or None; a few
+    substring tests first, as the patterns cost a hundred times more."""
+    lowered = formula.lower()
+    if "[" in formula or "|" in formula or any(word in lowered for word in _REACHING_WORDS):
+        return next((kind for kind, pattern in OUTSIDE if pattern.search(formula)), None)
+    return None
 
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -442,16 +491,3 @@ def _elements(data: bytes, name: str) -> list[dict[str, str]]:
 def _qualified(name: str) -> str:
     """expat's ``namespace}local`` as ``{namespace}local``."""
     return "{" + name if "}" in name else name
-
-
-def _xml_text(written: bytes) -> str:
-    """A formula as written in the XML (``&amp;``, ``&#87;``…) → its text, as XML reads it."""
-    pieces: list[str] = []
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = _forbid
-    parser.CharacterDataHandler = pieces.append
-    try:
-        parser.Parse(b"<f>" + written + b"</f>", True)
-    except (expat.ExpatError, _Refused):
-        return written.decode("utf-8", "replace")
-    return "".join(pieces)
