@@ -20,10 +20,11 @@ from jixiao.cli import main
 from jixiao.consolidate import Consolidation, Entry, Kind, consolidate
 from jixiao.outputs import sheets, summary
 from jixiao.outputs.summary import write_summary
-from jixiao.outputs.tables import cell_text, table_files, write_tables
+from jixiao.outputs.tables import cell_text, summary_tables, table_files, write_tables
 from jixiao.service.actions import run_demo
 from jixiao.service.collect import collect
 from jixiao.service.demo import planted_court
+from jixiao.textwidth import lines_height
 from test_printing import sheet_print_problems
 
 LIMIT = 10
@@ -160,6 +161,34 @@ def test_forgetting_written_row_heights_changes_nothing(
         heights = {r: d.height for r, d in a[name].row_dimensions.items()}
         assert heights == {r: d.height for r, d in b[name].row_dimensions.items()}, name
         assert len([h for h in heights.values() if h and h > 16]) > 0 or name == "支出计划"
+
+
+def test_each_list_row_is_as_high_as_its_tallest_wrapped_text(
+    demo: tuple[Path, Consolidation], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list row's height is the tallest of its wrapped texts' (sheets.row_height, as
+    XlsxWriter stores it: whole pixels), whether the heights of texts seen before are
+    remembered or forgotten after every text."""
+    _, result = demo
+    tables = summary_tables(result, tmp_path)  # files named as from the summary's folder
+    expected: dict[str, dict[int, float]] = {}
+    single = lines_height(1, sheets.FONT_SIZE)
+    for name in ("项目汇总", "指标明细", "部门整体"):
+        table = tables[name]
+        wrapped = [(n, c.width) for n, c in enumerate(table.columns) if c.kind is Kind.LONG_TEXT]
+        expected[name] = {}
+        for number, row in enumerate(table.rows(), start=2):
+            texts = [sheets.row_height(str(row[n]), w) for n, w in wrapped if row[n] is not None]
+            expected[name][number] = int(max([single, *texts]) * 4 / 3 + 0.5) * 0.75
+    for remembered in (sheets._KNOWN_HEIGHTS, 1):
+        monkeypatch.setattr(sheets, "_KNOWN_HEIGHTS", remembered)
+        path = tmp_path / f"{remembered}.xlsx"
+        write_summary(result, path)
+        book = openpyxl.load_workbook(path)
+        for name, heights in expected.items():
+            got = {r: book[name].row_dimensions[r].height for r in heights}
+            assert got == {r: h if h != 13.5 else got[r] for r, h in heights.items()}, name
+            assert any(h > 20 for h in heights.values()) or name == "部门整体"
 
 
 # ---------------------------------------------------------------- CSV
