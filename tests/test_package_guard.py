@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.readers import package
 from jixiao.readers.package import DAMAGED, inspect, preflight
 from jixiao.template.build import build_template, save_workbook
 
@@ -291,3 +292,30 @@ def test_an_oddly_written_cell_is_noted_where_it_is(
         assert "http://x" in notes.outside[sheet][cell][0] or "//a" in notes.outside[sheet][cell][0]
     else:
         assert notes.errors[sheet] == {cell: error}
+
+
+def expat_text(written: bytes) -> str:
+    """A formula's text as an XML parser reads it (the oracle for ``_unescaped``)."""
+    from xml.parsers import expat
+
+    pieces: list[str] = []
+    parser = expat.ParserCreate()
+    parser.CharacterDataHandler = pieces.append
+    parser.Parse(b"<f>" + written + b"</f>", True)
+    return "".join(pieces)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        b"SUM(A1:A9)",
+        b'&#87;EBSERVICE("http://x")',
+        b"&#x5B;1]Sheet1!A1",
+        b"A1&amp;&quot;|&quot;&lt;&gt;&apos;",
+        "&#39033;目&#30446;1".encode(),
+        b"&#0087;&#x7c;&#x0005B;",
+        b"no references at all",
+    ],
+)
+def test_a_scanned_formula_is_read_as_xml_reads_it(written: bytes) -> None:
+    assert package._unescaped(written) == expat_text(written)

@@ -261,6 +261,7 @@ def _parse(
     if end is not None:
         parser.EndElementHandler = end
     if text is not None:
+        parser.buffer_text = True  # one call per run of text, not one per character reference
         parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = _forbid
     parser.EntityDeclHandler = _forbid
@@ -292,13 +293,14 @@ allows it in a formula, so text holding one is never passed over by the token te
 _SCAN = re.compile(
     rb"<(?:[A-Za-z_][-\w.]*:|(?:row|c)(?:[\t\n\r/>]| (?!"
     + _NEAR
-    + rb"""(?![^>]*\st\s*=\s*["']e)))|(f)\b[^>]*(?<!/)>([^<]*)</f>|f\b(?![^>]*/>))"""
+    + rb"""(?![^>]*t\s*=\s*["']e)))|(f)\b[^>]*(?<!/)>([^<]*)</f>|f\b(?![^>]*/>))"""
 )
 """One pass over a worksheet for what the guard and the notes look for.  Groups 1 and 2: a
 formula and its text, when the text holds no tag (no ``<``: nothing is passed over).  Any
 other match is something the scan does not settle: a tag :data:`_NOT_PLAIN` finds, a plain
-cell tag that may hold an error value (its ``t`` starting with ``e``, quoted and spaced any
-way), or a formula whose text holds a tag (a comment, a CDATA section)."""
+cell tag that may hold an error value (an attribute ending in ``t`` whose value starts with
+``e``, quoted and spaced any way: ``t="e"`` and more, cheaper than matching ``t`` alone), or a
+formula whose text holds a tag (a comment, a CDATA section)."""
 
 
 def _plain_scan(data: bytes) -> list[bytes] | None:
@@ -360,11 +362,11 @@ def _note(
     is what the guard's scan found already (None: search the sheet here)."""
     if scanned is not None:
         found = set(scanned) - harmless
-        if not any(_may_reach_out(formula) for formula in found):
+        if not any(_reach(_unescaped(f)) for f in found if _may_reach_out(f)):
             harmless |= found  # no error value, no formula reaching out: nothing to note
             return
     # Read in full where the scan did not settle it or saw a formula that may reach out:
-    cells = _Cells()
+    cells = _Cells()  # (only a sheet with an error value or a formula reaching out)
     _parse(data, cells.start, end=cells.end, text=cells.text)
     if cells.errors:
         notes.errors[sheet] = cells.errors
@@ -440,6 +442,27 @@ def _column(letters: str) -> int:
     for letter in letters.upper():
         column = column * 26 + ord(letter) - 64
     return column
+
+
+_REFERENCE = re.compile(rb"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));")
+_NAMED = {b"amp": "&", b"lt": "<", b"gt": ">", b"quot": '"', b"apos": "'"}
+
+
+def _unescaped(written: bytes) -> str:
+    """A formula's text as written in the XML (no tags in it: the scan took only such texts)
+    as XML reads it: character references and the five named entities replaced."""
+    text = written.decode("utf-8", "replace")
+    if "&" not in text:
+        return text
+    pieces, last = [], 0
+    for match in _REFERENCE.finditer(written):
+        pieces.append(written[last : match.start()].decode("utf-8", "replace"))
+        decimal, hexadecimal, name = match.groups()
+        code = int(decimal) if decimal else int(hexadecimal, 16) if hexadecimal else None
+        pieces.append(_NAMED[name] if code is None else chr(min(code, 0x10FFFF)))
+        last = match.end()
+    pieces.append(written[last:].decode("utf-8", "replace"))
+    return "".join(pieces)
 
 
 _REACHING_WORDS = ("webservice", "filterxml", "hyperlink", "rtd", "call", "register")
