@@ -7,6 +7,7 @@ writers (the summary workbook, the CSVs), and equal to the lists they stand for.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -160,7 +161,7 @@ class FindingFacts:
         wheres = [where for f in found if (where := f.where)]
         return cls(
             Tally.of(found),
-            frozenset(f.code for f in found),
+            frozenset(sys.intern(f.code) for f in found),  # one copy of each code per process
             max(wheres, key=text_em, default=""),
         )
 

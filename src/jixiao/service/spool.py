@@ -30,6 +30,7 @@ import json
 import shutil
 import sqlite3
 import struct
+import sys
 import tempfile
 import time
 import weakref
@@ -346,7 +347,8 @@ class Packed:
             raise Damaged("findings")
         if type(codes) is not list or not all(type(c) is str for c in codes):
             raise Damaged("findings")
-        return FindingFacts(Tally(errors, warnings, infos), frozenset(codes), widest)
+        codes_kept = frozenset(map(sys.intern, codes))  # shared by every file: ~1 KB less each
+        return FindingFacts(Tally(errors, warnings, infos), codes_kept, widest)
 
     def part(self, number: int, part: str) -> list[Any]:
         """One part of result ``number`` decoded."""
