@@ -89,8 +89,8 @@ ROLLUP_MISMATCH = define(
     "rollup-mismatch",
     "warning",
     "汇总行与明细不符",
-    "汇总行“{name}”为 {amount}，其下各项目预算数合计 {total}（差 {diff}）",
-    "核对汇总行与各项目的预算数；汇总行只用于核对，不计入合计",
+    "汇总行“{name}”为 {amount}，它汇总的各行合计 {total}（差 {diff}）",
+    "核对汇总行与它汇总的各行金额；汇总行只用于核对，不计入合计",
 )
 DEPARTMENT_SPLIT_MISMATCH = define(
     "department-split-mismatch",
