@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from jixiao.service.actions import consolidate_submissions, validate_paths
 from jixiao.service.cache import CACHE_FILE, RunOptions, decode, encode, file_digest
 from jixiao.service.collect import collect_results, file_results
 from jixiao.service.demo import make_submissions
-from jixiao.service.spool import unpack
+from jixiao.service.spool import PARTS, unpack
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +188,38 @@ def test_a_damaged_entry_is_read_again(inbox: Path, tmp_path: Path, reads: Any) 
     assert same_json(again, tmp_path / "x") == same_json(plain, tmp_path / "x")
     run(inbox, tmp_path / "三.xlsx")
     assert reads.take() == []  # and the entries were written anew
+
+
+def test_an_entry_whose_findings_do_not_decode_is_read_again_without_a_spool(
+    inbox: Path, reads: Any
+) -> None:
+    """Parts that inflate but hold the wrong shape (only bytes altered on purpose can): a run
+    that decodes them at once (validate: no spool) reads the file again and reports the same."""
+    plain = validate_paths([inbox], use_cache=False)
+    validate_paths([inbox])
+    reads.take()
+    bad = zlib.compress(b'[["not a finding"]]')
+    with sqlite3.connect(database()) as db:
+        for digest, where, data in db.execute("SELECT digest, path, data FROM results").fetchall():
+            size = int.from_bytes(data[:4], "big")
+            heads = json.loads(zlib.decompress(data[4 : 4 + size]))
+            blobs = []
+            for head, parts in zip(heads, unpack(data).parts, strict=True):
+                for part in PARTS:
+                    blob = bad if part == "findings" else parts[part][0]
+                    head["parts"][part][0] = len(blob)
+                    blobs.append(blob)
+            head_blob = zlib.compress(json.dumps(heads, ensure_ascii=False).encode())
+            altered = len(head_blob).to_bytes(4, "big") + head_blob + b"".join(blobs)
+            unpack(altered)  # whole by its checksums
+            db.execute(
+                "UPDATE results SET data = ? WHERE digest = ? AND path = ?",
+                (altered, digest, where),
+            )
+    db.close()
+    again = validate_paths([inbox])
+    assert len(reads.take()) == len(plain)
+    assert [(r.file, r.findings) for r in again] == [(r.file, r.findings) for r in plain]
 
 
 def test_entries_of_another_version_are_ignored(

@@ -37,6 +37,7 @@ cache.  Writes are SQLite transactions (safe with two runs at once); results unu
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -259,8 +260,10 @@ class ResultCache:
         log.warning(_UNUSABLE.format(why=why))
         self.close(write=False)
 
-    def get(self, digest: str, path: Path) -> Packed | None:
-        """The stored results of these bytes shown at ``path`` (checked whole), or None."""
+    def get(self, digest: str, path: Path, decoded: bool = False) -> Packed | None:
+        """The stored results of these bytes shown at ``path`` (checked: see
+        :func:`unpacked`), or None; ``decoded``: also decoded whole here (for a run without a
+        spool), so that an entry that does not decode is a miss, never an error later."""
         if self._db is None:
             return None
         shown = readable_path(path)
@@ -279,6 +282,8 @@ class ResultCache:
         for stored_path, blob in found:
             try:
                 results = unpacked(blob, path)
+                if decoded:
+                    results = dataclasses.replace(results, decoded=results.results())
             except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, zlib.error):
                 continue  # a damaged entry: read the file again (it is overwritten then)
             self.hits += 1

@@ -315,9 +315,13 @@ class Packed:
     parts: list[dict[str, tuple[bytes, int]]]
     """Each result's parts: compressed JSON and item count."""
     unswap: Mapping[str, str]
+    decoded: list[FileResult] | None = None
+    """The results already decoded whole (:meth:`results` gives them)."""
 
     def results(self) -> list[FileResult]:
         """Every result decoded, rows and findings in memory."""
+        if self.decoded is not None:
+            return self.decoded
         return [self.result(number) for number in range(len(self.heads))]
 
     def result(self, number: int, parts: Mapping[str, Sequence[Any]] | None = None) -> FileResult:
