@@ -190,13 +190,15 @@ def test_a_damaged_entry_is_read_again(inbox: Path, tmp_path: Path, reads: Any) 
     assert reads.take() == []  # and the entries were written anew
 
 
-def test_an_entry_whose_findings_do_not_decode_is_read_again_without_a_spool(
-    inbox: Path, reads: Any
+@pytest.mark.parametrize("spooled", [False, True])
+def test_an_entry_whose_findings_do_not_decode_is_read_again(
+    inbox: Path, tmp_path: Path, reads: Any, spooled: bool
 ) -> None:
-    """Parts that inflate but hold the wrong shape (only bytes altered on purpose can): a run
-    that decodes them at once (validate: no spool) reads the file again and reports the same."""
+    """Parts that inflate but hold the wrong shape (only bytes altered on purpose can) are a
+    miss: the file is read again, by validate (no spool) and by a consolidation (spooled),
+    and the results are the same."""
     plain = validate_paths([inbox], use_cache=False)
-    validate_paths([inbox])
+    first = run(inbox, tmp_path / "一.xlsx")
     reads.take()
     bad = zlib.compress(b'[["not a finding"]]')
     with sqlite3.connect(database()) as db:
@@ -211,12 +213,19 @@ def test_an_entry_whose_findings_do_not_decode_is_read_again_without_a_spool(
                     blobs.append(blob)
             head_blob = zlib.compress(json.dumps(heads, ensure_ascii=False).encode())
             altered = len(head_blob).to_bytes(4, "big") + head_blob + b"".join(blobs)
-            unpack(altered)  # whole by its checksums
+            unpack(altered, check=False)  # whole by its checksums, but not by its shape
+            with pytest.raises(ValueError):
+                unpack(altered)
             db.execute(
                 "UPDATE results SET data = ? WHERE digest = ? AND path = ?",
                 (altered, digest, where),
             )
     db.close()
+    if spooled:
+        result = run(inbox, tmp_path / "二.xlsx")
+        assert len(reads.take()) == len(plain)
+        assert same_json(result, tmp_path / "x") == same_json(first, tmp_path / "x")
+        return
     again = validate_paths([inbox])
     assert len(reads.take()) == len(plain)
     assert [(r.file, r.findings) for r in again] == [(r.file, r.findings) for r in plain]

@@ -9,6 +9,7 @@ import json
 import zlib
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -172,6 +173,48 @@ def test_packed_results_round_trip_and_spool_as_they_are(tmp_path: Path) -> None
     stored = dict(spool._db.execute("SELECT part, data FROM parts WHERE number = 0").fetchall())
     assert stored == {part: data for part, (data, _) in packed.parts[0].items()}
     spool.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("findings", [["c", "severe", "f.xlsx", None, None, None, None, "问", "提", 1, None, 1]]),
+        ("findings", [["c", "error", 7, None, None, None, None, "问题", "提示", 1, None, 1]]),
+        ("findings", [["c", "error", "f.xlsx", ["表"], None, None, None, "问", "提", 1, None, 1]]),
+        ("department_rows", [["单位", "部分", "内容"]]),
+        ("tally", [9, 0, 0]),
+        ("unit_key", ["u"]),
+        ("file", 3),
+    ],
+)
+def test_packed_results_altered_on_purpose_are_refused(change: tuple[str, Any]) -> None:
+    """Bytes that inflate whole but were altered and packed again: a wrong severity, a file
+    that is no text, a row of the wrong width, a tally the findings do not have, facts of the
+    wrong type are refused when checked (a cache entry: a miss)."""
+    key, value = change
+    finding = Finding("c", Severity.ERROR, "f.xlsx", None, None, None, None, "问题", "提示", 1)
+    blob, _ = pack([_result([finding], [("单位", "部分", None, "内容")])])
+    unpack(blob)
+    size = int.from_bytes(blob[:4], "big")
+    heads = json.loads(zlib.decompress(blob[4 : 4 + size]))
+    packed = unpack(blob)
+    blobs = {part: data for part, (data, _) in packed.parts[0].items()}
+    head = heads[0]
+    if key in blobs:
+        blobs[key] = zlib.compress(json.dumps(value, ensure_ascii=False).encode())
+    elif key == "tally":
+        head["findings"][0] = value
+    elif key == "unit_key":
+        head["submission"]["unit_key"] = value
+    else:
+        head[key] = value
+    for part, data in blobs.items():
+        head["parts"][part][0] = len(data)
+    head_blob = zlib.compress(json.dumps(heads, ensure_ascii=False).encode())
+    altered = len(head_blob).to_bytes(4, "big") + head_blob + b"".join(blobs.values())
+    unpack(altered, check=False)
+    with pytest.raises(ValueError):
+        unpack(altered)
 
 
 @pytest.mark.parametrize("where", ["head", "part", "end"])

@@ -15,14 +15,13 @@ checks across files need) is stored under
   is not stored at all: that file's content is not in the fingerprint.
 
 Results are **data that cannot run code when loaded**: JSON (exact amounts as decimal text),
-zlib-compressed, in an SQLite database (stdlib ``sqlite3``); never pickle.  They are stored
-in the form the consolidation's spool keeps (:func:`jixiao.service.spool.pack`: a head of
-facts, then each part on its own), so a hit goes into the spool as the bytes it is; a hit is
-checked by decoding its head and inflating every part (zlib's checksum: see
-:func:`jixiao.service.spool.unpack`).  File names inside a
-result (findings, the 文件 columns) are stored as placeholders and filled with the path the file
-has now, so the same bytes under another name show the new name.  A result whose text mentions
-its own file name elsewhere (a message quoting it) is kept for that path only.
+zlib-compressed, in an SQLite database (stdlib ``sqlite3``); never pickle. They are stored in
+the form the consolidation's spool keeps (:func:`jixiao.service.spool.pack`: a head of facts,
+then each part on its own), so a hit goes into the spool as the bytes it is, never packed again;
+a hit is checked by decoding it whole once (:func:`jixiao.service.spool.unpack`). File names
+inside a result (findings, the 文件 columns) are stored as placeholders and filled with the path
+the file has now, so the same bytes under another name show the new name. A result whose text
+mentions its own file name elsewhere (a message quoting it) is kept for that path only.
 
 The database lives in the user's cache folder (``%LOCALAPPDATA%\\jixiao`` on Windows,
 ``$XDG_CACHE_HOME/jixiao`` or ``~/.cache/jixiao`` elsewhere, ``~/Library/Caches/jixiao`` on
@@ -173,7 +172,7 @@ def encode(results: Sequence[FileResult], path: Path) -> tuple[bytes, bool]:
 
 def unpacked(blob: bytes, path: Path, check: bool = True) -> Packed:
     """The results stored by :func:`encode`, their file fields naming ``path``; with ``check``
-    every part is proved whole (raises :class:`Damaged`, or zlib/JSON/decimal errors)."""
+    every result is decoded once to prove it whole (:func:`jixiao.service.spool.unpack`)."""
     return unpack(blob, dict(zip(_TOKENS, _names(path), strict=True)), check)
 
 
@@ -281,9 +280,9 @@ class ResultCache:
             return None
         for stored_path, blob in found:
             try:
-                results = unpacked(blob, path)
-                if decoded:
-                    results = dataclasses.replace(results, decoded=results.results())
+                results = unpacked(blob, path, check=not decoded)
+                if decoded:  # checked while decoded
+                    results = dataclasses.replace(results, decoded=results.checked())
             except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, zlib.error):
                 continue  # a damaged entry: read the file again (it is overwritten then)
             self.hits += 1
