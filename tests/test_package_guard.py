@@ -319,3 +319,162 @@ def expat_text(written: bytes) -> str:
 )
 def test_a_scanned_formula_is_read_as_xml_reads_it(written: bytes) -> None:
     assert package._unescaped(written) == expat_text(written)
+
+
+# --- found by this session's hostile review: each put a far cell past the guard, hid a note,
+# --- or ended in 程序出错; every one is refused with a Chinese reason or noted now ---
+
+
+def junk_sheet_with_case_changed_target(parts: dict[str, bytes]) -> None:
+    """The relationship names the sheet in other letter case (python-calamine looks parts up
+    case-insensitively) and the part starts with a byte that is not ``<``: the guard knew no
+    tab for it and skipped it as not XML; calamine skipped the byte and read the far cell."""
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"worksheets/sheet2.xml", b"worksheets/SHEET2.xml")
+    parts[SHEET] = b"x" + add_to_sheet_data(parts[SHEET], FAR_ROW)
+
+
+def backslashed_junk_sheet(parts: dict[str, bytes]) -> None:
+    data = b"\x00" + add_to_sheet_data(parts.pop(SHEET), FAR_ROW)
+    parts[SHEET.replace("/", "\\")] = data
+
+
+def many_sheets_each_within_the_limit(parts: dict[str, bytes]) -> None:
+    """Each sheet is within MAX_SHEET_CELLS; together they are far more than a reader holds."""
+    corner = b'<row r="1999"><c r="ZZ1999"><v>1</v></c></row>'
+    sheet = add_to_sheet_data(parts[SHEET], corner)
+    for number in range(20):
+        parts[f"xl/worksheets/extra{number}.xml"] = sheet
+
+
+REVIEWED: list[tuple[str, Edit, str]] = [
+    ("a second r", far_row(b'<row r="36"><c r="A36" r="XFD1048576"><v>1</v></c></row>'), "XML"),
+    (
+        "a glued second r",
+        far_row(b'<row r="36"><c r="A36"r="XFD1048576"><v>1</v></c></row>'),
+        "XML",
+    ),
+    ("a row's second r", far_row(b'<row r="36" r="1048576"><c r="A36"><v>1</v></c></row>'), "XML"),
+    ("junk sheet named in other case", junk_sheet_with_case_changed_target, "XML"),
+    ("junk sheet stored with backslashes", backslashed_junk_sheet, "XML"),
+    ("many sheets within the limit", many_sheets_each_within_the_limit, "合计"),
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "said"), REVIEWED, ids=[r[0] for r in REVIEWED])
+def test_what_the_review_put_past_the_guard_is_refused(
+    template: Path, tmp_path: Path, name: str, edit: Edit, said: str
+) -> None:
+    path = rewrite(template, tmp_path / f"{name}.xlsx", edit)
+    reason = preflight(path)
+    assert reason is not None and said in reason, reason
+
+
+def test_nothing_the_review_put_past_the_guard_crashes_a_reader(
+    template: Path, tmp_path: Path
+) -> None:
+    paths = [str(rewrite(template, tmp_path / f"{i}.xlsx", r[1])) for i, r in enumerate(REVIEWED)]
+    run = subprocess.run(
+        [sys.executable, "-c", READ_UNDER_LIMIT, *paths],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout) == [[True, ["file-unreadable"]]] * len(REVIEWED)
+
+
+def test_a_genuine_200_project_workbook_is_within_the_budget() -> None:
+    assert 210 * package.NEAR_CELLS < package.MAX_BOOK_CELLS
+
+
+PROJECT_SHEET = "xl/worksheets/sheet5.xml"
+"""项目1 of the template (总览, :data:`SHEET`, holds HYPERLINKs: its cells are always read)."""
+HIDDEN_NOTES = [
+    # (fragment, the cell, its error value or None for a formula reaching out)
+    (b'<row r="210"><c r="B210" ph="a>b" t="e"><v>#REF!</v></c></row>', "B210", "#REF!"),
+    (b'<row r="211"><c r="C211" foo="&gt;" t="e"><v>#N/A</v></c></row>', "C211", "#N/A"),
+    (b'<row r="212"><c r="D212"><f>&#x00000057;EBSERVICE("http://x")</f></c></row>', "D212", None),
+    (b'<row r="213"><c r="E213"><f>&#x0000005B;1]S!A1</f></c></row>', "E213", None),
+    (b'<row r="214"><c r="F214"><f>cmd&#000000124;x!A1</f></c></row>', "F214", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("fragment", "cell", "error"), HIDDEN_NOTES, ids=[h[1] for h in HIDDEN_NOTES]
+)
+def test_what_the_review_hid_from_the_notes_is_noted(
+    template: Path, tmp_path: Path, fragment: bytes, cell: str, error: str | None
+) -> None:
+    def edit(parts: dict[str, bytes]) -> None:  # a project sheet: no formula there reaches out
+        parts[PROJECT_SHEET] = add_to_sheet_data(parts[PROJECT_SHEET], fragment)
+
+    reason, notes = inspect(rewrite(template, tmp_path / "hidden.xlsx", edit))
+    assert reason is None
+    if error is None:
+        assert cell in notes.outside.get("项目1", {}), notes.outside
+    else:
+        assert notes.errors.get("项目1") == {cell: error}, notes.errors
+
+
+def test_a_prefixed_sheet_s_notes_are_read(template: Path, tmp_path: Path) -> None:
+    def edit(parts: dict[str, bytes]) -> None:
+        prefixed(parts)  # a far cell too: take it out again, keep the prefixes
+        xml = parts[SHEET].replace(
+            b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+            b'<x:row r="215"><x:c r="G215" t="e"><x:v>#DIV/0!</x:v></x:c></x:row>',
+        )
+        parts[SHEET] = xml
+
+    path = rewrite(template, tmp_path / "prefixed.xlsx", edit)
+    reason, notes = inspect(path)
+    assert reason is None
+    assert any(found.get("G215") == "#DIV/0!" for found in notes.errors.values()), notes.errors
+
+
+def test_a_sheet_that_is_not_xml_where_the_notes_read_it_is_refused_in_chinese(
+    template: Path, tmp_path: Path
+) -> None:
+    fragment = b'<row r="216"><c r="H216" t="e"><v>#REF!</v></c></row></x>'  # a stray end tag
+    path = rewrite(template, tmp_path / "stray.xlsx", far_row(fragment))
+    reason = preflight(path)
+    assert reason is not None and "不是有效的 XML" in reason, reason
+
+
+def test_a_damaged_deflate_stream_is_a_damaged_package(template: Path, tmp_path: Path) -> None:
+    data = bytearray(template.read_bytes())
+    at = central_entry(bytes(data), SHEET)
+    offset = int.from_bytes(data[at + 42 : at + 46], "little")
+    start = offset + 30 + int.from_bytes(data[offset + 26 : offset + 28], "little")
+    start += int.from_bytes(data[offset + 28 : offset + 30], "little")
+    data[start] = 0xFF  # a deflate block of the reserved type
+    path = tmp_path / "inflate.xlsx"
+    path.write_bytes(bytes(data))
+    assert inspect(path)[0] == DAMAGED
+
+
+def test_many_unclosed_formula_tags_are_settled_in_one_pass(template: Path, tmp_path: Path) -> None:
+    """Not timed: the scan must not walk to the end of the part from every ``<f `` (it did,
+    quadratically); with the repetition stopping at the next ``<``, each match is short."""
+    data = b"<f a " * 50_000
+    matches = package._SCAN.findall(b"<sheetData>" + data + b"</sheetData>")
+    assert len(matches) == 50_000
+
+
+def test_a_panic_in_the_engine_is_the_file_s_finding(
+    template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python-calamine raises a Rust panic (an allocation that failed) as a BaseException:
+    it is this file's finding, never the end of the run; Ctrl+C still ends it."""
+    from jixiao.readers import xlsx
+
+    class PanicException(BaseException):  # pyo3's, by name: it is not importable
+        pass
+
+    def panics(_: object) -> object:
+        raise PanicException("memory allocation failed")
+
+    monkeypatch.setattr(xlsx.CalamineBook, "__init__", lambda self, path: panics(path))
+    submission, findings = xlsx.read_workbook(template)
+    assert submission is None and [f.code for f in findings] == ["file-unreadable"]
+    assert xlsx.engine_failed(PanicException()) and not xlsx.engine_failed(KeyboardInterrupt())

@@ -17,11 +17,14 @@ speed); :func:`preflight` and :func:`cell_notes` are its two halves.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, NamedTuple
 from xml.parsers import expat
 
 from jixiao.a1 import MAX_COLUMN, a1
@@ -37,6 +40,11 @@ MAX_RATIO = 200
 RATIO_SLACK = 1024 * 1024
 MAX_SHEET_CELLS = 2_000_000
 """Rows × columns a sheet may span from A1 (a template sheet spans a few thousand)."""
+MAX_BOOK_CELLS = 20_000_000
+"""Cells all the sheets of a workbook may hold together (a sheet the scan settles counts its
+most, :data:`NEAR_CELLS`: a 200-project workbook counts ~11 million): many sheets each within
+:data:`MAX_SHEET_CELLS` must not add up to more than a reader's memory (a review found 400
+such sheets taking a reader past 4 GB)."""
 MAX_ROW = 1_048_576
 CHUNK = 64 * 1024
 SHEET_ROOTS = frozenset({"worksheet", "dialogsheet", "macrosheet"})
@@ -88,7 +96,7 @@ def _guard(path: Path, notes: CellNotes) -> str | None:
         return "工作簿内容已加密：请取消密码后另存为 .xlsx 再报送"
     except OSError as exc:
         return read_error_reason(exc)
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, zlib.error):
         return DAMAGED
 
 
@@ -109,6 +117,7 @@ def _parts_reason(
     """Measure every XML part; note the sheets' error values and outward formulas on the way."""
     tabs = _tab_names(archive)
     harmless: set[bytes] = set()
+    cells = 0
     notes.external_links = any(i.filename.startswith("xl/externalLinks/") for i in infos)
     for info in infos:
         if info.is_dir():
@@ -117,18 +126,40 @@ def _parts_reason(
         with archive.open(info) as part:
             head = part.read(CHUNK)
             if not _looks_like_xml(head):
-                if tab is not None:  # a spreadsheet reader skips the bytes and reads its cells
-                    return f"工作表“{tab}”不是有效的 XML，工作簿已损坏"
+                # A spreadsheet reader skips leading bytes and reads the cells after them, and
+                # finds a sheet under other spellings of its name: a part holding cells is
+                # refused whether or not it is known as a sheet.
+                if tab is not None or _holds_cells(head, part):
+                    return f"工作表“{tab or info.filename}”不是有效的 XML，工作簿已损坏"
                 continue
             if info.file_size > MAX_PART:
                 return f"“{info.filename}”解压后超过 64 MB，不是正常的模板工作簿，已拒绝读取"
             data = head + part.read()
-        reason, scanned = _measure(tab or info.filename, data)
-        if reason:
-            return reason
+        measured = _measure(tab or info.filename, data)
+        cells += measured.cells
+        if measured.reason:
+            return measured.reason
+        if cells > MAX_BOOK_CELLS:
+            return (
+                f"工作簿的工作表合计超过 {MAX_BOOK_CELLS:,} 个单元格，读取会耗尽内存："
+                "请删除多余的工作表后重新报送"
+            )
         if tab is not None:
-            _note(notes, tab, data, harmless, scanned)
+            reason = _note(notes, tab, data, harmless, measured.scanned)
+            if reason:
+                return reason
     return None
+
+
+def _holds_cells(head: bytes, part: IO[bytes]) -> bool:
+    """Whether a part that is not plainly XML holds a ``sheetData`` tag anywhere, read in
+    chunks (an image or a binary part may be large; nothing is kept)."""
+    tail, chunk = b"", head
+    while chunk:
+        if _SHEET_DATA.search(tail + chunk):
+            return True
+        tail, chunk = chunk[-64:], part.read(CHUNK)
+    return False
 
 
 def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -218,25 +249,35 @@ def _forbid(*_: object) -> None:
     raise _Refused("含 DTD/实体声明（可能是恶意文件），正常工作簿不会有，已拒绝读取")
 
 
-def _measure(name: str, data: bytes) -> tuple[str | None, list[bytes] | None]:
-    """Parse one XML part: the reason to refuse it (or None), and what the scan of a plainly
-    written worksheet found on the way (None for any other part)."""
+class _Measured(NamedTuple):
+    reason: str | None
+    """Why the part is refused (None: it is not)."""
+    scanned: list[bytes] | None
+    """What the scan of a plainly written worksheet found (None: not scanned, or no sheet)."""
+    cells: int
+    """The cells a spreadsheet reader holds for it (0: not a sheet)."""
+
+
+def _measure(name: str, data: bytes) -> _Measured:
+    """Parse one XML part: the reason to refuse it, what the scan found, what it costs."""
     extent = _Extent(name)
-    scanned = None
     try:
         if not _is_sheet(data, extent):
             if _SHEET_DATA.search(data):  # cells under another root: read all the same
-                return f"“{name}”含有单元格数据，但不是正常的工作表结构，已拒绝读取", None
-            return None, None
-        scanned = _plain_scan(data)
-        if scanned is None and not _near(data):
+                reason = f"“{name}”含有单元格数据，但不是正常的工作表结构，已拒绝读取"
+                return _Measured(reason, None, 0)
+            return _Measured(None, None, 0)
+        utf16 = b"\x00" in data[:512]  # the byte scans see no tags in it: expat measures it
+        scanned = None if utf16 else _plain_scan(data)
+        if scanned is None and (utf16 or not _near(data)):
             _parse(data, extent.start)
+            return _Measured(None, None, extent.rows * max(extent.columns, 1))
     except _Refused as refused:
         reason = str(refused)
-        return (reason if "工作表" in reason else f"“{name}”{reason}"), None
+        return _Measured(reason if "工作表" in reason else f"“{name}”{reason}", None, 0)
     except expat.ExpatError:
-        return f"“{name}”不是有效的 XML，工作簿已损坏", None
-    return None, scanned
+        return _Measured(f"“{name}”不是有效的 XML，工作簿已损坏", None, 0)
+    return _Measured(None, scanned, NEAR_CELLS)
 
 
 def _is_sheet(data: bytes, extent: _Extent) -> bool:
@@ -273,15 +314,31 @@ def _parse(
     parser.Parse(b"", True)
 
 
-_NEAR = rb'r="[A-Z]{0,2}(?:[0-9]{1,3}|1[0-9]{3})"'
-"""A cell or row within A1:ZZ1999, written as Excel, WPS, LibreOffice and openpyxl write it
-(1999 × 702 cells stay below MAX_SHEET_CELLS)."""
-_NOT_PLAIN = re.compile(rb"<(?:[A-Za-z_][-\w.]*:|(?:row|c)(?:[\t\n\r/>]| (?!" + _NEAR + rb")))")
-"""A namespace-prefixed tag, or a row or cell tag not written plainly within A1:ZZ1999 (one
-pass over the part: the two tests used to be two)."""
-_NEAR_DIMENSION = re.compile(
-    rb'<dimension ref="(?:[A-Z]{1,2}[0-9]{1,4}:)?[A-Z]{0,2}(?:[0-9]{1,3}|1[0-9]{3})"'
+_NEAR = rb'r="(?:A?[A-Z])?[0-9]{1,3}"'
+"""A cell or row within A1:AZ999, written as Excel, WPS, LibreOffice and openpyxl write it
+(jixiao's own sheets reach AY86)."""
+NEAR_CELLS = 52 * 999
+"""What a sheet the scan settles counts against :data:`MAX_BOOK_CELLS` (the most it holds)."""
+_ATTRIBUTE_NAMES = (
+    rb"(?:s|cm|vm|ph|spans|ht|hidden|customHeight|customFormat|outlineLevel|collapsed"
+    rb"|thickTop|thickBot|x14ac:dyDescent)"
 )
+"""The attributes besides ``r`` and ``t`` that Excel, WPS, LibreOffice, openpyxl and
+XlsxWriter write on rows and cells."""
+_ATTRIBUTES = rb"(?: (?:" + _ATTRIBUTE_NAMES + rb'|t)="[^"<>]*")*\s*/?>'
+"""The rest of a plainly written row or cell tag: known attributes after one space each, in
+double quotes holding no ``<`` or ``>``, up to the tag's end.  Never another ``r``: a
+spreadsheet reader takes a tag's last ``r``, so a second one would place the cell elsewhere
+(a review put a cell at XFD1048576 so); anything else is measured by expat, which refuses a
+repeated attribute."""
+_ATTRIBUTES_NO_ERROR = rb"(?: (?:" + _ATTRIBUTE_NAMES + rb'="[^"<>]*"|t="[^"e<>][^"<>]*"))*\s*/?>'
+"""The same, and no ``t="e…"``: the cell holds no error value."""
+_NOT_PLAIN = re.compile(
+    rb"<(?:[A-Za-z_][-\w.]*:|(?:row|c)(?:[\t\n\r/>]| (?!" + _NEAR + _ATTRIBUTES + rb")))"
+)
+"""A namespace-prefixed tag, or a row or cell tag not written plainly within A1:AZ999 (one
+pass over the part: the two tests used to be two)."""
+_NEAR_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,2}[0-9]{1,4}:)?(?:A?[A-Z])?[0-9]{1,3}"')
 
 
 _REACHING_OUT = (b"webservice(", b"filterxml(", b"hyperlink(", b"rtd(", b"call(", b"register")
@@ -293,19 +350,20 @@ allows it in a formula, so text holding one is never passed over by the token te
 _SCAN = re.compile(
     rb"<(?:[A-Za-z_][-\w.]*:|(?:row|c)(?:[\t\n\r/>]| (?!"
     + _NEAR
-    + rb"""(?![^>]*t\s*=\s*["']e)))|(f)\b[^>]*(?<!/)>([^<]*)</f>|f\b(?![^>]*/>))"""
+    + _ATTRIBUTES_NO_ERROR
+    + rb"))|(f)\b[^<>]*(?<!/)>([^<]*)</f>|f\b(?![^<>]*/>))"
 )
 """One pass over a worksheet for what the guard and the notes look for.  Groups 1 and 2: a
 formula and its text, when the text holds no tag (no ``<``: nothing is passed over).  Any
 other match is something the scan does not settle: a tag :data:`_NOT_PLAIN` finds, a plain
-cell tag that may hold an error value (an attribute ending in ``t`` whose value starts with
-``e``, quoted and spaced any way: ``t="e"`` and more, cheaper than matching ``t`` alone), or a
-formula whose text holds a tag (a comment, a CDATA section)."""
+cell tag holding an error value (``t="e"``), or a formula whose text holds a tag (a comment,
+a CDATA section).  Every repetition stops at the next ``<``: the scan is linear in the part
+(a review found ``[^>]*`` quadratic over many unclosed ``<f`` tags)."""
 
 
 def _plain_scan(data: bytes) -> list[bytes] | None:
     """The texts of a worksheet's formulas (as written in the XML), when every row and cell
-    tag is written plainly within A1:ZZ1999 (what genuine templates are) and no cell holds an
+    tag is written plainly within A1:AZ999 (what genuine templates are) and no cell holds an
     error value; None otherwise (the sheet is then measured by :func:`_near` or expat, and its
     notes read cell by cell: :class:`_Cells`).  One regex pass instead of three (issue #15:
     they were a third of the guard's time)."""
@@ -318,7 +376,7 @@ def _plain_scan(data: bytes) -> list[bytes] | None:
 
 
 def _near(data: bytes) -> bool:
-    """True when every row and cell tag is written plainly and lies within A1:ZZ1999 (two
+    """True when every row and cell tag is written plainly and lies within A1:AZ999 (two
     regex passes: what genuine templates are); anything else is measured by expat."""
     if _NOT_PLAIN.search(data):
         return False
@@ -355,8 +413,9 @@ def cell_notes(path: Path) -> CellNotes:
 
 def _note(
     notes: CellNotes, sheet: str, data: bytes, harmless: set[bytes], scanned: list[bytes] | None
-) -> None:
-    """A sheet's error values and outward-reaching formulas into ``notes``.  ``harmless``
+) -> str | None:
+    """A sheet's error values and outward-reaching formulas into ``notes`` (a reason to refuse
+    the workbook when the sheet turns out not to be XML).  ``harmless``
     holds the formulas already seen to reach nowhere: a template repeats the same formulas on
     every project sheet, so each is tested once per workbook, not once per sheet.  ``scanned``
     is what the guard's scan found already (None: search the sheet here)."""
@@ -364,15 +423,21 @@ def _note(
         found = set(scanned) - harmless
         if not any(_reach(_unescaped(f)) for f in found if _may_reach_out(f)):
             harmless |= found  # no error value, no formula reaching out: nothing to note
-            return
+            return None
     # Read in full where the scan did not settle it or saw a formula that may reach out:
     cells = _Cells()  # (only a sheet with an error value or a formula reaching out)
-    _parse(data, cells.start, end=cells.end, text=cells.text)
+    try:
+        _parse(data, cells.start, end=cells.end, text=cells.text)
+    except expat.ExpatError:  # a sheet the scan let through unparsed, read here in full
+        return f"工作表“{sheet}”不是有效的 XML，工作簿已损坏"
+    except _Refused as refused:
+        return str(refused)
     if cells.errors:
         notes.errors[sheet] = cells.errors
     outside = {ref: (formula, kind) for ref, formula in cells.formulas if (kind := _reach(formula))}
     if outside:
         notes.outside[sheet] = outside
+    return None
 
 
 def _may_reach_out(data: bytes) -> bool:
@@ -402,7 +467,7 @@ class _Cells:
         self.formulas: list[tuple[str, str]] = []
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
-        local = tag.rpartition("}")[2]
+        local = tag.rpartition("}")[2].rpartition(":")[2]
         if local == "row":
             written = attributes.get("r", "").strip()
             self.row = int(written) if written.isdigit() else self.row + 1
@@ -425,7 +490,7 @@ class _Cells:
             self.pieces.append(data)
 
     def end(self, tag: str) -> None:
-        local = tag.rpartition("}")[2]
+        local = tag.rpartition("}")[2].rpartition(":")[2]
         if local == "c":
             self.ref, self.reading = "", None
         elif local == self.reading:
@@ -444,7 +509,9 @@ def _column(letters: str) -> int:
     return column
 
 
-_REFERENCE = re.compile(rb"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(amp|lt|gt|quot|apos));")
+_REFERENCE = re.compile(rb"&(?:#([0-9]+)|#[xX]([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));")
+"""A character reference (any number of leading zeros: ``&#x00000057;`` is ``W``) or one of
+XML's five named entities."""
 _NAMED = {b"amp": "&", b"lt": "<", b"gt": ">", b"quot": '"', b"apos": "'"}
 
 
@@ -458,8 +525,12 @@ def _unescaped(written: bytes) -> str:
     for match in _REFERENCE.finditer(written):
         pieces.append(written[last : match.start()].decode("utf-8", "replace"))
         decimal, hexadecimal, name = match.groups()
-        code = int(decimal) if decimal else int(hexadecimal, 16) if hexadecimal else None
-        pieces.append(_NAMED[name] if code is None else chr(min(code, 0x10FFFF)))
+        if name:
+            pieces.append(_NAMED[name])
+        else:
+            digits = (decimal or hexadecimal).lstrip(b"0") or b"0"
+            code = int(digits, 10 if decimal else 16) if len(digits) <= 7 else -1
+            pieces.append(chr(code) if 0 <= code <= 0x10FFFF else "\ufffd")
         last = match.end()
     pieces.append(written[last:].decode("utf-8", "replace"))
     return "".join(pieces)
@@ -484,17 +555,46 @@ _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its part's path, through workbook.xml and its relationships."""
-    rels = _elements(archive.read("xl/_rels/workbook.xml.rels"), _RELATIONSHIP)
+    """Sheet name → its part's name in the package, through the package's relationships to
+    the workbook part and the workbook's to its sheets.  Part names are matched as python-
+    calamine matches them (case-insensitive, ``\\`` as ``/``), so a sheet is known by its tab
+    whatever spelling the package uses."""
+    names = {_spelling(name): name for name in archive.namelist()}
+
+    def read(part: str) -> bytes:
+        return archive.read(names[_spelling(part)])
+
+    book = next(
+        (
+            _resolved("", r.get("Target", ""))
+            for r in _elements(read("_rels/.rels"), _RELATIONSHIP)
+            if r.get("Type", "").endswith("/officeDocument")
+        ),
+        "xl/workbook.xml",
+    )
+    folder, _, file = book.rpartition("/")
+    relations = posixpath.join(folder, "_rels", f"{file}.rels")
+    rels = _elements(read(relations), _RELATIONSHIP)
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts: dict[str, str] = {}
-    for sheet in _elements(archive.read("xl/workbook.xml"), _SHEET):
+    for sheet in _elements(read(book), _SHEET):
         target = targets.get(sheet.get(_REL_ID), "")
-        if target:
-            parts[sheet.get("name", "")] = (
-                target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            )
+        part = names.get(_spelling(_resolved(folder, target))) if target else None
+        if part is not None:
+            parts[sheet.get("name", "")] = part
     return parts
+
+
+def _spelling(part: str) -> str:
+    """A part name as python-calamine looks it up: case and slashes do not matter."""
+    return part.replace("\\", "/").lstrip("/").lower()
+
+
+def _resolved(folder: str, target: str) -> str:
+    """A relationship's target, relative to ``folder`` unless it starts with ``/``."""
+    target = target.replace("\\", "/")
+    whole = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
+    return posixpath.normpath(whole)
 
 
 def _elements(data: bytes, name: str) -> list[dict[str, str]]:

@@ -226,7 +226,9 @@ class Reader:
         assert self.workbook is not None
         try:
             rows = self.workbook.rows(name)
-        except Exception:  # noqa: BLE001  (calamine raises its own error types)
+        except BaseException as exc:  # calamine raises its own error types, and panics
+            if not engine_failed(exc):
+                raise
             self.tampered(f"工作表“{name}”的内容已损坏，无法读取", sheet=name)
             return None
         return Grid(name, rows, self.notes.errors.get(name, {}))
@@ -291,10 +293,19 @@ def open_workbook(reader: Reader) -> bool:
     try:
         reader.workbook = reader.engine(reader.path)
         reader.notes = notes
-    except Exception:  # noqa: BLE001  (calamine raises its own error types)
+    except BaseException as exc:  # calamine raises its own error types, and panics
+        if not engine_failed(exc):
+            raise
         reader.unreadable(DAMAGED)
         return False
     return True
+
+
+def engine_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` is the spreadsheet engine failing on a file: any error, and a panic in
+    python-calamine's Rust code (pyo3 raises it as a BaseException, e.g. when an allocation
+    fails: it must become this file's finding, not end the run); never Ctrl+C or an exit."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def read_opened(reader: Reader) -> Submission | None:
