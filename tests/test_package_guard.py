@@ -478,3 +478,11 @@ def test_a_panic_in_the_engine_is_the_file_s_finding(
     submission, findings = xlsx.read_workbook(template)
     assert submission is None and [f.code for f in findings] == ["file-unreadable"]
     assert xlsx.engine_failed(PanicException()) and not xlsx.engine_failed(KeyboardInterrupt())
+
+
+def test_a_far_row_is_named_by_its_row(template: Path, tmp_path: Path) -> None:
+    """A far row refused before its cells are seen is named by its row (the reason named a
+    column it did not have: "M1048576")."""
+    path = rewrite(template, tmp_path / "row.xlsx", far_row(FAR_ROW))
+    reason = preflight(path)
+    assert reason is not None and "最远到第 1,048,576 行附近" in reason, reason

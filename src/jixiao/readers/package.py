@@ -204,7 +204,7 @@ class _Extent:
             written = attributes.get("r")
             self.row = self._row(written) if written else self.row + 1
             self.column = 0
-            self.reach(self.row, 1)
+            self.reach(self.row, 1, row_only=True)
         elif local == "c":
             written = attributes.get("r")
             if written:
@@ -231,16 +231,17 @@ class _Extent:
             column = column * 26 + ord(letter) - 64
         return int(match.group(2)), column
 
-    def reach(self, row: int, column: int) -> None:
+    def reach(self, row: int, column: int, row_only: bool = False) -> None:
         if row > MAX_ROW or column > MAX_COLUMN:
             raise _Refused(
                 f"工作表“{self.name}”有超出 Excel 范围的单元格（第 {row} 行、第 {column} 列）"
             )
         self.rows, self.columns = max(self.rows, row), max(self.columns, column)
         if self.rows * max(self.columns, 1) > MAX_SHEET_CELLS:
-            corner = a1(self.rows, max(self.columns, 1))
+            # (a row tag seen before its cells: its row is known, their column not yet)
+            corner = f"第 {row:,} 行" if row_only else f" {a1(self.rows, max(self.columns, 1))} "
             raise _Refused(
-                f"工作表中有远离表格的单元格（最远到 {corner} 附近），读取会耗尽内存："
+                f"工作表中有远离表格的单元格（最远到{corner}附近），读取会耗尽内存："
                 "请删除表格以外误填的内容后重新报送"
             )
 
