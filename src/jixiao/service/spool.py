@@ -148,14 +148,20 @@ def _rows_from(part: str, data: Any, unswap: Mapping[str, str]) -> list[Row]:
     if type(data) is not list:
         raise Damaged(part)
     out = []
-    for row in data:
-        if type(row) is not list or len(row) != width:
+    swap_at = file_at if unswap else None
+    for row in data:  # the hottest loop of reading a result back: helpers inlined
+        if row.__class__ is not list or len(row) != width:
             raise Damaged(part)
         for i in decimals:
-            if row[i] is not None:
-                row[i] = _decimal(row[i])
-        if file_at is not None and unswap:
-            row[file_at] = _swapped(row[file_at], unswap)
+            value = row[i]
+            if value is not None:
+                if value.__class__ is not str:
+                    raise Damaged("amount")
+                row[i] = Decimal(value)
+        if swap_at is not None:
+            value = row[swap_at]
+            if value.__class__ is str:
+                row[swap_at] = unswap.get(value, value)
         out.append(tuple(row))
     return out
 
@@ -187,15 +193,42 @@ def _findings_from(data: Any, unswap: Mapping[str, str]) -> list[Finding]:
     for values in data:
         if type(values) is not list or len(values) != _FINDING_FIELDS:
             raise Damaged("finding")
-        code, severity, file, *rest = values
-        if not (type(code) is str and type(file) is str and _texts(rest, _FINDING_TEXTS)):
+        code, severity, file, sheet, cell, project, name, message, hint, line, path, number = values
+        if not (
+            code.__class__ is str
+            and file.__class__ is str
+            and sheet.__class__ in _TEXT
+            and cell.__class__ in _TEXT
+            and project.__class__ in _TEXT
+            and name.__class__ in _TEXT
+            and message.__class__ in _TEXT
+            and hint.__class__ in _TEXT
+            and path.__class__ in _TEXT
+            and line.__class__ in _SCALAR
+            and number.__class__ in _SCALAR
+        ):
             raise Damaged("finding")
-        out.append(Finding(code, Severity(severity), _swapped(file, unswap), *rest))
+        out.append(
+            Finding(
+                code,
+                Severity(severity),
+                unswap.get(file, file),
+                sheet,
+                cell,
+                project,
+                name,
+                message,
+                hint,
+                line,
+                path,
+                number,
+            )
+        )
     return out
 
 
-_FINDING_TEXTS = (True, True, True, True, True, True, False, True, False)
-"""Which of a finding's fields after its file are texts (or None): all but line and number."""
+_TEXT = frozenset({str, type(None)})
+_SCALAR = frozenset({str, int, float, bool, type(None)})
 
 
 def _texts(values: Sequence[Any], required: Sequence[bool]) -> bool:
