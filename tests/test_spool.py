@@ -159,7 +159,9 @@ def test_packed_results_round_trip_and_spool_as_they_are(tmp_path: Path) -> None
     unreadable = FileResult("f.xlsx", "（无法读取）", [finding], None)
     blob, texts = pack([read, unreadable], {"f.xlsx": "\x00S"})
     assert not any("f.xlsx" in text for text in texts)
-    packed = unpack(blob, {"\x00S": "g.xlsx"})
+    packed = unpack(blob, {"\x00S": "g.xlsx"}, check=False)  # the spool keeps any text exactly
+    with pytest.raises(ValueError):  # a cache entry with a lone surrogate: a miss (it could
+        unpack(blob)  # never be written to a workbook; no reader makes one)
     again, broken = packed.results()
     assert again.file == "g.xlsx" and again.findings[0].file == "g.xlsx"
     assert again.sub_unit_row == ("单位", "g.xlsx", *read.sub_unit_row[2:])
@@ -185,6 +187,59 @@ def test_packed_results_round_trip_and_spool_as_they_are(tmp_path: Path) -> None
         ("tally", [9, 0, 0]),
         ("unit_key", ["u"]),
         ("file", 3),
+        # found by a hostile review: each crashed a consolidation while its workbook was written
+        (
+            "findings",
+            [["c", "error", "f.xlsx", None, None, None, None, "问\ud800", "提", 1, None, 1]],
+        ),
+        (
+            "indicator_rows",
+            [
+                [
+                    "u",
+                    "f.xlsx",
+                    "项目1",
+                    "A1",
+                    "C",
+                    "名",
+                    "产出指标",
+                    "数量指标",
+                    "名",
+                    "≥1",
+                    "≥",
+                    "sNaN",
+                    "个",
+                    "定量",
+                    "",
+                ]
+            ],
+        ),
+        (
+            "indicator_rows",
+            [
+                [
+                    "u",
+                    "f.xlsx",
+                    "项目1",
+                    "A1",
+                    "C",
+                    "名",
+                    "产出指标",
+                    "数量指标",
+                    "名",
+                    "≥1",
+                    "≥",
+                    "1E+400",
+                    "个",
+                    "定量",
+                    "",
+                ]
+            ],
+        ),
+        ("department_rows", [["单位", "部分", 10**400, "内容"]]),
+        ("department_rows", [["单位", "部分", float("nan"), "内容"]]),
+        ("department_rows", [["单位", {"a": 1}, None, "内容"]]),
+        ("unit_key", float("inf")),
     ],
 )
 def test_packed_results_altered_on_purpose_are_refused(change: tuple[str, Any]) -> None:
@@ -201,7 +256,8 @@ def test_packed_results_altered_on_purpose_are_refused(change: tuple[str, Any]) 
     blobs = {part: data for part, (data, _) in packed.parts[0].items()}
     head = heads[0]
     if key in blobs:
-        blobs[key] = zlib.compress(json.dumps(value, ensure_ascii=False).encode())
+        blobs[key] = zlib.compress(json.dumps(value).encode())  # (a surrogate as \\ud800)
+        head["parts"][key][1] = len(value)  # the count kept true: only the values are wrong
     elif key == "tally":
         head["findings"][0] = value
     elif key == "unit_key":

@@ -26,6 +26,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import math
+import re
 import shutil
 import sqlite3
 import struct
@@ -412,6 +414,10 @@ class Packed:
         for number, result in enumerate(results):
             if self.finding_facts(number) != FindingFacts.of(result.findings):
                 raise Damaged("findings")
+            tables = (result.project_rows, result.indicator_rows, result.department_rows)
+            rows = [row for table in tables for row in table]
+            if not all(_number_sane(v) for row in [*rows, result.sub_unit_row] for v in row):
+                raise Damaged("rows")
         return results
 
     def finding_facts(self, number: int) -> FindingFacts:
@@ -467,8 +473,55 @@ def unpack(blob: bytes, unswap: Mapping[str, str] = {}, check: bool = True) -> P
         raise Damaged("length")
     packed = Packed(heads, parts, unswap)
     if check:
+        _text_checked(blob[_LENGTH.size : _LENGTH.size + size])
+        for found in parts:
+            for part_blob, _ in found.values():
+                _text_checked(part_blob)
+        if not _numbers_sane(heads):
+            raise Damaged("head")
         packed.checked()
     return packed
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+"""A JSON escape of a UTF-16 surrogate: a text holding one cannot be written to a workbook."""
+NUMBER_BOUND = 10**15
+"""No amount, count or share a clerk's table holds reaches this (Excel keeps 15 digits)."""
+
+
+def _text_checked(blob: bytes) -> None:
+    """A kept part's text is UTF-8 without a lone surrogate (raw or escaped), else
+    :class:`Damaged`: packing writes none, and writing one to a workbook fails."""
+    try:
+        text = zlib.decompress(blob).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Damaged("text") from exc
+    if _ESCAPED_SURROGATE.search(text):
+        raise Damaged("text")
+
+
+def _number_sane(value: object) -> bool:
+    """A row's value as a table may hold it: text, a truth value, nothing, or a finite number
+    below :data:`NUMBER_BOUND` (a NaN, an infinity or a 400-digit integer fails only when the
+    workbook is written)."""
+    if value is None or isinstance(value, (str, bool)):
+        return True
+    if isinstance(value, Decimal):
+        return value.is_finite() and abs(value) < NUMBER_BOUND
+    if isinstance(value, int):
+        return abs(value) < NUMBER_BOUND
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) < NUMBER_BOUND
+    return False
+
+
+def _numbers_sane(data: object) -> bool:
+    """Every number in decoded JSON ``data`` (lists, objects, scalars) is sane."""
+    if isinstance(data, list):
+        return all(_numbers_sane(item) for item in data)
+    if isinstance(data, dict):
+        return all(_numbers_sane(item) for item in data.values())
+    return _number_sane(data)
 
 
 STALE_AFTER = 24 * 3600
