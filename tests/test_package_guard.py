@@ -159,6 +159,55 @@ def many_sheets_each_within_the_limit(parts: dict[str, bytes]) -> None:
         parts[f"xl/worksheets/extra{number}.xml"] = sheet
 
 
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def any_prefix(parts: dict[str, bytes], prefix: bytes) -> None:
+    """A far cell whose tags carry a prefix (declared when XML allows one): quick-xml splits
+    a name at its first ``:`` whatever stands before it."""
+    xml = parts[SHEET]
+    if prefix:
+        xml = xml.replace(b"<worksheet ", b"<worksheet xmlns:" + prefix + b'="' + MAIN + b'" ', 1)
+    tag = prefix + b":"
+    parts[SHEET] = add_to_sheet_data(
+        xml,
+        b"<"
+        + tag
+        + b'row r="1048576"><'
+        + tag
+        + b'c r="XFD1048576"><'
+        + tag
+        + b"v>1</"
+        + tag
+        + b"v></"
+        + tag
+        + b"c></"
+        + tag
+        + b"row>",
+    )
+
+
+def chartsheet_root(parts: dict[str, bytes]) -> None:
+    xml = add_to_sheet_data(parts[SHEET], FAR_ROW)
+    xml = xml.replace(b"<worksheet ", '<chartsheet xmlns:é="'.encode() + MAIN + b'" ', 1)
+    xml = xml.replace(b"</worksheet>", b"</chartsheet>").replace(
+        b"<sheetData>", "<é:sheetData>".encode()
+    )
+    parts[SHEET] = xml.replace(b"</sheetData>", "</é:sheetData>".encode())
+
+
+def huge_shared_strings(parts: dict[str, bytes]) -> None:
+    """python-calamine reserves room for uniqueCount strings before reading one."""
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="' + MAIN + b'" count="1" uniqueCount="10000000000"><si><t>a</t></si></sst>'
+    )
+
+
+def unknown_encoding(parts: dict[str, bytes]) -> None:
+    """expat raised LookupError (not an ExpatError): 程序出错."""
+    parts[SHEET] = b'<?xml version="1.0" encoding="x-nope"?>' + parts[SHEET].split(b"?>", 1)[-1]
+
+
 REVIEWED: list[tuple[str, Edit, str]] = [
     ("a second r", far_row(b'<row r="36"><c r="A36" r="XFD1048576"><v>1</v></c></row>'), "XML"),
     (
@@ -170,6 +219,13 @@ REVIEWED: list[tuple[str, Edit, str]] = [
     ("junk sheet named in other case", junk_sheet_with_case_changed_target, "XML"),
     ("junk sheet stored with backslashes", backslashed_junk_sheet, "XML"),
     ("many sheets within the limit", many_sheets_each_within_the_limit, "合计"),
+    # a second review: prefixes the scan did not know, read as calamine reads them
+    ("a non-ASCII prefix", lambda parts: any_prefix(parts, "é".encode()), FAR),
+    ("a CJK prefix", lambda parts: any_prefix(parts, "表".encode()), FAR),
+    ("an empty prefix", lambda parts: any_prefix(parts, b""), FAR),
+    ("cells under a chartsheet root", chartsheet_root, NOT_A_SHEET),
+    ("a shared-strings table of ten billion", huge_shared_strings, "共享字符串"),
+    ("an unknown encoding", unknown_encoding, "XML"),
 ]
 EVERY_WAY = HOSTILE + REVIEWED
 
@@ -464,3 +520,26 @@ def test_a_far_row_is_named_by_its_row(template: Path, tmp_path: Path) -> None:
     path = rewrite(template, tmp_path / "row.xlsx", far_row(FAR_ROW))
     reason = preflight(path)
     assert reason is not None and "最远到第 1,048,576 行附近" in reason, reason
+
+
+def test_an_opendocument_spreadsheet_named_xlsx_is_refused(tmp_path: Path) -> None:
+    """python-calamine opens .ods (and .xlsb) whatever the name: a review's 806-byte .ods asked
+    for 1.6 GB; such a package is refused by what it holds."""
+    path = tmp_path / "表.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    reason = preflight(path)
+    assert reason is not None and "另存为 .xlsx" in reason, reason
+
+
+def test_a_sheet_with_a_non_ascii_prefix_is_noted(template: Path, tmp_path: Path) -> None:
+    def edit(parts: dict[str, bytes]) -> None:
+        xml = parts[PROJECT_SHEET].replace(
+            b"<worksheet ", '<worksheet xmlns:表="'.encode() + MAIN + b'" ', 1
+        )
+        fragment = '<表:row r="217"><表:c r="B217" t="e"><表:v>#REF!</表:v></表:c></表:row>'
+        parts[PROJECT_SHEET] = add_to_sheet_data(xml, fragment.encode())
+
+    reason, notes = inspect(rewrite(template, tmp_path / "cjk.xlsx", edit))
+    assert reason is None and notes.errors.get("项目1") == {"B217": "#REF!"}, (reason, notes)

@@ -48,7 +48,10 @@ such sheets taking a reader past 4 GB)."""
 MAX_ROW = 1_048_576
 CHUNK = 64 * 1024
 SHEET_ROOTS = frozenset({"worksheet", "dialogsheet", "macrosheet"})
-_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+_PREFIX = rb"""[^\s<>/!?"'=]*:"""
+"""A namespace prefix as python-calamine (quick-xml) reads one: whatever stands before the
+first ``:`` of a name (``é:c``, ``表:c``, even ``:c`` or ``1:c``), not only what XML allows."""
+_SHEET_DATA = re.compile(rb"<(?:" + _PREFIX + rb")?sheetData[\s/>]")
 """A ``sheetData`` tag (text cannot hold a raw ``<``): spreadsheet readers take the cells under
 it whatever the part's root is, so a part that has one is measured or refused, never skipped."""
 _REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?([0-9]{1,12})$")
@@ -100,7 +103,17 @@ def _guard(path: Path, notes: CellNotes) -> str | None:
         return DAMAGED
 
 
+_OTHER_FORMATS = re.compile(r"^(?:mimetype|content\.xml)$|workbook\.bin$|worksheets/.*\.bin$")
+"""Parts of an OpenDocument spreadsheet or a binary (.xlsb) workbook, spelled as python-calamine
+finds them: it opens those formats too, whatever the file is called, and their sheets are not
+measured here (a review's 806-byte .ods asked for 1.6 GB)."""
+
+
 def _package_reason(infos: list[zipfile.ZipInfo]) -> str | None:
+    if any(_OTHER_FORMATS.search(_spelling(i.filename)) for i in infos):
+        return (
+            "这不是 .xlsx 工作簿（是 .ods 或 .xlsb 格式）：请在 Excel/WPS 中另存为 .xlsx 后再报送"
+        )
     if len(infos) > MAX_PARTS:
         return f"文件内部条目过多（{len(infos)} 个），不是正常的工作簿"
     if sum(i.file_size for i in infos) > MAX_UNPACKED:
@@ -151,12 +164,16 @@ def _parts_reason(
     return None
 
 
+_READ_ANYWAY = re.compile(rb"<(?:" + _PREFIX + rb")?(?:sheetData|sst)[\s/>]")
+"""What a spreadsheet reader reads after leading junk: cells, or a shared-strings table."""
+
+
 def _holds_cells(head: bytes, part: IO[bytes]) -> bool:
-    """Whether a part that is not plainly XML holds a ``sheetData`` tag anywhere, read in
+    """Whether a part that is not plainly XML holds cells or shared strings anywhere, read in
     chunks (an image or a binary part may be large; nothing is kept)."""
     tail, chunk = b"", head
     while chunk:
-        if _SHEET_DATA.search(tail + chunk):
+        if _READ_ANYWAY.search(tail + chunk):
             return True
         tail, chunk = chunk[-64:], part.read(CHUNK)
     return False
@@ -194,6 +211,8 @@ class _Extent:
         local = tag.rpartition(":")[2]
         if self.root is None:
             self.root = local
+            if local == "sst":
+                _strings_counted(attributes)
             if local not in SHEET_ROOTS:
                 raise _NotASheet
             raise _RootSeen
@@ -244,6 +263,19 @@ class _Extent:
                 f"工作表中有远离表格的单元格（最远到{corner}附近），读取会耗尽内存："
                 "请删除表格以外误填的内容后重新报送"
             )
+
+
+MAX_STRINGS = 1_000_000
+"""Entries a shared-strings table may declare: python-calamine reserves room for its
+``uniqueCount`` before reading one (ten billion aborted the process; a template has a few
+thousand)."""
+
+
+def _strings_counted(attributes: dict[str, str]) -> None:
+    for name in ("count", "uniqueCount"):
+        written = attributes.get(name, "0").strip()
+        if not written.isdigit() or len(written) > 9 or int(written) > MAX_STRINGS:
+            raise _Refused(f"共享字符串表声明的条目数“{written[:20]}”异常，不是正常的工作簿")
 
 
 def _forbid(*_: object) -> None:
@@ -310,9 +342,12 @@ def _parse(
     parser.ExternalEntityRefHandler = _forbid  # type: ignore[assignment]
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartElementHandler = start
-    for offset in range(0, len(data), CHUNK):
-        parser.Parse(data[offset : offset + CHUNK], False)
-    parser.Parse(b"", True)
+    try:
+        for offset in range(0, len(data), CHUNK):
+            parser.Parse(data[offset : offset + CHUNK], False)
+        parser.Parse(b"", True)
+    except (LookupError, ValueError) as exc:  # an encoding expat does not know, or cannot use
+        raise expat.ExpatError(f"encoding: {exc}") from exc
 
 
 _NEAR = rb'r="(?:A?[A-Z])?[0-9]{1,3}"'
@@ -335,7 +370,7 @@ repeated attribute."""
 _ATTRIBUTES_NO_ERROR = rb"(?: (?:" + _ATTRIBUTE_NAMES + rb'="[^"<>]*"|t="[^"e<>][^"<>]*"))*\s*/?>'
 """The same, and no ``t="e…"``: the cell holds no error value."""
 _NOT_PLAIN = re.compile(
-    rb"<(?:[A-Za-z_][-\w.]*:|(?:row|c)(?:[\t\n\r/>]| (?!" + _NEAR + _ATTRIBUTES + rb")))"
+    rb"<(?:" + _PREFIX + rb"|(?:row|c)(?:[\t\n\r/>]| (?!" + _NEAR + _ATTRIBUTES + rb")))"
 )
 """A namespace-prefixed tag, or a row or cell tag not written plainly within A1:AZ999 (one
 pass over the part: the two tests used to be two)."""
@@ -349,7 +384,9 @@ _ASCII_REFERENCE = re.compile(rb"&#(?:0*[0-9]{1,3}|[xX]0*[0-9A-Fa-f]{1,2});")
 """A character reference that may spell a letter, bracket or bar (``&#87;EBSERVICE(``): XML
 allows it in a formula, so text holding one is never passed over by the token test."""
 _SCAN = re.compile(
-    rb"<(?:[A-Za-z_][-\w.]*:|(?:row|c)(?:[\t\n\r/>]| (?!"
+    rb"<(?:"
+    + _PREFIX
+    + rb"|(?:row|c)(?:[\t\n\r/>]| (?!"
     + _NEAR
     + _ATTRIBUTES_NO_ERROR
     + rb"))|(f)\b[^<>]*(?<!/)>([^<]*)</f>|f\b(?![^<>]*/>))"
