@@ -371,3 +371,20 @@ def test_joined_reads_parts_in_order_and_compares_by_items() -> None:
     with pytest.raises(IndexError):
         view[9]
     assert view != [0, 1] and joined([[1], [2]]) == [1, 2] and isinstance(joined([[1]]), list)
+
+
+def test_a_surrogate_in_a_kept_head_is_refused_on_every_checked_path() -> None:
+    """The head is checked by ``checked()`` itself, which validate's decoded lookup calls
+    too (not only ``unpack``): a lone surrogate in a sub-unit's name is a miss."""
+    blob, _ = pack([_result([], [("单位", "部分", None, "内容")])])
+    size = int.from_bytes(blob[:4], "big")
+    heads = json.loads(zlib.decompress(blob[4 : 4 + size]))
+    heads[0]["sub_unit"] = "单\ud800位"
+    head_blob = zlib.compress(json.dumps(heads).encode())
+    altered = len(head_blob).to_bytes(4, "big") + head_blob + blob[4 + size :]
+    packed = unpack(altered, check=False)
+    with pytest.raises(ValueError):
+        packed.checked()
+    with pytest.raises(ValueError):
+        unpack(altered)
+    assert unpack(blob).results()[0].sub_unit == "单位"

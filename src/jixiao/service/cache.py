@@ -283,7 +283,16 @@ class ResultCache:
                 results = unpacked(blob, path, check=not decoded)
                 if decoded:  # checked while decoded
                     results = dataclasses.replace(results, decoded=results.checked())
-            except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, zlib.error):
+            except (
+                ValueError,
+                TypeError,
+                KeyError,
+                IndexError,
+                AttributeError,
+                ArithmeticError,
+                RecursionError,
+                zlib.error,
+            ):
                 continue  # a damaged entry: read the file again (it is overwritten then)
             self.hits += 1
             self._used.append((digest, self.fingerprint, stored_path))

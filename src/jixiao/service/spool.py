@@ -410,6 +410,11 @@ class Packed:
     def checked(self) -> list[FileResult]:
         """Every result decoded whole, its findings' kept facts proved theirs (else
         :class:`Damaged`)."""
+        if not _heads_sane(self.heads):
+            raise Damaged("head")
+        for found in self.parts:
+            for blob, _ in found.values():
+                _text_checked(blob)
         results = self.results()
         for number, result in enumerate(results):
             if self.finding_facts(number) != FindingFacts.of(result.findings):
@@ -474,12 +479,6 @@ def unpack(blob: bytes, unswap: Mapping[str, str] = {}, check: bool = True) -> P
         raise Damaged("length")
     packed = Packed(heads, parts, unswap)
     if check:
-        _text_checked(blob[_LENGTH.size : _LENGTH.size + size])
-        for found in parts:
-            for part_blob, _ in found.values():
-                _text_checked(part_blob)
-        if not _numbers_sane(heads):
-            raise Damaged("head")
         packed.checked()
     return packed
 
@@ -529,12 +528,18 @@ def _rows_sane(rows: Sequence[Sequence[object]]) -> bool:
     return True
 
 
-def _numbers_sane(data: object) -> bool:
-    """Every number in decoded JSON ``data`` (lists, objects, scalars) is sane."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _heads_sane(data: object) -> bool:
+    """Every number in decoded JSON ``data`` (the heads: lists, objects, scalars) is sane and
+    no text or key holds a lone surrogate."""
     if isinstance(data, list):
-        return all(_numbers_sane(item) for item in data)
+        return all(_heads_sane(item) for item in data)
     if isinstance(data, dict):
-        return all(_numbers_sane(item) for item in data.values())
+        return all(_heads_sane(key) and _heads_sane(item) for key, item in data.items())
+    if isinstance(data, str):
+        return _SURROGATE.search(data) is None
     return _number_sane(data)
 
 
