@@ -244,11 +244,7 @@ class _Extent:
         match = _REF.match(written.strip())
         if not match:
             raise _Refused(f"工作表“{self.name}”的单元格地址“{written[:20]}”无效")
-        letters = match.group(1).upper()
-        column = 0
-        for letter in letters:
-            column = column * 26 + ord(letter) - 64
-        return int(match.group(2)), column
+        return int(match.group(2)), _column(match.group(1))
 
     def reach(self, row: int, column: int, row_only: bool = False) -> None:
         if row > MAX_ROW or column > MAX_COLUMN:
@@ -377,9 +373,10 @@ pass over the part: the two tests used to be two)."""
 _NEAR_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,2}[0-9]{1,4}:)?(?:A?[A-Z])?[0-9]{1,3}"')
 
 
-_REACHING_OUT = (b"webservice(", b"filterxml(", b"hyperlink(", b"rtd(", b"call(", b"register")
-"""Lower-cased bytes any outward-reaching function call contains (besides ``[`` and ``|``):
-Excel allows no space between a function's name and its parenthesis."""
+_REACHING_WORDS = ("webservice", "filterxml", "hyperlink", "rtd", "call", "register")
+"""What any formula :data:`OUTSIDE` finds holds (lower-cased), besides ``[`` and ``|``."""
+_REACHING_OUT = tuple(word.encode() for word in _REACHING_WORDS)
+"""The same words as bytes, for a formula as written in the XML."""
 _ASCII_REFERENCE = re.compile(rb"&#(?:0*[0-9]{1,3}|[xX]0*[0-9A-Fa-f]{1,2});")
 """A character reference that may spell a letter, bracket or bar (``&#87;EBSERVICE(``): XML
 allows it in a formula, so text holding one is never passed over by the token test."""
@@ -541,6 +538,8 @@ class _Cells:
 
 
 def _column(letters: str) -> int:
+    """``A`` → 1, any number of letters (:func:`jixiao.a1.column_number` refuses a column
+    beyond XFD, which the guard must measure to refuse it in Chinese)."""
     column = 0
     for letter in letters.upper():
         column = column * 26 + ord(letter) - 64
@@ -572,10 +571,6 @@ def _unescaped(written: bytes) -> str:
         last = match.end()
     pieces.append(written[last:].decode("utf-8", "replace"))
     return "".join(pieces)
-
-
-_REACHING_WORDS = ("webservice", "filterxml", "hyperlink", "rtd", "call", "register")
-"""What any formula :data:`OUTSIDE` finds holds (lower-cased), besides ``[`` and ``|``."""
 
 
 def _reach(formula: str) -> str | None:
