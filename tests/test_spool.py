@@ -204,6 +204,8 @@ def _indicator_row(number: str) -> list[str]:
         ("department_rows", [["单位", "部分", float("nan"), "内容"]]),
         ("department_rows", [["单位", {"a": 1}, None, "内容"]]),
         ("unit_key", float("inf")),
+        ("minimum_plan", [["3月底", "sNaN"]]),
+        ("minimum_plan", [["3月底", "1E+400"]]),
     ],
 )
 def test_packed_results_altered_on_purpose_are_refused(change: tuple[str, Any]) -> None:
@@ -224,8 +226,8 @@ def test_packed_results_altered_on_purpose_are_refused(change: tuple[str, Any]) 
         head["parts"][key][1] = len(value)  # the count kept true: only the values are wrong
     elif key == "tally":
         head["findings"][0] = value
-    elif key == "unit_key":
-        head["submission"]["unit_key"] = value
+    elif key in ("unit_key", "minimum_plan"):
+        head["submission"][key] = value
     else:
         head[key] = value
     for part, data in blobs.items():

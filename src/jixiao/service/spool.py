@@ -122,7 +122,10 @@ def _exact_text(value: object) -> str | None:
 def _decimal(value: Any) -> Decimal:
     if type(value) is not str:
         raise Damaged("amount")
-    return Decimal(value)
+    number = Decimal(value)
+    if not _number_sane(number):  # a plan share of sNaN or 1E+400 fails only when written
+        raise Damaged("amount")
+    return number
 
 
 def _swapped(value: Any, swap: Mapping[str, str]) -> Any:
@@ -282,8 +285,19 @@ def _compressed(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
-def _unpacked(blob: bytes) -> Any:
-    return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+def _unpacked(blob: bytes, strict: bool = False) -> Any:
+    """A part's JSON; ``strict`` (bytes kept from another run): its text is UTF-8 without a
+    lone surrogate, raw or escaped, else :class:`Damaged` (packing writes none, and writing
+    one to a workbook fails)."""
+    if not strict:
+        return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+    try:
+        text = zlib.decompress(blob).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Damaged("text") from exc
+    if _ESCAPED_SURROGATE.search(text):
+        raise Damaged("text")
+    return json.loads(text)
 
 
 def _facts_data(facts: Submitted | None, swap: Mapping[str, str]) -> Any:
@@ -412,10 +426,10 @@ class Packed:
         :class:`Damaged`)."""
         if not _heads_sane(self.heads):
             raise Damaged("head")
-        for found in self.parts:
-            for blob, _ in found.values():
-                _text_checked(blob)
-        results = self.results()
+        results = [
+            self.result(number, {p: self.part(number, p, strict=True) for p in PARTS})
+            for number in range(len(self.heads))
+        ]
         for number, result in enumerate(results):
             if self.finding_facts(number) != FindingFacts.of(result.findings):
                 raise Damaged("findings")
@@ -436,10 +450,10 @@ class Packed:
         codes_kept = frozenset(map(sys.intern, codes))  # shared by every file: ~1 KB less each
         return FindingFacts(Tally(errors, warnings, infos), codes_kept, widest)
 
-    def part(self, number: int, part: str) -> list[Any]:
-        """One part of result ``number`` decoded."""
+    def part(self, number: int, part: str, strict: bool = False) -> list[Any]:
+        """One part of result ``number`` decoded (``strict``: see :func:`_unpacked`)."""
         blob, count = self.parts[number][part]
-        items = _PART_FROM[part](_unpacked(blob), self.unswap)
+        items = _PART_FROM[part](_unpacked(blob, strict), self.unswap)
         if len(items) != count:
             raise Damaged(part)
         return items
@@ -487,17 +501,6 @@ _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 """A JSON escape of a UTF-16 surrogate: a text holding one cannot be written to a workbook."""
 NUMBER_BOUND = 10**15
 """No amount, count or share a clerk's table holds reaches this (Excel keeps 15 digits)."""
-
-
-def _text_checked(blob: bytes) -> None:
-    """A kept part's text is UTF-8 without a lone surrogate (raw or escaped), else
-    :class:`Damaged`: packing writes none, and writing one to a workbook fails."""
-    try:
-        text = zlib.decompress(blob).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Damaged("text") from exc
-    if _ESCAPED_SURROGATE.search(text):
-        raise Damaged("text")
 
 
 def _number_sane(value: object) -> bool:
