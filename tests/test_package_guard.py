@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.readers import package
-from jixiao.readers.package import DAMAGED, inspect, preflight
+from jixiao.readers.package import BROKEN_PACKAGE, inspect, preflight
 from jixiao.template.build import build_template, save_workbook
 
 SHEET = "xl/worksheets/sheet2.xml"
@@ -336,7 +336,7 @@ def test_a_part_not_matching_its_header_is_a_damaged_package(
     path = patched(template, tmp_path / f"{name}.xlsx", offset, value)
     with zipfile.ZipFile(path) as archive, pytest.raises(zipfile.BadZipFile):
         archive.read(SHEET)  # zipfile says the same
-    assert inspect(path)[0] == DAMAGED
+    assert inspect(path)[0] == BROKEN_PACKAGE
 
 
 def test_a_local_name_other_than_the_directory_s_is_a_damaged_package(
@@ -349,7 +349,7 @@ def test_a_local_name_other_than_the_directory_s_is_a_damaged_package(
     path.write_bytes(bytes(data))
     with zipfile.ZipFile(path) as archive, pytest.raises(zipfile.BadZipFile):
         archive.read(archive.namelist()[0])  # zipfile says the same
-    assert inspect(path)[0] == DAMAGED
+    assert inspect(path)[0] == BROKEN_PACKAGE
 
 
 def test_an_encrypted_part_is_refused_in_chinese(template: Path, tmp_path: Path) -> None:
@@ -484,7 +484,7 @@ def test_a_damaged_deflate_stream_is_a_damaged_package(template: Path, tmp_path:
     data[start] = 0xFF  # a deflate block of the reserved type
     path = tmp_path / "inflate.xlsx"
     path.write_bytes(bytes(data))
-    assert inspect(path)[0] == DAMAGED
+    assert inspect(path)[0] == BROKEN_PACKAGE
 
 
 def test_many_unclosed_formula_tags_are_settled_in_one_pass(template: Path, tmp_path: Path) -> None:

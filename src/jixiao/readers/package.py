@@ -81,7 +81,7 @@ def inspect(path: Path) -> tuple[str | None, CellNotes]:
     return reason, CellNotes() if reason else notes
 
 
-DAMAGED = "压缩包已损坏，不是完整的 .xlsx 工作簿：请重新保存或重新发送"
+BROKEN_PACKAGE = "压缩包已损坏，不是完整的 .xlsx 工作簿：请重新保存或重新发送"
 
 
 def _guard(path: Path, notes: CellNotes) -> str | None:
@@ -100,7 +100,7 @@ def _guard(path: Path, notes: CellNotes) -> str | None:
     except OSError as exc:
         return read_error_reason(exc)
     except (zipfile.BadZipFile, ValueError, EOFError, zlib.error):
-        return DAMAGED
+        return BROKEN_PACKAGE
 
 
 _OTHER_FORMATS = re.compile(r"^(?:mimetype|content\.xml)$|workbook\.bin$|worksheets/.*\.bin$")
@@ -271,7 +271,10 @@ def _strings_counted(attributes: dict[str, str]) -> None:
     for name in ("count", "uniqueCount"):
         written = attributes.get(name, "0").strip()
         if not written.isdigit() or len(written) > 9 or int(written) > MAX_STRINGS:
-            raise _Refused(f"共享字符串表声明的条目数“{written[:20]}”异常，不是正常的工作簿")
+            raise _Refused(
+                f"共享字符串表声明的条目数“{written[:20]}”异常，不是正常的工作簿："
+                "请在 Excel/WPS 中打开后另存为 .xlsx 再报送"
+            )
 
 
 def _forbid(*_: object) -> None:
