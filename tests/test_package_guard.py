@@ -121,7 +121,11 @@ HOSTILE: list[tuple[str, Edit, str]] = [
     ("root renamed", renamed_root, NOT_A_SHEET),
     ("root wrapped", wrapped_root, NOT_A_SHEET),
     ("single quotes", far_row(b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"), FAR),
-    ("spaces around =", far_row(b'<row r = "1048576"><c r = "XFD1048576"/></row>'), FAR),
+    (
+        "spaces around =",
+        far_row(b'<row r = "1048576"><c r = "XFD1048576"><v>1</v></c></row>'),
+        FAR,
+    ),
     ("namespace prefix", prefixed, FAR),
     ("four-letter column", far_row(b'<row r="30000"><c r="AAAA30000"><v>1</v></c></row>'), "超出"),
     ("eight-digit row", far_row(b'<row r="12345678"><c r="A12345678"><v>1</v></c></row>'), "超出"),
@@ -514,12 +518,65 @@ def test_a_panic_in_the_engine_is_the_file_s_finding(
     assert xlsx.engine_failed(PanicException()) and not xlsx.engine_failed(KeyboardInterrupt())
 
 
-def test_a_far_row_is_named_by_its_row(template: Path, tmp_path: Path) -> None:
-    """A far row refused before its cells are seen is named by its row (the reason named a
-    column it did not have: "M1048576")."""
+def test_a_far_cell_is_named_where_it_is(template: Path, tmp_path: Path) -> None:
+    """The reason names the far cell itself (it named a column the row did not have:
+    "M1048576"; a row tag no longer counts, only a cell holding something)."""
     path = rewrite(template, tmp_path / "row.xlsx", far_row(FAR_ROW))
     reason = preflight(path)
-    assert reason is not None and "最远到第 1,048,576 行附近" in reason, reason
+    assert reason is not None and "最远到 XFD1048576 附近" in reason, reason
+
+
+EMPTY_FAR_AWAY: list[tuple[str, Edit]] = [
+    ("a styled empty cell", far_row(b'<row r="200000"><c r="M200000" s="3"/></row>')),
+    ("an empty cell written open", far_row(b'<row r="200000"><c r="XFD200000" s="3"></c></row>')),
+    ("a row height on the last row", far_row(b'<row r="1048576" ht="20" customHeight="1"/>')),
+    (
+        "a dimension far out",
+        lambda parts: parts.update(
+            {
+                SHEET: re.sub(
+                    rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:M200000"/>', parts[SHEET]
+                )
+            }
+        ),
+    ),
+]
+"""What a spreadsheet reader places but holds nothing for: the guard refused each as far
+cells (a review's false positives), while python-calamine reads them in a few kilobytes."""
+
+
+@pytest.mark.parametrize(("name", "edit"), EMPTY_FAR_AWAY, ids=[e[0] for e in EMPTY_FAR_AWAY])
+def test_what_holds_nothing_far_away_passes(
+    template: Path, tmp_path: Path, name: str, edit: Edit
+) -> None:
+    path = rewrite(template, tmp_path / f"{name}.xlsx", edit)
+    assert preflight(path) is None
+    with zipfile.ZipFile(path) as archive:  # the edit is there (the dimension's too)
+        assert b"200000" in archive.read(SHEET) or b"1048576" in archive.read(SHEET)
+
+
+def test_empty_far_cells_read_under_a_memory_limit(template: Path, tmp_path: Path) -> None:
+    """And the reader reads them as it reads the template itself (under 1 GB, as every
+    hostile workbook above is read)."""
+    paths = [str(rewrite(template, tmp_path / f"{n}.xlsx", e)) for n, e in EMPTY_FAR_AWAY]
+    run = subprocess.run(
+        [sys.executable, "-c", READ_UNDER_LIMIT, str(template), *paths],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    results = json.loads(run.stdout)
+    assert results[1:] == [results[0]] * len(EMPTY_FAR_AWAY)
+    assert results[0][0] is False  # the template itself is read
+
+
+def test_an_empty_cell_still_places_the_one_after_it(template: Path, tmp_path: Path) -> None:
+    """A cell written without ``r`` follows the cell before it, empty or not: a far empty
+    cell followed by one holding a value is refused."""
+    row = b'<row r="1048576"><c r="XFC1048576" s="3"/><c><v>1</v></c></row>'
+    reason = preflight(rewrite(template, tmp_path / "after.xlsx", far_row(row)))
+    assert reason is not None and "最远到 XFD1048576 附近" in reason, reason
 
 
 def test_an_opendocument_spreadsheet_named_xlsx_is_refused(tmp_path: Path) -> None:

@@ -405,7 +405,7 @@ FAR_CELLS: list[tuple[str, str, FarEdit]] = [
     (
         "等号两侧空格",
         'r = "XFD1048576"',
-        _far_row(b'<row r = "1048576"><c r = "XFD1048576"/></row>'),
+        _far_row(b'<row r = "1048576"><c r = "XFD1048576"><v>1</v></c></row>'),
     ),
     ("命名空间前缀", "<x:row>/<x:c>", _prefixed),
     ("四个字母的列", "AAAA30000", _far_row(b'<row r="30000"><c r="AAAA30000"><v>1</v></c></row>')),

@@ -196,7 +196,14 @@ def _looks_like_xml(head: bytes) -> bool:
 
 
 class _Extent:
-    """Where a worksheet's cells reach, read as a spreadsheet reader places them."""
+    """Where a worksheet's cells reach, read as a spreadsheet reader places them.
+
+    Only a cell holding something counts (issue #15, a review's false positives): a
+    spreadsheet reader places a cell with no child element (``<c r="M200000" s="3"/>``, a
+    styled empty cell) but holds nothing for it, and holds nothing for a row tag (a row height
+    set on row 1,048,576) or for ``<dimension>``; a cell with any child counts (python-calamine
+    holds it or refuses the workbook).  Every address is still checked where it is written,
+    and a cell written without ``r`` follows the cell before it, empty or not."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -206,6 +213,8 @@ class _Extent:
         self.column = 0
         self.rows = 0
         self.columns = 0
+        self.pending = False
+        """Inside a cell tag nothing has been seen in yet: it counts at its first child."""
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
@@ -219,26 +228,31 @@ class _Extent:
         if not self.measuring:
             self.measuring = True  # the second parse, from the top: skip the root again
             return
+        if self.pending:  # the cell before holds something
+            self.pending = False
+            self.reach(max(self.row, 1), self.column)
         if local == "row":
             written = attributes.get("r")
             self.row = self._row(written) if written else self.row + 1
             self.column = 0
-            self.reach(self.row, 1, row_only=True)
         elif local == "c":
             written = attributes.get("r")
             if written:
                 self.row, self.column = self._cell(written)
             else:
                 self.column += 1
-            self.reach(max(self.row, 1), self.column)
-        elif local == "dimension" and attributes.get("ref"):
-            corner = attributes["ref"].rpartition(":")[2]
-            self.reach(*self._cell(corner))
+            if self.row > MAX_ROW or self.column > MAX_COLUMN:
+                self._beyond(self.row, self.column)
+            self.pending = True
+
+    def end(self, tag: str) -> None:
+        self.pending = False  # a cell's end (or a child's: the cell counted at its start)
 
     def _row(self, written: str) -> int:
-        if not written.strip().isdigit():
+        digits = written.strip()
+        if not digits.isdigit() or len(digits) > 9:
             raise _Refused(f"工作表“{self.name}”的行号“{written[:20]}”无效")
-        return int(written)
+        return int(digits)
 
     def _cell(self, written: str) -> tuple[int, int]:
         match = _REF.match(written.strip())
@@ -246,18 +260,17 @@ class _Extent:
             raise _Refused(f"工作表“{self.name}”的单元格地址“{written[:20]}”无效")
         return int(match.group(2)), _column(match.group(1))
 
-    def reach(self, row: int, column: int, row_only: bool = False) -> None:
-        if row > MAX_ROW or column > MAX_COLUMN:
-            raise _Refused(
-                f"工作表“{self.name}”有超出 Excel 范围的单元格（第 {row} 行、第 {column} 列）"
-            )
+    def _beyond(self, row: int, column: int) -> None:
+        raise _Refused(
+            f"工作表“{self.name}”有超出 Excel 范围的单元格（第 {row} 行、第 {column} 列）"
+        )
+
+    def reach(self, row: int, column: int) -> None:
         self.rows, self.columns = max(self.rows, row), max(self.columns, column)
         if self.rows * max(self.columns, 1) > MAX_SHEET_CELLS:
-            # (a row tag seen before its cells: its row is known, their column not yet)
-            corner = f"第 {row:,} 行" if row_only else f" {a1(self.rows, max(self.columns, 1))} "
             raise _Refused(
-                f"工作表中有远离表格的单元格（最远到{corner}附近），读取会耗尽内存："
-                "请删除表格以外误填的内容后重新报送"
+                f"工作表中有远离表格的单元格（最远到 {a1(self.rows, max(self.columns, 1))} 附近），"
+                "读取会耗尽内存：请删除表格以外误填的内容后重新报送"
             )
 
 
@@ -302,7 +315,7 @@ def _measure(name: str, data: bytes) -> _Measured:
         utf16 = b"\x00" in data[:512]  # the byte scans see no tags in it: expat measures it
         scanned = None if utf16 else _plain_scan(data)
         if scanned is None and (utf16 or not _near(data)):
-            _parse(data, extent.start)
+            _parse(data, extent.start, end=extent.end)
             return _Measured(None, None, extent.rows * max(extent.columns, 1))
     except _Refused as refused:
         reason = str(refused)
