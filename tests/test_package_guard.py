@@ -389,10 +389,36 @@ def test_an_oddly_written_cell_is_noted_where_it_is(
     reason, notes = inspect(path)
     assert reason is None
     (sheet,) = set(notes.errors) | set(notes.outside)
-    if error is None:  # (the sheet's own internal HYPERLINKs are noted as before: B5, B6…)
+    if error is None:
         assert "http://x" in notes.outside[sheet][cell][0] or "//a" in notes.outside[sheet][cell][0]
     else:
         assert notes.errors[sheet] == {cell: error}
+
+
+@pytest.mark.parametrize(
+    ("formula", "kind"),
+    [
+        ('HYPERLINK("#\'项目1\'!A1","项目1")', None),
+        ('hyperlink( "#项目2!A1")', None),
+        ('HYPERLINK("#"&A1)', None),  # an address starting with # stays in the workbook
+        ('HYPERLINK("#项目1!A1")&HYPERLINK("http://x")', "超链接"),
+        ("HYPERLINK(A1)", "超链接"),  # A1 may hold a web address
+        ('HYPERLINK(("#x"))', "超链接"),
+        ('HYPERLINK("http://x/#a")', "超链接"),
+        ('HYPERLINK("#x")&WEBSERVICE("http://x")', "网络函数"),
+    ],
+)
+def test_a_link_within_the_workbook_reaches_nothing(formula: str, kind: str | None) -> None:
+    assert package._reach(formula) == kind
+
+
+def test_the_template_s_own_links_are_no_note(template: Path) -> None:
+    """总览 links every project sheet: none of them is a note (each was, and the sheet was
+    read cell by cell on every read)."""
+    with zipfile.ZipFile(template) as archive:
+        assert b"HYPERLINK(" in archive.read(SHEET)
+    reason, notes = inspect(template)
+    assert reason is None and notes.outside == {} and notes.errors == {}
 
 
 def expat_text(written: bytes) -> str:
@@ -427,7 +453,7 @@ def test_a_genuine_200_project_workbook_is_within_the_budget() -> None:
 
 
 PROJECT_SHEET = "xl/worksheets/sheet5.xml"
-"""项目1 of the template (总览, :data:`SHEET`, holds HYPERLINKs: its cells are always read)."""
+"""项目1 of the template (:data:`SHEET` is 总览)."""
 HIDDEN_NOTES = [
     # (fragment, the cell, its error value or None for a formula reaching out)
     (b'<row r="210"><c r="B210" ph="a>b" t="e"><v>#REF!</v></c></row>', "B210", "#REF!"),
