@@ -622,10 +622,13 @@ def test_validate_and_consolidate_read_both_layouts_in_one_run(tmp_path: Path) -
     assert {"村组干部报酬", "基层组织活动经费", "专项项目"} <= texts
 
 
-def test_a_filled_form_prints_down_to_its_last_indicator(tmp_path: Path) -> None:
+def test_a_filled_form_prints_whole_as_the_blank_one(tmp_path: Path) -> None:
+    """Its whole grid, not down to the last imported indicator: one a clerk adds is printed."""
     wb = openpyxl.load_workbook(saved(tmp_path, imported("101")))
     ws = wb["申报表1"]
-    assert ws.print_area == f"'申报表1'!$A$1:$J${A.first_row + 16 - 1}"
+    assert ws.print_area == f"'申报表1'!$A$1:$J${A.last_row}"
+    last = A.first_row + 16 - 1  # 16 indicators imported
+    assert ws[A.row_cell("level3", last)].value and ws[A.row_cell("level3", last + 1)].value is None
     hidden = [row for row in A.extra_rows_range() if ws.row_dimensions[row].hidden]
     assert hidden == list(A.extra_rows_range())[1:]  # one 其他信息 row used: 项目负责人及电话
     assert ws.oddFooter.left.text == "610001 湖南省润山润水生态农业发展有限公司"

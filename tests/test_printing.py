@@ -84,11 +84,15 @@ def test_the_demo_workbooks_print_one_page_wide(tmp_path: Path) -> None:
     assert [p for f in files for p in print_problems(f)] == []
 
 
-def test_filled_print_areas_end_at_the_last_filled_row(tmp_path: Path) -> None:
+def test_filled_print_areas_are_the_whole_grid_as_on_the_blank_template(tmp_path: Path) -> None:
+    """A print area does not follow what a clerk types: one cut at the last imported row left
+    an indicator added after the import off paper (test_print_added_rows_lo.py prints it)."""
     book = fill_workbook(seed("004"))
-    for number, project in ((1, 9), (14, None)):
+    blank = build_template("hebei", 1)
+    for number in (1, 14):
         ws = book[P.sheet_name(number)]
-        assert ws.print_area == f"'{ws.title}'!$A$1:$G${P.first_row + (project or 9) - 1}"
+        assert ws.print_area == f"'{ws.title}'!$A$1:$G${P.last_row}"
+        assert ws.print_area.split("!")[-1] == blank[P.sheet_name(1)].print_area.split("!")[-1]
     for number in range(6, 14):  # withheld: no project, hidden, nothing to print
         ws = book[P.sheet_name(number)]
         assert ws.sheet_state == "hidden" and not ws.print_area
@@ -100,6 +104,8 @@ def test_filled_print_areas_end_at_the_last_filled_row(tmp_path: Path) -> None:
     used = LAYOUT.department.blocks_first_row + 45  # five duties of nine indicators
     assert department.row_dimensions[used - 1].hidden is False
     assert department.row_dimensions[used].hidden is True  # unused 分项 rows do not print
+    d = LAYOUT.department
+    assert department.print_area == f"'{d.name}'!$A$1:${d.last_column}${d.measures_last_row}"
     summary = book[LAYOUT.summary.name]
     assert summary.print_area.endswith(f"$F${LAYOUT.summary.row(15)}")
 
@@ -213,3 +219,26 @@ def test_the_result_sheet_prints_one_page_wide(tmp_path: Path) -> None:
     validate_book(book)
     book.save()
     assert sheet_print_problems(openpyxl.load_workbook(path)[RESULT.name]) == []
+
+
+def test_the_layout_says_how_far_a_sheet_prints_at_best() -> None:
+    """PrintSetup.cut: down to the last filled grid row, whatever lies beside the grid (status
+    formulas), never above the grid's first row nor below its last."""
+    how = P.printing
+    assert how.area == f"A1:G{P.last_row}" and how.grid == (P.first_row, P.last_row)
+    empty: list[list[object]] = [[None] * 10 for _ in range(P.last_row + 1)]
+    for row in empty:
+        row[8] = "=status"  # column I, outside the printed columns
+    assert how.last_filled(empty) is None
+    assert how.cut(empty) == f"A1:G{P.first_row}"
+    typed = [list(row) for row in empty]
+    typed[P.first_row + 3][6] = "依据"  # column G of the fifth indicator row
+    typed[2][0] = "标题"  # above the grid: not a grid row
+    assert how.last_filled(typed) == P.first_row + 4
+    assert how.cut(typed) == f"A1:G{P.first_row + 4}"
+    typed[P.last_row - 1][0] = "产出指标"
+    assert how.cut(typed) == how.area
+    assert how.down_to(10_000) == how.area and how.down_to(0) == f"A1:G{P.first_row}"
+    assert how.cut(typed[:5]) == f"A1:G{P.first_row}"  # a short sheet: values end early
+    unit = LAYOUT.unit.printing
+    assert unit.grid is None and unit.cut(typed) == unit.area

@@ -56,6 +56,13 @@ class Book(Protocol):
     def show_sheet(self, name: str, print_area: str) -> None:
         """Unhide a sheet (through the workbook's structure protection) and set what it prints."""
 
+    def print_area(self, name: str) -> str | None:
+        """What the sheet prints (``A1:G35``, several ranges joined by commas), None for
+        everything it holds (no print area set)."""
+
+    def set_print_area(self, name: str, area: str) -> None:
+        """Set what the sheet prints (``A1:G35``), through the sheet's protection."""
+
     def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
         """Append an empty, protected project sheet ``项目<number>``."""
 
@@ -170,6 +177,17 @@ class FileBook:
         sheet = self._sheet(name)
         sheet.sheet_state = "visible"
         sheet.print_area = print_area
+
+    def print_area(self, name: str) -> str | None:
+        """openpyxl's ``'项目1'!$A$1:$G$35`` as ``A1:G35``."""
+        area = self._sheet(name).print_area
+        if not area:
+            return None
+        return ",".join(part.split("!")[-1].replace("$", "") for part in area.split(","))
+
+    def set_print_area(self, name: str, area: str) -> None:
+        """openpyxl writes the defined name whatever the protection."""
+        self._sheet(name).print_area = area
 
     def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
         """Append a project sheet built from its layout; the workbook stays protected."""

@@ -76,8 +76,36 @@ def validate_book(book: Book, profile_name: str | None = None) -> FileReport:
         if finding.sheet in names and finding.cell:
             book.link(RESULT.name, RESULT.cell("cell", row), finding.sheet, finding.cell)
             book.mark(finding.sheet, finding.cell, MARK_COLOR)
-    book.notify(_summary(report.findings))
+    widened = print_filled_rows(book)
+    note = f"\n已把“{'”“'.join(widened)}”的打印区域恢复为整张表（原先有填写的行不在其中）。"
+    book.notify(_summary(report.findings) + (note if widened else ""))
     return report
+
+
+def print_filled_rows(book: Book) -> list[str]:
+    """Every shown sheet that ends with a grid prints each filled row of it: a print area that
+    stops above the last filled row (a workbook imported before print areas were kept whole,
+    or cut by hand) is set back to the layout's whole area.  Returns the sheets changed.
+
+    An area is never cut here: cut at 一键校验, a row typed afterwards would be left off
+    paper again (only the add-in's BeforePrint cuts, at the moment of printing)."""
+    sheets = layout_of(book)
+    widened = []
+    for name in book.sheet_names():
+        how = sheets.printing_of(name)
+        if how is None or book.is_hidden(name):
+            continue
+        filled = how.last_filled(book.values(name))
+        area = book.print_area(name)
+        if filled is not None and area is not None and _last_row(area) < filled:
+            book.set_print_area(name, how.area)
+            widened.append(name)
+    return widened
+
+
+def _last_row(area: str) -> int:
+    """The bottom row of an area (``A1:G16`` → 16; the lowest of several ranges)."""
+    return max(parse_a1(part.split(":")[-1])[0] for part in area.split(","))
 
 
 def _summary(findings: list[Finding]) -> str:
@@ -113,17 +141,30 @@ def new_project_sheet(book: Book) -> str:
     for number, name in numbered:
         if number > last_shown and book.is_hidden(name) and _empty(book, name, sheets):
             book.show_sheet(name, sheets.print_area)
+            _list_in_summary(book, sheets, number, write=False)
             book.notify(f"已启用{sheets.noun}“{name}”（原先未使用、隐藏的空白表）。")
             return name
     number = max((n for n, _ in numbered), default=0) + 1
     book.add_project_sheet(sheets, number)
-    summary = LAYOUT.summary
-    if sheets.template_id == TEMPLATE_ID and summary.name in book.sheet_names():
-        for ref, value in summary_row(number).items():
-            book.write_cell(summary.name, ref, value)
+    _list_in_summary(book, sheets, number, write=True)
     name = sheets.sheet_name(number)
     book.notify(f"已新建{sheets.noun}“{name}”。")
     return name
+
+
+def _list_in_summary(book: Book, sheets: ProjectSheets, number: int, write: bool) -> None:
+    """总览 lists project sheet ``number`` (``write``: its row is written; a hidden sheet
+    shown again has one) and prints that row (a filled workbook's 总览 printed only as far as
+    the projects it was filled with)."""
+    summary = LAYOUT.summary
+    if sheets.template_id != TEMPLATE_ID or summary.name not in book.sheet_names():
+        return
+    if write:
+        for ref, value in summary_row(number).items():
+            book.write_cell(summary.name, ref, value)
+    area = book.print_area(summary.name)
+    if area is not None and _last_row(area) < summary.row(number):
+        book.set_print_area(summary.name, summary.printing(number).area)
 
 
 def layout_of(book: Book) -> ProjectSheets:

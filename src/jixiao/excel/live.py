@@ -181,6 +181,16 @@ class XlwingsBook:
             sheet.Visible = XL_SHEET_VISIBLE
             sheet.PageSetup.PrintArea = print_area
 
+    def print_area(self, name: str) -> str | None:
+        """``PageSetup.PrintArea`` (``$A$1:$G$35``, "" when none) without the dollars."""
+        area = str(self.book.sheets[name].api.PageSetup.PrintArea or "")
+        return area.replace("$", "") or None
+
+    def set_print_area(self, name: str, area: str) -> None:
+        """``PageSetup.PrintArea``, the sheet unprotected meanwhile."""
+        with self._unprotected(name) as sheet:
+            sheet.PageSetup.PrintArea = area
+
     def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
         """Copy the layout's first project sheet after its last one, clear the inputs, renumber
         its title, show it and let it print the whole blank form."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from jixiao.a1 import column_number
 from jixiao.template import application as app
-from jixiao.template.layout import LAYOUT, TEMPLATE_ID
+from jixiao.template.layout import LAYOUT, TEMPLATE_ID, PrintSetup
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -30,8 +30,8 @@ class ProjectSheets:
     noun: str
     """How the clerk calls one sheet (项目表, 申报表)."""
     prefix: str
-    print_area: str
-    """What a blank sheet prints."""
+    printing: PrintSetup
+    """How a project sheet prints (its whole form; :meth:`PrintSetup.cut` while printing)."""
     typed: tuple[str, ...]
     """Cells that hold something once the sheet is in use (name, code, budget, first indicator)."""
     input_cells: Callable[[], list[str]]
@@ -41,6 +41,20 @@ class ProjectSheets:
     """The title formula of sheet ``number``."""
     add: Callable[[Workbook, int], Worksheet]
     """Append sheet ``number`` to an openpyxl workbook (the file backend)."""
+    other_grids: tuple[tuple[str, PrintSetup], ...] = ()
+    """The layout's other sheets that end with a grid of rows typed one after another, by
+    name, with how each prints (部门整体绩效目标, 整体绩效目标表, 部门整体支出)."""
+
+    @property
+    def print_area(self) -> str:
+        """What a blank project sheet prints: the whole form."""
+        return self.printing.area
+
+    def printing_of(self, sheet_name: str) -> PrintSetup | None:
+        """How a sheet of this layout that ends with a grid prints; None for any other."""
+        if self.number(sheet_name) is not None:
+            return self.printing
+        return dict(self.other_grids).get(sheet_name)
 
     def sheet_name(self, number: int) -> str:
         """``项目3``, ``申报表3``."""
@@ -61,12 +75,13 @@ def _first_layout() -> ProjectSheets:
         TEMPLATE_ID,
         "项目表",
         p.prefix,
-        p.print_area,
+        p.printing,
         (p.code, p.name, p.budget, p.goal, *first_row),
         build.project_input_cells,
         p.title,
         build.project_title,
         build.add_project_sheet,
+        tuple((s.name, s.printing) for s in (LAYOUT.department, LAYOUT.overall)),
     )
 
 
@@ -79,12 +94,13 @@ def _application() -> ProjectSheets:
         app.TEMPLATE_ID,
         app.LAYOUT_NAME,
         p.prefix,
-        p.print_area,
+        p.printing,
         (p.code, p.name, p.budget, p.goal, *first_row),
         build.application_input_cells,
         p.title,
         build.application_title,
         build.add_application_sheet,
+        ((app.APPLICATION.department.name, app.APPLICATION.department.printing),),
     )
 
 

@@ -193,7 +193,8 @@ class ApplicationSheet(IndicatorGrid):
     @property
     def printing(self) -> PrintSetup:
         """Landscape (ten columns), the indicator header repeated on later pages."""
-        return PrintSetup(self.print_area, (self.header_row, self.header_row), landscape=True)
+        header = (self.header_row,) * 2
+        return PrintSetup(self.print_area, header, landscape=True, grid=self.grid_rows)
 
     @property
     def table_range(self) -> str:

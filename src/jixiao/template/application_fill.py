@@ -38,7 +38,7 @@ from jixiao.template.fill import (
     sheet_numbers,
     unit_line,
 )
-from jixiao.template.layout import LAYOUT, row_of
+from jixiao.template.layout import LAYOUT
 from jixiao.template.names import MAX_PROJECTS
 from jixiao.template.printing import footer
 
@@ -160,9 +160,9 @@ def _indicator_cells(indicator: Indicator) -> dict[str, object]:
 
 
 def _print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int]) -> None:
-    """Every row as high as its text, each form down to its last indicator, the unit in every
-    footer, unused 其他信息 rows hidden; sheets without a project are hidden (they do not
-    print)."""
+    """Every filled row as high as its text, each form printing whole (its empty rows too: see
+    :func:`jixiao.template.fill.print_as_filled`), the unit in every footer, unused 其他信息
+    rows hidden; sheets without a project are hidden (they do not print)."""
     unit = unit_line(submission)
     money = f"单位：{submission.unit.money_unit.value}"
     year = f"（{submission.unit.year or '    '}年度）"
@@ -184,9 +184,9 @@ def _print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int
             ws.row_dimensions[row].hidden = True  # unused 其他信息 rows: a clerk may unhide them
         title = f"{number}.{project.name or ''}项目支出绩效目标申报表"
         texts = {p.title: title, p.year_line: year, p.unit_line: unit, p.money_line: money}
-        area = p.used_area(len(project.indicators))
-        ws.print_area = area
-        fit_sheet(ws, p.printing, texts, rows=range(1, row_of(area.split(":")[-1]) + 1))
+        ws.print_area = p.printing.area  # the whole form: see fill.print_as_filled
+        filled = p.first_row + max(1, len(project.indicators)) - 1
+        fit_sheet(ws, p.printing, texts, rows=range(1, filled + 1))
     print_department_spending(wb, submission.department)
 
 

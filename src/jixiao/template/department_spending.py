@@ -226,7 +226,7 @@ class DepartmentSpendingSheet(IndicatorGrid):
     @property
     def printing(self) -> PrintSetup:
         """Portrait (five columns), the indicator header repeated on later pages."""
-        return PrintSetup(self.print_area, (self.header_row, self.header_row))
+        return PrintSetup(self.print_area, (self.header_row,) * 2, grid=self.grid_rows)
 
     @property
     def table_range(self) -> str:

@@ -24,7 +24,7 @@ from jixiao.model import (
 )
 from jixiao.profiles import DEFAULT_PROFILE
 from jixiao.template.build import build_template, fit_sheet
-from jixiao.template.layout import LAYOUT, row_of
+from jixiao.template.layout import LAYOUT
 from jixiao.template.names import DEFAULT_PROJECTS, MAX_PROJECTS
 from jixiao.template.printing import footer
 
@@ -73,10 +73,17 @@ def unit_line(submission: Submission) -> str:
 
 
 def print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int]) -> None:
-    """What a filled workbook prints: every row as high as its text, each table down to its
-    last filled row, the unit in every footer; project sheets without a project and empty
-    department sheets are hidden, so they do not print (the workbook structure is protected:
-    a clerk unhides them with the password, or 新建项目表 adds a sheet)."""
+    """What a filled workbook prints: every filled row as high as its text, the unit in every
+    footer; project sheets without a project and empty department sheets are hidden, so they
+    do not print (the workbook structure is protected: a clerk unhides them with the password,
+    or 新建项目表 adds a sheet).
+
+    Each table's print area is its whole grid, as on the blank template, not the rows filled
+    here: an imported workbook is one the clerk goes on filling, and a print area does not
+    follow what is typed, so an indicator added below the last imported one was silently left
+    off paper.  The price on a desk without the add-in is the empty grid rows on paper; in
+    Excel the add-in cuts each area after its last filled row while printing
+    (:class:`jixiao.template.layout.PrintSetup`)."""
     unit = unit_line(submission)
     money = f"单位：{submission.unit.money_unit.value}"
     p = LAYOUT.project
@@ -92,9 +99,9 @@ def print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int]
             continue
         title = f"{number}.{project.name or '项目支出'}绩效目标表"
         texts = {p.title: title, p.unit_line: unit, p.money_line: money}
-        area = p.used_area(len(project.indicators))
-        ws.print_area = area
-        fit_sheet(ws, p.printing, texts, rows=range(1, _last_row(area) + 1))
+        ws.print_area = p.printing.area
+        filled = p.first_row + max(1, len(project.indicators)) - 1
+        fit_sheet(ws, p.printing, texts, rows=range(1, filled + 1))
     s = LAYOUT.summary
     wb[s.name].print_area = s.printing(max(used, default=0)).area
     _print_department(wb, submission.department)
@@ -105,10 +112,6 @@ def hide(ws: Worksheet) -> None:
     hidden sheet that has one).  Its header rows stay set for when it is shown again."""
     ws.sheet_state = "hidden"
     ws.print_area = None
-
-
-def _last_row(area: str) -> int:
-    return row_of(area.split(":")[-1])
 
 
 def _project_sheets(wb: Workbook) -> int:
@@ -130,16 +133,16 @@ def _print_department(wb: Workbook, department: Department | None) -> None:
         used = sum(max(1, len(b.indicators)) for b in department.blocks)
         for row in range(d.blocks_first_row + used, d.blocks_last_row + 1):
             narrative.row_dimensions[row].hidden = True  # a clerk may unhide them to add more
-        area = d.used_area(len(department.measures))
-        narrative.print_area = area
+        narrative.print_area = d.printing.area
+        measures = d.measures_first_row + max(1, len(department.measures))
         fit_sheet(narrative, d.printing, rows=range(1, d.blocks_first_row + used))
-        fit_sheet(narrative, d.printing, rows=range(d.measures_label_row, _last_row(area) + 1))
+        fit_sheet(narrative, d.printing, rows=range(d.measures_label_row, measures))
     table = wb[o.name]
     rows = len(department.overall_table) if department is not None else 0
     if rows == 0:
         hide(table)
     else:
-        table.print_area = o.used_area(rows)
+        table.print_area = o.printing.area
         fit_sheet(table, o.printing, rows=range(o.first_row, o.first_row + rows))
 
 

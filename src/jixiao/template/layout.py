@@ -68,6 +68,44 @@ class PrintSetup:
     title_rows: tuple[int, int]
     """First and last header row repeated on every page."""
     landscape: bool = False
+    grid: tuple[int, int] | None = None
+    """First and last row of the input grid the area ends with (indicators, measures), when
+    the sheet has one: the rows a clerk fills one after another.
+
+    Decision (a filled row must never be left off paper, on any desk): every workbook jixiao
+    writes, blank or filled, stores :attr:`area`, the whole grid, because a print area stays
+    fixed while a clerk types (Excel, WPS and LibreOffice alike; a print area defined by a
+    formula is dropped by LibreOffice 7.4, which then prints the status columns and the end
+    marker).  Only at the moment of printing may the grid be cut after its last filled row
+    (:meth:`cut`): the add-in does that in Excel's BeforePrint and puts the whole area back
+    before the workbook is saved."""
+
+    def down_to(self, row: int) -> str:
+        """The area ending with ``row`` (kept within the grid; the area when there is none)."""
+        if self.grid is None:
+            return self.area
+        first, last = self.grid
+        top_left, bottom_right = self.area.split(":")
+        bottom = min(max(row, first), last)
+        return cell_range(top_left, f"{column_of(bottom_right)}{bottom}")
+
+    def last_filled(self, values: list[list[object]]) -> int | None:
+        """The last grid row holding anything in the printed columns, given the sheet's values
+        row by row from A1 (None when the grid is empty or the sheet has none)."""
+        if self.grid is None:
+            return None
+        first, last = self.grid
+        low, high = (parse_a1(ref)[1] for ref in self.area.split(":"))
+        for row in range(min(last, len(values)), first - 1, -1):
+            if any(v not in (None, "") for v in values[row - 1][low - 1 : high]):
+                return row
+        return None
+
+    def cut(self, values: list[list[object]]) -> str:
+        """What a sheet holding ``values`` prints at best: down to its last filled grid row
+        (the grid's first row when it is empty); the whole area when it has no grid."""
+        filled = self.last_filled(values)
+        return self.down_to(filled if filled is not None else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,10 +217,10 @@ class IndicatorGrid:
         """What prints as the official form."""
         return cell_range(self.title, f"{self.last_column}{self.last_row}")
 
-    def used_area(self, indicators: int) -> str:
-        """What a filled sheet prints: the form down to its last indicator."""
-        last = self.first_row + max(1, min(indicators, self.rows)) - 1
-        return cell_range(self.title, f"{self.last_column}{last}")
+    @property
+    def grid_rows(self) -> tuple[int, int]:
+        """First and last indicator row (what :attr:`PrintSetup.grid` holds)."""
+        return (self.first_row, self.last_row)
 
     @property
     def grid_range(self) -> str:
@@ -316,7 +354,7 @@ class ProjectSheet(IndicatorGrid):
     @property
     def printing(self) -> PrintSetup:
         """Portrait, the indicator header repeated when the indicators run onto a new page."""
-        return PrintSetup(self.print_area, (self.header_row, self.header_row))
+        return PrintSetup(self.print_area, (self.header_row,) * 2, grid=self.grid_rows)
 
     @property
     def table_range(self) -> str:
@@ -438,12 +476,8 @@ class DepartmentSheet:
     def printing(self) -> PrintSetup:
         """Landscape (eleven columns), the 分项绩效目标 header repeated on later pages."""
         area = cell_range(self.title, f"{self.last_column}{self.measures_last_row}")
-        return PrintSetup(area, (self.blocks_header_row,) * 2, landscape=True)
-
-    def used_area(self, measures: int) -> str:
-        """What a filled sheet prints: down to its last 工作保障措施."""
-        last = self.measures_first_row + max(1, min(measures, self.measures_rows)) - 1
-        return cell_range(self.title, f"{self.last_column}{last}")
+        grid = (self.measures_first_row, self.measures_last_row)
+        return PrintSetup(area, (self.blocks_header_row,) * 2, landscape=True, grid=grid)
 
     @property
     def overall_goal_merge(self) -> str:
@@ -572,12 +606,8 @@ class OverallSheet:
     def printing(self) -> PrintSetup:
         """Landscape, the three-level header repeated on every page."""
         area = cell_range(self.title, f"{self.last_column}{self.last_row}")
-        return PrintSetup(area, self.header_rows, landscape=True)
-
-    def used_area(self, rows: int) -> str:
-        """What a filled sheet prints: down to its last row."""
-        last = self.first_row + max(1, min(rows, self.rows)) - 1
-        return cell_range(self.title, f"{self.last_column}{last}")
+        grid = (self.first_row, self.last_row)
+        return PrintSetup(area, self.header_rows, landscape=True, grid=grid)
 
     @property
     def end_marker(self) -> str:
