@@ -19,6 +19,8 @@ Private Const NEEDS_TEMPLATE As Long = 2
 Private Const TEMPLATE_MARK As String = "_meta"
 Private Const MB_ICONINFORMATION As Long = 64
 Private Const MB_ICONWARNING As Long = 48
+Private Const XL_SHEET_VISIBLE As Long = -1
+Private Const SHEET_PASSWORD As String = "jixiao"
 
 Public Function Ready(ByVal needs As Long, ByVal key As String) As Boolean
     ' True when the button can run; otherwise the clerk has been told why.
@@ -232,3 +234,149 @@ Public Sub RegisterFunctions()
         Description:=description, Category:=category, ArgumentDescriptions:=arguments
     ThisWorkbook.Saved = True
 End Sub
+
+Public Sub FitPrintAreas(ByVal book As Object, ByVal whole As Boolean)
+    ' Before printing (whole False) each grid of a shown sheet of a jixiao workbook prints
+    ' down to its last filled row; before saving (whole True) it prints whole again, the
+    ' area every desk needs (a print area does not follow what is typed). Generated from
+    ' the layouts' PrintSetup. Any error leaves the areas as they are: never stops a print.
+    Dim layout As String, sheet As Object, wasSaved As Boolean
+    Dim topLeft As String, firstColumn As String, lastColumn As String
+    Dim firstRow As Long, lastRow As Long
+    On Error GoTo done
+    If Not HasSheet(book, TEMPLATE_MARK) Then Exit Sub
+    layout = MetaValue(book.Worksheets(TEMPLATE_MARK), "template_id")
+    wasSaved = book.Saved
+    For Each sheet In book.Worksheets
+        If sheet.Visible = XL_SHEET_VISIBLE Then
+            If GridOf(layout, sheet.Name, topLeft, firstColumn, lastColumn, firstRow, _
+                    lastRow) Then
+                FitPrintArea sheet, topLeft, firstColumn, lastColumn, firstRow, lastRow, _
+                    whole
+            End If
+        End If
+    Next sheet
+    book.Saved = wasSaved
+done:
+End Sub
+
+Private Sub FitPrintArea(ByVal sheet As Object, ByVal topLeft As String, _
+        ByVal firstColumn As String, ByVal lastColumn As String, _
+        ByVal firstRow As Long, ByVal lastRow As Long, ByVal whole As Boolean)
+    ' Only an area jixiao wrote (the grid's whole area or one cut in it) is changed.
+    Dim current As String, bottom As Long, wanted As String
+    current = Replace(sheet.PageSetup.PrintArea, "$", "")
+    bottom = AreaBottom(current, topLeft & ":" & lastColumn)
+    If bottom < firstRow Or bottom > lastRow Then Exit Sub
+    bottom = lastRow
+    If Not whole Then bottom = LastFilled(sheet, firstColumn, lastColumn, firstRow, lastRow)
+    wanted = topLeft & ":" & lastColumn & bottom
+    If StrComp(current, wanted, vbTextCompare) = 0 Then Exit Sub
+    On Error Resume Next
+    sheet.PageSetup.PrintArea = wanted
+    If Err.Number <> 0 Then
+        Err.Clear
+        sheet.Unprotect SHEET_PASSWORD
+        sheet.PageSetup.PrintArea = wanted
+        sheet.Protect Password:=SHEET_PASSWORD, AllowFormattingColumns:=True, _
+            AllowFormattingRows:=True
+    End If
+End Sub
+
+Private Function AreaBottom(ByVal area As String, ByVal start As String) As Long
+    ' The bottom row of ``area`` when it is ``start`` followed by a row number, else 0.
+    Dim digits As String
+    If StrComp(Left$(area, Len(start)), start, vbTextCompare) <> 0 Then Exit Function
+    digits = Mid$(area, Len(start) + 1)
+    If Len(digits) = 0 Or Len(digits) > 7 Or Not IsDigits(digits) Then Exit Function
+    AreaBottom = CLng(digits)
+End Function
+
+Private Function LastFilled(ByVal sheet As Object, ByVal firstColumn As String, _
+        ByVal lastColumn As String, ByVal firstRow As Long, ByVal lastRow As Long) As Long
+    ' The last grid row holding anything in the printed columns; the first when none.
+    Dim row As Long
+    For row = lastRow To firstRow Step -1
+        If Application.WorksheetFunction.CountA( _
+                sheet.Range(firstColumn & row & ":" & lastColumn & row)) > 0 Then
+            LastFilled = row
+            Exit Function
+        End If
+    Next row
+    LastFilled = firstRow
+End Function
+
+Private Function MetaValue(ByVal meta As Object, ByVal key As String) As String
+    ' The value beside ``key`` in _meta (the template id says which layout made it).
+    Dim row As Long
+    For row = 1 To 6
+        If CStr(meta.Range("A" & row).Value) = key Then
+            MetaValue = CStr(meta.Range("B" & row).Value)
+            Exit Function
+        End If
+    Next row
+End Function
+
+Private Function Numbered(ByVal sheetName As String, ByVal prefix As String) As Boolean
+    ' ``prefix`` followed by a number (the project sheets of a layout).
+    If Len(sheetName) <= Len(prefix) Then Exit Function
+    If Left$(sheetName, Len(prefix)) <> prefix Then Exit Function
+    Numbered = IsDigits(Mid$(sheetName, Len(prefix) + 1))
+End Function
+
+Private Function IsDigits(ByVal candidate As String) As Boolean
+    Dim i As Long
+    For i = 1 To Len(candidate)
+        If InStr(1, "0123456789", Mid$(candidate, i, 1), vbBinaryCompare) = 0 Then
+            Exit Function
+        End If
+    Next i
+    IsDigits = Len(candidate) > 0
+End Function
+
+Private Function GridOf(ByVal layout As String, ByVal sheetName As String, _
+        topLeft As String, firstColumn As String, lastColumn As String, _
+        firstRow As Long, lastRow As Long) As Boolean
+    ' The grid a sheet of a layout ends with (from jixiao.excel.sheets.layouts()).
+    Dim kind As String
+    kind = U("987976EE")
+    If layout = "jixiao-ysjx" And Numbered(sheetName, kind) Then
+        topLeft = "A1": firstColumn = "A"
+        lastColumn = "G"
+        firstRow = 11: lastRow = 35
+        GridOf = True
+        Exit Function
+    End If
+    kind = U("90E895E865744F537EE9654876EE6807")
+    If layout = "jixiao-ysjx" And sheetName = kind Then
+        topLeft = "A1": firstColumn = "A"
+        lastColumn = "K"
+        firstRow = 70: lastRow = 84
+        GridOf = True
+        Exit Function
+    End If
+    kind = U("65744F537EE9654876EE68078868")
+    If layout = "jixiao-ysjx" And sheetName = kind Then
+        topLeft = "A1": firstColumn = "A"
+        lastColumn = "R"
+        firstRow = 6: lastRow = 85
+        GridOf = True
+        Exit Function
+    End If
+    kind = U("753362A58868")
+    If layout = "jixiao-sbb" And Numbered(sheetName, kind) Then
+        topLeft = "A1": firstColumn = "A"
+        lastColumn = "J"
+        firstRow = 20: lastRow = 49
+        GridOf = True
+        Exit Function
+    End If
+    kind = U("90E895E865744F53652F51FA")
+    If layout = "jixiao-sbb" And sheetName = kind Then
+        topLeft = "A1": firstColumn = "A"
+        lastColumn = "E"
+        firstRow = 22: lastRow = 61
+        GridOf = True
+        Exit Function
+    End If
+End Function

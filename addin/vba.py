@@ -22,6 +22,8 @@ from xml.sax.saxutils import quoteattr
 
 from jixiao.excel import buttons as table
 from jixiao.excel.buttons import BUTTONS, Button, Needs
+from jixiao.excel.sheets import layouts
+from jixiao.template.layout import LAYOUT, PASSWORD, PrintSetup, column_of
 
 RIBBON_MODULE = "JixiaoRibbon"
 SUPPORT_MODULE = "JixiaoSupport"
@@ -231,6 +233,8 @@ def support_module(udfs: Sequence[UdfHelp], buttons: Sequence[Button] = BUTTONS)
         Private Const TEMPLATE_MARK As String = "{mark}"
         Private Const MB_ICONINFORMATION As Long = 64
         Private Const MB_ICONWARNING As Long = 48
+        Private Const XL_SHEET_VISIBLE As Long = -1
+        Private Const SHEET_PASSWORD As String = "{PASSWORD}"
 
         Public Function Ready(ByVal needs As Long, ByVal key As String) As Boolean
             ' True when the button can run; otherwise the clerk has been told why.
@@ -360,7 +364,170 @@ def support_module(udfs: Sequence[UdfHelp], buttons: Sequence[Button] = BUTTONS)
         End Function
         """
     )
-    return vba_lines(head + text_function(texts(buttons)) + register_sub(udfs))
+    return vba_lines(head + text_function(texts(buttons)) + register_sub(udfs) + print_code())
+
+
+# --- print areas (BeforePrint / BeforeSave) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedGrid:
+    """One sheet kind whose print area ends with a grid, as the VBA side needs it."""
+
+    template_id: str
+    sheet: str
+    """The sheet's name, or its prefix when :attr:`numbered` (项目 → 项目1, 项目2…)."""
+    numbered: bool
+    how: PrintSetup
+
+
+def printed_grids() -> list[PrintedGrid]:
+    """Every sheet that ends with a grid, in every layout (:func:`jixiao.excel.sheets.layouts`:
+    the same table as the Python handlers use)."""
+    grids = []
+    for sheets in layouts():
+        grids.append(PrintedGrid(sheets.template_id, sheets.prefix, True, sheets.printing))
+        for name, how in sheets.other_grids:
+            grids.append(PrintedGrid(sheets.template_id, name, False, how))
+    return grids
+
+
+def print_code(grids: Sequence[PrintedGrid] | None = None) -> str:
+    """``FitPrintAreas``, which ThisWorkbook's application events call: before printing, each
+    grid of a shown sheet of a jixiao workbook prints down to its last filled row
+    (:meth:`PrintSetup.cut`); before saving, every one prints whole again
+    (:attr:`PrintSetup.area`), so the file keeps the area every desk needs.  A print area the
+    clerk set otherwise is left alone; no error ever stops a print or a save."""
+    grids = printed_grids() if grids is None else grids
+    meta = LAYOUT.meta
+    if not PASSWORD.isascii():
+        raise VbaError("the sheet password must be ASCII")
+    cases = []
+    for g in grids:
+        if g.how.grid is None:
+            raise VbaError(f"{g.sheet}: no grid to cut")
+        top_left, bottom_right = g.how.area.split(":")
+        first, last = g.how.grid
+        column = column_of(bottom_right)
+        test = "Numbered(sheetName, kind)" if g.numbered else "sheetName = kind"
+        cases.append(
+            assign("kind", g.sheet, "    ")
+            + f'    If layout = "{g.template_id}" And {test} Then\n'
+            + f'        topLeft = "{top_left}": firstColumn = "{column_of(top_left)}"\n'
+            + f'        lastColumn = "{column}"\n'
+            + f"        firstRow = {first}: lastRow = {last}\n"
+            + "        GridOf = True\n"
+            + "        Exit Function\n"
+            + "    End If\n"
+        )
+    return textwrap.dedent(
+        f"""
+        Public Sub FitPrintAreas(ByVal book As Object, ByVal whole As Boolean)
+            ' Before printing (whole False) each grid of a shown sheet of a jixiao workbook prints
+            ' down to its last filled row; before saving (whole True) it prints whole again, the
+            ' area every desk needs (a print area does not follow what is typed). Generated from
+            ' the layouts' PrintSetup. Any error leaves the areas as they are: never stops a print.
+            Dim layout As String, sheet As Object, wasSaved As Boolean
+            Dim topLeft As String, firstColumn As String, lastColumn As String
+            Dim firstRow As Long, lastRow As Long
+            On Error GoTo done
+            If Not HasSheet(book, TEMPLATE_MARK) Then Exit Sub
+            layout = MetaValue(book.Worksheets(TEMPLATE_MARK), "template_id")
+            wasSaved = book.Saved
+            For Each sheet In book.Worksheets
+                If sheet.Visible = XL_SHEET_VISIBLE Then
+                    If GridOf(layout, sheet.Name, topLeft, firstColumn, lastColumn, firstRow, _
+                            lastRow) Then
+                        FitPrintArea sheet, topLeft, firstColumn, lastColumn, firstRow, lastRow, _
+                            whole
+                    End If
+                End If
+            Next sheet
+            book.Saved = wasSaved
+        done:
+        End Sub
+
+        Private Sub FitPrintArea(ByVal sheet As Object, ByVal topLeft As String, _
+                ByVal firstColumn As String, ByVal lastColumn As String, _
+                ByVal firstRow As Long, ByVal lastRow As Long, ByVal whole As Boolean)
+            ' Only an area jixiao wrote (the grid's whole area or one cut in it) is changed.
+            Dim current As String, bottom As Long, wanted As String
+            current = Replace(sheet.PageSetup.PrintArea, "$", "")
+            bottom = AreaBottom(current, topLeft & ":" & lastColumn)
+            If bottom < firstRow Or bottom > lastRow Then Exit Sub
+            bottom = lastRow
+            If Not whole Then bottom = LastFilled(sheet, firstColumn, lastColumn, firstRow, lastRow)
+            wanted = topLeft & ":" & lastColumn & bottom
+            If StrComp(current, wanted, vbTextCompare) = 0 Then Exit Sub
+            On Error Resume Next
+            sheet.PageSetup.PrintArea = wanted
+            If Err.Number <> 0 Then
+                Err.Clear
+                sheet.Unprotect SHEET_PASSWORD
+                sheet.PageSetup.PrintArea = wanted
+                sheet.Protect Password:=SHEET_PASSWORD, AllowFormattingColumns:=True, _
+                    AllowFormattingRows:=True
+            End If
+        End Sub
+
+        Private Function AreaBottom(ByVal area As String, ByVal start As String) As Long
+            ' The bottom row of ``area`` when it is ``start`` followed by a row number, else 0.
+            Dim digits As String
+            If StrComp(Left$(area, Len(start)), start, vbTextCompare) <> 0 Then Exit Function
+            digits = Mid$(area, Len(start) + 1)
+            If Len(digits) = 0 Or Len(digits) > 7 Or Not IsDigits(digits) Then Exit Function
+            AreaBottom = CLng(digits)
+        End Function
+
+        Private Function LastFilled(ByVal sheet As Object, ByVal firstColumn As String, _
+                ByVal lastColumn As String, ByVal firstRow As Long, ByVal lastRow As Long) As Long
+            ' The last grid row holding anything in the printed columns; the first when none.
+            Dim row As Long
+            For row = lastRow To firstRow Step -1
+                If Application.WorksheetFunction.CountA( _
+                        sheet.Range(firstColumn & row & ":" & lastColumn & row)) > 0 Then
+                    LastFilled = row
+                    Exit Function
+                End If
+            Next row
+            LastFilled = firstRow
+        End Function
+
+        Private Function MetaValue(ByVal meta As Object, ByVal key As String) As String
+            ' The value beside ``key`` in _meta (the template id says which layout made it).
+            Dim row As Long
+            For row = {meta.first_row} To {meta.first_row + len(meta.keys) - 1}
+                If CStr(meta.Range("{meta.key_column}" & row).Value) = key Then
+                    MetaValue = CStr(meta.Range("{meta.value_column}" & row).Value)
+                    Exit Function
+                End If
+            Next row
+        End Function
+
+        Private Function Numbered(ByVal sheetName As String, ByVal prefix As String) As Boolean
+            ' ``prefix`` followed by a number (the project sheets of a layout).
+            If Len(sheetName) <= Len(prefix) Then Exit Function
+            If Left$(sheetName, Len(prefix)) <> prefix Then Exit Function
+            Numbered = IsDigits(Mid$(sheetName, Len(prefix) + 1))
+        End Function
+
+        Private Function IsDigits(ByVal candidate As String) As Boolean
+            Dim i As Long
+            For i = 1 To Len(candidate)
+                If InStr(1, "0123456789", Mid$(candidate, i, 1), vbBinaryCompare) = 0 Then
+                    Exit Function
+                End If
+            Next i
+            IsDigits = Len(candidate) > 0
+        End Function
+        """
+    ) + (
+        "\nPrivate Function GridOf(ByVal layout As String, ByVal sheetName As String, _\n"
+        "        topLeft As String, firstColumn As String, lastColumn As String, _\n"
+        "        firstRow As Long, lastRow As Long) As Boolean\n"
+        "    ' The grid a sheet of a layout ends with (from jixiao.excel.sheets.layouts()).\n"
+        "    Dim kind As String\n" + "".join(cases) + "End Function\n"
+    )
 
 
 def text_function(shown: dict[str, str]) -> str:
@@ -432,9 +599,25 @@ def this_workbook_code() -> str:
         f"""\
         Option Explicit
 
+        ' Excel's application events, for every workbook: a jixiao workbook prints each grid
+        ' down to its last filled row and is saved with the whole grid as its print area.
+        Private WithEvents App As Application
+
         Private Sub Workbook_Open()
+            On Error Resume Next
+            Set App = Application
+            On Error GoTo 0
             ' The JX_ functions' category, descriptions and argument help (function wizard).
             {SUPPORT_MODULE}.RegisterFunctions
+        End Sub
+
+        Private Sub App_WorkbookBeforePrint(ByVal Wb As Workbook, Cancel As Boolean)
+            {SUPPORT_MODULE}.FitPrintAreas Wb, False
+        End Sub
+
+        Private Sub App_WorkbookBeforeSave(ByVal Wb As Workbook, ByVal SaveAsUI As Boolean, _
+                Cancel As Boolean)
+            {SUPPORT_MODULE}.FitPrintAreas Wb, True
         End Sub
         """
     )
