@@ -673,6 +673,13 @@ class LibreOffice:
         self.call("export_pdf", timeout=timeout, doc=doc, path=str(target), filter_data=filter_data)
         return target
 
+    def run_basic(self, doc: str, module: str, source: str, function: str, *args: object) -> Any:
+        """Add a Basic module to the document and call ``function(*args)`` in it (see
+        lo_driver.cmd_run_basic: ``Option VBASupport 1`` runs VBA)."""
+        return self.call(
+            "run_basic", doc=doc, module=module, source=source, function=function, args=list(args)
+        )
+
     def print_areas(self, doc: str, sheet: str | int) -> list[str]:
         return cast(list[str], self.call("print_areas", doc=doc, sheet=sheet))
 

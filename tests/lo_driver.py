@@ -32,6 +32,8 @@ a 0-based index; cells and ranges are A1 style):
     conditional_format_active {doc, sheet, cell} -> {active, applied, back_color, ...}
     conditional_format_range {doc, sheet, range} -> rows of the same
     basic_modules {doc}             -> {library: {module: {type, source}}} (imported VBA too)
+    run_basic {doc, module, source, function, args?} -> what the function returns (the source
+                                    is added to the document's library JxTest, then called)
     ping, quit, _sleep {seconds} (test hook for timeouts)
 
 If stdin reaches EOF (the test process died or closed us) the driver SIGKILLs every process
@@ -184,6 +186,7 @@ class Driver:
             "conditional_format_active": self.cmd_conditional_format_active,
             "conditional_format_range": self.cmd_conditional_format_range,
             "basic_modules": self.cmd_basic_modules,
+            "run_basic": self.cmd_run_basic,
             "_sleep": self.cmd_sleep,
         }
 
@@ -479,6 +482,29 @@ class Driver:
                 for module in library.ElementNames
             }
         return out
+
+    def cmd_run_basic(self, args: dict[str, Any]) -> Any:
+        """Add a Basic module (``Option VBASupport 1`` at its top runs it in VBA mode, where
+        ThisWorkbook, Worksheets and PageSetup mean what they mean in Excel) to the document's
+        library ``JxTest`` and call one of its functions with ``args`` (numbers, texts,
+        booleans); returns the function's result.  How the tests run generated VBA."""
+        doc = self.doc(args)
+        libraries = doc.BasicLibraries
+        if not libraries.hasByName("JxTest"):
+            libraries.createLibrary("JxTest")
+        library = libraries.getByName("JxTest")
+        module = str(args["module"])
+        if library.hasByName(module):
+            library.removeByName(module)
+        library.insertByName(module, str(args["source"]))
+        url = (
+            f"vnd.sun.star.script:JxTest.{module}.{args['function']}"
+            "?language=Basic&location=document"
+        )
+        script = doc.getScriptProvider().getScript(url)
+        result = script.invoke(tuple(args.get("args") or ()), (), ())[0]
+        plain = result is None or isinstance(result, (str, int, float, bool))
+        return result if plain else str(result)
 
     def cmd_sleep(self, args: dict[str, Any]) -> None:
         """Test hook: block for `seconds` so the caller's timeout can be exercised."""
