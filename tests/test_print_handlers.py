@@ -6,6 +6,7 @@ print the row of the sheet it adds or shows."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import openpyxl
@@ -129,3 +130,52 @@ def test_each_layout_names_every_sheet_that_ends_with_a_grid() -> None:
     for sheets in layouts():
         grids = [sheets.printing, *(how for _, how in sheets.other_grids)]
         assert all(how.grid is not None for how in grids)
+
+
+class FakeSheetApi:
+    """A COM Worksheet: its PageSetup.PrintArea, and protection that refuses page set-up."""
+
+    def __init__(self, area: str, log: list[object]) -> None:
+        self.protected, self.log = True, log
+        self._area = area
+        self.PageSetup = self
+
+    @property
+    def PrintArea(self) -> str:
+        return self._area
+
+    @PrintArea.setter
+    def PrintArea(self, area: str) -> None:
+        assert not self.protected, "set through the protection"
+        self.log.append(("PrintArea", area))
+        self._area = re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", area)  # as Excel gives it back
+
+    def Unprotect(self, password: str) -> None:
+        self.protected = False
+        self.log.append(("Unprotect", password))
+
+    def Protect(self, **options: object) -> None:
+        self.protected = True
+        self.log.append(("Protect", options))
+
+
+def test_the_live_book_reads_and_sets_print_areas_through_the_protection() -> None:
+    from types import SimpleNamespace
+
+    from jixiao.excel.live import XlwingsBook
+    from jixiao.template.layout import PASSWORD
+
+    log: list[object] = []
+    sheets = {
+        "项目1": SimpleNamespace(api=FakeSheetApi("$A$1:$G$16", log)),
+        "项目2": SimpleNamespace(api=FakeSheetApi("", log)),
+    }
+    book = XlwingsBook(SimpleNamespace(sheets=sheets))
+    try:
+        assert book.print_area("项目1") == "A1:G16" and book.print_area("项目2") is None
+        book.set_print_area("项目1", P.printing.area)
+    finally:
+        book._folder.cleanup()
+    assert book.print_area("项目1") == P.printing.area
+    assert log[0] == ("Unprotect", PASSWORD) and log[1] == ("PrintArea", P.printing.area)
+    assert log[2][0] == "Protect" and sheets["项目1"].api.protected
