@@ -230,6 +230,23 @@ REVIEWED: list[tuple[str, Edit, str]] = [
     ("cells under a chartsheet root", chartsheet_root, NOT_A_SHEET),
     ("a shared-strings table of ten billion", huge_shared_strings, "共享字符串"),
     ("an unknown encoding", unknown_encoding, "XML"),
+    # a third review: cells without r placed where python-calamine's own counters place them
+    (
+        "a bare cell after a far cell of row 1",
+        far_row(b'<row r="1048576"><c r="XFC1"><v>1</v></c><c><v>1</v></c></row>'),
+        FAR,
+    ),
+    (
+        "the column of an empty cell outside the rows",
+        far_row(b'<c r="XFC1" s="3"/><row r="100000"><c><v>1</v></c></row>'),
+        FAR,
+    ),
+    (
+        "rows counted at their ends",
+        far_row(b'<row r="1">' * 20000 + b"</row>" * 20000 + b'<c r="XFC1"/><c><v>1</v></c>'),
+        FAR,
+    ),
+    ("a bare cell past the last row", far_row(b'<row r="1048576"/><c><v>1</v></c>'), "超出"),
 ]
 EVERY_WAY = HOSTILE + REVIEWED
 
@@ -378,6 +395,9 @@ ODD_CELLS = [
     (b'<row r="206"><c s="1" t="e" r="G206"><v>#REF!</v></c></row>', "G206", "#REF!"),
     (b'<row r="207"><c r="A207"/><c t="e"><v>#NAME?</v></c></row>', "B207", "#NAME?"),
     (b'<row r="208"><c r="H208"><f>&#87;EBSERVICE("http://x")</f></c></row>', "H208", None),
+    # placed by the row counter, not by the r of the cell before (a review: noted at B1)
+    (b'<row r="209"><c r="A1"/><c t="e"><v>#REF!</v></c></row>', "B209", "#REF!"),
+    (b'<row r="210"><c r="C1"></c><c><f>WEBSERVICE("http://x")</f></c></row>', "D210", None),
 ]
 
 

@@ -195,29 +195,95 @@ def _looks_like_xml(head: bytes) -> bool:
     return text.startswith(b"<")
 
 
+class _Placement:
+    """Where python-calamine places each cell of a sheet: its cells reader's own two counters,
+    which a cell written without ``r`` follows (a review found the guard and the notes placing
+    such cells elsewhere: a cell the guard saw at XFD1 was read at XFD1048576).  With its
+    XML reader expanding ``<c/>`` into a start and an end:
+
+    * ``<row r="k">`` starts row k (a row without ``r`` leaves the row counter alone);
+    * ``</row>`` moves to the next row and back before column A;
+    * ``<c r="X">`` is at X, and the column counter moves to X's column (the row counter does
+      not move); ``<c>`` is one column right of the cell before, in the row counter's row;
+    * ``</c>`` moves one column right, whether the cell held anything or not.
+
+    A tag's local name is what follows its first colon, as python-calamine's XML reader takes
+    it (``a:b:row`` is no row)."""
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.row = 1
+        """The row a cell written without ``r`` is in."""
+        self.column = 0
+        """The column of the cell before (0: none yet in this row)."""
+
+    def start(self, local: str, attributes: dict[str, str]) -> tuple[int, int] | None:
+        """The cell a ``c`` tag opens (row, column); None for any other tag."""
+        if local == "row":
+            written = attributes.get("r")
+            if written:
+                self.row = self._row(written)
+        elif local == "c":
+            written = attributes.get("r")
+            if written:
+                row, column = self._cell(written)
+                self.column = column - 1
+            else:
+                row, column = self.row, self.column + 1
+            if row > MAX_ROW or column > MAX_COLUMN:
+                raise _Refused(
+                    f"工作表“{self.sheet}”有超出 Excel 范围的单元格（第 {row} 行、第 {column} 列）"
+                )
+            return row, column
+        return None
+
+    def end(self, local: str) -> None:
+        if local == "row":
+            self.row, self.column = self.row + 1, 0
+        elif local == "c":
+            self.column += 1
+
+    def _row(self, written: str) -> int:
+        digits = written.strip()
+        if not digits.isdigit() or len(digits) > 9:
+            raise _Refused(f"工作表“{self.sheet}”的行号“{written[:20]}”无效")
+        return int(digits)
+
+    def _cell(self, written: str) -> tuple[int, int]:
+        match = _REF.match(written.strip())
+        if not match:
+            raise _Refused(f"工作表“{self.sheet}”的单元格地址“{written[:20]}”无效")
+        return int(match.group(2)), _column(match.group(1))
+
+
+def _local(tag: str) -> str:
+    """A tag's local name as python-calamine's XML reader takes it: after the first colon."""
+    return tag.partition(":")[2] or tag
+
+
 class _Extent:
-    """Where a worksheet's cells reach, read as a spreadsheet reader places them.
+    """How far a worksheet's cells reach, each placed as python-calamine places it
+    (:class:`_Placement`).
 
     Only a cell holding something counts (issue #15, a review's false positives): a
-    spreadsheet reader places a cell with no child element (``<c r="M200000" s="3"/>``, a
-    styled empty cell) but holds nothing for it, and holds nothing for a row tag (a row height
-    set on row 1,048,576) or for ``<dimension>``; a cell with any child counts (python-calamine
-    holds it or refuses the workbook).  Every address is still checked where it is written,
-    and a cell written without ``r`` follows the cell before it, empty or not."""
+    spreadsheet reader holds nothing for a cell with no child element (``<c r="M200000"
+    s="3"/>``, a styled empty cell), for a row tag (a row height set on row 1,048,576) or for
+    ``<dimension>``; a cell with any child counts (python-calamine holds it or refuses the
+    workbook).  Every address is still checked where it is written, and every cell, empty or
+    not, moves the counters the next cell written without ``r`` follows."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.root: str | None = None
         self.measuring = False
-        self.row = 0
-        self.column = 0
+        self.placement = _Placement(name)
         self.rows = 0
         self.columns = 0
-        self.pending = False
-        """Inside a cell tag nothing has been seen in yet: it counts at its first child."""
+        self.pending: tuple[int, int] | None = None
+        """The open cell nothing has been seen in yet: it counts at its first child."""
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
-        local = tag.rpartition(":")[2]
+        local = _local(tag)
         if self.root is None:
             self.root = local
             if local == "sst":
@@ -228,45 +294,17 @@ class _Extent:
         if not self.measuring:
             self.measuring = True  # the second parse, from the top: skip the root again
             return
-        if self.pending:  # the cell before holds something
-            self.pending = False
-            self.reach(max(self.row, 1), self.column)
-        if local == "row":
-            written = attributes.get("r")
-            self.row = self._row(written) if written else self.row + 1
-            self.column = 0
-        elif local == "c":
-            written = attributes.get("r")
-            if written:
-                self.row, self.column = self._cell(written)
-            else:
-                self.column += 1
-            if self.row > MAX_ROW or self.column > MAX_COLUMN:
-                self._beyond(self.row, self.column)
-            self.pending = True
+        if self.pending is not None:  # the open cell holds something
+            self.reach(*self.pending)
+            self.pending = None
+        self.pending = self.placement.start(local, attributes)
 
     def end(self, tag: str) -> None:
-        self.pending = False  # a cell's end (or a child's: the cell counted at its start)
-
-    def _row(self, written: str) -> int:
-        digits = written.strip()
-        if not digits.isdigit() or len(digits) > 9:
-            raise _Refused(f"工作表“{self.name}”的行号“{written[:20]}”无效")
-        return int(digits)
-
-    def _cell(self, written: str) -> tuple[int, int]:
-        match = _REF.match(written.strip())
-        if not match:
-            raise _Refused(f"工作表“{self.name}”的单元格地址“{written[:20]}”无效")
-        return int(match.group(2)), _column(match.group(1))
-
-    def _beyond(self, row: int, column: int) -> None:
-        raise _Refused(
-            f"工作表“{self.name}”有超出 Excel 范围的单元格（第 {row} 行、第 {column} 列）"
-        )
+        self.pending = None  # a cell's end (or a child's: the cell counted at its start)
+        self.placement.end(_local(tag))
 
     def reach(self, row: int, column: int) -> None:
-        self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+        self.rows, self.columns = max(self.rows, row, 1), max(self.columns, column)
         if self.rows * max(self.columns, 1) > MAX_SHEET_CELLS:
             raise _Refused(
                 f"工作表中有远离表格的单元格（最远到 {a1(self.rows, max(self.columns, 1))} 附近），"
@@ -480,7 +518,7 @@ def _note(
             harmless |= found  # no error value, no formula reaching out: nothing to note
             return None
     # Read in full where the scan did not settle it or saw a formula that may reach out:
-    cells = _Cells()  # (only a sheet with an error value or a formula reaching out)
+    cells = _Cells(sheet)  # (only a sheet with an error value or a formula reaching out)
     try:
         _parse(data, cells.start, end=cells.end, text=cells.text)
     except expat.ExpatError:  # a sheet the scan let through unparsed, read here in full
@@ -506,14 +544,14 @@ def _may_reach_out(data: bytes) -> bool:
 
 
 class _Cells:
-    """A sheet read cell by cell with expat, every cell placed as a spreadsheet reader places
-    it (``r`` written any way XML allows, or following the cell before): its error value and
-    its formula's text.  Used where the scan does not settle a sheet, so that no way of writing
-    a cell (attributes in another order, quotes, prefixes, comments or CDATA in a formula)
-    hides an error value or a formula reaching out."""
+    """A sheet read cell by cell with expat, every cell placed as python-calamine places it
+    (:class:`_Placement`): its error value and its formula's text.  Used where the scan does
+    not settle a sheet, so that no way of writing a cell (attributes in another order, quotes,
+    prefixes, comments or CDATA in a formula, cells without ``r``) hides an error value or a
+    formula reaching out, or notes it at another cell than the one read."""
 
-    def __init__(self) -> None:
-        self.row = self.column = 0
+    def __init__(self, sheet: str) -> None:
+        self.placement = _Placement(sheet)
         self.ref = ""
         self.error = False
         self.reading: str | None = None
@@ -522,18 +560,10 @@ class _Cells:
         self.formulas: list[tuple[str, str]] = []
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
-        local = tag.rpartition("}")[2].rpartition(":")[2]
-        if local == "row":
-            written = attributes.get("r", "").strip()
-            self.row = int(written) if written.isdigit() else self.row + 1
-            self.column = 0
-        elif local == "c":
-            match = _REF.match(attributes.get("r", "").strip())
-            if match:
-                self.row, self.column = int(match.group(2)), _column(match.group(1))
-            else:
-                self.column += 1
-            self.ref = a1(max(self.row, 1), self.column)
+        local = _local(tag)
+        placed = self.placement.start(local, attributes)
+        if placed is not None:
+            self.ref = a1(max(placed[0], 1), placed[1])
             self.error = attributes.get("t", "").strip() == "e"
             if self.error:
                 self.errors[self.ref] = "#N/A"  # unless its value says which
@@ -545,7 +575,8 @@ class _Cells:
             self.pieces.append(data)
 
     def end(self, tag: str) -> None:
-        local = tag.rpartition("}")[2].rpartition(":")[2]
+        local = _local(tag)
+        self.placement.end(local)
         if local == "c":
             self.ref, self.reading = "", None
         elif local == self.reading:
