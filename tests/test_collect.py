@@ -209,3 +209,65 @@ def test_a_stuck_pool_costs_one_timeout_not_one_per_file(
     assert [r.file for r in results] == [str(f) for f in files]
     assert [r.submission is not None for r in results] == [True, False, False, True, True]
     assert "读取超过 2 秒" in results[1].findings[0].message
+
+
+_UNSENDABLE = """
+import sys
+from pathlib import Path
+from jixiao.service import collect
+files = [Path(f"/nowhere/{n}.xlsx") for n in range(100)]
+try:
+    collect.run_files(files, lambda path: path, lambda path, why: why, workers=2, timeout=30)
+except TypeError as exc:
+    print("TypeError", exc)
+"""
+
+
+def test_work_that_cannot_reach_the_workers_fails_at_once_instead_of_hanging() -> None:
+    """A work function that does not pickle (a monkeypatched local one, while profiling) left
+    100 files' run waiting forever in the executor's shutdown; now it is a clear error before
+    any process starts.  Run in a process of its own, ended with its workers if it hangs."""
+    import signal
+    import subprocess
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", _UNSENDABLE],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its workers too can be ended, should it hang
+    )
+    try:
+        out, err = process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("run_files hung on a work function that cannot be pickled")
+    assert process.returncode == 0, err
+    assert out.startswith("TypeError work cannot be sent to the worker processes"), out
+
+
+def test_a_file_whose_work_raises_costs_only_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finishing a file's rows raised in the worker (outside the reading's own guard): that
+    file is reported as a program error and the others are consolidated, not the whole run
+    stopped."""
+    from jixiao.service.cache import RunOptions
+    from jixiao.service.collect import collect_results
+
+    files = [submission(tmp_path, f"{name}.json") for name in ("a", "b", "c")]
+    real = collect.file_result
+
+    def finish(entry, *args):  # type: ignore[no-untyped-def]
+        if entry.file.endswith("b.json") and entry.submission is not None:
+            raise KeyError("a defect")  # in the worker (the parent's stand-in has no submission)
+        return real(entry, *args)
+
+    monkeypatch.setattr(collect, "file_result", finish)  # workers are forked with it
+    results = collect_results(files, RunOptions(), use_cache=False, workers=2)
+    assert [r.file for r in results] == [str(f) for f in files]
+    assert [r.submission is not None for r in results] == [True, False, True]
+    (finding,) = results[1].findings
+    assert collect.PROGRAM_ERROR in finding.message
+    assert "已损坏" not in finding.message  # not the file's fault, as far as is known
