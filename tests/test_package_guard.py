@@ -16,7 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import python_calamine
 
+from jixiao.a1 import a1
 from jixiao.readers import package
 from jixiao.readers.package import BROKEN_PACKAGE, inspect, preflight
 from jixiao.template.build import build_template, save_workbook
@@ -212,6 +214,43 @@ def unknown_encoding(parts: dict[str, bytes]) -> None:
     parts[SHEET] = b'<?xml version="1.0" encoding="x-nope"?>' + parts[SHEET].split(b"?>", 1)[-1]
 
 
+def shared_strings(strings: list[str], taken: list[int]) -> Edit:
+    """A shared-strings table holding ``strings`` (as Excel writes one, named by the
+    workbook's relationships), and plainly written cells from row 300 on taking them."""
+    table = b'<sst xmlns="' + MAIN + b'" count="%d" uniqueCount="%d">' % (len(taken), len(strings))
+    table += b"".join(b"<si><t>" + text.encode() + b"</t></si>" for text in strings) + b"</sst>"
+    rows: dict[int, list[bytes]] = {}
+    for number, index in enumerate(taken):
+        row, column = 300 + number // 52, 1 + number % 52
+        ref = a1(row, column).encode()
+        rows.setdefault(row, []).append(b'<c r="' + ref + b'" t="s"><v>%d</v></c>' % index)
+    cells = b"".join(b'<row r="%d">' % r + b"".join(c) + b"</row>" for r, c in rows.items())
+
+    def edit(parts: dict[str, bytes]) -> None:
+        parts["xl/sharedStrings.xml"] = table
+        parts[SHEET] = add_to_sheet_data(parts[SHEET], cells)
+        rels = "xl/_rels/workbook.xml.rels"
+        parts[rels] = parts[rels].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rId99" Target="sharedStrings.xml" Type="http://schemas.'
+            b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+            b"</Relationships>",
+        )
+        types = "[Content_Types].xml"
+        parts[types] = parts[types].replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+            b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+
+    return edit
+
+
+LONGEST = "预算绩效目标" * 5461  # 32,766 characters: within Excel's own limit for a cell
+"""A review made one such text taken by 12,012 cells (a 131 KB file) abort the reader: every
+cell holds a copy of it."""
+
+
 REVIEWED: list[tuple[str, Edit, str]] = [
     ("a second r", far_row(b'<row r="36"><c r="A36" r="XFD1048576"><v>1</v></c></row>'), "XML"),
     (
@@ -247,6 +286,7 @@ REVIEWED: list[tuple[str, Edit, str]] = [
         FAR,
     ),
     ("a bare cell past the last row", far_row(b'<row r="1048576"/><c><v>1</v></c>'), "超出"),
+    ("one long text taken by many cells", shared_strings([LONGEST], [0] * 12012), "文字合计"),
 ]
 EVERY_WAY = HOSTILE + REVIEWED
 
@@ -623,6 +663,46 @@ def test_an_empty_cell_still_places_the_one_after_it(template: Path, tmp_path: P
     row = b'<row r="1048576"><c r="XFC1048576" s="3"/><c><v>1</v></c></row>'
     reason = preflight(rewrite(template, tmp_path / "after.xlsx", far_row(row)))
     assert reason is not None and "最远到 XFD1048576 附近" in reason, reason
+
+
+def test_many_cells_taking_short_texts_beside_one_long_text_pass(
+    template: Path, tmp_path: Path
+) -> None:
+    """12,000 cells each taking one of 100 short texts, one cell the long text: within the
+    budget once each cell is counted with its own text (the cheaper bounds cannot tell)."""
+    strings = [f"指标{i}" for i in range(100)] + [LONGEST]
+    edit = shared_strings(strings, [i % 100 for i in range(12000)] + [100])
+    path = rewrite(template, tmp_path / "texts.xlsx", edit)
+    assert preflight(path) is None
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("总览")
+    assert LONGEST in rows.to_python()[300 + 12000 // 52 - 1]
+
+
+def test_a_shared_strings_table_not_xml_is_refused_in_chinese(
+    template: Path, tmp_path: Path
+) -> None:
+    def broken(parts: dict[str, bytes]) -> None:
+        shared_strings([LONGEST], [0] * 2000)(parts)
+        parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(b"</si>", b"", 1)
+
+    reason = preflight(rewrite(template, tmp_path / "broken.xlsx", broken))
+    assert reason == "共享字符串表不是有效的 XML，工作簿已损坏"
+
+
+def test_a_string_nested_in_another_is_taken_at_its_longest(template: Path, tmp_path: Path) -> None:
+    """Positions cannot be trusted when a string holds another (a reader may count it apart):
+    every cell is then counted with the longest."""
+    strings = [f"指标{i}" for i in range(100)] + [LONGEST]
+    edit = shared_strings(strings, [i % 100 for i in range(12000)] + [100])
+
+    def nested(parts: dict[str, bytes]) -> None:
+        edit(parts)
+        parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+            b"<si><t>\xe6\x8c\x87\xe6\xa0\x870</t></si>", b"<si><si><t>x</t></si></si>", 1
+        )
+
+    reason = preflight(rewrite(template, tmp_path / "nested.xlsx", nested))
+    assert reason is not None and "文字合计" in reason, reason
 
 
 def test_an_opendocument_spreadsheet_named_xlsx_is_refused(tmp_path: Path) -> None:

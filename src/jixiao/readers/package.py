@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import IO, NamedTuple
 from xml.parsers import expat
@@ -131,6 +132,7 @@ def _parts_reason(
     tabs = _tab_names(archive)
     harmless: set[bytes] = set()
     cells = 0
+    strings = _StringUse()
     notes.external_links = any(i.filename.startswith("xl/externalLinks/") for i in infos)
     for info in infos:
         if info.is_dir():
@@ -150,6 +152,7 @@ def _parts_reason(
             data = head + part.read()
         measured = _measure(tab or info.filename, data)
         cells += measured.cells
+        strings.add(info, measured)
         if measured.reason:
             return measured.reason
         if cells > MAX_BOOK_CELLS:
@@ -161,7 +164,110 @@ def _parts_reason(
             reason = _note(notes, tab, data, harmless, measured.scanned)
             if reason:
                 return reason
-    return None
+    return strings.reason(archive)
+
+
+MAX_STRING_BYTES = 512 * 1024 * 1024
+"""What the texts of all a workbook's shared-string cells may take in a reader's memory.
+python-calamine copies a shared string into every cell that takes it, and python-calamine's
+values into Python strings: a review made one 32,767-character text (Excel's own cell limit)
+taken by 12,012 cells, in a 131 KB file, abort the reader."""
+_STRING_INDEX = re.compile(rb't="s"[^<>]*><v>([0-9]{1,9})</v>')
+"""A plainly written shared-string cell and the string it takes, as Excel writes it."""
+
+
+class _StringUse:
+    """Which cells take shared strings, and the shared-strings tables: whether all the copies
+    a reader makes stay within :data:`MAX_STRING_BYTES`.  Three steps, each only when the one
+    before cannot tell: (1) every such cell taking the whole table (no parsing: a workbook
+    written by jixiao has no table, a small one passes here); (2) every such cell taking the
+    longest string; (3) each plainly written cell taking its own string (the parts read again
+    from the package), the others the longest."""
+
+    def __init__(self) -> None:
+        self.tables: list[zipfile.ZipInfo] = []
+        self.cells = 0
+        self.plain: list[tuple[zipfile.ZipInfo, int]] = []
+
+    def add(self, info: zipfile.ZipInfo, measured: _Measured) -> None:
+        if measured.shared:
+            self.tables.append(info)
+        self.cells += measured.strings
+        if measured.plain and measured.strings:
+            self.plain.append((info, measured.strings))
+
+    def reason(self, archive: zipfile.ZipFile) -> str | None:
+        if not self.tables or not self.cells:
+            return None
+        if self.cells * 8 * sum(info.file_size for info in self.tables) <= MAX_STRING_BYTES:
+            return None  # 8 a byte: a reader's UTF-8 copy, a Python string of 4 bytes a character
+        found = _string_costs(archive, self.tables)
+        if found is None:
+            return "共享字符串表不是有效的 XML，工作簿已损坏"
+        costs, exact = found
+        longest = max(costs, default=0)
+        total = self.cells * longest
+        if total > MAX_STRING_BYTES and exact:
+            total = (self.cells - sum(count for _, count in self.plain)) * longest
+            for info, count in self.plain:
+                taken = [int(index) for index in _STRING_INDEX.findall(archive.read(info))]
+                total += sum(costs[i] if i < len(costs) else longest for i in taken)
+                total += (count - len(taken)) * longest
+        if total <= MAX_STRING_BYTES:
+            return None
+        size = total // (1024 * 1024)
+        return (
+            f"工作簿中单元格引用的文字合计约 {size:,} MB（同一段长文字被大量单元格引用），"
+            "读取会耗尽内存：请删除多余的长文字后重新报送"
+        )
+
+
+def _string_costs(
+    archive: zipfile.ZipFile, tables: list[zipfile.ZipInfo]
+) -> tuple[list[int], bool] | None:
+    """What each shared string costs a reader (its UTF-8 copy and its Python string), the
+    largest of each position over the tables; and whether the positions can be trusted (not
+    when a string is nested in another: a reader may count it apart).  None when a table is
+    not XML (a DTD in it included)."""
+    costs: list[int] = []
+    exact = True
+    for info in tables:
+        table = _StringTable()
+        try:
+            _parse(archive.read(info), table.start, end=table.end, text=table.text)
+        except (expat.ExpatError, _Refused):
+            return None
+        exact = exact and not table.nested
+        costs = [max(pair) for pair in zip_longest(costs, table.costs, fillvalue=0)]
+    return costs, exact
+
+
+class _StringTable:
+    """The strings of a shared-strings table (every ``si``, all its text), as their costs."""
+
+    def __init__(self) -> None:
+        self.costs: list[int] = []
+        self.depth = 0
+        self.nested = False
+        self.pieces: list[str] = []
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if _local(tag) == "si":
+            self.nested = self.nested or self.depth > 0
+            self.depth += 1
+
+    def text(self, data: str) -> None:
+        if self.depth:
+            self.pieces.append(data)
+
+    def end(self, tag: str) -> None:
+        if _local(tag) == "si" and self.depth:
+            self.depth -= 1
+            if not self.depth:
+                text, self.pieces = "".join(self.pieces), []
+                widest = max(map(ord, text), default=0)
+                width = 4 if widest > 0xFFFF else 2 if widest > 0xFF else 1
+                self.costs.append(len(text.encode("utf-8", "surrogatepass")) + width * len(text))
 
 
 _READ_ANYWAY = re.compile(rb"<(?:" + _PREFIX + rb")?(?:sheetData|sst)[\s/>]")
@@ -281,6 +387,8 @@ class _Extent:
         self.columns = 0
         self.pending: tuple[int, int] | None = None
         """The open cell nothing has been seen in yet: it counts at its first child."""
+        self.strings = 0
+        """Cells taking a shared string (``t="s"``, whatever prefix the ``t`` carries)."""
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = _local(tag)
@@ -298,6 +406,10 @@ class _Extent:
             self.reach(*self.pending)
             self.pending = None
         self.pending = self.placement.start(local, attributes)
+        if self.pending is not None and any(
+            _local(name) == "t" and value.strip() == "s" for name, value in attributes.items()
+        ):
+            self.strings += 1
 
     def end(self, tag: str) -> None:
         self.pending = None  # a cell's end (or a child's: the cell counted at its start)
@@ -339,6 +451,13 @@ class _Measured(NamedTuple):
     """What the scan of a plainly written worksheet found (None: not scanned, or no sheet)."""
     cells: int
     """The cells a spreadsheet reader holds for it (0: not a sheet)."""
+    strings: int = 0
+    """A worksheet's cells taking a shared string (``t="s"``; a plainly written sheet: every
+    ``t="s"`` in it)."""
+    plain: bool = False
+    """Every row and cell tag of the worksheet is written plainly (the scan settled it)."""
+    shared: bool = False
+    """The part is a shared-strings table."""
 
 
 def _measure(name: str, data: bytes) -> _Measured:
@@ -349,18 +468,19 @@ def _measure(name: str, data: bytes) -> _Measured:
             if _SHEET_DATA.search(data):  # cells under another root: read all the same
                 reason = f"“{name}”含有单元格数据，但不是正常的工作表结构，已拒绝读取"
                 return _Measured(reason, None, 0)
-            return _Measured(None, None, 0)
+            return _Measured(None, None, 0, shared=extent.root == "sst")
         utf16 = b"\x00" in data[:512]  # the byte scans see no tags in it: expat measures it
         scanned = None if utf16 else _plain_scan(data)
         if scanned is None and (utf16 or not _near(data)):
             _parse(data, extent.start, end=extent.end)
-            return _Measured(None, None, extent.rows * max(extent.columns, 1))
+            cells = extent.rows * max(extent.columns, 1)
+            return _Measured(None, None, cells, strings=extent.strings)
     except _Refused as refused:
         reason = str(refused)
         return _Measured(reason if "工作表" in reason else f"“{name}”{reason}", None, 0)
     except expat.ExpatError:
         return _Measured(f"“{name}”不是有效的 XML，工作簿已损坏", None, 0)
-    return _Measured(None, scanned, NEAR_CELLS)
+    return _Measured(None, scanned, NEAR_CELLS, strings=data.count(b't="s"'), plain=True)
 
 
 def _is_sheet(data: bytes, extent: _Extent) -> bool:
