@@ -521,6 +521,16 @@ HIDDEN_NOTES = [
     (b'<row r="212"><c r="D212"><f>&#x00000057;EBSERVICE("http://x")</f></c></row>', "D212", None),
     (b'<row r="213"><c r="E213"><f>&#x0000005B;1]S!A1</f></c></row>', "E213", None),
     (b'<row r="214"><c r="F214"><f>cmd&#000000124;x!A1</f></c></row>', "F214", None),
+    # a third review: a formula filled down (Excel writes its first cell only), newer functions
+    (
+        b'<row r="215"><c r="G215"><f t="shared" ref="G215:G216" si="7">'
+        b'WEBSERVICE("http://x")</f></c></row><row r="216"><c r="G216"><f t="shared" si="7"/>'
+        b"</c></row>",
+        "G216",
+        None,
+    ),
+    (b'<row r="217"><c r="H217"><f>_xlfn.IMAGE("http://x/a.png")</f></c></row>', "H217", None),
+    (b'<row r="218"><c r="I218"><f>_xlfn.STOCKHISTORY("X",1)</f></c></row>', "I218", None),
 ]
 
 
@@ -539,6 +549,33 @@ def test_what_the_review_hid_from_the_notes_is_noted(
         assert cell in notes.outside.get("项目1", {}), notes.outside
     else:
         assert notes.errors.get("项目1") == {cell: error}, notes.errors
+
+
+def test_a_formula_using_a_defined_name_that_reaches_out_is_noted(
+    template: Path, tmp_path: Path
+) -> None:
+    """A review hid WEBSERVICE behind a defined name (``=JX_FEED``): a cell using a name whose
+    formula reaches outside reaches outside too; a longer name holding it does not."""
+    cells = (
+        b'<row r="220"><c r="B220"><f>jx_feed&amp;""</f></c><c r="C220"><f>JX_FEED2</f></c>'
+        b"<c r=\"D220\"><f>'&#39033;1'!JX_FEED</f></c></row>"
+    )
+
+    def edit(parts: dict[str, bytes]) -> None:
+        book = "xl/workbook.xml"
+        assert b"<definedNames>" in parts[book]
+        parts[book] = parts[book].replace(
+            b"<definedNames>",
+            b'<definedNames><definedName name="JX_FEED">WEBSERVICE("http://x")</definedName>'
+            b'<definedName name="JX_FEED2">1</definedName>',
+            1,
+        )
+        parts[PROJECT_SHEET] = add_to_sheet_data(parts[PROJECT_SHEET], cells)
+
+    reason, notes = inspect(rewrite(template, tmp_path / "name.xlsx", edit))
+    assert reason is None
+    found = {cell: kind for cell, (_, kind) in notes.outside.get("项目1", {}).items()}
+    assert found == {"B220": "网络函数", "D220": "网络函数"}, notes.outside
 
 
 def test_a_prefixed_sheet_s_notes_are_read(template: Path, tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def _parts_reason(
     archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], notes: CellNotes
 ) -> str | None:
     """Measure every XML part; note the sheets' error values and outward formulas on the way."""
-    tabs = _tab_names(archive)
+    tabs, outward = _tab_names(archive)
     harmless: set[bytes] = set()
     cells = 0
     strings = _StringUse()
@@ -161,7 +161,7 @@ def _parts_reason(
                 "请删除多余的工作表后重新报送"
             )
         if tab is not None:
-            reason = _note(notes, tab, data, harmless, measured.scanned)
+            reason = _note(notes, tab, data, harmless, measured.scanned, outward)
             if reason:
                 return reason
     return strings.reason(archive)
@@ -285,13 +285,36 @@ def _holds_cells(head: bytes, part: IO[bytes]) -> bool:
     return False
 
 
-def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Part path → the sheet's tab name, so a reason names what the clerk sees; empty when
-    the package is not laid out as Excel writes it (the parts are still all measured)."""
+def _tab_names(archive: zipfile.ZipFile) -> tuple[dict[str, str], _Outward | None]:
+    """Part path → the sheet's tab name, so a reason names what the clerk sees, and the
+    workbook's defined names that reach outside it; nothing when the package is not laid out
+    as Excel writes it (the parts are still all measured)."""
     try:
-        return {part: tab for tab, part in _sheet_parts(archive).items()}
+        parts, names = _sheet_parts(archive)
     except Exception:  # noqa: BLE001  (any oddity here only costs the nicer name)
-        return {}
+        return {}, None
+    return {part: tab for tab, part in parts.items()}, _Outward.of(names)
+
+
+class _Outward(NamedTuple):
+    """The workbook's defined names whose formula reaches outside it (a review hid
+    ``WEBSERVICE`` behind ``=JX_FEED``): a cell's formula using one reaches out too."""
+
+    pattern: re.Pattern[str]
+    kinds: dict[str, str]
+    """Name (lower-cased) → what it reaches outside with."""
+
+    @staticmethod
+    def of(names: dict[str, str]) -> _Outward | None:
+        kinds = {name.lower(): kind for name, text in names.items() if (kind := _reach(text))}
+        if not kinds:
+            return None
+        words = "|".join(re.escape(name) for name in sorted(kinds, key=len, reverse=True))
+        return _Outward(re.compile(rf"(?<![\w.\\])(?:{words})(?![\w.\\])", re.I), kinds)
+
+    def reach(self, formula: str) -> str | None:
+        match = self.pattern.search(formula)
+        return self.kinds[match.group(0).lower()] if match else None
 
 
 def _looks_like_xml(head: bytes) -> bool:
@@ -547,7 +570,19 @@ pass over the part: the two tests used to be two)."""
 _NEAR_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,2}[0-9]{1,4}:)?(?:A?[A-Z])?[0-9]{1,3}"')
 
 
-_REACHING_WORDS = ("webservice", "filterxml", "hyperlink", "rtd", "call", "register")
+_REACHING_WORDS = (
+    "webservice",
+    "filterxml",
+    "image",
+    "stockhistory",
+    "translate",
+    "detectlanguage",
+    "copilot",
+    "hyperlink",
+    "rtd",
+    "call",
+    "register",
+)
 """What any formula :data:`OUTSIDE` finds holds (lower-cased), besides ``[`` and ``|``."""
 _REACHING_OUT = tuple(word.encode() for word in _REACHING_WORDS)
 """The same words as bytes, for a formula as written in the XML."""
@@ -595,7 +630,14 @@ def _near(data: bytes) -> bool:
 OUTSIDE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("DDE 命令", re.compile(r"\|")),
     ("外部工作簿", re.compile(r"\[")),
-    ("网络函数", re.compile(r"\b(?:WEBSERVICE|FILTERXML|RTD)\s*\(", re.IGNORECASE)),
+    (
+        "网络函数",
+        re.compile(
+            r"\b(?:WEBSERVICE|FILTERXML|RTD|IMAGE|STOCKHISTORY|TRANSLATE|DETECTLANGUAGE|COPILOT)"
+            r"\s*\(",
+            re.IGNORECASE,
+        ),
+    ),
     ("宏函数", re.compile(r"\b(?:CALL|REGISTER(?:\.ID)?)\s*\(", re.IGNORECASE)),
     ("超链接", re.compile(r'\bHYPERLINK\s*\((?!\s*"#)', re.IGNORECASE)),
 )
@@ -625,16 +667,22 @@ def cell_notes(path: Path) -> CellNotes:
 
 
 def _note(
-    notes: CellNotes, sheet: str, data: bytes, harmless: set[bytes], scanned: list[bytes] | None
+    notes: CellNotes,
+    sheet: str,
+    data: bytes,
+    harmless: set[bytes],
+    scanned: list[bytes] | None,
+    outward: _Outward | None = None,
 ) -> str | None:
     """A sheet's error values and outward-reaching formulas into ``notes`` (a reason to refuse
     the workbook when the sheet turns out not to be XML).  ``harmless``
     holds the formulas already seen to reach nowhere: a template repeats the same formulas on
     every project sheet, so each is tested once per workbook, not once per sheet.  ``scanned``
-    is what the guard's scan found already (None: search the sheet here)."""
+    is what the guard's scan found already (None: search the sheet here).  ``outward``: the
+    defined names reaching outside (then every formula is read: any may use one)."""
     if scanned is not None:
         found = set(scanned) - harmless
-        if not any(_reach(_unescaped(f)) for f in found if _may_reach_out(f)):
+        if not any(_reach(_unescaped(f), outward) for f in found if outward or _may_reach_out(f)):
             harmless |= found  # no error value, no formula reaching out: nothing to note
             return None
     # Read in full where the scan did not settle it or saw a formula that may reach out:
@@ -647,7 +695,11 @@ def _note(
         return str(refused)
     if cells.errors:
         notes.errors[sheet] = cells.errors
-    outside = {ref: (formula, kind) for ref, formula in cells.formulas if (kind := _reach(formula))}
+    outside = {
+        ref: (formula, kind)
+        for ref, formula in cells.shared_out()
+        if (kind := _reach(formula, outward))
+    }
     if outside:
         notes.outside[sheet] = outside
     return None
@@ -678,6 +730,20 @@ class _Cells:
         self.pieces: list[str] = []
         self.errors: dict[str, str] = {}
         self.formulas: list[tuple[str, str]] = []
+        self.group: str | None = None
+        """The shared-formula group (``si``) of the formula being read."""
+        self.groups: dict[str, str] = {}
+        """Shared-formula group → the text its first cell writes."""
+        self.members: list[tuple[str, str]] = []
+        """(cell, group) of every cell in a shared-formula group."""
+
+    def shared_out(self) -> list[tuple[str, str]]:
+        """Every cell's formula, a shared-formula group's cells with the text its first cell
+        writes (Excel fills a formula down so: ``<f t="shared" si="0"/>`` on every cell
+        below; a review hid WEBSERVICE on such a cell)."""
+        return self.formulas + [
+            (ref, self.groups[group]) for ref, group in self.members if group in self.groups
+        ]
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = _local(tag)
@@ -689,6 +755,11 @@ class _Cells:
                 self.errors[self.ref] = "#N/A"  # unless its value says which
         elif local in ("f", "v") and self.ref:
             self.reading, self.pieces = local, []
+            if local == "f":
+                shared = attributes.get("t", "").strip() == "shared" and attributes.get("si")
+                self.group = attributes["si"].strip() if shared else None
+                if self.group is not None:
+                    self.members.append((self.ref, self.group))
 
     def text(self, data: str) -> None:
         if self.reading:
@@ -703,6 +774,8 @@ class _Cells:
             written = "".join(self.pieces)
             if local == "f":
                 self.formulas.append((self.ref, written))
+                if self.group is not None and written.strip():
+                    self.groups.setdefault(self.group, written)
             elif self.error and 1 <= len(written) <= 20:
                 self.errors[self.ref] = written
             self.reading = None
@@ -744,25 +817,29 @@ def _unescaped(written: bytes) -> str:
     return "".join(pieces)
 
 
-def _reach(formula: str) -> str | None:
-    """What ``formula`` reaches outside the workbook with (:data:`OUTSIDE`), or None; a few
-    substring tests first, as the patterns cost a hundred times more."""
+def _reach(formula: str, outward: _Outward | None = None) -> str | None:
+    """What ``formula`` reaches outside the workbook with (:data:`OUTSIDE`, or a defined name
+    in ``outward``), or None; a few substring tests first, as the patterns cost a hundred
+    times more."""
     lowered = formula.lower()
     if "[" in formula or "|" in formula or any(word in lowered for word in _REACHING_WORDS):
-        return next((kind for kind, pattern in OUTSIDE if pattern.search(formula)), None)
-    return None
+        kind = next((kind for kind, pattern in OUTSIDE if pattern.search(formula)), None)
+        if kind:
+            return kind
+    return outward.reach(formula) if outward else None
 
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
+_DEFINED_NAME = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}definedName"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
     """Sheet name → its part's name in the package, through the package's relationships to
     the workbook part and the workbook's to its sheets.  Part names are matched as python-
     calamine matches them (case-insensitive, ``\\`` as ``/``), so a sheet is known by its tab
-    whatever spelling the package uses."""
+    whatever spelling the package uses.  And the workbook's defined names → their formulas."""
     names = {_spelling(name): name for name in archive.namelist()}
 
     def read(part: str) -> bytes:
@@ -781,12 +858,13 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     rels = _elements(read(relations), _RELATIONSHIP)
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts: dict[str, str] = {}
-    for sheet in _elements(read(book), _SHEET):
+    defined: dict[str, str] = {}
+    for sheet in _elements(read(book), _SHEET, _DEFINED_NAME, defined):
         target = targets.get(sheet.get(_REL_ID), "")
         part = names.get(_spelling(_resolved(folder, target))) if target else None
         if part is not None:
             parts[sheet.get("name", "")] = part
-    return parts
+    return parts, defined
 
 
 def _spelling(part: str) -> str:
@@ -801,17 +879,32 @@ def _resolved(folder: str, target: str) -> str:
     return posixpath.normpath(whole)
 
 
-def _elements(data: bytes, name: str) -> list[dict[str, str]]:
+def _elements(
+    data: bytes, name: str, texts: str | None = None, into: dict[str, str] | None = None
+) -> list[dict[str, str]]:
     """The attributes of every element called ``name`` (``{namespace}local``, as ElementTree
     writes names), read by expat with DTDs and entities refused as everywhere in the guard
-    (no ElementTree: its import alone is a noticeable part of a command's start-up)."""
+    (no ElementTree: its import alone is a noticeable part of a command's start-up); and the
+    text of every element called ``texts`` by its ``name`` attribute, ``into``."""
     found: list[dict[str, str]] = []
+    reading: list[str] = []
+    pieces: list[str] = []
 
     def start(tag: str, attributes: dict[str, str]) -> None:
         if _qualified(tag) == name:
             found.append({_qualified(key): value for key, value in attributes.items()})
+        elif texts is not None and _qualified(tag) == texts:
+            reading[:], pieces[:] = [attributes.get("name", "")], []
 
-    _parse(data, start, namespaces=True)
+    def text(data: str) -> None:
+        if reading:
+            pieces.append(data)
+
+    def end(tag: str) -> None:
+        if reading and into is not None and _qualified(tag) == texts:
+            into[reading.pop()] = "".join(pieces)
+
+    _parse(data, start, namespaces=True, end=end, text=text)
     return found
 
 
