@@ -551,6 +551,17 @@ def test_what_the_review_hid_from_the_notes_is_noted(
         assert notes.errors.get("项目1") == {cell: error}, notes.errors
 
 
+@pytest.mark.parametrize("written", ["²", "١٢", "１２", "1234567890"])
+def test_a_row_number_in_other_digits_is_named_invalid(
+    template: Path, tmp_path: Path, written: str
+) -> None:
+    """Digits Python calls digits but int() or a reader does not take: the row is named
+    invalid (they ended as "不是有效的 XML")."""
+    row = f'<row r="{written}"><c><v>1</v></c></row>'.encode()
+    reason = preflight(rewrite(template, tmp_path / "digits.xlsx", far_row(row)))
+    assert reason is not None and f"行号“{written}”无效" in reason, reason
+
+
 def test_a_formula_using_a_defined_name_that_reaches_out_is_noted(
     template: Path, tmp_path: Path
 ) -> None:

@@ -374,7 +374,7 @@ class _Placement:
 
     def _row(self, written: str) -> int:
         digits = written.strip()
-        if not digits.isdigit() or len(digits) > 9:
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
             raise _Refused(f"工作表“{self.sheet}”的行号“{written[:20]}”无效")
         return int(digits)
 
@@ -456,7 +456,11 @@ thousand)."""
 def _strings_counted(attributes: dict[str, str]) -> None:
     for name in ("count", "uniqueCount"):
         written = attributes.get(name, "0").strip()
-        if not written.isdigit() or len(written) > 9 or int(written) > MAX_STRINGS:
+        if (
+            not (written.isascii() and written.isdigit())
+            or len(written) > 9
+            or int(written) > MAX_STRINGS
+        ):
             raise _Refused(
                 f"共享字符串表声明的条目数“{written[:20]}”异常，不是正常的工作簿："
                 "请在 Excel/WPS 中打开后另存为 .xlsx 再报送"
