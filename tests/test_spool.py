@@ -117,6 +117,21 @@ def test_spooled_workbook_and_csvs_equal_the_in_memory_ones(inbox: Path, tmp_pat
         assert (tmp_path / "spooled-csv" / csv.name).read_bytes() == csv.read_bytes(), csv.name
 
 
+def test_workers_pack_and_the_parent_only_stores_the_bytes(
+    inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the cache too, each result is packed in its worker and sent as bytes (issue
+    #15): the parent packs nothing, and the spooled results equal those kept in memory."""
+    packed: list[str] = []
+    real = spool_module._compressed
+    monkeypatch.setattr(spool_module, "_compressed", lambda text: packed.append(text) or real(text))
+    spool = Spool(tmp_path)  # the workers are forked with the counting packer: their own lists
+    spooled = collect_results([inbox], RunOptions(), use_cache=False, workers=2, spool=spool)
+    assert packed == [] and spool.stored == 7  # the eighth file cannot be read: no rows
+    assert all(isinstance(r.indicator_rows, Deferred) for r in spooled if r.submission)
+    assert spooled == collect_results([inbox], RunOptions(), use_cache=False, workers=1)
+
+
 def test_cached_run_is_spooled_too(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A run from the cache spools the cache's bytes as they are: nothing is packed again, and
     the tables equal the first run's (and a run's without the cache)."""

@@ -13,13 +13,13 @@ the CSVs are written from one file's rows at a time.
 The database is data that cannot run code when loaded: JSON (exact amounts as decimal text, by
 the columns' kinds), zlib-compressed (level 1: it is read back once or twice), one row per file
 and part; never pickle. The parts are packed as the result cache keeps them (:func:`pack`), so a
-result from the cache, or one a worker packed for the cache, is stored by
-:meth:`Spool.keep_packed` as the bytes it is, never packed again: a re-run from the cache spends
-~2.5 ms a file (the check of :func:`unpack`) instead of ~4.5 ms (issue #15). It lives in a
-hidden folder beside the output (``.jixiao-汇总-*``; the system's temporary folder when that one
-cannot be written) and is deleted when the consolidation that reads it is no longer used, or at
-exit. A result that cannot be stored (a value JSON cannot hold) simply stays in memory; a file
-that could not be read has no rows and stays in memory too."""
+result from the cache, or one a worker packed (workers pack every result the parent spools), is
+stored by :meth:`Spool.keep_packed` as the bytes it is, never packed again: a re-run from the
+cache spends ~2.5 ms a file (the check of :func:`unpack`) instead of ~4.5 ms (issue #15). It
+lives in a hidden folder beside the output (``.jixiao-汇总-*``; the system's temporary folder
+when that one cannot be written) and is deleted when the consolidation that reads it is no
+longer used, or at exit. A result that cannot be stored (a value JSON cannot hold) simply
+stays in memory; a file that could not be read has no rows and stays in memory too."""
 
 from __future__ import annotations
 
