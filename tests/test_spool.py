@@ -154,6 +154,37 @@ def test_cached_run_is_spooled_too(inbox: Path, tmp_path: Path, monkeypatch: pyt
     assert cells(tmp_path / "b.xlsx") == cells(tmp_path / "c.xlsx")
 
 
+@pytest.mark.parametrize("budget", [spool_module.READY_ITEMS, 100])
+def test_a_cached_run_writes_what_the_check_decoded(
+    inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    """A hit is decoded once, to check it, and that decoding is what the tables are read from
+    (issue #15: it was decoded again from the spool); past the budget the parts are read back
+    from disk, and the tables are the same either way."""
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(spool_module, "READY_ITEMS", budget)
+    plain = consolidate_paths([inbox], tmp_path / "a.xlsx", use_cache=False)
+    tables = [list(getattr(plain, name).rows) for name in ("projects", "indicators", "department")]
+    findings = list(plain.findings)
+    consolidate_paths([inbox], tmp_path / "b.xlsx")  # fills the cache
+    again = consolidate_paths([inbox], tmp_path / "c.xlsx")  # every readable file a hit
+    decoded: list[int] = []
+    real = spool_module._unpacked
+    monkeypatch.setattr(
+        spool_module, "_unpacked", lambda blob, *a: decoded.append(1) or real(blob, *a)
+    )
+    for name, rows in zip(("projects", "indicators", "department"), tables, strict=True):
+        assert list(getattr(again, name).rows) == rows, name
+    assert list(again.findings) == findings
+    stored = [e for e in again.entries if e.submission is not None]
+    sizes = [sum(len(getattr(e, part)) for part in spool_module.PARTS) for e in stored]
+    if budget > 1000:
+        assert sum(sizes) < budget and decoded == []
+    else:  # the files kept decoded while the budget lasted are not decoded again
+        assert sizes[0] <= budget < sum(sizes) and 0 < len(decoded) < 5 * len(stored)
+    assert cells(tmp_path / "c.xlsx") == cells(tmp_path / "a.xlsx")
+
+
 def test_packed_results_round_trip_and_spool_as_they_are(tmp_path: Path) -> None:
     """pack → unpack gives the results back (file names through the placeholders, an
     unreadable file's result too); the spool stores the packed parts byte for byte."""

@@ -36,7 +36,6 @@ cache.  Writes are SQLite transactions (safe with two runs at once); results unu
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import logging
@@ -172,7 +171,8 @@ def encode(results: Sequence[FileResult], path: Path) -> tuple[bytes, bool]:
 
 def unpacked(blob: bytes, path: Path, check: bool = True) -> Packed:
     """The results stored by :func:`encode`, their file fields naming ``path``; with ``check``
-    every result is decoded once to prove it whole (:func:`jixiao.service.spool.unpack`)."""
+    every result is decoded once to prove it whole (:func:`jixiao.service.spool.unpack`), and
+    kept decoded."""
     return unpack(blob, dict(zip(_TOKENS, _names(path), strict=True)), check)
 
 
@@ -259,10 +259,10 @@ class ResultCache:
         log.warning(_UNUSABLE.format(why=why))
         self.close(write=False)
 
-    def get(self, digest: str, path: Path, decoded: bool = False) -> Packed | None:
-        """The stored results of these bytes shown at ``path`` (checked: see
-        :func:`unpacked`), or None; ``decoded``: also decoded whole here (for a run without a
-        spool), so that an entry that does not decode is a miss, never an error later."""
+    def get(self, digest: str, path: Path) -> Packed | None:
+        """The stored results of these bytes shown at ``path``, or None: checked by decoding
+        them whole (:func:`unpacked`), so that an entry that does not decode is a miss, never
+        an error later; the decoded results come with them (:attr:`Packed.decoded`)."""
         if self._db is None:
             return None
         shown = readable_path(path)
@@ -280,9 +280,7 @@ class ResultCache:
             return None
         for stored_path, blob in found:
             try:
-                results = unpacked(blob, path, check=not decoded)
-                if decoded:  # checked while decoded
-                    results = dataclasses.replace(results, decoded=results.checked())
+                results = unpacked(blob, path)
             except (
                 ValueError,
                 TypeError,

@@ -503,7 +503,7 @@ def _cached_results(
     digests: dict[Path, str] = {}
     for path in files:
         digest = file_digest(path) if cache.active and not_a_regular_file(path) is None else None
-        cached = cache.get(digest, path, decoded=spool is None) if digest else None
+        cached = cache.get(digest, path) if digest else None
         if cached is not None:  # the spool keeps the cache's bytes as they are
             found[path] = spool.keep_packed(cached) if spool is not None else cached.results()
             if progress:

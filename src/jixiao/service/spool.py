@@ -470,8 +470,10 @@ def unpack(blob: bytes, unswap: Mapping[str, str] = {}, check: bool = True) -> P
     file instead of ~2–2.5 ms, and proves the bytes are the ones packed, but bytes altered on
     purpose and packed again (a hostile review does that) would then fail only while the
     workbook is written, or show counts the findings do not have.  The ~0.2 s a re-run of 100
-    files spends here buys "a damaged cache is never trusted"; the decoded rows are dropped
-    (the spool keeps the bytes), so memory stays flat."""
+    files spends here buys "a damaged cache is never trusted".  What the check decoded is
+    kept (:attr:`Packed.decoded`), and the spool hands it out instead of decoding the same
+    bytes again while the workbook is written, up to :data:`READY_ITEMS` items a run (the rest
+    are read back from disk), so memory stays flat in the number of files."""
     if len(blob) < _LENGTH.size:
         raise Damaged("length")
     (size,) = _LENGTH.unpack_from(blob)
@@ -492,8 +494,8 @@ def unpack(blob: bytes, unswap: Mapping[str, str] = {}, check: bool = True) -> P
     if at != len(blob):
         raise Damaged("length")
     packed = Packed(heads, parts, unswap)
-    if check:
-        packed.checked()
+    if check:  # what the check decoded is kept: the spool hands it out (READY_ITEMS)
+        return dataclasses.replace(packed, decoded=packed.checked())
     return packed
 
 
@@ -587,6 +589,17 @@ def _remove(db: sqlite3.Connection, folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+READY_ITEMS = 60_000
+"""Decoded items (rows, findings) a spool keeps in memory from the cache's check
+(:meth:`Spool.keep_packed`): ~1 KB each, some 60 MB, a re-run of ~120 files × 30 projects.
+
+Decision of issue #15: a cached re-run decoded each hit twice, once to check it and once to
+write it (~2 ms a file, ~0.2 s of a 100-file re-run whose whole parent spends ~2.4 s); the
+check's decoding is now used for the writing.  Keeping every file's would make the parent's
+memory grow with the files (~0.5 MB a 30-project file: 5 GB at 10⁴), so past this budget the
+parts are read back from disk as before."""
+
+
 class Spool:
     """A temporary database of per-file results beside ``place`` (see the module text)."""
 
@@ -603,6 +616,9 @@ class Spool:
         self._stored = 0
         self._pending = 0
         self._last: tuple[tuple[int, str], list[Any]] | None = None
+        self._ready: dict[tuple[int, str], Sequence[Any]] = {}
+        """Parts decoded already (by the cache's check), handed out instead of the bytes."""
+        self._ready_items = 0
 
     def keep(self, result: FileResult) -> FileResult:
         """Store ``result``'s rows and findings; the same result with views in their place
@@ -627,13 +643,16 @@ class Spool:
 
     def keep_packed(self, packed: Packed) -> list[FileResult]:
         """Store the parts of one file's packed results (the cache's bytes) as they are; the
-        results with views in place of their parts (an unreadable file's decoded whole)."""
+        results with views in place of their parts (an unreadable file's decoded whole).  The
+        parts ``packed`` holds decoded already are kept to be read (up to :data:`READY_ITEMS`)."""
         kept = []
         for number, (head, parts) in enumerate(zip(packed.heads, packed.parts, strict=True)):
             if head["submission"] is None:
                 kept.append(packed.result(number))
                 continue
             stored = self._store({p: blob for p, (blob, _) in parts.items()})
+            if packed.decoded is not None:
+                self._keep_ready(stored, packed.decoded[number])
             facts = packed.finding_facts(number)
             views = {
                 p: self._view(stored, p, count, packed.unswap, facts)
@@ -641,6 +660,15 @@ class Spool:
             }
             kept.append(packed.result(number, views))
         return kept
+
+    def _keep_ready(self, number: int, decoded: FileResult) -> None:
+        parts = [(part, getattr(decoded, part)) for part in PARTS]
+        items = sum(len(items) for _, items in parts)
+        if self._ready_items + items > READY_ITEMS:
+            return
+        self._ready_items += items
+        for part, items in parts:
+            self._ready[(number, part)] = items
 
     def _store(self, blobs: Mapping[str, bytes]) -> int:
         number = self._stored
@@ -679,6 +707,9 @@ class Spool:
     def _load(self, number: int, part: str, unswap: Mapping[str, str]) -> list[Any]:
         """One stored part decoded.  The last part read is kept (one file's part): 问题清单
         reads a file's findings twice in a row, for its rows and for their links."""
+        ready = self._ready.get((number, part))
+        if ready is not None:
+            return list(ready)
         if self._last is not None and self._last[0] == (number, part):
             return list(self._last[1])
         self._commit()
