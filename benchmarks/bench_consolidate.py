@@ -8,7 +8,8 @@ Prints, measured in one run:
 * writing the summary workbook alone (the rows as XML, :mod:`jixiao.outputs.rowxml`) against
   writing it through XlsxWriter's own calls, measured alternately on the same consolidation;
 * the first run with an empty cache (it also stores every file's result), and a re-run after
-  one file changed (aim ≤ 0.2× the first run);
+  one file changed (aim ≤ 0.2× the first run); for each run also the parent's own CPU time
+  (the serial part beside the two reading workers);
 * peak memory of a fresh process at N/2 and N files (parent and largest worker), and the
   size of the spool on disk (each file's rows and findings wait there until the workbook is
   written: the parent's memory stays flat in N).
@@ -152,6 +153,14 @@ def timed(func: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def timed_cpu(func: Callable[[], object]) -> tuple[float, float]:
+    """Seconds of wall time and of this process's own CPU (the parent: the workers' CPU is
+    not counted), for one call of ``func``."""
+    start, cpu = time.perf_counter(), time.process_time()
+    func()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
 _MEASURE = """
 import resource, sys, time
 from pathlib import Path
@@ -203,15 +212,17 @@ def main() -> None:
         floor = timed(lambda: calamine_floor(files))
         out = root / "汇总.xlsx"
         kept: list[Consolidation] = []
-        plain = timed(
+        plain, plain_cpu = timed_cpu(
             lambda: kept.append(consolidate_paths(files, out, MoneyUnit.WAN, use_cache=False))
         )
         streamed, plain_writer = writing_times(kept.pop(), root / "写.xlsx")
-        first = timed(lambda: consolidate_paths(files, out, MoneyUnit.WAN))
+        first, first_cpu = timed_cpu(lambda: consolidate_paths(files, out, MoneyUnit.WAN))
         corrected = 5000 + os.getpid() % 4000  # another correction each run (--inbox)
         make_one((files[0], args.projects, corrected))  # one sub-unit sends a corrected file
         again: list[Consolidation] = []
-        rerun = timed(lambda: again.append(consolidate_paths(files, out, MoneyUnit.WAN)))
+        rerun, rerun_cpu = timed_cpu(
+            lambda: again.append(consolidate_paths(files, out, MoneyUnit.WAN))
+        )
         rerun_writing = timed(lambda: write_summary(again.pop(), root / "再写.xlsx"))
         floor_after = timed(lambda: calamine_floor(files))
         half = measured_run(files[: len(files) // 2], root / "half.xlsx")
@@ -224,19 +235,20 @@ def main() -> None:
         )
         print(
             f"consolidate, no cache (2 cores)   : {plain:6.2f} s = {plain / floor:.2f}× the floor"
-            f" (aim ≤ {FLOOR_AIM})"
+            f" (aim ≤ {FLOOR_AIM}); the parent's own CPU {plain_cpu:.2f} s"
         )
         print(
             f"writing 汇总.xlsx alone            : {streamed:6.2f} s (XlsxWriter's own calls:"
             f" {plain_writer:.2f} s = {plain_writer / streamed:.1f}×; best of 2, alternating)"
         )
         print(
-            f"first run, empty cache            : {first:6.2f} s = {first / floor:.2f}× the floor"
+            f"first run, empty cache            : {first:6.2f} s = {first / floor:.2f}× the floor;"
+            f" the parent's own CPU {first_cpu:.2f} s"
         )
         print(
             f"re-run after 1 file changed       : {rerun:6.2f} s = {rerun / first:.2f}×"
-            f" the first run (aim ≤ {RERUN_AIM}); writing its workbook again alone:"
-            f" {rerun_writing:.2f} s"
+            f" the first run (aim ≤ {RERUN_AIM}); the parent's own CPU {rerun_cpu:.2f} s;"
+            f" writing its workbook again alone: {rerun_writing:.2f} s"
         )
         for label, (spent, own, kids, spooled) in (("N/2", half), ("N", whole)):
             count = len(files) // 2 if label == "N/2" else len(files)
