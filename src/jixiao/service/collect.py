@@ -473,8 +473,9 @@ def collect_results(
     """Every file under ``paths`` read, validated and finished (:func:`file_results`) on both
     cores, in file order; with ``use_cache`` a file whose bytes were read before under the same
     fingerprint is taken from the cache (:mod:`jixiao.service.cache`) instead of being read.
-    With ``spool`` each result is put there as it comes in (:meth:`Spool.keep`): what is
-    returned then holds views of its rows and findings, not the rows."""
+    With ``spool`` each result is put there as it comes in, as the bytes its worker or the
+    cache packed (:meth:`Spool.keep_packed`): what is returned then holds views of its rows and
+    findings, not the rows."""
     files = list(find_submissions(paths))
     if not use_cache:
         work = partial(file_results, options=options, spooled=spool is not None)
