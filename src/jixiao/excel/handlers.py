@@ -93,11 +93,13 @@ def print_filled_rows(book: Book) -> list[str]:
     widened = []
     for name in book.sheet_names():
         how = sheets.printing_of(name)
-        if how is None or book.is_hidden(name):
+        if how is None or how.grid is None or book.is_hidden(name):
             continue
-        filled = how.last_filled(book.values(name))
         area = book.print_area(name)
-        if filled is not None and area is not None and _last_row(area) < filled:
+        if area is None or _last_row(area) >= how.grid[1]:
+            continue  # none (everything prints) or down to the grid's end: nothing to read
+        filled = how.last_filled(book.values(name))
+        if filled is not None and _last_row(area) < filled:
             book.set_print_area(name, how.area)
             widened.append(name)
     return widened
