@@ -12,7 +12,12 @@ from pathlib import Path
 import openpyxl
 
 from jixiao.excel.book import FileBook
-from jixiao.excel.handlers import new_project_sheet, print_filled_rows, validate_book
+from jixiao.excel.handlers import (
+    PrintFixes,
+    new_project_sheet,
+    print_filled_rows,
+    validate_book,
+)
 from jixiao.excel.sheets import layouts
 from jixiao.service.demo import sample
 from jixiao.template.application import APPLICATION
@@ -72,7 +77,7 @@ def test_validate_leaves_whole_and_covering_areas_alone(tmp_path: Path) -> None:
     path = two_projects(tmp_path)
     cut_as_before(path, "项目2", P.first_row + indicators(path, "项目2") + 3, P.last_column)
     book = FileBook(path)
-    assert print_filled_rows(book) == []
+    assert print_filled_rows(book) == PrintFixes()
     validate_book(book)
     book.save()
     assert area_of(path, "项目1") == P.printing.area
@@ -86,8 +91,32 @@ def test_validate_widens_the_department_grids_too(tmp_path: Path) -> None:
     d = LAYOUT.department
     cut_as_before(path, d.name, d.measures_first_row, d.last_column)  # 12 measures imported
     book = FileBook(path)
-    assert print_filled_rows(book) == [d.name]
+    assert print_filled_rows(book).widened == [d.name]
     assert book.print_area(d.name) == d.printing.area
+
+
+def test_validate_shows_a_hidden_row_that_holds_something(tmp_path: Path) -> None:
+    """An import hides the unused 分项 rows; one filled while hidden (pasted over it) would
+    print never: 一键校验 shows it and says so."""
+    path = tmp_path / "004.xlsx"
+    save_workbook(fill_workbook(sample("seed-004.json")), path)
+    d = LAYOUT.department
+    wb = openpyxl.load_workbook(path)
+    ws = wb[d.name]
+    blocks = range(d.blocks_first_row, d.blocks_last_row + 1)
+    hidden = [r for r in blocks if ws.row_dimensions[r].hidden]
+    assert len(hidden) == 15  # 45 of the 60 分项 rows used
+    ws[d.block_cell("level3", hidden[2])] = ADDED
+    wb.save(path)
+    book = FileBook(path)
+    validate_book(book)
+    book.save()
+    ws = openpyxl.load_workbook(path)[d.name]
+    assert ws.row_dimensions[hidden[2]].hidden is False
+    assert [r for r in hidden if ws.row_dimensions[r].hidden] == hidden[:2] + hidden[3:]
+    assert f"已取消隐藏“{d.name}”第 {hidden[2]} 行" in book.messages[-1]
+    book = FileBook(path)
+    assert print_filled_rows(book) == PrintFixes()  # nothing more to do
 
 
 def test_validate_widens_an_application_form(tmp_path: Path) -> None:
@@ -96,7 +125,7 @@ def test_validate_widens_an_application_form(tmp_path: Path) -> None:
     save_workbook(fill_application(sample("other-104.json"), min_projects=1), path)
     cut_as_before(path, "申报表1", a.first_row, a.last_column)
     book = FileBook(path)
-    assert print_filled_rows(book) == ["申报表1"]
+    assert print_filled_rows(book).widened == ["申报表1"]
     assert book.print_area("申报表1") == a.printing.area
 
 
@@ -132,6 +161,22 @@ def test_each_layout_names_every_sheet_that_ends_with_a_grid() -> None:
         assert all(how.grid is not None for how in grids)
 
 
+class FakeRow:
+    """A COM row: Hidden, which the protection does not let change."""
+
+    def __init__(self, sheet: FakeSheetApi) -> None:
+        self.sheet, self._hidden = sheet, False
+
+    @property
+    def Hidden(self) -> bool:
+        return self._hidden
+
+    @Hidden.setter
+    def Hidden(self, hidden: bool) -> None:
+        assert not self.sheet.protected, "shown through the protection"
+        self._hidden = hidden
+
+
 class FakeSheetApi:
     """A COM Worksheet: its PageSetup.PrintArea, and protection that refuses page set-up."""
 
@@ -139,6 +184,10 @@ class FakeSheetApi:
         self.protected, self.log = True, log
         self._area = area
         self.PageSetup = self
+        self.rows: dict[int, FakeRow] = {}
+
+    def Rows(self, row: int) -> FakeRow:
+        return self.rows.setdefault(row, FakeRow(self))
 
     @property
     def PrintArea(self) -> str:
@@ -179,3 +228,24 @@ def test_the_live_book_reads_and_sets_print_areas_through_the_protection() -> No
     assert book.print_area("项目1") == P.printing.area
     assert log[0] == ("Unprotect", PASSWORD) and log[1] == ("PrintArea", P.printing.area)
     assert log[2][0] == "Protect" and sheets["项目1"].api.protected
+
+
+def test_the_live_book_shows_hidden_rows_through_the_protection() -> None:
+    from types import SimpleNamespace
+
+    from jixiao.excel.live import XlwingsBook
+
+    log: list[object] = []
+    api = FakeSheetApi("", log)
+    for row in (70, 72):
+        api.protected = False
+        api.Rows(row).Hidden = True
+    api.protected = True
+    book = XlwingsBook(SimpleNamespace(sheets={"部门整体绩效目标": SimpleNamespace(api=api)}))
+    try:
+        assert book.hidden_rows("部门整体绩效目标", [69, 70, 71, 72]) == [70, 72]
+        book.show_rows("部门整体绩效目标", [70])
+        assert book.hidden_rows("部门整体绩效目标", [69, 70, 71, 72]) == [72]
+    finally:
+        book._folder.cleanup()
+    assert api.protected

@@ -242,3 +242,5 @@ def test_the_layout_says_how_far_a_sheet_prints_at_best() -> None:
     assert how.cut(typed[:5]) == f"A1:G{P.first_row}"  # a short sheet: values end early
     unit = LAYOUT.unit.printing
     assert unit.grid is None and unit.cut(typed) == unit.area
+    assert how.filled_rows(typed) == [3, P.first_row + 4, P.last_row]  # in the area, A to G
+    assert how.filled_rows(empty) == []

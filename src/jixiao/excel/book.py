@@ -63,6 +63,12 @@ class Book(Protocol):
     def set_print_area(self, name: str, area: str) -> None:
         """Set what the sheet prints (``A1:G35``), through the sheet's protection."""
 
+    def hidden_rows(self, name: str, rows: list[int]) -> list[int]:
+        """Those of ``rows`` that are hidden (a hidden row does not print)."""
+
+    def show_rows(self, name: str, rows: list[int]) -> None:
+        """Unhide ``rows``, through the sheet's protection."""
+
     def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
         """Append an empty, protected project sheet ``项目<number>``."""
 
@@ -188,6 +194,16 @@ class FileBook:
     def set_print_area(self, name: str, area: str) -> None:
         """openpyxl writes the defined name whatever the protection."""
         self._sheet(name).print_area = area
+
+    def hidden_rows(self, name: str, rows: list[int]) -> list[int]:
+        """Rows whose dimension says hidden."""
+        dimensions = self._sheet(name).row_dimensions
+        return [row for row in rows if row in dimensions and dimensions[row].hidden]
+
+    def show_rows(self, name: str, rows: list[int]) -> None:
+        """Clear the rows' hidden flag (openpyxl ignores the protection)."""
+        for row in rows:
+            self._sheet(name).row_dimensions[row].hidden = False
 
     def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
         """Append a project sheet built from its layout; the workbook stays protected."""

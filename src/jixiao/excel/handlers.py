@@ -9,6 +9,7 @@ which :func:`jixiao.excel.ribbon.press` shows as a message box.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -76,33 +77,60 @@ def validate_book(book: Book, profile_name: str | None = None) -> FileReport:
         if finding.sheet in names and finding.cell:
             book.link(RESULT.name, RESULT.cell("cell", row), finding.sheet, finding.cell)
             book.mark(finding.sheet, finding.cell, MARK_COLOR)
-    widened = print_filled_rows(book)
-    note = f"\n已把“{'”“'.join(widened)}”的打印区域恢复为整张表（原先有填写的行不在其中）。"
-    book.notify(_summary(report.findings) + (note if widened else ""))
+    book.notify(_summary(report.findings) + _print_notes(book))
     return report
 
 
-def print_filled_rows(book: Book) -> list[str]:
-    """Every shown sheet that ends with a grid prints each filled row of it: a print area that
-    stops above the last filled row (a workbook imported before print areas were kept whole,
-    or cut by hand) is set back to the layout's whole area.  Returns the sheets changed.
+def _print_notes(book: Book) -> str:
+    """Make every filled row of the grid sheets print, and say what was changed."""
+    fixes = print_filled_rows(book)
+    notes = ""
+    if fixes.widened:
+        names = "”“".join(fixes.widened)
+        notes += f"\n已把“{names}”的打印区域恢复为整张表（原先有填写的行不在其中）。"
+    for name, rows in fixes.shown.items():
+        shown = "、".join(str(row) for row in rows)
+        notes += f"\n已取消隐藏“{name}”第 {shown} 行：这些行有内容，隐藏的行不会打印。"
+    return notes
+
+
+@dataclass(frozen=True, slots=True)
+class PrintFixes:
+    """What :func:`print_filled_rows` changed."""
+
+    widened: list[str] = field(default_factory=list)
+    """Sheets whose print area was set back to the whole grid."""
+    shown: dict[str, list[int]] = field(default_factory=dict)
+    """Hidden rows that hold something, shown again, by sheet."""
+
+
+def print_filled_rows(book: Book) -> PrintFixes:
+    """Every shown sheet that ends with a grid prints each of its filled rows (一键校验):
+
+    * a print area that stops above the last filled grid row (a workbook imported before
+      print areas were kept whole, or cut by hand) is set back to the layout's whole area;
+    * a hidden row inside the area that holds something is shown (an import hides the unused
+      分项, 其他信息 and 履职目标 rows; rows pasted into them would be on paper never).
 
     An area is never cut here: cut at 一键校验, a row typed afterwards would be left off
     paper again (only the add-in's BeforePrint cuts, at the moment of printing)."""
     sheets = layout_of(book)
-    widened = []
+    fixes = PrintFixes()
     for name in book.sheet_names():
         how = sheets.printing_of(name)
-        if how is None or how.grid is None or book.is_hidden(name):
+        if how is None or book.is_hidden(name):
             continue
+        values = book.values(name)
+        filled = how.last_filled(values)
         area = book.print_area(name)
-        if area is None or _last_row(area) >= how.grid[1]:
-            continue  # none (everything prints) or down to the grid's end: nothing to read
-        filled = how.last_filled(book.values(name))
-        if filled is not None and _last_row(area) < filled:
+        if filled is not None and area is not None and _last_row(area) < filled:
             book.set_print_area(name, how.area)
-            widened.append(name)
-    return widened
+            fixes.widened.append(name)
+        hidden = book.hidden_rows(name, how.filled_rows(values))
+        if hidden:
+            book.show_rows(name, hidden)
+            fixes.shown[name] = hidden
+    return fixes
 
 
 def _last_row(area: str) -> int:

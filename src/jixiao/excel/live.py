@@ -191,6 +191,17 @@ class XlwingsBook:
         with self._unprotected(name) as sheet:
             sheet.PageSetup.PrintArea = area
 
+    def hidden_rows(self, name: str, rows: list[int]) -> list[int]:
+        """``Rows(n).Hidden``, one row at a time (only rows that hold something are asked)."""
+        sheet = self.book.sheets[name].api
+        return [row for row in rows if bool(sheet.Rows(row).Hidden)]
+
+    def show_rows(self, name: str, rows: list[int]) -> None:
+        """``Rows(n).Hidden = False``, the sheet unprotected meanwhile."""
+        with self._unprotected(name) as sheet:
+            for row in rows:
+                sheet.Rows(row).Hidden = False
+
     def add_project_sheet(self, sheets: ProjectSheets, number: int) -> None:
         """Copy the layout's first project sheet after its last one, clear the inputs, renumber
         its title, show it and let it print the whole blank form."""

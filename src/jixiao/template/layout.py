@@ -101,6 +101,16 @@ class PrintSetup:
                 return row
         return None
 
+    def filled_rows(self, values: list[list[object]]) -> list[int]:
+        """Every row of the area holding anything in the printed columns, given the sheet's
+        values row by row from A1 (a hidden one among them is left off paper)."""
+        (top, low), (bottom, high) = (parse_a1(ref) for ref in self.area.split(":"))
+        return [
+            row
+            for row in range(top, min(bottom, len(values)) + 1)
+            if any(v not in (None, "") for v in values[row - 1][low - 1 : high])
+        ]
+
     def cut(self, values: list[list[object]]) -> str:
         """What a sheet holding ``values`` prints at best: down to its last filled grid row
         (the grid's first row when it is empty); the whole area when it has no grid."""
