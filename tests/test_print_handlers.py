@@ -138,6 +138,18 @@ def test_showing_a_hidden_sheet_prints_its_summary_row(tmp_path: Path) -> None:
     assert area_of(path, S.name) == S.printing(3).area
 
 
+def test_validate_prints_the_summary_row_of_a_sheet_shown_by_hand(tmp_path: Path) -> None:
+    path = two_projects(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["项目3"].sheet_state = "visible"  # unhidden with the password, not with 新建项目表
+    wb["项目3"].print_area = P.printing.area
+    wb.save(path)
+    book = FileBook(path)
+    assert print_filled_rows(book).widened == [S.name]
+    assert book.print_area(S.name) == S.printing(3).area
+    assert print_filled_rows(book) == PrintFixes()
+
+
 def test_adding_a_sheet_prints_its_summary_row(tmp_path: Path) -> None:
     path = tmp_path / "004.xlsx"
     save_workbook(fill_workbook(sample("seed-004.json")), path)

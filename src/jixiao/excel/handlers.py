@@ -110,7 +110,8 @@ def print_filled_rows(book: Book) -> PrintFixes:
     * a print area that stops above the last filled grid row (a workbook imported before
       print areas were kept whole, or cut by hand) is set back to the layout's whole area;
     * a hidden row inside the area that holds something is shown (an import hides the unused
-      分项, 其他信息 and 履职目标 rows; rows pasted into them would be on paper never).
+      分项, 其他信息 and 履职目标 rows; rows pasted into them would be on paper never);
+    * 总览 prints down to the row of the last shown project sheet.
 
     An area is never cut here: cut at 一键校验, a row typed afterwards would be left off
     paper again (only the add-in's BeforePrint cuts, at the moment of printing)."""
@@ -130,6 +131,13 @@ def print_filled_rows(book: Book) -> PrintFixes:
         if hidden:
             book.show_rows(name, hidden)
             fixes.shown[name] = hidden
+    shown = [
+        number
+        for name in book.sheet_names()
+        if (number := sheets.number(name)) is not None and not book.is_hidden(name)
+    ]  # a sheet shown by hand (with the password) is listed in 总览: its row must print
+    if shown and _list_in_summary(book, sheets, max(shown), write=False):
+        fixes.widened.append(LAYOUT.summary.name)
     return fixes
 
 
@@ -182,19 +190,21 @@ def new_project_sheet(book: Book) -> str:
     return name
 
 
-def _list_in_summary(book: Book, sheets: ProjectSheets, number: int, write: bool) -> None:
+def _list_in_summary(book: Book, sheets: ProjectSheets, number: int, write: bool) -> bool:
     """总览 lists project sheet ``number`` (``write``: its row is written; a hidden sheet
     shown again has one) and prints that row (a filled workbook's 总览 printed only as far as
-    the projects it was filled with)."""
+    the projects it was filled with).  True when its print area had to grow."""
     summary = LAYOUT.summary
     if sheets.template_id != TEMPLATE_ID or summary.name not in book.sheet_names():
-        return
+        return False
     if write:
         for ref, value in summary_row(number).items():
             book.write_cell(summary.name, ref, value)
     area = book.print_area(summary.name)
     if area is not None and _last_row(area) < summary.row(number):
         book.set_print_area(summary.name, summary.printing(number).area)
+        return True
+    return False
 
 
 def layout_of(book: Book) -> ProjectSheets:
