@@ -214,7 +214,9 @@ def unknown_encoding(parts: dict[str, bytes]) -> None:
     parts[SHEET] = b'<?xml version="1.0" encoding="x-nope"?>' + parts[SHEET].split(b"?>", 1)[-1]
 
 
-def shared_strings(strings: list[str], taken: list[int]) -> Edit:
+def shared_strings(
+    strings: list[str], taken: list[int], cell: bytes = b"<v>%d</v>", wrap: bytes = b""
+) -> Edit:
     """A shared-strings table holding ``strings`` (as Excel writes one, named by the
     workbook's relationships), and plainly written cells from row 300 on taking them."""
     table = b'<sst xmlns="' + MAIN + b'" count="%d" uniqueCount="%d">' % (len(taken), len(strings))
@@ -223,11 +225,11 @@ def shared_strings(strings: list[str], taken: list[int]) -> Edit:
     for number, index in enumerate(taken):
         row, column = 300 + number // 52, 1 + number % 52
         ref = a1(row, column).encode()
-        rows.setdefault(row, []).append(b'<c r="' + ref + b'" t="s"><v>%d</v></c>' % index)
+        rows.setdefault(row, []).append(b'<c r="' + ref + b'" t="s">' + cell % index + b"</c>")
     cells = b"".join(b'<row r="%d">' % r + b"".join(c) + b"</row>" for r, c in rows.items())
 
     def edit(parts: dict[str, bytes]) -> None:
-        parts["xl/sharedStrings.xml"] = table
+        parts["xl/sharedStrings.xml"] = b"<%s>" % wrap + table + b"</%s>" % wrap if wrap else table
         parts[SHEET] = add_to_sheet_data(parts[SHEET], cells)
         rels = "xl/_rels/workbook.xml.rels"
         parts[rels] = parts[rels].replace(
@@ -287,6 +289,17 @@ REVIEWED: list[tuple[str, Edit, str]] = [
     ),
     ("a bare cell past the last row", far_row(b'<row r="1048576"/><c><v>1</v></c>'), "超出"),
     ("one long text taken by many cells", shared_strings([LONGEST], [0] * 12012), "文字合计"),
+    # a fourth review: the table under another root, a cell's last value
+    (
+        "the table under another root",
+        shared_strings([LONGEST], [0] * 12012, wrap=b"w"),
+        "共享字符串表，但不是正常的结构",
+    ),
+    (
+        "a cell's second value takes the long text",
+        shared_strings(["x", LONGEST], [1] * 12012, cell=b"<v>0</v><v>%d</v>"),
+        "文字合计",
+    ),
 ]
 EVERY_WAY = HOSTILE + REVIEWED
 
@@ -751,6 +764,70 @@ def test_a_string_nested_in_another_is_taken_at_its_longest(template: Path, tmp_
 
     reason = preflight(rewrite(template, tmp_path / "nested.xlsx", nested))
     assert reason is not None and "文字合计" in reason, reason
+
+
+def test_the_sheets_own_texts_count_too(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inline texts are no shared strings but cost as much (a review: seven sheets of 60 MB
+    texts starting with an emoji): a sheet's bytes count at what a reader may hold for them."""
+    text = "\U0001f600" + "预算" * 20000
+    cell = f'<row r="300"><c r="A300" t="inlineStr"><is><t>{text}</t></is></c></row>'.encode()
+    path = rewrite(template, tmp_path / "inline.xlsx", far_row(cell))
+    assert preflight(path) is None
+    monkeypatch.setattr(package, "MAX_STRING_BYTES", 5 * path.stat().st_size)
+    reason = preflight(path)
+    assert reason is not None and "文字合计" in reason, reason
+
+
+def test_a_shared_string_is_read_as_utf_8_whatever_the_table_declares(tmp_path: Path) -> None:
+    """python-calamine reads UTF-8 whatever the declaration says (a review declared Latin-1,
+    so an emoji cost like four narrow characters): a string costs what it is as UTF-8."""
+    text = "\U0001f600" + "a" * 99
+    table = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?><sst xmlns="'
+        + MAIN
+        + b'"><si><t>'
+        + text.encode()
+        + b"</t></si></sst>"
+    )
+    path = tmp_path / "table.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/sharedStrings.xml", table)
+    with zipfile.ZipFile(path) as archive:
+        found = package._string_costs(archive, [archive.getinfo("xl/sharedStrings.xml")])
+    assert found == ([len(text.encode()) + 4 * len(text)], True)
+
+
+def test_cells_holding_something_are_counted_over_all_sheets(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader holds ~120 bytes for a cell with a value, a pointer for an empty one: a review
+    filled six sheets with 2 M one-character cells each (12 M, within the cells the sheets may
+    span) and the reader aborted."""
+    cells = b'<row r="1000">' + b"<c><v>1</v></c>" * 2000 + b"</row>"
+    path = rewrite(template, tmp_path / "filled.xlsx", far_row(cells))
+    assert preflight(path) is None
+    monkeypatch.setattr(package, "MAX_FILLED_CELLS", 1500)
+    reason = preflight(path)
+    assert reason is not None and "填写了内容的单元格" in reason, reason
+
+
+def test_a_sheet_not_plainly_written_counts_each_cell_with_its_own_string(
+    template: Path, tmp_path: Path
+) -> None:
+    """The review's false positive: one cell far out sent the sheet to the slower path, where
+    every string cell counted at the longest string (refused, "约 515 MB")."""
+    strings = [f"指标{i}" for i in range(100)] + [LONGEST]
+    taken = [i % 100 for i in range(12000)] + [100]
+
+    def edit(parts: dict[str, bytes]) -> None:
+        shared_strings(strings, taken)(parts)
+        parts[SHEET] = add_to_sheet_data(parts[SHEET], b'<row r="1200"><c r="A1200" t="e"/></row>')
+
+    path = rewrite(template, tmp_path / "slow.xlsx", edit)
+    assert package._plain_scan(zipfile.ZipFile(path).read(SHEET)) is None
+    assert preflight(path) is None
 
 
 def test_an_opendocument_spreadsheet_named_xlsx_is_refused(tmp_path: Path) -> None:

@@ -23,7 +23,6 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from pathlib import Path
 from typing import IO, NamedTuple
 from xml.parsers import expat
@@ -53,6 +52,10 @@ _PREFIX = rb"""[^\s<>/!?"'=]*:"""
 """A namespace prefix as python-calamine (quick-xml) reads one: whatever stands before the
 first ``:`` of a name (``é:c``, ``表:c``, even ``:c`` or ``1:c``), not only what XML allows."""
 _SHEET_DATA = re.compile(rb"<(?:" + _PREFIX + rb")?sheetData[\s/>]")
+_STRING_TABLE = re.compile(rb"<(?:" + _PREFIX + rb")?sst[\s/>]")
+_STRINGS_PART = "sharedstrings.xml"
+"""The end of the name of the part python-calamine takes its shared strings from (in the
+workbook part's folder, letter case aside)."""
 """A ``sheetData`` tag (text cannot hold a raw ``<``): spreadsheet readers take the cells under
 it whatever the part's root is, so a part that has one is measured or refused, never skipped."""
 _REF = re.compile(r"^\$?([A-Za-z]{1,8})\$?([0-9]{1,12})$")
@@ -133,6 +136,7 @@ def _parts_reason(
     harmless: set[bytes] = set()
     cells = 0
     strings = _StringUse()
+    counting = any(_spelling(i.filename).endswith(_STRINGS_PART) for i in infos)
     notes.external_links = any(i.filename.startswith("xl/externalLinks/") for i in infos)
     for info in infos:
         if info.is_dir():
@@ -150,16 +154,15 @@ def _parts_reason(
             if info.file_size > MAX_PART:
                 return f"“{info.filename}”解压后超过 64 MB，不是正常的模板工作簿，已拒绝读取"
             data = head + part.read()
-        measured = _measure(tab or info.filename, data)
+        named = _spelling(info.filename).endswith(_STRINGS_PART)
+        room = MAX_FILLED_CELLS - strings.filled
+        measured = _measure(tab or info.filename, data, room, named, counting)
         cells += measured.cells
         strings.add(info, measured)
         if measured.reason:
             return measured.reason
-        if cells > MAX_BOOK_CELLS:
-            return (
-                f"工作簿的工作表合计超过 {MAX_BOOK_CELLS:,} 个单元格，读取会耗尽内存："
-                "请删除多余的工作表后重新报送"
-            )
+        if cells > MAX_BOOK_CELLS or strings.filled > MAX_FILLED_CELLS:
+            return _TOO_MANY_CELLS
         if tab is not None:
             reason = _note(notes, tab, data, harmless, measured.scanned, outward)
             if reason:
@@ -168,58 +171,159 @@ def _parts_reason(
 
 
 MAX_STRING_BYTES = 512 * 1024 * 1024
-"""What the texts of all a workbook's shared-string cells may take in a reader's memory.
-python-calamine copies a shared string into every cell that takes it, and python-calamine's
-values into Python strings: a review made one 32,767-character text (Excel's own cell limit)
-taken by 12,012 cells, in a 131 KB file, abort the reader."""
-_STRING_INDEX = re.compile(rb't="s"[^<>]*><v>([0-9]{1,9})</v>')
-"""A plainly written shared-string cell and the string it takes, as Excel writes it."""
+"""What the texts of a workbook's cells may take in a reader's memory.  python-calamine copies
+a shared string into every cell that takes it, and its values into Python strings: a review
+made one 32,767-character text (Excel's own cell limit) taken by 12,012 cells, in a 131 KB
+file, abort the reader; another, 60 MB inline texts starting with an emoji (a Python string
+of 4 bytes a character)."""
+MAX_FILLED_CELLS = 5_000_000
+"""Cells holding something, all sheets together: a reader holds ~120 bytes for each (its
+value and the Python object), where an empty cell of a sheet's grid costs a pointer."""
+_TOO_MANY_CELLS = (
+    f"工作簿的工作表合计超过 {MAX_BOOK_CELLS:,} 个单元格（或 {MAX_FILLED_CELLS:,} 个填写了内容的"
+    "单元格），读取会耗尽内存：请删除多余的工作表后重新报送"
+)
+SMALLEST_CELL = 19
+"""The fewest bytes a cell holding something is written in: ``<c r="A1"><v/></c>``."""
+SMALLEST_STRING_CELL = 26
+"""The fewest bytes a plainly written cell taking a shared string is written in, and some
+(``<c r="A1" t="s"><v>0</v></c>``: 28)."""
+TEXT_FACTOR = 5
+"""What a text costs a reader for each byte it is written in, at most: a UTF-8 copy (up to
+1.5 bytes, from UTF-16) and a Python string (up to 4 bytes a character)."""
+ENTRY_COST = 24
+"""What a reader holds for each entry of a shared-strings table, empty or not."""
+_STRING_INDEX = re.compile(rb't="s"[^<>]*><v>([0-9]{1,9})</v></c>')
+"""A plainly written shared-string cell holding one value and nothing else, and the string it
+takes (a reader takes a cell's last value: a review paired a costly cell with its first)."""
 
 
 class _StringUse:
-    """Which cells take shared strings, and the shared-strings tables: whether all the copies
-    a reader makes stay within :data:`MAX_STRING_BYTES`.  Three steps, each only when the one
-    before cannot tell: (1) every such cell taking the whole table (no parsing: a workbook
-    written by jixiao has no table, a small one passes here); (2) every such cell taking the
-    longest string; (3) each plainly written cell taking its own string (the parts read again
-    from the package), the others the longest."""
+    """What the texts of a workbook's cells cost a reader: each sheet's own texts (at most
+    its bytes, :data:`TEXT_FACTOR` each), and the shared strings every cell taking one holds a
+    copy of.  The shared strings in three steps, each only when the one before cannot tell:
+    (1) every such cell taking the whole table (no parsing: a workbook written by jixiao has
+    no table, a small one passes here); (2) every such cell taking the longest string; (3)
+    each plainly written cell taking its own string (the parts read again from the package),
+    the others the longest.  Before (2), without parsing, every such cell taking the most
+    bytes any string of a plainly written table is written in (:func:`_longest_written`: what
+    Excel and LibreOffice write passes there; parsing a table of a few thousand strings costs
+    more than reading the workbook's sheets).  A plainly written sheet's cells are counted
+    by its bytes (:data:`SMALLEST_STRING_CELL`), exactly only in (3).  And the cells holding
+    something, all sheets together."""
 
     def __init__(self) -> None:
         self.tables: list[zipfile.ZipInfo] = []
         self.cells = 0
-        self.plain: list[tuple[zipfile.ZipInfo, int]] = []
+        self.taking: list[tuple[zipfile.ZipInfo, int, bool]] = []
+        """The sheets with cells taking shared strings: how many, plainly written or not."""
+        self.filled = 0
+        self.own = 0
+        """What the sheets' own texts cost at most."""
 
     def add(self, info: zipfile.ZipInfo, measured: _Measured) -> None:
         if measured.shared:
             self.tables.append(info)
         self.cells += measured.strings
-        if measured.plain and measured.strings:
-            self.plain.append((info, measured.strings))
+        self.filled += measured.filled
+        self.own += TEXT_FACTOR * measured.size
+        if measured.strings:
+            self.taking.append((info, measured.strings, measured.plain))
 
     def reason(self, archive: zipfile.ZipFile) -> str | None:
-        if not self.tables or not self.cells:
-            return None
-        if self.cells * 8 * sum(info.file_size for info in self.tables) <= MAX_STRING_BYTES:
-            return None  # 8 a byte: a reader's UTF-8 copy, a Python string of 4 bytes a character
-        found = _string_costs(archive, self.tables)
-        if found is None:
-            return "共享字符串表不是有效的 XML，工作簿已损坏"
-        costs, exact = found
-        longest = max(costs, default=0)
-        total = self.cells * longest
-        if total > MAX_STRING_BYTES and exact:
-            total = (self.cells - sum(count for _, count in self.plain)) * longest
-            for info, count in self.plain:
-                taken = [int(index) for index in _STRING_INDEX.findall(archive.read(info))]
-                total += sum(costs[i] if i < len(costs) else longest for i in taken)
-                total += (count - len(taken)) * longest
+        table = sum(info.file_size for info in self.tables)
+        base = self.own + ENTRY_COST * (table // 5)  # (an entry takes 5 bytes at least: <si/>)
+        if base + self.cells * 2 * TEXT_FACTOR * table <= MAX_STRING_BYTES:
+            return None  # (2 * TEXT_FACTOR: the cell's copy in the reader and in Python)
+        total = base
+        if self.tables and self.cells:
+            written = [_longest_written(archive.read(info)) for info in self.tables]
+            if None not in written:
+                longest = TEXT_FACTOR * max(size or 0 for size in written)
+                if base + self.cells * longest <= MAX_STRING_BYTES:
+                    return None
+            found = _string_costs(archive, self.tables)
+            if found is None:
+                return "共享字符串表不是有效的 XML，工作簿已损坏"
+            costs, exact = found
+            longest = max(costs, default=0)
+            total = base + self.cells * longest
+            if total > MAX_STRING_BYTES and exact:
+                total = base
+                for info, count, plain in self.taking:
+                    data = archive.read(info)
+                    taken = _taken(data, plain)
+                    count = data.count(b't="s"') if plain else count  # (counted by bytes)
+                    total += sum(costs[i] if 0 <= i < len(costs) else longest for i in taken)
+                    total += max(count - len(taken), 0) * longest
         if total <= MAX_STRING_BYTES:
             return None
         size = total // (1024 * 1024)
         return (
-            f"工作簿中单元格引用的文字合计约 {size:,} MB（同一段长文字被大量单元格引用），"
+            f"工作簿中单元格的文字合计约 {size:,} MB（文字过长，或同一段长文字被大量单元格引用），"
             "读取会耗尽内存：请删除多余的长文字后重新报送"
         )
+
+
+def _longest_written(table: bytes) -> int | None:
+    """The most bytes any string of a shared-strings table is written in, when the table is
+    written plainly (its root ``<sst …>`` unprefixed, no comment, CDATA, processing
+    instruction or namespace declaration after it): a reader ends a string at the first
+    ``</si>`` after it starts (a string nested in another too), so each string's text lies
+    between two ``</si>``; None otherwise (the table is then parsed)."""
+    start = table.find(b"<sst")
+    end = table.find(b">", start)
+    if start < 0 or end < 0:
+        return None
+    body = table[end:]
+    if b"<!" in table or b"<?" in body or b"xmlns" in body:
+        return None
+    return max(map(len, body.split(b"</si>")))
+
+
+def _taken(data: bytes, plain: bool) -> list[int]:
+    """The string each shared-string cell of a sheet takes (-1: not known), as a reader takes
+    it (its last value); a plainly written sheet by one regex pass, any other cell by cell."""
+    if plain:
+        return [int(index) for index in _STRING_INDEX.findall(data)]
+    cells = _StringCells()
+    try:
+        _parse(data, cells.start, end=cells.end, text=cells.text)
+    except (expat.ExpatError, _Refused):
+        return []  # (measured already: every cell counted at the longest)
+    return cells.taken
+
+
+class _StringCells:
+    """The shared-string cells of a sheet not plainly written, and the string each takes."""
+
+    def __init__(self) -> None:
+        self.taken: list[int] = []
+        self.cell = False
+        self.value: list[str] | None = None
+        self.last = ""
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        local = _local(tag)
+        if local == "c":
+            self.cell = any(_local(k) == "t" and v.strip() == "s" for k, v in attributes.items())
+            self.last = ""
+        elif local == "v" and self.cell:
+            self.value = []
+
+    def text(self, data: str) -> None:
+        if self.value is not None:
+            self.value.append(data)
+
+    def end(self, tag: str) -> None:
+        local = _local(tag)
+        if local == "v" and self.value is not None:
+            self.last, self.value = "".join(self.value), None
+        elif local == "c" and self.cell:
+            written = self.last.strip()
+            known = written.isascii() and written.isdigit() and len(written) <= 9
+            self.taken.append(int(written) if known else -1)
+            self.cell = False
 
 
 def _string_costs(
@@ -227,18 +331,23 @@ def _string_costs(
 ) -> tuple[list[int], bool] | None:
     """What each shared string costs a reader (its UTF-8 copy and its Python string), the
     largest of each position over the tables; and whether the positions can be trusted (not
-    when a string is nested in another: a reader may count it apart).  None when a table is
-    not XML (a DTD in it included)."""
+    when a string is nested in another: a reader may count it apart).  Read as UTF-8 whatever
+    the table declares, as python-calamine reads it (a review declared Latin-1 to make an
+    emoji look like four narrow characters).  None when a table is not such XML."""
     costs: list[int] = []
     exact = True
     for info in tables:
         table = _StringTable()
         try:
-            _parse(archive.read(info), table.start, end=table.end, text=table.text)
+            _parse(archive.read(info), table.start, end=table.end, text=table.text, utf8=True)
         except (expat.ExpatError, _Refused):
             return None
         exact = exact and not table.nested
-        costs = [max(pair) for pair in zip_longest(costs, table.costs, fillvalue=0)]
+        for position, cost in enumerate(table.costs):  # in place: many tables stay linear
+            if position < len(costs):
+                costs[position] = max(costs[position], cost)
+            else:
+                costs.append(cost)
     return costs, exact
 
 
@@ -401,8 +510,10 @@ class _Extent:
     workbook).  Every address is still checked where it is written, and every cell, empty or
     not, moves the counters the next cell written without ``r`` follows."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, room: int = 0) -> None:
         self.name = name
+        self.room = room
+        """The cells holding something the workbook may still have (0: no limit here)."""
         self.root: str | None = None
         self.measuring = False
         self.placement = _Placement(name)
@@ -412,6 +523,8 @@ class _Extent:
         """The open cell nothing has been seen in yet: it counts at its first child."""
         self.strings = 0
         """Cells taking a shared string (``t="s"``, whatever prefix the ``t`` carries)."""
+        self.filled = 0
+        """Cells holding something."""
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = _local(tag)
@@ -426,6 +539,9 @@ class _Extent:
             self.measuring = True  # the second parse, from the top: skip the root again
             return
         if self.pending is not None:  # the open cell holds something
+            self.filled += 1
+            if self.filled > self.room > 0:  # stop at once (a review's 12 M cells took 51 s)
+                raise _Refused(_TOO_MANY_CELLS)
             self.reach(*self.pending)
             self.pending = None
         self.pending = self.placement.start(local, attributes)
@@ -485,13 +601,34 @@ class _Measured(NamedTuple):
     """Every row and cell tag of the worksheet is written plainly (the scan settled it)."""
     shared: bool = False
     """The part is a shared-strings table."""
+    filled: int = 0
+    """A worksheet's cells holding something (a plainly written sheet: the most its bytes
+    can write, one cell in every :data:`SMALLEST_CELL` bytes)."""
+    size: int = 0
+    """A worksheet's bytes: the most text its own cells can hold (inline strings, formula
+    results, numbers)."""
 
 
-def _measure(name: str, data: bytes) -> _Measured:
-    """Parse one XML part: the reason to refuse it, what the scan found, what it costs."""
-    extent = _Extent(name)
+def _measure(
+    name: str,
+    data: bytes,
+    filled: int = MAX_FILLED_CELLS,
+    named: bool = True,
+    counting: bool = True,
+) -> _Measured:
+    """Parse one XML part: the reason to refuse it, what the scan found, what it costs
+    (``filled``: the cells holding something the workbook may still have; ``named``: the part
+    is called as a shared-strings table; ``counting``: the package has one so called, so a
+    plainly written sheet's shared-string cells are counted, not bounded by its bytes)."""
+    extent = _Extent(name, filled)
     try:
-        if not _is_sheet(data, extent):
+        sheet = _is_sheet(data, extent)
+        suspect = named or not sheet  # (a reader takes its table from a part so named)
+        if suspect and extent.root != "sst" and b"sst" in data and _STRING_TABLE.search(data):
+            # a reader takes the shared strings from the first sst tag at any depth
+            reason = f"“{name}”含有共享字符串表，但不是正常的结构，已拒绝读取"
+            return _Measured(reason, None, 0)
+        if not sheet:
             if _SHEET_DATA.search(data):  # cells under another root: read all the same
                 reason = f"“{name}”含有单元格数据，但不是正常的工作表结构，已拒绝读取"
                 return _Measured(reason, None, 0)
@@ -501,13 +638,16 @@ def _measure(name: str, data: bytes) -> _Measured:
         if scanned is None and (utf16 or not _near(data)):
             _parse(data, extent.start, end=extent.end)
             cells = extent.rows * max(extent.columns, 1)
-            return _Measured(None, None, cells, strings=extent.strings)
+            filled = extent.filled
+            return _Measured(None, None, cells, extent.strings, filled=filled, size=len(data))
     except _Refused as refused:
         reason = str(refused)
         return _Measured(reason if "工作表" in reason else f"“{name}”{reason}", None, 0)
     except expat.ExpatError:
         return _Measured(f"“{name}”不是有效的 XML，工作簿已损坏", None, 0)
-    return _Measured(None, scanned, NEAR_CELLS, strings=data.count(b't="s"'), plain=True)
+    strings = data.count(b't="s"') if counting else len(data) // SMALLEST_STRING_CELL
+    filled = len(data) // SMALLEST_CELL
+    return _Measured(None, scanned, NEAR_CELLS, strings, True, filled=filled, size=len(data))
 
 
 def _is_sheet(data: bytes, extent: _Extent) -> bool:
@@ -527,8 +667,11 @@ def _parse(
     namespaces: bool = False,
     end: Callable[[str], None] | None = None,
     text: Callable[[str], None] | None = None,
+    utf8: bool = False,
 ) -> None:
-    parser = expat.ParserCreate(namespace_separator="}" if namespaces else None)
+    parser = expat.ParserCreate(
+        encoding="utf-8" if utf8 else None, namespace_separator="}" if namespaces else None
+    )
     if end is not None:
         parser.EndElementHandler = end
     if text is not None:
