@@ -602,6 +602,120 @@ def test_a_formula_using_a_defined_name_that_reaches_out_is_noted(
     assert found == {"B220": "网络函数", "D220": "网络函数"}, notes.outside
 
 
+def notes_with(template: Path, path: Path, edit: Edit, cells: bytes) -> dict[str, str]:
+    """The outward notes of 项目1 (by cell: what it reaches with) once ``edit`` and ``cells``
+    are made (cells on 项目1, where no formula of the template reaches out)."""
+
+    def both(parts: dict[str, bytes]) -> None:
+        edit(parts)
+        parts[PROJECT_SHEET] = add_to_sheet_data(parts[PROJECT_SHEET], cells)
+
+    reason, notes = inspect(rewrite(template, path, both))
+    assert reason is None, reason
+    return {cell: kind for cell, (_, kind) in notes.outside.get("项目1", {}).items()}
+
+
+def defining(*names: bytes) -> Edit:
+    def edit(parts: dict[str, bytes]) -> None:
+        book = "xl/workbook.xml"
+        parts[book] = parts[book].replace(b"<definedNames>", b"<definedNames>" + b"".join(names))
+
+    return edit
+
+
+WEB = b'<definedName name="FEEDS">WEBSERVICE("http://x")</definedName>'
+
+
+@pytest.mark.parametrize(
+    ("names", "formula"),
+    [
+        # through a name using it (a review's chain)
+        ((WEB, b'<definedName name="VIA">FEEDS&amp;""</definedName>'), b"VIA"),
+        # a sheet's own name reaching out, a workbook's of the same name not
+        (
+            (
+                b'<definedName name="LOCAL" localSheetId="3">WEBSERVICE("http://x")</definedName>',
+                b'<definedName name="LOCAL">1</definedName>',
+            ),
+            b"LOCAL",
+        ),
+        ((WEB,), "FEEDſ".encode()),  # (re.I matched it, the lookup raised KeyError: 程序出错)
+    ],
+    ids=["chain", "scoped", "long s"],
+)
+def test_every_way_to_a_name_that_reaches_out_is_noted(
+    template: Path, tmp_path: Path, names: tuple[bytes, ...], formula: bytes
+) -> None:
+    cells = b'<row r="221"><c r="B221"><f>' + formula + b"</f></c></row>"
+    assert notes_with(template, tmp_path / "n.xlsx", defining(*names), cells) == {
+        "B221": "网络函数"
+    }
+
+
+def test_an_array_formula_is_noted_on_every_cell_it_fills(template: Path, tmp_path: Path) -> None:
+    """Written on its first cell only (a review put a label's array formula over an input)."""
+    cells = (
+        b'<row r="222"><c r="A222"><f t="array" ref="A222:C222">'
+        b'IF({1,0,1},"x",WEBSERVICE("http://x"))</f><v>x</v></c></row>'
+        b'<row r="223"><c r="B223"><f t="shared" ref="B223:B224" si="4">'
+        b'CUBEMEMBER("OLAP","x")</f></c></row>'
+        b'<row r="224"><c r="B224"><f t="shared" si="04"/></c></row>'
+    )
+    found = notes_with(template, tmp_path / "a.xlsx", lambda parts: None, cells)
+    assert found == {
+        "A222": "网络函数",
+        "B222": "网络函数",
+        "C222": "网络函数",
+        "B223": "网络函数",
+        "B224": "网络函数",  # si="04" is group 4, as LibreOffice reads it
+    }
+
+
+STRICT = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def strict(parts: dict[str, bytes]) -> None:
+    """The workbook part in Strict Open XML (Excel's own spelling; LibreOffice opens it)."""
+    book = "xl/workbook.xml"
+    parts[book] = (
+        parts[book]
+        .replace(MAIN, STRICT)
+        .replace(
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        )
+    )
+
+
+def two_workbooks(parts: dict[str, bytes]) -> None:
+    """Two relationships to a workbook part: python-calamine takes the last."""
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+        b"<Relationship ",
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/officeDocument" Target="xl/nothing.xml" Id="rId99"/><Relationship ',
+        1,
+    )
+
+
+@pytest.mark.parametrize("edit", [strict, two_workbooks], ids=["strict", "two workbooks"])
+def test_the_notes_know_the_sheets_however_the_workbook_is_written(
+    template: Path, tmp_path: Path, edit: Edit
+) -> None:
+    """A review made the notes lose every sheet (so say nothing) with workbook parts python-
+    calamine reads all the same."""
+    cells = b'<row r="225"><c r="B225"><f>WEBSERVICE("http://x")</f></c></row>'
+    assert notes_with(template, tmp_path / "w.xlsx", edit, cells) == {"B225": "网络函数"}
+
+
+def test_a_workbook_part_that_is_not_xml_is_refused(template: Path, tmp_path: Path) -> None:
+    def broken(parts: dict[str, bytes]) -> None:
+        book = "xl/workbook.xml"
+        parts[book] = parts[book].replace(b"</sheets>", b"</sheetsX>", 1)
+
+    reason = preflight(rewrite(template, tmp_path / "broken.xlsx", broken))
+    assert reason is not None and "结构部分不是有效的 XML" in reason, reason
+
+
 def test_a_prefixed_sheet_s_notes_are_read(template: Path, tmp_path: Path) -> None:
     def edit(parts: dict[str, bytes]) -> None:
         prefixed(parts)  # a far cell too: take it out again, keep the prefixes

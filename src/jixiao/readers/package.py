@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, NamedTuple
 from xml.parsers import expat
@@ -132,7 +133,10 @@ def _parts_reason(
     archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], notes: CellNotes
 ) -> str | None:
     """Measure every XML part; note the sheets' error values and outward formulas on the way."""
-    tabs, outward = _tab_names(archive)
+    try:
+        tabs, outward = _tab_names(archive)
+    except _Refused as refused:
+        return str(refused)
     harmless: set[bytes] = set()
     cells = 0
     strings = _StringUse()
@@ -395,35 +399,54 @@ def _holds_cells(head: bytes, part: IO[bytes]) -> bool:
 
 
 def _tab_names(archive: zipfile.ZipFile) -> tuple[dict[str, str], _Outward | None]:
-    """Part path → the sheet's tab name, so a reason names what the clerk sees, and the
-    workbook's defined names that reach outside it; nothing when the package is not laid out
-    as Excel writes it (the parts are still all measured)."""
-    try:
-        parts, names = _sheet_parts(archive)
-    except Exception:  # noqa: BLE001  (any oddity here only costs the nicer name)
-        return {}, None
+    """Part path → the sheet's tab name, so a reason names what the clerk sees and the notes
+    are known by tab, and the workbook's defined names that reach outside it.  Raises
+    :class:`_Refused` when the workbook part is not XML (a review's mismatched end tag, which
+    python-calamine reads past, left every note unsaid)."""
+    parts, names = _sheet_parts(archive)
     return {part: tab for tab, part in parts.items()}, _Outward.of(names)
 
 
-class _Outward(NamedTuple):
-    """The workbook's defined names whose formula reaches outside it (a review hid
-    ``WEBSERVICE`` behind ``=JX_FEED``): a cell's formula using one reaches out too."""
+_NAME_TOKEN = re.compile(r"[\w.\\]+")
+"""What may be a defined name in a formula (letters, digits, ``_``, ``.``, ``\\``)."""
 
-    pattern: re.Pattern[str]
+
+class _Outward(NamedTuple):
+    """The workbook's defined names whose formula reaches outside it, directly or through
+    another name (a review hid ``WEBSERVICE`` behind ``=JX_FEED``, then behind a name using
+    it, and behind a sheet's own name shadowed by a workbook name): a cell's formula using one
+    reaches out too.  Names are compared case-folded, as Excel compares them, word by word
+    (one dictionary look-up a word: 50,000 names in one pattern took minutes)."""
+
     kinds: dict[str, str]
-    """Name (lower-cased) → what it reaches outside with."""
+    """Name (case-folded) → what it reaches outside with."""
 
     @staticmethod
-    def of(names: dict[str, str]) -> _Outward | None:
-        kinds = {name.lower(): kind for name, text in names.items() if (kind := _reach(text))}
-        if not kinds:
-            return None
-        words = "|".join(re.escape(name) for name in sorted(kinds, key=len, reverse=True))
-        return _Outward(re.compile(rf"(?<![\w.\\])(?:{words})(?![\w.\\])", re.I), kinds)
+    def of(names: list[tuple[str, str]]) -> _Outward | None:
+        kinds: dict[str, str] = {}
+        users: dict[str, list[str]] = {}
+        for name, text in names:  # every definition (a sheet's own name, a workbook's)
+            key = name.casefold()
+            kind = _reach(text)
+            if kind:
+                kinds.setdefault(key, kind)
+            for word in set(_NAME_TOKEN.findall(text.casefold())):
+                users.setdefault(word, []).append(key)
+        waiting = list(kinds)
+        while waiting:  # through names using names, each name once
+            source = waiting.pop()
+            for user in users.get(source, []):
+                if user not in kinds:
+                    kinds[user] = kinds[source]
+                    waiting.append(user)
+        return _Outward(kinds) if kinds else None
 
     def reach(self, formula: str) -> str | None:
-        match = self.pattern.search(formula)
-        return self.kinds[match.group(0).lower()] if match else None
+        for word in _NAME_TOKEN.findall(formula.casefold()):
+            kind = self.kinds.get(word)
+            if kind:
+                return kind
+        return None
 
 
 def _looks_like_xml(head: bytes) -> bool:
@@ -725,6 +748,7 @@ _REACHING_WORDS = (
     "translate",
     "detectlanguage",
     "copilot",
+    "cube",
     "hyperlink",
     "rtd",
     "call",
@@ -780,8 +804,8 @@ OUTSIDE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "网络函数",
         re.compile(
-            r"\b(?:WEBSERVICE|FILTERXML|RTD|IMAGE|STOCKHISTORY|TRANSLATE|DETECTLANGUAGE|COPILOT)"
-            r"\s*\(",
+            r"\b(?:WEBSERVICE|FILTERXML|RTD|IMAGE|STOCKHISTORY|TRANSLATE|DETECTLANGUAGE|COPILOT"
+            r"|CUBE[A-Z]*)\s*\(",
             re.IGNORECASE,
         ),
     ),
@@ -883,14 +907,28 @@ class _Cells:
         """Shared-formula group → the text its first cell writes."""
         self.members: list[tuple[str, str]] = []
         """(cell, group) of every cell in a shared-formula group."""
+        self.spread: str | None = None
+        """The range an array formula (or a data table) being read fills."""
+        self.arrays: list[tuple[str, str]] = []
+        """(range, formula) of every array formula and data table."""
 
     def shared_out(self) -> list[tuple[str, str]]:
-        """Every cell's formula, a shared-formula group's cells with the text its first cell
+        """Every cell's formula; a shared-formula group's cells with the text its first cell
         writes (Excel fills a formula down so: ``<f t="shared" si="0"/>`` on every cell
-        below; a review hid WEBSERVICE on such a cell)."""
-        return self.formulas + [
+        below), every cell an array formula fills with its formula (a review hid WEBSERVICE
+        both ways: the formula is written on one cell only).  An array's cells are taken
+        within A1:AZ999, where a template's inputs are, up to :data:`SPREAD_CELLS` a sheet."""
+        found = self.formulas + [
             (ref, self.groups[group]) for ref, group in self.members if group in self.groups
         ]
+        room = SPREAD_CELLS
+        for spread, formula in self.arrays:
+            if room <= 0:
+                break
+            for ref in _cells_of(spread, room):
+                found.append((ref, formula))
+                room -= 1
+        return found
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = _local(tag)
@@ -903,10 +941,13 @@ class _Cells:
         elif local in ("f", "v") and self.ref:
             self.reading, self.pieces = local, []
             if local == "f":
-                shared = attributes.get("t", "").strip() == "shared" and attributes.get("si")
-                self.group = attributes["si"].strip() if shared else None
+                kind = attributes.get("t", "").strip()
+                shared = kind == "shared" and attributes.get("si")
+                self.group = _group(attributes["si"]) if shared else None
                 if self.group is not None:
                     self.members.append((self.ref, self.group))
+                spread = kind in ("array", "dataTable") and attributes.get("ref")
+                self.spread = attributes["ref"] if spread else None
 
     def text(self, data: str) -> None:
         if self.reading:
@@ -923,9 +964,35 @@ class _Cells:
                 self.formulas.append((self.ref, written))
                 if self.group is not None and written.strip():
                     self.groups.setdefault(self.group, written)
+                if self.spread:
+                    self.arrays.append((self.spread, written))
             elif self.error and 1 <= len(written) <= 20:
                 self.errors[self.ref] = written
             self.reading = None
+
+
+SPREAD_CELLS = 100_000
+"""The most cells of array formulas a sheet's notes take (a range may span a whole sheet)."""
+
+
+def _group(written: str) -> str:
+    """A shared-formula group as a number reads it (``00`` and ``+0`` are group 0, as
+    LibreOffice reads them)."""
+    text = written.strip().lstrip("+")
+    return str(int(text)) if text.isascii() and text.isdigit() and len(text) < 10 else text
+
+
+def _cells_of(spread: str, room: int) -> list[str]:
+    """The cells of a range (``A15:B15``) within A1:AZ999, at most ``room`` of them."""
+    corners = [_REF.match(corner.strip()) for corner in spread.split(":", 1)]
+    if not all(corners) or room <= 0:
+        return []
+    (first_row, first_column), (last_row, last_column) = [
+        (int(m.group(2)), _column(m.group(1))) for m in corners if m is not None
+    ] * (2 if len(corners) == 1 else 1)
+    rows = range(max(first_row, 1), min(last_row, 999) + 1)
+    columns = range(max(first_column, 1), min(last_column, 52) + 1)
+    return list(islice((a1(row, column) for row in rows for column in columns), room))
 
 
 def _column(letters: str) -> int:
@@ -976,38 +1043,31 @@ def _reach(formula: str, outward: _Outward | None = None) -> str | None:
     return outward.reach(formula) if outward else None
 
 
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
-_DEFINED_NAME = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}definedName"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Sheet name → its part's name in the package, through the package's relationships to
-    the workbook part and the workbook's to its sheets.  Part names are matched as python-
-    calamine matches them (case-insensitive, ``\\`` as ``/``), so a sheet is known by its tab
-    whatever spelling the package uses.  And the workbook's defined names → their formulas."""
+    the workbook part and the workbook's to its sheets, read as python-calamine reads them:
+    part names case-insensitive with ``\\`` as ``/``, elements and attributes by their local
+    names whatever their namespace (Strict Open XML, an ``r`` prefix bound elsewhere), the
+    last relationship to the workbook part.  And every defined name with its formula.  A
+    missing relationships part falls back to Excel's own names; a part that is not XML
+    raises :class:`_Refused`."""
     names = {_spelling(name): name for name in archive.namelist()}
 
     def read(part: str) -> bytes:
-        return archive.read(names[_spelling(part)])
+        found = names.get(_spelling(part))
+        return archive.read(found) if found else b""
 
-    book = next(
-        (
-            _resolved("", r.get("Target", ""))
-            for r in _elements(read("_rels/.rels"), _RELATIONSHIP)
-            if r.get("Type", "").endswith("/officeDocument")
-        ),
-        "xl/workbook.xml",
-    )
+    book = "xl/workbook.xml"
+    for relation in _elements(read("_rels/.rels"), "Relationship"):
+        if relation.get("Type", "").endswith("/officeDocument"):
+            book = _resolved("", relation.get("Target", ""))
     folder, _, file = book.rpartition("/")
-    relations = posixpath.join(folder, "_rels", f"{file}.rels")
-    rels = _elements(read(relations), _RELATIONSHIP)
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    relations = _elements(read(posixpath.join(folder, "_rels", f"{file}.rels")), "Relationship")
+    targets = {r.get("Id"): r.get("Target", "") for r in relations}
     parts: dict[str, str] = {}
-    defined: dict[str, str] = {}
-    for sheet in _elements(read(book), _SHEET, _DEFINED_NAME, defined):
-        target = targets.get(sheet.get(_REL_ID), "")
+    defined: list[tuple[str, str]] = []
+    for sheet in _elements(read(book), "sheet", "definedName", defined):
+        target = targets.get(sheet.get("id"), "")
         part = names.get(_spelling(_resolved(folder, target))) if target else None
         if part is not None:
             parts[sheet.get("name", "")] = part
@@ -1027,20 +1087,25 @@ def _resolved(folder: str, target: str) -> str:
 
 
 def _elements(
-    data: bytes, name: str, texts: str | None = None, into: dict[str, str] | None = None
+    data: bytes, name: str, texts: str | None = None, into: list[tuple[str, str]] | None = None
 ) -> list[dict[str, str]]:
-    """The attributes of every element called ``name`` (``{namespace}local``, as ElementTree
-    writes names), read by expat with DTDs and entities refused as everywhere in the guard
-    (no ElementTree: its import alone is a noticeable part of a command's start-up); and the
-    text of every element called ``texts`` by its ``name`` attribute, ``into``."""
+    """The attributes of every element whose local name is ``name``, by their local names (a
+    namespaced attribute before a plain one of the same name), read by expat with DTDs and
+    entities refused as everywhere in the guard (no ElementTree: its import alone is a
+    noticeable part of a command's start-up); and (``name`` attribute, text) of every element
+    whose local name is ``texts``, ``into``.  Nothing for no data; :class:`_Refused` when the
+    data is not XML."""
     found: list[dict[str, str]] = []
     reading: list[str] = []
     pieces: list[str] = []
 
     def start(tag: str, attributes: dict[str, str]) -> None:
-        if _qualified(tag) == name:
-            found.append({_qualified(key): value for key, value in attributes.items()})
-        elif texts is not None and _qualified(tag) == texts:
+        local = tag.rpartition("}")[2]
+        if local == name:
+            plain = {key: value for key, value in attributes.items() if "}" not in key}
+            spaced = {key.rpartition("}")[2]: v for key, v in attributes.items() if "}" in key}
+            found.append(plain | spaced)
+        elif texts is not None and local == texts:
             reading[:], pieces[:] = [attributes.get("name", "")], []
 
     def text(data: str) -> None:
@@ -1048,13 +1113,16 @@ def _elements(
             pieces.append(data)
 
     def end(tag: str) -> None:
-        if reading and into is not None and _qualified(tag) == texts:
-            into[reading.pop()] = "".join(pieces)
+        if reading and into is not None and tag.rpartition("}")[2] == texts:
+            into.append((reading.pop(), "".join(pieces)))
 
-    _parse(data, start, namespaces=True, end=end, text=text)
+    if not data:
+        return found
+    try:
+        _parse(data, start, namespaces=True, end=end, text=text)
+    except expat.ExpatError as error:
+        raise _Refused(
+            "工作簿的结构部分不是有效的 XML，工作簿已损坏："
+            "请在 Excel/WPS 中打开后另存为 .xlsx 再报送"
+        ) from error
     return found
-
-
-def _qualified(name: str) -> str:
-    """expat's ``namespace}local`` as ``{namespace}local``."""
-    return "{" + name if "}" in name else name
