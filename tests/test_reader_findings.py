@@ -165,6 +165,22 @@ def test_formulas_reaching_outside_in_input_cells_are_reported(
     assert (finding.sheet, finding.cell) == ("项目1", ref) and kind in finding.message
 
 
+def test_outward_formulas_outside_the_inputs_are_one_finding_for_the_workbook(
+    workbook: Path,
+) -> None:
+    """An input may take an outward formula's result through another cell (``=Z99``, or
+    INDIRECT, which no reference can be followed through): formulas reaching outside
+    anywhere else are one finding, at the first of them (a review's input read silently)."""
+    edited(workbook, "项目1", "Z99", '=WEBSERVICE("http://example.com/x")')
+    edited(workbook, "项目1", "Z98", '=RTD("x",,"y")')
+    edited(workbook, "项目1", P.goal, '=INDIRECT("Z"&99)')
+    submission, findings = read_workbook(workbook)
+    assert submission is not None
+    (finding,) = [f for f in findings if f.code == "formula-outside"]
+    assert finding.sheet == "项目1" and finding.cell in ("Z98", "Z99")
+    assert "工作簿中另有 2 处公式" in finding.message
+
+
 def test_outward_formulas_are_found_in_any_case_and_spelling(workbook: Path) -> None:
     """Excel reads function names in any case, and XML may spell a letter as a character
     reference: the package's byte pre-test lets neither pass (issue #15's one-pass notes)."""

@@ -195,6 +195,8 @@ class Reader:
         self.workbook: Book | None = None
         self.notes = CellNotes()
         """Error values and outward-reaching formulas, which calamine does not report."""
+        self.noted: set[tuple[str, str]] = set()
+        """(sheet, cell) of the outward-reaching formulas reported at an input."""
         self._grids: dict[str, Grid | None] = {}
 
     def where(self, sheet: str, ref: str) -> Location:
@@ -311,6 +313,29 @@ def engine_failed(exc: BaseException) -> bool:
 def read_opened(reader: Reader) -> Submission | None:
     """The submission of a workbook :func:`open_workbook` opened: the model built from its
     cells (each sheet read when first asked for, once); None when the layout is not usable."""
+    submission = _read_layout(reader)
+    if submission is not None:
+        _report_elsewhere(reader)
+    return submission
+
+
+def _report_elsewhere(reader: Reader) -> None:
+    """Formulas reaching outside the workbook in cells that are no input (a review: an input
+    taking ``=Z99`` where Z99 holds WEBSERVICE; INDIRECT defeats following references): one
+    finding for the workbook, at the first of them."""
+    elsewhere = [
+        (sheet, ref, kind)
+        for sheet, cells in reader.notes.outside.items()
+        for ref, (_, kind) in cells.items()
+        if (sheet, ref) not in reader.noted
+    ]
+    if elsewhere:
+        sheet, ref, kind = elsewhere[0]
+        what = f"工作簿中另有 {len(elsewhere)} 处公式（如 {sheet}!{ref}）"
+        reader.add(FORMULA_OUTSIDE, sheet, ref, what=what, kind=kind)
+
+
+def _read_layout(reader: Reader) -> Submission | None:
     assert reader.workbook is not None
     names = reader.workbook.sheet_names
     if not _meta_names_this_layout(reader, names):
@@ -536,6 +561,7 @@ def _report_notes(reader: Reader, grid: Grid, inputs: frozenset[str] | set[str])
         if ref in inputs:
             what = f"公式“{formula[:60]}”"
             reader.add(FORMULA_OUTSIDE, grid.name, ref, what=what, kind=kind)
+            reader.noted.add((grid.name, ref))
 
 
 def _blank_grid(grid: Grid) -> bool:
