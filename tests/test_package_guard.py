@@ -485,6 +485,21 @@ def test_a_link_within_the_workbook_reaches_nothing(formula: str, kind: str | No
     assert package._reach(formula) == kind
 
 
+@pytest.mark.parametrize(
+    ("formula", "kind"),
+    [
+        ("SUM(表1[金额])", None),
+        ("表1[[#This Row],[金额]]*2", None),
+        ('IF(A1="","[待填]",A1)', None),
+        ("[1]项目1!F11", "外部工作簿"),
+        ("'C:\\报表\\[去年.xlsx]项目1'!C5", "外部工作簿"),
+        ("[1]!预算合计", "外部工作簿"),
+    ],
+)
+def test_another_workbook_is_a_bracket_before_a_sheet(formula: str, kind: str | None) -> None:
+    assert package._reach(formula) == kind
+
+
 def test_the_template_s_own_links_are_no_note(template: Path) -> None:
     """总览 links every project sheet: none of them is a note (each was, and the sheet was
     read cell by cell on every read)."""

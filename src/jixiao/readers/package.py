@@ -800,7 +800,7 @@ def _near(data: bytes) -> bool:
 
 OUTSIDE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("DDE 命令", re.compile(r"\|")),
-    ("外部工作簿", re.compile(r"\[")),
+    ("外部工作簿", re.compile(r'\[[^\]]*\][^!\[\]"]*!')),  # [1]表!A1, '…\[b.xlsx]表'!A1
     (
         "网络函数",
         re.compile(
@@ -812,7 +812,9 @@ OUTSIDE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("宏函数", re.compile(r"\b(?:CALL|REGISTER(?:\.ID)?)\s*\(", re.IGNORECASE)),
     ("超链接", re.compile(r'\bHYPERLINK\s*\((?!\s*"#)', re.IGNORECASE)),
 )
-"""What a formula reaches outside the workbook with, in the words a clerk would use.  A
+"""What a formula reaches outside the workbook with, in the words a clerk would use.  Another
+workbook is a bracket before a sheet's ``!`` (a table's columns, ``表1[金额]``, and a text
+"[待填]" are none: a review found them called 外部工作簿).  A
 HYPERLINK whose address is written as text starting with ``#`` goes to a place in the same
 workbook (whatever follows: "#http://…" is no web address), so it reaches nothing: the
 总览 sheet's links to the project sheets are no note, and that sheet is no longer read cell
