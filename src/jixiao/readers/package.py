@@ -1,18 +1,25 @@
 """The package guard: what a workbook file must pass before any spreadsheet reader opens it.
 
-python-calamine builds each sheet as a dense grid from A1 to its farthest cell, and aborts the
-whole process when that allocation fails.  So before it sees a file, every XML part of the
-package is checked here with a real XML parser (expat: quoting, spacing, namespace prefixes,
-character references and cells written without ``r`` are all read as Excel reads them), and
-every part whose root is a worksheet counts — wherever it is stored and whatever the
-relationships call it.  Refused: zip bombs (part count, unpacked size, ratio), DTD and entity
-declarations (billion laughs, external entities: no genuine workbook has them), parts too
-large for a template, and sheets whose extent would exceed :data:`MAX_SHEET_CELLS`.
-Returns a Chinese reason, never raises.
+python-calamine builds each sheet as a dense grid from its first to its farthest cell, copies
+a shared string into every cell taking it, and aborts the whole process when an allocation
+fails.  So before it sees a file, every XML part of the package is checked here with a real
+XML parser (expat: quoting, spacing, namespace prefixes, character references and cells
+written without ``r`` are all read as calamine reads them: :class:`_Placement`), and every
+part whose root is a worksheet counts — wherever it is stored and whatever the relationships
+call it.  Refused: zip bombs (part count, unpacked size, ratio), DTD and entity declarations
+(billion laughs, external entities: no genuine workbook has them), parts too large for a
+template, sheets whose extent would exceed :data:`MAX_SHEET_CELLS` (only cells holding
+something count, as in calamine), all sheets together past :data:`MAX_BOOK_CELLS` cells or
+:data:`MAX_FILLED_CELLS` cells holding something, and texts past :data:`MAX_STRING_BYTES`
+(:class:`_StringUse`: the sheets' own texts and every shared-string copy), a shared-strings
+table declaring too many entries or hidden under another root.  Returns a Chinese reason,
+never raises.  Five hostile reviews (issue #15) shaped it: each rule names the way it closes.
 
 :func:`inspect` is what the reader calls: the guard and the :class:`CellNotes` (what calamine
-does not report) in one pass, each part unpacked once (issue #15: reading near calamine's own
-speed); :func:`preflight` and :func:`cell_notes` are its two halves.
+does not report: error values; formulas reaching outside the workbook, also through a defined
+name, a filled-down or an array formula) in one pass, each part unpacked once (issue #15:
+reading near calamine's own speed); :func:`preflight` and :func:`cell_notes` are its two
+halves.
 """
 
 from __future__ import annotations
