@@ -271,3 +271,34 @@ def test_a_file_whose_work_raises_costs_only_that_file(
     (finding,) = results[1].findings
     assert collect.PROGRAM_ERROR in finding.message
     assert "已损坏" not in finding.message  # not the file's fault, as far as is known
+
+
+def test_a_consolidation_leaves_nothing_out_of_garbage_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the workbook is written the objects alive before are left out of the cyclic
+    collections (issue #15: they were walked again and again); afterwards nothing is, and a
+    host that froze objects itself keeps exactly its own."""
+    import gc
+
+    import jixiao.outputs.summary as summary
+    from jixiao.service.collect import consolidate_paths
+
+    files = [submission(tmp_path, f"{name}.json") for name in ("a", "b")]
+    frozen: list[int] = []
+    real = summary.write_summary
+
+    def write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        frozen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(summary, "write_summary", write)
+    consolidate_paths(files, tmp_path / "a.xlsx", use_cache=False)
+    assert frozen[0] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()  # a forking host's own
+    try:
+        own = gc.get_freeze_count()
+        consolidate_paths(files, tmp_path / "b.xlsx", use_cache=False)
+        assert frozen[1] == own and gc.get_freeze_count() == own
+    finally:
+        gc.unfreeze()
