@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.a1 import a1
-from jixiao.readers import package
+from jixiao.readers import package, xmlparts
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -63,7 +63,7 @@ def guard_extent(body: bytes) -> tuple[int, int]:
     extent = package._Extent("S")
     data = sheet(body)
     assert package._is_sheet(data, extent)
-    package._parse(data, extent.start, end=extent.end)
+    xmlparts.parse_xml(data, extent.start, end=extent.end)
     return extent.rows, extent.columns
 
 

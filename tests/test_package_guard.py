@@ -19,7 +19,7 @@ import pytest
 import python_calamine
 
 from jixiao.a1 import a1
-from jixiao.readers import package
+from jixiao.readers import cell_notes, package, text_budget
 from jixiao.readers.package import BROKEN_PACKAGE, inspect, preflight
 from jixiao.template.build import build_template, save_workbook
 
@@ -482,7 +482,7 @@ def test_an_oddly_written_cell_is_noted_where_it_is(
     ],
 )
 def test_a_link_within_the_workbook_reaches_nothing(formula: str, kind: str | None) -> None:
-    assert package._reach(formula) == kind
+    assert cell_notes.reach(formula) == kind
 
 
 @pytest.mark.parametrize(
@@ -497,7 +497,7 @@ def test_a_link_within_the_workbook_reaches_nothing(formula: str, kind: str | No
     ],
 )
 def test_another_workbook_is_a_bracket_before_a_sheet(formula: str, kind: str | None) -> None:
-    assert package._reach(formula) == kind
+    assert cell_notes.reach(formula) == kind
 
 
 def test_the_template_s_own_links_are_no_note(template: Path) -> None:
@@ -533,7 +533,7 @@ def expat_text(written: bytes) -> str:
     ],
 )
 def test_a_scanned_formula_is_read_as_xml_reads_it(written: bytes) -> None:
-    assert package._unescaped(written) == expat_text(written)
+    assert cell_notes.unescaped(written) == expat_text(written)
 
 
 def test_a_genuine_200_project_workbook_is_within_the_budget() -> None:
@@ -904,7 +904,7 @@ def test_the_sheets_own_texts_count_too(
     cell = f'<row r="300"><c r="A300" t="inlineStr"><is><t>{text}</t></is></c></row>'.encode()
     path = rewrite(template, tmp_path / "inline.xlsx", far_row(cell))
     assert preflight(path) is None
-    monkeypatch.setattr(package, "MAX_STRING_BYTES", 5 * path.stat().st_size)
+    monkeypatch.setattr(text_budget, "MAX_STRING_BYTES", 5 * path.stat().st_size)
     reason = preflight(path)
     assert reason is not None and "文字合计" in reason, reason
 
@@ -924,7 +924,7 @@ def test_a_shared_string_is_read_as_utf_8_whatever_the_table_declares(tmp_path: 
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("xl/sharedStrings.xml", table)
     with zipfile.ZipFile(path) as archive:
-        found = package._string_costs(archive, [archive.getinfo("xl/sharedStrings.xml")])
+        found = text_budget.string_costs(archive, [archive.getinfo("xl/sharedStrings.xml")])
     assert found == ([len(text.encode()) + 4 * len(text)], True)
 
 

@@ -48,7 +48,8 @@ from jixiao.model import (
 )
 from jixiao.money import TABLE_UNITS, MoneyUnit, table_unit
 from jixiao.profiles import DEFAULT_PROFILE, builtin_names
-from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, CellNotes, inspect
+from jixiao.readers.cell_notes import CellNotes
+from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, inspect
 from jixiao.rules.base import Rule
 from jixiao.rules.files import (
     CELL_ERROR,
