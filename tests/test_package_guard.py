@@ -494,6 +494,9 @@ def test_a_link_within_the_workbook_reaches_nothing(formula: str, kind: str | No
         ("[1]项目1!F11", "外部工作簿"),
         ("'C:\\报表\\[去年.xlsx]项目1'!C5", "外部工作簿"),
         ("[1]!预算合计", "外部工作簿"),
+        ("SUMIFS(表1[金额],表1[项目],单位信息!B15)", None),  # (a fifth review's false warning)
+        ("'[1]Sheet (2)'!A1", "外部工作簿"),
+        ("'C:\\x\\[b.xlsx]S 1'!A1", "外部工作簿"),
     ],
 )
 def test_another_workbook_is_a_bracket_before_a_sheet(formula: str, kind: str | None) -> None:
@@ -957,6 +960,95 @@ def test_a_sheet_not_plainly_written_counts_each_cell_with_its_own_string(
     path = rewrite(template, tmp_path / "slow.xlsx", edit)
     assert package._plain_scan(zipfile.ZipFile(path).read(SHEET)) is None
     assert preflight(path) is None
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        b"<si><t>a<si></si>b</t></si><si><t>c</t></si>",  # a </si> inside a text
+        b'<si><r><t q="</si>">ab</t></r></si>',  # a </si> inside a quoted value
+        b"<si><t>a</t><!-- </si> --></si>",
+        b"<si/><si><t>a</t></si>",
+    ],
+)
+def test_a_table_not_plainly_written_is_parsed(table: bytes) -> None:
+    """The cheap bound takes the bytes between two ``</si>`` for a string's most: only where
+    every ``</si>`` ends a string for python-calamine (a fifth review hid an 8 MB string in
+    1,000-byte pieces so)."""
+    written = b'<sst xmlns="' + MAIN + b'">' + table + b"</sst>"
+    assert text_budget._longest_written(written) is None
+    plain = b'<sst xmlns="' + MAIN + b'"><si><t>ab</t></si><si><r><t>c</t></r></si></sst>'
+    assert text_budget._longest_written(plain) == len(b"<si><r><t>c</t></r>")
+
+
+@pytest.mark.parametrize(
+    ("value", "taken"),
+    [
+        (b"<v>1</v>", [1]),
+        (b"<v> 1</v>", [-1]),
+        (b"<v>1&#48;</v>", [-1]),
+        (b"<v>1<!--x-->0</v>", [-1]),
+    ],
+)
+def test_a_cell_s_string_is_known_only_as_calamine_reads_it(value: bytes, taken: list[int]) -> None:
+    """python-calamine takes a value's first piece of text and falls back to the first string
+    when it is no number: anything else is counted at the longest (a fifth review)."""
+    sheet = b"<worksheet><sheetData><row><c t='s'>" + value + b"</c></row></sheetData></worksheet>"
+    assert text_budget._taken(sheet, plain=False) == taken
+
+
+def test_an_entry_with_a_second_name_is_refused(template: Path, tmp_path: Path) -> None:
+    """python-calamine's zip reader names an entry by its Info-ZIP Unicode Path field, Python's
+    by its header (a fifth review made a sheet the shared-strings table for calamine only)."""
+    path = tmp_path / "second.xlsx"
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == SHEET:
+                name = b"\x01" + (0).to_bytes(4, "little") + b"xl/sharedStrings.xml"
+                info.extra = (0x7075).to_bytes(2, "little") + len(name).to_bytes(2, "little") + name
+            target.writestr(info, data)
+    reason = preflight(path)
+    assert reason is not None and "另有一个名称" in reason, reason
+
+
+def renamed_workbook(parts: dict[str, bytes]) -> None:
+    parts["xl/book.xml"] = parts.pop("xl/workbook.xml")
+    parts["xl/_rels/book.xml.rels"] = parts.pop("xl/_rels/workbook.xml.rels")
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/book.xml")
+
+
+def sheet_target(written: bytes) -> Edit:
+    def edit(parts: dict[str, bytes]) -> None:
+        rels = "xl/_rels/workbook.xml.rels"
+        parts[rels] = parts[rels].replace(b"/xl/worksheets/sheet2.xml", written, 1)
+        assert written in parts[rels]
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        renamed_workbook,
+        sheet_target(b"../xl/worksheets/sheet2.xml"),
+        sheet_target(b"worksheets\\sheet2.xml"),
+    ],
+    ids=["workbook renamed", "dot dot", "backslash"],
+)
+def test_a_package_calamine_may_read_otherwise_is_refused(
+    template: Path, tmp_path: Path, edit: Edit
+) -> None:
+    """python-calamine reads workbook.xml whatever the relationship names, and looks a sheet's
+    path up as written: a fifth review had the notes taken from a decoy sheet so."""
+    reason = preflight(rewrite(template, tmp_path / "odd.xlsx", edit))
+    assert reason is not None and "文件布局不是 Excel/WPS 的写法" in reason, reason
+
+
+@pytest.mark.parametrize("name", ["FEE\u0301D", "FEED·X", "预算·合计"])
+def test_a_name_is_one_word_whatever_its_letters(name: str) -> None:
+    outward = cell_notes.Outward.of([(name, 'WEBSERVICE("http://x")')])
+    assert outward is not None and outward.reach(f'{name}&""') == "网络函数"
 
 
 def test_an_opendocument_spreadsheet_named_xlsx_is_refused(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import NamedTuple
+from unicodedata import normalize
 from xml.parsers import expat
 
 from jixiao.a1 import a1
@@ -21,8 +22,14 @@ from jixiao.readers.xmlparts import (
     parse_xml,
 )
 
-_NAME_TOKEN = re.compile(r"[\w.\\]+")
-"""What may be a defined name in a formula (letters, digits, ``_``, ``.``, ``\\``)."""
+_NAME_TOKEN = re.compile(r"[^\s()+\-*/^&=<>,;:!\"'{}\[\]%|~@#$]+")
+"""What may be a defined name in a formula: what stands between a formula's delimiters (a
+review spelled a name with a combining accent and a middle dot, which ``\\w`` splits)."""
+
+
+def _folded(text: str) -> str:
+    """Text as names are compared: composed (NFC) and case-folded, as Excel compares them."""
+    return normalize("NFC", text).casefold()
 
 
 class Outward(NamedTuple):
@@ -40,11 +47,11 @@ class Outward(NamedTuple):
         kinds: dict[str, str] = {}
         users: dict[str, list[str]] = {}
         for name, text in names:  # every definition (a sheet's own name, a workbook's)
-            key = name.casefold()
+            key = _folded(name)
             kind = reach(text)
             if kind:
                 kinds.setdefault(key, kind)
-            for word in set(_NAME_TOKEN.findall(text.casefold())):
+            for word in set(_NAME_TOKEN.findall(_folded(text))):
                 users.setdefault(word, []).append(key)
         waiting = list(kinds)
         while waiting:  # through names using names, each name once
@@ -56,7 +63,7 @@ class Outward(NamedTuple):
         return Outward(kinds) if kinds else None
 
     def reach(self, formula: str) -> str | None:
-        for word in _NAME_TOKEN.findall(formula.casefold()):
+        for word in _NAME_TOKEN.findall(_folded(formula)):
             kind = self.kinds.get(word)
             if kind:
                 return kind
@@ -85,7 +92,10 @@ _ASCII_REFERENCE = re.compile(rb"&#(?:0*[0-9]{1,3}|[xX]0*[0-9A-Fa-f]{1,2});")
 allows it in a formula, so text holding one is never passed over by the token test."""
 OUTSIDE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("DDE 命令", re.compile(r"\|")),
-    ("外部工作簿", re.compile(r'\[[^\]]*\][^!\[\]"]*!')),  # [1]表!A1, '…\[b.xlsx]表'!A1
+    (
+        "外部工作簿",  # '…\[b.xlsx]表 1'!A1, [1]表!A1, [1]!名称 (linear: [a[a[a… took minutes)
+        re.compile(r"'(?:[^'\[\]]|'')*\[[^\[\]]*\](?:[^'\[\]]|'')*'!|\[[^\[\]]*\][\w.]*!"),
+    ),
     (
         "网络函数",
         re.compile(

@@ -134,7 +134,26 @@ def _package_reason(infos: list[zipfile.ZipInfo]) -> str | None:
     for info in infos:
         if info.file_size > MAX_RATIO * max(info.compress_size, 1) + RATIO_SLACK:
             return f"“{info.filename}”压缩比异常（可能是压缩炸弹），已拒绝读取"
+        if _SECOND_NAME in _extra_fields(info.extra):
+            name = info.filename
+            return f"“{name}”在压缩包里另有一个名称，不是正常的工作簿：请另存为 .xlsx 后再报送"
     return None
+
+
+_SECOND_NAME = 0x7075
+"""The Info-ZIP Unicode Path extra field: a second name for an entry, which python-calamine's
+zip reader goes by and Python's does not (a review made a sheet the shared-strings table for
+calamine only).  Excel, WPS and LibreOffice never write it."""
+
+
+def _extra_fields(extra: bytes) -> set[int]:
+    """The kinds of an entry's extra fields (two-byte id, two-byte size, data, repeated)."""
+    found: set[int] = set()
+    at = 0
+    while at + 4 <= len(extra):
+        found.add(int.from_bytes(extra[at : at + 2], "little"))
+        at += 4 + int.from_bytes(extra[at + 2 : at + 4], "little")
+    return found
 
 
 def _parts_reason(
@@ -450,16 +469,28 @@ def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[tuple[s
         if relation.get("Type", "").endswith("/officeDocument"):
             book = _resolved("", relation.get("Target", ""))
     folder, _, file = book.rpartition("/")
+    if file.lower() != "workbook.xml":  # python-calamine reads workbook.xml whatever it is named
+        raise Refused(_ODD_LAYOUT)
     relations = _elements(read(posixpath.join(folder, "_rels", f"{file}.rels")), "Relationship")
     targets = {r.get("Id"): r.get("Target", "") for r in relations}
     parts: dict[str, str] = {}
     defined: list[tuple[str, str]] = []
     for sheet in _elements(read(book), "sheet", "definedName", defined):
         target = targets.get(sheet.get("id"), "")
+        if "\\" in target or any(step in (".", "..") for step in target.split("/")):
+            raise Refused(_ODD_LAYOUT)  # (python-calamine looks such a name up as written)
         part = names.get(_spelling(_resolved(folder, target))) if target else None
         if part is not None:
             parts[sheet.get("name", "")] = part
     return parts, defined
+
+
+_ODD_LAYOUT = (
+    "工作簿内部的文件布局不是 Excel/WPS 的写法（工作表或工作簿的路径异常），"
+    "读取结果可能与 Excel 不一致：请在 Excel/WPS 中打开后另存为 .xlsx 再报送"
+)
+"""A package python-calamine and the guard could read differently (a review's decoy sheets:
+a workbook part under another name, ``..`` or ``\\`` in a sheet's path)."""
 
 
 def _spelling(part: str) -> str:

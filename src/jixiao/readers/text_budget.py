@@ -25,9 +25,14 @@ TEXT_FACTOR = 5
 1.5 bytes, from UTF-16) and a Python string (up to 4 bytes a character)."""
 ENTRY_COST = 24
 """What a reader holds for each entry of a shared-strings table, empty or not."""
-_STRING_INDEX = re.compile(rb't="s"[^<>]*><v>([0-9]{1,9})</v></c>')
+_STRING_INDEX = re.compile(rb'<c [^<>]*?\bt="s"[^<>]*><v>([0-9]{1,9})</v></c>')
 """A plainly written shared-string cell holding one value and nothing else, and the string it
-takes (a reader takes a cell's last value: a review paired a costly cell with its first)."""
+takes (a reader takes a cell's last value: a review paired a costly cell with its first).
+Anchored at the cell's tag: from each ``t="s"`` in a long text it took quadratic time."""
+_STRING_MARKS = re.compile(rb"<(/?)si[\s/>]")
+"""Where each string of a table opens and closes."""
+_LESS_IN_VALUE = re.compile(rb"=\s*(?:\"[^\"]*<|'[^']*<)")
+"""A quoted attribute value holding ``<`` (python-calamine's XML reader takes it as text)."""
 
 
 class StringUse:
@@ -110,8 +115,11 @@ def _longest_written(table: bytes) -> int | None:
     if start < 0 or end < 0:
         return None
     body = table[end:]
-    if b"<!" in table or b"<?" in body or b"xmlns" in body:
+    if b"<!" in table or b"<?" in body or b"xmlns" in body or _LESS_IN_VALUE.search(body):
         return None
+    marks = _STRING_MARKS.findall(body)
+    if b"".join(mark or b"o" for mark in marks) != b"o/" * (len(marks) // 2):
+        return None  # a string opened twice (a reader reads past a </si> inside a <t>) or so
     return max(map(len, body.split(b"</si>")))
 
 
@@ -122,20 +130,24 @@ def _taken(data: bytes, plain: bool) -> list[int]:
         return [int(index) for index in _STRING_INDEX.findall(data)]
     cells = _StringCells()
     try:
-        parse_xml(data, cells.start, end=cells.end, text=cells.text)
+        parse_xml(data, cells.start, end=cells.end, text=cells.text, buffered=False)
     except (expat.ExpatError, Refused):
         return []  # (measured already: every cell counted at the longest)
     return cells.taken
 
 
 class _StringCells:
-    """The shared-string cells of a sheet not plainly written, and the string each takes."""
+    """The shared-string cells of a sheet not plainly written, and the string each takes: known
+    only when its last value is one run of ASCII digits (python-calamine takes a value's first
+    piece of text and falls back to the first string when it is no number: a review paired
+    ``<v> 1</v>`` and ``<v>1&#48;</v>`` with other strings than calamine did)."""
 
     def __init__(self) -> None:
         self.taken: list[int] = []
         self.cell = False
         self.value: list[str] | None = None
         self.last = ""
+        self.pieces = 0
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = local_name(tag)
@@ -146,17 +158,20 @@ class _StringCells:
             self.last = ""
         elif local == "v" and self.cell:
             self.value = []
+            self.pieces = 0
 
     def text(self, data: str) -> None:
         if self.value is not None:
             self.value.append(data)
+            self.pieces += 1
 
     def end(self, tag: str) -> None:
         local = local_name(tag)
         if local == "v" and self.value is not None:
-            self.last, self.value = "".join(self.value), None
+            self.last = "".join(self.value) if self.pieces == 1 else ""
+            self.value = None
         elif local == "c" and self.cell:
-            written = self.last.strip()
+            written = self.last
             known = written.isascii() and written.isdigit() and len(written) <= 9
             self.taken.append(int(written) if known else -1)
             self.cell = False

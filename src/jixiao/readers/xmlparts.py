@@ -99,6 +99,7 @@ def parse_xml(
     end: Callable[[str], None] | None = None,
     text: Callable[[str], None] | None = None,
     utf8: bool = False,
+    buffered: bool = True,
 ) -> None:
     parser = expat.ParserCreate(
         encoding="utf-8" if utf8 else None, namespace_separator="}" if namespaces else None
@@ -106,7 +107,7 @@ def parse_xml(
     if end is not None:
         parser.EndElementHandler = end
     if text is not None:
-        parser.buffer_text = True  # one call per run of text, not one per character reference
+        parser.buffer_text = buffered  # one call per run of text, not per character reference
         parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = _forbid
     parser.EntityDeclHandler = _forbid
