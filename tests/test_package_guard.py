@@ -1051,6 +1051,118 @@ def test_a_name_is_one_word_whatever_its_letters(name: str) -> None:
     assert outward is not None and outward.reach(f'{name}&""') == "网络函数"
 
 
+def tabs(*extra: bytes) -> Edit:
+    """More tabs in the workbook part (after its first)."""
+
+    def edit(parts: dict[str, bytes]) -> None:
+        book = "xl/workbook.xml"
+        parts[book] = re.sub(
+            rb"(<sheet [^>]*/>)", lambda m: m.group(1) + b"".join(extra), parts[book], count=1
+        )
+
+    return edit
+
+
+R = b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (tabs(b'<sheet name="spare" sheetId="99" ' + R + b' r:id="rId1"/>'), "文件布局"),
+        (
+            tabs(
+                *(
+                    b'<sheet name="t%d" sheetId="%d" ' % (i, i + 100) + R + b' r:id="rId1"/>'
+                    for i in range(1001)
+                )
+            ),
+            "张工作表",
+        ),
+        (sheet_target(b"/xl/worksheets//sheet2.xml"), "文件布局"),
+        (sheet_target(b"/xl/worksheets/" + b"a" * 1100 + b".xml"), "文件布局"),
+        (
+            lambda parts: parts.update(
+                {
+                    "_rels/.rels": parts["_rels/.rels"].replace(
+                        b"xl/workbook.xml", b"xl//workbook.xml"
+                    )
+                }
+            ),
+            "文件布局",
+        ),
+    ],
+    ids=[
+        "two tabs one sheet",
+        "1,001 more tabs",
+        "double slash",
+        "a long path",
+        "workbook double slash",
+    ],
+)
+def test_tabs_and_paths_calamine_reads_otherwise_are_refused(
+    template: Path, tmp_path: Path, edit: Edit, said: str
+) -> None:
+    """A sixth review: two tabs naming one sheet (read and kept twice; the notes filed under
+    the last tab), 1,100 tabs copying one 1 MB path, a // python-calamine looks up as written."""
+    reason = preflight(rewrite(template, tmp_path / "tabs.xlsx", edit))
+    assert reason is not None and said in reason, reason
+
+
+def test_a_workbook_part_too_large_is_refused_before_it_is_read(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook part is read before the parts are measured (a review's 400 MB defined
+    name ended in 程序出错); and running out of memory anywhere is the file's reason."""
+    monkeypatch.setattr(package, "MAX_STRUCTURE", 1000)
+    reason = preflight(template)
+    assert reason is not None and "不是正常的工作簿" in reason, reason
+
+    def exhausted(*_: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(package, "_package_reason", exhausted)
+    assert preflight(template) == "工作簿内容过大，读取会耗尽内存：请删除多余的内容后重新报送"
+
+
+def styled(styles: bytes) -> Edit:
+    def edit(parts: dict[str, bytes]) -> None:
+        parts["xl/styles.xml"] = styles
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("styles", "said"),
+    [
+        (
+            b'<styleSheet xmlns="'
+            + MAIN
+            + b'"><numFmts count="1"><numFmt numFmtId="200" formatCode="'
+            + b"0" * 300
+            + b'"/></numFmts></styleSheet>',
+            "255 个字符",
+        ),
+        (
+            b'<styleSheet xmlns="'
+            + MAIN
+            + b'"><cellXfs>'
+            + b'<xf numFmtId="0"/>' * 65001
+            + b"</cellXfs></styleSheet>",
+            "单元格格式超过",
+        ),
+    ],
+    ids=["long format", "many formats"],
+)
+def test_styles_calamine_takes_too_long_over_are_refused(
+    template: Path, tmp_path: Path, styles: bytes, said: str
+) -> None:
+    """python-calamine reads a number format's code again for every cell format using it (a
+    review's 50,000 formats of a 1 MB code took 303 s)."""
+    reason = preflight(rewrite(template, tmp_path / "styles.xlsx", styled(styles)))
+    assert reason is not None and said in reason, reason
+
+
 def test_an_opendocument_spreadsheet_named_xlsx_is_refused(tmp_path: Path) -> None:
     """python-calamine opens .ods (and .xlsb) whatever the name: a review's 806-byte .ods asked
     for 1.6 GB; such a package is refused by what it holds."""

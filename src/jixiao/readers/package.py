@@ -66,12 +66,31 @@ most, :data:`NEAR_CELLS`: a 200-project workbook counts ~11 million): many sheet
 such sheets taking a reader past 4 GB)."""
 SHEET_ROOTS = frozenset({"worksheet", "dialogsheet", "macrosheet"})
 _SHEET_DATA = re.compile(rb"<(?:" + PREFIX + rb")?sheetData[\s/>]")
+"""A ``sheetData`` tag (text cannot hold a raw ``<``): spreadsheet readers take the cells under
+it whatever the part's root is, so a part that has one is measured or refused, never skipped."""
 _STRING_TABLE = re.compile(rb"<(?:" + PREFIX + rb")?sst[\s/>]")
 _STRINGS_PART = "sharedstrings.xml"
 """The end of the name of the part python-calamine takes its shared strings from (in the
 workbook part's folder, letter case aside)."""
-"""A ``sheetData`` tag (text cannot hold a raw ``<``): spreadsheet readers take the cells under
-it whatever the part's root is, so a part that has one is measured or refused, never skipped."""
+
+
+_STYLES_PART = "styles.xml"
+_LONG_FORMAT = re.compile(rb"""formatCode\s*=\s*(?:"[^"]{256}|'[^']{256})""")
+_FORMAT = re.compile(rb"<(?:" + PREFIX + rb")?xf[\s/>]")
+_RESAVE = "请在 Excel/WPS 中另存为 .xlsx 后再报送"
+MAX_FORMATS = 65_000
+"""Cell formats a styles part may hold (Excel's own limit is 64,000): python-calamine reads a
+number format's code again for every format using it (a review's 50,000 formats of a 1 MB
+code took 303 s of CPU)."""
+
+
+def _styles_reason(data: bytes) -> str | None:
+    """Why python-calamine would take too long over a styles part (None: it would not)."""
+    if _LONG_FORMAT.search(data):
+        return f"的数字格式超过 Excel 的 255 个字符，不是正常的工作簿：{_RESAVE}"
+    if len(_FORMAT.findall(data)) > MAX_FORMATS:
+        return f"的单元格格式超过 {MAX_FORMATS:,} 种，不是正常的工作簿：{_RESAVE}"
+    return None
 
 
 class _NotASheet(Exception):
@@ -114,6 +133,8 @@ def _guard(path: Path, notes: CellNotes) -> str | None:
         return read_error_reason(exc)
     except (zipfile.BadZipFile, ValueError, EOFError, zlib.error):
         return BROKEN_PACKAGE
+    except MemoryError:
+        return "工作簿内容过大，读取会耗尽内存：请删除多余的内容后重新报送"
 
 
 _OTHER_FORMATS = re.compile(r"^(?:mimetype|content\.xml)$|workbook\.bin$|worksheets/.*\.bin$")
@@ -187,8 +208,9 @@ def _parts_reason(
                 return f"“{info.filename}”解压后超过 64 MB，不是正常的模板工作簿，已拒绝读取"
             data = head + part.read()
         named = _spelling(info.filename).endswith(_STRINGS_PART)
+        styles = _spelling(info.filename).endswith(_STYLES_PART)
         room = MAX_FILLED_CELLS - filled
-        measured = _measure(tab or info.filename, data, room, named, counting)
+        measured = _measure(tab or info.filename, data, room, named, counting, styles)
         cells += measured.cells
         filled += measured.filled
         strings.add(info, measured.shared, measured.strings, measured.plain, measured.size)
@@ -335,6 +357,7 @@ def _measure(
     filled: int = MAX_FILLED_CELLS,
     named: bool = True,
     counting: bool = True,
+    styles: bool = True,
 ) -> _Measured:
     """Parse one XML part: the reason to refuse it, what the scan found, what it costs
     (``filled``: the cells holding something the workbook may still have; ``named``: the part
@@ -343,6 +366,10 @@ def _measure(
     extent = _Extent(name, filled)
     try:
         sheet = _is_sheet(data, extent)
+        if styles or extent.root == "styleSheet":
+            reason = _styles_reason(data)
+            if reason:
+                return _Measured(f"“{name}”{reason}", None, 0)
         suspect = named or not sheet  # (a reader takes its table from a part so named)
         if suspect and extent.root != "sst" and b"sst" in data and _STRING_TABLE.search(data):
             # a reader takes the shared strings from the first sst tag at any depth
@@ -462,27 +489,56 @@ def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[tuple[s
 
     def read(part: str) -> bytes:
         found = names.get(_spelling(part))
+        if found and archive.getinfo(found).file_size > MAX_STRUCTURE:
+            size = archive.getinfo(found).file_size
+            raise Refused(f"“{found}”解压后有 {size:,} 字节，不是正常的工作簿，已拒绝读取")
         return archive.read(found) if found else b""
 
-    book = "xl/workbook.xml"
+    book = book_target = "xl/workbook.xml"
     for relation in _elements(read("_rels/.rels"), "Relationship"):
         if relation.get("Type", "").endswith("/officeDocument"):
-            book = _resolved("", relation.get("Target", ""))
+            book_target = relation.get("Target", "")
+            book = _resolved("", book_target)
     folder, _, file = book.rpartition("/")
-    if file.lower() != "workbook.xml":  # python-calamine reads workbook.xml whatever it is named
-        raise Refused(_ODD_LAYOUT)
+    if file.lower() != "workbook.xml" or not _as_written("", book_target):
+        raise Refused(_ODD_LAYOUT)  # (python-calamine reads workbook.xml whatever it is named)
     relations = _elements(read(posixpath.join(folder, "_rels", f"{file}.rels")), "Relationship")
     targets = {r.get("Id"): r.get("Target", "") for r in relations}
     parts: dict[str, str] = {}
     defined: list[tuple[str, str]] = []
-    for sheet in _elements(read(book), "sheet", "definedName", defined):
+    sheets = _elements(read(book), "sheet", "definedName", defined)
+    if len(sheets) > MAX_SHEETS:
+        raise Refused(f"工作簿有 {len(sheets):,} 张工作表，不是正常的模板工作簿，已拒绝读取")
+    for sheet in sheets:
         target = targets.get(sheet.get("id"), "")
-        if "\\" in target or any(step in (".", "..") for step in target.split("/")):
+        if not _as_written(folder, target):
             raise Refused(_ODD_LAYOUT)  # (python-calamine looks such a name up as written)
         part = names.get(_spelling(_resolved(folder, target))) if target else None
         if part is not None:
+            if part in parts.values():  # two tabs, one sheet: read (and kept) twice
+                raise Refused(_ODD_LAYOUT)
             parts[sheet.get("name", "")] = part
     return parts, defined
+
+
+MAX_STRUCTURE = 16 * 1024 * 1024
+"""The workbook part and its relationships, unpacked (a template's: a few dozen KB); read
+before the parts are measured (a review's 400 MB defined name ended in 程序出错)."""
+MAX_SHEETS = 1_000
+"""Tabs a workbook may have (a 200-project workbook has ~205): python-calamine builds a path
+for each (a review's 1,100 tabs naming one 1 MB path aborted it)."""
+MAX_TARGET = 1_024
+"""The longest path a relationship may name."""
+
+
+def _as_written(folder: str, target: str) -> bool:
+    """Whether python-calamine finds the part a sheet's relationship names where the guard
+    does: a short path with nothing to normalise (no ``\\``, ``.``, ``..`` or ``//``: it
+    looks a path up as written, a review's decoy sheets)."""
+    if len(target) > MAX_TARGET or "\\" in target:
+        return False
+    whole = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
+    return not target or posixpath.normpath(whole) == whole
 
 
 _ODD_LAYOUT = (
