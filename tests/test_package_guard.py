@@ -1139,9 +1139,9 @@ def styled(styles: bytes) -> Edit:
             b'<styleSheet xmlns="'
             + MAIN
             + b'"><numFmts count="1"><numFmt numFmtId="200" formatCode="'
-            + b"0" * 300
+            + b"0" * 2100
             + b'"/></numFmts></styleSheet>',
-            "255 个字符",
+            "数字格式过长",
         ),
         (
             b'<styleSheet xmlns="'
@@ -1161,6 +1161,67 @@ def test_styles_calamine_takes_too_long_over_are_refused(
     review's 50,000 formats of a 1 MB code took 303 s)."""
     reason = preflight(rewrite(template, tmp_path / "styles.xlsx", styled(styles)))
     assert reason is not None and said in reason, reason
+
+
+EXTERNAL_LINK = (
+    b'<externalLink xmlns="' + MAIN + b'"><externalBook r:id="rId1" xmlns:r="http://schemas.'
+    b'openxmlformats.org/officeDocument/2006/relationships"><sheetNames><sheetName val="S"/>'
+    b'</sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>5</v></cell>'
+    b"</row></sheetData></sheetDataSet></externalBook></externalLink>"
+)
+"""What Excel keeps of another workbook a formula links: its last values, under sheetData."""
+
+
+def test_a_link_to_another_workbook_is_read_and_warned_about(
+    template: Path, tmp_path: Path
+) -> None:
+    """A review found every workbook linking another refused as cells under another root."""
+
+    def linked(parts: dict[str, bytes]) -> None:
+        parts["xl/externalLinks/externalLink1.xml"] = EXTERNAL_LINK
+
+    reason, notes = inspect(rewrite(template, tmp_path / "linked.xlsx", linked))
+    assert reason is None and notes.external_links
+
+
+def test_a_tab_on_another_workbook_s_values_is_measured(template: Path, tmp_path: Path) -> None:
+    """Cells under an externalLink root a tab names are read as a sheet: measured as before."""
+
+    def tabbed(parts: dict[str, bytes]) -> None:
+        parts[SHEET] = EXTERNAL_LINK.replace(b'<row r="1">', FAR_ROW + b'<row r="2">')
+
+    reason = preflight(rewrite(template, tmp_path / "tabbed.xlsx", tabbed))
+    assert reason is not None and NOT_A_SHEET in reason, reason
+
+
+def test_genuine_styles_and_string_counts_pass(template: Path, tmp_path: Path) -> None:
+    """A review's false refusals: an 87-character status format (its quotes escaped, its
+    characters 3 bytes each), a list of over a million cells taking 100 strings."""
+    status = '[=1]"已完成：按计划完成全部任务";[=2]"部分完成：已完成主要任务";"未完成：尚未开始"'
+    written = status.replace('"', "&quot;").encode()
+    styles = (
+        b'<styleSheet xmlns="' + MAIN + b'"><numFmts count="1"><numFmt numFmtId="200" '
+        b'formatCode="' + written + b'"/></numFmts></styleSheet>'
+    )
+    path = rewrite(template, tmp_path / "styles.xlsx", styled(styles))
+    assert preflight(path) is None
+    assert package.strings_counted({"count": "1050000", "uniqueCount": "100"}) is None
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        'A1&"|"&B1',
+        'TEXTJOIN("|",TRUE,A1:B1)',
+        'IF(A1="","[提示]请填写!","")',
+        'IF(A1,"IMAGE (1)","")',
+    ],
+)
+def test_a_text_inside_a_formula_reaches_nothing(formula: str) -> None:
+    """A review's false warnings: a bar, a bracketed label before a !, a function's name, all
+    inside a formula's text."""
+    assert cell_notes.reach(formula) is None
+    assert cell_notes.reach(f"INDIRECT(\"'[去年.xlsx]项目1'!C5\")&{formula}") is not None
 
 
 def test_an_opendocument_spreadsheet_named_xlsx_is_refused(tmp_path: Path) -> None:

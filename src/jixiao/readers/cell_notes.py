@@ -319,7 +319,18 @@ def reach(formula: str, outward: Outward | None = None) -> str | None:
     times more."""
     lowered = formula.lower()
     if "[" in formula or "|" in formula or any(word in lowered for word in _REACHING_WORDS):
-        kind = next((kind for kind, pattern in OUTSIDE if pattern.search(formula)), None)
+        # a text ("|", "[提示]请填写!") is no reference, unless INDIRECT makes one of it
+        code = formula if "indirect" in lowered else _TEXT.sub(_emptied, formula)
+        kind = next((kind for kind, pattern in OUTSIDE if pattern.search(code)), None)
         if kind:
             return kind
     return outward.reach(formula) if outward else None
+
+
+_TEXT = re.compile(r'"(?:[^"]|"")*"')
+"""A text in a formula (``""`` is a quote inside it)."""
+
+
+def _emptied(text: re.Match[str]) -> str:
+    """A formula's text emptied, but for the ``#`` a link within the workbook starts with."""
+    return '"#"' if text.group(0).startswith('"#') else '""'

@@ -75,7 +75,7 @@ workbook part's folder, letter case aside)."""
 
 
 _STYLES_PART = "styles.xml"
-_LONG_FORMAT = re.compile(rb"""formatCode\s*=\s*(?:"[^"]{256}|'[^']{256})""")
+_LONG_FORMAT = re.compile(rb"""formatCode\s*=\s*(?:"[^"]{2048}|'[^']{2048})""")
 _FORMAT = re.compile(rb"<(?:" + PREFIX + rb")?xf[\s/>]")
 _RESAVE = "请在 Excel/WPS 中另存为 .xlsx 后再报送"
 MAX_FORMATS = 65_000
@@ -87,7 +87,7 @@ code took 303 s of CPU)."""
 def _styles_reason(data: bytes) -> str | None:
     """Why python-calamine would take too long over a styles part (None: it would not)."""
     if _LONG_FORMAT.search(data):
-        return f"的数字格式超过 Excel 的 255 个字符，不是正常的工作簿：{_RESAVE}"
+        return f"的数字格式过长（Excel 最多 255 个字符），不是正常的工作簿：{_RESAVE}"
     if len(_FORMAT.findall(data)) > MAX_FORMATS:
         return f"的单元格格式超过 {MAX_FORMATS:,} 种，不是正常的工作簿：{_RESAVE}"
     return None
@@ -210,7 +210,9 @@ def _parts_reason(
         named = _spelling(info.filename).endswith(_STRINGS_PART)
         styles = _spelling(info.filename).endswith(_STYLES_PART)
         room = MAX_FILLED_CELLS - filled
-        measured = _measure(tab or info.filename, data, room, named, counting, styles)
+        measured = _measure(
+            tab or info.filename, data, room, named, counting, styles, tabbed=tab is not None
+        )
         cells += measured.cells
         filled += measured.filled
         strings.add(info, measured.shared, measured.strings, measured.plain, measured.size)
@@ -358,6 +360,7 @@ def _measure(
     named: bool = True,
     counting: bool = True,
     styles: bool = True,
+    tabbed: bool = True,
 ) -> _Measured:
     """Parse one XML part: the reason to refuse it, what the scan found, what it costs
     (``filled``: the cells holding something the workbook may still have; ``named``: the part
@@ -376,7 +379,8 @@ def _measure(
             reason = f"“{name}”含有共享字符串表，但不是正常的结构，已拒绝读取"
             return _Measured(reason, None, 0)
         if not sheet:
-            if _SHEET_DATA.search(data):  # cells under another root: read all the same
+            linked = extent.root == "externalLink" and not tabbed  # (another workbook's values)
+            if not linked and _SHEET_DATA.search(data):  # cells under another root: read too
                 reason = f"“{name}”含有单元格数据，但不是正常的工作表结构，已拒绝读取"
                 return _Measured(reason, None, 0)
             return _Measured(None, None, 0, shared=extent.root == "sst")
