@@ -107,9 +107,9 @@ class StringUse:
 def _longest_written(table: bytes) -> int | None:
     """The most bytes any string of a shared-strings table is written in, when the table is
     written plainly (its root ``<sst …>`` unprefixed, no comment, CDATA, processing
-    instruction or namespace declaration after it): a reader ends a string at the first
-    ``</si>`` after it starts (a string nested in another too), so each string's text lies
-    between two ``</si>``; None otherwise (the table is then parsed)."""
+    instruction, namespace declaration or quoted ``<`` after it, and its strings opened and
+    closed in turn): then each string's text lies between two ``</si>``; None otherwise (the
+    table is then parsed: a reader reads past a ``</si>`` inside a text)."""
     start = table.find(b"<sst")
     end = table.find(b">", start)
     if start < 0 or end < 0:
