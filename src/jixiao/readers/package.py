@@ -38,6 +38,7 @@ from jixiao.readers.text_budget import (
     SMALLEST_STRING_CELL,
     StringUse,
     strings_counted,
+    takes_string,
 )
 from jixiao.readers.xmlparts import (
     CHUNK,
@@ -207,12 +208,8 @@ def _parts_reason(
             if info.file_size > MAX_PART:
                 return f"“{info.filename}”解压后超过 64 MB，不是正常的模板工作簿，已拒绝读取"
             data = head + part.read()
-        named = _spelling(info.filename).endswith(_STRINGS_PART)
-        styles = _spelling(info.filename).endswith(_STYLES_PART)
         room = MAX_FILLED_CELLS - filled
-        measured = _measure(
-            tab or info.filename, data, room, named, counting, styles, tabbed=tab is not None
-        )
+        measured = _measure(tab or info.filename, data, room, info.filename, counting, tab)
         cells += measured.cells
         filled += measured.filled
         strings.add(info, measured.shared, measured.strings, measured.plain, measured.size)
@@ -313,9 +310,7 @@ class _Extent:
             self.reach(*self.pending)
             self.pending = None
         self.pending = self.placement.start(local, attributes)
-        if self.pending is not None and any(
-            local_name(name) == "t" and value.strip() == "s" for name, value in attributes.items()
-        ):
+        if self.pending is not None and takes_string(attributes):
             self.strings += 1
 
     def end(self, tag: str) -> None:
@@ -356,20 +351,22 @@ class _Measured(NamedTuple):
 def _measure(
     name: str,
     data: bytes,
-    filled: int = MAX_FILLED_CELLS,
-    named: bool = True,
-    counting: bool = True,
-    styles: bool = True,
-    tabbed: bool = True,
+    filled: int,
+    part: str,
+    counting: bool,
+    tab: str | None,
 ) -> _Measured:
     """Parse one XML part: the reason to refuse it, what the scan found, what it costs
-    (``filled``: the cells holding something the workbook may still have; ``named``: the part
-    is called as a shared-strings table; ``counting``: the package has one so called, so a
-    plainly written sheet's shared-string cells are counted, not bounded by its bytes)."""
+    (``filled``: the cells holding something the workbook may still have; ``part``: its name
+    in the package; ``counting``: the package has a part called as a shared-strings table, so
+    a plainly written sheet's shared-string cells are counted, not bounded by its bytes;
+    ``tab``: the tab naming it, if any)."""
+    spelled = _spelling(part)
+    named = spelled.endswith(_STRINGS_PART)  # (a reader takes its tables by these names)
     extent = _Extent(name, filled)
     try:
         sheet = _is_sheet(data, extent)
-        if styles or extent.root == "styleSheet":
+        if spelled.endswith(_STYLES_PART) or extent.root == "styleSheet":
             reason = _styles_reason(data)
             if reason:
                 return _Measured(f"“{name}”{reason}", None, 0)
@@ -379,7 +376,7 @@ def _measure(
             reason = f"“{name}”含有共享字符串表，但不是正常的结构，已拒绝读取"
             return _Measured(reason, None, 0)
         if not sheet:
-            linked = extent.root == "externalLink" and not tabbed  # (another workbook's values)
+            linked = extent.root == "externalLink" and tab is None  # (another workbook's values)
             if not linked and _SHEET_DATA.search(data):  # cells under another root: read too
                 reason = f"“{name}”含有单元格数据，但不是正常的工作表结构，已拒绝读取"
                 return _Measured(reason, None, 0)

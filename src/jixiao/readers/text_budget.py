@@ -76,12 +76,13 @@ class StringUse:
             return None  # (2 * TEXT_FACTOR: the cell's copy in the reader and in Python)
         total = base
         if self.tables and self.cells:
-            written = [_longest_written(archive.read(info)) for info in self.tables]
+            tables = [archive.read(info) for info in self.tables]  # (each unpacked once)
+            written = [_longest_written(table) for table in tables]
             if None not in written:
                 longest = TEXT_FACTOR * max(size or 0 for size in written)
                 if base + self.cells * longest <= MAX_STRING_BYTES:
                     return None
-            found = string_costs(archive, self.tables)
+            found = string_costs(tables)
             if found is None:
                 return "共享字符串表不是有效的 XML，工作簿已损坏"
             costs, exact = found
@@ -102,6 +103,12 @@ class StringUse:
             f"工作簿中单元格的文字合计约 {size:,} MB（文字过长，或同一段长文字被大量单元格引用），"
             "读取会耗尽内存：请删除多余的长文字后重新报送"
         )
+
+
+def takes_string(attributes: dict[str, str]) -> bool:
+    """Whether a cell's attributes say it takes a shared string (``t="s"``, whatever prefix
+    the ``t`` carries)."""
+    return any(local_name(key) == "t" and value.strip() == "s" for key, value in attributes.items())
 
 
 def _longest_written(table: bytes) -> int | None:
@@ -152,9 +159,7 @@ class _StringCells:
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = local_name(tag)
         if local == "c":
-            self.cell = any(
-                local_name(k) == "t" and v.strip() == "s" for k, v in attributes.items()
-            )
+            self.cell = takes_string(attributes)
             self.last = ""
         elif local == "v" and self.cell:
             self.value = []
@@ -177,9 +182,7 @@ class _StringCells:
             self.cell = False
 
 
-def string_costs(
-    archive: zipfile.ZipFile, tables: list[zipfile.ZipInfo]
-) -> tuple[list[int], bool] | None:
+def string_costs(tables: list[bytes]) -> tuple[list[int], bool] | None:
     """What each shared string costs a reader (its UTF-8 copy and its Python string), the
     largest of each position over the tables; and whether the positions can be trusted (not
     when a string is nested in another: a reader may count it apart).  Read as UTF-8 whatever
@@ -187,10 +190,10 @@ def string_costs(
     emoji look like four narrow characters).  None when a table is not such XML."""
     costs: list[int] = []
     exact = True
-    for info in tables:
+    for written in tables:
         table = _StringTable()
         try:
-            parse_xml(archive.read(info), table.start, end=table.end, text=table.text, utf8=True)
+            parse_xml(written, table.start, end=table.end, text=table.text, utf8=True)
         except (expat.ExpatError, Refused):
             return None
         exact = exact and not table.nested
