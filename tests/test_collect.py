@@ -302,3 +302,27 @@ def test_a_consolidation_leaves_nothing_out_of_garbage_collection(
         assert frozen[1] == own and gc.get_freeze_count() == own
     finally:
         gc.unfreeze()
+
+
+def _backtrace_settings(path: Path) -> tuple[str | None, str | None]:
+    return os.environ.get("RUST_BACKTRACE"), os.environ.get("RUST_LIB_BACKTRACE")
+
+
+def _not_read(path: Path, reason: str) -> tuple[str | None, str | None]:
+    return reason, reason
+
+
+def test_workers_capture_no_rust_backtraces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With RUST_BACKTRACE inherited, a failed allocation in python-calamine deadlocked its
+    worker in Rust's panic hook (a review, under a memory limit): the file cost the whole
+    timeout.  Workers, in the pool and alone, run without it; the parent keeps its own."""
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    monkeypatch.setenv("RUST_LIB_BACKTRACE", "full")
+    files = [tmp_path / f"{n}.xlsx" for n in range(3)]
+    in_pool = collect.run_files(files, _backtrace_settings, _not_read, workers=2)
+    alone = collect._isolated(files[0], _backtrace_settings, _not_read, 60)
+    assert in_pool == [(None, None)] * 3
+    assert alone == (None, None)
+    assert os.environ["RUST_BACKTRACE"] == "1"

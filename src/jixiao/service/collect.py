@@ -263,7 +263,7 @@ def _run_parallel(
 
     results: dict[Path, T] = {}
     hung = False
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=limit_memory)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
     try:
         # Taken off the queue as each is read: a finished future keeps its whole result, and
         # ``finished`` may have put a slimmer one in its place (the spool, issue #15).
@@ -312,8 +312,25 @@ MEMORY_LIMIT = 3 * 1024**3
 package guard makes the allocation fail in that worker, not the whole machine swap."""
 
 
+RUST_BACKTRACE_VARIABLES = ("RUST_BACKTRACE", "RUST_LIB_BACKTRACE")
+"""Environment variables that make Rust code (python-calamine) capture a backtrace when it
+panics or aborts."""
+
+
+def start_worker() -> None:
+    """A reading worker's set-up (the pools' initializer): its memory capped, and no Rust
+    backtraces.  A review found that with ``RUST_BACKTRACE=1`` inherited (developers' shells and
+    some CI images set it), a failed allocation inside python-calamine deadlocked the worker in
+    Rust's panic hook, which allocates to capture the backtrace: the file then cost the whole
+    :data:`FILE_TIMEOUT` instead of being reported at once as a worker that died.  Only the
+    worker's environment changes (the parent's and the user's shell keep theirs)."""
+    for name in RUST_BACKTRACE_VARIABLES:
+        os.environ.pop(name, None)
+    limit_memory()
+
+
 def limit_memory() -> None:
-    """Cap this process's address space where the platform allows it (worker initializer)."""
+    """Cap this process's address space where the platform allows it."""
     try:
         import resource
     except ImportError:  # Windows: no rlimits; the package guard is the protection there
@@ -330,7 +347,7 @@ def _isolated(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(max_workers=1, initializer=limit_memory)
+    pool = ProcessPoolExecutor(max_workers=1, initializer=start_worker)
     hung = False
     try:
         return pool.submit(work, path).result(timeout=timeout)
