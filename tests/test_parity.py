@@ -103,7 +103,7 @@ def engine_findings(cells: dict[str, object]) -> list[Finding]:
     return list(validate_project(project, scope.for_project(project)))
 
 
-READER_ONLY = frozenset({"cell-error", "formula-outside"})
+READER_ONLY = frozenset({"cell-error", "formula-outside", "link-outside"})
 """What only a file shows: xlwings hands a UDF an error cell as None and a formula's value."""
 
 

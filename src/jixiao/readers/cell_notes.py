@@ -49,26 +49,36 @@ class Outward(NamedTuple):
         for name, text in names:  # every definition (a sheet's own name, a workbook's)
             key = _folded(name)
             kind = reach(text)
-            if kind:
-                kinds.setdefault(key, kind)
+            if kind and kinds.get(key) in (None, LINK):  # (a link yields to another kind)
+                kinds[key] = kind
             for word in set(_NAME_TOKEN.findall(_folded(text))):
                 users.setdefault(word, []).append(key)
         waiting = list(kinds)
-        while waiting:  # through names using names, each name once
+        while waiting:  # through names using names, each name once (twice: once a link)
             source = waiting.pop()
             for user in users.get(source, []):
-                if user not in kinds:
+                if user not in kinds or (kinds[user] == LINK != kinds[source]):
                     kinds[user] = kinds[source]
                     waiting.append(user)
         return Outward(kinds) if kinds else None
 
     def reach(self, formula: str) -> str | None:
+        """What the names ``formula`` uses reach outside with: any kind before a link
+        (:data:`LINK`), which is only a hint where the others are stale values."""
+        found: str | None = None
         for word in _NAME_TOKEN.findall(_folded(formula)):
             kind = self.kinds.get(word)
-            if kind:
+            if kind and kind != LINK:
                 return kind
-        return None
+            found = found or kind
+        return found
 
+
+LINK = "超链接"
+"""The kind of a HYPERLINK to outside the workbook: listed last in :data:`OUTSIDE`, so that a
+formula also reaching out another way is noted with that way.  Its value is the link's display
+text, computed inside the workbook: the reader reports it as ``link-outside`` (a hint), not as
+a stale value (``formula-outside``)."""
 
 _REACHING_WORDS = (
     "webservice",
@@ -105,7 +115,7 @@ OUTSIDE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("宏函数", re.compile(r"\b(?:CALL|REGISTER(?:\.ID)?)\s*\(", re.IGNORECASE)),
-    ("超链接", re.compile(r'\bHYPERLINK\s*\((?!\s*"#)', re.IGNORECASE)),
+    (LINK, re.compile(r'\bHYPERLINK\s*\((?!\s*"#)', re.IGNORECASE)),
 )
 """What a formula reaches outside the workbook with, in the words a clerk would use.  Another
 workbook is a bracket before a sheet's ``!`` (a table's columns, ``表1[金额]``, and a text
@@ -316,15 +326,39 @@ def unescaped(written: bytes) -> str:
 def reach(formula: str, outward: Outward | None = None) -> str | None:
     """What ``formula`` reaches outside the workbook with (:data:`OUTSIDE`, or a defined name
     in ``outward``), or None; a few substring tests first, as the patterns cost a hundred
-    times more."""
+    times more.  A link (:data:`LINK`) only when nothing else reaches out."""
     lowered = formula.lower()
+    kind = None
     if "[" in formula or "|" in formula or any(word in lowered for word in _REACHING_WORDS):
         # a text ("|", "[提示]请填写!") is no reference, unless INDIRECT makes one of it
         code = formula if "indirect" in lowered else _TEXT.sub(_emptied, formula)
         kind = next((kind for kind, pattern in OUTSIDE if pattern.search(code)), None)
-        if kind:
+        if kind is not None and kind != LINK:
             return kind
-    return outward.reach(formula) if outward else None
+    named = outward.reach(formula) if outward else None
+    return named if named is not None and named != LINK else kind or named
+
+
+_BEFORE_ADDRESS = re.compile(r"\bHYPERLINK\s*\(\s*\Z", re.IGNORECASE)
+"""What stands before a HYPERLINK's address written as one text (its first argument)."""
+_AFTER_ADDRESS = re.compile(r"\s*[,)]")
+
+
+def link_address(formula: str) -> str | None:
+    """Where a HYPERLINK in ``formula`` goes outside the workbook, when its address is written
+    as one text (``HYPERLINK("http://…","说明")``: ``http://…``); None when it is computed
+    (``HYPERLINK(A1)``, ``HYPERLINK("http://"&A1)``, a defined name).  Addresses starting
+    with ``#`` stay in the workbook and are passed over, as :data:`OUTSIDE` passes them.  The
+    formula's texts are taken once, left to right (a pattern tried at every ``HYPERLINK(``
+    would read the rest of the formula from each: quadratic in a long hostile one), and each
+    is an address when the few characters before it open a HYPERLINK."""
+    for text in _TEXT.finditer(formula):
+        before = formula[max(0, text.start() - 32) : text.start()]
+        if _BEFORE_ADDRESS.search(before) and _AFTER_ADDRESS.match(formula, text.end()):
+            address = text.group(0)[1:-1].replace('""', '"')
+            if not address.startswith("#"):
+                return address
+    return None
 
 
 _TEXT = re.compile(r'"(?:[^"]|"")*"')

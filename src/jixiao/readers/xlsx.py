@@ -48,19 +48,21 @@ from jixiao.model import (
 )
 from jixiao.money import TABLE_UNITS, MoneyUnit, table_unit
 from jixiao.profiles import DEFAULT_PROFILE, builtin_names
-from jixiao.readers.cell_notes import CellNotes
+from jixiao.readers.cell_notes import LINK, CellNotes, link_address
 from jixiao.readers.package import OLE_MAGIC, ZIP_MAGIC, inspect
 from jixiao.rules.base import Rule
 from jixiao.rules.files import (
     CELL_ERROR,
     FILE_UNREADABLE,
     FORMULA_OUTSIDE,
+    LINK_OUTSIDE,
     MONEY_UNIT_INVALID,
     PROFILE_UNKNOWN,
     SHEET_RENAMED,
     TEMPLATE_TAMPERED,
     YEAR_INVALID,
     file_finding,
+    link_target,
 )
 from jixiao.rules.money import AMOUNT_FIELDS, AMOUNT_INVALID
 from jixiao.template.layout import (
@@ -323,12 +325,15 @@ def read_opened(reader: Reader) -> Submission | None:
 def _report_elsewhere(reader: Reader) -> None:
     """Formulas reaching outside the workbook in cells that are no input (a review: an input
     taking ``=Z99`` where Z99 holds WEBSERVICE; INDIRECT defeats following references): one
-    finding for the workbook, at the first of them."""
+    finding for the workbook, at the first of them.  Links (:data:`LINK`) are none of them: an
+    input taking a link's cell reads its display text, computed inside the workbook (the link
+    itself does not come along), so nothing read is stale, and a link outside the inputs is
+    not what is consolidated; a link whose text is fetched from outside has that other kind."""
     elsewhere = [
         (sheet, ref, kind)
         for sheet, cells in reader.notes.outside.items()
         for ref, (_, kind) in cells.items()
-        if (sheet, ref) not in reader.noted
+        if kind != LINK and (sheet, ref) not in reader.noted
     ]
     if elsewhere:
         sheet, ref, kind = elsewhere[0]
@@ -554,15 +559,21 @@ _INPUTS = (
 
 def _report_notes(reader: Reader, grid: Grid, inputs: frozenset[str] | set[str]) -> None:
     """Input cells holding an error value, or a formula reaching outside the workbook (its
-    value is a stale cache)."""
+    value is a stale cache), or a link going outside it (its value is the display text, read
+    right: a hint, ``link-outside``)."""
     for ref, text in grid.errors.items():
         if ref in inputs:
             reader.add(CELL_ERROR, grid.name, ref, text=text)
     for ref, (formula, kind) in reader.notes.outside.get(grid.name, {}).items():
-        if ref in inputs:
+        if ref not in inputs:
+            continue
+        if kind == LINK:
+            target = link_target(link_address(formula), formula)
+            reader.add(LINK_OUTSIDE, grid.name, ref, target=target)
+        else:
             what = f"公式“{formula[:60]}”"
             reader.add(FORMULA_OUTSIDE, grid.name, ref, what=what, kind=kind)
-            reader.noted.add((grid.name, ref))
+        reader.noted.add((grid.name, ref))
 
 
 def _blank_grid(grid: Grid) -> bool:

@@ -77,6 +77,43 @@ FORMULA_OUTSIDE = define(
     "把公式换成数值（复制后“选择性粘贴 → 数值”）：外部文件、网页或命令的结果随时会变，"
     "别人打开时也可能读不到，甚至弹出安全警告",
 )
+LINK_OUTSIDE = define(
+    "link-outside",
+    "info",
+    "超链接指向工作簿以外",
+    "超链接指向{target}：读取的是链接显示的文字，不是链接所指的内容",
+    "确认这个链接是有意随表报送的：收表的电脑上可能打不开它所指的网页或文件，"
+    "在受保护的视图中点击也不会打开；显示的文字已照常读取，不必粘贴为数值（那样会去掉链接）",
+)
+"""An input cell whose only reach outside the workbook is a HYPERLINK (``=HYPERLINK("http://…",
+"说明")``, a file on a share).  Not ``formula-outside``: a link's value is its display text,
+computed inside the workbook at every recalculation, so what was read is no stale cache, and
+pasting values (that rule's hint) would destroy the link the sub-unit meant to send.  What is
+true is only that the cell points outside: clicked in the copy the desk receives it may open a
+web page or another file, the target may not exist there, and in Protected View it is inert.
+Severity 提示 (info), not 警告: nothing in the table is wrong or doubtful, and a link may be
+intended, so a workbook holding one still 通过; the hint asks the desk to check it is meant.  A
+HYPERLINK whose display text itself is fetched from outside (``HYPERLINK(A1, WEBSERVICE(…))``)
+is ``formula-outside`` with that other kind.  ``target`` is :func:`link_target`'s clause."""
+
+LINK_ADDRESS_SHOWN = 40
+"""The most characters of a link's address (or of the formula computing it) a message shows."""
+
+
+def link_target(address: str | None, formula: str) -> str:
+    """What :data:`LINK_OUTSIDE`'s message says the link points to: the address when the
+    formula writes it as one text (``工作簿以外的「http://…」``), else the formula that
+    computes it (which may still go within the workbook, e.g. ``A1`` holding ``#项目1!A1``).
+    Line breaks and other control characters become spaces; long texts are cut."""
+    if address is not None:
+        return f"工作簿以外的「{_shown(address)}」"
+    return f"公式“{_shown(formula)}”算出的地址，可能在工作簿以外"
+
+
+def _shown(text: str) -> str:
+    plain = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return plain if len(plain) <= LINK_ADDRESS_SHOWN else plain[:LINK_ADDRESS_SHOWN] + "…"
+
 
 FILE_RULES = (
     FILE_UNREADABLE,
@@ -88,6 +125,7 @@ FILE_RULES = (
     PROFILE_UNKNOWN,
     CELL_ERROR,
     FORMULA_OUTSIDE,
+    LINK_OUTSIDE,
 )
 """The rules of this module: reported while a file is read, before any rule runs."""
 
