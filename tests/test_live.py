@@ -118,3 +118,26 @@ def test_the_ribbon_works_on_the_calling_book(monkeypatch: pytest.MonkeyPatch) -
         folder = Path(live_book._folder.name)
         assert folder.is_dir()
     assert not folder.exists()
+
+
+def test_the_status_bar_shows_progress_and_is_given_back() -> None:
+    book, _ = fake_book("报表.xlsx", 51)
+    live_book = live.XlwingsBook(book)
+    live_book.status("jixiao 汇总：读取与校验 3/10")
+    assert book.app.status_bar == "jixiao 汇总：读取与校验 3/10"
+    live_book.status(None)
+    assert book.app.status_bar is False  # xlwings: False hands the bar back to Excel
+
+
+def test_a_status_bar_excel_refuses_does_not_stop_the_work() -> None:
+    class Refusing:
+        @property
+        def status_bar(self) -> str:
+            return ""
+
+        @status_bar.setter
+        def status_bar(self, value: object) -> None:
+            raise OSError("com_error: the application is busy")
+
+    book = SimpleNamespace(name="报表.xlsx", app=Refusing())
+    live.XlwingsBook(book).status("jixiao 汇总：写入汇总工作簿 40%")  # no error

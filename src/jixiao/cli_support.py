@@ -203,21 +203,31 @@ def exit_for(tally: Tally) -> None:
 
 @contextmanager
 def progress_bar(label: str, minimum: int = 1) -> Iterator[Progress]:
-    """A progress bar on stderr (stdout stays the report), shown once the total is known."""
+    """A progress bar on stderr (stdout stays the report), shown once the total is known and
+    only when it is at least ``minimum``.  Each call says how much is done of how much; the bar
+    ends (its line finished) as soon as all is done, so that a bar of the next step starts on
+    a line of its own even while this one's ``with`` block is still open."""
     bars: list[Any] = []
+    ended = False
 
     def step(done: int, total: int) -> None:
-        if total < minimum:
+        nonlocal ended
+        if total < minimum or ended:
             return
         if not bars:
             bars.append(
                 click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
             )
             bars[0].__enter__()
-        bars[0].update(1)
+        bar = bars[0]
+        if done > bar.pos:
+            bar.update(min(done, total) - bar.pos)
+        if done >= total:
+            ended = True
+            bar.__exit__(None, None, None)
 
     try:
         yield step
     finally:
-        for bar in bars:
-            bar.__exit__(None, None, None)
+        if bars and not ended:
+            bars[0].__exit__(None, None, None)

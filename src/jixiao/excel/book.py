@@ -84,6 +84,9 @@ class Book(Protocol):
     def notify(self, text: str) -> None:
         """Tell the clerk (a message box in Excel, stdout for files)."""
 
+    def status(self, text: str | None) -> None:
+        """Show how long work is getting on (Excel's status bar); None gives the bar back."""
+
     def confirm(self, text: str) -> bool:
         """Ask the clerk a yes/no question (是/否); True for 是."""
 
@@ -105,6 +108,8 @@ class FileBook:
         self.path = Path(path)
         self.wb = openpyxl.load_workbook(self.path)
         self.messages: list[str] = []
+        self.statuses: list[str | None] = []
+        """Every status line shown, in order (None: the bar given back)."""
         self.folder: Path | None = None
         """What pick_folder answers (tests set it; a file has no dialog)."""
         self.document: Path | None = None
@@ -229,6 +234,10 @@ class FileBook:
     def notify(self, text: str) -> None:
         """Collect the message (the tests read them)."""
         self.messages.append(text)
+
+    def status(self, text: str | None) -> None:
+        """Collect the status line (the tests read them)."""
+        self.statuses.append(text)
 
     def confirm(self, text: str) -> bool:
         """Collect the question and give the preset answer."""

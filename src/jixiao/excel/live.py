@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +241,12 @@ class XlwingsBook:
     def notify(self, text: str) -> None:
         """A message box."""
         self.book.app.alert(text, title="jixiao 绩效目标")
+
+    def status(self, text: str | None) -> None:
+        """Excel's status bar (False hands it back to Excel).  Never an error: a status line
+        is not worth stopping the work for (a busy or closing Excel may refuse the call)."""
+        with suppress(Exception):  # any COM failure: the work goes on without it
+            self.book.app.status_bar = text if text is not None else False
 
     def confirm(self, text: str) -> bool:
         """A 是/否 message box (xlwings answers "yes" or "no")."""
