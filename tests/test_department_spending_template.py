@@ -30,8 +30,7 @@ import openpyxl
 import pytest
 
 from conftest import FIXTURES, without_locations
-from jixiao.consolidation.results import Entry
-from jixiao.consolidation.rows import department_rows
+from jixiao.consolidate import Entry, department_rows
 from jixiao.findings import Finding
 from jixiao.model import Indicator, Submission, Unit
 from jixiao.readers.documents import import_document

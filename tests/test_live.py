@@ -3,6 +3,7 @@ and a snapshot the reader can take whatever the workbook's format."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -141,3 +142,55 @@ def test_a_status_bar_excel_refuses_does_not_stop_the_work() -> None:
 
     book = SimpleNamespace(name="报表.xlsx", app=Refusing())
     live.XlwingsBook(book).status("jixiao 汇总：写入汇总工作簿 40%")  # no error
+
+
+def located(full: str) -> Path | None:
+    return live.XlwingsBook(SimpleNamespace(api=SimpleNamespace(FullName=full))).location()
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clerk's folders: temporary files and Outlook's cache in their own places, OneDrive
+    synced to a folder of the user's own (not below either)."""
+    temporary = tmp_path / "Temp"
+    temporary.mkdir()
+    monkeypatch.setattr(live.tempfile, "tempdir", str(temporary))
+    monkeypatch.setenv("TEMP", str(temporary))
+    monkeypatch.setenv("TMP", str(temporary))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "AppData" / "Local"))
+    monkeypatch.setenv("OneDrive", str(tmp_path / "OneDrive"))
+    monkeypatch.delenv("OneDriveConsumer", raising=False)
+    return tmp_path
+
+
+def test_a_workbook_on_this_pc_is_located(desk: Path) -> None:
+    book = desk / "文档" / "绩效目标.xlsx"
+    book.parent.mkdir()
+    book.write_bytes(b"")
+    assert located(str(book)) == book
+    assert located("工作簿1") is None  # never saved
+
+
+def test_a_onedrive_synced_workbook_is_located_at_its_copy_on_this_pc(desk: Path) -> None:
+    """Excel reports the https address of a book OneDrive keeps in sync (the templates the
+    installer puts into a Documents folder OneDrive backs up): the synced file is on this PC."""
+    synced = desk / "OneDrive" / "文档" / "jixiao模板" / "绩效目标模板.xlsx"
+    synced.parent.mkdir(parents=True)
+    synced.write_bytes(b"")
+    url = "https://d.docs.live.net/0123abcd/文档/jixiao模板/绩效目标模板.xlsx"
+    assert located(url) == synced
+    assert located("https://d.docs.live.net/0123abcd/文档/不在本机.xlsx") is None
+    assert located("https://example.com/sites/x/y/z.xlsx") is None  # no synced copy
+
+
+def test_a_workbook_opened_from_a_mail_or_a_zip_is_not_a_place_to_write(desk: Path) -> None:
+    """Outlook opens an attachment from its cache and a zip's workbook is unpacked into the
+    temporary folder: a publication written beside them would be cleared away."""
+    outlook = desk / "AppData" / "Local" / "Microsoft" / "Windows" / "INetCache"
+    attachment = outlook / "Content.Outlook" / "AB12CD34" / "报送-某某法院.xlsx"
+    unzipped = desk / "Temp" / "Temp1_报送.zip" / "某某法院.xlsx"
+    for book in (attachment, unzipped):
+        book.parent.mkdir(parents=True)
+        book.write_bytes(b"")
+        assert located(str(book)) is None
+    assert live.temporary(Path(str(unzipped).upper())) is (os.name == "nt")  # as Windows compares

@@ -15,8 +15,12 @@ import openpyxl
 import pytest
 
 from conftest import good
-from jixiao.consolidation.results import FileResult, Submitted
-from jixiao.consolidation.unit import Consolidation, consolidate_results
+from jixiao.consolidate import (
+    Consolidation,
+    FileResult,
+    Submitted,
+    consolidate_results,
+)
 from jixiao.findings import Finding, Severity
 from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import _widest_where, write_summary

@@ -21,6 +21,7 @@ from jixiao.cli_support import (
     EXIT_CANCELLED,
     Group,
     emit,
+    emit_json,
     exit_for,
     force_option,
     format_option,
@@ -110,7 +111,11 @@ def rules(output_format: str) -> None:
     """列出全部校验规则：编码、级别、名称和修改提示。"""
     from jixiao.outputs.catalogue import render_rules
 
-    emit(render_rules(output_format))
+    shown = render_rules(output_format)
+    if output_format == "json":
+        emit_json(shown)
+    else:
+        emit(shown)
 
 
 @main.command()
@@ -118,7 +123,7 @@ def schema() -> None:
     """输出提交数据交换格式的 JSON Schema（draft 2020-12）。"""
     from jixiao.readers.interchange import submission_schema
 
-    emit(json.dumps(submission_schema(), ensure_ascii=False, indent=2))
+    emit_json(json.dumps(submission_schema(), ensure_ascii=False, indent=2))
 
 
 @main.command(
@@ -173,7 +178,7 @@ def import_command(
             for b in imported.written
         ]
         data = report_json(report) | {"written": written}
-        emit(json.dumps(data, ensure_ascii=False, indent=2))
+        emit_json(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print_report(report, output_format)
     if imported.submission is None:
@@ -359,7 +364,7 @@ def consolidate(
         )
     if output_format == "json":
         for piece in consolidation_json_text(result, output):
-            click.echo(piece, nl=False)
+            emit_json(piece, nl=False)
         click.echo()
     else:
         emit(consolidation_text(result, output))

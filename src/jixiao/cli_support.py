@@ -8,6 +8,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -144,6 +145,28 @@ def emit(text: str) -> None:
     click.echo(text)
 
 
+def emit_json(text: str, nl: bool = True) -> None:
+    """JSON on standard output, intact whatever the output's encoding: where that is not UTF-8
+    (redirected on Chinese Windows, ``jixiao schema > s.json``, it is GBK) every non-ASCII
+    character is written as its JSON escape (``\\u4e2d``), which any reader decodes alike,
+    instead of GBK bytes a JSON reader refuses and ``?`` for what GBK lacks.  ASCII also
+    survives Windows PowerShell 5.1, which decodes a program's redirected output with the
+    console's code page and writes it again as UTF-16 (UTF-8 bytes would come out garbled)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    if encoding not in ("utf8", "utf8sig"):
+        text = _NON_ASCII.sub(_json_escape, text)
+    click.echo(text, nl=nl)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """A JSON text's non-ASCII character as its escape (two for one outside the BMP).  Such a
+    character only ever stands inside a JSON string, where an escape means the same."""
+    return json.dumps(match.group(0))[1:-1]
+
+
 def format_option(func: F) -> F:
     return click.option(
         "--format",
@@ -192,7 +215,7 @@ def print_report(report: Report, output_format: str) -> None:
     from jixiao.outputs.report import report_json, report_text
 
     if output_format == "json":
-        emit(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+        emit_json(json.dumps(report_json(report), ensure_ascii=False, indent=2))
     else:
         emit(report_text(report, style_for_terminal()))
 

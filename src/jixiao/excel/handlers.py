@@ -14,8 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.a1 import parse_a1
-from jixiao.consolidation.table import Table, Value
-from jixiao.consolidation.unit import Consolidation, consolidate
+from jixiao.consolidate import Consolidation, Table, Value, consolidate
 from jixiao.excel.book import Book
 from jixiao.excel.buttons import BY_KEY, TEMPLATE_MARK, not_template
 from jixiao.excel.sheets import ProjectSheets, of_meta
@@ -356,8 +355,9 @@ def publish_button(book: Book) -> Path | None:
     location = book.location()
     if location is None:
         book.notify(
-            "请先把本工作簿保存到本机的文件夹（新建的工作簿，或只在 OneDrive/SharePoint 网页上的"
-            "工作簿，请“另存为”到本机）：公开文本生成在它所在的文件夹里。"
+            "请先把本工作簿保存到本机的文件夹（新建的工作簿、只在网页上的 OneDrive/SharePoint"
+            " 工作簿，以及直接从邮件附件或压缩包里打开的工作簿，都要先“另存为”到本机）：公开文本"
+            "生成在它所在的文件夹里，而临时文件夹里的文件会被系统清除。"
         )
         return None
     target = publish_target(location)

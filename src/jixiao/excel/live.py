@@ -7,6 +7,7 @@ handlers, tested on Linux through :class:`jixiao.excel.book.FileBook`.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -253,21 +254,68 @@ class XlwingsBook:
         return bool(self.book.app.alert(text, title="jixiao 绩效目标", buttons="yes_no") == "yes")
 
     def location(self) -> Path | None:
-        """``FullName`` when it is a file on this computer.  A never-saved book's FullName is
-        its bare name (工作簿1) and a OneDrive/SharePoint book's is an https address: neither
-        is a folder to write beside."""
-        try:  # the COM FullName: xlwings' own fullname raises for a web book it cannot map
+        """Where the workbook lives on this computer, a folder to write beside: ``FullName``,
+        or for a book OneDrive/SharePoint keeps in sync (Excel then reports its https address)
+        the synced file on this PC, as xlwings maps it.  None for a never-saved book (its
+        FullName is its bare name, 工作簿1), a web book with no synced copy, and a book opened
+        straight from a mail attachment or a zip (:func:`temporary`): what is written there
+        is lost when Outlook or Windows clears the folder."""
+        try:  # the COM FullName: xlwings' own fullname reads a config sheet first
             full = str(self.book.api.FullName)
         except Exception:  # noqa: BLE001 - COM errors (pywintypes.com_error) have no common base
             return None
         if "://" in full:
-            return None
+            synced = _synced_copy(full)
+            if synced is None:
+                return None
+            full = synced
         path = Path(full)
-        return path if path.is_absolute() and path.parent.is_dir() else None
+        if not (path.is_absolute() and path.parent.is_dir()) or temporary(path):
+            return None
+        return path
 
     def save(self) -> None:
         """Never called by the ribbon: the clerk decides when to save."""
         self.book.save()
+
+
+def _synced_copy(url: str) -> str | None:
+    """The file on this PC that OneDrive or SharePoint keeps in sync with ``url``, or None
+    (xlwings' mapping: the OneDrive folders from the environment and xlwings' settings; it
+    raises when it finds no such file)."""
+    try:
+        from xlwings.utils import fullname_url_to_local_path
+
+        return str(fullname_url_to_local_path(url))
+    except Exception:  # noqa: BLE001 - XlwingsError, or a mapping that fails on odd input
+        return None
+
+
+def temporary_folders() -> list[Path]:
+    """Folders whose files Windows or Outlook clear away: the temporary folder (a workbook
+    opened from inside a zip is unpacked there, ``Temp1_*.zip``) and the Internet cache (an
+    Outlook attachment opened and given 启用编辑 lives in its ``Content.Outlook`` folder)."""
+    folders = [Path(tempfile.gettempdir())]
+    folders += [Path(os.environ[name]) for name in ("TEMP", "TMP") if os.environ.get(name)]
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        windows = Path(local, "Microsoft", "Windows")
+        folders += [windows / "INetCache", windows / "Temporary Internet Files"]
+    return folders
+
+
+def temporary(path: Path) -> bool:
+    """Whether ``path`` lies in one of :func:`temporary_folders` (compared as Windows does:
+    case-insensitively, ``/`` and ``\\`` alike there)."""
+    here = os.path.normcase(os.path.abspath(path))
+    for folder in temporary_folders():
+        root = os.path.normcase(os.path.abspath(folder))
+        try:
+            if os.path.commonpath([here, root]) == root:
+                return True
+        except ValueError:  # another drive (D:\ against C:\ on Windows): not inside it
+            continue
+    return False
 
 
 @contextmanager

@@ -1,0 +1,68 @@
+"""JSON on standard output stays JSON whatever the output's encoding (a review of the Windows
+desk: redirected on Chinese Windows, Python writes GBK, which no JSON reader takes and which has
+no emoji or ``•``: ``jixiao schema > s.json`` gave a file that was not JSON's UTF-8)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from conftest import good
+from jixiao.readers.interchange import submission_schema
+
+NAME = "单位😀•.json"
+"""A file name GBK cannot write (the emoji, the bullet)."""
+
+
+def run(tmp_path: Path, encoding: str, *args: str) -> bytes:
+    environment = os.environ | {"PYTHONIOENCODING": encoding}
+    result = subprocess.run(
+        [sys.executable, "-c", "from jixiao.cli import run; run()", *args],
+        capture_output=True,
+        cwd=tmp_path,
+        env=environment,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr.decode("utf-8", "replace")
+    return result.stdout
+
+
+def submission(tmp_path: Path) -> Path:
+    path = tmp_path / NAME
+    path.write_text(json.dumps(good(), ensure_ascii=False), "utf-8")
+    return path
+
+
+def reported_paths(report: Any) -> list[str]:
+    return [file["path"] for file in report["files"]]
+
+
+def test_json_redirected_as_gbk_is_ascii_and_loses_nothing(tmp_path: Path) -> None:
+    submission(tmp_path)
+    out = run(tmp_path, "gbk", "validate", "--format", "json", NAME)
+    text = out.decode("ascii")  # every byte ASCII: any code page, PowerShell's too, keeps it
+    assert [Path(p).name for p in reported_paths(json.loads(text))] == [NAME]
+    schema = run(tmp_path, "gbk", "schema").decode("ascii")
+    assert json.loads(schema) == submission_schema()
+    catalogue = json.loads(run(tmp_path, "gbk", "rules", "--format", "json").decode("ascii"))
+    assert any(rule["code"] == "cost-exceeds-budget" for rule in catalogue)
+
+
+def test_json_on_utf8_stays_readable(tmp_path: Path) -> None:
+    submission(tmp_path)
+    out = run(tmp_path, "utf-8", "validate", "--format", "json", NAME)
+    assert NAME in out.decode("utf-8")  # as written, not escaped
+    assert [Path(p).name for p in reported_paths(json.loads(out))] == [NAME]
+
+
+def test_consolidation_json_redirected_as_gbk_is_ascii(tmp_path: Path) -> None:
+    submission(tmp_path)
+    out = run(
+        tmp_path, "gbk", "consolidate", NAME, "-o", "汇总.xlsx", "--format", "json", "--no-cache"
+    )
+    data = json.loads(out.decode("ascii"))
+    assert NAME in json.dumps(data, ensure_ascii=False)
