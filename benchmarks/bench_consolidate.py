@@ -47,7 +47,7 @@ from pathlib import Path
 import python_calamine
 from bench_validate import generate
 
-from jixiao.consolidate import Consolidation
+from jixiao.consolidation.unit import Consolidation
 from jixiao.money import MoneyUnit
 from jixiao.outputs import sheets
 from jixiao.outputs.summary import write_summary

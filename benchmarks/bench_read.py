@@ -57,7 +57,8 @@ from pathlib import Path
 import python_calamine
 from bench_validate import generate
 
-from jixiao.consolidate import Entry, file_result
+from jixiao.consolidation.results import Entry
+from jixiao.consolidation.rows import file_result
 from jixiao.findings import sort_findings
 from jixiao.money import MoneyUnit
 from jixiao.readers.interchange import parse_submission

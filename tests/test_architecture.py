@@ -28,8 +28,8 @@ ENGINE = (
     "jixiao.textfiles",
 )
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(ENGINE, (*SPREADSHEET_AND_UI, *FACES, *ABOVE_ENGINE, "jixiao.consolidate")),
-    "jixiao.consolidate": (*SPREADSHEET_AND_UI, *FACES, *ABOVE_ENGINE),
+    **dict.fromkeys(ENGINE, (*SPREADSHEET_AND_UI, *FACES, *ABOVE_ENGINE, "jixiao.consolidation")),
+    "jixiao.consolidation": (*SPREADSHEET_AND_UI, *FACES, *ABOVE_ENGINE),
     "jixiao.readers": (*FACES, "jixiao.service", "jixiao.outputs", "click"),
     "jixiao.template": (*FACES, "jixiao.service", "jixiao.outputs", "jixiao.readers", "click"),
     "jixiao.outputs": (*FACES, "jixiao.service", "click"),

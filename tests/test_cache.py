@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from conftest import good
-from jixiao.consolidate import Consolidation
+from jixiao.consolidation.unit import Consolidation
 from jixiao.money import MoneyUnit
 from jixiao.outputs.report import consolidation_json
 from jixiao.service import cache, collect

@@ -26,7 +26,7 @@ import jixiao.cli as cli
 import jixiao.service.actions as actions
 from conftest import FIXTURES, GOOD_PROJECT, good
 from jixiao.cli import CLICK_ZH, main
-from jixiao.consolidate import Entry
+from jixiao.consolidation.results import Entry
 from jixiao.filekinds import describe
 from jixiao.profiles import builtin_names, load_profile
 from jixiao.service.actions import (

@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.cli import main
-from jixiao.consolidate import FINDINGS_COLUMNS, Consolidation, Entry, consolidate
+from jixiao.consolidation.columns import FINDINGS_COLUMNS
+from jixiao.consolidation.results import Entry
+from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.findings import Tally
 from jixiao.model import PlanEntry, Project, Submission, Unit
 from jixiao.money import MoneyUnit

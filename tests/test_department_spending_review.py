@@ -170,7 +170,8 @@ def test_amount_findings_point_at_the_amount(tmp_path: Path) -> None:
 
 
 def test_the_summary_calls_every_row_of_the_table_a_duty_row(tmp_path: Path) -> None:
-    from jixiao.consolidate import Entry, department_rows
+    from jixiao.consolidation.results import Entry
+    from jixiao.consolidation.rows import department_rows
 
     path = _table(
         tmp_path / "a.xlsx",

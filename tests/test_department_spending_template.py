@@ -30,7 +30,8 @@ import openpyxl
 import pytest
 
 from conftest import FIXTURES, without_locations
-from jixiao.consolidate import Entry, department_rows
+from jixiao.consolidation.results import Entry
+from jixiao.consolidation.rows import department_rows
 from jixiao.findings import Finding
 from jixiao.model import Indicator, Submission, Unit
 from jixiao.readers.documents import import_document

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from jixiao.a1 import absolute
-from jixiao.consolidate import FINDINGS_COLUMNS, SUB_UNIT_COLUMNS
+from jixiao.consolidation.columns import FINDINGS_COLUMNS, SUB_UNIT_COLUMNS
 from jixiao.excel import ribbon
 from jixiao.excel.book import INPUT_FILL, FileBook
 from jixiao.excel.buttons import BUTTONS, BY_KEY, HELP_TEXT, Needs, not_template

@@ -548,7 +548,8 @@ def test_a_total_no_cell_can_hold_is_said_not_crashed(tmp_path: Path) -> None:
     from decimal import Decimal
 
     from conftest import good
-    from jixiao.consolidate import Entry, consolidate
+    from jixiao.consolidation.results import Entry
+    from jixiao.consolidation.unit import consolidate
     from jixiao.outputs.report import OUT_OF_RANGE, consolidation_json, consolidation_text
     from jixiao.outputs.summary import write_summary
     from jixiao.readers.interchange import parse_submission

@@ -15,12 +15,8 @@ import openpyxl
 import pytest
 
 from conftest import good
-from jixiao.consolidate import (
-    Consolidation,
-    FileResult,
-    Submitted,
-    consolidate_results,
-)
+from jixiao.consolidation.results import FileResult, Submitted
+from jixiao.consolidation.unit import Consolidation, consolidate_results
 from jixiao.findings import Finding, Severity
 from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import _widest_where, write_summary

@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 from xlsxwriter.worksheet import Worksheet
 
 from jixiao.a1 import quote_sheet
-from jixiao.consolidate import Consolidation, Entry, Kind, consolidate
+from jixiao.consolidation.results import Entry
+from jixiao.consolidation.table import Kind
+from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.outputs import rowxml, sheets
 from jixiao.outputs.summary import LISTS, Links, _PortableUrl, write_summary
 from jixiao.outputs.tables import cell_text, summary_tables

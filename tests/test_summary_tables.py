@@ -17,7 +17,9 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.cli import main
-from jixiao.consolidate import Consolidation, Entry, Kind, consolidate
+from jixiao.consolidation.results import Entry
+from jixiao.consolidation.table import Kind
+from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.outputs import sheets, summary
 from jixiao.outputs.summary import write_summary
 from jixiao.outputs.tables import cell_text, summary_tables, table_files, write_tables

@@ -13,7 +13,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from jixiao.consolidate import COST, OTHER_LEVEL, Entry, consolidate, stated_target
+from jixiao.consolidation.columns import COST, OTHER_LEVEL
+from jixiao.consolidation.results import Entry
+from jixiao.consolidation.rows import stated_target
+from jixiao.consolidation.unit import consolidate
 from jixiao.model import Submission
 from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import write_summary

@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.a1 import parse_a1
-from jixiao.consolidate import Consolidation, Table, Value, consolidate
+from jixiao.consolidation.table import Table, Value
+from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.excel.book import Book
 from jixiao.excel.buttons import BY_KEY, TEMPLATE_MARK, not_template
 from jixiao.excel.sheets import ProjectSheets, of_meta

@@ -15,7 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from jixiao.consolidate import Consolidation, FileResult, Kind, Table, Value
+from jixiao.consolidation.results import FileResult
+from jixiao.consolidation.table import Kind, Table, Value
+from jixiao.consolidation.unit import Consolidation
 from jixiao.findings import Finding, Report, Severity
 from jixiao.textfiles import printable, readable_path
 

@@ -39,7 +39,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from jixiao.consolidate import Column, Kind, Value
+from jixiao.consolidation.table import Column, Kind, Value
 from jixiao.outputs import rowxml
 from jixiao.outputs.rowxml import Cell, cut
 from jixiao.outputs.tables import MET_TEXT, YES_NO, SummaryTable

@@ -76,7 +76,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from jixiao.a1 import quote_sheet
 from jixiao.atomic import atomic_write
-from jixiao.consolidate import Consolidation, Kind
+from jixiao.consolidation.table import Kind
+from jixiao.consolidation.unit import Consolidation
 from jixiao.findings import Finding, Severity
 from jixiao.outputs.rowxml import Cell
 from jixiao.outputs.sheets import (

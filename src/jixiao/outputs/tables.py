@@ -31,15 +31,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from jixiao.atomic import atomic_write
-from jixiao.consolidate import (
-    NO_MINIMUM_NOTE,
-    PLAN_NOTE,
-    Column,
-    Consolidation,
-    Kind,
-    Row,
-    Value,
-)
+from jixiao.consolidation.columns import NO_MINIMUM_NOTE, PLAN_NOTE
+from jixiao.consolidation.table import Column, Kind, Row, Value
+from jixiao.consolidation.unit import Consolidation
 from jixiao.outputs.report import MONEY_PLACES, OUT_OF_RANGE, PERCENT_PLACES
 from jixiao.views import Joined
 

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from jixiao.atomic import atomic_write_text
-from jixiao.consolidate import Consolidation, Entry, FileResult, cross_checks, with_cross_findings
+from jixiao.consolidation.cross_files import cross_checks, with_cross_findings
+from jixiao.consolidation.results import Entry, FileResult
+from jixiao.consolidation.unit import Consolidation
 from jixiao.filekinds import describe, folder_kinds
 from jixiao.findings import FileReport, Finding, Report, Severity
 from jixiao.model import Project, Submission

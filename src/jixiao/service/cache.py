@@ -1,8 +1,8 @@
 """What reading a file gave, kept between runs, so a re-run reads only the files that changed.
 
 Clerks consolidate many times a day as corrected submissions arrive.  Each file's finished
-result (:class:`jixiao.consolidate.FileResult`: its summary rows, findings and the facts the
-checks across files need) is stored under
+result (:class:`jixiao.consolidation.results.FileResult`: its summary rows, findings and the
+facts the checks across files need) is stored under
 
 * the **sha256 of the file's bytes** (not its name or date: a copied or touched file is a hit, a
   changed one a miss), and its suffix (the suffix picks the reader);
@@ -50,7 +50,7 @@ from functools import cache
 from pathlib import Path
 
 import jixiao
-from jixiao.consolidate import FileResult
+from jixiao.consolidation.results import FileResult
 from jixiao.money import MoneyUnit
 from jixiao.profiles import builtin_names, load_profile
 from jixiao.service.spool import Packed, pack, unpack

@@ -17,7 +17,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from jixiao.consolidate import Consolidation, Entry, FileResult, consolidate_results, file_result
+from jixiao.consolidation.results import Entry, FileResult
+from jixiao.consolidation.rows import file_result
+from jixiao.consolidation.unit import Consolidation, consolidate_results
 from jixiao.filekinds import in_folder_scan, kind_of, unsupported_reason
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.model import Project, Submission

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.atomic import atomic_write
-from jixiao.consolidate import Entry
+from jixiao.consolidation.results import Entry
 from jixiao.findings import Tally
 from jixiao.outputs.publish import Publication, write_publication
 from jixiao.profiles import load_profile

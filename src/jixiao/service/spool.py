@@ -2,7 +2,7 @@
 
 At province scale (10⁴ files × 30 projects: ~2.4 M indicator rows, ~1.6 M findings) the rows
 of every file cannot all stand in the parent's memory (~0.3 MB a file).  As each file's result
-(:class:`jixiao.consolidate.FileResult`) comes back from a worker or from the cache,
+(:class:`jixiao.consolidation.results.FileResult`) comes back from a worker or from the cache,
 :meth:`Spool.keep` writes its rows and findings to a temporary SQLite database and gives back
 the same result holding :class:`jixiao.views.Deferred` views instead of lists: their
 lengths, the facts the cross-file checks need (``Submitted``: unit key, template, codes) and
@@ -43,19 +43,15 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-from jixiao.consolidate import (
+from jixiao.consolidation.columns import (
     DEPARTMENT_COLUMNS,
     INDICATOR_COLUMNS,
     SUB_UNIT_COLUMNS,
-    CodeFact,
-    FileResult,
-    Kind,
-    ProjectKey,
-    Row,
-    Submitted,
     project_columns,
     summary_levels,
 )
+from jixiao.consolidation.results import CodeFact, FileResult, ProjectKey, Submitted
+from jixiao.consolidation.table import Kind, Row
 from jixiao.findings import Finding, Severity, Tally
 from jixiao.model import Location
 from jixiao.views import Deferred, FindingFacts

@@ -1,0 +1,171 @@
+"""The checks across files (the same 项目编码 or sub-unit twice, mixed template versions), and
+results copied with those findings counted in (:func:`with_cross_findings`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import partial
+from typing import TypeVar
+
+from jixiao.consolidation.results import (
+    CodeFact,
+    Entry,
+    FileResult,
+    ProjectKey,
+    Submitted,
+    key_of,
+)
+from jixiao.consolidation.rows import submitted
+from jixiao.consolidation.table import Row
+from jixiao.findings import Finding, Tally
+from jixiao.model import Location, Project
+from jixiao.profiles import Profile
+from jixiao.rules.base import Scope
+from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED
+from jixiao.rules.identity import PROJECT_CODE_DUPLICATE
+from jixiao.views import Deferred, FindingFacts
+
+E = TypeVar("E", Entry, FileResult)
+
+
+def _facts(entry: Entry | FileResult) -> Submitted | None:
+    return entry.submission if isinstance(entry, FileResult) else submitted(entry)
+
+
+def cross_checks(entries: Sequence[E], profile: Profile) -> list[tuple[E, Finding]]:
+    """Across submissions: the same 项目编码 twice, the same sub-unit twice, mixed templates.
+
+    Each finding comes with the entry it belongs to (its file), so both sides get it.  Works on
+    entries (whole submissions) and on :class:`FileResult` (what the workers send back) alike."""
+    scope = Scope(profile)
+    found: list[tuple[E, Finding | None]] = []
+    read = [(entry, facts) for entry in entries if (facts := _facts(entry)) is not None]
+    codes: dict[str, list[tuple[E, CodeFact]]] = defaultdict(list)
+    units: dict[tuple[str, str], list[E]] = defaultdict(list)
+    usual = _usual_template(read)
+    for entry, facts in read:  # per template: a unit may send a 绩效目标表 and a 申报表
+        units[(facts.unit_key, facts.template or usual)].append(entry)
+        for fact in facts.codes:
+            codes[fact.code].append((entry, fact))
+    for code, places in codes.items():
+        if len({e.file for e, _ in places}) < 2:
+            continue  # within one file the submission's own check already said it
+        for entry, fact in places:
+            others = "、".join(f"{e.sub_unit}（{e.file}）" for e, f in places if f is not fact)
+            owner = Project(name=fact.name, code=fact.code, number=fact.number)
+            where = PROJECT_CODE_DUPLICATE.at(
+                scope.for_project(owner), fact.where, code=code, others=others
+            )
+            found.append((entry, where))
+    for (unit, _), same in units.items():
+        if len(same) > 1:
+            listed = "、".join(e.file for e in same)
+            found += [
+                (
+                    e,
+                    SUBMISSION_DUPLICATE.at(
+                        scope, Location(file=e.file), unit=unit, count=len(same), files=listed
+                    ),
+                )
+                for e in same
+            ]
+    found += [flag for same in _by_template(read) for flag in _template_versions(same, scope)]
+    return [(entry, f) for entry, f in found if f is not None]
+
+
+def _by_template(read: Sequence[tuple[E, Submitted]]) -> list[list[tuple[E, str]]]:
+    """The files' template versions, one group per template: a 申报表 is never compared with
+    a 绩效目标表.  Interchange JSON (made by no template) is compared with the most common
+    template's files, as an old template would be."""
+    usual = _usual_template(read)
+    groups: dict[str, list[tuple[E, str]]] = defaultdict(list)
+    for entry, facts in read:
+        groups[facts.template or usual].append((entry, facts.template_version))
+    return [groups[template] for template in sorted(groups)]
+
+
+def _usual_template(read: Sequence[tuple[E, Submitted]]) -> str:
+    """The template most files were made from: interchange JSON counts as made from it."""
+    templates = Counter(f.template for _, f in read if f.template)
+    return templates.most_common(1)[0][0] if templates else ""
+
+
+def _template_versions(
+    versions: Sequence[tuple[E, str]], scope: Scope
+) -> list[tuple[E, Finding | None]]:
+    counts = Counter(version for _, version in versions)
+    if len(counts) < 2:
+        return []
+    majority = counts.most_common(1)[0][0]
+    return [
+        (
+            entry,
+            TEMPLATE_VERSION_MIXED.at(
+                scope, Location(file=entry.file), version=version, majority=majority
+            ),
+        )
+        for entry, version in versions
+        if version != majority
+    ]
+
+
+def with_cross_findings(results: Sequence[FileResult], profile: Profile) -> list[FileResult]:
+    """Copies of ``results`` with the cross-file findings added (not in place): each file's
+    findings, and the 错误/警告/状态 of its 下属单位 row and of the project rows they concern.
+    A spooled file's findings and rows stay views: the additions are made as they are read."""
+    added: dict[int, list[Finding]] = defaultdict(list)
+    for result, finding in cross_checks(results, profile):
+        added[id(result)].append(finding)  # cross-file findings count against their files
+    copies = []
+    for result in results:
+        extra = added.get(id(result), [])
+        copy = dataclasses.replace(result, findings=_appended(result.findings, extra))
+        if extra:
+            copy.sub_unit_row = _recounted(result.sub_unit_row, extra)
+            copy.project_rows = _recounted_projects(result, extra)
+        copies.append(copy)
+    return copies
+
+
+def _appended(findings: Sequence[Finding], extra: list[Finding]) -> Sequence[Finding]:
+    if isinstance(findings, list):
+        return [*findings, *extra]
+    if not extra:
+        return findings
+    facts = findings.facts if isinstance(findings, Deferred) else None
+    more = facts.plus(FindingFacts.of(extra)) if facts is not None else None
+    return Deferred(len(findings) + len(extra), partial(_concatenated, findings, extra), more)
+
+
+def _concatenated(first: Sequence[Finding], extra: list[Finding]) -> list[Finding]:
+    return [*first, *extra]
+
+
+def _recounted(row: Row, extra: Sequence[Finding]) -> Row:
+    """``row`` (ending in 错误, 警告, 状态) with ``extra`` findings counted in."""
+    *rest, errors, warnings, _ = row
+    assert isinstance(errors, int) and isinstance(warnings, int)
+    more = Tally.of(extra)
+    tally = Tally(errors + more.errors, warnings + more.warnings)
+    return (*rest, tally.errors, tally.warnings, tally.status)
+
+
+def _recounted_projects(result: FileResult, extra: Sequence[Finding]) -> Sequence[Row]:
+    rows, keys = result.project_rows, result.project_keys
+    recount = partial(_recounted_rows, rows, keys, tuple(extra))
+    return recount() if isinstance(rows, list) else Deferred(len(rows), recount)
+
+
+def _recounted_rows(
+    rows: Sequence[Row], keys: Sequence[ProjectKey], extra: Sequence[Finding]
+) -> list[Row]:
+    by_project: dict[ProjectKey, list[Finding]] = defaultdict(list)
+    for finding in extra:
+        by_project[key_of(finding)].append(finding)
+    return [
+        _recounted(row, by_project[key]) if key in by_project else row
+        for row, key in zip(rows, keys, strict=True)
+    ]
