@@ -56,6 +56,9 @@ def __getattr__(name: str) -> str:
 
 
 _PROFILE_HELP = f"规则配置：{'、'.join(builtin_names())}，或配置文件路径"
+WRITING_BAR_FROM = 30_000
+"""The writing bar shows from this much work (list rows, the package counted in: about
+20,000 rows, a second of writing); a smaller summary is written before a bar would matter."""
 EXIT_CODES = "退出码：0 无错误，1 有错误（含无法读取的文件），2 用法或程序错误，130 已取消。"
 
 # ---------------------------------------------------------------- commands
@@ -349,7 +352,9 @@ def consolidate(
     from jixiao.outputs.report import consolidation_json_text, consolidation_text
     from jixiao.service.actions import consolidate_submissions
 
-    with progress_bar("读取与校验") as progress:
+    reading = progress_bar("读取与校验")
+    writing = progress_bar("写入汇总工作簿", minimum=WRITING_BAR_FROM)
+    with reading as progress, writing as written:
         result = consolidate_submissions(
             paths,
             output,
@@ -361,6 +366,7 @@ def consolidate(
             progress,
             use_cache=not no_cache,
             tables_dir=tables_dir,
+            writing=written,
         )
     if output_format == "json":
         for piece in consolidation_json_text(result, output):

@@ -9,6 +9,8 @@ which :func:`jixiao.excel.ribbon.press` shows as a message box.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -259,15 +261,58 @@ def summary_target(folder: Path) -> Path:
 
 
 def consolidate_folder(book: Book, folder: Path) -> Consolidation:
-    """汇总 on a folder: every workbook under it → a summary workbook beside it."""
+    """汇总 on a folder: every workbook under it → a summary workbook beside it, how far it
+    has got shown in Excel's status bar (Excel waits while Python works: a province's inbox
+    takes minutes)."""
     output = summary_target(folder)
-    result = consolidate_submissions([folder], output, unit_name=_unit_name(book))
+    status = StatusLine(book, "汇总")
+    try:
+        result = consolidate_submissions(
+            [folder],
+            output,
+            unit_name=_unit_name(book),
+            progress=status.step("读取与校验", "个文件"),
+            writing=status.step("写入汇总工作簿"),
+        )
+    finally:
+        book.status(None)
     errors = Tally.of(result.findings).errors
     book.notify(
         f"已汇总 {len(result.entries)} 份报送、{len(result.projects)} 个项目"
         f"（错误 {errors} 个）。汇总工作簿：{output}"
     )
     return result
+
+
+class StatusLine:
+    """Progress of a long button in the book's status bar: ``jixiao 汇总：读取与校验 37/120 个
+    文件``, then ``jixiao 汇总：写入汇总工作簿 45%``; shown at most every :data:`STATUS_EVERY`
+    seconds (each one is a call into Excel), and always when a step is done."""
+
+    def __init__(self, book: Book, action: str) -> None:
+        self.book, self.action = book, action
+        self._shown = -math.inf
+
+    def step(self, label: str, counted: str | None = None) -> Callable[[int, int], None]:
+        """A progress callback for one step: ``counted`` items (``37/120 个文件``), or a
+        percentage when None."""
+
+        def told(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done < total and now - self._shown < STATUS_EVERY:
+                return
+            self._shown = now
+            if counted is not None:
+                figure = f"{done}/{total} {counted}"
+            else:
+                figure = f"{math.floor(100 * done / max(total, 1))}%"
+            self.book.status(f"jixiao {self.action}：{label} {figure}")
+
+        return told
+
+
+STATUS_EVERY = 0.25
+"""Seconds between two status lines of :class:`StatusLine`."""
 
 
 def consolidate_departments(book: Book) -> Consolidation:

@@ -88,6 +88,8 @@ from jixiao.outputs.sheets import (
     Piece,
     Printing,
     Styles,
+    Tracker,
+    WriteProgress,
     pieces,
     row_height,
     safe_text,
@@ -117,15 +119,21 @@ _FORGET_EVERY = 50_000
 
 
 def write_summary(
-    result: Consolidation, path: Path, unit_name: str = "本单位", row_limit: int = ROW_LIMIT
+    result: Consolidation,
+    path: Path,
+    unit_name: str = "本单位",
+    row_limit: int = ROW_LIMIT,
+    progress: WriteProgress | None = None,
 ) -> None:
     """Write the summary workbook atomically to ``path``; a list longer than ``row_limit``
-    rows continues on further sheets (``指标明细(2)``…)."""
+    rows continues on further sheets (``指标明细(2)``…); ``progress`` is told how far the
+    writing has got (:class:`Tracker`)."""
     if not 1 <= row_limit <= ROW_LIMIT:
         raise ValueError(f"row_limit must be 1…{ROW_LIMIT}")
     target = Path(path)
     atomic_write(
-        target, lambda temporary: _write(result, temporary, target.parent, unit_name, row_limit)
+        target,
+        lambda temporary: _write(result, temporary, target.parent, unit_name, row_limit, progress),
     )
 
 
@@ -147,8 +155,16 @@ LINKS_NOTE = (
 
 
 def _write(
-    result: Consolidation, target: Path, folder: Path, unit_name: str, row_limit: int
+    result: Consolidation,
+    target: Path,
+    folder: Path,
+    unit_name: str,
+    row_limit: int,
+    progress: WriteProgress | None,
 ) -> None:
+    tables = summary_tables(result, folder)
+    rows = sum(len(tables[name]) for name in LISTS)
+    tracker = Tracker(progress, rows) if progress is not None else None
     book = Book(
         str(target),
         {
@@ -157,13 +173,13 @@ def _write(
             "strings_to_urls": False,
             "nan_inf_to_errors": False,
         },
+        tracker,
     )
     book.set_properties(
         {"title": f"{unit_name}预算绩效目标汇总", "author": "jixiao", "created": FIXED_DATE}
     )
     styles = Styles(book)
     printing = Printing(unit_name)
-    tables = summary_tables(result, folder)
     parts = {name: pieces(name, len(tables[name]), row_limit) for name in LISTS}
     notes = [
         ("续表", continuation_note(name, len(tables[name]), parts[name]))
@@ -173,12 +189,16 @@ def _write(
     if any(p.stop - p.start > LINKS_PER_SHEET for p in parts["问题清单"]):
         notes.append(("链接", LINKS_NOTE))
     _overview(book, styles, result, tables[SUB_UNITS], unit_name, printing, notes)
-    write_list(book, styles, tables["项目汇总"], parts["项目汇总"], printing, folded=FOLDED)
+    write_list(book, styles, tables["项目汇总"], parts["项目汇总"], printing, None, FOLDED, tracker)
     _plan(book, styles, result, printing)
-    write_list(book, styles, tables["指标明细"], parts["指标明细"], printing)
-    _findings(book, styles, result, tables["问题清单"], parts["问题清单"], folder, printing)
-    write_list(book, styles, tables["部门整体"], parts["部门整体"], printing)
+    write_list(book, styles, tables["指标明细"], parts["指标明细"], printing, tracker=tracker)
+    _findings(
+        book, styles, result, tables["问题清单"], parts["问题清单"], folder, printing, tracker
+    )
+    write_list(book, styles, tables["部门整体"], parts["部门整体"], printing, tracker=tracker)
     book.close()
+    if tracker is not None:
+        tracker.finished()
 
 
 class _PortableUrl(Url):  # type: ignore[misc]  # XlsxWriter has no type hints
@@ -333,6 +353,7 @@ def _findings(
     parts: Sequence[Piece],
     folder: Path,
     printing: Printing,
+    tracker: Tracker | None,
 ) -> None:
     """问题清单: one row per finding; 级别 in red for errors, 位置 a link to the source cell
     (up to :data:`LINKS_PER_SHEET` links a sheet)."""
@@ -351,7 +372,7 @@ def _findings(
             cells.append(Cell(where, url.text, styles.link, url))
         return cells
 
-    write_list(book, styles, table, parts, printing, each_row)
+    write_list(book, styles, table, parts, printing, each_row, tracker=tracker)
 
 
 class Links:

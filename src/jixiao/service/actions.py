@@ -226,9 +226,11 @@ def consolidate_submissions(
     progress: Progress | None = None,
     use_cache: bool = True,
     tables_dir: Path | None = None,
+    writing: Progress | None = None,
 ) -> Consolidation:
     """Consolidate the submissions under ``paths`` into the summary workbook ``output``
-    (and, with ``tables_dir``, every table as a CSV file there: :mod:`jixiao.outputs.tables`).
+    (and, with ``tables_dir``, every table as a CSV file there: :mod:`jixiao.outputs.tables`);
+    ``progress`` is told the files read, ``writing`` how far writing the workbook has got.
 
     A new output inside a scanned folder is simply not read; an existing file that would be
     read as a submission is refused as an output, even with ``force``.  With ``use_cache``
@@ -245,7 +247,7 @@ def consolidate_submissions(
         raise nothing_found("汇总")
     step = _counting(progress, len(files))
     result = consolidate_paths(
-        files, output, money_unit, unit_name, profile_name, by_department, step, use_cache
+        files, output, money_unit, unit_name, profile_name, by_department, step, use_cache, writing
     )
     if tables_dir is not None:
         from jixiao.outputs.tables import write_tables

@@ -556,10 +556,12 @@ def consolidate_paths(
     by_department: bool = False,
     progress: Callable[[Path], None] | None = None,
     use_cache: bool = True,
+    writing: Callable[[int, int], None] | None = None,
 ) -> Consolidation:
     """Collect, consolidate and write the summary workbook (the output itself is never read).
     Workers send back finished rows (:func:`file_results`); with ``use_cache`` files read in
-    an earlier run with the same bytes and options are not read again.
+    an earlier run with the same bytes and options are not read again.  ``progress`` is told
+    each file read, ``writing`` how far writing the workbook has got (done, total).
 
     Each file's rows and findings wait in a spool on disk beside the output
     (:mod:`jixiao.service.spool`) and are read back file by file while the workbook is written,
@@ -579,7 +581,7 @@ def consolidate_paths(
         result = consolidate_results(results, money_unit, profile)
         from jixiao.outputs.summary import write_summary  # XlsxWriter: not for validate (#15)
 
-        write_summary(result, output, unit_name)
+        write_summary(result, output, unit_name, progress=writing)
     return result
 
 
