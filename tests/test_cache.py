@@ -25,7 +25,8 @@ from jixiao.service.actions import consolidate_submissions, validate_paths
 from jixiao.service.cache import CACHE_FILE, RunOptions, decode, encode, file_digest
 from jixiao.service.collect import collect_results, file_results
 from jixiao.service.demo import make_submissions
-from jixiao.service.spool import PARTS, unpack
+from jixiao.service.packed_parts import PARTS
+from jixiao.service.packing import unpack
 
 
 @pytest.fixture(scope="module")

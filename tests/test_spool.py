@@ -21,11 +21,14 @@ from jixiao.findings import Finding, Severity
 from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import _widest_where, write_summary
 from jixiao.outputs.tables import write_tables
+from jixiao.service import packed_parts, packing
 from jixiao.service import spool as spool_module
 from jixiao.service.cache import RunOptions
 from jixiao.service.collect import collect_results, consolidate_paths
 from jixiao.service.demo import make_submissions
-from jixiao.service.spool import PREFIX, Spool, pack, unpack
+from jixiao.service.packed_parts import PARTS
+from jixiao.service.packing import pack, unpack
+from jixiao.service.spool import PREFIX, Spool
 from jixiao.textwidth import text_em
 from jixiao.views import Deferred, FindingFacts, Joined, joined
 
@@ -119,8 +122,9 @@ def test_workers_pack_and_the_parent_only_stores_the_bytes(
     """Without the cache too, each result is packed in its worker and sent as bytes (issue
     #15): the parent packs nothing, and the spooled results equal those kept in memory."""
     packed: list[str] = []
-    real = spool_module._compressed
-    monkeypatch.setattr(spool_module, "_compressed", lambda text: packed.append(text) or real(text))
+    real = packed_parts.compressed
+    for module in (packing, spool_module):  # pack() and Spool.keep() both compress
+        monkeypatch.setattr(module, "compressed", lambda text: packed.append(text) or real(text))
     spool = Spool(tmp_path)  # the workers are forked with the counting packer: their own lists
     spooled = collect_results([inbox], RunOptions(), use_cache=False, workers=2, spool=spool)
     assert packed == [] and spool.stored == 7  # the eighth file cannot be read: no rows
@@ -134,8 +138,9 @@ def test_cached_run_is_spooled_too(inbox: Path, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
     first = consolidate_paths([inbox], tmp_path / "a.xlsx")
     packed: list[str] = []
-    real = spool_module._compressed
-    monkeypatch.setattr(spool_module, "_compressed", lambda text: packed.append(text) or real(text))
+    real = packed_parts.compressed
+    for module in (packing, spool_module):  # pack() and Spool.keep() both compress
+        monkeypatch.setattr(module, "compressed", lambda text: packed.append(text) or real(text))
     again = consolidate_paths([inbox], tmp_path / "b.xlsx")  # every readable file from the cache
     assert packed == []
     assert all(isinstance(e.indicator_rows, Deferred) for e in again.entries if e.submission)
@@ -165,15 +170,16 @@ def test_a_cached_run_writes_what_the_check_decoded(
     consolidate_paths([inbox], tmp_path / "b.xlsx")  # fills the cache
     again = consolidate_paths([inbox], tmp_path / "c.xlsx")  # every readable file a hit
     decoded: list[int] = []
-    real = spool_module._unpacked
-    monkeypatch.setattr(
-        spool_module, "_unpacked", lambda blob, *a: decoded.append(1) or real(blob, *a)
-    )
+    real = packed_parts.unpacked
+    for module in (packing, spool_module):  # Packed.part() and Spool._load() both decode
+        monkeypatch.setattr(
+            module, "unpacked", lambda blob, *a: decoded.append(1) or real(blob, *a)
+        )
     for name, rows in zip(("projects", "indicators", "department"), tables, strict=True):
         assert list(getattr(again, name).rows) == rows, name
     assert list(again.findings) == findings
     stored = [e for e in again.entries if e.submission is not None]
-    sizes = [sum(len(getattr(e, part)) for part in spool_module.PARTS) for e in stored]
+    sizes = [sum(len(getattr(e, part)) for part in PARTS) for e in stored]
     if budget > 1000:
         assert sum(sizes) < budget and decoded == []
     else:  # the files kept decoded while the budget lasted are not decoded again

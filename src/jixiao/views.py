@@ -144,7 +144,7 @@ def joined(parts: Sequence[Sequence[Item]]) -> Sequence[Item]:
 class FindingFacts:
     """What the summary needs of one file's findings besides the findings themselves: their
     tally, their codes and their widest 位置 (问题清单's column width).  Worked out when the
-    findings are packed (``service.spool``) and kept with their view, so that the totals,
+    findings are packed (``service.packing``) and kept with their view, so that the totals,
     the notes and the column width are known without reading every file's findings back
     (issue #15: each read of 100 files' findings took ~0.06–0.09 s)."""
 

@@ -16,9 +16,9 @@ facts the checks across files need) is stored under
 
 Results are **data that cannot run code when loaded**: JSON (exact amounts as decimal text),
 zlib-compressed, in an SQLite database (stdlib ``sqlite3``); never pickle. They are stored in
-the form the consolidation's spool keeps (:func:`jixiao.service.spool.pack`: a head of facts,
+the form the consolidation's spool keeps (:func:`jixiao.service.packing.pack`: a head of facts,
 then each part on its own), so a hit goes into the spool as the bytes it is, never packed again;
-a hit is checked by decoding it whole once (:func:`jixiao.service.spool.unpack`). File names
+a hit is checked by decoding it whole once (:func:`jixiao.service.packing.unpack`). File names
 inside a result (findings, the 文件 columns) are stored as placeholders and filled with the path
 the file has now, so the same bytes under another name show the new name. A result whose text
 mentions its own file name elsewhere (a message quoting it) is kept for that path only.
@@ -53,7 +53,7 @@ import jixiao
 from jixiao.consolidation.results import FileResult
 from jixiao.money import MoneyUnit
 from jixiao.profiles import builtin_names, load_profile
-from jixiao.service.spool import Packed, pack, unpack
+from jixiao.service.packing import Packed, pack, unpack
 from jixiao.textfiles import read_error_reason, readable_path
 
 CACHE_ENV = "JIXIAO_CACHE_DIR"
@@ -155,7 +155,7 @@ def _names(path: Path) -> tuple[str, str, str]:
 
 def encode(results: Sequence[FileResult], path: Path) -> tuple[bytes, bool]:
     """``results`` of the file at ``path`` packed as the spool stores them
-    (:func:`jixiao.service.spool.pack`: compressed JSON, the file's names as placeholders), and
+    (:func:`jixiao.service.packing.pack`: compressed JSON, the file's names as placeholders), and
     whether the result holds for that path only (its text names the file outside the file
     fields).  Raises TypeError for a value JSON cannot hold."""
     names = _names(path)
@@ -171,7 +171,7 @@ def encode(results: Sequence[FileResult], path: Path) -> tuple[bytes, bool]:
 
 def unpacked(blob: bytes, path: Path, check: bool = True) -> Packed:
     """The results stored by :func:`encode`, their file fields naming ``path``; with ``check``
-    every result is decoded once to prove it whole (:func:`jixiao.service.spool.unpack`), and
+    every result is decoded once to prove it whole (:func:`jixiao.service.packing.unpack`), and
     kept decoded."""
     return unpack(blob, dict(zip(_TOKENS, _names(path), strict=True)), check)
 
