@@ -73,9 +73,11 @@ def test_the_cli_shows_a_writing_bar_after_the_reading_bar(
     log: list[tuple[Any, ...]] = []
 
     class Bar:
-        def __init__(self, length: int, label: str, **_: object) -> None:
+        def __init__(self, length: int, label: str, **shown: bool) -> None:
             self.pos, self.label = 0, label
             log.append(("start", label))
+            counted = label == "读取与校验"  # files are counted; rows and bytes are a percentage
+            assert (shown["show_pos"], shown["show_percent"]) == (counted, not counted)
 
         def __enter__(self) -> Bar:
             return self

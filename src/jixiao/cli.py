@@ -353,7 +353,7 @@ def consolidate(
     from jixiao.service.actions import consolidate_submissions
 
     reading = progress_bar("读取与校验")
-    writing = progress_bar("写入汇总工作簿", minimum=WRITING_BAR_FROM)
+    writing = progress_bar("写入汇总工作簿", minimum=WRITING_BAR_FROM, percent=True)
     with reading as progress, writing as written:
         result = consolidate_submissions(
             paths,

@@ -225,11 +225,12 @@ def exit_for(tally: Tally) -> None:
 
 
 @contextmanager
-def progress_bar(label: str, minimum: int = 1) -> Iterator[Progress]:
+def progress_bar(label: str, minimum: int = 1, percent: bool = False) -> Iterator[Progress]:
     """A progress bar on stderr (stdout stays the report), shown once the total is known and
-    only when it is at least ``minimum``.  Each call says how much is done of how much; the bar
-    ends (its line finished) as soon as all is done, so that a bar of the next step starts on
-    a line of its own even while this one's ``with`` block is still open."""
+    only when it is at least ``minimum``; it counts (``37/120``), or shows a percentage with
+    ``percent`` (for work in units a clerk does not count).  Each call says how much is done of
+    how much; the bar ends (its line finished) as soon as all is done, so that a bar of the next
+    step starts on a line of its own even while this one's ``with`` block is still open."""
     bars: list[Any] = []
     ended = False
 
@@ -239,7 +240,13 @@ def progress_bar(label: str, minimum: int = 1) -> Iterator[Progress]:
             return
         if not bars:
             bars.append(
-                click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+                click.progressbar(
+                    length=total,
+                    label=label,
+                    file=sys.stderr,
+                    show_pos=not percent,
+                    show_percent=percent,
+                )
             )
             bars[0].__enter__()
         bar = bars[0]
