@@ -123,7 +123,7 @@ def index_reachable(tmp_path_factory: pytest.TempPathFactory) -> None:
         pytest.skip(f"no package index reachable (pip download defusedxml failed: {last})")
 
 
-@pytest.mark.parametrize("python", ["3.11", "3.13"])
+@pytest.mark.parametrize("python", [bundle.PYTHONS[0], bundle.PYTHONS[-1]])
 def test_the_bundle_installs_with_no_index(
     python: str, tmp_path: Path, index_reachable: None
 ) -> None:

@@ -3,6 +3,7 @@ the Windows calls behind it (known folder, short paths, processes) on fakes of t
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -56,10 +57,12 @@ class FakeDesk:
         encoding: str = "cp936",
         processes: list[Process] | None = None,
         registry_documents: Path | None = None,
+        excel: bool | None = True,
     ) -> None:
         self.documents, self.short = documents, short or {}
         self.encoding, self.running = encoding, processes or []
         self.registry_documents = registry_documents
+        self.excel = excel
 
     def known_folder(self, folder_id: str) -> Path | None:
         assert folder_id == FOLDERID_DOCUMENTS
@@ -77,6 +80,9 @@ class FakeDesk:
 
     def processes(self) -> list[Process]:
         return self.running
+
+    def excel_installed(self) -> bool | None:
+        return self.excel
 
 
 def test_install_status_uninstall_leaves_nothing_behind(profile: Path) -> None:
@@ -377,7 +383,7 @@ class FakeRegistry:
     def __init__(self, values: dict[str, str]) -> None:
         self.values = values
 
-    def OpenKey(self, root: str, key: str) -> Any:
+    def OpenKey(self, root: str, key: str, *access: int) -> Any:
         assert (root, key) == ("HKCU", winpaths.SHELL_FOLDERS)
         return self
 
@@ -480,10 +486,14 @@ def test_a_profile_the_runtime_cannot_reach_is_warned_about(profile: Path) -> No
 
 class FakeToolhelp:
     """CreateToolhelp32Snapshot / Process32FirstW / Process32NextW / OpenProcess /
-    QueryFullProcessImageNameW over a list, filling the real structures."""
+    QueryFullProcessImageNameW / ProcessIdToSessionId over a list, filling the real structures
+    (a row without a path is another user's process: no handle, no session either)."""
 
-    def __init__(self, rows: list[tuple[int, int, str, str | None]]) -> None:
+    def __init__(
+        self, rows: list[tuple[int, int, str, str | None]], sessions: dict[int, int] | None = None
+    ) -> None:
         self.rows, self.at = rows, 0
+        self.sessions = sessions or {}
         self.closed: list[int] = []
 
     def CreateToolhelp32Snapshot(self, flags: int, pid: int) -> int:
@@ -519,15 +529,137 @@ class FakeToolhelp:
         self.closed.append(handle)
         return 1
 
+    def ProcessIdToSessionId(self, pid: int, session: Any) -> int:
+        if pid not in self.sessions:
+            return 0  # ERROR_ACCESS_DENIED: another user's process
+        session._obj.value = self.sessions[pid]
+        return 1
+
 
 def test_the_process_list_through_ctypes_on_a_fake_kernel32() -> None:
-    kernel = FakeToolhelp([(4, 0, "System", None), (4242, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE")])
+    kernel = FakeToolhelp(
+        [(4, 0, "System", None), (4242, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE")], {4242: 3}
+    )
     found = Windows(None, None, kernel).processes()
     assert found == [
-        Process(4, 0, "System", None),
-        Process(4242, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE"),
+        Process(4, 0, "System", None, None),
+        Process(4242, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE", 3),
     ]
     assert sorted(kernel.closed) == [99, 5242]  # the snapshot and the one process handle
+
+
+def test_only_this_sessions_excel_stops_the_install() -> None:
+    """A shared PC (Remote Desktop): another user's Excel, in session 1, holds nothing of this
+    user's, whose installer runs in session 2; neither does one whose session Windows will not
+    tell (another user's); this session's Excel does."""
+    venv = Path("C:/Users/张三/AppData/Local/jixiao/venv")
+    me = Process(13, 10, "python.exe", f"{venv}\\Scripts\\python.exe", 2)
+    launcher = Process(10, 1, "powershell.exe", "C:\\Windows\\powershell.exe", 2)
+    others = [
+        Process(500, 1, "EXCEL.EXE", None, 1),
+        Process(501, 1, "EXCEL.EXE", None, None),
+        Process(502, 1, "pythonw.exe", f"{venv}\\Scripts\\pythonw.exe", 1),
+    ]
+    assert blockers([launcher, me, *others], [venv], me=13) == []
+    mine = Process(600, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE", 2)
+    assert blockers([launcher, me, *others, mine], [venv], me=13) == [mine]
+    unknown = Process(13, 10, "python.exe", me.path, None)  # own session unknown: all count
+    every = blockers([unknown, *others, mine], [venv], me=13)
+    assert [p.pid for p in every] == [500, 501, 502, 600]
+
+
+def test_the_session_filter_through_the_fake_kernel32(profile: Path) -> None:
+    """End to end on the fake DLL: ProcessIdToSessionId of this process and of the others."""
+    me = os.getpid()
+    rows: list[tuple[int, int, str, str | None]] = [
+        (me, 1, "python.exe", "C:\\Python311\\python.exe"),
+        (500, 1, "EXCEL.EXE", None),  # another user's: no handle, no session
+        (501, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE"),  # the same user, another session
+    ]
+    desk = Windows(None, None, FakeToolhelp(rows, {me: 2, 501: 3}))
+    paths = Paths.under(profile)
+    installer.check_not_running(desk, installer.environments(paths))  # nothing of this session
+    rows.append((600, 1, "EXCEL.EXE", "C:\\Office\\EXCEL.EXE"))
+    desk = Windows(None, None, FakeToolhelp(rows, {me: 2, 501: 3, 600: 2}))
+    with pytest.raises(InstallError, match="进程号 600") as refused:
+        installer.check_not_running(desk, installer.environments(paths))
+    assert "500" not in str(refused.value) and "501" not in str(refused.value)
+
+
+# ---------------------------------------------------------------- is Excel installed at all
+
+
+class FakeAppPaths:
+    """winreg's OpenKey / QueryValueEx / ExpandEnvironmentStrings over {(hive, view): value}."""
+
+    HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER = "HKLM", "HKCU"
+    KEY_READ, KEY_WOW64_64KEY, KEY_WOW64_32KEY = 0x20019, 0x100, 0x200
+
+    def __init__(self, values: dict[tuple[str, int], str]) -> None:
+        self.values = values
+        self.asked: list[tuple[str, int]] = []
+
+    def OpenKey(self, hive: str, key: str, reserved: int, access: int) -> Any:
+        assert key == winpaths.EXCEL_APP_PATH and reserved == 0 and access & self.KEY_READ
+        view = access & (self.KEY_WOW64_64KEY | self.KEY_WOW64_32KEY)
+        self.asked.append((hive, view))
+        if (hive, view) not in self.values:
+            raise FileNotFoundError(2, "The system cannot find the file specified")
+        return contextlib.nullcontext((hive, view))
+
+    def QueryValueEx(self, key: tuple[str, int], name: str) -> tuple[str, int]:
+        assert name == ""  # the key's default value: the program's full path
+        return self.values[key], 2
+
+    def ExpandEnvironmentStrings(self, text: str) -> str:
+        return text.replace("%OFFICE%", "office")
+
+
+def test_excel_is_found_through_its_app_paths_entry(tmp_path: Path) -> None:
+    excel = tmp_path / "office" / "EXCEL.EXE"
+    excel.parent.mkdir()
+    excel.write_bytes(b"MZ")
+    wps = tmp_path / "office" / "et.exe"
+    wps.write_bytes(b"MZ")
+    none = FakeAppPaths({})
+    assert Windows(None, None, None, none).excel_installed() is False
+    assert len(none.asked) == 4  # HKLM and HKCU, each in both registry views
+    user_32bit = FakeAppPaths({("HKCU", 0x200): f'"{excel}"'})  # 32-bit Office, per user
+    assert Windows(None, None, None, user_32bit).excel_installed() is True
+    expanded = FakeAppPaths({("HKLM", 0x100): str(tmp_path / "%OFFICE%" / "EXCEL.EXE")})
+    assert Windows(None, None, None, expanded).excel_installed() is True
+    leftover = FakeAppPaths({("HKLM", 0x100): str(tmp_path / "removed" / "EXCEL.EXE")})
+    assert Windows(None, None, None, leftover).excel_installed() is False
+    not_excel = FakeAppPaths({("HKLM", 0x100): str(wps)})  # another program took the name
+    assert Windows(None, None, None, not_excel).excel_installed() is False
+    assert Windows(None, None, None, None).excel_installed() is None  # no registry: unknown
+
+
+@pytest.mark.parametrize("excel", [True, False, None])
+def test_a_desk_without_excel_is_told_what_works_there(
+    excel: bool | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only WPS: the install still puts the templates and the add-in in place (Excel may come
+    later), but the last line does not promise a ribbon; it names the templates' own checks
+    and the command line."""
+    desk = FakeDesk(excel=excel)
+    monkeypatch.setattr(installer, "this_desk", lambda: desk)
+    profile = tmp_path / "张三"
+    done = install(Paths.under(profile), profile / "py" / "pythonw.exe")
+    assert done.excel is excel
+    result = CliRunner().invoke(
+        main,
+        ["excel", "install", "--profile-dir", str(profile), "--interpreter", str(tmp_path / "p")],
+    )
+    assert result.exit_code == 0, result.output
+    last = result.output[result.output.index("模板在：") :]
+    if excel is False:
+        assert "本机没有找到 Microsoft Excel" in last and "WPS 表格不会显示" in last
+        assert "模板自带的检查" in last and " validate <文件或文件夹>" in last
+        assert "请重新打开 Excel：功能区会出现" not in last
+    else:
+        assert "请重新打开 Excel：功能区会出现“绩效目标”选项卡" in last
+        assert "Microsoft Excel" not in last
 
 
 def test_the_installer_puts_every_shipped_template_in_the_folder(profile: Path) -> None:

@@ -3,6 +3,7 @@ installer is imported only by these commands, so every other command starts with
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from jixiao.cli_support import Failure, Group, emit
+from jixiao.excel import WINDOWS_PYTHONS
 
 if TYPE_CHECKING:
     from jixiao.excel.install import Paths
@@ -78,7 +80,24 @@ def excel_install(profile_dir: Path | None, interpreter: Path | None) -> None:
     for note in done.notes:
         emit(note)
     emit(f"模板在：{done.templates}")
-    emit("完成。请重新打开 Excel：功能区会出现“绩效目标”选项卡。")
+    if done.excel is False:
+        emit(_without_excel(done.templates))
+    else:
+        emit("完成。请重新打开 Excel：功能区会出现“绩效目标”选项卡。")
+
+
+def _without_excel(templates: Path | None) -> str:
+    """The end of an install on a desk without Microsoft Excel (only WPS, say): what works."""
+    program = Path(sys.executable).with_name("jixiao.exe" if os.name == "nt" else "jixiao")
+    return (
+        "完成。注意：本机没有找到 Microsoft Excel。“绩效目标”选项卡、一键校验等按钮和 JX_ 函数"
+        "只能在 Microsoft Excel 中使用，WPS 表格不会显示它们。"
+        f"在 WPS 中照常可用的是模板自带的检查：打开“{templates}”中的模板填写，"
+        "每行右侧直接显示问题。完整校验与汇总请用命令行，例如：\n"
+        f'  "{program}" validate <文件或文件夹>\n'
+        f'  "{program}" consolidate <文件夹>\n'
+        "以后装上 Excel，重新打开它即可看到选项卡，无需重新安装。"
+    )
 
 
 @excel.command("uninstall")
@@ -121,8 +140,8 @@ def excel_status(profile_dir: Path | None) -> None:
 @click.option(
     "--python",
     "python",
-    type=click.Choice(["3.11", "3.12", "3.13"]),
-    default="3.11",
+    type=click.Choice(WINDOWS_PYTHONS),
+    default=WINDOWS_PYTHONS[0],
     show_default=True,
     help="目标电脑上 64 位 Python 的版本",
 )

@@ -2,7 +2,7 @@
 
 Run on any connected machine (Linux included)::
 
-    jixiao excel bundle -o jixiao-offline-win64.zip [--python 3.11|3.12|3.13]
+    jixiao excel bundle -o jixiao-offline-win64.zip [--python 3.11|3.12|3.13|3.14]
 
 The zip holds one folder ``jixiao-offline-win64/`` with ``install.cmd``, ``uninstall.cmd``,
 ``install.ps1``, a Chinese ``README-jixiao.txt`` and ``wheels/``: a wheel of jixiao built here
@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jixiao.excel import WINDOWS_PYTHONS
+
 _PACKAGING = "packaging" if importlib.util.find_spec("packaging") else "pip._vendor.packaging"
 """PyPA's packaging (pip always carries a copy): markers, requirements and wheel tags."""
 _requirements = importlib.import_module(f"{_PACKAGING}.requirements")
@@ -44,7 +46,7 @@ SpecifierSet = _specifiers.SpecifierSet
 canonicalize_name = _utils.canonicalize_name
 Tag = Any
 
-PYTHONS = ("3.11", "3.12", "3.13")
+PYTHONS = WINDOWS_PYTHONS
 PLATFORM = "win_amd64"
 FOLDER = "jixiao-offline-win64"
 SCRIPTS = ("install.cmd", "uninstall.cmd", "install.ps1")

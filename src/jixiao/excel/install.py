@@ -12,7 +12,11 @@ What install does, without admin rights, idempotently, and all or nothing:
    holds, a read-only file or folder, a full disk) puts the old files back and becomes
    :class:`InstallError` with a Chinese message: nothing half-installed, the manifest unchanged;
 4. record what it created, with checksums, in ``.jixiao\\install.json``: uninstall removes
-   exactly those files, and only while unchanged.
+   exactly those files, and only while unchanged.  install.ps1 reads this record too, when
+   jixiao's Python no longer runs (Python was uninstalled first): its ``files`` and ``sha256``
+   are an interface, UTF-8 JSON, not a private detail;
+5. say whether Microsoft Excel is installed at all (a desk with only WPS: the ribbon cannot
+   appear there, the templates' own checks and the command line work).
 
 The config file is read by the add-in's VBA runtime in the ANSI code page, so a path in it
 (the interpreter) is written with environment variables where it lies under the profile, and
@@ -151,6 +155,8 @@ class Installed:
     templates: Path | None = None
     notes: list[str] = field(default_factory=list)
     """Warnings for the clerk (Chinese)."""
+    excel: bool | None = None
+    """Whether Microsoft Excel is installed (None: not asked, not on Windows)."""
 
 
 def bundled_addin() -> Path:
@@ -399,7 +405,7 @@ def install(
     source = bundled_addin()
     config = config_text(interpreter, paths, desk, encoding).encode(encoding)
     previous = _hashes(paths)
-    result = Installed(templates=paths.templates)
+    result = Installed(templates=paths.templates, excel=desk.excel_installed() if desk else None)
     note = profile_note(paths, desk, encoding)
     if note:
         result.notes.append(note)
@@ -417,7 +423,7 @@ def install(
             swap.stage(target, functools.partial(_save_template, workbook))
         swap.commit()
         result.written = [target for target, _ in swap.staged]
-        manifest = {
+        manifest = {  # read by install.ps1 too (Remove-Recorded): keep these keys
             "version": __version__,
             "files": [str(p) for p in result.written],
             "sha256": {str(p): sha256(p) for p in result.written},

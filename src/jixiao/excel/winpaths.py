@@ -1,6 +1,7 @@
 """What the installer asks Windows: the real Documents folder, 8.3 short paths, the ANSI code
-page, running processes.  Each call goes through ctypes on an object that provides the Win32
-functions (``ctypes.WinDLL`` on Windows, fakes in the tests), and each has a fallback.
+page, running processes, whether Microsoft Excel is installed.  Each call goes through ctypes
+(or winreg) on an object that provides the Win32 functions (``ctypes.WinDLL`` on Windows, fakes
+in the tests), and each has a fallback.
 
 * **Documents**: ``SHGetKnownFolderPath(FOLDERID_Documents)`` follows 我的文档 wherever the clerk
   (or OneDrive, or the unit's IT) moved it: D:\\, a OneDrive folder, a network share.  Fallbacks:
@@ -10,7 +11,15 @@ functions (``ctypes.WinDLL`` on Windows, fakes in the tests), and each has a fal
   whose "language for non-Unicode programs" is English, a rare character outside GBK).
   ``GetShortPathNameW`` gives the 8.3 form (``C:\\Users\\6B4F~1``), which is ASCII.
 * **Processes**: Excel locks the installed add-in and a running UDF server locks the virtual
-  environment's files; the installer names them before touching anything.
+  environment's files; the installer names them before touching anything.  Only the processes
+  of this Windows session count: on a shared PC (Remote Desktop, fast user switching) another
+  user's Excel holds nothing of this user's.  A process whose session cannot be read
+  (``ProcessIdToSessionId`` needs a handle, which Windows refuses for another user's process)
+  is counted as another session's; should it hold one of this user's files after all, the
+  install's own open-for-writing probe meets the sharing violation and puts everything back.
+* **Excel**: its ``App Paths`` entry (HKLM or HKCU, either registry view, naming an EXCEL.EXE
+  that exists).  A desk with only WPS gets the templates and the command line, and is told
+  that the ribbon needs Microsoft Excel.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from typing import Any, Protocol
 
 FOLDERID_DOCUMENTS = "{fdd39ad0-238f-46af-adb4-6c85480369c7}"
 SHELL_FOLDERS = r"Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders"
+EXCEL_APP_PATH = r"Software\Microsoft\Windows\CurrentVersion\App Paths\excel.exe"
 TH32CS_SNAPPROCESS = 0x00000002
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 INVALID_HANDLE_VALUE = ctypes.c_void_p(-1).value
@@ -66,12 +76,14 @@ class PROCESSENTRY32W(ctypes.Structure):
 
 @dataclass(frozen=True, slots=True)
 class Process:
-    """A running process: id, parent id, image name, full image path (None when hidden)."""
+    """A running process: id, parent id, image name, full image path (None when hidden), Windows
+    session (None when it cannot be read)."""
 
     pid: int
     parent: int
     name: str
     path: str | None
+    session: int | None = None
 
 
 class Desk(Protocol):
@@ -86,6 +98,8 @@ class Desk(Protocol):
     def ansi_encoding(self) -> str: ...
 
     def processes(self) -> list[Process]: ...
+
+    def excel_installed(self) -> bool | None: ...
 
 
 class Windows:
@@ -114,6 +128,8 @@ class Windows:
             ctypes.POINTER(ctypes.c_uint32),
         )
         kernel32.CloseHandle.argtypes = (ctypes.c_void_p,)
+        kernel32.ProcessIdToSessionId.argtypes = (ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32))
+        kernel32.ProcessIdToSessionId.restype = ctypes.c_int
         kernel32.GetShortPathNameW.argtypes = (ctypes.c_wchar_p, ctypes.c_wchar_p, ctypes.c_uint32)
         kernel32.GetShortPathNameW.restype = ctypes.c_uint32
         shell32 = windll("shell32")
@@ -177,7 +193,8 @@ class Windows:
             return "mbcs"
 
     def processes(self) -> list[Process]:
-        """Every running process (Toolhelp32 snapshot); [] when Windows does not answer."""
+        """Every running process (Toolhelp32 snapshot), with its session; [] when Windows does
+        not answer."""
         snapshot = self.kernel32.CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0)
         if not snapshot or snapshot == INVALID_HANDLE_VALUE:
             return []
@@ -188,13 +205,44 @@ class Windows:
             more = self.kernel32.Process32FirstW(snapshot, ctypes.byref(entry))
             while more:
                 pid = int(entry.th32ProcessID)
-                found.append(
-                    Process(pid, int(entry.th32ParentProcessID), entry.szExeFile, self._image(pid))
-                )
+                parent, name = int(entry.th32ParentProcessID), entry.szExeFile
+                found.append(Process(pid, parent, name, self._image(pid), self._session(pid)))
                 more = self.kernel32.Process32NextW(snapshot, ctypes.byref(entry))
         finally:
             self.kernel32.CloseHandle(snapshot)
         return found
+
+    def _session(self, pid: int) -> int | None:
+        """``ProcessIdToSessionId``; None when Windows refuses (another user's process)."""
+        session = ctypes.c_uint32()
+        try:
+            if self.kernel32.ProcessIdToSessionId(pid, ctypes.byref(session)):
+                return int(session.value)
+        except (OSError, AttributeError, ctypes.ArgumentError):
+            pass
+        return None
+
+    def excel_installed(self) -> bool | None:
+        """Whether Microsoft Excel is installed: an ``App Paths\\excel.exe`` entry of the machine
+        or the user, in the 64- or the 32-bit registry view (32-bit Office on 64-bit Windows),
+        naming an ``EXCEL.EXE`` that exists (not a leftover of a removed Office, not another
+        program); None when there is no registry to ask."""
+        if self.registry is None:
+            return None
+        for root in ("HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER"):
+            for view in ("KEY_WOW64_64KEY", "KEY_WOW64_32KEY"):
+                access = self.registry.KEY_READ | getattr(self.registry, view)
+                try:
+                    hive = getattr(self.registry, root)
+                    with self.registry.OpenKey(hive, EXCEL_APP_PATH, 0, access) as key:
+                        value, _ = self.registry.QueryValueEx(key, "")
+                    program = self.registry.ExpandEnvironmentStrings(str(value)).strip().strip('"')
+                except OSError:
+                    continue
+                excel = PureWindowsPath(program).name.lower() in EXCEL_IMAGES
+                if excel and Path(program).is_file():
+                    return True
+        return False
 
     def _image(self, pid: int) -> str | None:
         handle = self.kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid)
@@ -240,7 +288,12 @@ def is_under(path: str | Path, folder: str | Path) -> bool:
 def blockers(processes: list[Process], environments: list[Path], me: int) -> list[Process]:
     """The processes that would make an install half-done: Excel (it holds the add-in) and any
     process running from jixiao's Python environments (a UDF server holds its files) — except
-    this process and the ones that started it (``jixiao.exe`` → its ``python.exe``)."""
+    this process and the ones that started it (``jixiao.exe`` → its ``python.exe``), and the
+    processes of other Windows sessions (see the module docstring; when this process's own
+    session is unknown, none is left out)."""
+    session = next((p.session for p in processes if p.pid == me), None)
+    if session is not None:
+        processes = [p for p in processes if p.session == session]
     parents = {p.pid: p.parent for p in processes}
     mine = {me}
     current = me
