@@ -5,16 +5,19 @@
   Clerks double-click install.cmd, which runs this script with
   "powershell -NoProfile -ExecutionPolicy Bypass -File install.ps1".
 
-  Thin on purpose: find Python 3.11+ (or run a Python installer placed beside this script),
-  make a virtual environment under %LOCALAPPDATA%\jixiao\venv, pip install jixiao (online from
-  this source folder, or offline from a folder of wheels), then let `jixiao excel install` do
-  the real work and print, in Chinese, what it did and where the templates went.
+  Thin on purpose: find a 64-bit Python of a supported version (or run a Python installer
+  placed beside this script), make a virtual environment under %LOCALAPPDATA%\jixiao\venv,
+  pip install jixiao (online from this source folder, or offline from a folder of wheels), then
+  let `jixiao excel install` do the real work and print, in Chinese, what it did and where the
+  templates went.
 
   This file is pure ASCII: Windows PowerShell 5.1 reads a script without a byte-order mark in
   the ANSI code page (936 on Chinese Windows), which would garble any Chinese text here. The
   few Chinese lines printed before jixiao exists are written as \uXXXX escapes (see Say).
 .PARAMETER Uninstall
   Remove the add-in, its config and unchanged templates (`jixiao excel uninstall`), then the venv.
+  When jixiao's Python no longer runs (Python was uninstalled first), this script removes the
+  files of the install record itself (Remove-Recorded).
 .PARAMETER Offline
   A folder of wheels (made by `jixiao excel bundle`): install from it with no network.
   An offline bundle's install.ps1 finds its own "wheels" folder without this parameter.
@@ -29,7 +32,13 @@ param(
 $ErrorActionPreference = 'Stop'
 $Venv = Join-Path $env:LOCALAPPDATA 'jixiao\venv'
 $Jixiao = Join-Path $Venv 'Scripts\jixiao.exe'
+$VenvPython = Join-Path $Venv 'Scripts\python.exe'
 $Bundle = Join-Path $PSScriptRoot 'wheels'
+# The Python versions jixiao supports on Windows, newest first: a copy of WINDOWS_PYTHONS in
+# src/jixiao/excel/__init__.py, their one owner (this script runs before any Python is found,
+# so it cannot ask); tests/test_install_script.py keeps the two equal.
+$Supported = @('3.14', '3.13', '3.12', '3.11')
+$StorePython = $false
 
 function Say([string]$Escaped) {
     # Chinese text written as \uXXXX escapes, so that this file stays ASCII.
@@ -38,8 +47,12 @@ function Say([string]$Escaped) {
 
 function Get-Blockers {
     # Excel holds the installed add-in; a UDF server started by Excel runs from the venv.
+    # Only this Windows session's processes count: on a shared PC (Remote Desktop, another user
+    # switched to) another user's Excel holds nothing of this user's (as winpaths.blockers).
+    $session = (Get-Process -Id $PID).SessionId
     $found = @()
     foreach ($p in (Get-Process -ErrorAction SilentlyContinue)) {
+        if ($p.SessionId -ne $session) { continue }
         if ($p.ProcessName -ieq 'EXCEL') { $found += $p; continue }
         $path = $null
         try { $path = $p.Path } catch { }
@@ -62,11 +75,95 @@ function Stop-IfBusy {
     }
 }
 
+function Test-Runs([string]$Program, [string]$Code) {
+    # True when the program runs the Python code and exits 0. A warning on stderr is no failure:
+    # this function's own preference (with 'Stop', Windows PowerShell 5.1 turns a redirected
+    # stderr line into an exception).
+    if (-not (Get-Command $Program -CommandType Application -ErrorAction SilentlyContinue)) {
+        return $false
+    }
+    $ErrorActionPreference = 'Continue'
+    try {
+        $null = & $Program -c $Code 2>$null
+        return ($LASTEXITCODE -eq 0)
+    } catch { return $false }
+}
+
+function Remove-Recorded {
+    # What `jixiao excel uninstall` does, for when jixiao's Python no longer runs (Python was
+    # uninstalled first: the venv's launcher only says "No Python at ..."): remove the files of
+    # the install record, each only while unchanged (its SHA-256 as recorded; the add-in and
+    # jixiao's own folder always), then the record and the folders left empty. The record is the
+    # one src/jixiao/excel/install.py writes, %USERPROFILE%\.jixiao\install.json: UTF-8 JSON
+    # with "files" and "sha256" (read as UTF-8: Windows PowerShell 5.1 reads a file without a
+    # byte-order mark in the ANSI code page). No readable record: the two files every install
+    # writes, as install.py's own uninstall falls back to. True when nothing was left in use.
+    $folder = Join-Path $env:USERPROFILE '.jixiao'
+    $record = Join-Path $folder 'install.json'
+    $addin = Join-Path $env:APPDATA 'Microsoft\Excel\XLSTART\jixiao.xlam'
+    $files = @()
+    $hashes = @{}
+    if (Test-Path -LiteralPath $record -PathType Leaf) {
+        try {
+            $data = [IO.File]::ReadAllText($record, [Text.Encoding]::UTF8) | ConvertFrom-Json
+            $files = @($data.files | Where-Object { $_ })
+            if ($data.sha256) {
+                foreach ($entry in $data.sha256.PSObject.Properties) {
+                    $hashes[$entry.Name] = [string]$entry.Value
+                }
+            }
+        } catch { $files = @() }
+    }
+    if ($files.Count -eq 0) { $files = @($addin, (Join-Path $folder 'jixiao.conf')) }
+    $done = $true
+    $emptied = @($folder)
+    foreach ($file in @($files + $record)) {
+        if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { continue }
+        $ours = ($file -ieq $addin) -or
+            $file.StartsWith($folder + '\', [StringComparison]::OrdinalIgnoreCase)
+        $want = $hashes[$file]
+        if (-not $ours -and $want -and
+                (Get-FileHash -LiteralPath $file -Algorithm SHA256).Hash -ne $want) {
+            # "Kept (changed since it was installed):"
+            Say '\u4fdd\u7559\uff08\u5b89\u88c5\u540e\u88ab\u4fee\u6539\u8fc7\uff09\uff1a'
+            Write-Host ('  ' + $file)
+            continue
+        }
+        try {
+            Remove-Item -LiteralPath $file -Force
+            # "Removed:"
+            Say '\u5df2\u5220\u9664\uff1a'
+            Write-Host ('  ' + $file)
+            $emptied += Split-Path -Parent $file
+        } catch {
+            # "Could not remove (in use?):"
+            Say '\u672a\u80fd\u5220\u9664\uff08\u53ef\u80fd\u6b63\u88ab\u4f7f\u7528\uff09\uff1a'
+            Write-Host ('  ' + $file)
+            $done = $false
+        }
+    }
+    $xlstart = Split-Path -Parent $addin
+    foreach ($dir in ($emptied | Sort-Object -Property Length -Descending)) {
+        if ($dir -ieq $xlstart -or -not (Test-Path -LiteralPath $dir -PathType Container)) {
+            continue
+        }
+        if (@(Get-ChildItem -LiteralPath $dir -Force).Count -eq 0) {
+            try { Remove-Item -LiteralPath $dir -Force } catch { }
+        }
+    }
+    return $done
+}
+
 if ($Uninstall) {
     Stop-IfBusy
-    if (Test-Path $Jixiao) {
+    if ((Test-Path $Jixiao) -and (Test-Runs $VenvPython 'import jixiao.excel.install')) {
         & $Jixiao excel uninstall
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    } else {
+        # "jixiao's Python environment no longer runs (Python was probably uninstalled first);
+        #  removing the files of the install record directly:"
+        Say 'jixiao \u7684 Python \u73af\u5883\u5df2\u65e0\u6cd5\u8fd0\u884c\uff08\u591a\u534a\u662f Python \u5148\u88ab\u5378\u8f7d\u4e86\uff09\uff0c\u6539\u4e3a\u76f4\u63a5\u5220\u9664\u5b89\u88c5\u8bb0\u5f55\u4e2d\u7684\u6587\u4ef6\uff1a'
+        if (-not (Remove-Recorded)) { exit 2 }
     }
     if (Test-Path $Venv) {
         try { Remove-Item -Recurse -Force $Venv }
@@ -97,34 +194,79 @@ if ($Offline) {
     if (Test-Path $Manifest) { $Wanted = (Get-Content -Raw $Manifest | ConvertFrom-Json).python }
 }
 
-# The minor version an offline bundle was made for (3.11 -> 11), 0 when any 3.11+ will do.
-$WantedMinor = 0
-if ($Wanted) { $WantedMinor = [int]($Wanted.Split('.')[1]) }
-
 function Test-Python([string[]]$Command) {
-    # True when the command runs a 64-bit Python 3.11+ (of the bundle's version, offline).
+    # What the command runs: 'ok' for a 64-bit CPython of a supported version (of the bundle's
+    # version, offline) that is not the Microsoft Store's; 'store' for the Store's (what it
+    # writes under %LOCALAPPDATA% goes into its own package folder: the venv would exist for it
+    # alone); '' for anything else, or for nothing that runs.
     # No quotes inside the code: Windows PowerShell 5.1 passes them to programs mangled.
-    $check = 'import struct, sys; v = sys.version_info; print(v[:2] >= (3, 11) and ' +
-             "struct.calcsize(chr(80)) == 8 and $WantedMinor in (0, v[1]))"
+    $check = 'import struct, sys; v = sys.version_info; ' +
+             'print(v[0], v[1], struct.calcsize(chr(80)) * 8, sys.base_prefix)'
+    if (-not (Get-Command $Command[0] -CommandType Application -ErrorAction SilentlyContinue)) {
+        return ''
+    }
     $rest = @($Command | Select-Object -Skip 1)
+    $ErrorActionPreference = 'Continue'  # a warning on stderr is no failure (see Test-Runs)
     try {
-        $ok = & $Command[0] @rest -c $check 2>$null
-        return ($ok -eq 'True')
-    } catch { return $false }
+        $out = @(& $Command[0] @rest -c $check 2>$null)
+    } catch { return '' }
+    if ($LASTEXITCODE -ne 0 -or $out.Count -eq 0) { return '' }
+    # "3 14 64 C:\Users\...\Python314": major, minor, pointer bits, base prefix (spaces allowed)
+    $fields = @(([string]$out[-1]) -split ' ', 4)
+    if ($fields.Count -lt 4 -or $fields[2] -ne '64') { return '' }
+    $version = $fields[0] + '.' + $fields[1]
+    if ($Wanted -and $version -ne $Wanted) { return '' }
+    if (-not $Wanted -and $Supported -notcontains $version) { return '' }
+    if ($fields[3] -match 'WindowsApps') { return 'store' }
+    return 'ok'
+}
+
+function Get-PythonFolders([string]$Parent, [string]$Pattern) {
+    # python.exe of each folder of $Parent whose name matches $Pattern (its first group: the
+    # minor version), newest first: Python39 must not come before Python314.
+    $found = @()
+    if (-not $Parent -or -not (Test-Path -LiteralPath $Parent -PathType Container)) {
+        return $found
+    }
+    foreach ($folder in (Get-ChildItem -LiteralPath $Parent -Directory -ErrorAction SilentlyContinue)) {
+        $exe = Join-Path $folder.FullName 'python.exe'
+        if ($folder.Name -match $Pattern -and (Test-Path -LiteralPath $exe -PathType Leaf)) {
+            $found += [pscustomobject]@{ Minor = [int]$Matches[1]; Path = $exe }
+        }
+    }
+    return @($found | Sort-Object -Property Minor -Descending | ForEach-Object { $_.Path })
 }
 
 function Find-Python {
-    $candidates = @()
-    if ($Wanted) { $candidates += ,@('py', "-$Wanted") }
-    $candidates += ,@('py', '-3.13')
-    $candidates += ,@('py', '-3.12')
-    $candidates += ,@('py', '-3.11')
-    $candidates += ,@('python')
-    foreach ($v in @('313', '312', '311')) {
-        $candidates += ,@((Join-Path $env:LOCALAPPDATA "Programs\Python\Python$v\python.exe"))
+    # Every place a Python may be; the first that Test-Python accepts wins. python.org's
+    # installer leaves Python off PATH by default, and one this script has just installed is
+    # not on this process's PATH either: the launcher and the folders are tried by full path.
+    #  1. the py launcher (on PATH, or the per-user one): `py -3` runs the newest installed;
+    #     only when that one does not fit, each supported version by name, newest first;
+    #  2. python on PATH;
+    #  3. python.org's folders, per user and for all users, then the runtimes of the Python
+    #     install manager (3.14 and later), each newest first.
+    $launchers = @()
+    foreach ($name in @('py', (Join-Path $env:LOCALAPPDATA 'Programs\Python\Launcher\py.exe'))) {
+        $command = Get-Command $name -CommandType Application -ErrorAction SilentlyContinue |
+            Select-Object -First 1
+        if ($command -and $launchers -notcontains $command.Path) { $launchers += $command.Path }
     }
+    $candidates = @()
+    foreach ($py in $launchers) {
+        if ($Wanted) { $candidates += ,@($py, "-$Wanted") }
+        $candidates += ,@($py, '-3')
+        foreach ($v in $Supported) { $candidates += ,@($py, "-$v") }
+    }
+    $candidates += ,@('python')
+    $folders = @(Get-PythonFolders (Join-Path $env:LOCALAPPDATA 'Programs\Python') '^Python3(\d+)') +
+        @(Get-PythonFolders $env:ProgramFiles '^Python3(\d+)') +
+        @(Get-PythonFolders (Join-Path $env:LOCALAPPDATA 'Python') '^pythoncore-3\.(\d+)')
+    foreach ($exe in $folders) { $candidates += ,@($exe) }
     foreach ($candidate in $candidates) {
-        if (Test-Python $candidate) { return ,$candidate }
+        $verdict = Test-Python $candidate
+        if ($verdict -eq 'ok') { return ,$candidate }
+        if ($verdict -eq 'store') { $script:StorePython = $true }
     }
     return $null
 }
@@ -138,17 +280,34 @@ if (-not $python) {
     if ($setup) {
         # "Installing Python for this user (about a minute)..."
         Say '\u6b63\u5728\u4e3a\u5f53\u524d\u7528\u6237\u5b89\u88c5 Python\uff08\u7ea6\u4e00\u5206\u949f\uff09\u2026\u2026'
-        Start-Process -Wait -FilePath $setup.FullName -ArgumentList @(
+        $run = Start-Process -Wait -PassThru -FilePath $setup.FullName -ArgumentList @(
             '/quiet', 'InstallAllUsers=0', 'Include_launcher=1', 'InstallLauncherAllUsers=0',
             'PrependPath=1', 'Include_test=0', 'Shortcuts=0')
+        # 0: installed; 3010: installed, a restart wanted some time. Anything else failed.
+        if ($run.ExitCode -ne 0 -and $run.ExitCode -ne 3010) {
+            # "The Python installer did not finish (exit code N). 1602: cancelled; 1618: another
+            #  installation is running, run this again later; otherwise double-click the
+            #  installer itself to see its reason:" + the installer
+            Say ('Python \u5b89\u88c5\u7a0b\u5e8f\u6ca1\u6709\u5b8c\u6210\uff08\u9000\u51fa\u7801 ' + $run.ExitCode + '\uff09\u30021602 \u8868\u793a\u5b89\u88c5\u88ab\u53d6\u6d88\uff0c1618 \u8868\u793a\u53e6\u4e00\u4e2a\u7a0b\u5e8f\u6b63\u5728\u5b89\u88c5\uff1a\u8bf7\u7a0d\u540e\u91cd\u65b0\u8fd0\u884c\uff1b\u5176\u4ed6\u60c5\u51b5\u8bf7\u76f4\u63a5\u53cc\u51fb\u8be5\u5b89\u88c5\u7a0b\u5e8f\u624b\u52a8\u5b89\u88c5\uff0c\u770b\u5b83\u7ed9\u51fa\u7684\u539f\u56e0\uff1a')
+            Write-Host $setup.FullName
+            exit 1
+        }
+        # The installer put Python on the user's PATH; this process still has the old one.
+        $env:Path = $env:Path + ';' + [Environment]::GetEnvironmentVariable('Path', 'User')
         $python = Find-Python
     }
 }
 if (-not $python) {
-    # "Python 3.11 or newer (64-bit) was not found. Install it from python.org (tick "Add
-    #  python.exe to PATH") or put its installer python-3.x.y-amd64.exe in this folder, then run
-    #  this again." (+ the version an offline bundle needs)
-    Say '\u672a\u627e\u5230 Python 3.11 \u6216\u66f4\u9ad8\u7248\u672c\uff0864 \u4f4d\uff09\u3002\u8bf7\u4ece python.org \u5b89\u88c5\uff08\u52fe\u9009\u201cAdd python.exe to PATH\u201d\uff09\uff0c\u6216\u628a\u5b89\u88c5\u7a0b\u5e8f python-3.x.y-amd64.exe \u653e\u5728\u672c\u6587\u4ef6\u5939\u4e2d\uff0c\u7136\u540e\u91cd\u65b0\u8fd0\u884c\u3002'
+    if ($StorePython) {
+        # "The Python found comes from the Microsoft Store; jixiao cannot use it (what it makes
+        #  under %LOCALAPPDATA% only it can see): install Python with python.org's 64-bit
+        #  installer, then run this again."
+        Say '\u627e\u5230\u7684 Python \u6765\u81ea Microsoft Store\uff0cjixiao \u4e0d\u80fd\u4f7f\u7528\u5b83\uff08\u5b83\u5728 %LOCALAPPDATA% \u4e2d\u5efa\u7acb\u7684\u6587\u4ef6\u53ea\u6709\u5b83\u81ea\u5df1\u770b\u5f97\u89c1\uff09\uff1a\u8bf7\u7528 python.org \u7684 64 \u4f4d\u5b89\u88c5\u7a0b\u5e8f\u5b89\u88c5 Python\uff0c\u7136\u540e\u91cd\u65b0\u8fd0\u884c\u3002'
+    }
+    # "No usable 64-bit Python was found (jixiao supports Python 3.11 to 3.14). Install one with
+    #  python.org's 64-bit installer (its default options do), or put the installer
+    #  python-3.x.y-amd64.exe in this folder, then run this again." (+ the version a bundle needs)
+    Say ('\u672a\u627e\u5230\u53ef\u7528\u7684 64 \u4f4d Python\uff08jixiao \u652f\u6301 Python ' + $Supported[-1] + ' \u81f3 ' + $Supported[0] + '\uff09\u3002\u8bf7\u7528 python.org \u7684 64 \u4f4d\u5b89\u88c5\u7a0b\u5e8f\u5b89\u88c5\uff08\u4fdd\u6301\u9ed8\u8ba4\u9009\u9879\u5373\u53ef\uff09\uff0c\u6216\u628a\u5b89\u88c5\u7a0b\u5e8f python-3.x.y-amd64.exe \u653e\u5728\u672c\u6587\u4ef6\u5939\u4e2d\uff0c\u7136\u540e\u91cd\u65b0\u8fd0\u884c\u3002')
     if ($Wanted) {
         # "This offline bundle needs Python <version>."
         Say ('\u672c\u79bb\u7ebf\u5305\u9700\u8981 Python ' + $Wanted + '\u3002')
@@ -156,15 +315,26 @@ if (-not $python) {
     exit 1
 }
 
-$py = Join-Path $Venv 'Scripts\python.exe'
-if ((Test-Path $py) -and -not (Test-Python @($py))) {
-    # a venv of another Python than this bundle's: make it anew (nothing runs from it: checked)
+$py = $VenvPython
+if ((Test-Path $py) -and (Test-Python @($py)) -ne 'ok') {
+    # a venv of another Python than this bundle's, or of one removed since: make it anew
+    # (nothing runs from it: checked)
     Remove-Item -Recurse -Force $Venv
 }
 if (-not (Test-Path $py)) {
     $rest = @($python | Select-Object -Skip 1)
     & $python[0] @rest -m venv $Venv
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    if (-not (Test-Path $py)) {
+        # Made, yet not where this process (and Excel) can see it: what a Microsoft Store
+        # Python does under %LOCALAPPDATA%, should one ever pass Test-Python.
+        # "The Python environment cannot be found after it was made (usually a Microsoft Store
+        #  Python: ...). Install Python with python.org's 64-bit installer, then run this again.
+        #  The file that should be there:"
+        Say 'Python \u73af\u5883\u5efa\u7acb\u540e\u5374\u627e\u4e0d\u5230\uff08\u8fd9\u901a\u5e38\u662f Microsoft Store \u7248\u7684 Python\uff1a\u5b83\u5728 %LOCALAPPDATA% \u4e2d\u5efa\u7acb\u7684\u6587\u4ef6\u53ea\u6709\u5b83\u81ea\u5df1\u770b\u5f97\u89c1\uff09\u3002\u8bf7\u7528 python.org \u7684 64 \u4f4d\u5b89\u88c5\u7a0b\u5e8f\u5b89\u88c5 Python\uff0c\u7136\u540e\u91cd\u65b0\u8fd0\u884c\u3002\u5e94\u5f53\u51fa\u73b0\u7684\u6587\u4ef6\uff1a'
+        Write-Host $py
+        exit 1
+    }
 }
 # "Installing jixiao and what it needs (a few minutes the first time)..."
 Say '\u6b63\u5728\u5b89\u88c5 jixiao \u53ca\u5176\u4f9d\u8d56\uff08\u9996\u6b21\u7ea6\u9700\u51e0\u5206\u949f\uff09\u2026\u2026'

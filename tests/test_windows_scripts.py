@@ -80,14 +80,29 @@ def test_install_cmd_runs_install_ps1_past_the_execution_policy_and_waits() -> N
 SAID = {
     "busy": "请先关闭以下程序，再安装、升级或卸载 jixiao（它们占用着要替换的文件）：",
     "busy_next": "保存工作后关闭所有 Excel 窗口，然后重新运行。什么都还没有改动。",
-    "no_python": "未找到 Python 3.11 或更高版本（64 位）。"
-    "请从 python.org 安装（勾选“Add python.exe to PATH”），"
+    "no_python": "未找到可用的 64 位 Python（jixiao 支持 Python ",
+    "no_python_next": "）。请用 python.org 的 64 位安装程序安装（保持默认选项即可），"
     "或把安装程序 python-3.x.y-amd64.exe 放在本文件夹中，然后重新运行。",
+    "store_python": "找到的 Python 来自 Microsoft Store，jixiao 不能使用它"
+    "（它在 %LOCALAPPDATA% 中建立的文件只有它自己看得见）："
+    "请用 python.org 的 64 位安装程序安装 Python，然后重新运行。",
     "bundle_python": "本离线包需要 Python ",
     "installing_python": "正在为当前用户安装 Python（约一分钟）……",
+    "python_setup_failed": "Python 安装程序没有完成（退出码 ",
+    "python_setup_failed_next": "）。1602 表示安装被取消，"
+    "1618 表示另一个程序正在安装：请稍后重新运行；"
+    "其他情况请直接双击该安装程序手动安装，看它给出的原因：",
+    "venv_missing": "Python 环境建立后却找不到（这通常是 Microsoft Store 版的 Python："
+    "它在 %LOCALAPPDATA% 中建立的文件只有它自己看得见）。"
+    "请用 python.org 的 64 位安装程序安装 Python，然后重新运行。应当出现的文件：",
     "installing": "正在安装 jixiao 及其依赖（首次约需几分钟）……",
     "offline_failed": "从离线包安装失败：离线包与本机的 Python 版本不符，或文件不完整。",
     "online_failed": "安装 jixiao 失败：请检查网络或 pip 镜像设置；无网络的电脑请使用离线安装包。",
+    "python_gone": "jixiao 的 Python 环境已无法运行（多半是 Python 先被卸载了），"
+    "改为直接删除安装记录中的文件：",
+    "removed": "已删除：",
+    "kept": "保留（安装后被修改过）：",
+    "not_removed": "未能删除（可能正被使用）：",
     "venv_left": "加载项已卸载；Python 环境未能删除（可能仍被使用）：",
     "uninstalled": "已卸载 jixiao。",
     "no_offline_folder": "找不到离线安装包的文件夹：",
