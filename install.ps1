@@ -97,7 +97,8 @@ function Remove-Recorded {
     # one src/jixiao/excel/install.py writes, %USERPROFILE%\.jixiao\install.json: UTF-8 JSON
     # with "files" and "sha256" (read as UTF-8: Windows PowerShell 5.1 reads a file without a
     # byte-order mark in the ANSI code page). No readable record: the two files every install
-    # writes, as install.py's own uninstall falls back to. True when nothing was left in use.
+    # writes, as install.py's own uninstall falls back to. Says why it does this only when there
+    # is something to remove. True when nothing was left in use.
     $folder = Join-Path $env:USERPROFILE '.jixiao'
     $record = Join-Path $folder 'install.json'
     $addin = Join-Path $env:APPDATA 'Microsoft\Excel\XLSTART\jixiao.xlam'
@@ -115,10 +116,14 @@ function Remove-Recorded {
         } catch { $files = @() }
     }
     if ($files.Count -eq 0) { $files = @($addin, (Join-Path $folder 'jixiao.conf')) }
+    $present = @(@($files + $record) | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf })
+    if ($present.Count -eq 0) { return $true }
+    # "jixiao's Python environment no longer runs (Python was probably uninstalled first);
+    #  removing the files of the install record directly:"
+    Say 'jixiao \u7684 Python \u73af\u5883\u5df2\u65e0\u6cd5\u8fd0\u884c\uff08\u591a\u534a\u662f Python \u5148\u88ab\u5378\u8f7d\u4e86\uff09\uff0c\u6539\u4e3a\u76f4\u63a5\u5220\u9664\u5b89\u88c5\u8bb0\u5f55\u4e2d\u7684\u6587\u4ef6\uff1a'
     $done = $true
     $emptied = @($folder)
-    foreach ($file in @($files + $record)) {
-        if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { continue }
+    foreach ($file in $present) {
         $ours = ($file -ieq $addin) -or
             $file.StartsWith($folder + '\', [StringComparison]::OrdinalIgnoreCase)
         $want = $hashes[$file]
@@ -160,9 +165,7 @@ if ($Uninstall) {
         & $Jixiao excel uninstall
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     } else {
-        # "jixiao's Python environment no longer runs (Python was probably uninstalled first);
-        #  removing the files of the install record directly:"
-        Say 'jixiao \u7684 Python \u73af\u5883\u5df2\u65e0\u6cd5\u8fd0\u884c\uff08\u591a\u534a\u662f Python \u5148\u88ab\u5378\u8f7d\u4e86\uff09\uff0c\u6539\u4e3a\u76f4\u63a5\u5220\u9664\u5b89\u88c5\u8bb0\u5f55\u4e2d\u7684\u6587\u4ef6\uff1a'
+        # jixiao cannot run (a refusal of a jixiao that runs, above, is respected: its exit code)
         if (-not (Remove-Recorded)) { exit 2 }
     }
     if (Test-Path $Venv) {

@@ -194,6 +194,8 @@ def test_the_fallback_reads_the_record_install_py_writes(tmp_path: Path) -> None
     config = paths.config.relative_to(paths.config_dir)
     assert f"@($addin, (Join-Path $folder '{config}'))" in body  # no record: the two files
     assert "if ($dir -ieq $xlstart" in body  # Excel's own folder stays
+    quiet = body.index("if ($present.Count -eq 0) { return $true }")
+    assert quiet < body.index("Say '")  # nothing installed: no talk of a broken Python
     assert "-Unique" not in body  # Sort-Object -Unique on Length would drop folders
 
 
