@@ -14,9 +14,6 @@ from jixiao.model import CHECKPOINTS
 from jixiao.profiles import Profile, load_profile
 from jixiao.values import ValueKind
 
-_WIDE = 30.0
-
-
 _CODE = 23.0
 """A 项目编码 is 21 characters: shown whole."""
 

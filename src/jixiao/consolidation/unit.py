@@ -156,17 +156,6 @@ def _numbered(entry: FileResult, first: int) -> list[Row]:
     ]
 
 
-def findings_table(placed: Sequence[tuple[FileResult, Finding]]) -> Table:
-    """问题清单 (:data:`FINDINGS_COLUMNS`): 序号, 下属单位, then :meth:`Finding.cell_values`."""
-    return Table(
-        FINDINGS_COLUMNS,
-        [
-            (number, entry.sub_unit, *finding.cell_values())
-            for number, (entry, finding) in enumerate(placed, start=1)
-        ],
-    )
-
-
 def consolidate(
     entries: Sequence[Entry], money_unit: MoneyUnit = MoneyUnit.WAN, profile: Profile | None = None
 ) -> Consolidation:
