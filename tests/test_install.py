@@ -653,6 +653,10 @@ def test_a_desk_without_excel_is_told_what_works_there(
     )
     assert result.exit_code == 0, result.output
     last = result.output[result.output.index("模板在：") :]
+    said = installer.status(Paths.under(profile), desk)["Microsoft Excel"]
+    missing = "未找到（“绩效目标”选项卡需要 Microsoft Excel"
+    expected = {True: "已安装", False: missing, None: "未检查"}
+    assert said.startswith(expected[excel])  # `jixiao excel status` says it too
     if excel is False:
         assert "本机没有找到 Microsoft Excel" in last and "WPS 表格不会显示" in last
         assert "模板自带的检查" in last and " validate <文件或文件夹>" in last

@@ -120,9 +120,10 @@ def excel_uninstall(profile_dir: Path | None) -> None:
 def excel_status(profile_dir: Path | None) -> None:
     """查看加载项安装状态。"""
     from jixiao.excel.install import status
+    from jixiao.excel.winpaths import this_desk
 
     with _installing():
-        found = status(_paths(profile_dir))
+        found = status(_paths(profile_dir), this_desk())
     for key, value in found.items():
         emit(f"{key}：{value}")
 

@@ -479,6 +479,8 @@ def uninstall(paths: Paths, desk: Desk | None = None) -> Removed:
     desk = desk if desk is not None else this_desk()
     check_not_running(desk, environments(paths))
     recover_leftovers(_targets(paths))
+    # No record: the two files every install writes (install.ps1's Remove-Recorded, which
+    # uninstalls when this Python no longer runs, reads the same record and falls back alike).
     recorded = _hashes(paths) or {str(paths.addin): "", str(paths.config): ""}
     result = Removed()
     doomed = []
@@ -509,8 +511,15 @@ def uninstall(paths: Paths, desk: Desk | None = None) -> Removed:
     return result
 
 
-def status(paths: Paths) -> dict[str, str]:
-    """What is installed where, for ``jixiao excel status``."""
+EXCEL_STATES = {
+    True: "已安装",
+    False: "未找到（“绩效目标”选项卡需要 Microsoft Excel；WPS 中可用模板自带的检查和命令行）",
+    None: "未检查（不是 Windows）",
+}
+
+
+def status(paths: Paths, desk: Desk | None = None) -> dict[str, str]:
+    """What is installed where, for ``jixiao excel status`` (and whether Excel is there)."""
     try:
         manifest = json.loads(paths.manifest.read_text("utf-8"))
         version = str(manifest.get("version", "?"))
@@ -522,6 +531,7 @@ def status(paths: Paths) -> dict[str, str]:
         "模板文件夹": str(paths.templates),
         "安装版本": version,
         "当前版本": __version__,
+        "Microsoft Excel": EXCEL_STATES[desk.excel_installed() if desk else None],
     }
 
 
