@@ -63,7 +63,8 @@ from jixiao.findings import sort_findings
 from jixiao.money import MoneyUnit
 from jixiao.readers.interchange import parse_submission
 from jixiao.readers.package import inspect
-from jixiao.readers.xlsx import CalamineBook, Reader, open_workbook, read_opened, read_workbook
+from jixiao.readers.workbook import CalamineBook, Reader
+from jixiao.readers.xlsx import open_workbook, read_opened, read_workbook
 from jixiao.service.cache import RunOptions, encode
 from jixiao.service.collect import file_results
 from jixiao.template.build import save_workbook

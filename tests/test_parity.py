@@ -31,7 +31,7 @@ from jixiao.a1 import parse_a1
 from jixiao.excel import udf_support
 from jixiao.findings import Finding
 from jixiao.profiles import load_profile
-from jixiao.readers.xlsx import project_from_values
+from jixiao.readers.xlsx_projects import project_from_values
 from jixiao.rules import Scope
 from jixiao.service.collect import read_and_validate
 from jixiao.template.build import build_template, save_workbook

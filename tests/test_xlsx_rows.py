@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from jixiao.a1 import a1
-from jixiao.readers.xlsx import Cell, Grid, by_row
+from jixiao.readers.workbook import Cell, Grid, by_row
 
 CELLS = [a1(row, column) for row in (2, 3, 5, 9) for column in (1, 2, 4)]
 """Some input cells, rows 2–9 and columns A, B, D; the grids below are 6 rows by 3 columns."""

@@ -18,7 +18,7 @@ from jixiao.findings import Finding
 from jixiao.model import CHECKPOINTS, NOWHERE, Indicator, PlanEntry, Project
 from jixiao.money import MoneyUnit, table_unit
 from jixiao.profiles import DEFAULT_PROFILE, ProfileError, builtin_names, load_profile
-from jixiao.readers.xlsx import project_from_values
+from jixiao.readers.xlsx_projects import project_from_values
 from jixiao.rules import Scope
 from jixiao.rules.levels import LEVEL_INVALID, LEVEL_MISMATCH
 from jixiao.rules.money import AMOUNT_FIELDS, AMOUNT_INVALID, amounts_not_negative, budget_sum

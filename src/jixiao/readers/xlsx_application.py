@@ -37,17 +37,9 @@ from jixiao.a1 import a1
 from jixiao.model import CellSources, Indicator, Location, Project, Submission
 from jixiao.money import MoneyUnit
 from jixiao.readers.documents import labels as lb
-from jixiao.readers.xlsx import (
-    Grid,
-    Reader,
-    _amount,
-    _code,
-    _Columns,
-    _report_notes,
-    _unit,
-    by_row,
-    checked_sheets,
-)
+from jixiao.readers.inputs import Columns, project_code, read_amount, report_notes
+from jixiao.readers.workbook import Grid, Reader, by_row, checked_sheets
+from jixiao.readers.xlsx import _unit
 from jixiao.readers.xlsx_department_spending import read_department_spending
 from jixiao.rules.layouts import WEIGHT_INVALID
 from jixiao.template.application import (
@@ -162,16 +154,16 @@ def read_form(reader: Reader, grid: Grid, number: int, money: MoneyUnit) -> Proj
     p = APPLICATION.project
     if grid.all_blank(_INPUT_ROWS):
         return None
-    _report_notes(reader, grid, _INPUTS)
+    report_notes(reader, grid, _INPUTS)
     texts = {name: grid.text(ref) for name, ref in p.text_fields}
     amounts = {
-        name: _amount(reader, grid, ref, label, money) for name, ref, label in p.amount_cells
+        name: read_amount(reader, grid, ref, label, money) for name, ref, label in p.amount_cells
     }
     attributes = _attributes(grid)
     purpose = attributes.pop(PURPOSE_LABEL, None)
     return Project(
         name=texts["name"],
-        code=_code(texts["code"]),
+        code=project_code(texts["code"]),
         number=number,
         department=texts["department"],
         purpose=purpose,
@@ -272,7 +264,7 @@ def _weight(reader: Reader, grid: Grid, row: int) -> Decimal | None:
     return value
 
 
-_INDICATOR_COLUMNS = _Columns.of(
+_INDICATOR_COLUMNS = Columns.of(
     [(f, c) for f, c, _ in APPLICATION.project.indicator_columns],
     APPLICATION.project.indicator_rows(),
 )

@@ -28,7 +28,8 @@ from decimal import Decimal
 
 from jixiao.model import Department, DutyBlock, Indicator, Rollup
 from jixiao.money import MoneyUnit
-from jixiao.readers.xlsx import Grid, Reader, _amount, _Columns, _report_notes, by_row
+from jixiao.readers.inputs import Columns, read_amount, report_notes
+from jixiao.readers.workbook import Grid, Reader, by_row
 from jixiao.rules.layouts import DEPARTMENT_PARTS, split_rollups
 from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
 
@@ -51,8 +52,10 @@ def read_department_spending(
         return None, ()
     if grid.all_blank(_INPUT_ROWS):
         return None, ()
-    _report_notes(reader, grid, _INPUTS)
-    amounts = {name: _amount(reader, grid, ref, label, money) for name, ref, label in D.split_cells}
+    report_notes(reader, grid, _INPUTS)
+    amounts = {
+        name: read_amount(reader, grid, ref, label, money) for name, ref, label in D.split_cells
+    }
     split = dict(zip(DEPARTMENT_PARTS, ("project_spending", "basic_spending"), strict=True))
     stated = [part for part, name in split.items() if amounts[name] is not None]
     duties, rollups = split_rollups(list(_duties(reader, grid, money)), amounts["total"], stated)
@@ -77,7 +80,7 @@ def _duties(reader: Reader, grid: Grid, money: MoneyUnit) -> Iterator[DutyBlock]
         if texts is None:
             continue
         cell = D.duty_cell("amount", row)
-        amount: Decimal | None = _amount(reader, grid, cell, _AMOUNT_LABEL, money)
+        amount: Decimal | None = read_amount(reader, grid, cell, _AMOUNT_LABEL, money)
         yield DutyBlock(
             title=texts["title"],
             goal=texts["goal"],
@@ -114,8 +117,8 @@ def _indicators(reader: Reader, grid: Grid) -> Iterator[Indicator]:
         )
 
 
-_DUTY_COLUMNS = _Columns.of([(f, c) for f, c, _ in D.duty_columns], D.duty_rows_range())
-_INDICATOR_COLUMNS = _Columns.of([(f, c) for f, c, _ in D.indicator_columns], D.indicator_rows())
+_DUTY_COLUMNS = Columns.of([(f, c) for f, c, _ in D.duty_columns], D.duty_rows_range())
+_INDICATOR_COLUMNS = Columns.of([(f, c) for f, c, _ in D.indicator_columns], D.indicator_rows())
 """The sheet's two tables: a row read in one pass, its cells' addresses computed once."""
 
 
