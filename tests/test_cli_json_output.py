@@ -66,3 +66,21 @@ def test_consolidation_json_redirected_as_gbk_is_ascii(tmp_path: Path) -> None:
     )
     data = json.loads(out.decode("ascii"))
     assert NAME in json.dumps(data, ensure_ascii=False)
+
+
+def test_json_stays_json_with_standard_error_closed(tmp_path: Path) -> None:
+    """``2>&-``: Python then has no standard error, and the progress bar click draws there
+    went to standard output, in front of the JSON (a review)."""
+    for number in range(3):  # a bar is drawn from two files
+        (tmp_path / f"{number}.json").write_text(json.dumps(good(), ensure_ascii=False), "utf-8")
+    command = ["consolidate", ".", "-o", "汇总.xlsx", "--format", "json", "--no-cache"]
+    result = subprocess.run(
+        [sys.executable, "-c", "from jixiao.cli import run; run()", *command],
+        stdout=subprocess.PIPE,
+        cwd=tmp_path,
+        env=os.environ | {"PYTHONIOENCODING": "utf-8"},
+        preexec_fn=lambda: os.close(2),  # (POSIX: the machines the tests run on)
+        check=False,
+    )
+    assert result.returncode in (0, 1)
+    assert len(json.loads(result.stdout)["sub_units"]) == 3

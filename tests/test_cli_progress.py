@@ -70,3 +70,15 @@ def test_done_past_the_total_fills_the_bar_once(bars: list[tuple[Any, ...]]) -> 
     with cli_support.progress_bar("写入汇总工作簿") as step:
         step(12, 10)
     assert bars == [("start", "写入汇总工作簿", 10), ("update", 10), ("end",)]
+
+
+def test_no_bar_without_standard_error(
+    bars: list[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With standard error closed (``2>&-``) Python has none, and click would draw the bar on
+    standard output, in front of the report or the JSON (a review)."""
+    monkeypatch.setattr("sys.stderr", None)
+    with cli_support.progress_bar("读取与校验") as step:
+        step(1, 2)
+        step(2, 2)
+    assert bars == []

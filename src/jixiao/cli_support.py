@@ -236,7 +236,9 @@ def progress_bar(label: str, minimum: int = 1, percent: bool = False) -> Iterato
 
     def step(done: int, total: int) -> None:
         nonlocal ended
-        if total < minimum or ended:
+        if total < minimum or ended or sys.stderr is None:
+            # (no standard error, ``2>&-`` or a parent giving none: click would draw the bar
+            # on standard output, into the report or the JSON)
             return
         if not bars:
             bars.append(
