@@ -194,3 +194,49 @@ def test_a_workbook_opened_from_a_mail_or_a_zip_is_not_a_place_to_write(desk: Pa
         book.write_bytes(b"")
         assert located(str(book)) is None
     assert live.temporary(Path(str(unzipped).upper())) is (os.name == "nt")  # as Windows compares
+
+
+def test_a_sharepoint_workbook_is_found_only_where_its_library_is_synced(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """xlwings' last resort searched the synced folders for the bare file name and found
+    another library's 绩效目标表.xlsx (a review): the publication went beside the wrong file.
+    Only the folder OneDrive registered for the library counts."""
+    import xlwings.utils
+
+    synced = desk / "OneDrive - 某某法院"
+    decoy = desk / "某某法院" / "办公室 - Documents" / "2025归档" / "绩效目标表.xlsx"
+    decoy.parent.mkdir(parents=True)
+    decoy.write_bytes(b"last year's")
+    monkeypatch.setenv("OneDriveCommercial", str(synced))
+    url = "https://court.sharepoint.com/sites/Finance/Shared Documents/2026/绩效目标表.xlsx"
+    monkeypatch.setattr(xlwings.utils, "get_url_to_mount", dict)  # nothing registered
+    assert located(url) is None
+    mount = desk / "财务 - Shared Documents"
+    (mount / "2026").mkdir(parents=True)
+    (mount / "2026" / "绩效目标表.xlsx").write_bytes(b"")
+    namespace = "https://court.sharepoint.com/sites/Finance/Shared Documents/"
+    monkeypatch.setattr(xlwings.utils, "get_url_to_mount", lambda: {namespace: str(mount)})
+    assert located(url) == mount / "2026" / "绩效目标表.xlsx"
+    encoded = "https://court.sharepoint.com/sites/Finance/Shared Documents/2026/%E7%BB%A9%E6%95%88"
+    encoded += "%E7%9B%AE%E6%A0%87%E8%A1%A8.xlsx"
+    assert located(encoded) == mount / "2026" / "绩效目标表.xlsx"
+
+
+@pytest.mark.parametrize("temp", ["profile", "root", "relative"])
+def test_a_temporary_folder_set_too_broadly_refuses_nothing_of_the_clerks(
+    desk: Path, monkeypatch: pytest.MonkeyPatch, temp: str
+) -> None:
+    """TEMP set to the user's own folder, a drive or a relative path (old setups, IT scripts:
+    a review) would make every workbook 'temporary' and 生成公开文本 refuse them all."""
+    profile = desk / "me"
+    book = profile / "Documents" / "报送" / "x.xlsx"
+    book.parent.mkdir(parents=True)
+    book.write_bytes(b"")
+    monkeypatch.setenv("HOME", str(profile))
+    monkeypatch.setenv("USERPROFILE", str(profile))
+    broad = {"profile": str(profile), "root": os.path.abspath(os.sep), "relative": "."}[temp]
+    monkeypatch.chdir(profile / "Documents")
+    monkeypatch.setenv("TEMP", broad)
+    monkeypatch.setenv("TMP", broad)
+    assert located(str(book)) == book

@@ -8,12 +8,14 @@ handlers, tested on Linux through :class:`jixiao.excel.book.FileBook`.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jixiao.a1 import quote_sheet
 from jixiao.excel.sheets import ProjectSheets
@@ -279,43 +281,92 @@ class XlwingsBook:
         self.book.save()
 
 
-def _synced_copy(url: str) -> str | None:
-    """The file on this PC that OneDrive or SharePoint keeps in sync with ``url``, or None
-    (xlwings' mapping: the OneDrive folders from the environment and xlwings' settings; it
-    raises when it finds no such file)."""
-    try:
-        from xlwings.utils import fullname_url_to_local_path
+_SHAREPOINT_SITE = re.compile(r"https?://[^/]*/sites/[^/]*/[^/]*/.")
+"""A SharePoint library's address (``…/sites/<site>/<library>/<file>``), as xlwings tells
+them from OneDrive's."""
 
-        return str(fullname_url_to_local_path(url))
-    except Exception:  # noqa: BLE001 - XlwingsError, or a mapping that fails on odd input
+
+def _synced_copy(url: str) -> str | None:
+    """The file on this PC that OneDrive keeps in sync with ``url``, or None.  A personal or
+    work OneDrive: xlwings' mapping (the OneDrive folder from the environment or xlwings'
+    settings, plus the address's path; it raises when no such file is there).  A SharePoint
+    library: only the folder the OneDrive client registered for it (:func:`_mounted`).
+
+    Never xlwings' last resort for a SharePoint address, a search of the synced folders for a
+    file of the same name: a review found it took another library's 绩效目标表.xlsx (last
+    year's, in an archive folder) for the workbook at hand, so the publication was written
+    beside the wrong file, and on a large synced tree the search froze Excel."""
+    try:
+        from xlwings import utils
+
+        if _SHAREPOINT_SITE.match(url):
+            mounts = utils.get_url_to_mount()  # type: ignore[no-untyped-call]  # (untyped)
+            return _mounted(url, mounts)
+        return str(utils.fullname_url_to_local_path(url))
+    except Exception:  # noqa: BLE001 - XlwingsError, a registry error, odd input
         return None
+
+
+def _mounted(url: str, mounts: dict[str, str]) -> str | None:
+    """``url`` under a synced library: its registered address (``URLNamespace``) replaced by
+    the folder it is synced to (``MountPoint``), when that file exists; the rest of the path
+    as Excel reports it or percent-decoded."""
+    for namespace, mount in mounts.items():
+        if not namespace or not url.startswith(namespace):
+            continue
+        rest = url[len(namespace) :].strip("/")
+        for written in dict.fromkeys((rest, unquote(rest))):
+            local = Path(mount, *written.split("/"))
+            if local.is_file():
+                return str(local)
+    return None
 
 
 def temporary_folders() -> list[Path]:
     """Folders whose files Windows or Outlook clear away: the temporary folder (a workbook
     opened from inside a zip is unpacked there, ``Temp1_*.zip``) and the Internet cache (an
-    Outlook attachment opened and given 启用编辑 lives in its ``Content.Outlook`` folder)."""
+    Outlook attachment opened and given 启用编辑 lives in its ``Content.Outlook`` folder).
+    A temporary folder set to something broader (a drive, the user's own folder or one above
+    it, a relative path: a review set TEMP so) is no such folder: all under it would be
+    refused."""
     folders = [Path(tempfile.gettempdir())]
     folders += [Path(os.environ[name]) for name in ("TEMP", "TMP") if os.environ.get(name)]
     local = os.environ.get("LOCALAPPDATA")
     if local:
         windows = Path(local, "Microsoft", "Windows")
         folders += [windows / "INetCache", windows / "Temporary Internet Files"]
-    return folders
+    home = _real(Path.home())
+    kept = []
+    for folder in folders:
+        real = _real(folder)
+        if folder.is_absolute() and real.parent != real and not _inside(home, real):
+            kept.append(real)
+    return kept
+
+
+def _real(path: Path) -> Path:
+    """``path`` resolved as the system names it (links followed; on Windows also 8.3 short
+    names such as ``ADMINI~1``, in which TEMP is often set, made long)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return Path(os.path.abspath(path))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it (compared as Windows does:
+    case-insensitively, either slash)."""
+    here, root = os.path.normcase(path), os.path.normcase(folder)
+    try:
+        return os.path.commonpath([here, root]) == root
+    except ValueError:  # another drive (D: against C: on Windows): not inside it
+        return False
 
 
 def temporary(path: Path) -> bool:
-    """Whether ``path`` lies in one of :func:`temporary_folders` (compared as Windows does:
-    case-insensitively, ``/`` and ``\\`` alike there)."""
-    here = os.path.normcase(os.path.abspath(path))
-    for folder in temporary_folders():
-        root = os.path.normcase(os.path.abspath(folder))
-        try:
-            if os.path.commonpath([here, root]) == root:
-                return True
-        except ValueError:  # another drive (D:\ against C:\ on Windows): not inside it
-            continue
-    return False
+    """Whether ``path`` lies in one of :func:`temporary_folders`."""
+    here = _real(path)
+    return any(_inside(here, folder) for folder in temporary_folders())
 
 
 @contextmanager
