@@ -92,22 +92,40 @@ function Test-Runs([string]$Program, [string]$Code) {
 function Remove-Recorded {
     # What `jixiao excel uninstall` does, for when jixiao's Python no longer runs (Python was
     # uninstalled first: the venv's launcher only says "No Python at ..."): remove the files of
-    # the install record, each only while unchanged (its SHA-256 as recorded; the add-in and
-    # jixiao's own folder always), then the record and the folders left empty. The record is the
-    # one src/jixiao/excel/install.py writes, %USERPROFILE%\.jixiao\install.json: UTF-8 JSON
-    # with "files" and "sha256" (read as UTF-8: Windows PowerShell 5.1 reads a file without a
+    # the install record, each only while unchanged (its SHA-256 as recorded; the add-in, its
+    # config and the record itself always), then the folders left empty. The record is the one
+    # src/jixiao/excel/install.py writes, %USERPROFILE%\.jixiao\install.json: UTF-8 JSON with
+    # "files" and "sha256" (read as UTF-8: Windows PowerShell 5.1 reads a file without a
     # byte-order mark in the ANSI code page). No readable record: the two files every install
     # writes, as install.py's own uninstall falls back to. Says why it does this only when there
     # is something to remove. True when nothing was left in use.
+    #  - An entry is removed only where install.py writes files: directly in XLSTART, in
+    #    .jixiao or in the templates folder, written as its full path ([IO.Path]::GetFullPath
+    #    gives it back unchanged: no "..", ".", "/", relative path or trailing dot). Anything
+    #    else in a (hand-edited) record is left alone and named.
+    #  - All or nothing, as install.py: every file is opened for writing first, and when one is
+    #    in use (a template open in WPS, which Stop-IfBusy does not look for) nothing is
+    #    deleted. The record goes last, and only when everything else went: should a deletion
+    #    still fail, the record keeps listing what is left for the next run.
     $folder = Join-Path $env:USERPROFILE '.jixiao'
     $record = Join-Path $folder 'install.json'
+    $config = Join-Path $folder 'jixiao.conf'
     $addin = Join-Path $env:APPDATA 'Microsoft\Excel\XLSTART\jixiao.xlam'
+    $xlstart = Split-Path -Parent $addin
+    # The templates folder: install.py's TEMPLATE_FOLDER (jixiao + two Chinese characters) in
+    # the real Documents folder (the known folder install.py asks for, wherever it was moved;
+    # Combine, not Join-Path: a Documents folder on a disconnected drive is no error here).
+    $documents = [Environment]::GetFolderPath('MyDocuments')
+    if (-not $documents) { $documents = Join-Path $env:USERPROFILE 'Documents' }
+    $templates = [IO.Path]::Combine($documents, [regex]::Unescape('jixiao\u6a21\u677f'))
+    $places = @($xlstart, $folder, $templates)
+    $ours = @($addin, $config, $record)
     $files = @()
     $hashes = @{}
     if (Test-Path -LiteralPath $record -PathType Leaf) {
         try {
             $data = [IO.File]::ReadAllText($record, [Text.Encoding]::UTF8) | ConvertFrom-Json
-            $files = @($data.files | Where-Object { $_ })
+            $files = @($data.files | Where-Object { $_ } | ForEach-Object { [string]$_ })
             if ($data.sha256) {
                 foreach ($entry in $data.sha256.PSObject.Properties) {
                     $hashes[$entry.Name] = [string]$entry.Value
@@ -115,31 +133,73 @@ function Remove-Recorded {
             }
         } catch { $files = @() }
     }
-    if ($files.Count -eq 0) { $files = @($addin, (Join-Path $folder 'jixiao.conf')) }
-    $present = @(@($files + $record) | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf })
-    if ($present.Count -eq 0) { return $true }
+    if ($files.Count -eq 0) { $files = @($addin, $config) }
+    $refused = @()
+    $present = @()
+    foreach ($file in $files) {
+        if ($file -eq $record -or $present -contains $file) { continue }  # the record: last
+        $full = $null
+        try { $full = [IO.Path]::GetFullPath($file) } catch { }
+        if ($full -ne $file -or $places -notcontains [IO.Path]::GetDirectoryName($full)) {
+            $refused += $file
+            continue
+        }
+        if (Test-Path -LiteralPath $file -PathType Leaf) { $present += $file }
+    }
+    $recorded = Test-Path -LiteralPath $record -PathType Leaf
+    if ($present.Count -eq 0 -and -not $recorded) { return $true }
     # "jixiao's Python environment no longer runs (Python was probably uninstalled first);
     #  removing the files of the install record directly:"
     Say 'jixiao \u7684 Python \u73af\u5883\u5df2\u65e0\u6cd5\u8fd0\u884c\uff08\u591a\u534a\u662f Python \u5148\u88ab\u5378\u8f7d\u4e86\uff09\uff0c\u6539\u4e3a\u76f4\u63a5\u5220\u9664\u5b89\u88c5\u8bb0\u5f55\u4e2d\u7684\u6587\u4ef6\uff1a'
-    $done = $true
-    $emptied = @($folder)
+    foreach ($file in $refused) {
+        # "Not removed (not a place jixiao installs to):"
+        Say '\u672a\u5220\u9664\uff08\u4e0d\u662f jixiao \u5b89\u88c5\u7684\u4f4d\u7f6e\uff09\uff1a'
+        Write-Host ('  ' + $file)
+    }
+    $doomed = @()
+    $locked = @()
     foreach ($file in $present) {
-        $ours = ($file -ieq $addin) -or
-            $file.StartsWith($folder + '\', [StringComparison]::OrdinalIgnoreCase)
         $want = $hashes[$file]
-        if (-not $ours -and $want -and
-                (Get-FileHash -LiteralPath $file -Algorithm SHA256).Hash -ne $want) {
+        $changed = $false
+        if ($ours -notcontains $file -and $want) {
+            try { $changed = (Get-FileHash -LiteralPath $file -Algorithm SHA256).Hash -ne $want }
+            catch { $locked += $file; continue }  # not even readable
+        }
+        if ($changed) {
             # "Kept (changed since it was installed):"
             Say '\u4fdd\u7559\uff08\u5b89\u88c5\u540e\u88ab\u4fee\u6539\u8fc7\uff09\uff1a'
             Write-Host ('  ' + $file)
             continue
         }
+        $doomed += $file
+    }
+    if ($recorded) { $doomed += $record }
+    foreach ($file in $doomed) {
+        try {
+            $stream = [IO.File]::Open($file, [IO.FileMode]::Open, [IO.FileAccess]::ReadWrite,
+                [IO.FileShare]::None)
+            $stream.Dispose()
+        } catch { $locked += $file }
+    }
+    if ($locked.Count -gt 0) {
+        foreach ($file in $locked) {
+            # "Could not remove (in use?):"
+            Say '\u672a\u80fd\u5220\u9664\uff08\u53ef\u80fd\u6b63\u88ab\u4f7f\u7528\uff09\uff1a'
+            Write-Host ('  ' + $file)
+        }
+        # "Nothing was removed: close the program that has these files open (WPS, for
+        #  example), then run this again."
+        Say '\u4ec0\u4e48\u90fd\u6ca1\u6709\u5220\u9664\uff1a\u8bf7\u5173\u95ed\u6253\u5f00\u7740\u8fd9\u4e9b\u6587\u4ef6\u7684\u7a0b\u5e8f\uff08\u5982 WPS\uff09\uff0c\u7136\u540e\u91cd\u65b0\u8fd0\u884c\u3002'
+        return $false
+    }
+    $done = $true
+    foreach ($file in $doomed) {
+        if ($file -eq $record -and -not $done) { continue }  # it lists what is left
         try {
             Remove-Item -LiteralPath $file -Force
             # "Removed:"
             Say '\u5df2\u5220\u9664\uff1a'
             Write-Host ('  ' + $file)
-            $emptied += Split-Path -Parent $file
         } catch {
             # "Could not remove (in use?):"
             Say '\u672a\u80fd\u5220\u9664\uff08\u53ef\u80fd\u6b63\u88ab\u4f7f\u7528\uff09\uff1a'
@@ -147,12 +207,9 @@ function Remove-Recorded {
             $done = $false
         }
     }
-    $xlstart = Split-Path -Parent $addin
-    foreach ($dir in ($emptied | Sort-Object -Property Length -Descending)) {
-        if ($dir -ieq $xlstart -or -not (Test-Path -LiteralPath $dir -PathType Container)) {
-            continue
-        }
-        if (@(Get-ChildItem -LiteralPath $dir -Force).Count -eq 0) {
+    foreach ($dir in @($templates, $folder)) {  # Excel's own XLSTART stays
+        if ((Test-Path -LiteralPath $dir -PathType Container) -and
+                @(Get-ChildItem -LiteralPath $dir -Force).Count -eq 0) {
             try { Remove-Item -LiteralPath $dir -Force } catch { }
         }
     }
@@ -204,7 +261,7 @@ function Test-Python([string[]]$Command) {
     # alone); '' for anything else, or for nothing that runs.
     # No quotes inside the code: Windows PowerShell 5.1 passes them to programs mangled.
     $check = 'import struct, sys; v = sys.version_info; ' +
-             'print(v[0], v[1], struct.calcsize(chr(80)) * 8, sys.base_prefix)'
+             'print(v[0], v[1], struct.calcsize(chr(80)) * 8, ascii(sys.base_prefix))'
     if (-not (Get-Command $Command[0] -CommandType Application -ErrorAction SilentlyContinue)) {
         return ''
     }
@@ -214,7 +271,10 @@ function Test-Python([string[]]$Command) {
         $out = @(& $Command[0] @rest -c $check 2>$null)
     } catch { return '' }
     if ($LASTEXITCODE -ne 0 -or $out.Count -eq 0) { return '' }
-    # "3 14 64 C:\Users\...\Python314": major, minor, pointer bits, base prefix (spaces allowed)
+    # "3 14 64 'C:\\Users\\...\\Python314'": major, minor, pointer bits, base prefix (spaces
+    # allowed) as ascii() writes it: a pipe is written in the ANSI code page, which raises on
+    # what it cannot spell (a Chinese user name under cp1252, Hangul or a rare CJK character
+    # under cp936) and would make every per-user Python look broken.
     $fields = @(([string]$out[-1]) -split ' ', 4)
     if ($fields.Count -lt 4 -or $fields[2] -ne '64') { return '' }
     $version = $fields[0] + '.' + $fields[1]

@@ -103,6 +103,8 @@ SAID = {
     "removed": "已删除：",
     "kept": "保留（安装后被修改过）：",
     "not_removed": "未能删除（可能正被使用）：",
+    "nothing_removed": "什么都没有删除：请关闭打开着这些文件的程序（如 WPS），然后重新运行。",
+    "refused": "未删除（不是 jixiao 安装的位置）：",
     "venv_left": "加载项已卸载；Python 环境未能删除（可能仍被使用）：",
     "uninstalled": "已卸载 jixiao。",
     "no_offline_folder": "找不到离线安装包的文件夹：",
