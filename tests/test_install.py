@@ -702,3 +702,26 @@ def test_what_a_killed_install_left_is_undone_by_the_next_run(profile: Path) -> 
     assert installer.recover_leftovers([paths.addin, paths.config]) == [staged, backup]
     assert not staged.exists() and paths.config.read_bytes() == config
     assert sorted(p.name for p in paths.xlstart.iterdir()) == [paths.addin.name]
+
+
+def test_uninstall_deletes_nothing_a_record_names_outside_the_installs_folders(
+    profile: Path,
+) -> None:
+    """The install record is a file anyone on the account can edit: a review made install.ps1's
+    fallback, which reads the same record, delete a clerk's own file listed there with no hash.
+    Only files directly in XLSTART, jixiao's folder or the templates folder are removed."""
+    paths = Paths.under(profile)
+    install(paths, paths.venv / "Scripts" / "pythonw.exe", desk=FakeDesk())
+    own = paths.documents / "我的工作.xlsx"
+    nested = paths.templates / "子文件夹" / "另一个.xlsx"
+    for path in (own, nested):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"the clerk's")
+    record = json.loads(paths.manifest.read_text("utf-8"))
+    sneaked = str(paths.config_dir / ".." / own.relative_to(profile))
+    record["files"] += [str(own), str(nested), sneaked, "我的工作.xlsx"]
+    paths.manifest.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    removed = uninstall(paths, desk=FakeDesk())
+    assert paths.addin in removed.removed
+    assert own.read_bytes() == nested.read_bytes() == b"the clerk's"
+    assert {own, nested} <= set(removed.kept)

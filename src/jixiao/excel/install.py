@@ -488,6 +488,9 @@ def uninstall(paths: Paths, desk: Desk | None = None) -> Removed:
         path = Path(name)
         if not path.is_file():
             continue
+        if not _installed_here(path, paths):
+            result.kept.append(path)  # a record edited by hand: not a place install writes
+            continue
         if digest and path != paths.addin and path != paths.config and sha256(path) != digest:
             result.kept.append(path)
             continue
@@ -509,6 +512,17 @@ def uninstall(paths: Paths, desk: Desk | None = None) -> Removed:
         if folder.is_dir() and not any(folder.iterdir()) and folder != paths.xlstart:
             folder.rmdir()
     return result
+
+
+def _installed_here(path: Path, paths: Paths) -> bool:
+    """Whether ``path`` is a file install may have written: directly in XLSTART, jixiao's own
+    folder or the templates folder, and written as it is (no ``..``, nothing relative).  A
+    review of install.ps1's fallback, which reads the same record, found an edited record could
+    name any file (``.jixiao\\..\\Documents\\…``) and, with no hash or a matching one, have
+    it deleted; both now refuse what lies elsewhere."""
+    if not path.is_absolute() or Path(os.path.normpath(path)) != path or ".." in path.parts:
+        return False
+    return path.parent in (paths.xlstart, paths.config_dir, paths.templates)
 
 
 EXCEL_STATES = {
