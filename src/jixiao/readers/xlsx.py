@@ -124,7 +124,7 @@ def _read_layout(reader: Reader) -> Submission | None:
     template = _template_info(reader, names)
     if template is None:
         return None
-    unit = _unit(reader, template)
+    unit = read_unit(reader, template)
     if unit is None:
         return None
     projects = tuple(read_projects(reader, names, unit.money_unit))
@@ -187,7 +187,9 @@ def _readable_fingerprint(written: str | None) -> bool:
     return written == _this_fingerprint() or readable_fingerprint(written)
 
 
-def _unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
+def read_unit(reader: Reader, template: dict[str, str | int | None]) -> Unit | None:
+    """单位信息: the unit, as every layout's reader takes it (the 申报表's too); None when the
+    sheet is missing or its labels were changed (reported)."""
     u = LAYOUT.unit
     assert reader.workbook is not None
     if u.name not in reader.workbook.sheet_names:

@@ -39,7 +39,7 @@ from jixiao.money import MoneyUnit
 from jixiao.readers.documents import labels as lb
 from jixiao.readers.inputs import Columns, project_code, read_amount, report_notes
 from jixiao.readers.workbook import Grid, Reader, by_row, checked_sheets
-from jixiao.readers.xlsx import _unit
+from jixiao.readers.xlsx import read_unit
 from jixiao.readers.xlsx_department_spending import read_department_spending
 from jixiao.rules.layouts import WEIGHT_INVALID
 from jixiao.template.application import (
@@ -81,7 +81,7 @@ def read_application(reader: Reader, names: list[str]) -> Submission | None:
     template = _template_info(reader)
     if template is None:
         return None
-    unit = _unit(reader, template)
+    unit = read_unit(reader, template)
     if unit is None:
         return None
     projects = tuple(_projects(reader, names, unit.money_unit))
