@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import good
+from jixiao import cli_support
 from jixiao.readers.interchange import submission_schema
 
 NAME = "单位😀•.json"
@@ -84,3 +87,22 @@ def test_json_stays_json_with_standard_error_closed(tmp_path: Path) -> None:
     )
     assert result.returncode in (0, 1)
     assert len(json.loads(result.stdout)["sub_units"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("encoding", "utf8"),
+    [
+        ("utf-8", True),
+        ("UTF8", True),
+        ("utf_8", True),
+        ("u8", True),
+        ("utf-8-sig", False),
+        ("cp936", False),
+        ("gbk", False),
+        ("ascii", False),
+        (None, False),
+        ("no-such", False),
+    ],
+)
+def test_utf8_is_known_however_it_is_spelled(encoding: str | None, utf8: bool) -> None:
+    assert cli_support._writes_utf8(encoding) is utf8

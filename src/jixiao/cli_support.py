@@ -4,6 +4,7 @@ add-in's in :mod:`jixiao.cli_excel`); this module imports nothing of the engine 
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import json
@@ -152,10 +153,18 @@ def emit_json(text: str, nl: bool = True) -> None:
     instead of GBK bytes a JSON reader refuses and ``?`` for what GBK lacks.  ASCII also
     survives Windows PowerShell 5.1, which decodes a program's redirected output with the
     console's code page and writes it again as UTF-16 (UTF-8 bytes would come out garbled)."""
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    if encoding not in ("utf8", "utf8sig"):
+    if not _writes_utf8(getattr(sys.stdout, "encoding", None)):
         text = _NON_ASCII.sub(_json_escape, text)
     click.echo(text, nl=nl)
+
+
+def _writes_utf8(encoding: str | None) -> bool:
+    """Whether an output's encoding is UTF-8, however it is spelled (``UTF-8``, ``utf_8``,
+    ``u8``); a BOM-writing ``utf-8-sig`` is not (JSON must not start with one)."""
+    try:
+        return codecs.lookup(encoding or "").name == "utf-8"
+    except LookupError:
+        return False
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
