@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.cli import main
+from jixiao.consolidation import cross_files
 from jixiao.consolidation.columns import FINDINGS_COLUMNS
-from jixiao.consolidation.results import Entry
+from jixiao.consolidation.results import CodeFact, Entry, Submitted
 from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.findings import Tally
-from jixiao.model import PlanEntry, Project, Submission, Unit
+from jixiao.model import Location, PlanEntry, Project, Submission, Unit
 from jixiao.money import MoneyUnit
 from jixiao.outputs.report import consolidation_json, consolidation_text
 from jixiao.outputs.summary import write_summary
@@ -164,6 +165,34 @@ def test_same_code_in_two_files_and_same_unit_twice_are_flagged_on_both_sides() 
     assert sorted(dup_units) == ["a.json", "c.json"]
     assert len(result.projects) == 3  # both copies are kept, never silently dropped
     assert result.has_errors
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_repeated_codes_compare_the_codes_in_file_order(
+    collide: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check for duplicate 项目编码 keeps only hashes in its first pass (issue #15: the
+    parent's memory flat in N): codes sharing a hash are no duplicates, a code twice in one
+    file is none either (its own check says it), and the places come in file order."""
+    if collide:
+        monkeypatch.setattr(cross_files, "hash", lambda code: 7, raising=False)
+
+    def facts(*codes: str) -> Submitted:
+        made = [CodeFact(c, f"项目{c}", n, Location(file="x")) for n, c in enumerate(codes, 1)]
+        return Submitted("u", "1", len(codes), tuple(made))
+
+    read = [
+        (Entry("a.xlsx", None), facts("A", "B")),
+        (Entry("b.xlsx", None), facts("C", "A")),
+        (Entry("c.xlsx", None), facts("D", "D")),
+        (Entry("d.xlsx", None), facts("B", "A")),
+    ]
+    found = cross_files.repeated_codes(read)
+    assert {code: [(e.file, f.number) for e, f in places] for code, places in found.items()} == {
+        "A": [("a.xlsx", 1), ("b.xlsx", 2), ("d.xlsx", 2)],
+        "B": [("a.xlsx", 2), ("d.xlsx", 1)],
+    }
+    assert list(found) == ["A", "B"]
 
 
 def test_mixed_template_versions_are_flagged(tmp_path: Path) -> None:

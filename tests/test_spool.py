@@ -26,7 +26,7 @@ from jixiao.service import spool as spool_module
 from jixiao.service.cache import RunOptions
 from jixiao.service.collect import collect_results, consolidate_paths
 from jixiao.service.demo import make_submissions
-from jixiao.service.packed_parts import PARTS
+from jixiao.service.packed_parts import PARTS, part_items
 from jixiao.service.packing import pack, unpack
 from jixiao.service.spool import PREFIX, Spool
 from jixiao.textwidth import text_em
@@ -76,6 +76,8 @@ def test_parent_holds_facts_only_and_tables_are_read_from_the_spool(
         ):
             assert isinstance(part, Deferred)
         assert isinstance(entry.submission, Submitted) and entry.sub_unit_row
+        assert isinstance(entry.submission.codes, Deferred)  # nor its 项目编码 (flat in N)
+    assert sum(len(e.submission.codes) for e in read if e.submission) >= 10
     assert isinstance(unreadable[0].findings, list)  # no rows: kept as it is
     for rows in (result.projects.rows, result.indicators.rows, result.department.rows):
         assert isinstance(rows, Joined)
@@ -179,7 +181,7 @@ def test_a_cached_run_writes_what_the_check_decoded(
         assert list(getattr(again, name).rows) == rows, name
     assert list(again.findings) == findings
     stored = [e for e in again.entries if e.submission is not None]
-    sizes = [sum(len(getattr(e, part)) for part in PARTS) for e in stored]
+    sizes = [sum(len(part_items(part, e)) for part in PARTS) for e in stored]
     if budget > 1000:
         assert sum(sizes) < budget and decoded == []
     else:  # the files kept decoded while the budget lasted are not decoded again
@@ -254,6 +256,12 @@ def _indicator_row(number: str) -> list[str]:
         ("unit_key", float("inf")),
         ("minimum_plan", [["3月底", "sNaN"]]),
         ("minimum_plan", [["3月底", "1E+400"]]),
+        ("codes", [["X1", "项目", 10**400, "f.xlsx", "表", "B3", None, None]]),
+        ("codes", [["X1", "项目", 1, None, "表", "B3", None, None]]),
+        ("codes", [[7, "项目", 1, "f.xlsx", "表", "B3", None, None]]),
+        ("codes", [["X1", "项目", 1, "f.xlsx", "表"]]),
+        ("codes", [["X1", "项\ud800", 1, "f.xlsx", "表", "B3", None, None]]),
+        ("codes", [["X1", ["项目"], 1, "f.xlsx", "表", "B3", None, None]]),
     ],
 )
 def test_packed_results_altered_on_purpose_are_refused(change: tuple[str, Any]) -> None:

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +17,7 @@ from jixiao.consolidation.columns import (
     project_columns,
     summary_levels,
 )
-from jixiao.consolidation.cross_files import with_cross_findings
+from jixiao.consolidation.cross_files import repeated_codes, with_cross_findings
 from jixiao.consolidation.plan import minimum_plan, unit_plan
 from jixiao.consolidation.results import Entry, FileResult
 from jixiao.consolidation.rows import file_result, plain
@@ -94,11 +93,8 @@ class Consolidation:
         copy is counted in the totals (nothing is dropped silently), so the totals say so.
         Which codes stand in several files is known from the files' facts; the rows are
         then read once, in order."""
-        seen: dict[str, set[str]] = defaultdict(set)
-        for entry in self.entries:
-            for fact in entry.submission.codes if entry.submission else ():
-                seen[fact.code].add(entry.file)
-        twice = {code for code, files in seen.items() if len(files) > 1}
+        read = [(e, e.submission) for e in self.entries if e.submission is not None]
+        twice = set(repeated_codes(read))
         count, budget = 0, Decimal(0)
         if not twice:
             return count, budget

@@ -58,7 +58,7 @@ from jixiao.textfiles import read_error_reason, readable_path
 
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 CACHE_FILE = "consolidate-cache.sqlite"
-CACHE_FORMAT = "jixiao-results-3"
+CACHE_FORMAT = "jixiao-results-4"
 """Changes whenever the stored layout changes; a cache of another format is rebuilt."""
 KEEP_DAYS = 60
 WAIT_SECONDS = 15.0

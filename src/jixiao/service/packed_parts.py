@@ -23,12 +23,16 @@ from jixiao.consolidation.columns import (
     project_columns,
     summary_levels,
 )
-from jixiao.consolidation.results import FileResult, ProjectKey
+from jixiao.consolidation.results import CodeFact, FileResult, ProjectKey
 from jixiao.consolidation.table import Kind, Row
 from jixiao.findings import Finding, Severity
+from jixiao.model import Location
+from jixiao.service.packed_checks import number_sane
 
-PARTS = ("findings", "project_keys", "project_rows", "indicator_rows", "department_rows")
-"""A result's parts, stored in this order; each is read back on its own."""
+PARTS = ("findings", "project_keys", "project_rows", "indicator_rows", "department_rows", "codes")
+"""A result's parts, stored in this order; each is read back on its own.  ``codes`` are its
+submission's :attr:`Submitted.codes` (the facts of the check for duplicate 项目编码): a part,
+not in the head, so that a spooled file's codes wait on disk too (issue #15)."""
 
 
 _ROW_PARTS = ("project_rows", "indicator_rows", "department_rows")
@@ -191,11 +195,66 @@ def _keys_from(data: Any, _: Mapping[str, str]) -> list[ProjectKey]:
     return [(k[0], k[1], k[2]) for k in data]
 
 
+def _codes_data(codes: Sequence[CodeFact], swap: Mapping[str, str]) -> list[list[Any]]:
+    return [
+        [c.code, c.name, c.number, swapped(c.where.file, swap), *_location(c.where)] for c in codes
+    ]
+
+
+def _location(where: Location) -> list[Any]:
+    """A location's fields after its file."""
+    return [where.sheet, where.cell, where.line, where.path]
+
+
+_CODE_TEXTS = (True, True, False, True, True, True, False, True)
+"""Which of a stored code's values are texts (the others plain JSON scalars); the first two
+(项目编码, file) must be texts."""
+
+
+def _codes_from(data: Any, unswap: Mapping[str, str]) -> list[CodeFact]:
+    if type(data) is not list:
+        raise Damaged("codes")
+    out = []
+    for values in data:
+        if type(values) is not list or len(values) != len(_CODE_TEXTS):
+            raise Damaged("codes")
+        if type(values[0]) is not str or type(values[3]) is not str:
+            raise Damaged("codes")
+        if not _texts(values, _CODE_TEXTS) or not all(map(number_sane, values)):
+            raise Damaged("codes")  # a 400-digit 序号 fails only when 问题清单 is written
+        code, name, number, file, *where = values
+        out.append(CodeFact(code, name, number, Location(swapped(file, unswap), *where)))
+    return out
+
+
+def _texts(values: Sequence[Any], required: Sequence[bool]) -> bool:
+    """Whether ``values`` are texts where ``required`` (or None where not), and plain JSON
+    scalars elsewhere."""
+    for value, text in zip(values, required, strict=True):
+        if type(value) is str:
+            continue
+        if text and value is not None:
+            return False
+        if value is not None and type(value) not in (int, float, bool):
+            return False
+    return True
+
+
+def part_items(part: str, result: FileResult) -> Sequence[Any]:
+    """The items of ``result`` stored as ``part``."""
+    if part == "codes":
+        return result.submission.codes if result.submission else ()
+    items: Sequence[Any] = getattr(result, part)
+    return items
+
+
 def part_data(part: str, result: FileResult, swap: Mapping[str, str]) -> list[Any]:
     if part == "findings":
         return _findings_data(result.findings, swap)
     if part == "project_keys":
         return [list(k) for k in result.project_keys]
+    if part == "codes":
+        return _codes_data(part_items(part, result), swap)
     rows: Sequence[Row] = getattr(result, part)
     return rows_data(part, rows, swap)
 
@@ -203,6 +262,7 @@ def part_data(part: str, result: FileResult, swap: Mapping[str, str]) -> list[An
 PART_FROM: dict[str, Callable[[Any, Mapping[str, str]], list[Any]]] = {
     "findings": _findings_from,
     "project_keys": _keys_from,
+    "codes": _codes_from,
     **{part: partial(rows_from, part) for part in _ROW_PARTS},
 }
 

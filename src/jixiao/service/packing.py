@@ -22,7 +22,6 @@ from typing import Any
 
 from jixiao.consolidation.results import CodeFact, FileResult, Submitted
 from jixiao.findings import Tally
-from jixiao.model import Location
 from jixiao.service.packed_checks import heads_sane, number_sane, rows_sane
 from jixiao.service.packed_parts import (
     PART_FROM,
@@ -32,6 +31,7 @@ from jixiao.service.packed_parts import (
     exact_text,
     json_text,
     part_data,
+    part_items,
     rows_data,
     rows_from,
     swapped,
@@ -51,20 +51,8 @@ def _decimal(value: Any) -> Decimal:
     return number
 
 
-def _texts(values: Sequence[Any], required: Sequence[bool]) -> bool:
-    """Whether ``values`` are texts where ``required`` (or None where not), and plain JSON
-    scalars elsewhere."""
-    for value, text in zip(values, required, strict=True):
-        if type(value) is str:
-            continue
-        if text and value is not None:
-            return False
-        if value is not None and type(value) not in (int, float, bool):
-            return False
-    return True
-
-
-def _facts_data(facts: Submitted | None, swap: Mapping[str, str]) -> Any:
+def _facts_data(facts: Submitted | None) -> Any:
+    """The facts of the head (the codes are a part of their own: ``codes``)."""
     if facts is None:
         return None
     return {
@@ -72,40 +60,22 @@ def _facts_data(facts: Submitted | None, swap: Mapping[str, str]) -> Any:
         "template_version": facts.template_version,
         "template": facts.template,
         "projects": facts.projects,
-        "codes": [
-            [c.code, c.name, c.number, [swapped(c.where.file, swap), *_location(c.where)]]
-            for c in facts.codes
-        ],
         "minimum_plan": [[c, exact_text(d)] for c, d in facts.minimum_plan],
     }
 
 
-def _location(where: Location) -> list[Any]:
-    """A location's fields after its file."""
-    return [where.sheet, where.cell, where.line, where.path]
-
-
-def _facts_from(facts: Any, unswap: Mapping[str, str]) -> Submitted | None:
+def _facts_from(facts: Any, codes: Sequence[CodeFact]) -> Submitted | None:
     if facts is None:
         return None
     texts = (facts["unit_key"], facts["template_version"], facts["template"])
     if not all(type(t) is str for t in texts) or type(facts["projects"]) is not int:
         raise Damaged("submission")
-    for code, name, number, where in facts["codes"]:
-        if type(code) is not str or type(where) is not list or len(where) != 5:
-            raise Damaged("codes")
-        if not _texts([name, number, *where], (True, False, True, True, True, False, True)):
-            raise Damaged("codes")
-    codes = tuple(
-        CodeFact(code, name, number, Location(swapped(where[0], unswap), *where[1:]))
-        for code, name, number, where in facts["codes"]
-    )
     return Submitted(
         unit_key=facts["unit_key"],
-        template_version=facts["template_version"],
-        template=str(facts["template"]),
+        template_version=sys.intern(facts["template_version"]),  # the same in most files
+        template=sys.intern(facts["template"]),
         projects=int(facts["projects"]),
-        codes=codes,
+        codes=tuple(codes) if isinstance(codes, list) else codes,  # a view stays a view
         minimum_plan=tuple((c, _decimal(d)) for c, d in facts["minimum_plan"]),
     )
 
@@ -122,7 +92,7 @@ def pack(results: Sequence[FileResult], swap: Mapping[str, str] = {}) -> tuple[b
             texts.append(text)
             blob = compressed(text)
             parts.append(blob)
-            sizes[part] = [len(blob), len(getattr(result, part))]
+            sizes[part] = [len(blob), len(part_items(part, result))]
         row = rows_data("sub_unit_row", [result.sub_unit_row], swap) if result.sub_unit_row else []
         facts = FindingFacts.of(result.findings)
         tally = facts.tally
@@ -130,7 +100,7 @@ def pack(results: Sequence[FileResult], swap: Mapping[str, str] = {}) -> tuple[b
             {
                 "file": swapped(result.file, swap),
                 "sub_unit": result.sub_unit,
-                "submission": _facts_data(result.submission, swap),
+                "submission": _facts_data(result.submission),
                 "sub_unit_row": row[0] if row else [],
                 "parts": sizes,
                 "findings": [
@@ -170,7 +140,7 @@ class Packed:
             parts = {p: self.part(number, p) for p in PARTS}
         row = head["sub_unit_row"]
         sub_unit_row = rows_from("sub_unit_row", [list(row)], unswap)[0] if row else ()
-        facts = _facts_from(head["submission"], unswap)
+        facts = _facts_from(head["submission"], parts["codes"])
         if type(head["file"]) is not str or type(head["sub_unit"]) is not str:
             raise Damaged("file")
         return FileResult(

@@ -5,10 +5,10 @@ of every file cannot all stand in the parent's memory (~0.3 MB a file).  As each
 (:class:`jixiao.consolidation.results.FileResult`) comes back from a worker or from the cache,
 :meth:`Spool.keep` writes its rows and findings to a temporary SQLite database and gives back
 the same result holding :class:`jixiao.views.Deferred` views instead of lists: their
-lengths, the facts the cross-file checks need (``Submitted``: unit key, template, codes) and
-the one 下属单位 row stay in memory.  After all files the consolidation reads the views file by
-file (the cross-file findings and recounts are applied as they are read), so the workbook and
-the CSVs are written from one file's rows at a time.
+lengths, the few facts the cross-file checks need (``Submitted``: unit key, template; its
+项目编码 are a view too) and the one 下属单位 row stay in memory.  After all files the
+consolidation reads the views file by file (the cross-file findings and recounts are applied as
+they are read), so the workbook and the CSVs are written from one file's rows at a time.
 
 The database is data that cannot run code when loaded: JSON (exact amounts as decimal text, by
 the columns' kinds), zlib-compressed (level 1: it is read back once or twice), one row per file
@@ -37,7 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.consolidation.results import FileResult
-from jixiao.service.packed_parts import PART_FROM, PARTS, compressed, json_text, part_data, unpacked
+from jixiao.service.packed_parts import (
+    PART_FROM,
+    PARTS,
+    compressed,
+    json_text,
+    part_data,
+    part_items,
+    unpacked,
+)
 from jixiao.service.packing import Packed
 from jixiao.views import Deferred, FindingFacts
 
@@ -132,9 +140,10 @@ class Spool:
             return result
         number = self._store(blobs)
         facts = FindingFacts.of(result.findings)
-        view = {p: self._view(number, p, len(getattr(result, p)), {}, facts) for p in PARTS}
+        view = {p: self._view(number, p, len(part_items(p, result)), {}, facts) for p in PARTS}
         return dataclasses.replace(
             result,
+            submission=dataclasses.replace(result.submission, codes=view["codes"]),
             findings=view["findings"],
             project_keys=view["project_keys"],
             project_rows=view["project_rows"],
@@ -163,11 +172,11 @@ class Spool:
         return kept
 
     def _keep_ready(self, number: int, decoded: FileResult) -> None:
-        parts = [(part, getattr(decoded, part)) for part in PARTS]
-        items = sum(len(items) for _, items in parts)
-        if self._ready_items + items > READY_ITEMS:
+        parts = [(part, part_items(part, decoded)) for part in PARTS]
+        count = sum(len(items) for _, items in parts)
+        if self._ready_items + count > READY_ITEMS:
             return
-        self._ready_items += items
+        self._ready_items += count
         for part, items in parts:
             self._ready[(number, part)] = items
 
