@@ -381,15 +381,18 @@ class Links:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._targets: dict[str, str | None] = {}
+        self._target: tuple[str, str | None] | None = None
+        """The last file's link target: the findings come file by file (one per file, kept
+        for all, grew the parent's memory with the files: issue #15)."""
         self._count: dict[str, int] = {}
-        self._parsed: dict[str, _PortableUrl] = {}
+        self._parsed: tuple[str, _PortableUrl] | None = None
+        """The last target's first link, parsed."""
 
     def url(self, sheet: Worksheet, file: str, finding: Finding) -> Url | None:
         """The link of ``finding`` on ``sheet``, or None (no cell to open, or no room)."""
-        if file not in self._targets:
-            self._targets[file] = _link_target(file, self.folder)
-        target = self._targets[file]
+        if self._target is None or self._target[0] != file:
+            self._target = (file, _link_target(file, self.folder))
+        target = self._target[1]
         if target is None or not (finding.sheet and finding.cell):
             return None
         count = self._count.get(sheet.name, 0)
@@ -411,10 +414,11 @@ class Links:
         copies with XlsxWriter's own parse, field by field; an anchor too long for Excel is
         parsed (and refused) by XlsxWriter itself."""
         link = f"{target}#{anchor}"
-        first = self._parsed.get(target)
+        first = self._parsed[1] if self._parsed and self._parsed[0] == target else None
         if first is None or len(anchor) > _LONGEST_ANCHOR or "#" in target:
             url = _PortableUrl(link)
-            self._parsed.setdefault(target, url)
+            if first is None:
+                self._parsed = (target, url)
             return url
         url = _PortableUrl.__new__(_PortableUrl)
         url.__dict__.update(first.__dict__)

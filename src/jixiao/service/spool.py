@@ -32,7 +32,6 @@ import tempfile
 import time
 import weakref
 from collections.abc import Mapping, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +200,7 @@ class Spool:
         facts: FindingFacts | None = None,
     ) -> Deferred[Any]:
         """A view of one stored part; the findings' view knows their ``facts``."""
-        load = partial(self._load, number, part, unswap)
+        load = _Load(self, number, part, unswap)
         return Deferred(length, load, facts if part == "findings" else None)
 
     @property
@@ -232,6 +231,23 @@ class Spool:
         self._last = ((number, part), items)
         return list(items)
 
+    def load(self, number: int, part: str, unswap: Mapping[str, str]) -> list[Any]:
+        """Stored part ``part`` of result ``number`` decoded (what a view reads)."""
+        return self._load(number, part, unswap)
+
     def close(self) -> None:
         """Delete the database now (the views made by :meth:`keep` can no longer be read)."""
         self._done()
+
+
+class _Load:
+    """What a view calls to read its part: ~70 bytes where a ``functools.partial`` of the
+    spool's bound method took ~270, six a file (issue #15: at 10⁴ files, ~12 MB less)."""
+
+    __slots__ = ("number", "part", "spool", "unswap")
+
+    def __init__(self, spool: Spool, number: int, part: str, unswap: Mapping[str, str]) -> None:
+        self.spool, self.number, self.part, self.unswap = spool, number, part, unswap
+
+    def __call__(self) -> list[Any]:
+        return self.spool.load(self.number, self.part, self.unswap)
