@@ -173,7 +173,7 @@ def test_a_cached_run_writes_what_the_check_decoded(
     again = consolidate_paths([inbox], tmp_path / "c.xlsx")  # every readable file a hit
     decoded: list[int] = []
     real = packed_parts.unpacked
-    for module in (packing, spool_module):  # Packed.part() and Spool._load() both decode
+    for module in (packing, spool_module):  # Packed.part() and Spool.load() both decode
         monkeypatch.setattr(
             module, "unpacked", lambda blob, *a: decoded.append(1) or real(blob, *a)
         )

@@ -26,6 +26,7 @@ from jixiao.consolidation.results import Entry
 from jixiao.consolidation.table import Kind
 from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.outputs import rowxml, sheets
+from jixiao.outputs.summary import FIXED_DATE as FIXED
 from jixiao.outputs.summary import LISTS, Links, _PortableUrl, write_summary
 from jixiao.outputs.tables import cell_text, summary_tables
 from jixiao.service.actions import run_demo
@@ -250,12 +251,50 @@ def test_links_written_in_one_piece_give_the_package_xlsxwriter_writes(
     write_summary(demo, fast, row_limit=10)
     assert handed_over and not any(handed_over)
     monkeypatch.setattr(sheets._Sheet, "_write_hyperlinks", real)
+    monkeypatch.setattr(sheets._Sheet, "_write_url", Worksheet._write_url)  # XlsxWriter's Url
     plain = tmp_path / "plain.xlsx"
     write_summary(demo, plain, row_limit=10)
     expected, got = packages(plain), packages(fast)
     assert list(got) == list(expected) and got == expected
     sheet_xml = b"".join(v for n, v in got.items() if n.startswith("xl/worksheets/sheet"))
     assert sheet_xml.count(b"<hyperlink ") > 10 and b'tooltip="' in sheet_xml
+
+
+def test_links_kept_small_give_the_package_xlsxwriter_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """External links wait as small KeptLink records (issue #15: ~320 bytes instead of ~860 a
+    link until the workbook is stored), also beside a link XlsxWriter keeps itself (a text
+    address); the package is XlsxWriter's own, byte for byte, rows and relationships."""
+
+    def build(path: Path) -> list[sheets.KeptLink]:
+        book = sheets.Book(str(path), {"constant_memory": True})
+        book.set_properties({"created": FIXED})
+        sheet = book.add_worksheet("问题清单")
+        for row in range(5):
+            url = _PortableUrl(f"external:报送/单位{row // 2}.xlsx#'项目 1'!B{row + 3}")
+            url.text, url.tip = f"项目 1!B{row + 3}", "打开源文件"
+            sheet.write_url(row, 0, url)
+        sheet.write_url(6, 1, "https://example.com/a", None, "网址")  # XlsxWriter keeps its own
+        sheet.write_string(7, 0, "后")
+        kept = list(sheet.kept_links)
+        book.close()
+        return kept
+
+    kept = build(tmp_path / "kept.xlsx")
+    assert [(k.row, k.column) for k in kept] == [(r, 0) for r in range(5)]
+    assert all(type(k) is sheets.KeptLink for k in kept)
+    assert kept[0].target is kept[1].target and kept[1].target is not kept[2].target
+    monkeypatch.setattr(sheets._Sheet, "_write_url", Worksheet._write_url)
+    monkeypatch.setattr(sheets._Sheet, "_write_hyperlinks", Worksheet._write_hyperlinks)
+    assert build(tmp_path / "plain.xlsx") == []
+    plain, got = packages(tmp_path / "plain.xlsx"), packages(tmp_path / "kept.xlsx")
+    assert got == plain
+    sheet_xml = got["xl/worksheets/sheet1.xml"]
+    assert (
+        sheet_xml.count(b"<hyperlink ") == 6
+        and b"example.com" in got["xl/worksheets/_rels/sheet1.xml.rels"]
+    )
 
 
 def test_supported_only_for_constant_memory_sheets(tmp_path: Path) -> None:

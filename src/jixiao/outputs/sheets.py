@@ -132,6 +132,11 @@ class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type hints
     files; otherwise, and whenever XlsxWriter's attributes are not the ones this relies on,
     XlsxWriter copies them itself."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept_links: list[KeptLink] = []
+        """External links kept small until the sheet's XML is written (:meth:`_write_url`)."""
+
     def _write_optimized_sheet_data(self) -> None:
         rows, sheet = getattr(self, "row_data_fh", None), getattr(self, "fh", None)
         if (
@@ -152,33 +157,108 @@ class _Sheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type hints
         os.unlink(self.row_data_filename)
         self._xml_end_tag("sheetData")
 
+    def _write_url(self, row: int, col: int, url: Any, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's, and then an external link of a constant-memory sheet is kept as a
+        :class:`KeptLink` in :attr:`kept_links` instead of XlsxWriter's :class:`Url` in its
+        per-row dictionaries.
+
+        **Why (issue #15, December 2026).**  A link kept so took ~860 bytes until the workbook
+        was stored (the Url's ~20 attributes and their texts, a dictionary per row); 问题清单
+        holds 65,530 a sheet and continues on another sheet every ~8,000 files at province
+        scale, so links made the parent's memory grow with the files (~60 MB a sheet).  A kept
+        link is ~320 bytes (its cell, anchor and text; the file's target shared by its links;
+        measured with tracemalloc).
+        """
+        done: int = super()._write_url(row, col, url, *args, **kwargs)
+        links = getattr(self, "hyperlinks", None)
+        if done != 0 or not isinstance(links, dict) or links.get(row, {}).get(col) is not url:
+            return done
+        if not (getattr(self, "constant_memory", False) is True and _external(url)):
+            return done
+        del links[row][col]
+        if not links[row]:
+            del links[row]
+        target = url._target()
+        if self.kept_links and self.kept_links[-1].target == target:
+            target = self.kept_links[-1].target  # one text for all of a file's links
+        self.kept_links.append(KeptLink(row, col, url, target))
+        return done
+
     def _write_hyperlinks(self) -> None:
         """The ``<hyperlinks>`` element as XlsxWriter writes it, in one piece: ~3 µs a link
         instead of ~8 µs (13,000 links of 问题清单 at 100 × 30; the same bytes, a test
         compares).  Only external links on a sheet whose rows are all written out (the
-        summary's); anything else goes to XlsxWriter's own."""
+        summary's); anything else goes to XlsxWriter's own (kept links handed back to it)."""
         links = getattr(self, "hyperlinks", None)
-        if not isinstance(links, dict) or not links or not _external_only(self, links):
+        kept = self.kept_links
+        if kept and isinstance(links, dict) and links:  # written both ways: XlsxWriter sorts
+            for link in kept:
+                links[link.row].setdefault(link.column, link)
+            kept = []
+        if kept:
+            kept.sort(key=_place)
+            ordered = [(link.row, link.column, link) for link in kept]
+        elif not isinstance(links, dict) or not links or not _external_only(self, links):
             super()._write_hyperlinks()
             return
+        else:
+            ordered = [(r, c, links[r][c]) for r in sorted(links) for c in sorted(links[r])]
+        self.kept_links = []
         escape, escaped = self._escape_attributes, dict[str, str]()
         letters: dict[int, str] = {}
         pieces = ["<hyperlinks>"]
-        for row in sorted(links):
-            for column in sorted(links[row]):
-                url = links[row][column]
-                self.rel_count += 1
-                letter = letters.get(column) or letters.setdefault(column, xl_col_to_name(column))
-                xml = f'<hyperlink ref="{letter}{row + 1}" r:id="rId{self.rel_count}"'
-                if url._anchor:
-                    xml += f' location="{escape(url._anchor)}"'
-                if url._tip:
-                    tip = escaped.get(url._tip) or escaped.setdefault(url._tip, escape(url._tip))
-                    xml += f' tooltip="{tip}"'
-                pieces.append(xml + "/>")
-                self.external_hyper_links.append(["/hyperlink", url._target(), "External"])
+        for row, column, url in ordered:
+            self.rel_count += 1
+            letter = letters.get(column) or letters.setdefault(column, xl_col_to_name(column))
+            xml = f'<hyperlink ref="{letter}{row + 1}" r:id="rId{self.rel_count}"'
+            if url._anchor:
+                xml += f' location="{escape(url._anchor)}"'
+            if url._tip:
+                tip = escaped.get(url._tip) or escaped.setdefault(url._tip, escape(url._tip))
+                xml += f' tooltip="{tip}"'
+            pieces.append(xml + "/>")
+            self.external_hyper_links.append(["/hyperlink", url._target(), "External"])
         pieces.append("</hyperlinks>")
         self.fh.write("".join(pieces))
+
+
+class KeptLink:
+    """An external link as a summary sheet keeps it until the workbook is stored
+    (:meth:`_Sheet._write_url`): what the ``<hyperlinks>`` element and the sheet's
+    relationships are written from, under the names XlsxWriter's writer reads as well."""
+
+    __slots__ = (
+        "_anchor",
+        "_is_object_link",
+        "_link_type",
+        "_text",
+        "_tip",
+        "column",
+        "row",
+        "target",
+    )
+
+    def __init__(self, row: int, column: int, url: Any, target: str) -> None:
+        self.row, self.column, self.target = row, column, target
+        self._anchor, self._tip, self._text = url._anchor, url._tip, url._text
+        self._link_type, self._is_object_link = url._link_type, False
+
+    def _target(self) -> str:
+        return self.target
+
+
+def _place(link: KeptLink) -> tuple[int, int]:
+    return link.row, link.column
+
+
+def _external(url: Any) -> bool:
+    """Whether ``url`` is an external link XlsxWriter writes with a relationship, with texts
+    where it has them (what :class:`KeptLink` keeps)."""
+    return (
+        getattr(url, "_link_type", None) in (UrlTypes.URL, UrlTypes.EXTERNAL)
+        and getattr(url, "_is_object_link", True) is False
+        and all(isinstance(getattr(url, name, None), str) for name in ("_anchor", "_tip", "_text"))
+    )
 
 
 def _external_only(sheet: Worksheet, links: dict[int, dict[int, Any]]) -> bool:

@@ -213,9 +213,10 @@ class Spool:
             self._db.commit()
             self._pending = 0
 
-    def _load(self, number: int, part: str, unswap: Mapping[str, str]) -> list[Any]:
-        """One stored part decoded.  The last part read is kept (one file's part): 问题清单
-        reads a file's findings twice in a row, for its rows and for their links."""
+    def load(self, number: int, part: str, unswap: Mapping[str, str]) -> list[Any]:
+        """Stored part ``part`` of result ``number`` decoded (what a view reads).  The last
+        part read is kept (one file's part): 问题清单 reads a file's findings twice in a row,
+        for its rows and for their links."""
         ready = self._ready.get((number, part))
         if ready is not None:
             return list(ready)
@@ -230,10 +231,6 @@ class Spool:
         items = PART_FROM[part](unpacked(found[0]), unswap)
         self._last = ((number, part), items)
         return list(items)
-
-    def load(self, number: int, part: str, unswap: Mapping[str, str]) -> list[Any]:
-        """Stored part ``part`` of result ``number`` decoded (what a view reads)."""
-        return self._load(number, part, unswap)
 
     def close(self) -> None:
         """Delete the database now (the views made by :meth:`keep` can no longer be read)."""
