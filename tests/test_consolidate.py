@@ -38,6 +38,7 @@ from jixiao.service.collect import collect, split_by_department
 from jixiao.service.demo import planted_court, sample
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
+from jixiao.validate import validate_submission
 from test_workbook import filled
 
 CHECKPOINTS = ("3月底", "6月底", "10月底", "12月底")
@@ -243,6 +244,55 @@ def test_department_sheets_of_one_workbook(tmp_path: Path) -> None:
     assert base.unit.money_unit is MoneyUnit.WAN
     executive = base.projects[1::2]  # 执行局's four
     assert units["执行局"]["budget"] == sum((p.budget or 0 for p in executive), Decimal(0))
+
+
+def test_a_code_under_two_departments_of_one_workbook_is_a_duplicate() -> None:
+    """Split by 填报部门, each part is validated alone: the same 项目编码 in two parts of one
+    workbook is flagged across them as validating the whole workbook flags it (review13: it
+    was lost, the check across files skipping places of one file)."""
+    base = sample("seed-001.json")
+    first = base.projects[0]
+    projects = tuple(
+        dataclasses.replace(
+            p, department="执行局" if i % 2 else "立案庭", code="131000P1" if i < 2 else p.code
+        )
+        for i, p in enumerate(base.projects)
+    )
+    submission = dataclasses.replace(base, projects=projects)
+    whole = Entry("one.json", submission, validate_submission(submission, file="one.json"))
+    assert any(f.code == "project-code-duplicate" for f in whole.findings)  # validated whole
+    result = consolidate(split_by_department(whole))
+    flagged = [
+        (e.sub_unit, f.project_number)
+        for e in result.entries
+        for f in e.findings
+        if f.code == "project-code-duplicate"
+    ]
+    assert sorted(flagged) == [("执行局", first.number + 1), ("立案庭", first.number)]
+    assert result.repeated()[0] == 2
+
+
+def test_a_placeholder_code_in_many_files_counts_the_places_first() -> None:
+    """“无” as the 项目编码 of 40 files: each finding counts the other places first and names
+    a few (it joined all of them for every finding: quadratic at province scale, review13)."""
+    court = sample("seed-000.json")
+    placeholder = tuple(dataclasses.replace(p, code="无") for p in court.projects[:1])
+    entries = [
+        Entry(
+            f"u{n:02d}.json",
+            dataclasses.replace(
+                court,
+                unit=dataclasses.replace(court.unit, name=f"单位{n}", code=f"U{n}"),
+                projects=placeholder,
+            ),
+        )
+        for n in range(40)
+    ]
+    result = consolidate(entries)
+    found = [f for f in result.findings if f.code == "project-code-duplicate"]
+    assert len(found) == 40
+    assert all("项目编码 无 重复：共 39 处，如单位" in f.message for f in found)
+    assert "单位0（u00.json）" not in found[0].message and "单位1（u01.json）" in found[0].message
 
 
 # ---------------------------------------------------------------- hostile and broken files

@@ -262,6 +262,10 @@ def _indicator_row(number: str) -> list[str]:
         ("codes", [["X1", "项目", 1, "f.xlsx", "表"]]),
         ("codes", [["X1", "项\ud800", 1, "f.xlsx", "表", "B3", None, None]]),
         ("codes", [["X1", ["项目"], 1, "f.xlsx", "表", "B3", None, None]]),
+        # review13: well formed but not the projects' codes (duplicates dropped or invented)
+        ("codes", [["X1", "项目", 1, "f.xlsx", "表", "B3", None, None]]),
+        ("project_keys", [[["x"], "项目", 1]]),
+        ("project_keys", [["X1", "项目", {"a": 1}]]),
     ],
 )
 def test_packed_results_altered_on_purpose_are_refused(change: tuple[str, Any]) -> None:
@@ -375,6 +379,29 @@ def test_spool_keeps_values_exactly_and_leaves_what_it_cannot_store(tmp_path: Pa
     assert spool.keep(odd) is odd and spool.stored == 1
     spool.close()
     assert spools(tmp_path) == []
+
+
+@pytest.mark.parametrize("where", ["number", "line"])
+def test_numbers_too_large_for_a_cell_still_consolidate(where: str, tmp_path: Path) -> None:
+    """An interchange 序号 (or a source line) of 10¹⁶ passes the schema; the spool reads its
+    项目编码 back without judging it as a cache entry would (review13: the run stopped with
+    程序错误 Damaged), and only the cache refuses to keep it."""
+    data = json.loads((Path(__file__).parent / "fixtures" / "seed-000.json").read_text("utf-8"))
+    project = data["projects"][0]
+    if where == "number":
+        project["number"] = 10**16
+    else:
+        project["sources"] = {"code": {"file": "x.xlsx", "sheet": "项目1", "cell": "B3"}}
+        project["sources"]["code"]["line"] = 10**16
+    inbox = tmp_path / "报送"
+    inbox.mkdir()
+    (inbox / "a.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    (inbox / "b.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")  # shared codes
+    for use_cache in (False, True, True):
+        result = consolidate_paths([inbox], tmp_path / "汇总.xlsx", use_cache=use_cache)
+        codes = [c for e in result.entries if e.submission for c in e.submission.codes]
+        assert len(codes) == 2 * len(data["projects"]) and (tmp_path / "汇总.xlsx").is_file()
+        assert sum(f.code == "project-code-duplicate" for f in result.findings) == len(codes)
 
 
 def test_spool_falls_back_to_the_temp_folder(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from jixiao.a1 import quote_sheet
 from jixiao.consolidation.results import Entry
 from jixiao.consolidation.table import Kind
 from jixiao.consolidation.unit import Consolidation, consolidate
+from jixiao.findings import Finding, Severity
 from jixiao.outputs import rowxml, sheets
 from jixiao.outputs.summary import FIXED_DATE as FIXED
 from jixiao.outputs.summary import LISTS, Links, _PortableUrl, write_summary
@@ -295,6 +296,22 @@ def test_links_kept_small_give_the_package_xlsxwriter_writes(
         sheet_xml.count(b"<hyperlink ") == 6
         and b"example.com" in got["xl/worksheets/_rels/sheet1.xml.rels"]
     )
+
+
+def test_a_link_longer_than_excel_keeps_is_left_out(tmp_path: Path) -> None:
+    """A sheet name of 2,100 characters makes an anchor XlsxWriter refuses (ValueError): that
+    finding gets no link, and the run goes on (review13: 汇总 stopped with 程序错误)."""
+    (tmp_path / "a.xlsx").write_bytes(b"")
+    links = Links(tmp_path)
+    book = sheets.Book(str(tmp_path / "x.xlsx"), {"constant_memory": True})
+    sheet = book.add_worksheet("问题清单")
+    long = Finding("c", Severity.ERROR, "a.xlsx", "项" * 2100, "B3", None, None, "问题", "提示")
+    short = dataclasses.replace(long, sheet="项目1")
+    assert links.url(sheet, "a.xlsx", long) is None
+    url = links.url(sheet, "a.xlsx", short)
+    assert url is not None and url._anchor == "'项目1'!B3"
+    assert links._count == {"问题清单": 1}  # only links made count against Excel's limit
+    book.close()
 
 
 def test_supported_only_for_constant_memory_sheets(tmp_path: Path) -> None:

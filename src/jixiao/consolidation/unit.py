@@ -89,10 +89,10 @@ class Consolidation:
         return Table(FINDINGS_COLUMNS, joined(parts))
 
     def repeated(self) -> tuple[int, Decimal]:
-        """Projects whose 项目编码 stands in more than one file, and their 预算数: each file's
-        copy is counted in the totals (nothing is dropped silently), so the totals say so.
-        Which codes stand in several files is known from the files' facts; the rows are
-        then read once, in order."""
+        """Projects whose 项目编码 stands in more than one submission (a file, or a 填报部门
+        split off one), and their 预算数: each copy is counted in the totals (nothing is
+        dropped silently), so the totals say so.  Which codes stand in several submissions is
+        known from their facts; the rows are then read once, in order."""
         read = [(e, e.submission) for e in self.entries if e.submission is not None]
         twice = set(repeated_codes(read))
         count, budget = 0, Decimal(0)

@@ -398,8 +398,11 @@ class Links:
         count = self._count.get(sheet.name, 0)
         if count >= LINKS_PER_SHEET:
             return None
+        try:
+            url = self._link(target, f"{quote_sheet(finding.sheet)}!{finding.cell}")
+        except ValueError:  # longer than Excel keeps (a sheet name of 2,000 characters): no link
+            return None
         self._count[sheet.name] = count + 1
-        url = self._link(target, f"{quote_sheet(finding.sheet)}!{finding.cell}")
         url.text = finding.where or ""
         url.tip = "打开源文件中的这个单元格"
         return url

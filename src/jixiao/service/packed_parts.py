@@ -27,7 +27,6 @@ from jixiao.consolidation.results import CodeFact, FileResult, ProjectKey
 from jixiao.consolidation.table import Kind, Row
 from jixiao.findings import Finding, Severity
 from jixiao.model import Location
-from jixiao.service.packed_checks import number_sane
 
 PARTS = ("findings", "project_keys", "project_rows", "indicator_rows", "department_rows", "codes")
 """A result's parts, stored in this order; each is read back on its own.  ``codes`` are its
@@ -192,6 +191,8 @@ _SCALAR = frozenset({str, int, float, bool, type(None)})
 def _keys_from(data: Any, _: Mapping[str, str]) -> list[ProjectKey]:
     if type(data) is not list or any(type(k) is not list or len(k) != 3 for k in data):
         raise Damaged("project_keys")
+    if not all(_texts(k, (True, True, False)) for k in data):  # a list in one is unhashable
+        raise Damaged("project_keys")
     return [(k[0], k[1], k[2]) for k in data]
 
 
@@ -220,8 +221,8 @@ def _codes_from(data: Any, unswap: Mapping[str, str]) -> list[CodeFact]:
             raise Damaged("codes")
         if type(values[0]) is not str or type(values[3]) is not str:
             raise Damaged("codes")
-        if not _texts(values, _CODE_TEXTS) or not all(map(number_sane, values)):
-            raise Damaged("codes")  # a 400-digit 序号 fails only when 问题清单 is written
+        if not _texts(values, _CODE_TEXTS):
+            raise Damaged("codes")
         code, name, number, file, *where = values
         out.append(CodeFact(code, name, number, Location(swapped(file, unswap), *where)))
     return out

@@ -81,6 +81,17 @@ def _facts_from(facts: Any, codes: Sequence[CodeFact]) -> Submitted | None:
     )
 
 
+def _codes_match(result: FileResult) -> bool:
+    """Whether a result's 项目编码 facts are its projects' keys that have a code (as
+    :func:`jixiao.consolidation.rows.file_result` makes both), with sane numbers: an entry
+    edited by hand could otherwise drop or invent duplicates across files (review13)."""
+    codes = result.submission.codes if result.submission else ()
+    facts = [(c.code, c.name, c.number) for c in codes]
+    if facts != [key for key in result.project_keys if key[0]]:
+        return False
+    return rows_sane([(c.number, c.where.line) for c in codes])
+
+
 @functools.lru_cache(maxsize=256)
 def _code_set(codes: tuple[str, ...]) -> frozenset[str]:
     """The rule codes of a file's findings as a set, one set for all files that have the same
@@ -176,6 +187,8 @@ class Packed:
         for number, result in enumerate(results):
             if self.finding_facts(number) != FindingFacts.of(result.findings):
                 raise Damaged("findings")
+            if not _codes_match(result):
+                raise Damaged("codes")
             tables = (result.project_rows, result.indicator_rows, result.department_rows)
             if not all(rows_sane(table) for table in tables) or not rows_sane(
                 [result.sub_unit_row]
