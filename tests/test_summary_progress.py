@@ -19,7 +19,7 @@ from jixiao.consolidation.results import Entry
 from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.excel import handlers
 from jixiao.excel.book import FileBook
-from jixiao.outputs import sheets
+from jixiao.outputs import book as summary_book
 from jixiao.outputs.summary import LISTS, write_summary
 from jixiao.outputs.tables import summary_tables
 from jixiao.service.demo import planted_court
@@ -51,7 +51,7 @@ def test_writing_tells_rows_then_the_package_and_ends_at_the_total(
     write_summary(big, tmp_path / "汇总.xlsx", progress=lambda d, t: told.append((d, t)))
     rows = sum(len(t) for n, t in summary_tables(big, tmp_path).items() if n in LISTS)
     assert rows > 3 * 1024
-    total = rows + math.ceil(rows * sheets.PACKING_SHARE)
+    total = rows + math.ceil(rows * summary_book.PACKING_SHARE)
     assert {t for _, t in told} == {total}
     done = [d for d, _ in told]
     assert done == sorted(done) and len(set(done)) == len(done)  # forward, never twice

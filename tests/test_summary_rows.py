@@ -26,6 +26,7 @@ from jixiao.consolidation.results import Entry
 from jixiao.consolidation.table import Kind
 from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.findings import Finding, Severity
+from jixiao.outputs import book as summary_book
 from jixiao.outputs import rowxml, sheets
 from jixiao.outputs.summary import FIXED_DATE as FIXED
 from jixiao.outputs.summary import LISTS, Links, _PortableUrl, write_summary
@@ -141,7 +142,7 @@ def test_the_package_is_deflated_at_the_fast_level_through_xlsxwriters_seam(
     """The pinned XlsxWriter still stores its package through the name ``Book`` swaps; every
     part is deflated at level 1 (a level-6 part would have another size), the name is put back,
     and the file reads whole (its parts' checksums, openpyxl, calamine)."""
-    assert sheets.zip_seam_present() and sheets.ZIP_LEVEL == 1
+    assert summary_book.zip_seam_present() and summary_book.ZIP_LEVEL == 1
     path = tmp_path / "汇总.xlsx"
     write_summary(demo, path)
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
@@ -170,7 +171,7 @@ def test_without_the_seam_the_package_is_stored_as_xlsxwriter_stores_it(
         pass
 
     monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", Other)
-    assert not sheets.zip_seam_present()
+    assert not summary_book.zip_seam_present()
     plain = tmp_path / "plain.xlsx"
     write_summary(demo, plain)
     assert xlsxwriter.workbook.ZipFile is Other
@@ -184,22 +185,22 @@ def test_without_the_seam_the_package_is_stored_as_xlsxwriter_stores_it(
 def test_rows_copied_as_bytes_give_the_package_xlsxwriter_copies(
     demo: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sheets' rows copied into their XML as bytes (sheets._Sheet) make the same package as
+    """The sheets' rows copied into their XML as bytes (book._Sheet) make the same package as
     XlsxWriter's own copy, character by character; every list sheet went the fast way."""
     copies: list[object] = []
-    real = sheets.shutil.copyfileobj
+    real = summary_book.shutil.copyfileobj
 
     def counted(source: Any, target: Any, length: int = 0) -> None:
         if length == 1 << 20:  # the rows' copy (zipfile copies 8 KB at a time)
             copies.append(source)
         real(source, target, length)
 
-    monkeypatch.setattr(sheets.shutil, "copyfileobj", counted)
+    monkeypatch.setattr(summary_book.shutil, "copyfileobj", counted)
     fast = tmp_path / "fast.xlsx"
     write_summary(demo, fast, row_limit=10)
     assert len(copies) >= len(LISTS) + 2
     monkeypatch.setattr(
-        sheets._Sheet, "_write_optimized_sheet_data", Worksheet._write_optimized_sheet_data
+        summary_book._Sheet, "_write_optimized_sheet_data", Worksheet._write_optimized_sheet_data
     )
     copies.clear()
     plain = tmp_path / "plain.xlsx"
@@ -238,7 +239,7 @@ def test_links_copied_per_file_are_what_xlsxwriter_parses(tmp_path: Path, target
 def test_links_written_in_one_piece_give_the_package_xlsxwriter_writes(
     demo: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """问题清单's <hyperlinks> written by sheets._Sheet are XlsxWriter's own, byte for byte
+    """问题清单's <hyperlinks> written by summary_book._Sheet are XlsxWriter's own, byte for byte
     (the links' relationships too); XlsxWriter's writer was not needed for any linked sheet."""
     real = Worksheet._write_hyperlinks
     handed_over: list[bool] = []
@@ -251,8 +252,8 @@ def test_links_written_in_one_piece_give_the_package_xlsxwriter_writes(
     fast = tmp_path / "fast.xlsx"
     write_summary(demo, fast, row_limit=10)
     assert handed_over and not any(handed_over)
-    monkeypatch.setattr(sheets._Sheet, "_write_hyperlinks", real)
-    monkeypatch.setattr(sheets._Sheet, "_write_url", Worksheet._write_url)  # XlsxWriter's Url
+    monkeypatch.setattr(summary_book._Sheet, "_write_hyperlinks", real)
+    monkeypatch.setattr(summary_book._Sheet, "_write_url", Worksheet._write_url)  # XlsxWriter's Url
     plain = tmp_path / "plain.xlsx"
     write_summary(demo, plain, row_limit=10)
     expected, got = packages(plain), packages(fast)
@@ -268,8 +269,8 @@ def test_links_kept_small_give_the_package_xlsxwriter_writes(
     link until the workbook is stored), also beside a link XlsxWriter keeps itself (a text
     address); the package is XlsxWriter's own, byte for byte, rows and relationships."""
 
-    def build(path: Path) -> list[sheets.KeptLink]:
-        book = sheets.Book(str(path), {"constant_memory": True})
+    def build(path: Path) -> list[summary_book.KeptLink]:
+        book = summary_book.Book(str(path), {"constant_memory": True})
         book.set_properties({"created": FIXED})
         sheet = book.add_worksheet("问题清单")
         for row in range(5):
@@ -284,10 +285,10 @@ def test_links_kept_small_give_the_package_xlsxwriter_writes(
 
     kept = build(tmp_path / "kept.xlsx")
     assert [(k.row, k.column) for k in kept] == [(r, 0) for r in range(5)]
-    assert all(type(k) is sheets.KeptLink for k in kept)
+    assert all(type(k) is summary_book.KeptLink for k in kept)
     assert kept[0].target is kept[1].target and kept[1].target is not kept[2].target
-    monkeypatch.setattr(sheets._Sheet, "_write_url", Worksheet._write_url)
-    monkeypatch.setattr(sheets._Sheet, "_write_hyperlinks", Worksheet._write_hyperlinks)
+    monkeypatch.setattr(summary_book._Sheet, "_write_url", Worksheet._write_url)
+    monkeypatch.setattr(summary_book._Sheet, "_write_hyperlinks", Worksheet._write_hyperlinks)
     assert build(tmp_path / "plain.xlsx") == []
     plain, got = packages(tmp_path / "plain.xlsx"), packages(tmp_path / "kept.xlsx")
     assert got == plain
@@ -303,7 +304,7 @@ def test_a_link_longer_than_excel_keeps_is_left_out(tmp_path: Path) -> None:
     finding gets no link, and the run goes on (review13: 汇总 stopped with 程序错误)."""
     (tmp_path / "a.xlsx").write_bytes(b"")
     links = Links(tmp_path)
-    book = sheets.Book(str(tmp_path / "x.xlsx"), {"constant_memory": True})
+    book = summary_book.Book(str(tmp_path / "x.xlsx"), {"constant_memory": True})
     sheet = book.add_worksheet("问题清单")
     long = Finding("c", Severity.ERROR, "a.xlsx", "项" * 2100, "B3", None, None, "问题", "提示")
     short = dataclasses.replace(long, sheet="项目1")

@@ -39,9 +39,9 @@ a generic XML attribute writer), so the list rows are now written as XML by
 same bytes; XlsxWriter keeps styles, widths, headers, filters, panes, print setup, links and
 charts), heights are measured only for texts that may wrap, and writing this workbook went
 from ~9 s to ~3 s of CPU.  Then (December 2026) what was left outside the rows: the package is
-deflated at zlib level 1 (:class:`jixiao.outputs.sheets.Book`), the rows are copied into each
+deflated at zlib level 1 (:class:`jixiao.outputs.book.Book`), the rows are copied into each
 sheet's XML as bytes and 问题清单's links are parsed once per file and written in one piece
-(:class:`jixiao.outputs.sheets._Sheet`, :class:`Links`), and the spooled findings are read
+(:class:`jixiao.outputs.book._Sheet`, :class:`Links`), and the spooled findings are read
 once instead of five times (their counts, codes and widest 位置 are kept per file:
 :class:`jixiao.views.FindingFacts`): ~2.3–2.5 s → ~1.5–1.9 s at 100 × 30, the same
 workbook.  What is left is the rows' XML (~0.5 s), reading the spool back (~0.25 s),
@@ -79,17 +79,15 @@ from jixiao.atomic import atomic_write
 from jixiao.consolidation.table import Kind
 from jixiao.consolidation.unit import Consolidation
 from jixiao.findings import Finding, Severity
+from jixiao.outputs.book import Book, Tracker, WriteProgress
 from jixiao.outputs.rowxml import Cell
 from jixiao.outputs.sheets import (
     FONT_SIZE,
     ROW_LIMIT,
     TITLE_SIZE,
-    Book,
     Piece,
     Printing,
     Styles,
-    Tracker,
-    WriteProgress,
     pieces,
     row_height,
     safe_text,
