@@ -208,8 +208,9 @@ def _location(where: Location) -> list[Any]:
 
 
 _CODE_TEXTS = (True, True, False, True, True, True, False, True)
-"""Which of a stored code's values are texts (the others plain JSON scalars); the first two
-(项目编码, file) must be texts."""
+"""Which of a stored code's values are texts or nothing (the others plain JSON scalars):
+项目编码, 名称, 序号, then its place (file, sheet, cell, line, path); the 项目编码 and the
+file must be texts."""
 
 
 def _codes_from(data: Any, unswap: Mapping[str, str]) -> list[CodeFact]:
