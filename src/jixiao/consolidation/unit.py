@@ -48,6 +48,9 @@ class Consolidation:
     findings: Sequence[Finding]
     _tally: Tally | None = field(default=None, init=False, repr=False, compare=False)
     _budget: Decimal | None = field(default=None, init=False, repr=False, compare=False)
+    _repeated: tuple[int, Decimal] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def has_errors(self) -> bool:
@@ -92,7 +95,13 @@ class Consolidation:
         """Projects whose 项目编码 stands in more than one submission (a file, or a 填报部门
         split off one), and their 预算数: each copy is counted in the totals (nothing is
         dropped silently), so the totals say so.  Which codes stand in several submissions is
-        known from their facts; the rows are then read once, in order."""
+        known from their facts; the rows are then read once, in order.  Worked out once: the
+        workbook and the CSVs both ask, and a spooled run reads the codes and rows from disk."""
+        if self._repeated is None:
+            self._repeated = self._count_repeated()
+        return self._repeated
+
+    def _count_repeated(self) -> tuple[int, Decimal]:
         read = [(e, e.submission) for e in self.entries if e.submission is not None]
         twice = set(repeated_codes(read))
         count, budget = 0, Decimal(0)
