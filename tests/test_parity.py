@@ -375,6 +375,18 @@ PLANTED: list[Planted] = [
         {P.budget: "11110000元"},
         frozenset(),
     ),
+    # the hidden plain-text helpers (issue #15): full-width digits and comma made plain before
+    # the reading, spaces (ASCII and ideographic) removed before the 一级/二级 lookups
+    Planted(
+        "budget full-width with a full-width comma",
+        {P.budget: "１，２２２万元"},
+        frozenset({"budget-sum-mismatch"}),
+    ),
+    Planted(
+        "levels written with spaces",
+        {_row(0, "level1"): "产出 指标", _row(0, "level2"): "数量\u3000指标"},
+        frozenset(),
+    ),
     # plan-below-minimum: no built-in profile sets a minimum plan, so hebei cannot break it.
 ]
 NATIVE_BLOCK_ROWS = (4, 5, parse_a1(P.plan[0])[0], *range(P.first_row, P.first_row + 6))

@@ -33,6 +33,7 @@ from jixiao.template.layout import (
     LAYOUT,
     PASSWORD,
     RESULT,
+    column_of,
     fingerprint,
 )
 from jixiao.template.native_checks import (
@@ -41,6 +42,8 @@ from jixiao.template.native_checks import (
     MONTH_DEADLINES,
     SUFFIX_SYMBOLS,
     money_reading,
+    plain_label,
+    plain_money,
     plan_reading,
 )
 from jixiao.values import ValueKind, parse_value
@@ -217,8 +220,20 @@ def test_helpers_stand_beside_what_they_read_and_are_hidden(template_path: Path)
     ]
     for cell, helper in pairs:
         assert parse_a1(cell)[0] == parse_a1(helper)[0]
-        reading = money_reading(cell) if cell in P.money_cells else plan_reading(cell)
-        assert ws[helper].value == reading
+        if cell in P.money_cells:  # the reading, and beside it the plain text it reads
+            text = P.text_helper(helper)
+            assert ws[text].value == plain_money(cell), text
+            assert ws[helper].value == money_reading(cell, text)
+            assert "SUBSTITUTE" not in ws[helper].value  # the text is cleaned once, beside it
+        else:
+            assert ws[helper].value == plan_reading(cell)
+    for row in P.indicator_rows():  # each 一级/二级 lookup reads its label's plain text
+        for field_name, helper in (("level1", P.helper(row)), ("level2", P.level2_helper(row))):
+            text = P.text_helper(helper)
+            assert ws[text].value == plain_label(P.row_cell(field_name, row)), text
+            assert text in ws[helper].value and "SUBSTITUTE" not in ws[helper].value
+    texts = {column_of(P.text_helper(h)) for h in (*P.money_helpers, P.helper(P.first_row))}
+    assert texts <= set(P.helper_columns)
     for column in P.helper_columns:  # right of the status column, never printed or seen
         assert column_number(column) > column_number(P.status_column)
         assert ws.column_dimensions[column].hidden, column

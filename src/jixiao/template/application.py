@@ -239,9 +239,9 @@ class ApplicationSheet(IndicatorGrid):
         return tuple(f"{shifted(self.helper_column, i)}{row}" for i in range(len(self.money_cells)))
 
     @property
-    def helper_columns(self) -> tuple[str, ...]:
-        """Every hidden helper column."""
-        return tuple(shifted(self.helper_column, i) for i in range(len(self.money_cells)))
+    def text_offset(self) -> int:
+        """Three reading helper columns (the money row's three amounts)."""
+        return len(self.money_cells)
 
     @property
     def text_fields(self) -> tuple[tuple[str, str], ...]:

@@ -37,6 +37,7 @@ from jixiao.template.build import (
     TITLE,
     _box,
     _decimal_validation,
+    _formulas,
     _input,
     _label,
     _list_validation,
@@ -181,10 +182,9 @@ def _inputs(ws: Worksheet) -> None:
         for field_name, _, _ in p.indicator_columns:
             number_format = None if field_name == "weight" else TEXT_FORMAT
             _input(ws, p.row_cell(field_name, row), number_format)
-        ws[p.helper(row)] = checks.effective_level1(row, p)
-        ws[p.level2_helper(row)] = checks.canonical_level2(row, p)
+        _formulas(ws, checks.row_helpers(row, checks.application_value(row, p), p))
     for ref, helper in zip(p.money_cells, p.money_helpers, strict=True):
-        ws[helper] = checks.money_reading(ref)
+        _formulas(ws, checks.money_helpers(ref, helper, p))
 
 
 def _checks(ws: Worksheet) -> None:

@@ -119,6 +119,12 @@ def _name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheet(sheet)}!{ref}")
 
 
+def _formulas(ws: Worksheet, formulas: dict[str, str]) -> None:
+    """Write formulas into their cells (hidden helpers: no style of their own)."""
+    for ref, formula in formulas.items():
+        ws[ref] = formula
+
+
 def _book(ws: Worksheet) -> Workbook:
     book = ws.parent
     assert isinstance(book, Workbook)
@@ -477,10 +483,9 @@ def _project_inputs(ws: Worksheet) -> None:
         ws.merge_cells(p.description_merge(row))
         for field_name, _ in p.indicator_columns:
             _input(ws, p.row_cell(field_name, row), TEXT_FORMAT)
-        ws[p.helper(row)] = checks.effective_level1(row)
-        ws[p.level2_helper(row)] = checks.canonical_level2(row)
+        _formulas(ws, checks.row_helpers(row, p.row_cell("value", row)))
     for ref, helper in zip(p.money_cells, p.money_helpers, strict=True):
-        ws[helper] = checks.money_reading(ref)
+        _formulas(ws, checks.money_helpers(ref, helper))
     for ref, helper in zip(p.plan, p.plan_helpers, strict=True):
         ws[helper] = checks.plan_reading(ref)
 

@@ -36,7 +36,6 @@ from jixiao.template.layout import (
     _column,
     cell_range,
     row_of,
-    shifted,
 )
 
 SHEET_NAME = "部门整体支出"
@@ -189,9 +188,9 @@ class DepartmentSpendingSheet(IndicatorGrid):
         return cell_range(self.level2_helper(first), self.level2_helper(last))
 
     @property
-    def helper_columns(self) -> tuple[str, ...]:
-        """Every hidden helper column."""
-        return (self.helper_column, shifted(self.helper_column, 1))
+    def text_offset(self) -> int:
+        """Two reading helper columns (一级 and 二级; an amount and its counted part)."""
+        return 2
 
     @property
     def split_status(self) -> str:

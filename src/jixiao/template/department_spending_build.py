@@ -7,7 +7,7 @@ formulas that Excel, WPS and LibreOffice evaluate without Python, in the rules' 
 (:func:`template.native_checks.short_message`):
 
 * 资金总额 = 项目支出 + 基本支出 (``department-split-mismatch``), on the amounts as read (hidden
-  helpers, :func:`template.native_checks.money_reading`);
+  helpers, :func:`template.native_checks.money_helpers`);
 * the 履职目标 amounts total 项目支出, decided by meaning as the engine decides
   (:func:`jixiao.rules.layouts.split_rollups`, ``department_split``): a row whose name
   (:func:`jixiao.rules.layouts.row_name`: 支出项目名称 without spaces, else 部门职能; a trailing
@@ -46,6 +46,7 @@ from jixiao.template.build import (
     TITLE,
     _box,
     _decimal_validation,
+    _formulas,
     _input,
     _label,
     _protect,
@@ -141,19 +142,18 @@ def _shown(name: str) -> str:
 def _inputs(ws: Worksheet) -> None:
     for _, ref, _ in D.split_cells:
         _input(ws, ref, AMOUNT_FORMAT)
-        ws[D.amount_helper(ref)] = checks.money_reading(ref)
+        _formulas(ws, checks.money_helpers(ref, D.amount_helper(ref), D))
     for ref in D.text_cells:
         _input(ws, ref, TEXT_FORMAT)
     for row in D.duty_rows_range():
         ref = D.duty_cell("amount", row)
         _input(ws, ref, AMOUNT_FORMAT)
-        ws[D.amount_helper(ref)] = checks.money_reading(ref)
+        _formulas(ws, checks.money_helpers(ref, D.amount_helper(ref), D))
         ws[D.level2_helper(row)] = counted_amount(row)
     for row in D.indicator_rows():
         for field_name, _, _ in D.indicator_columns:
             _input(ws, D.row_cell(field_name, row), TEXT_FORMAT)
-        ws[D.helper(row)] = checks.effective_level1(row, D)
-        ws[D.level2_helper(row)] = checks.canonical_level2(row, D)
+        _formulas(ws, checks.row_helpers(row, D.row_cell("value", row), D))
     _box(ws, D.table_range)
     ws[D.overall_goal].alignment = Alignment(vertical="top", wrap_text=True)
 
@@ -302,10 +302,10 @@ def indicator_status(row: int) -> str:
     used = f"COUNTA({D.row_span(row)})>0"
     value = cell["value"]
     one = checks._one_of(f"TRIM({value})", ("1", "1.0", "1.00"))
-    parts = [
-        (f"AND({used},{checks._level_bad(row, D)})", "level-invalid"),
+    parts = [  # (only a used row is judged: the whole status is IF(used, …))
+        (checks._level_bad(row, D), "level-invalid"),
         (f'OR(TRIM({cell["level3"]})="",TRIM({value})="")', "value-missing"),
-        (checks._symbol_missing(value), "symbol-missing"),
+        (checks._symbol_missing(D.value_text(row)), "symbol-missing"),
         (f"AND({_bare_number(value)},NOT({_unit_stated(cell['level3'])}))", "unit-missing"),
         (f'AND({one},ISNUMBER(FIND("%",{cell["remark"]})))', "value-format-lost"),
     ]

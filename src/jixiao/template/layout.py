@@ -201,6 +201,10 @@ INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
 _INDICATOR_COLUMN = dict(INDICATOR_COLUMNS)
 
 
+TEXT_COLUMNS = 3
+"""Hidden plain-text columns beside a grid's reading helpers (:meth:`IndicatorGrid.text_helper`)."""
+
+
 class IndicatorGrid:
     """What a project sheet of either layout works out from its spec: the 绩效目标表
     (:class:`ProjectSheet`) and the 申报表 (``template.application.ApplicationSheet``) are both
@@ -284,6 +288,36 @@ class IndicatorGrid:
     def level2_helper(self, row: int) -> str:
         """The hidden helper cell beside :meth:`helper`: the row's canonical 二级."""
         return f"{shifted(self.helper_column, 1)}{row}"
+
+    @property
+    def text_offset(self) -> int:
+        """How many reading helper columns there are: each reading helper's plain-text cell
+        (:meth:`text_helper`) lies this many columns right of it."""
+        raise NotImplementedError
+
+    @property
+    def helper_columns(self) -> tuple[str, ...]:
+        """Every hidden helper column: the readings, then :data:`TEXT_COLUMNS` of plain texts
+        (on an indicator row 一级, 二级 and 指标值; on a money row its amounts)."""
+        width = self.text_offset + TEXT_COLUMNS
+        return tuple(shifted(self.helper_column, i) for i in range(width))
+
+    def value_text(self, row: int) -> str:
+        """The hidden cell holding an indicator row's 指标值 as the symbol check reads it
+        (trimmed; the 申报表 joins it from 指标性质, 指标值 and 度量单位)."""
+        return f"{shifted(self.helper_column, self.text_offset + 2)}{row}"
+
+    def text_helper(self, helper: str) -> str:
+        """The hidden cell holding the text a reading helper reads, made plain once (spaces
+        removed; for amounts also full-width digits made ASCII and thousands separators
+        dropped): on the helper's row, :attr:`text_offset` columns right.
+
+        Why (issue #15): without LET a formula cannot name a sub-expression, so each helper
+        spelled its cleaned text out every time it used it — ten times in an amount's reading
+        (5.9 KB of XML a cell), eight in a 一级/二级 lookup.  A template's own formulas were 3.4
+        of a filled 30-project workbook's 4.1 MB of sheet XML, which every reader parses (the
+        package guard, python-calamine, Excel and WPS when opening it)."""
+        return f"{shifted(column_of(helper), self.text_offset)}{row_of(helper)}"
 
     @property
     def money_cells(self) -> tuple[str, str, str]:
@@ -405,10 +439,9 @@ class ProjectSheet(IndicatorGrid):
         return self._helpers(row_of(self.plan[0]), len(self.plan))
 
     @property
-    def helper_columns(self) -> tuple[str, ...]:
-        """Every hidden helper column."""
-        width = max(len(self.money_cells), len(self.plan))
-        return tuple(shifted(self.helper_column, i) for i in range(width))
+    def text_offset(self) -> int:
+        """Four reading helper columns (the plan's four checkpoints are the widest row)."""
+        return max(len(self.money_cells), len(self.plan))
 
     def _helpers(self, row: int, count: int) -> tuple[str, ...]:
         return tuple(f"{shifted(self.helper_column, i)}{row}" for i in range(count))

@@ -42,6 +42,8 @@ class CheckedSheet(Protocol):
     def row_cell(self, field_name: str, row: int) -> str: ...
     def helper(self, row: int) -> str: ...
     def level2_helper(self, row: int) -> str: ...
+    def text_helper(self, helper: str) -> str: ...
+    def value_text(self, row: int) -> str: ...
 
 
 UNIT, LISTS = LAYOUT.unit, LAYOUT.lists
@@ -139,12 +141,24 @@ def _table_yuan() -> str:
     return f'IF({UNIT.defined_name("money_unit")}="{MoneyUnit.YUAN}",1,{MoneyUnit.WAN.yuan})'
 
 
-def money_reading(ref: str) -> str:
-    """Helper: a money cell as an amount in the table's unit (money.parse_money): numbers as
-    they are, text such as ``1,111``, ``１７１.４１`` or ``11110000元`` converted (full-width
-    digits and signs first, as the engine's NFKC), anything else unreadable."""
+def plain_money(ref: str) -> str:
+    """Text helper (:meth:`~jixiao.template.layout.IndicatorGrid.text_helper`): a money cell's
+    text as :func:`money_reading` reads it — full-width digits and signs made ASCII (as the
+    engine's NFKC), spaces and thousands separators removed."""
     pairs = [(k, v) for k, v in FULL_WIDTH.items() if v != "%"]
-    text = _substitute(ref, pairs + [(s, "") for s in (*SPACES, ",")])
+    return "=" + _substitute(ref, pairs + [(s, "") for s in (*SPACES, ",")])
+
+
+def plain_label(ref: str) -> str:
+    """Text helper: a 一级/二级 label with every space removed, as :func:`canonical_level`
+    looks it up."""
+    return "=" + _without_spaces(ref)
+
+
+def money_reading(ref: str, text: str) -> str:
+    """Helper: a money cell as an amount in the table's unit (money.parse_money): numbers as
+    they are, text such as ``1,111``, ``１７１.４１`` or ``11110000元`` converted, anything else
+    unreadable.  ``text`` is the cell holding :func:`plain_money` of ``ref``."""
     reading = f"VALUE({text})"  # no unit: in the table's unit already
     for unit, yuan in sorted(YUAN_PER_UNIT.items(), key=lambda u: len(u[0])):
         number = f"VALUE(LEFT({text},LEN({text})-{len(unit)}))*{yuan}/{_table_yuan()}"
@@ -211,10 +225,10 @@ def plan_status(p: ProjectSheet = LAYOUT.project) -> str:
     return "=" + _join(parts)
 
 
-def canonical_level(ref: str) -> str:
-    """A 一级/二级 label as the profile reads it (Profile.normalize_level): spaces removed, an
-    alias replaced by its canonical name (also written without or with 指标), else 指标 added."""
-    text = _without_spaces(ref)
+def canonical_level(text: str) -> str:
+    """A 一级/二级 label as the profile reads it (Profile.normalize_level): spaces removed
+    (``text`` is the cell holding :func:`plain_label` of it), an alias replaced by its
+    canonical name (also written without or with 指标), else 指标 added."""
     aliases = f'INDIRECT("{LISTS.aliases_prefix}"&{PROFILE_KEY})'
     bare = f'IF(RIGHT({text},2)="指标",LEFT({text},LEN({text})-2),{text})'
     plain = f'IF(RIGHT({text},2)="指标",{text},{text}&"指标")'
@@ -227,15 +241,35 @@ def canonical_level(ref: str) -> str:
 def effective_level1(row: int, p: CheckedSheet = LAYOUT.project) -> str:
     """Helper column: the row's canonical 一级, or the one above when left blank (as merged
     in print and as the reader reads it)."""
-    level1 = p.row_cell("level1", row)
+    level1, text = p.row_cell("level1", row), p.text_helper(p.helper(row))
     above = '""' if row == p.first_row else p.helper(row - 1)
-    return f'=IF(TRIM({level1})="",{above},{canonical_level(level1)})'
+    return f'=IF(TRIM({level1})="",{above},{canonical_level(text)})'
 
 
 def canonical_level2(row: int, p: CheckedSheet = LAYOUT.project) -> str:
     """Helper column: the row's canonical 二级 ("" when left blank)."""
-    level2 = p.row_cell("level2", row)
-    return f'=IF(TRIM({level2})="","",{canonical_level(level2)})'
+    level2, text = p.row_cell("level2", row), p.text_helper(p.level2_helper(row))
+    return f'=IF(TRIM({level2})="","",{canonical_level(text)})'
+
+
+def row_helpers(row: int, value: str, p: CheckedSheet = LAYOUT.project) -> dict[str, str]:
+    """The hidden cells of one indicator row and their formulas: the canonical 一级 in effect,
+    the canonical 二级, the plain texts they look up, and ``value`` (the row's 指标值, a cell
+    or an expression) trimmed, as :func:`_symbol_missing` reads it."""
+    return {
+        p.helper(row): effective_level1(row, p),
+        p.level2_helper(row): canonical_level2(row, p),
+        p.text_helper(p.helper(row)): plain_label(p.row_cell("level1", row)),
+        p.text_helper(p.level2_helper(row)): plain_label(p.row_cell("level2", row)),
+        p.value_text(row): f"=TRIM({value})",
+    }
+
+
+def money_helpers(ref: str, helper: str, p: CheckedSheet = LAYOUT.project) -> dict[str, str]:
+    """The hidden cells reading money cell ``ref`` (``helper`` and its plain text) and their
+    formulas."""
+    text = p.text_helper(helper)
+    return {helper: money_reading(ref, text), text: plain_money(ref)}
 
 
 def _level2_known(row: int, p: CheckedSheet) -> str:
@@ -251,10 +285,10 @@ def _level2_known(row: int, p: CheckedSheet) -> str:
     return f"OR(IFERROR(COUNTIF({listed},{level2}),0)>0,IFERROR({variant},FALSE))"
 
 
-def _symbol_missing(value: str) -> str:
+def _symbol_missing(text: str) -> str:
     """A quantity led by a digit without ≥/≤/= (values.parse_value): not a deadline such as
-    2024年底前, 2024-12-31 or 12月底前, nor a value whose suffix implies the symbol (90%以上)."""
-    text = f"TRIM({value})"
+    2024年底前, 2024-12-31 or 12月底前, nor a value whose suffix implies the symbol (90%以上).
+    ``text`` is the cell holding the value trimmed (:meth:`IndicatorGrid.value_text`)."""
     year = _one_of(f"LEFT({text},2)", (*DEADLINE_YEARS, *(_full(y) for y in DEADLINE_YEARS)))
     fifth = f"MID({text},5,1)"
     date = f'AND(LEN({text})>5,ISNUMBER(FIND({fifth},"{DATE_SEPARATORS}")))'
@@ -287,11 +321,11 @@ def indicator_status(row: int, p: ProjectSheet = LAYOUT.project) -> str:
     cell = {f: p.row_cell(f, row) for f, _ in p.indicator_columns}
     used = f"COUNTA({cell['level1']}:{cell['description']},{cell['value']}:{cell['basis']})>0"
     required = LISTS.setting("requires_basis")
-    parts = [
-        (f"AND({used},{_level_bad(row, p)})", "level-invalid"),
-        (f'AND({used},OR({cell["level3"]}="",{cell["value"]}=""))', "value-missing"),
-        (f'AND({used},{required}=1,{cell["basis"]}="")', "basis-missing"),
-        (_symbol_missing(cell["value"]), "symbol-missing"),
+    parts = [  # (only a used row is judged: the whole status is IF(used, …))
+        (_level_bad(row, p), "level-invalid"),
+        (f'OR({cell["level3"]}="",{cell["value"]}="")', "value-missing"),
+        (f'AND({required}=1,{cell["basis"]}="")', "basis-missing"),
+        (_symbol_missing(p.value_text(row)), "symbol-missing"),
     ]
     return f'=IF({used},{_join(parts)},"")'
 
@@ -335,13 +369,19 @@ def application_indicator_status(row: int, p: ApplicationSheet = APPLICATION.pro
     cell = {f: p.row_cell(f, row) for f, _, _ in p.indicator_columns}
     used = f"COUNTA({p.row_span(row)})>0"
     number = cell["number"]
-    has_symbol = _one_of(f"TRIM({cell['symbol']})", SYMBOLS)
-    unsigned = f'IF({has_symbol},"",{number}&{cell["unit"]})'
     qualitative = f'AND(LEFT(TRIM({cell["nature"]}),2)="定性",TRIM({number})="")'
-    parts = [
-        (f"AND({used},{_level_bad(row, p)})", "level-invalid"),
+    parts = [  # (only a used row is judged: the whole status is IF(used, …))
+        (_level_bad(row, p), "level-invalid"),
         (f'OR(TRIM({cell["level3"]})="",TRIM({number})="")', "value-missing"),
-        (_symbol_missing(unsigned), "symbol-missing"),
+        (_symbol_missing(p.value_text(row)), "symbol-missing"),
         (qualitative, "qualitative-value-missing"),
     ]
     return f'=IF({used},{_join(parts)},"")'
+
+
+def application_value(row: int, p: ApplicationSheet = APPLICATION.project) -> str:
+    """What symbol-missing judges on a 申报表 row: 指标值 + 度量单位 when 指标性质 holds no
+    symbol, else nothing (the symbol is there)."""
+    cell = {f: p.row_cell(f, row) for f, _, _ in p.indicator_columns}
+    has_symbol = _one_of(f"TRIM({cell['symbol']})", SYMBOLS)
+    return f'IF({has_symbol},"",{cell["number"]}&{cell["unit"]})'
