@@ -39,9 +39,9 @@ one-column layout; a whole value in a row of the split layout is printed in its 
 has a symbol (``>=95%`` → ``>=``, ``95``, ``%``) and read back as those parts, a text value
 (``明显提升``) is read back as the 指标值 cell (``number``) — the same value either way.
 
-:mod:`jixiao.outputs.publish` (the document, its styles and the first layout) calls this module
-for each 申报表 project; the cell helpers it shares are imported from there when called, since
-that module imports this one.
+:mod:`jixiao.outputs.publish` (the document and the first layout) calls this module for each
+申报表 project and for 106's 部门整体支出绩效目标表; the styles and cell helpers are
+:mod:`jixiao.outputs.publish_docx`'s, amounts are printed by :mod:`jixiao.outputs.publish_texts`.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from jixiao.model import Indicator, Project, Submission
+from jixiao.outputs.publish_docx import narrow_margins, repeat_header, set_cell
+from jixiao.outputs.publish_texts import amount_text
 from jixiao.template.application import TEMPLATE_ID
 
 if TYPE_CHECKING:
@@ -180,15 +182,15 @@ def _head_rows(writer: Writer, project: Project) -> list[list[Piece]]:
             + _pair("结束日期", text(project.end), 4, 6)
         )
     money = [
-        *_pair("年度资金总额", _money(project.budget), 1, 2),
-        *_pair("其中：财政拨款", _money(project.fiscal), 3, 4),
-        *_pair("其他资金", _money(project.other), 5, 6),
+        *_pair("年度资金总额", amount_text(project.budget), 1, 2),
+        *_pair("其中：财政拨款", amount_text(project.fiscal), 3, 4),
+        *_pair("其他资金", amount_text(project.other), 5, 6),
     ]
     rows.append([_block("资金情况"), *money])
     if project.carryover is not None or project.total is not None:
         more = [
-            *_pair("上年结转", _money(project.carryover), 1, 2),
-            *_pair("项目资金总额", _money(project.total), 3, 6),
+            *_pair("上年结转", amount_text(project.carryover), 1, 2),
+            *_pair("项目资金总额", amount_text(project.total), 3, 6),
         ]
         rows.append([_block(""), *more])
     for label, content in project.attributes.items():
@@ -217,15 +219,7 @@ def _merge_blocks(writer: Writer, table: Any, rows: list[list[Piece]]) -> None:
 
 
 def _put(writer: Writer, cell: Any, text: str, is_label: bool) -> None:
-    from jixiao.outputs.publish import set_cell
-
     set_cell(cell, text, writer.styles.label if is_label else writer.styles.cell)
-
-
-def _money(value: Decimal | None) -> str:
-    from jixiao.outputs.publish import amount_text
-
-    return amount_text(value)
 
 
 # ---------------------------------------------------------------- the indicator table
@@ -247,8 +241,6 @@ def columns_of(indicators: Sequence[Indicator]) -> list[tuple[str, str, float]]:
 
 def indicator_table(writer: Writer, project: Project) -> None:
     """绩效指标 row, header (both repeated on every page), one row an indicator."""
-    from jixiao.outputs.publish import narrow_margins, repeat_header, set_cell
-
     indicators = project.indicators
     columns = columns_of(indicators)
     split = columns[0] != SINGLE_VALUE
@@ -372,7 +364,7 @@ def _spending_rows(writer: Writer, submission: Submission) -> list[list[Piece]]:
     )
     for label, amount in split:
         if amount is not None:
-            rows.append([_block(budget), *_pair(label, _money(amount), 1, 4)])
+            rows.append([_block(budget), *_pair(label, amount_text(amount), 1, 4)])
     rows.append([_block("年度总体目标"), ((1, 4), text(department.overall_goal), False)])
     heads = ("部门职能", "年度目标任务", "支出项目名称", f"预算金额（{money}）")
     rows.append([_block("年度履职目标"), *(((c, c), h, True) for c, h in enumerate(heads, 1))])
@@ -382,7 +374,7 @@ def _spending_rows(writer: Writer, submission: Submission) -> list[list[Piece]]:
         amount = rollup.amount if rollup is not None else duty.amount
         cells = (duty.title, duty.goal, duty.project)
         row = [((c, c), text(t), False) for c, t in enumerate(cells, 1)]
-        rows.append([_block("年度履职目标"), *row, ((4, 4), _money(amount), False)])
+        rows.append([_block("年度履职目标"), *row, ((4, 4), amount_text(amount), False)])
     return rows
 
 
@@ -400,8 +392,6 @@ def _merge_spending_labels(writer: Writer, table: Any, rows: list[list[Piece]]) 
 
 
 def _spending_indicators(writer: Writer, indicators: Sequence[Indicator]) -> None:
-    from jixiao.outputs.publish import narrow_margins, repeat_header, set_cell
-
     widths = SPENDING_INDICATOR_WIDTHS_MM
     table = writer.table(1 + len(indicators), len(widths), widths)
     narrow_margins(table)
