@@ -12,7 +12,7 @@ import pytest
 from jixiao_addin import build, vba
 
 from conftest import seed_document
-from jixiao.service.actions import import_to_template
+from jixiao.service.import_export import import_to_template
 from jixiao.template.layout import LAYOUT
 from libreoffice import LibreOffice, lo  # noqa: F401
 from pdfcheck import pages

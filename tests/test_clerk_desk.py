@@ -19,8 +19,9 @@ from click.testing import CliRunner
 from conftest import FIXTURES, good
 from jixiao.atomic import atomic_write_text
 from jixiao.cli import main
-from jixiao.service import actions
-from jixiao.service.actions import ActionError, consolidate_submissions
+from jixiao.service import refusals
+from jixiao.service.actions import consolidate_submissions
+from jixiao.service.refusals import ActionError
 
 
 def _json_file(folder: Path, name: str, data: dict[str, Any]) -> Path:
@@ -76,7 +77,7 @@ def _locked(monkeypatch: pytest.MonkeyPatch, locked: Path) -> None:
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(actions, "open", fake_open, raising=False)
+    monkeypatch.setattr(refusals, "open", fake_open, raising=False)
 
 
 def test_an_output_open_in_excel_is_named_before_any_work(

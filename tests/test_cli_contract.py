@@ -24,6 +24,7 @@ from click.testing import CliRunner, Result
 
 import jixiao.cli as cli
 import jixiao.service.actions as actions
+import jixiao.service.import_export as import_export
 from conftest import FIXTURES, GOOD_PROJECT, good
 from jixiao.cli import CLICK_ZH, main
 from jixiao.consolidation.results import Entry
@@ -262,7 +263,7 @@ def test_operating_system_errors_are_chinese(
     def locked(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", "汇总.xlsx")
 
-    monkeypatch.setattr(actions, "export_submission", locked)
+    monkeypatch.setattr(import_export, "export_submission", locked)
     result = invoke("export", str(FIXTURES / "seed-001.json"), "-o", str(tmp_path / "x.json"))
     assert result.exit_code == 2
     assert "错误：无法读写文件“汇总.xlsx”：没有权限（文件可能正在 Excel/WPS 中打开" in result.output

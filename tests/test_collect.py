@@ -127,14 +127,14 @@ def test_a_read_only_output_folder_is_refused_before_any_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Checked with the permission answer faked: CI runs as root, who may write anywhere."""
-    from jixiao.service import actions
+    from jixiao.service import refusals
 
     locked = tmp_path / "locked"
     locked.mkdir()
-    monkeypatch.setattr(actions.os, "access", lambda path, mode: Path(path) != locked)
-    with pytest.raises(actions.ActionError, match="只读"):
-        actions.check_outputs([locked / "new" / "汇总.xlsx"])  # the nearest existing folder
-    actions.check_outputs([tmp_path / "汇总.xlsx"])  # a writable folder passes
+    monkeypatch.setattr(refusals.os, "access", lambda path, mode: Path(path) != locked)
+    with pytest.raises(refusals.ActionError, match="只读"):
+        refusals.check_outputs([locked / "new" / "汇总.xlsx"])  # the nearest existing folder
+    refusals.check_outputs([tmp_path / "汇总.xlsx"])  # a writable folder passes
 
 
 def test_temporary_files_of_a_killed_run_are_removed_by_the_next_write(tmp_path: Path) -> None:

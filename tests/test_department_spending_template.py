@@ -39,8 +39,9 @@ from jixiao.readers.interchange import load_submission
 from jixiao.readers.xlsx import read_workbook
 from jixiao.rules import RULES
 from jixiao.rules.meaning import stated_unit
-from jixiao.service.actions import consolidate_submissions, import_to_template, split_layouts
+from jixiao.service.actions import consolidate_submissions
 from jixiao.service.collect import read_and_validate
+from jixiao.service.import_export import import_to_template, split_layouts
 from jixiao.service.publish import publish
 from jixiao.template import layout
 from jixiao.template.application import (

@@ -28,8 +28,8 @@ from jixiao.excel.handlers import (
 )
 from jixiao.model import CHECKPOINTS
 from jixiao.readers.xlsx import read_workbook
-from jixiao.service.actions import ActionError
 from jixiao.service.demo import sample
+from jixiao.service.refusals import ActionError
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
 from jixiao.template.layout import LAYOUT, RESULT

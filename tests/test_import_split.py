@@ -14,8 +14,9 @@ from jixiao.excel.book import FileBook
 from jixiao.excel.handlers import import_button
 from jixiao.outputs.publish import write_publication
 from jixiao.readers.xlsx import read_workbook
-from jixiao.service.actions import OutputExists, forms_output, import_to_template
 from jixiao.service.demo import sample
+from jixiao.service.import_export import forms_output, import_to_template
+from jixiao.service.refusals import OutputExists
 from test_import_mixed import form_submission
 
 
@@ -160,7 +161,7 @@ def test_the_form_part_checks_out_on_its_own(mixed: Path, tmp_path: Path) -> Non
 def test_a_application_workbook_and_its_json_import_into_the_application_form(
     tmp_path: Path,
 ) -> None:
-    from jixiao.service.actions import export_submission
+    from jixiao.service.import_export import export_submission
 
     first = tmp_path / "a.xlsx"
     import_to_template(next(OTHER.glob("105-*.txt")), first)
@@ -174,7 +175,7 @@ def test_a_application_workbook_and_its_json_import_into_the_application_form(
 
 @pytest.mark.parametrize("name", ["out.json", "out", "out.xls"])
 def test_import_writes_only_xlsx(mixed: Path, tmp_path: Path, name: str) -> None:
-    from jixiao.service.actions import ActionError
+    from jixiao.service.refusals import ActionError
 
     with pytest.raises(ActionError, match=r"\.xlsx 结尾"):
         import_to_template(mixed, tmp_path / name)

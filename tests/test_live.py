@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from jixiao.excel import live
-from jixiao.service.actions import ActionError
+from jixiao.service.refusals import ActionError
 
 
 class FakeWorkbookApi:

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import OTHER_DOCUMENTS, seed_document
 from jixiao.a1 import column_number
-from jixiao.service.actions import import_to_template
+from jixiao.service.import_export import import_to_template
 from jixiao.service.publish import find_soffice, pdf_via_libreoffice
 from jixiao.template.application import APPLICATION
 from jixiao.template.layout import LAYOUT

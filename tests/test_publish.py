@@ -19,9 +19,9 @@ from jixiao.model import Submission
 from jixiao.readers.documents import import_document
 from jixiao.readers.xlsx import read_workbook
 from jixiao.service import publish as publishing
-from jixiao.service.actions import ActionError
 from jixiao.service.demo import planted_court, sample
 from jixiao.service.publish import NO_LIBREOFFICE, publish
+from jixiao.service.refusals import ActionError
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
 from test_importers import cleaned

@@ -171,7 +171,7 @@ def import_command(
     output_format: str,
 ) -> None:
     from jixiao.outputs.report import report_json
-    from jixiao.service.actions import import_to_template
+    from jixiao.service.import_export import import_to_template
 
     imported = import_to_template(document, output, profile_name, force, layout_name)
     report = Report([imported.report])
@@ -271,7 +271,7 @@ def template(
 @force_option
 def export(source: Path, output: Path, force: bool) -> None:
     """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
-    from jixiao.service.actions import export_submission
+    from jixiao.service.import_export import export_submission
 
     exported = export_submission(source, output, force)
     shown = readable_path(source)

@@ -157,7 +157,7 @@ def excel_status(profile_dir: Path | None) -> None:
 def excel_bundle(output: Path, python: str, source: Path | None, force: bool) -> None:
     """制作离线安装包：在联网电脑（Linux 也可）上收集 jixiao 及全部依赖的 Windows wheel。"""
     from jixiao.excel.bundle import BundleError, build_bundle
-    from jixiao.service.actions import check_outputs
+    from jixiao.service.refusals import check_outputs
 
     check_outputs([output], force=force)
     emit("正在构建 jixiao 并下载依赖（需要联网）……")

@@ -57,7 +57,7 @@ def failures() -> Iterator[None]:
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise  # click's own (usage errors, --help): no service is involved
     except Exception as exc:
-        from jixiao.service.actions import ActionError, OutputExists
+        from jixiao.service.refusals import ActionError, OutputExists
 
         if isinstance(exc, OutputExists):
             raise Failure(f"{exc}；如需覆盖，请加 --force") from exc

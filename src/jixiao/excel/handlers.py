@@ -2,8 +2,9 @@
 
 Every handler is tested on Linux through :class:`jixiao.excel.book.FileBook`; in Excel the same
 functions run on the live workbook through ``jixiao.excel.live.XlwingsBook``.  The flows are the
-service layer's (:mod:`jixiao.service.actions`): a refused request raises its ``ActionError``,
-which :func:`jixiao.excel.ribbon.press` shows as a message box.
+service layer's (:mod:`jixiao.service.actions`, :mod:`jixiao.service.import_export`): a refused
+request raises ``ActionError`` (:mod:`jixiao.service.refusals`), which
+:func:`jixiao.excel.ribbon.press` shows as a message box.
 """
 
 from __future__ import annotations
@@ -23,13 +24,9 @@ from jixiao.excel.buttons import BY_KEY, TEMPLATE_MARK, not_template
 from jixiao.excel.sheets import ProjectSheets, of_meta
 from jixiao.findings import FINDING_COLUMNS, FileReport, Finding, Tally
 from jixiao.readers.xlsx import read_workbook
-from jixiao.service.actions import (
-    consolidate_submissions,
-    forms_output,
-    import_to_template,
-    validate_paths,
-)
+from jixiao.service.actions import consolidate_submissions, validate_paths
 from jixiao.service.collect import collect, split_by_department
+from jixiao.service.import_export import forms_output, import_to_template
 from jixiao.template.build import PROBLEM_COLOR, summary_row
 from jixiao.template.layout import LAYOUT, RESULT, TEMPLATE_ID
 

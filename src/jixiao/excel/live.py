@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from jixiao.a1 import quote_sheet
 from jixiao.excel.sheets import ProjectSheets
-from jixiao.service.actions import ActionError
+from jixiao.service.refusals import ActionError
 from jixiao.template.build import INPUT_COLOR
 from jixiao.template.layout import PASSWORD
 

@@ -17,7 +17,7 @@ from jixiao.excel import handlers
 from jixiao.excel.book import Book
 from jixiao.excel.buttons import BY_KEY, Button, refusal
 from jixiao.excel.oserrors import os_error_message
-from jixiao.service.actions import ActionError
+from jixiao.service.refusals import ActionError
 
 HANDLERS: dict[str, Callable[[Book], object]] = {
     "validate": handlers.validate_book,
