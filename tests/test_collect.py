@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import good
-from jixiao.service import collect
+from jixiao.service import collect, pool
 from jixiao.service.collect import collect as collect_files
-from jixiao.service.collect import find_submissions
+from jixiao.service.scan import find_submissions
 from jixiao.textfiles import readable_path
 
 
@@ -214,10 +214,10 @@ def test_a_stuck_pool_costs_one_timeout_not_one_per_file(
 _UNSENDABLE = """
 import sys
 from pathlib import Path
-from jixiao.service import collect
+from jixiao.service import pool
 files = [Path(f"/nowhere/{n}.xlsx") for n in range(100)]
 try:
-    collect.run_files(files, lambda path: path, lambda path, why: why, workers=2, timeout=30)
+    pool.run_files(files, lambda path: path, lambda path, why: why, workers=2, timeout=30)
 except TypeError as exc:
     print("TypeError", exc)
 """
@@ -269,7 +269,7 @@ def test_a_file_whose_work_raises_costs_only_that_file(
     assert [r.file for r in results] == [str(f) for f in files]
     assert [r.submission is not None for r in results] == [True, False, True]
     (finding,) = results[1].findings
-    assert collect.PROGRAM_ERROR in finding.message
+    assert pool.PROGRAM_ERROR in finding.message
     assert "已损坏" not in finding.message  # not the file's fault, as far as is known
 
 
@@ -321,8 +321,8 @@ def test_workers_capture_no_rust_backtraces(
     monkeypatch.setenv("RUST_BACKTRACE", "1")
     monkeypatch.setenv("RUST_LIB_BACKTRACE", "full")
     files = [tmp_path / f"{n}.xlsx" for n in range(3)]
-    in_pool = collect.run_files(files, _backtrace_settings, _not_read, workers=2)
-    alone = collect._isolated(files[0], _backtrace_settings, _not_read, 60)
+    in_pool = pool.run_files(files, _backtrace_settings, _not_read, workers=2)
+    alone = pool._isolated(files[0], _backtrace_settings, _not_read, 60)
     assert in_pool == [(None, None)] * 3
     assert alone == (None, None)
     assert os.environ["RUST_BACKTRACE"] == "1"

@@ -15,7 +15,7 @@ from jixiao.excel.book import FileBook
 from jixiao.excel.handlers import import_button
 from jixiao.readers.documents import import_document
 from jixiao.readers.xlsx import read_workbook
-from jixiao.service.collect import find_submissions
+from jixiao.service.scan import find_submissions
 from jixiao.template.build import build_template, save_workbook
 from jixiao.template.fill import fill_workbook
 

@@ -31,8 +31,9 @@ from jixiao.money import MoneyUnit
 from jixiao.outputs.report import report_text
 from jixiao.profiles import DEFAULT_PROFILE, Profile, builtin_names, load_profile
 from jixiao.service.cache import RunOptions
-from jixiao.service.collect import collect_results, consolidate_paths, find_submissions
+from jixiao.service.collect import collect_results, consolidate_paths
 from jixiao.service.refusals import ActionError, check_outputs, nothing_found, require_suffix
+from jixiao.service.scan import find_submissions
 from jixiao.template.application import DEFAULT_PROFILE as APPLICATION_PROFILE
 from jixiao.template.application import LAYOUT_NAME as APPLICATION_LAYOUT
 from jixiao.template.names import DEFAULT_PROJECTS, TEMPLATE_LAYOUTS

@@ -1,26 +1,30 @@
-"""Submissions on disk: find them, read any supported kind, validate one file into a FileReport.
+"""Submissions on disk: read any supported kind, validate one file, and each file's work in a run.
 
-Which files are read, and by which reader, is :mod:`jixiao.filekinds`' business.  Reading never
-raises on bad input: the problems come back as findings.
+Which files a run reads is :mod:`jixiao.service.scan`'s business, by which reader
+:mod:`jixiao.filekinds`', and the worker processes that do each file's work
+:mod:`jixiao.service.pool`'s.  Here: reading and validating one file (never raising on bad
+input: the problems come back as findings), :func:`collect` (whole submissions, for publishing
+and the ribbon), :func:`file_results` (a worker's share of a consolidation) with
+:func:`collect_results` (the cache and the spool around it) and :func:`consolidate_paths`.
+
+The workers are sent ``partial(_safe_read, …)`` and ``partial(file_results, …)``, pickled by
+this module's name; both look up :func:`read_and_validate` and ``file_result`` here when
+called, so a test that patches those names on this module reaches the (forked) workers.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import sqlite3
-import stat
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from jixiao.consolidation.results import Entry, FileResult
 from jixiao.consolidation.rows import file_result
 from jixiao.consolidation.unit import Consolidation, consolidate_results
-from jixiao.filekinds import in_folder_scan, kind_of, unsupported_reason
+from jixiao.filekinds import kind_of, unsupported_reason
 from jixiao.findings import FileReport, Finding, sort_findings
 from jixiao.model import Project, Submission
 from jixiao.money import MoneyUnit
@@ -37,82 +41,11 @@ from jixiao.service.cache import (
     open_cache,
     unpacked,
 )
+from jixiao.service.pool import FILE_TIMEOUT, PROGRAM_ERROR, crashed, run_files
+from jixiao.service.scan import find_submissions, identity, not_a_regular_file
 from jixiao.service.spool import Spool
-from jixiao.textfiles import read_error_reason, readable_path
+from jixiao.textfiles import readable_path
 from jixiao.validate import profile_for, validate_submission
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
-FILE_TIMEOUT = 120.0
-"""Seconds one file may take to read and validate before it is reported and skipped."""
-
-
-def find_submissions(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders searched recursively, in a stable order.  A file reached twice
-    (named and inside a named folder, or through a link) is read once."""
-    seen: set[str] = set()
-    for path in paths:
-        found = sorted(_scan(path)) if _is_folder(path) else [path]
-        for file in found:
-            key = _identity(file)
-            if key not in seen:
-                seen.add(key)
-                yield file
-
-
-def _is_folder(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
-
-
-def _scan(folder: Path) -> Iterator[Path]:
-    """Every file a folder scan reads under ``folder`` (links to folders are not followed), and
-    every folder under it that cannot be opened: reported as unreadable, never passed over in
-    silence (``Path.rglob`` skips them: a sub-unit's workbooks would vanish from the summary)."""
-    unreadable: list[OSError] = []
-    for root, _, files in os.walk(folder, onerror=unreadable.append):
-        for name in files:
-            path = Path(root, name)
-            if in_folder_scan(path):
-                yield path  # links that lead nowhere and pipes too: they are reported, not skipped
-    for error in unreadable:
-        if error.filename and not _system_folder(Path(error.filename).name):
-            yield Path(error.filename)
-
-
-def _system_folder(name: str) -> bool:
-    """A folder the system keeps on a drive (``System Volume Information``, ``$RECYCLE.BIN``,
-    ``.Trash-1000``): no account may open it, and no clerk puts submissions there."""
-    return name.startswith((".", "$")) or name == "System Volume Information"
-
-
-def _identity(path: Path) -> str:
-    try:
-        return str(path.resolve())
-    except (OSError, RuntimeError):  # a link loop
-        return str(path.absolute())
-
-
-def not_a_regular_file(path: Path) -> str | None:
-    """Why ``path`` cannot be opened as a file (without opening it: a pipe would block)."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return "链接指向的文件不存在" if path.is_symlink() else "文件不存在"
-    except OSError as exc:
-        return read_error_reason(exc)
-    if stat.S_ISDIR(mode):
-        try:
-            os.scandir(path).close()
-        except OSError as exc:
-            return f"无法打开这个文件夹，其中的文件都没有读取：{read_error_reason(exc)}"
-        return "这是一个文件夹"
-    if not stat.S_ISREG(mode):
-        return "不是普通文件（管道、设备或套接字），不会打开"
-    return None
 
 
 def read_submission(path: Path) -> tuple[Submission | None, list[Finding]]:
@@ -181,194 +114,11 @@ def collect(
     return [Entry(readable_path(f), *found) for f, found in zip(files, read, strict=True)]
 
 
-T = TypeVar("T")
-
-
-def run_files(
-    files: list[Path],
-    work: Callable[[Path], T],
-    failed: Callable[[Path, str], T],
-    workers: int | None = None,
-    progress: Callable[[Path], None] | None = None,
-    timeout: float = FILE_TIMEOUT,
-    done: Callable[[Path, T], T] | None = None,
-) -> list[T]:
-    """``work`` on every file on both cores, in file order; a file that takes longer than
-    ``timeout`` or kills its process gets ``failed(path, reason)`` and the run goes on.
-    ``done`` sees each result as it comes in (and may slim it down), then ``progress``."""
-    workers = workers or min(len(files), os.cpu_count() or 1)
-
-    def finished(path: Path, value: T) -> T:
-        value = done(path, value) if done else value
-        if progress:
-            progress(path)
-        return value
-
-    if workers <= 1:
-        return [finished(path, work(path)) for path in files]
-    _sendable(work)
-    try:
-        return _run_parallel(files, work, failed, workers, finished, timeout)
-    except OSError:
-        # Worker processes cannot start everywhere (locked-down PCs, embedded interpreters):
-        # the same work, one file after another.
-        return run_files(files, work, failed, 1, progress, timeout, done)
-
-
-def _sendable(work: Callable[[Path], T]) -> None:
-    """Raise TypeError unless ``work`` can be sent to a worker process (pickled).
-
-    Python 3.11's ``ProcessPoolExecutor`` pickles each call in a feeder thread; when that
-    fails the future gets the error, but once every call of a long run has failed so, the
-    executor's shutdown waited forever (found while profiling with a monkeypatched, local
-    work function: 100 files hung, 4 did not).  Whether ``work`` pickles does not depend on
-    the files (it is a module function and the run's options), so it is asked once, before
-    any process starts: a program error, said at once, never a hang."""
-    import pickle
-
-    try:
-        pickle.dumps(work)
-    except Exception as exc:  # pickle raises several kinds
-        raise TypeError(f"work cannot be sent to the worker processes: {exc}") from exc
-
-
 def _safe_read(path: Path, profile_name: str | None) -> tuple[Submission | None, list[Finding]]:
     try:
         return read_and_validate(path, profile_name)
     except Exception as exc:  # noqa: BLE001  (one bad file must never stop a consolidation)
-        return None, [file_finding(FILE_UNREADABLE, readable_path(path), reason=_crashed(exc))]
-
-
-PROGRAM_ERROR = "读取时程序出错（可能是 jixiao 的缺陷，请把这个文件交给维护者）"
-"""Why a file is unreadable when reading it raised (not the file's fault, as far as known)."""
-
-
-def _crashed(exc: BaseException) -> str:
-    reason = PROGRAM_ERROR
-    if os.environ.get("JIXIAO_DEBUG"):
-        reason += f"：{type(exc).__name__}: {exc}"
-    return reason
-
-
-def _run_parallel(
-    files: list[Path],
-    work: Callable[[Path], T],
-    failed: Callable[[Path, str], T],
-    workers: int,
-    finished: Callable[[Path, T], T],
-    timeout: float,
-) -> list[T]:
-    # Imported here: multiprocessing is a noticeable part of start-up, and one file is read
-    # without worker processes (issue #15).
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    results: dict[Path, T] = {}
-    hung = False
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
-    try:
-        # Taken off the queue as each is read: a finished future keeps its whole result, and
-        # ``finished`` may have put a slimmer one in its place (the spool, issue #15).
-        futures = deque((pool.submit(work, f), f) for f in files)
-        while futures:
-            future, path = futures.popleft()
-            try:
-                results[path] = finished(path, future.result(timeout=timeout))
-            except TimeoutError:
-                hung = True
-                results[path] = finished(path, failed(path, _timed_out(timeout)))
-                # The pool itself may be stuck (a worker killed while sending its result
-                # leaves the pool waiting for the rest of it): every later file would wait out
-                # the timeout too.  What is done is kept; a fresh pool reads the rest.
-                for done, waiting in futures:
-                    if done.done() and not done.cancelled() and done.exception() is None:
-                        results[waiting] = finished(waiting, done.result())
-                break
-            except BrokenProcessPool:
-                break  # a worker died on some file: the rest are read one process each
-            except Exception as exc:  # noqa: BLE001  (the work raised, or its call was not sent)
-                results[path] = finished(path, failed(path, _crashed(exc)))
-    except BaseException:  # the parent's own failure (or Ctrl+C): end the workers, do not wait
-        hung = True
-        raise
-    finally:
-        if hung:  # a stuck worker would otherwise keep the program from exiting
-            _terminate(pool)
-        pool.shutdown(wait=not hung, cancel_futures=True)
-    rest = [path for path in files if path not in results]
-    if hung and rest:
-        again = _run_parallel(rest, work, failed, workers, finished, timeout)
-        results.update(zip(rest, again, strict=True))
-    for path in rest:
-        if path not in results:
-            results[path] = finished(path, _isolated(path, work, failed, timeout))
-    return [results[f] for f in files]
-
-
-def _timed_out(timeout: float) -> str:
-    return f"读取超过 {timeout:.0f} 秒，已跳过"
-
-
-MEMORY_LIMIT = 3 * 1024**3
-"""Address space a reading worker may use (Linux): a hostile file that slipped past the
-package guard makes the allocation fail in that worker, not the whole machine swap."""
-
-
-RUST_BACKTRACE_VARIABLES = ("RUST_BACKTRACE", "RUST_LIB_BACKTRACE")
-"""Environment variables that make Rust code (python-calamine) capture a backtrace when it
-panics or aborts."""
-
-
-def start_worker() -> None:
-    """A reading worker's set-up (the pools' initializer): its memory capped, and no Rust
-    backtraces.  A review found that with ``RUST_BACKTRACE=1`` inherited (developers' shells and
-    some CI images set it), a failed allocation inside python-calamine deadlocked the worker in
-    Rust's panic hook, which allocates to capture the backtrace: the file then cost the whole
-    :data:`FILE_TIMEOUT` instead of being reported at once as a worker that died.  Only the
-    worker's environment changes (the parent's and the user's shell keep theirs)."""
-    for name in RUST_BACKTRACE_VARIABLES:
-        os.environ.pop(name, None)
-    limit_memory()
-
-
-def limit_memory() -> None:
-    """Cap this process's address space where the platform allows it."""
-    try:
-        import resource
-    except ImportError:  # Windows: no rlimits; the package guard is the protection there
-        return
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _isolated(
-    path: Path, work: Callable[[Path], T], failed: Callable[[Path, str], T], timeout: float
-) -> T:
-    """Read one file in a process of its own: if it dies, only this file is lost."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    pool = ProcessPoolExecutor(max_workers=1, initializer=start_worker)
-    hung = False
-    try:
-        return pool.submit(work, path).result(timeout=timeout)
-    except BrokenProcessPool:
-        return failed(path, "读取这个文件时读取程序异常退出（文件可能异常庞大或已损坏）")
-    except TimeoutError:
-        hung = True
-        return failed(path, _timed_out(timeout))
-    except Exception as exc:  # noqa: BLE001  (as in _run_parallel)
-        return failed(path, _crashed(exc))
-    finally:
-        if hung:
-            _terminate(pool)
-        pool.shutdown(wait=not hung, cancel_futures=True)
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
+        return None, [file_finding(FILE_UNREADABLE, readable_path(path), reason=crashed(exc))]
 
 
 def _unreadable(path: Path, reason: str) -> tuple[Submission | None, list[Finding]]:
@@ -567,8 +317,8 @@ def consolidate_paths(
     (:mod:`jixiao.service.spool`) and are read back file by file while the workbook is written,
     so the parent's memory does not grow with the rows.  The returned consolidation reads the
     spool (the CSV export, the console text); the spool is deleted when it is dropped."""
-    written = _identity(Path(output))
-    files = [p for p in find_submissions(paths) if _identity(p) != written]
+    written = identity(Path(output))
+    files = [p for p in find_submissions(paths) if identity(p) != written]
     options = RunOptions(profile_name, money_unit, by_department)
     try:
         spool: Spool | None = Spool(Path(output).absolute().parent)

@@ -25,8 +25,9 @@ from jixiao.findings import Tally
 from jixiao.outputs.publish import Publication, write_publication
 from jixiao.profiles import load_profile
 from jixiao.service.actions import with_cross_checks
-from jixiao.service.collect import collect, find_submissions
+from jixiao.service.collect import collect
 from jixiao.service.refusals import ActionError, check_outputs, nothing_found, require_suffix
+from jixiao.service.scan import find_submissions
 from jixiao.textfiles import readable_path
 
 PDF_TIMEOUT = 300.0
