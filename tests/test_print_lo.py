@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES
 from jixiao.model import Submission
+from jixiao.outputs.publish_texts import amount_text
 from jixiao.readers.interchange import load_submission
+from jixiao.readers.xlsx import read_workbook
 from jixiao.service.actions import run_demo
 from jixiao.service.publish import find_soffice, pdf_via_libreoffice, publish
 from jixiao.template.build import save_workbook
@@ -167,3 +170,22 @@ def test_published_pdf_has_the_page_footer_and_cjk_fonts(printed: dict[str, Path
     assert f"第{page_count(pdf)}页，共{page_count(pdf)}页" in last
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
     assert "WenQuanYi" in fonts.stdout or "Zen" in fonts.stdout
+
+
+def test_no_published_amount_is_broken_across_lines(printed: dict[str, Path]) -> None:
+    """review14: 玉田's 1616387.84 (元) in the 20-mm 财政资金 column printed as ``161638`` over
+    ``7.84``; a number too wide for its cell is now set smaller, never broken."""
+    pdf = printed["published/demo/玉田县司法局"]
+    (book,) = pdf.parents[1].rglob("玉田县司法局.xlsx")
+    submission, _ = read_workbook(book)
+    assert submission is not None
+    lines = [line.text for page in pages(pdf) for line in page.lines]
+    words = Counter(word for line in lines for word in line.split())
+    amounts = Counter(
+        amount_text(amount)
+        for project in submission.projects
+        for amount in (project.budget, project.fiscal, project.other)
+        if amount is not None
+    )
+    assert amounts["1616387.84"] == 2  # 预算数 and 财政资金 (a million 元: what did not fit)
+    assert {a: n for a, n in amounts.items() if words[a] < n} == {}
