@@ -341,6 +341,21 @@ def test_a_fraction_for_a_rate_gets_a_percentage_hint() -> None:
     assert "应写作 ≥90%" in found["satisfaction-below-minimum"].message
 
 
+def test_an_amount_stated_rounded_in_the_purpose_agrees_with_the_budget() -> None:
+    """review14: 161.64万元 in 资金用途 of a 1616387.84 元 budget is that budget, rounded."""
+    data = good()
+    data["unit"]["money_unit"] = "元"
+    project(data).update(budget=1616387.84, fiscal=1616387.84, other=None)
+    for purpose, reported in (
+        ("项目预算资金额为161.64万元", False),  # rounded to the stated 0.01 万元
+        ("项目预算资金额为162万元", False),  # rounded to whole 万元
+        ("项目预算资金额为161.66万元", True),  # 200 元 off: not a rounding
+        ("项目预算资金额为1616387元", True),  # stated to the 元, 0.84 元 off
+    ):
+        project(data)["purpose"] = purpose
+        assert ("amount-text-mismatch" in codes(run(data))) is reported, purpose
+
+
 def test_cost_in_yuan_converted_before_comparing() -> None:
     data = good()
     set_value(3, "≤4137280元")(data)  # 413.728 万元: under the 1111 万元 budget

@@ -129,9 +129,9 @@ def amount_in_purpose(project: Project, scope: Scope) -> Iterator[Finding | None
     if not project.purpose or project.budget is None:
         return
     for match in _STATED_AMOUNT.finditer(normalize_text(project.purpose)):
-        stated = Decimal(match.group("number"))
-        converted = convert(stated, match.group("unit"), scope.money_unit)
-        if abs(converted - project.budget) > TOLERANCE:
+        stated, unit = Decimal(match.group("number")), match.group("unit")
+        converted = convert(stated, unit, scope.money_unit)
+        if abs(converted - project.budget) > max(TOLERANCE, _rounding(stated, unit, scope)):
             yield AMOUNT_TEXT_MISMATCH.at(
                 scope,
                 project.at("purpose"),
@@ -141,3 +141,12 @@ def amount_in_purpose(project: Project, scope: Scope) -> Iterator[Finding | None
                 budget=project.budget,
                 table_unit=scope.money_unit.value,
             )
+
+
+def _rounding(stated: Decimal, unit: str, scope: Scope) -> Decimal:
+    """How far a budget may lie from an amount stated in prose that rounds it: half of the
+    stated amount's last digit, in the table's unit (``161.64万元`` stands for anything from
+    161.635 to 161.645 万元, so a 元 table's 1616387.84 agrees with it; review14 found the
+    correctly rounded statement reported)."""
+    half_digit = Decimal(5).scaleb(int(stated.as_tuple().exponent) - 1)
+    return convert(half_digit, unit, scope.money_unit)
