@@ -8,6 +8,7 @@ What the document looks like printed: test_print_lo.py.
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -106,13 +107,35 @@ def test_the_overall_table_is_landscape(tmp_path: Path) -> None:
 
 
 def test_several_workbooks_make_one_document_numbered_on(tmp_path: Path) -> None:
-    first = workbook(tmp_path, "a", sample("seed-000.json"))
-    second = workbook(tmp_path, "b", planted_court())
-    document = tmp_path / "两家.docx"
+    """One unit's projects in two workbooks (a unit may fill more than one)."""
+    court = sample("seed-000.json")
+    first = workbook(tmp_path, "a", court)
+    second = workbook(tmp_path, "b", dataclasses.replace(planted_court(), unit=court.unit))
+    document = tmp_path / "两本.docx"
     result = publish([first, second], document, allow_errors=True)
     assert result.publication is not None and result.publication.projects == 2
     titles = [p.text for p in docx.Document(str(document)).paragraphs if p.text.endswith("目标表")]
     assert titles == ["1.专项项目绩效目标表", "2.审判业务经费绩效目标表"]
+
+
+def test_workbooks_of_two_units_or_two_years_make_no_one_document(tmp_path: Path) -> None:
+    """review14: 石家庄高新区法院 (no year) and 玉田县司法局 (2025) published together came out
+    titled 石家庄…2025 年度, 玉田's projects renumbered; now refused, naming what differs."""
+    court = sample("seed-000.json")
+    first = workbook(tmp_path, "a", court)
+    other = workbook(tmp_path, "b", planted_court())  # 某区人民法院, 615002
+    document = tmp_path / "两家.docx"
+    refused = publish([first, other], document, allow_errors=True)
+    assert refused.publication is None and not document.exists()
+    assert refused.refused is not None and "不同单位" in refused.refused
+    assert f"“{court.unit.name}”" in refused.refused and "“某区人民法院”" in refused.refused
+    unit = dataclasses.replace(court.unit, year=2024)
+    later = dataclasses.replace(court, unit=dataclasses.replace(unit, year=2025))
+    books = [workbook(tmp_path, "c", dataclasses.replace(court, unit=unit))]
+    books.append(workbook(tmp_path, "d", later))
+    refused = publish(books, document, allow_errors=True)
+    assert refused.refused is not None and "预算年度不同（2024、2025）" in refused.refused
+    assert not document.exists()
 
 
 def test_a_workbook_with_errors_is_refused_unless_allowed(tmp_path: Path) -> None:

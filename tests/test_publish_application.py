@@ -55,6 +55,11 @@ def form_book(folder: Path, submission: Submission, name: str = "form") -> Path:
     return path
 
 
+def same_unit(submission: Submission, of: Submission) -> Submission:
+    """``submission`` as a workbook of ``of``'s unit (a publication is one unit's)."""
+    return dataclasses.replace(submission, unit=of.unit)
+
+
 def published(folder: Path, books: list[Path], name: str = "公开") -> Path:
     document = folder / f"{name}.docx"
     result = publish(books, document, allow_errors=True)
@@ -312,7 +317,7 @@ def test_both_layouts_in_one_document(tmp_path: Path) -> None:
     numbered on through the document."""
     first = tmp_path / "seed-000.xlsx"
     save_workbook(fill_workbook(sample("seed-000.json"), min_projects=1), first)
-    second = form_book(tmp_path, imported("105"))
+    second = form_book(tmp_path, same_unit(imported("105"), sample("seed-000.json")))
     document = tmp_path / "两种.docx"
     result = publish([first, second], document, allow_errors=True)
     assert result.publication is not None
@@ -348,8 +353,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         book = form_book(folder, imported(number), f"form-{number}")
         sources[number] = published(folder, [book], f"公开-{number}")
     seed = folder / "seed-000.xlsx"
-    save_workbook(fill_workbook(sample("seed-000.json"), min_projects=1), seed)
-    sources["mixed"] = published(folder, [seed, folder / "form-104.xlsx"], "公开-两种")
+    court = sample("seed-000.json")
+    save_workbook(fill_workbook(court, min_projects=1), seed)
+    mixed = form_book(folder, same_unit(imported("104"), court), "form-104-court")
+    sources["mixed"] = published(folder, [seed, mixed], "公开-两种")
     pdfs = pdf_via_libreoffice(
         list(sources.values()), folder / "pdf", soffice, folder / "profile", timeout=120
     )

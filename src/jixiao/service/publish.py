@@ -22,6 +22,7 @@ from pathlib import Path
 from jixiao.atomic import atomic_write
 from jixiao.consolidation.results import Entry
 from jixiao.findings import Tally
+from jixiao.model import Submission, Unit
 from jixiao.outputs.publish import Publication, write_publication
 from jixiao.profiles import load_profile
 from jixiao.service.actions import with_cross_checks
@@ -100,6 +101,9 @@ def publish(
     if not submissions:
         result.refused = "没有能读取的文件，没有生成公开文本"
         return result
+    result.refused = not_one_unit(submissions)
+    if result.refused:
+        return result
     if errors and not allow_errors:
         result.refused = (
             f"发现 {errors} 个错误，没有生成公开文本：请先改正（jixiao validate 列出每一处），"
@@ -110,6 +114,39 @@ def publish(
     if soffice is not None:
         result.pdf = convert_to_pdf(output, pdf_path, soffice)
     return result
+
+
+def not_one_unit(submissions: list[Submission]) -> str | None:
+    """Why these workbooks make no one publication (None: they do).
+
+    A publication is one unit's, for one year: its title is the unit's name and year, its
+    projects are numbered on from workbook to workbook (a unit's projects may fill several
+    workbooks).  Workbooks of different units, or of different years, would be titled by the
+    first unit, dated by whichever names a year, and numbered as one unit's (review14 found
+    石家庄高新区法院 published as “2025 年度”, 玉田县司法局's year, with 玉田's projects
+    renumbered): refused, naming what differs.  A unit is known by its code, by its name where
+    a workbook gives no code."""
+    first = submissions[0].unit
+    others = [s.unit for s in submissions if not _same_unit(first, s.unit)]
+    if others:
+        names = dict.fromkeys(u.name or u.code or "未填单位名称" for u in (first, *others))
+        shown = "、".join(f"“{name}”" for name in names)
+        return (
+            f"这些工作簿来自不同单位（{shown}），没有生成公开文本："
+            "公开文本一次生成一个单位的，请按单位分别生成"
+        )
+    years = sorted({s.unit.year for s in submissions if s.unit.year})
+    if len(years) > 1:
+        shown = "、".join(str(year) for year in years)
+        return f"这些工作簿的预算年度不同（{shown}），没有生成公开文本：请只选同一年度的工作簿"
+    return None
+
+
+def _same_unit(a: Unit, b: Unit) -> bool:
+    """The same unit: the same code where both give one, else the same name (spaces aside)."""
+    if a.code and b.code:
+        return "".join(a.code.split()) == "".join(b.code.split())
+    return "".join((a.name or "").split()) == "".join((b.name or "").split())
 
 
 def published_text(result: Published) -> str:
