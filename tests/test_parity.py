@@ -347,6 +347,10 @@ PLANTED: list[Planted] = [
         {_row(2, "value"): "2024年底前"},
         frozenset(),
     ),
+    Planted("a period of months 1-12月", {_row(2, "value"): "1-12月"}, frozenset()),
+    Planted("a full-width period 1－6月", {_row(2, "value"): "1－6月"}, frozenset()),
+    Planted("inclusive ≥99%（含）", {_row(1, "value"): "≥99%（含）"}, frozenset()),
+    Planted("inclusive 99%（含）", {_row(1, "value"): "99%（含）"}, frozenset({"symbol-missing"})),
     Planted(
         "plan text 25%",
         {P.plan[0]: "25%"},

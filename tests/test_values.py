@@ -141,6 +141,30 @@ def test_a_symbol_before_months_alone_is_still_a_duration() -> None:
     assert (value.kind, value.number, value.unit) == (ValueKind.QUANTITATIVE, 12, "月")
 
 
+@pytest.mark.parametrize(
+    ("raw", "month"), [("1-12月", 12), ("1至6月", 6), ("在1—3月", 3), ("１－１２月", 12)]
+)
+def test_a_period_of_months_is_a_time_target(raw: str, month: int) -> None:
+    """review14: 1-12月 was the number 1 and the text -12月 (value-mixed, an error)."""
+    assert parse_value(raw).deadline == Deadline(None, month)
+
+
+@pytest.mark.parametrize("raw", ["12-1月", "0-12月", "1-13月", "3-5个月"])
+def test_not_every_span_of_months_is_a_period(raw: str) -> None:
+    assert parse_value(raw).kind is ValueKind.MIXED
+
+
+@pytest.mark.parametrize(
+    ("raw", "symbol"),
+    [("≥99%（含）", Symbol.GE), ("100%（含）", None), ("≤5天(含本数)", Symbol.LE)],
+)
+def test_an_inclusive_mark_says_what_the_symbol_says(raw: str, symbol: Symbol | None) -> None:
+    """review14: （含） after a value made it mixed (an error); the bound is included, as ≥/≤
+    say (without a symbol, symbol-missing still asks for one)."""
+    value = parse_value(raw)
+    assert (value.kind, value.symbol, value.text) == (ValueKind.QUANTITATIVE, symbol, None)
+
+
 def test_grading_note_is_kept_apart() -> None:
     value = parse_value("$\\geq 85\\%$ 为优")
     assert value.kind is ValueKind.QUANTITATIVE and value.note == "为优"

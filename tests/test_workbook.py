@@ -40,6 +40,7 @@ from jixiao.template.native_checks import (
     CODE_FORM,
     DEADLINE_YEARS,
     MONTH_DEADLINES,
+    PERIODS,
     SUFFIX_SYMBOLS,
     money_reading,
     plain_label,
@@ -197,6 +198,8 @@ def test_the_native_deadline_and_suffix_words_are_the_engines() -> None:
     for word in SUFFIX_SYMBOLS:
         value = parse_value(f"90%{word}")
         assert value.symbol is not None and value.symbol_implied, word
+    for separator in PERIODS:  # a period of months (1-12月) is a time target, not a quantity
+        assert parse_value(f"1{separator}12月").kind is ValueKind.DEADLINE, separator
 
 
 def test_the_native_code_form_is_the_engines() -> None:

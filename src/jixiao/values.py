@@ -212,6 +212,14 @@ _DATE = re.compile(
     r"(?:前|之前|以前|底|末|内|完成)*$"
 )
 _LEAD_WORDS = ("", "在", "于", "截至", "截止")
+PERIOD_SEPARATORS = "-—~至到"
+"""What joins the two months of a period (``1-12月``, ``1至6月``), after NFKC."""
+_PERIOD = re.compile(r"^(?:在|于)?(\d{1,2})[" + PERIOD_SEPARATORS + r"](\d{1,2})月$")
+"""A period of months without a year (``1-12月``): a time target, read as a deadline at its last
+month (review14: it was a number 1 and the text ``-12月``, an error)."""
+_INCLUSIVE = re.compile(r"\((?:包?含|包括)(?:本数)?\)$")
+"""``（含）`` after a value: the bound is included, which ≥/≤ already say (review14: ``≥99%（含）``
+was a number and the text ``(含)``, an error)."""
 _DEADLINE_WORD = re.compile(r"底|末|前|截止|之内|以内|完成")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,20}(?:\s[^<>]{0,200})?/?>")
 """A converter's HTML tag (``<br>``, ``<td colspan=2>``, ``</sup>``); ``<优秀>`` is no tag."""
@@ -353,7 +361,7 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     else:
         end = quantity.start("rate") if rate else end  # a rate needs a 万 before it
         number *= _MULTIPLIERS[multiplier] if multiplier else 1
-    rest = text[end:]
+    rest = _INCLUSIVE.sub("", text[end:])
     note = None
     if _GRADING_NOTE.match(rest):
         rest, note = "", rest
@@ -383,6 +391,9 @@ def _deadline(text: str) -> Deadline | None:
     month = _MONTH.match(text)
     if month:
         return Deadline(None, _month(month.group(1)))
+    period = _PERIOD.match(text)
+    if period and (_month(period.group(1)) or 13) <= (_month(period.group(2)) or 0):
+        return Deadline(None, _month(period.group(2)))
     return None
 
 

@@ -22,6 +22,7 @@ from jixiao.money import YUAN_PER_UNIT, MoneyUnit
 from jixiao.rules import RULES
 from jixiao.template.application import APPLICATION, ApplicationSheet
 from jixiao.template.layout import LAYOUT, ProjectSheet
+from jixiao.values import PERIOD_SEPARATORS
 
 
 class CheckedSheet(Protocol):
@@ -85,6 +86,12 @@ MONTH_DEADLINES = tuple(
     f"{unit}{word}" for unit in "月日" for word in ("底", "末", "份", "前", "之前", "以前", "内")
 )
 """12月底前, 6月30日前: a month-led deadline (values._MONTH); tests keep these true to it."""
+PERIODS = PERIOD_SEPARATORS + "".join(
+    chr(ord(c) + 0xFEE0)
+    for c in PERIOD_SEPARATORS
+    if c.isascii()  # full-width -, ~
+)
+"""What joins a period's months (``1-12月``: values._PERIOD), also full-width as typed."""
 SUFFIX_SYMBOLS = ("以上", "以下", "内")
 """A value ending so has its symbol implied (90%以上, 3天以内, values._SUFFIX_SYMBOLS)."""
 
@@ -296,8 +303,10 @@ def _symbol_missing(text: str) -> str:
     months = ",".join(f'"{w}"' for w in MONTH_DEADLINES)
     month = f"SUMPRODUCT(--ISNUMBER(FIND({{{months}}},{text})))>0"
     suffix = "OR(" + ",".join(f'RIGHT({text},{len(w)})="{w}"' for w in SUFFIX_SYMBOLS) + ")"
+    joined = ",".join(f'"{c}"' for c in PERIODS)
+    period = f'AND(RIGHT({text},1)="月",SUMPRODUCT(--ISNUMBER(FIND({{{joined}}},{text})))>0)'
     digit = f'ISNUMBER(FIND(LEFT({text},1),"{DIGITS}"))'
-    return f'AND({text}<>"",{digit},NOT(OR({dated},{month},{suffix})))'
+    return f'AND({text}<>"",{digit},NOT(OR({dated},{month},{period},{suffix})))'
 
 
 def _full(ascii_text: str) -> str:
