@@ -410,6 +410,9 @@ def _at(offset: int, field: str) -> str:
 PLANTED = [
     Planted("clean", {}, frozenset()),
     Planted("weights-total-90", {_at(0, "weight"): 10}, frozenset({"weight-sum"})),
+    # review14: a weight pasted as text counts, as the reader counts it
+    Planted("weight-as-text", {_at(0, "weight"): "20"}, frozenset()),
+    Planted("weight-with-分", {_at(0, "weight"): "10分"}, frozenset({"weight-sum"})),
     Planted("symbol-blank", {_at(1, "symbol"): None}, frozenset({"symbol-missing"})),
     Planted(
         "whole-value-in-one-cell",

@@ -238,6 +238,16 @@ class ApplicationSheet(IndicatorGrid):
         row = row_of(self.budget)
         return tuple(f"{shifted(self.helper_column, i)}{row}" for i in range(len(self.money_cells)))
 
+    def weight_helper(self, row: int) -> str:
+        """The hidden cell holding an indicator row's 权重（分值） as read (a number typed as
+        text, ``10分``): the third reading column, free on indicator rows."""
+        return f"{shifted(self.helper_column, 2)}{row}"
+
+    @property
+    def weight_helpers(self) -> str:
+        """Every indicator row's :meth:`weight_helper` (one range)."""
+        return cell_range(self.weight_helper(self.first_row), self.weight_helper(self.last_row))
+
     @property
     def text_offset(self) -> int:
         """Three reading helper columns (the money row's three amounts)."""

@@ -364,9 +364,18 @@ WEIGHT_TOTAL = 100
 total; a total stated in a 其他信息 row such as 105's 权重分值90分 is checked by the engine)."""
 
 
+def weight_reading(ref: str) -> str:
+    """Helper: a 权重（分值） cell as the reader takes it (readers.xlsx_application.weight): a
+    number, or text such as ``20`` or ``10分`` without its trailing 分 or %; else unreadable
+    (review14: a weight pasted as text was left out of the native total, not the engine's)."""
+    cleaned = f'TRIM(SUBSTITUTE(SUBSTITUTE(TRIM({ref}),"分",""),"%",""))'
+    return _helper(ref, f"VALUE({cleaned})")
+
+
 def weight_status(p: ApplicationSheet = APPLICATION.project) -> str:
-    """weight-sum: the weights given (numbers in 权重（分值）) total :data:`WEIGHT_TOTAL`."""
-    weights = p.indicator_range("weight")
+    """weight-sum: the weights given (as read: :func:`weight_reading`) total
+    :data:`WEIGHT_TOTAL`."""
+    weights = p.weight_helpers
     cond = f"AND(COUNT({weights})>0,ABS(SUM({weights})-{WEIGHT_TOTAL})>0.005)"
     return "=" + _join([(cond, "weight-sum")])
 
