@@ -220,6 +220,18 @@ def test_codes_and_names_are_not_cut(demo: Path) -> None:
     )
 
 
+def test_a_budget_no_reader_reads_is_said_to_be_left_out() -> None:
+    """review14: ``2.5万`` typed as a 元 budget was counted as 0 with nothing said."""
+    court = sample("seed-000.json")
+    unread = dataclasses.replace(court.projects[0], budget=None)
+    entries = [Entry("a.json", dataclasses.replace(court, projects=(unread, *court.projects[1:])))]
+    result = consolidate(entries)
+    assert result.unbudgeted == 1
+    assert "1 个项目没有可读的预算数" in result.totals_notes()["预算数合计"]
+    whole = consolidate([Entry("a.json", court)]).totals_notes()
+    assert "没有可读的预算数" not in whole["预算数合计"]
+
+
 def test_planted_court_duplicate_is_noted(tmp_path: Path) -> None:
     entries = [Entry("a.json", sample("seed-000.json")), Entry("b.json", planted_court())]
     notes = consolidate(entries).totals_notes()

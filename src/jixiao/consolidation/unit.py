@@ -48,6 +48,7 @@ class Consolidation:
     findings: Sequence[Finding]
     _tally: Tally | None = field(default=None, init=False, repr=False, compare=False)
     _budget: Decimal | None = field(default=None, init=False, repr=False, compare=False)
+    _unbudgeted: int = field(default=0, init=False, repr=False, compare=False)
     _repeated: tuple[int, Decimal] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -68,8 +69,22 @@ class Consolidation:
     def budget(self) -> Decimal:
         """The unit's total 预算数, exactly, in :attr:`money_unit` (summed once)."""
         if self._budget is None:
-            self._budget = self.projects.total("budget")
+            at, total, missing = self.projects.index("budget"), Decimal(0), 0
+            for row in self.projects.rows:
+                if isinstance(amount := row[at], Decimal):
+                    total += amount
+                else:
+                    missing += 1
+            self._budget, self._unbudgeted = total, missing
         return self._budget
+
+    @property
+    def unbudgeted(self) -> int:
+        """Projects without a readable 预算数 (left blank, or text no reader reads, such as
+        ``2.5万`` in a 元 table: amount-invalid): not in :attr:`budget`, and the overview says
+        so (review14 found such a budget counted as 0 with nothing said)."""
+        _ = self.budget
+        return self._unbudgeted
 
     def placed_findings(self) -> Sequence[tuple[FileResult, Finding]]:
         """Every finding with the entry (file, sub-unit) it belongs to, in :attr:`findings`
@@ -135,6 +150,11 @@ class Consolidation:
         if twice:
             both = f"；同一单位报送的 {twice} 份文件都计入（见 submission-duplicate）"
             projects, money = projects + both, money + both
+        if self.unbudgeted:
+            money += (
+                f"；{self.unbudgeted} 个项目没有可读的预算数（空白，或写法无法识别，"
+                "见问题清单 amount-invalid），未计入"
+            )
         return {
             "报送文件": "读到的全部文件，含无法读取的",
             "无法读取的文件": "这些文件的项目和金额不在任何合计中" if unreadable else "",
