@@ -13,9 +13,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, SEEDS
 from jixiao.readers.interchange import load_submission
 from jixiao.readers.xlsx import read_workbook
+from jixiao.service.collect import read_and_validate
 from jixiao.template.build import save_workbook
 from jixiao.template.fill import fill_workbook
 from jixiao.template.layout import LAYOUT
@@ -94,6 +95,19 @@ def test_year_cells(workbook: Path, written: object, year: int | None, codes: li
     assert [f.code for f in findings if f.code == "year-invalid"] == codes
     if codes:
         assert findings[0].cell == U.cell("year") and findings[0].sheet == U.name
+
+
+def test_a_blank_year_is_reported_where_the_clerk_fills_it(workbook: Path) -> None:
+    """review14: with 预算年度 left blank the deadline checks fell silent and nothing said so;
+    a published document that names no year (seed 000) is not the clerk's form."""
+    submission, findings = read_and_validate(edited(workbook, U.name, U.cell("year"), None))
+    assert submission is not None and submission.unit.year is None
+    (missing,) = [f for f in findings if f.code == "year-missing"]
+    assert (missing.sheet, missing.cell) == (U.name, U.cell("year"))
+    assert missing.severity.value == "warning"
+    document, findings = read_and_validate(SEEDS / "000-shijiazhuang-gaoxin-court.txt")
+    assert document is not None and document.unit.year is None
+    assert "year-missing" not in {f.code for f in findings}
 
 
 def test_an_unknown_profile_is_reported_and_the_template_profile_used(workbook: Path) -> None:
