@@ -358,6 +358,23 @@ def test_an_amount_stated_rounded_in_the_purpose_agrees_with_the_budget() -> Non
         assert ("amount-text-mismatch" in codes(run(data))) is reported, purpose
 
 
+def test_a_block_naming_its_levels_names_all_three_on_every_row() -> None:
+    """review14 (seed 004): 满意度指标-社会公众投诉率 lacks its 二级, 满意度指标-群众满意度-（…）
+    its 三级; a block whose indicators name no levels is left alone."""
+    levels = {"level1": "满意度指标", "level2": "服务对象满意度指标"}
+    full = {**levels, "level3": "满意度", "value": "≥90%"}
+    two = {"level1": "满意度指标", "level3": "社会公众投诉率", "value": "≤2%"}
+    no_name = {**levels, "value": "=100%"}
+    data = good()
+    data["department"]["blocks"][0]["indicators"] = [full, two, no_name]
+    found = [(f.code, f.message) for f in run(data) if f.project_name is None]
+    assert ("level-invalid", "二级指标“”为空") in found
+    assert ("value-missing", "三级指标为空") in found
+    plain = {"level3": "社会公众投诉率", "value": "≤2%"}
+    data["department"]["blocks"][0]["indicators"] = [{"level3": "满意度", "value": "≥90%"}, plain]
+    assert not [f for f in run(data) if f.code in ("level-invalid", "value-missing")]
+
+
 def test_cost_in_yuan_converted_before_comparing() -> None:
     data = good()
     set_value(3, "≤4137280元")(data)  # 413.728 万元: under the 1111 万元 budget

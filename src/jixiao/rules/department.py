@@ -10,6 +10,7 @@ from jixiao.findings import Finding
 from jixiao.model import Department, DutyBlock, Indicator, PlanEntry, Project, Submission
 from jixiao.rules.base import INDICATOR_CHECKS, Scope, define, submission_check
 from jixiao.rules.indicator_values import duplicate_names
+from jixiao.rules.levels import levels_left_out
 from jixiao.rules.plan import plan_percents
 from jixiao.values import ValueKind, format_number, parse_value
 
@@ -87,6 +88,7 @@ def narrative_indicators(submission: Submission, scope: Scope) -> Iterator[Findi
         for indicator in block.indicators:
             for check in INDICATOR_CHECKS:
                 yield from check(indicator, scope)
+        yield from levels_left_out(block.indicators, scope)
         yield from duplicate_names(block.indicators, scope)
 
 
