@@ -9,8 +9,9 @@ from difflib import SequenceMatcher
 from jixiao.findings import Finding
 from jixiao.model import Department, DutyBlock, Indicator, PlanEntry, Project, Submission
 from jixiao.rules.base import INDICATOR_CHECKS, Scope, define, submission_check
-from jixiao.rules.indicator_values import duplicate_names
-from jixiao.rules.levels import levels_left_out
+from jixiao.rules.indicator_values import VALUE_MISSING, duplicate_names
+from jixiao.rules.levels import LEVEL_INVALID
+from jixiao.rules.meaning import canonical_levels
 from jixiao.rules.plan import plan_percents
 from jixiao.values import ValueKind, format_number, parse_value
 
@@ -90,6 +91,32 @@ def narrative_indicators(submission: Submission, scope: Scope) -> Iterator[Findi
                 yield from check(indicator, scope)
         yield from levels_left_out(block.indicators, scope)
         yield from duplicate_names(block.indicators, scope)
+
+
+def levels_left_out(indicators: tuple[Indicator, ...], scope: Scope) -> Iterator[Finding | None]:
+    """A 分项 whose indicators name their levels (``满意度指标-服务对象满意度指标-参与群众满意度``)
+    is held to all three on every row, as a project table is: ``满意度指标-社会公众投诉率``
+    lacks its 二级, ``满意度指标-群众满意度-（…）`` its 三级 (review14: seed 004, nothing said).
+    A 分项 listing indicators without levels (most narratives) is left alone
+    (:func:`jixiao.rules.levels.level_labels`)."""
+    if not any(i.level1 and i.level2 and i.level3 for i in indicators):
+        return
+    framework = scope.profile.framework
+    for indicator in indicators:
+        if not indicator.level1:
+            continue  # (level_labels reports a row that names no 一级 among ones that do)
+        if not indicator.level2:
+            level1, _ = canonical_levels(indicator, scope)
+            yield LEVEL_INVALID.at(
+                scope,
+                indicator.at("level2"),
+                level="二级指标",
+                label="",
+                reason="为空",
+                allowed="、".join(framework.get(level1 or "", ())),
+            )
+        elif not indicator.level3:
+            yield VALUE_MISSING.at(scope, indicator.at("level3"), field="三级指标")
 
 
 def _key(name: str) -> str:

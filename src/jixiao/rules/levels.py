@@ -8,7 +8,6 @@ from jixiao.findings import Finding, Severity
 from jixiao.model import Indicator, Project
 from jixiao.profiles import LevelHint, Profile
 from jixiao.rules.base import Scope, define, indicator_check, project_check
-from jixiao.rules.indicator_values import VALUE_MISSING
 from jixiao.rules.meaning import canonical_levels, memo_of, remember
 
 LEVEL_INVALID = define(
@@ -79,32 +78,6 @@ def level_labels(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
             reason="为空" if level2 is None else f"不属于一级指标“{level1}”",
             allowed="、".join(framework[level1]),
         )
-
-
-def levels_left_out(indicators: tuple[Indicator, ...], scope: Scope) -> Iterator[Finding | None]:
-    """A 分项 whose indicators name their levels (``满意度指标-服务对象满意度指标-参与群众满意度``)
-    is held to all three on every row, as a project table is: ``满意度指标-社会公众投诉率``
-    lacks its 二级, ``满意度指标-群众满意度-（…）`` its 三级 (review14: seed 004, nothing said).
-    A 分项 listing indicators without levels (most narratives) is left alone
-    (:func:`level_labels`)."""
-    if not any(i.level1 and i.level2 and i.level3 for i in indicators):
-        return
-    framework = scope.profile.framework
-    for indicator in indicators:
-        if not indicator.level1:
-            continue  # (level_labels reports a row that names no 一级 among ones that do)
-        if not indicator.level2:
-            level1, _ = canonical_levels(indicator, scope)
-            yield LEVEL_INVALID.at(
-                scope,
-                indicator.at("level2"),
-                level="二级指标",
-                label="",
-                reason="为空",
-                allowed="、".join(framework.get(level1 or "", ())),
-            )
-        elif not indicator.level3:
-            yield VALUE_MISSING.at(scope, indicator.at("level3"), field="三级指标")
 
 
 @indicator_check
