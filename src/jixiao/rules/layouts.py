@@ -76,7 +76,7 @@ SERIAL_DATE = define(
     "info",
     "日期写成了 Excel 序号",
     "“{name}”的指标值写成了 Excel 日期序号“{written}”，按日期 {value} 读取",
-    "把该单元格设为日期格式，使公开的表格显示日期",
+    "在该单元格直接填写日期 {value}（或把数字设为日期格式），使公开的表格显示日期",
 )
 VALUE_FORMAT_LOST = define(
     "value-format-lost",
