@@ -348,6 +348,7 @@ PLANTED: list[Planted] = [
         frozenset(),
     ),
     Planted("a period of months 1-12月", {_row(2, "value"): "1-12月"}, frozenset()),
+    Planted("a year in Chinese numerals", {_row(2, "value"): "二〇二四年12月底前"}, frozenset()),
     Planted("a full-width period 1－6月", {_row(2, "value"): "1－6月"}, frozenset()),
     Planted("inclusive ≥99%（含）", {_row(1, "value"): "≥99%（含）"}, frozenset()),
     Planted("inclusive 99%（含）", {_row(1, "value"): "99%（含）"}, frozenset({"symbol-missing"})),

@@ -149,6 +149,25 @@ def test_a_period_of_months_is_a_time_target(raw: str, month: int) -> None:
     assert parse_value(raw).deadline == Deadline(None, month)
 
 
+@pytest.mark.parametrize(
+    ("raw", "year", "month"),
+    [
+        ("二〇二三年底前", 2023, None),
+        ("二零二四年12月底前", 2024, 12),
+        ("≤二〇二四年12月", 2024, 12),
+    ],
+)
+def test_a_year_in_chinese_numerals_is_a_deadline(raw: str, year: int, month: int | None) -> None:
+    """review14: 二〇二三年底前 was text (no deadline check), 二零二四年12月底前 a mixed value."""
+    value = parse_value(raw)
+    assert (value.kind, value.deadline, value.text) == (
+        ValueKind.DEADLINE,
+        Deadline(year, month),
+        raw,
+    )
+    assert parse_value("三四五六年").kind is ValueKind.QUALITATIVE  # no year of ours
+
+
 @pytest.mark.parametrize("raw", ["12-1月", "0-12月", "1-13月", "3-5个月"])
 def test_not_every_span_of_months_is_a_period(raw: str) -> None:
     assert parse_value(raw).kind is ValueKind.MIXED

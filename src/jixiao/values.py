@@ -212,6 +212,10 @@ _DATE = re.compile(
     r"(?:前|之前|以前|底|末|内|完成)*$"
 )
 _LEAD_WORDS = ("", "在", "于", "截至", "截止")
+_CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+_CHINESE_YEAR = re.compile("([" + "".join(_CHINESE_DIGITS) + "]{4})年")
+"""A year written in Chinese numerals (``二〇二三年底前``), read as its digits for the deadline
+patterns (review14: it was text, and ``二零二四年12月底前`` a mixed value, an error)."""
 PERIOD_SEPARATORS = "-—~至到"
 """What joins the two months of a period (``1-12月``, ``1至6月``), after NFKC."""
 _PERIOD = re.compile(r"^(?:在|于)?(\d{1,2})[" + PERIOD_SEPARATORS + r"](\d{1,2})月$")
@@ -341,6 +345,8 @@ def parse_value(raw: object) -> ParsedValue:
 def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> ParsedValue:
     # After a symbol only a date that starts with its year is a deadline (``≤2019年12月``: no
     # later than); ``≤12月`` stays a duration of 12 months.
+    if "年" in text:
+        text = _CHINESE_YEAR.sub(_arabic_year, text)
     dated = symbol is None or _YEAR.match(text) or _DATE.match(text)
     deadline = _deadline(text) if dated else None
     if deadline is not None:
@@ -378,6 +384,12 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     return ParsedValue(
         original, ValueKind.QUANTITATIVE, symbol, number, unit, None, None, bare_wan, implied, note
     )
+
+
+def _arabic_year(match: re.Match[str]) -> str:
+    """``二〇二三年`` → ``2023年`` when it is a year of the 1900s or 2000s, else as written."""
+    digits = "".join(_CHINESE_DIGITS[c] for c in match[1])
+    return f"{digits}年" if digits[:2] in ("19", "20") else match[0]
 
 
 def _deadline(text: str) -> Deadline | None:
