@@ -1,6 +1,6 @@
 """The fast paths of reading and validating (issue #15) give exactly what the plain ways give.
 
-* the package guard's one-pass scan of a worksheet (``package._plain_scan``) settles a sheet
+* the package guard's one-pass scan of a worksheet (``plain_scan.plain_scan``) settles a sheet
   only when the three searches it replaces would find it plain, near, free of error values,
   with the same formula texts; anything else goes the old way;
 * the rules' memos (``rules.meaning.memo_of``) belong to one profile object each, never leak
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from jixiao.findings import Finding, sort_findings
 from jixiao.model import Indicator
 from jixiao.profiles import load_profile
-from jixiao.readers import package
+from jixiao.readers import plain_scan
 from jixiao.readers.interchange import parse_submission
 from jixiao.rules import INDICATOR_CHECKS, PROJECT_CHECKS, SUBMISSION_CHECKS, Scope, meaning
 from jixiao.rules.base import once_per_file
@@ -70,8 +70,8 @@ FORMULA_TEXT = re.compile(rb"<f\b[^>]*(?<!/)>([^<]*(?:<(?!/f>)[^<]*)*)</f>")
 def reference(data: bytes) -> tuple[bool, list[bytes]]:
     """The searches the scan replaces: (plain, near and free of error cells; formulas)."""
     clean = (
-        package._NOT_PLAIN.search(data) is None
-        and (b"<dimension" not in data or package._NEAR_DIMENSION.search(data) is not None)
+        plain_scan._NOT_PLAIN.search(data) is None
+        and (b"<dimension" not in data or plain_scan._NEAR_DIMENSION.search(data) is not None)
         and not ERROR_CELL.search(data)
     )
     return clean, FORMULA_TEXT.findall(data)
@@ -82,7 +82,7 @@ def reference(data: bytes) -> tuple[bool, list[bytes]]:
 def test_the_scan_settles_a_sheet_only_as_the_three_searches_would(parts: list[bytes]) -> None:
     data = HEAD + b"<sheetData>" + b"".join(parts) + b"</sheetData></worksheet>"
     clean, formulas = reference(data)
-    scanned = package._plain_scan(data)
+    scanned = plain_scan.plain_scan(data)
     if scanned is not None:  # settled by the scan: only what the old searches call clean
         assert clean
         assert scanned == formulas
@@ -93,7 +93,7 @@ def test_the_scan_settles_a_sheet_only_as_the_three_searches_would(parts: list[b
 def test_a_plain_sheet_is_settled_with_its_formulas() -> None:
     data = HEAD + b"<sheetData>" + FRAGMENTS[6] + FRAGMENTS[10] + FRAGMENTS[11] + FRAGMENTS[12]
     data += b"</sheetData></worksheet>"
-    assert package._plain_scan(data) == [b"SUM(E1:E9)", b"G11*2"]
+    assert plain_scan.plain_scan(data) == [b"SUM(E1:E9)", b"G11*2"]
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_a_plain_sheet_is_settled_with_its_formulas() -> None:
 )
 def test_what_the_scan_does_not_settle_goes_the_old_way(fragment: bytes) -> None:
     data = HEAD + b"<sheetData>" + fragment + b"</sheetData></worksheet>"
-    assert package._plain_scan(data) is None
+    assert plain_scan.plain_scan(data) is None
 
 
 # ---------------------------------------------------------------- the rules' memos

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.a1 import a1
-from jixiao.readers import package, xmlparts
+from jixiao.readers import part_measure, xmlparts
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -60,9 +60,9 @@ def calamine_grid(body: bytes) -> tuple[int, int] | None:
 
 
 def guard_extent(body: bytes) -> tuple[int, int]:
-    extent = package._Extent("S")
+    extent = part_measure._Extent("S")
     data = sheet(body)
-    assert package._is_sheet(data, extent)
+    assert part_measure._is_sheet(data, extent)
     xmlparts.parse_xml(data, extent.start, end=extent.end)
     return extent.rows, extent.columns
 

@@ -19,7 +19,14 @@ import pytest
 import python_calamine
 
 from jixiao.a1 import a1
-from jixiao.readers import cell_notes, package, text_budget
+from jixiao.readers import (
+    cell_notes,
+    package,
+    part_measure,
+    plain_scan,
+    relationships,
+    text_budget,
+)
 from jixiao.readers.package import BROKEN_PACKAGE, inspect, preflight
 from jixiao.template.build import build_template, save_workbook
 
@@ -540,7 +547,7 @@ def test_a_scanned_formula_is_read_as_xml_reads_it(written: bytes) -> None:
 
 
 def test_a_genuine_200_project_workbook_is_within_the_budget() -> None:
-    assert 210 * package.NEAR_CELLS < package.MAX_BOOK_CELLS
+    assert 210 * plain_scan.NEAR_CELLS < part_measure.MAX_BOOK_CELLS
 
 
 PROJECT_SHEET = "xl/worksheets/sheet5.xml"
@@ -774,7 +781,7 @@ def test_many_unclosed_formula_tags_are_settled_in_one_pass(template: Path, tmp_
     """Not timed: the scan must not walk to the end of the part from every ``<f `` (it did,
     quadratically); with the repetition stopping at the next ``<``, each match is short."""
     data = b"<f a " * 50_000
-    matches = package._SCAN.findall(b"<sheetData>" + data + b"</sheetData>")
+    matches = plain_scan._SCAN.findall(b"<sheetData>" + data + b"</sheetData>")
     assert len(matches) == 50_000
 
 
@@ -959,7 +966,7 @@ def test_a_sheet_not_plainly_written_counts_each_cell_with_its_own_string(
         parts[SHEET] = add_to_sheet_data(parts[SHEET], b'<row r="1200"><c r="A1200" t="e"/></row>')
 
     path = rewrite(template, tmp_path / "slow.xlsx", edit)
-    assert package._plain_scan(zipfile.ZipFile(path).read(SHEET)) is None
+    assert plain_scan.plain_scan(zipfile.ZipFile(path).read(SHEET)) is None
     assert preflight(path) is None
 
 
@@ -1115,7 +1122,7 @@ def test_a_workbook_part_too_large_is_refused_before_it_is_read(
 ) -> None:
     """The workbook part is read before the parts are measured (a review's 400 MB defined
     name ended in 程序出错); and running out of memory anywhere is the file's reason."""
-    monkeypatch.setattr(package, "MAX_STRUCTURE", 1000)
+    monkeypatch.setattr(relationships, "MAX_STRUCTURE", 1000)
     reason = preflight(template)
     assert reason is not None and "不是正常的工作簿" in reason, reason
 
@@ -1206,7 +1213,7 @@ def test_genuine_styles_and_string_counts_pass(template: Path, tmp_path: Path) -
     )
     path = rewrite(template, tmp_path / "styles.xlsx", styled(styles))
     assert preflight(path) is None
-    assert package.strings_counted({"count": "1050000", "uniqueCount": "100"}) is None
+    assert text_budget.strings_counted({"count": "1050000", "uniqueCount": "100"}) is None
 
 
 @pytest.mark.parametrize(
