@@ -112,9 +112,10 @@ function Remove-Recorded {
     $config = Join-Path $folder 'jixiao.conf'
     $addin = Join-Path $env:APPDATA 'Microsoft\Excel\XLSTART\jixiao.xlam'
     $xlstart = Split-Path -Parent $addin
-    # The templates folder: install.py's TEMPLATE_FOLDER (jixiao + two Chinese characters) in
-    # the real Documents folder (the known folder install.py asks for, wherever it was moved;
-    # Combine, not Join-Path: a Documents folder on a disconnected drive is no error here).
+    # The templates folder: install_paths.py's TEMPLATE_FOLDER (jixiao + two Chinese
+    # characters) in the real Documents folder (the known folder jixiao asks for, wherever it
+    # was moved; Combine, not Join-Path: a Documents folder on a disconnected drive is no error
+    # here).
     $documents = [Environment]::GetFolderPath('MyDocuments')
     if (-not $documents) { $documents = Join-Path $env:USERPROFILE 'Documents' }
     $templates = [IO.Path]::Combine($documents, [regex]::Unescape('jixiao\u6a21\u677f'))

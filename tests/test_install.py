@@ -19,16 +19,10 @@ from click.testing import CliRunner
 
 from jixiao.cli import main
 from jixiao.excel import install as installer
-from jixiao.excel import winpaths
-from jixiao.excel.install import (
-    InstallError,
-    Paths,
-    bundled_addin,
-    config_path,
-    config_text,
-    install,
-    uninstall,
-)
+from jixiao.excel import swap, winpaths
+from jixiao.excel.addin_config import config_path, config_text
+from jixiao.excel.install import bundled_addin, install, uninstall
+from jixiao.excel.install_paths import InstallError, Paths
 from jixiao.excel.winpaths import FOLDERID_DOCUMENTS, Process, Windows, blockers
 
 
@@ -184,14 +178,14 @@ def test_an_addin_excel_holds_open_stops_the_install_with_nothing_changed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     paths, interpreter, before, manifest = installed
-    real_probe = installer._probe
+    real_probe = swap.probe
 
     def probe(target: Path) -> None:
         if target == paths.addin:  # Excel opened it without sharing write access
             raise SharingViolation(13, "The process cannot access the file", str(target))
         real_probe(target)
 
-    monkeypatch.setattr(installer, "_probe", probe)
+    monkeypatch.setattr(swap, "probe", probe)
     result = CliRunner().invoke(
         main,
         [
@@ -218,14 +212,14 @@ def test_a_read_only_target_stops_the_install_with_nothing_changed(
     refused, so the refusal is simulated at the one call that swaps files in)."""
     paths, interpreter, before, manifest = installed
     os.chmod(paths.config, stat.S_IREAD)
-    real_replace = installer._replace
+    real_replace = swap._replace
 
     def replace(source: Path, target: Path) -> None:
         if Path(source) == paths.config and not os.stat(source).st_mode & stat.S_IWRITE:
             raise PermissionError(13, "Access is denied", str(source))
         real_replace(source, target)
 
-    monkeypatch.setattr(installer, "_replace", replace)
+    monkeypatch.setattr(swap, "_replace", replace)
     arguments = ["--profile-dir", str(paths.profile), "--interpreter", f"{interpreter}"]
     try:
         result = CliRunner().invoke(main, ["excel", "install", *arguments])
@@ -242,7 +236,7 @@ def test_a_failure_after_some_files_were_swapped_puts_them_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     paths, interpreter, before, manifest = installed
-    real_replace = installer._replace
+    real_replace = swap._replace
     last = paths.templates / "绩效目标模板-tianjin.xlsx"
 
     def replace(source: Path, target: Path) -> None:
@@ -250,7 +244,7 @@ def test_a_failure_after_some_files_were_swapped_puts_them_back(
             raise OSError(28, "No space left on device", str(target))
         real_replace(source, target)
 
-    monkeypatch.setattr(installer, "_replace", replace)
+    monkeypatch.setattr(swap, "_replace", replace)
     with pytest.raises(InstallError, match="所在磁盘空间不足"):
         install(paths, interpreter, desk=FakeDesk())
     assert_unchanged(paths, before, manifest)  # the add-in swapped first is the old one again
@@ -699,7 +693,7 @@ def test_what_a_killed_install_left_is_undone_by_the_next_run(profile: Path) -> 
     install(paths, interpreter, encoding="gbk", desk=FakeDesk())
     staged.write_bytes(b"half a copy")
     paths.config.rename(backup)
-    assert installer.recover_leftovers([paths.addin, paths.config]) == [staged, backup]
+    assert swap.recover_leftovers([paths.addin, paths.config]) == [staged, backup]
     assert not staged.exists() and paths.config.read_bytes() == config
     assert sorted(p.name for p in paths.xlstart.iterdir()) == [paths.addin.name]
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from jixiao.excel import WINDOWS_PYTHONS, bundle
+from jixiao.excel import WINDOWS_PYTHONS, bundle, install_paths
 from jixiao.excel import install as installer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,15 +217,15 @@ def test_uninstall_runs_jixiao_only_while_its_python_runs() -> None:
 
 
 @pytest.fixture(scope="module")
-def real_install(tmp_path_factory: pytest.TempPathFactory) -> installer.Paths:
+def real_install(tmp_path_factory: pytest.TempPathFactory) -> install_paths.Paths:
     """install.py's install into a Chinese-named profile (once: building templates takes
     seconds); the tests only read it."""
-    paths = installer.Paths.under(tmp_path_factory.mktemp("desk") / "张三")
+    paths = install_paths.Paths.under(tmp_path_factory.mktemp("desk") / "张三")
     installer.install(paths, paths.venv / "Scripts" / "pythonw.exe", encoding="gbk", desk=None)
     return paths
 
 
-def test_the_fallback_reads_the_record_install_py_writes(real_install: installer.Paths) -> None:
+def test_the_fallback_reads_the_record_install_py_writes(real_install: install_paths.Paths) -> None:
     """Remove-Recorded reads the same record in the same place, as UTF-8, with the same keys
     (hashes compared as PowerShell does, ignoring case), and falls back to the same two files."""
     paths = real_install
@@ -293,7 +293,7 @@ RECORD = FOLDER + "\\install.json"
 CONFIG = FOLDER + "\\jixiao.conf"
 XLSTART = PROFILE + "\\AppData\\Roaming\\Microsoft\\Excel\\XLSTART"
 ADDIN = XLSTART + "\\jixiao.xlam"
-TEMPLATES = "D:\\我的文档\\" + installer.TEMPLATE_FOLDER  # Documents moved (acceptance step 2)
+TEMPLATES = "D:\\我的文档\\" + install_paths.TEMPLATE_FOLDER  # Documents moved (acceptance step 2)
 
 
 def get_full_path(text: str) -> str:
@@ -411,25 +411,25 @@ def test_the_model_decides_what_remove_recorded_decides() -> None:
 
 
 def test_the_templates_folder_and_the_places_are_install_py_s(
-    real_install: installer.Paths,
+    real_install: install_paths.Paths,
 ) -> None:
-    """One owner: the folder name the script spells (escaped: it stays ASCII) is install.py's
-    TEMPLATE_FOLDER, and every file install.py writes lies directly in one of the three
-    places the script accepts (a file in a subfolder would be refused, and so left behind)."""
+    """One owner: the folder name the script spells (escaped: it stays ASCII) is
+    install_paths.py's TEMPLATE_FOLDER, and every file install.py writes lies directly in one
+    of the three places the script accepts (a file in a subfolder would be refused, and so left behind)."""
     escaped = re.search(r"\[regex\]::Unescape\('(jixiao[^']*)'\)", function("Remove-Recorded"))
     assert escaped is not None
-    assert escaped[1].encode("ascii").decode("unicode_escape") == installer.TEMPLATE_FOLDER
+    assert escaped[1].encode("ascii").decode("unicode_escape") == install_paths.TEMPLATE_FOLDER
     paths = real_install
     record = json.loads(paths.manifest.read_text("utf-8"))
     written = [Path(name) for name in record["files"]] + [paths.manifest]
     places = {paths.xlstart, paths.config_dir, paths.templates}
     assert {path.parent for path in written} == places
-    assert paths.templates == paths.documents / installer.TEMPLATE_FOLDER
+    assert paths.templates == paths.documents / install_paths.TEMPLATE_FOLDER
     assert paths.addin.parent == paths.xlstart and paths.config.parent == paths.config_dir
 
 
 @pytest.fixture(scope="module")
-def installed(real_install: installer.Paths) -> dict[str, bytes]:
+def installed(real_install: install_paths.Paths) -> dict[str, bytes]:
     """What install.py really writes (names, bytes, the record), moved to the Windows paths
     the model uses."""
     paths = real_install

@@ -16,7 +16,7 @@ from jixiao.cli_support import Failure, Group, emit
 from jixiao.excel import WINDOWS_PYTHONS
 
 if TYPE_CHECKING:
-    from jixiao.excel.install import Paths
+    from jixiao.excel.install_paths import Paths
 
 
 @click.group(cls=Group)
@@ -28,7 +28,7 @@ def excel() -> None:
 def _installing() -> Iterator[None]:
     """The add-in's install errors as Chinese exit-2 errors (the installer is imported only by
     the ``excel`` commands: every other command starts without it)."""
-    from jixiao.excel.install import InstallError
+    from jixiao.excel.install_paths import InstallError
     from jixiao.excel.oserrors import os_error_message
 
     try:
@@ -40,7 +40,7 @@ def _installing() -> Iterator[None]:
 
 
 def _paths(profile_dir: Path | None) -> Paths:
-    from jixiao.excel.install import Paths
+    from jixiao.excel.install_paths import Paths
     from jixiao.excel.winpaths import this_desk
 
     if profile_dir:

@@ -21,128 +21,37 @@ What install does, without admin rights, idempotently, and all or nothing:
 The config file is read by the add-in's VBA runtime in the ANSI code page, so a path in it
 (the interpreter) is written with environment variables where it lies under the profile, and
 as its 8.3 short form where it is not ASCII (:mod:`jixiao.excel.winpaths`).
+
+Its parts, one job a module: :mod:`jixiao.excel.install_paths` says where every file goes for
+one Windows user (:class:`Paths`), :mod:`jixiao.excel.addin_config` writes the add-in's config
+for its ANSI runtime, and :mod:`jixiao.excel.swap` swaps prepared files in all or nothing (and
+cleans up after a killed install); this module decides what is installed, kept and removed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jixiao import __version__
-from jixiao.atomic import TEMPORARY_PREFIX, atomic_write
+from jixiao.atomic import atomic_write
+from jixiao.excel.addin_config import config_text, profile_note
+from jixiao.excel.install_paths import ADDIN_NAME, InstallError, Paths
 from jixiao.excel.oserrors import LOCKED, os_error_message
-from jixiao.excel.winpaths import Desk, Process, blockers, documents_folder, this_desk
+from jixiao.excel.swap import Swap, probe, recover_leftovers
+from jixiao.excel.winpaths import Desk, Process, blockers, this_desk
 from jixiao.service.actions import blank_template, template_targets
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-
-ADDIN_NAME = "jixiao.xlam"
-CONFIG_NAME = "jixiao.conf"
-MANIFEST_NAME = "install.json"
-TEMPLATE_FOLDER = "jixiao模板"
-UDF_MODULE = "jixiao_udfs"
-VENV = ("jixiao", "venv")
-"""``%LOCALAPPDATA%\\jixiao\\venv``: where install.ps1 puts jixiao's Python environment."""
-_EXPANDABLE = ("LOCALAPPDATA", "APPDATA", "USERPROFILE")
-
-_replace: Callable[[Path, Path], None] = os.replace
-"""The one call that swaps files in (a seam: the tests make it fail as a locked file would)."""
-
-
-class InstallError(Exception):
-    """Installation cannot proceed (message in Chinese, for the clerk)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Paths:
-    """Where things go for one Windows user (or under a fake profile folder in tests)."""
-
-    profile: Path
-    appdata: Path
-    local_appdata: Path
-    documents: Path
-
-    @classmethod
-    def from_environment(
-        cls, env: Mapping[str, str] = os.environ, desk: Desk | None = None
-    ) -> Paths:
-        """The current Windows user's folders; Documents wherever the clerk moved it."""
-        try:
-            profile = Path(env["USERPROFILE"])
-        except KeyError as exc:
-            raise InstallError(
-                "找不到用户目录（环境变量 USERPROFILE）：请在 Windows 上运行"
-            ) from exc
-        return cls(
-            profile,
-            Path(env.get("APPDATA", profile / "AppData" / "Roaming")),
-            Path(env.get("LOCALAPPDATA", profile / "AppData" / "Local")),
-            documents_folder(profile, desk),
-        )
-
-    @classmethod
-    def under(cls, profile: Path) -> Paths:
-        """The standard layout below one profile folder (used by tests and --profile-dir)."""
-        return cls(
-            profile,
-            profile / "AppData" / "Roaming",
-            profile / "AppData" / "Local",
-            profile / "Documents",
-        )
-
-    @property
-    def xlstart(self) -> Path:
-        """Excel's per-user startup folder."""
-        return self.appdata / "Microsoft" / "Excel" / "XLSTART"
-
-    @property
-    def addin(self) -> Path:
-        """The installed add-in."""
-        return self.xlstart / ADDIN_NAME
-
-    @property
-    def config_dir(self) -> Path:
-        """``%USERPROFILE%\\.jixiao`` (PROJECT_NAME of the add-in's xlwings runtime)."""
-        return self.profile / ".jixiao"
-
-    @property
-    def config(self) -> Path:
-        """The add-in's config file."""
-        return self.config_dir / CONFIG_NAME
-
-    @property
-    def manifest(self) -> Path:
-        """What install created."""
-        return self.config_dir / MANIFEST_NAME
-
-    @property
-    def templates(self) -> Path:
-        """Fresh templates for the clerk."""
-        return self.documents / TEMPLATE_FOLDER
-
-    @property
-    def venv(self) -> Path:
-        """jixiao's Python environment as install.ps1 makes it."""
-        return self.local_appdata.joinpath(*VENV)
-
-    def variables(self) -> dict[str, Path]:
-        """Environment variables the add-in runtime expands, and what they stand for."""
-        return {
-            "LOCALAPPDATA": self.local_appdata,
-            "APPDATA": self.appdata,
-            "USERPROFILE": self.profile,
-        }
 
 
 @dataclass(slots=True)
@@ -168,78 +77,6 @@ def bundled_addin() -> Path:
             f"安装包中缺少 {ADDIN_NAME}：请重新安装 jixiao，或先运行 python addin/build.py"
         )
     return path
-
-
-def windows_text(path: Path) -> str:
-    """A path as Windows writes it (str first: a PosixPath would lose the root)."""
-    return str(PureWindowsPath(str(path)))
-
-
-def with_variables(path: Path, paths: Paths) -> str:
-    """``C:\\Users\\张三\\AppData\\Local\\jixiao\\…`` → ``%LOCALAPPDATA%\\jixiao\\…``."""
-    text = windows_text(path)
-    for name in _EXPANDABLE:
-        base = windows_text(paths.variables()[name])
-        if text.lower().startswith(base.lower() + "\\"):
-            return f"%{name}%" + text[len(base) :]
-    return text
-
-
-def config_path(path: Path, paths: Paths, desk: Desk | None, encoding: str) -> str:
-    """How a path is written into the config so that the ANSI runtime finds it: with variables
-    where it is ASCII (``%LOCALAPPDATA%\\…``); else its 8.3 short form; else, where this PC's
-    code page can spell it, with variables again; else refused."""
-    written = with_variables(path, paths)
-    full = windows_text(path)
-    if full.isascii():
-        return written
-    short = desk.short_path(path) if desk else None
-    if short and short.isascii():
-        return short
-    try:
-        full.encode(encoding)
-    except (UnicodeEncodeError, LookupError) as exc:
-        raise InstallError(
-            f"路径“{full}”含有本机系统编码（{encoding}）无法表示的字符，"
-            "且所在磁盘没有 8.3 短文件名，Excel 加载项找不到它："
-            "请把 Python 装到只含英文字母和数字的文件夹（如 C:\\Python311），"
-            "然后重新运行 install.cmd"
-        ) from exc
-    return written
-
-
-def config_text(
-    interpreter: Path, paths: Paths, desk: Desk | None = None, encoding: str = "utf-8"
-) -> str:
-    """The config file: one ``"KEY","value"`` line per setting, as VBA's ``Input #`` reads it."""
-    settings = {
-        # A full path: the UDF server's DLL is only found beside this interpreter.
-        "INTERPRETER_WIN": config_path(interpreter, paths, desk, encoding),
-        "UDF MODULES": UDF_MODULE,
-        # A stray .py file in a clerk's folder must not shadow jixiao's modules.
-        "ADD_WORKBOOK_TO_PYTHONPATH": "false",
-        "USE UDF SERVER": "True",
-        "SHOW CONSOLE": "False",
-    }
-    return "".join(f'"{key}","{value}"\r\n' for key, value in settings.items())
-
-
-def profile_note(paths: Paths, desk: Desk | None, encoding: str) -> str | None:
-    """A warning when the add-in may not find its own config folder on this PC: the profile
-    path is neither ASCII nor has a short form nor fits the code page (VBA file calls are ANSI)."""
-    full = windows_text(paths.profile)
-    short = desk.short_path(paths.profile) if desk else None
-    if full.isascii() or (short and short.isascii()):
-        return None
-    try:
-        full.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return (
-            f"注意：用户文件夹“{full}”的名称超出本机系统编码（{encoding}），且没有 8.3 短文件名，"
-            "加载项可能读不到配置。若“绩效目标”按钮提示 Python 无法启动，请在“区域 › 管理 › "
-            "非 Unicode 程序的语言”中选择“中文(简体，中国)”，或请管理员开启该磁盘的 8.3 短文件名。"
-        )
-    return None
 
 
 def _unblock(path: Path) -> None:
@@ -292,103 +129,10 @@ def check_not_running(desk: Desk | None, environments: list[Path]) -> None:
 # ---------------------------------------------------------------- install, all or nothing
 
 
-@dataclass(slots=True)
-class _Swap:
-    """Files prepared beside their targets, swapped in together or not at all."""
-
-    staged: list[tuple[Path, Path]] = field(default_factory=list)
-    done: list[tuple[Path, Path | None]] = field(default_factory=list)
-    created: list[Path] = field(default_factory=list)
-
-    def folder(self, folder: Path) -> None:
-        """Create a folder (and remember the ones created, to remove them on failure)."""
-        missing = []
-        current = folder
-        while not current.exists() and current.parent != current:
-            missing.append(current)
-            current = current.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        self.created.extend(reversed(missing))
-
-    def stage(self, target: Path, write: Callable[[Path], object]) -> None:
-        self.folder(target.parent)
-        staged = target.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-new-{target.name}")
-        self.staged.append((target, staged))
-        write(staged)
-
-    def commit(self) -> None:
-        for target, staged in self.staged:
-            backup = None
-            if target.exists():
-                _probe(target)
-                backup = target.with_name(f"{TEMPORARY_PREFIX}{os.getpid()}-old-{target.name}")
-                _replace(target, backup)
-            try:
-                _replace(staged, target)
-            except OSError:
-                if backup is not None:
-                    _replace(backup, target)
-                raise
-            self.done.append((target, backup))
-
-    def roll_back(self) -> None:
-        for target, backup in reversed(self.done):
-            try:
-                if backup is not None:
-                    _replace(backup, target)
-                else:
-                    target.unlink(missing_ok=True)
-            except OSError:
-                pass  # cannot happen short of the disk failing; the next install repairs it
-        self.done.clear()
-        self.clean()
-        for folder in reversed(self.created):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-
-    def clean(self) -> None:
-        for _, staged in self.staged:
-            staged.unlink(missing_ok=True)
-        for _, backup in self.done:
-            if backup is not None:
-                backup.unlink(missing_ok=True)
-
-
-def recover_leftovers(targets: list[Path]) -> list[Path]:
-    """Undo what an install killed mid-way left beside ``targets`` (console closed, power cut):
-    a staged ``.~jixiao-<pid>-new-jixiao.xlam`` in XLSTART would be opened by Excel as a
-    second copy of the add-in, so staged files of other runs are deleted; a ``-old-`` backup
-    is put back when its target is missing (the swap stopped between the two renames: it is
-    the only copy), else deleted.  Runs before install and uninstall, which Excel's absence
-    already serialises; returns the files deleted or restored."""
-    ours = f"{TEMPORARY_PREFIX}{os.getpid()}-"
-    handled = []
-    for target in targets:
-        for kind in ("new", "old"):
-            pattern = f"{TEMPORARY_PREFIX}*-{kind}-{target.name}"
-            for left in sorted(target.parent.glob(pattern)) if target.parent.is_dir() else []:
-                if left.name.startswith(ours):
-                    continue
-                with contextlib.suppress(OSError):
-                    if kind == "old" and not target.exists():
-                        _replace(left, target)
-                    else:
-                        left.unlink()
-                    handled.append(left)
-    return handled
-
-
 def _targets(paths: Paths) -> list[Path]:
     """Every file install may write (the add-in, its configuration, the shipped templates)."""
     templates = [target for _, _, target in template_targets(paths.templates, None, True)]
     return [paths.addin, paths.config, *templates]
-
-
-def _probe(target: Path) -> None:
-    """Open an existing target for writing: a file Excel holds fails here with a sharing
-    violation (renaming it would only say "access denied")."""
-    with open(target, "r+b"):
-        pass
 
 
 def install(
@@ -409,7 +153,7 @@ def install(
     note = profile_note(paths, desk, encoding)
     if note:
         result.notes.append(note)
-    swap = _Swap()
+    swap = Swap()
     try:
         swap.stage(paths.addin, lambda staged: shutil.copyfile(source, staged))
         swap.stage(paths.config, lambda staged: staged.write_bytes(config))
@@ -497,9 +241,9 @@ def uninstall(paths: Paths, desk: Desk | None = None) -> Removed:
         doomed.append(path)
     try:
         for path in doomed:
-            _probe(path)
+            probe(path)
         if paths.manifest.is_file():
-            _probe(paths.manifest)
+            probe(paths.manifest)
         for path in [*doomed, paths.manifest]:
             if path.is_file():
                 path.unlink()
@@ -549,4 +293,4 @@ def status(paths: Paths, desk: Desk | None = None) -> dict[str, str]:
     }
 
 
-__all__ = ["LOCKED", "InstallError", "Installed", "Paths", "Removed", "install", "uninstall"]
+__all__ = ["LOCKED", "Installed", "Removed", "install", "uninstall"]
