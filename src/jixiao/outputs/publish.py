@@ -19,7 +19,8 @@ the same submission: every label and sentence form here is one the document read
 This module holds the document as a whole (:class:`Writer`: the title, the order of the parts)
 and 第二部分's project tables; the other parts are written by functions on the Writer:
 第一部分's narrative and 整体绩效目标表 by :mod:`jixiao.outputs.publish_department`, 106's
-部门整体支出绩效目标表 and the 申报表 projects by :mod:`jixiao.outputs.publish_application`.  The
+部门整体支出绩效目标表 by :mod:`jixiao.outputs.publish_spending` and the 申报表 projects by
+:mod:`jixiao.outputs.publish_application`.  The
 styles, pages and cell helpers are :mod:`jixiao.outputs.publish_docx`'s, the printed texts of
 values :mod:`jixiao.outputs.publish_texts`'.  The PDF is made from the .docx by
 :mod:`jixiao.service.publish` (LibreOffice).
@@ -41,14 +42,11 @@ from docx.shared import Mm
 from jixiao.atomic import atomic_write
 from jixiao.filekinds import PUBLICATION_MARK
 from jixiao.model import CHECKPOINTS, Indicator, Project, Submission
-from jixiao.outputs.publish_application import (
-    document_title,
-    is_application,
-    write_department_spending,
-)
+from jixiao.outputs.publish_application import document_title, is_application
 from jixiao.outputs.publish_application import write_project as write_form
 from jixiao.outputs.publish_department import write_department
 from jixiao.outputs.publish_docx import PORTRAIT, Styles, footer, page, repeat_header, set_cell
+from jixiao.outputs.publish_spending import write_department_spending
 from jixiao.outputs.publish_texts import (
     amount_text,
     percent,

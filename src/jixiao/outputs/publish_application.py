@@ -40,8 +40,10 @@ has a symbol (``>=95%`` → ``>=``, ``95``, ``%``) and read back as those parts,
 (``明显提升``) is read back as the 指标值 cell (``number``) — the same value either way.
 
 :mod:`jixiao.outputs.publish` (the document and the first layout) calls this module for each
-申报表 project and for 106's 部门整体支出绩效目标表; the styles and cell helpers are
-:mod:`jixiao.outputs.publish_docx`'s, amounts are printed by :mod:`jixiao.outputs.publish_texts`.
+申报表 project; 106's 部门整体支出绩效目标表 is :mod:`jixiao.outputs.publish_spending`'s, which
+lays out its head rows with :func:`pieces_table` and prints its texts with :func:`shown`.  The
+styles and cell helpers are :mod:`jixiao.outputs.publish_docx`'s, amounts are printed by
+:mod:`jixiao.outputs.publish_texts`.
 """
 
 from __future__ import annotations
@@ -120,12 +122,12 @@ def write_project(
     styles = writer.styles
     writer.result.projects += 1
     writer.result.forms += 1
-    title = f"{number}.{_shown(writer, project.name)}{TITLE_SUFFIX}"
+    title = f"{number}.{shown(writer, project.name)}{TITLE_SUFFIX}"
     writer.paragraph(title, styles.table_title, page_break=page_break)
     year = submission.unit.year
     if year:
         writer.paragraph(f"（{year}年度）", styles.year)
-    writer.paragraph(unit_line(submission, _shown(writer, submission.unit.name)), styles.table_head)
+    writer.paragraph(unit_line(submission, shown(writer, submission.unit.name)), styles.table_head)
     writer.paragraph(f"单位：{submission.unit.money_unit.value}", styles.money)
     head_table(writer, project)
     writer.paragraph("", styles.spacer)  # two tables, or Word runs them into one
@@ -150,7 +152,7 @@ def pieces_table(writer: Writer, rows: list[list[Piece]], widths: Sequence[float
             cell = table.cell(r, span[0])
             if span[1] != span[0]:
                 cell = cell.merge(table.cell(r, span[1]))
-            _put(writer, cell, text, is_label)
+            put(writer, cell, text, is_label)
     return table
 
 
@@ -158,49 +160,48 @@ Piece = tuple[tuple[int, int], str, bool]
 """A cell of the head table: (first, last column), text, whether it is a label."""
 
 
-def _pair(label: str, value: str, first: int, last: int) -> list[Piece]:
+def pair(label: str, value: str, first: int, last: int) -> list[Piece]:
     return [((first, first), label, True), ((first + 1, last), value, False)]
 
 
-def _block(label: str) -> Piece:
+def block(label: str) -> Piece:
     """A block label in the first column (merged down over its rows by :func:`_merge_blocks`)."""
     return ((0, 0), label, True)
 
 
 def _head_rows(writer: Writer, project: Project) -> list[list[Piece]]:
-    text = partial(_shown, writer)
-    rows: list[list[Piece]] = [_pair("项目名称", text(project.name), 0, 6)]
+    text = partial(shown, writer)
+    rows: list[list[Piece]] = [pair("项目名称", text(project.name), 0, 6)]
     if project.code:
-        rows.append(_pair("项目编码", text(project.code), 0, 6))
+        rows.append(pair("项目编码", text(project.code), 0, 6))
     rows.append(
-        _pair("主管部门", text(project.supervisor), 0, 3)
-        + _pair("实施单位", text(project.implementer), 4, 6)
+        pair("主管部门", text(project.supervisor), 0, 3)
+        + pair("实施单位", text(project.implementer), 4, 6)
     )
     if project.start or project.end:
         rows.append(
-            _pair("开始日期", text(project.start), 0, 3)
-            + _pair("结束日期", text(project.end), 4, 6)
+            pair("开始日期", text(project.start), 0, 3) + pair("结束日期", text(project.end), 4, 6)
         )
     money = [
-        *_pair("年度资金总额", amount_text(project.budget), 1, 2),
-        *_pair("其中：财政拨款", amount_text(project.fiscal), 3, 4),
-        *_pair("其他资金", amount_text(project.other), 5, 6),
+        *pair("年度资金总额", amount_text(project.budget), 1, 2),
+        *pair("其中：财政拨款", amount_text(project.fiscal), 3, 4),
+        *pair("其他资金", amount_text(project.other), 5, 6),
     ]
-    rows.append([_block("资金情况"), *money])
+    rows.append([block("资金情况"), *money])
     if project.carryover is not None or project.total is not None:
         more = [
-            *_pair("上年结转", amount_text(project.carryover), 1, 2),
-            *_pair("项目资金总额", amount_text(project.total), 3, 6),
+            *pair("上年结转", amount_text(project.carryover), 1, 2),
+            *pair("项目资金总额", amount_text(project.total), 3, 6),
         ]
-        rows.append([_block(""), *more])
+        rows.append([block(""), *more])
     for label, content in project.attributes.items():
         if label != WEIGHT_NOTE:
-            rows.append(_pair(text(label), text(content), 0, 6))
+            rows.append(pair(text(label), text(content), 0, 6))
     if project.purpose:
-        rows.append(_pair("资金用途", text(project.purpose), 0, 6))
+        rows.append(pair("资金用途", text(project.purpose), 0, 6))
     if project.long_term_goal:
-        rows.append([_block("总体目标"), *_pair("长期目标", text(project.long_term_goal), 1, 6)])
-    rows.append([_block("总体目标"), *_pair("年度目标", text(project.goal), 1, 6)])
+        rows.append([block("总体目标"), *pair("长期目标", text(project.long_term_goal), 1, 6)])
+    rows.append([block("总体目标"), *pair("年度目标", text(project.goal), 1, 6)])
     return rows
 
 
@@ -214,11 +215,11 @@ def _merge_blocks(writer: Writer, table: Any, rows: list[list[Piece]]) -> None:
             continue
         if r - start > 1:
             cell = table.cell(start, 0).merge(table.cell(r - 1, 0))
-            _put(writer, cell, label or "", True)
+            put(writer, cell, label or "", True)
         start = r
 
 
-def _put(writer: Writer, cell: Any, text: str, is_label: bool) -> None:
+def put(writer: Writer, cell: Any, text: str, is_label: bool) -> None:
     set_cell(cell, text, writer.styles.label if is_label else writer.styles.cell)
 
 
@@ -251,7 +252,7 @@ def indicator_table(writer: Writer, project: Project) -> None:
     narrow_margins(table)
     label, cell = writer.styles.form_label, writer.styles.form
     note = project.attributes.get(WEIGHT_NOTE)
-    banner = f"{WEIGHT_NOTE}（{_shown(writer, note)}）" if note else WEIGHT_NOTE
+    banner = f"{WEIGHT_NOTE}（{shown(writer, note)}）" if note else WEIGHT_NOTE
     set_cell(table.cell(0, 0).merge(table.cell(0, len(widths) - 1)), banner, label)
     heads = ["一级指标", "二级指标", "三级指标", *(h for _, h, _ in columns)]
     for c, head in enumerate(heads):
@@ -259,7 +260,7 @@ def indicator_table(writer: Writer, project: Project) -> None:
     repeat_header(table.rows[0])
     repeat_header(table.rows[1])
     for r, indicator in enumerate(indicators, start=2):
-        set_cell(table.cell(r, 2), _shown(writer, indicator.level3), cell)
+        set_cell(table.cell(r, 2), shown(writer, indicator.level3), cell)
         texts = _split_cells(writer, indicator) if split else {}
         for c, (name, _, _) in enumerate(columns, start=3):
             value = texts[name] if split else _single(writer, indicator, name)
@@ -272,7 +273,7 @@ def _split_cells(writer: Writer, indicator: Indicator) -> dict[str, str]:
     a one-cell 指标值) split into symbol, number and unit when it is that, else as written."""
     symbol, number, unit = indicator.symbol, indicator.number, indicator.unit
     if not (symbol or number or unit) and indicator.value:
-        whole = _shown(writer, indicator.written or indicator.value)
+        whole = shown(writer, indicator.written or indicator.value)
         parts = _PARTS.match(whole)
         if parts and parts.group(1):
             symbol, number, unit = parts.group(1), parts.group(2), parts.group(3).strip()
@@ -280,17 +281,17 @@ def _split_cells(writer: Writer, indicator: Indicator) -> dict[str, str]:
             number = whole
     weight = indicator.weight
     return {
-        "symbol": _shown(writer, symbol),
-        "number": _shown(writer, number),
-        "unit": _shown(writer, unit),
+        "symbol": shown(writer, symbol),
+        "number": shown(writer, number),
+        "unit": shown(writer, unit),
         "weight": "" if weight is None else format(_plain(weight), "f"),
-        "direction": _shown(writer, indicator.direction),
-        "nature": _shown(writer, indicator.nature),
-        "remark": _shown(writer, indicator.remark),
+        "direction": shown(writer, indicator.direction),
+        "nature": shown(writer, indicator.nature),
+        "remark": shown(writer, indicator.remark),
     }
 
 
-def _shown(writer: Writer, value: str | None) -> str:
+def shown(writer: Writer, value: str | None) -> str:
     """A text as printed (converter residue as its symbol, see ``Writer.text``), a space
     between Chinese characters kept (:data:`EN_SPACE`)."""
     return _CJK_SPACE.sub(EN_SPACE, writer.text(value))
@@ -299,8 +300,8 @@ def _shown(writer: Writer, value: str | None) -> str:
 def _single(writer: Writer, indicator: Indicator, name: str) -> str:
     """A cell of the one-column layout: the value as written (``>=20平方米``), the remark."""
     if name == "value":
-        return _shown(writer, indicator.written or indicator.value)
-    return _shown(writer, getattr(indicator, name))
+        return shown(writer, indicator.written or indicator.value)
+    return shown(writer, getattr(indicator, name))
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -309,108 +310,10 @@ def _plain(value: Decimal) -> Decimal:
     return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
 
 
-# ---------------------------------------------------------------- the 部门整体支出绩效目标表
-
-SPENDING_WIDTHS_MM = (22.0, 34.0, 44.0, 40.0, 30.0)
-"""Its five columns, 170 mm: the block labels, then 部门职能 | 年度目标任务 | 支出项目名称 |
-预算金额 (the head rows span them as the Fujian table does)."""
-SPENDING_INDICATOR_WIDTHS_MM = (22.0, 22.0, 58.0, 40.0, 28.0)
-
-
-def write_department_spending(writer: Writer, submission: Submission) -> None:
-    """A 部门整体支出绩效目标表 (seed 106) as Fujian publishes it: the title, ``（2019年度）``,
-    one table of 部门(单位)名称 / 部门预算编码, 年度预算安排 (its rows), 年度总体目标 and the
-    年度履职目标 rows, then the indicator table (一级/二级 merged over their rows).
-
-    Decisions, for the document reader (readers/documents/department_form.py) to read it back
-    as the same submission: each block label is the first cell of its rows, merged down (the
-    reader takes a label written whole, as well as one split a word a line); only the stated
-    amounts of 年度预算安排 have a row; a roll-up 履职目标 row shows its amount on its row, as the
-    table does (106's ``基本支出 171.41``), and is read as the roll-up again.  The money unit is
-    in the labels (``年度预算安排（万元）``, ``预算金额（万元）``)."""
-    from jixiao.template.department_spending import TITLE
-
-    department = submission.department
-    assert department is not None
-    styles = writer.styles
-    writer.result.department = True
-    writer.paragraph(TITLE, styles.table_title)
-    if submission.unit.year:
-        writer.paragraph(f"（{submission.unit.year}年度）", styles.year)
-    rows = _spending_rows(writer, submission)
-    table = pieces_table(writer, rows, SPENDING_WIDTHS_MM)
-    _merge_spending_labels(writer, table, rows)
-    if department.indicators:
-        writer.paragraph("", styles.spacer)  # two tables, or Word runs them into one
-        _spending_indicators(writer, department.indicators)
-
-
-def _spending_rows(writer: Writer, submission: Submission) -> list[list[Piece]]:
-    from jixiao.template.department_spending_fill import carried_rollups
-
-    department = submission.department
-    assert department is not None
-    text = partial(_shown, writer)
-    money = submission.unit.money_unit.value
-    rows: list[list[Piece]] = [
-        _pair("部门(单位)名称", text(submission.unit.name), 0, 2)
-        + _pair("部门预算编码", text(submission.unit.code), 3, 4)
-    ]
-    budget = f"年度预算安排（{money}）"
-    split = (
-        ("资金总额", department.total),
-        ("项目支出", department.project_spending),
-        ("基本支出", department.basic_spending),
-    )
-    for label, amount in split:
-        if amount is not None:
-            rows.append([_block(budget), *_pair(label, amount_text(amount), 1, 4)])
-    rows.append([_block("年度总体目标"), ((1, 4), text(department.overall_goal), False)])
-    heads = ("部门职能", "年度目标任务", "支出项目名称", f"预算金额（{money}）")
-    rows.append([_block("年度履职目标"), *(((c, c), h, True) for c, h in enumerate(heads, 1))])
-    carried = carried_rollups(submission)
-    for index, duty in enumerate(department.blocks):
-        rollup = carried.get(index)
-        amount = rollup.amount if rollup is not None else duty.amount
-        cells = (duty.title, duty.goal, duty.project)
-        row = [((c, c), text(t), False) for c, t in enumerate(cells, 1)]
-        rows.append([_block("年度履职目标"), *row, ((4, 4), amount_text(amount), False)])
-    return rows
-
-
-def _merge_spending_labels(writer: Writer, table: Any, rows: list[list[Piece]]) -> None:
-    """Each block label written once over its rows (merged down the first column)."""
-    start = 0
-    for r in range(1, len(rows) + 1):
-        label = rows[start][0][1] if rows[start][0][0] == (0, 0) else None
-        if r < len(rows) and label is not None and rows[r][0] == ((0, 0), label, True):
-            continue
-        if r - start > 1 and label is not None:
-            cell = table.cell(start, 0).merge(table.cell(r - 1, 0))
-            _put(writer, cell, label, True)
-        start = r
-
-
-def _spending_indicators(writer: Writer, indicators: Sequence[Indicator]) -> None:
-    widths = SPENDING_INDICATOR_WIDTHS_MM
-    table = writer.table(1 + len(indicators), len(widths), widths)
-    narrow_margins(table)
-    label, cell = writer.styles.form_label, writer.styles.form
-    for c, head in enumerate(("一级指标", "二级指标", "三级指标", "指标解释", "目标值")):
-        set_cell(table.cell(0, c), head, label)
-    repeat_header(table.rows[0])
-    for r, indicator in enumerate(indicators, start=1):
-        set_cell(table.cell(r, 2), _shown(writer, indicator.level3), cell)
-        set_cell(table.cell(r, 3), _shown(writer, indicator.remark), cell)
-        set_cell(table.cell(r, 4), _shown(writer, indicator.written or indicator.value), cell)
-    writer.merge_levels(table, indicators, first_row=1, style=cell)
-
-
 __all__ = [
     "TITLE_SUFFIX",
     "columns_of",
     "document_title",
     "is_application",
-    "write_department_spending",
     "write_project",
 ]

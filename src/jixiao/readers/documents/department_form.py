@@ -82,7 +82,7 @@ BLOCK_LABELS = ("年度预算安排", "年度总体目标", "年度履职目标"
 
 def _label_in_one(text: str) -> tuple[str, str] | None:
     """A block label written whole as a line's first cell — a merged cell of a Word table (as
-    jixiao publishes the table, outputs/publish_application.py) or a re-typed table: (the
+    jixiao publishes the table, outputs/publish_spending.py) or a re-typed table: (the
     label, the rest of the line)."""
     if CELL in text:  # a Word table's row: the label is its first cell
         first, _, rest = text.strip(" ").partition(CELL)
