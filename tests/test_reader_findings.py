@@ -84,6 +84,7 @@ def test_money_unit_cells(workbook: Path, written: str, unit: str, codes: list[s
     [
         (2024, 2024, []),
         ("2024年", 2024, []),
+        ("２０２４", 2024, []),  # full-width, as a Chinese input method types it (review15)
         ("²⁰²⁴", None, ["year-invalid"]),
         (1e308, None, ["year-invalid"]),
         ("明年", None, ["year-invalid"]),
@@ -108,6 +109,9 @@ def test_a_blank_year_is_reported_where_the_clerk_fills_it(workbook: Path) -> No
     document, findings = read_and_validate(SEEDS / "000-shijiazhuang-gaoxin-court.txt")
     assert document is not None and document.unit.year is None
     assert "year-missing" not in {f.code for f in findings}
+    # a year written but unreadable is year-invalid alone (review15: it was both)
+    _, findings = read_and_validate(edited(workbook, U.name, U.cell("year"), "明年"))
+    assert [f.code for f in findings if f.code.startswith("year-")] == ["year-invalid"]
 
 
 def test_an_unknown_profile_is_reported_and_the_template_profile_used(workbook: Path) -> None:

@@ -302,8 +302,6 @@ def test_every_declared_rule_has_a_firing_case() -> None:
     }
     # Rules judged by what a table states, whatever its layout: tests/test_rules_other_layouts.py
     tested |= {"cost-parts-exceed-total"}
-    # A template workbook's blank 预算年度: tests/test_reader_findings.py
-    tested |= {"year-missing"}
     # Reader rules are tested in test_cli/test_workbook, cross-file rules in test_consolidate.
     # (the reading rules of rules/files.py: tests/test_reader_findings.py, test_workbook.py)
     reader_rules = {rule.code for rule in FILE_RULES} | {

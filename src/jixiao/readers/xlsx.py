@@ -45,6 +45,7 @@ from jixiao.rules.files import (
     MONEY_UNIT_INVALID,
     PROFILE_UNKNOWN,
     YEAR_INVALID,
+    YEAR_MISSING,
 )
 from jixiao.template.layout import (
     LAYOUT,
@@ -129,7 +130,9 @@ def _read_layout(reader: Reader) -> Submission | None:
         return None
     projects = tuple(read_projects(reader, names, unit.money_unit))
     department = read_department(reader, names)
-    return Submission(unit, projects, department, template, Location(file=reader.file))
+    submission = Submission(unit, projects, department, template, Location(file=reader.file))
+    report_blank_year(reader, submission)
+    return submission
 
 
 def _meta_names_this_layout(reader: Reader, names: list[str]) -> bool:
@@ -226,6 +229,21 @@ def _year(reader: Reader, grid: Grid, ref: str) -> int | None:
     if year is None and written:
         reader.add(YEAR_INVALID, grid.name, ref, text=written)
     return year
+
+
+def report_blank_year(reader: Reader, submission: Submission) -> None:
+    """A filled workbook with 预算年度 left blank says so (review14: the deadline checks fell
+    silent, and nothing said why).  Not a blank template (it is submission-empty), nor a year
+    written but unreadable (year-invalid, or the cell's error value, says that already)."""
+    department = submission.department
+    filled = submission.projects or (department is not None and not department.is_empty)
+    if submission.unit.year is not None or not filled:
+        return
+    u, ref = LAYOUT.unit, LAYOUT.unit.cell("year")
+    grid = reader.grid(u.name)
+    erred = ref in reader.notes.errors.get(u.name, {})  # (calamine reads an error as blank)
+    if grid is not None and not grid.text(ref) and not erred:
+        reader.add(YEAR_MISSING, u.name, ref)
 
 
 def _money_unit(reader: Reader, grid: Grid, ref: str) -> MoneyUnit:

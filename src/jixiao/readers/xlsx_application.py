@@ -39,7 +39,7 @@ from jixiao.money import MoneyUnit
 from jixiao.readers.documents import labels as lb
 from jixiao.readers.inputs import Columns, project_code, read_amount, report_notes
 from jixiao.readers.workbook import Grid, Reader, by_row, checked_sheets
-from jixiao.readers.xlsx import read_unit
+from jixiao.readers.xlsx import read_unit, report_blank_year
 from jixiao.readers.xlsx_department_spending import read_department_spending
 from jixiao.rules.layouts import WEIGHT_INVALID
 from jixiao.template.application import (
@@ -87,7 +87,9 @@ def read_application(reader: Reader, names: list[str]) -> Submission | None:
     projects = tuple(_projects(reader, names, unit.money_unit))
     department, rollups = read_department_spending(reader, names, unit.money_unit)
     where = Location(file=reader.file)
-    return Submission(unit, projects, department, template, where, rollups=rollups)
+    submission = Submission(unit, projects, department, template, where, rollups=rollups)
+    report_blank_year(reader, submission)
+    return submission
 
 
 def _template_info(reader: Reader) -> dict[str, str | int | None] | None:

@@ -56,6 +56,13 @@ YEAR_INVALID = define(
     "预算年度“{text}”不是四位数的年份",
     "填写预算年度，如 2025",
 )
+YEAR_MISSING = define(
+    "year-missing",
+    "warning",
+    "未填写预算年度",
+    "没有填写预算年度：时间类指标值（如“2025年底前”）无法与预算年度核对",
+    "在“单位信息”表的“预算年度”中填写，如 2025",
+)
 PROFILE_UNKNOWN = define(
     "profile-unknown",
     "warning",
@@ -149,6 +156,7 @@ FILE_RULES = (
     SHEET_RENAMED,
     MONEY_UNIT_INVALID,
     YEAR_INVALID,
+    YEAR_MISSING,
     PROFILE_UNKNOWN,
     CELL_ERROR,
     FORMULA_OUTSIDE,

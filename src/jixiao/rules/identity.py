@@ -1,5 +1,4 @@
-"""Identity: 项目编码 of the observed form, never twice; names repeated are noted; a template
-workbook states its 预算年度."""
+"""Project identity: 项目编码 of the observed form, never twice; names repeated are noted."""
 
 from __future__ import annotations
 
@@ -17,13 +16,6 @@ SUBMISSION_EMPTY = define(
     "没有可校验的内容：{what}",
     "填写项目表（项目名称、预算数、资金支出计划、绩效指标）或部门整体绩效目标后再校验；"
     "如果报送的是空白模板，请换成填好的文件",
-)
-YEAR_MISSING = define(
-    "year-missing",
-    "warning",
-    "未填写预算年度",
-    "没有填写预算年度：时间类指标值（如“2025年底前”）无法与预算年度核对",
-    "在“单位信息”表的“预算年度”中填写，如 2025",
 )
 PROJECT_CODE = re.compile(r"^\d{6}\d{2}P[0-9A-Z]{6}1\d{4}[0-9A-Z]$")
 """Region 6 digits, year 2, ``P``, 6 characters, ``1``, 4 digits, one check character (unknown)."""
@@ -107,19 +99,6 @@ def project_names_repeated(submission: Submission, scope: Scope) -> Iterator[Fin
                 count=len(projects),
                 others=others,
             )
-
-
-@submission_check
-def year_stated(submission: Submission, scope: Scope) -> Iterator[Finding | None]:
-    """A filled template workbook states its 预算年度: without it the deadline checks
-    (deadline-outside-year, goal-year-mismatch) fall silent, and review14 found nothing said
-    so.  A published document that names no year is what it is (not the clerk's form)."""
-    department = submission.department
-    filled = submission.projects or (department is not None and not department.is_empty)
-    if submission.unit.year is not None or not submission.template.get("id") or not filled:
-        return
-    unit = submission.unit
-    yield YEAR_MISSING.at(scope, unit.sources.get("year") or unit.source)
 
 
 @submission_check
