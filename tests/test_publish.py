@@ -128,7 +128,24 @@ def test_workbooks_of_two_units_or_two_years_make_no_one_document(tmp_path: Path
     refused = publish([first, other], document, allow_errors=True)
     assert refused.publication is None and not document.exists()
     assert refused.refused is not None and "不同单位" in refused.refused
-    assert f"“{court.unit.name}”" in refused.refused and "“某区人民法院”" in refused.refused
+    assert f"“{court.unit.name}”" in refused.refused
+    assert "“某区人民法院”（615002）" in refused.refused
+
+    def as_unit(name: str, code: str | None) -> Submission:
+        unit = dataclasses.replace(court.unit, name=name, code=code)
+        return dataclasses.replace(court, unit=unit)
+
+    # one unit: brackets written full- and half-width, one workbook without its code
+    books = [workbook(tmp_path, "e", as_unit("某法院（本级）", None))]
+    books.append(workbook(tmp_path, "f", as_unit("某法院(本级) ", "615001")))
+    together = publish(books, tmp_path / "一家.docx", allow_errors=True)
+    assert together.refused is None and together.publication is not None
+    # the files' order never decides (review15): no code, then two different codes
+    codes = (None, "1", "2")
+    books = [workbook(tmp_path, f"o{i}", as_unit("某法院", c)) for i, c in enumerate(codes)]
+    for order in (books, books[::-1]):
+        refused = publish(order, tmp_path / "顺序.docx", allow_errors=True)
+        assert refused.refused is not None and "“某法院”（1）" in refused.refused
     unit = dataclasses.replace(court.unit, year=2024)
     later = dataclasses.replace(court, unit=dataclasses.replace(unit, year=2025))
     books = [workbook(tmp_path, "c", dataclasses.replace(court, unit=unit))]

@@ -15,8 +15,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 from jixiao.atomic import atomic_write
@@ -126,13 +128,11 @@ def not_one_unit(submissions: list[Submission]) -> str | None:
     石家庄高新区法院 published as “2025 年度”, 玉田县司法局's year, with 玉田's projects
     renumbered): refused, naming what differs.  A unit is known by its code, by its name where
     a workbook gives no code."""
-    first = submissions[0].unit
-    others = [s.unit for s in submissions if not _same_unit(first, s.unit)]
-    if others:
-        names = dict.fromkeys(u.name or u.code or "未填单位名称" for u in (first, *others))
-        shown = "、".join(f"“{name}”" for name in names)
+    units = [s.unit for s in submissions]
+    if not all(_same_unit(a, b) for a, b in combinations(units, 2)):
+        named = "、".join(dict.fromkeys(_shown(unit) for unit in units))
         return (
-            f"这些工作簿来自不同单位（{shown}），没有生成公开文本："
+            f"这些工作簿来自不同单位（{named}），没有生成公开文本："
             "公开文本一次生成一个单位的，请按单位分别生成"
         )
     years = sorted({s.unit.year for s in submissions if s.unit.year})
@@ -143,10 +143,22 @@ def not_one_unit(submissions: list[Submission]) -> str | None:
 
 
 def _same_unit(a: Unit, b: Unit) -> bool:
-    """The same unit: the same code where both give one, else the same name (spaces aside)."""
+    """The same unit: the same code where both give one, else the same name (spaces and
+    full-/half-width forms aside: ``（本级）`` and ``(本级)``).  Every pair is compared, so the
+    answer does not depend on the files' order (review15)."""
     if a.code and b.code:
-        return "".join(a.code.split()) == "".join(b.code.split())
-    return "".join((a.name or "").split()) == "".join((b.name or "").split())
+        return _plain(a.code) == _plain(b.code)
+    return _plain(a.name) == _plain(b.name)
+
+
+def _plain(text: str | None) -> str:
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def _shown(unit: Unit) -> str:
+    """``“某区人民法院”（615002）``: what tells the clerk the units apart."""
+    name = f"“{unit.name or '未填单位名称'}”"
+    return f"{name}（{unit.code}）" if unit.code else name
 
 
 def published_text(result: Published) -> str:
