@@ -3,6 +3,10 @@
 Everything a clerk reads is Chinese, click's own words included (usage lines, help sections,
 errors).  Exit codes: 0 no errors, 1 errors found or a file unreadable, 2 usage or program
 error, 130 cancelled (Ctrl-C).
+
+This module holds the daily flow (validate, consolidate, template, demo, rules, schema) and the
+entry point; the format conversions (import, export, publish) are in :mod:`jixiao.cli_documents`
+and ``jixiao excel …`` in :mod:`jixiao.cli_excel`, both added to :func:`main` here.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from typing import TYPE_CHECKING
 import click
 
 from jixiao.cli_chinese import CANCELLED, CLICK_ZH
+from jixiao.cli_documents import export, import_command, publish_command
 from jixiao.cli_excel import excel
 from jixiao.cli_support import (
     EXIT_CANCELLED,
+    EXIT_CODES,
+    PROFILE_HELP,
     Group,
     emit,
     emit_json,
@@ -31,11 +38,10 @@ from jixiao.cli_support import (
     progress_bar,
 )
 from jixiao.filekinds import describe, folder_kinds
-from jixiao.findings import Report, Tally
 from jixiao.money import MoneyUnit
 from jixiao.profiles import builtin_names
 from jixiao.template.names import DEFAULT_PROJECTS, MAX_PROJECTS, TEMPLATE_LAYOUTS
-from jixiao.textfiles import printable, readable_path
+from jixiao.textfiles import readable_path
 
 # The engine (readers, rules, the template layout, the service) is imported inside the commands
 # that use it: `jixiao --help` and `jixiao validate` start in a fraction of a second (issue #15;
@@ -55,11 +61,10 @@ def __getattr__(name: str) -> str:
     raise AttributeError(f"module 'jixiao.cli' has no attribute {name!r}")
 
 
-_PROFILE_HELP = f"规则配置：{'、'.join(builtin_names())}，或配置文件路径"
 WRITING_BAR_FROM = 30_000
 """The writing bar shows from this much work (list rows, the package counted in: about
 20,000 rows, a second of writing); a smaller summary is written before a bar would matter."""
-EXIT_CODES = "退出码：0 无错误，1 有错误（含无法读取的文件），2 用法或程序错误，130 已取消。"
+
 
 # ---------------------------------------------------------------- commands
 
@@ -85,7 +90,7 @@ def main() -> None:
     "profile_name",
     metavar="配置",
     default=None,
-    help=f"{_PROFILE_HELP}（默认取提交中的设置）",
+    help=f"{PROFILE_HELP}（默认取提交中的设置）",
 )
 @no_cache_option
 @format_option
@@ -127,74 +132,6 @@ def schema() -> None:
     from jixiao.readers.interchange import submission_schema
 
     emit_json(json.dumps(submission_schema(), ensure_ascii=False, indent=2))
-
-
-@main.command(
-    "import",
-    help=f"导入已公开的绩效目标文件（{describe('docx', 'text')}），生成填好的模板并校验。"
-    "\n\n" + EXIT_CODES,
-    short_help="导入已公开的绩效目标文件，生成填好的模板。",
-)
-@click.argument(
-    "document", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="输出的填好的模板（.xlsx）",
-)
-@click.option(
-    "--profile",
-    "profile_name",
-    type=click.Choice(builtin_names()),
-    default=None,
-    help="规则配置（默认按文档版式自动判断：无项目编码和支出计划的为天津版式）",
-)
-@click.option(
-    "--layout",
-    "layout_name",
-    type=click.Choice(TEMPLATE_LAYOUTS),
-    default=None,
-    help="写入哪种模板（默认按文档判断：其他省份的申报表、批复表写入申报表，其余写入绩效目标表）",
-)
-@force_option
-@format_option
-def import_command(
-    document: Path,
-    output: Path,
-    profile_name: str | None,
-    layout_name: str | None,
-    force: bool,
-    output_format: str,
-) -> None:
-    from jixiao.outputs.report import report_json
-    from jixiao.service.import_export import import_to_template
-
-    imported = import_to_template(document, output, profile_name, force, layout_name)
-    report = Report([imported.report])
-    if output_format == "json":  # the report, and every workbook written (two for a mixed one)
-        written = [
-            {"path": str(b.path), "layout": b.layout, "projects": b.projects, "profile": b.profile}
-            for b in imported.written
-        ]
-        data = report_json(report) | {"written": written}
-        emit_json(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print_report(report, output_format)
-    if imported.submission is None:
-        sys.exit(1)
-    if output_format == "text":
-        for book in imported.written:
-            what = f"{book.projects} 个项目，规则配置 {book.profile}"
-            if book.layout != TEMPLATE_LAYOUTS[0] or len(imported.written) > 1:
-                what = f"{book.layout}，{what}"
-            emit(f"已生成填好的模板：{readable_path(book.path)}（{what}）")
-        if len(imported.written) > 1:
-            emit("文档含两种版式：绩效目标表和申报表各写入一个工作簿（两者可一起汇总）")
-    exit_for(report.tally())
 
 
 @main.command()
@@ -256,38 +193,6 @@ def template(
         emit(f"已生成模板：{readable_path(path)}（{name}，{projects} 张项目表）")
 
 
-@main.command()
-@click.argument(
-    "source", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="输出的 JSON 文件",
-)
-@force_option
-def export(source: Path, output: Path, force: bool) -> None:
-    """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
-    from jixiao.service.import_export import export_submission
-
-    exported = export_submission(source, output, force)
-    shown = readable_path(source)
-    for finding in exported.findings:
-        where = f" {finding.where}" if finding.where else ""
-        line = f"[{finding.severity.label}] {shown}{where} {finding.message}（{finding.code}）"
-        emit(printable(line))
-    if exported.refused is not None:
-        emit(printable(f"无法导出“{shown}”：{exported.refused}，没有写出任何文件。"))
-        sys.exit(1)
-    assert exported.submission is not None
-    projects = len(exported.submission.projects)
-    emit(f"已导出：{readable_path(output)}（{projects} 个项目）")
-    exit_for(Tally.of(exported.findings))
-
-
 @main.command(
     help="汇总下属单位的报送（文件夹递归查找），生成带图表和问题清单的汇总工作簿；"
     "跨文件检查与 validate 相同。\n\n" + EXIT_CODES,
@@ -321,7 +226,7 @@ def export(source: Path, output: Path, force: bool) -> None:
     "profile_name",
     metavar="配置",
     default=None,
-    help=f"{_PROFILE_HELP}（默认取各文件自己的设置）",
+    help=f"{PROFILE_HELP}（默认取各文件自己的设置）",
 )
 @click.option(
     "--by-department", is_flag=True, help="只给一个工作簿时：按各项目表的“填报部门”分组汇总"
@@ -380,45 +285,6 @@ def consolidate(
 
 
 @main.command(
-    "publish",
-    help="把填好的工作簿生成公开文本：Word 文档（.docx），版式与各单位公开的绩效目标文本一致"
-    "（项目绩效目标表、部门整体绩效目标、整体绩效目标表），可再导入（jixiao import）。"
-    "有错误的工作簿不生成，除非加 --allow-errors；加 --pdf 同时经 LibreOffice 生成 PDF。"
-    "\n\n" + EXIT_CODES,
-    short_help="把填好的工作簿生成公开文本（.docx，可加 PDF）。",
-)
-@paths_argument("工作簿...")
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="公开文本（.docx）",
-)
-@click.option("--pdf", is_flag=True, help="同时生成同名 PDF（需要安装 LibreOffice）")
-@click.option(
-    "--allow-errors", is_flag=True, help="工作簿有错误也生成（照常报告错误数，退出码为 1）"
-)
-@click.option("--profile", "profile_name", metavar="配置", default=None, help=_PROFILE_HELP)
-@force_option
-def publish_command(
-    paths: tuple[Path, ...],
-    output: Path,
-    pdf: bool,
-    allow_errors: bool,
-    profile_name: str | None,
-    force: bool,
-) -> None:
-    from jixiao.service.publish import publish, published_text
-
-    with progress_bar("读取与校验") as progress:
-        result = publish(paths, output, pdf, allow_errors, force, profile_name, progress)
-    emit(published_text(result))
-    sys.exit(1 if result.errors or result.unreadable or result.refused else 0)
-
-
-@main.command(
     help="演示主流程：用内置的真实公开样例生成几家下属单位的报送工作簿（含预置错误），校验并汇总。"
     "\n\n默认写到 ./jixiao-demo；演示目录归演示所有，重复运行会刷新其中的文件。",
     short_help="演示主流程：生成几家下属单位的报送，校验并汇总。",
@@ -442,6 +308,9 @@ def demo(directory: Path) -> None:
     emit("打开汇总工作簿的“问题清单”，点击位置即可跳到报送文件中的单元格。")
 
 
+main.add_command(import_command)
+main.add_command(export)
+main.add_command(publish_command)
 main.add_command(excel)
 
 

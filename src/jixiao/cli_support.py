@@ -1,6 +1,7 @@
 """What every ``jixiao`` command shares: Chinese failures and exit codes, the common options,
 printing a report, the progress bar.  The commands themselves are in :mod:`jixiao.cli` (and the
-add-in's in :mod:`jixiao.cli_excel`); this module imports nothing of the engine at load time."""
+format conversions' in :mod:`jixiao.cli_documents`, the add-in's in :mod:`jixiao.cli_excel`);
+this module imports nothing of the engine at load time."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import click
 
 from jixiao.cli_chinese import CANCELLED, Context
 from jixiao.findings import Report, Severity, Tally
-from jixiao.profiles import ProfileError
+from jixiao.profiles import ProfileError, builtin_names
 from jixiao.textfiles import readable_path
 
 if TYPE_CHECKING:
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 
 
 EXIT_CANCELLED = 130
+EXIT_CODES = "退出码：0 无错误，1 有错误（含无法读取的文件），2 用法或程序错误，130 已取消。"
+"""The exit codes as a command's help states them."""
+PROFILE_HELP = f"规则配置：{'、'.join(builtin_names())}，或配置文件路径"
+"""The help of a ``--profile`` that takes a built-in name or a profile file."""
 
 
 class Failure(click.ClickException):
