@@ -413,6 +413,13 @@ PLANTED = [
     # review14: a weight pasted as text counts, as the reader counts it
     Planted("weight-as-text", {_at(0, "weight"): "20"}, frozenset()),
     Planted("weight-with-分", {_at(0, "weight"): "10分"}, frozenset({"weight-sum"})),
+    # review15: text the reader refuses (weight-invalid) is left out of both totals
+    Planted("weight-分-inside", {_at(0, "weight"): "2分0"}, frozenset({"weight-sum"})),
+    Planted(  # with -20 the weights make 100; the reader leaves -20 out (120)
+        "weight-negative-text",
+        {_at(0, "weight"): "-20", _at(1, "weight"): 60},
+        frozenset({"weight-sum"}),
+    ),
     Planted("symbol-blank", {_at(1, "symbol"): None}, frozenset({"symbol-missing"})),
     Planted(
         "whole-value-in-one-cell",

@@ -366,10 +366,18 @@ total; a total stated in a 其他信息 row such as 105's 权重分值90分 is c
 
 def weight_reading(ref: str) -> str:
     """Helper: a 权重（分值） cell as the reader takes it (readers.xlsx_application.weight): a
-    number, or text such as ``20`` or ``10分`` without its trailing 分 or %; else unreadable
-    (review14: a weight pasted as text was left out of the native total, not the engine's)."""
-    cleaned = f'TRIM(SUBSTITUTE(SUBSTITUTE(TRIM({ref}),"分",""),"%",""))'
-    return _helper(ref, f"VALUE({cleaned})")
+    number, or text such as ``20`` or ``20分`` without its trailing 分 or %; a value outside
+    0～100 or any other text is unreadable, left out of the total as the reader leaves it out
+    (weight-invalid).  review14: a weight pasted as text was left out of the native total,
+    not the engine's; review15: 分/% inside the text (``2分0``) or a negative weight must not
+    count either."""
+    text = f"TRIM({ref})"  # (the reader strips any run of 分/%; one is what clerks type)
+    text = f'IF(OR(RIGHT({text},1)="分",RIGHT({text},1)="%"),LEFT({text},LEN({text})-1),{text})'
+    weight = f"IF(ISNUMBER({ref}),{ref},VALUE(TRIM({text})))"
+    return (
+        f'=IFERROR(IF(AND(NOT(ISNUMBER({ref})),TRIM({ref})=""),"",'
+        f'IF(ABS({weight}-50)>50,"{UNREADABLE}",{weight})),"{UNREADABLE}")'
+    )
 
 
 def weight_status(p: ApplicationSheet = APPLICATION.project) -> str:
