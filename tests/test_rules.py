@@ -366,8 +366,12 @@ def test_a_block_naming_its_levels_names_all_three_on_every_row() -> None:
     data = good()
     data["department"]["blocks"][0]["indicators"] = [full, two, no_name]
     found = [(f.code, f.message) for f in run(data) if f.project_name is None]
-    assert ("level-invalid", "二级指标“”为空") in found
-    assert ("value-missing", "三级指标为空") in found
+    assert ("level-invalid", "二级指标“”为空（社会公众投诉率）") in found
+    assert ("value-missing", "三级指标为空") in found  # (no name at all to quote)
+    # a 一级 outside the framework is reported once, by level_labels (review15: it was twice)
+    data["department"]["blocks"][0]["indicators"] = [full, {**two, "level1": "经济效益"}]
+    level = [f.message for f in run(data) if f.code == "level-invalid" and not f.project_name]
+    assert level == ["一级指标“经济效益”不在指标体系中"]
     plain = {"level3": "社会公众投诉率", "value": "≤2%"}
     data["department"]["blocks"][0]["indicators"] = [{"level3": "满意度", "value": "≥90%"}, plain]
     assert not [f for f in run(data) if f.code in ("level-invalid", "value-missing")]

@@ -97,8 +97,8 @@ def test_004_known_problems() -> None:
     # … but a 分项 that names its levels names all three (review14): 满意度指标-社会公众投诉率
     # lacks its 二级 in five 分项, 满意度指标-群众满意度-（…） its 三级 in three
     unnamed = [(f.code, f.message) for f in findings if f.project_name is None]
-    assert unnamed.count(("level-invalid", "二级指标“”为空")) == 5
-    assert unnamed.count(("value-missing", "三级指标为空")) == 3
+    assert unnamed.count(("level-invalid", "二级指标“”为空（社会公众投诉率）")) == 5
+    assert unnamed.count(("value-missing", "三级指标（群众满意度数量占总数的比例）为空")) == 3
     projects = {f.project_name for f in findings if f.project_name}
     assert "残疾人保障金" in projects  # 设备购置成本 in a project that buys no equipment
     assert {f.code for f in findings if f.project_name == "残疾人保障金"} == {"text-copied"}

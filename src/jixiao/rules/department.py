@@ -103,20 +103,22 @@ def levels_left_out(indicators: tuple[Indicator, ...], scope: Scope) -> Iterator
         return
     framework = scope.profile.framework
     for indicator in indicators:
-        if not indicator.level1:
-            continue  # (level_labels reports a row that names no 一级 among ones that do)
+        level1, _ = canonical_levels(indicator, scope)
+        if level1 is None or level1 not in framework:
+            continue  # (no 一级, or one outside the framework: level_labels reports it)
+        # every row of a narrative 分项 stands on one line: the finding names its indicator
+        named = f"（{indicator.name}）" if indicator.name else ""
         if not indicator.level2:
-            level1, _ = canonical_levels(indicator, scope)
             yield LEVEL_INVALID.at(
                 scope,
                 indicator.at("level2"),
                 level="二级指标",
                 label="",
-                reason="为空",
-                allowed="、".join(framework.get(level1 or "", ())),
+                reason=f"为空{named}",
+                allowed="、".join(framework[level1]),
             )
         elif not indicator.level3:
-            yield VALUE_MISSING.at(scope, indicator.at("level3"), field="三级指标")
+            yield VALUE_MISSING.at(scope, indicator.at("level3"), field=f"三级指标{named}")
 
 
 def _key(name: str) -> str:
