@@ -351,6 +351,7 @@ def test_an_amount_stated_rounded_in_the_purpose_agrees_with_the_budget() -> Non
         ("项目预算资金额为162万元", False),  # rounded to whole 万元
         ("项目预算资金额为161.66万元", True),  # 200 元 off: not a rounding
         ("项目预算资金额为1616387元", True),  # stated to the 元, 0.84 元 off
+        ("项目预算资金额为0.02亿元", True),  # rounds to 0.02 亿, but 24 % off: no rounding
     ):
         project(data)["purpose"] = purpose
         assert ("amount-text-mismatch" in codes(run(data))) is reported, purpose

@@ -131,7 +131,8 @@ def amount_in_purpose(project: Project, scope: Scope) -> Iterator[Finding | None
     for match in _STATED_AMOUNT.finditer(normalize_text(project.purpose)):
         stated, unit = Decimal(match.group("number")), match.group("unit")
         converted = convert(stated, unit, scope.money_unit)
-        if abs(converted - project.budget) > max(TOLERANCE, _rounding(stated, unit, scope)):
+        rounding = min(_rounding(stated, unit, scope), abs(project.budget) * ROUNDING_SHARE)
+        if abs(converted - project.budget) > max(TOLERANCE, rounding):
             yield AMOUNT_TEXT_MISMATCH.at(
                 scope,
                 project.at("purpose"),
@@ -141,6 +142,11 @@ def amount_in_purpose(project: Project, scope: Scope) -> Iterator[Finding | None
                 budget=project.budget,
                 table_unit=scope.money_unit.value,
             )
+
+
+ROUNDING_SHARE = Decimal("0.01")
+"""The most an amount stated in prose may round the budget by, as a share of it: ``1亿元`` for
+a budget of 1.4 亿 is no rounding (review15), ``162万元`` for 161.64 万 is."""
 
 
 def _rounding(stated: Decimal, unit: str, scope: Scope) -> Decimal:
