@@ -350,6 +350,8 @@ PLANTED: list[Planted] = [
     Planted("a period of months 1-12月", {_row(2, "value"): "1-12月"}, frozenset()),
     Planted("a year in Chinese numerals", {_row(2, "value"): "二〇二四年12月底前"}, frozenset()),
     Planted("a full-width period 1－6月", {_row(2, "value"): "1－6月"}, frozenset()),
+    Planted("a period 1月至12月", {_row(2, "value"): "1月至12月"}, frozenset()),
+    Planted("an en-dash period 1–12月", {_row(2, "value"): "1–12月"}, frozenset()),
     Planted("inclusive ≥99%（含）", {_row(1, "value"): "≥99%（含）"}, frozenset()),
     Planted("inclusive 99%（含）", {_row(1, "value"): "99%（含）"}, frozenset({"symbol-missing"})),
     Planted(

@@ -115,6 +115,14 @@ def test_deadlines(raw: str, year: int | None, month: int | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "month"), [("2024年1月-12月", 12), ("2025年3月-6月", 6), ("2024年1至12月", 12)]
+)
+def test_a_dated_span_is_read_at_its_last_month(raw: str, month: int) -> None:
+    """review15: 2024年1月-12月 was read at month 1."""
+    assert parse_value(raw).deadline == Deadline(int(raw[:4]), month)
+
+
+@pytest.mark.parametrize(
     ("raw", "symbol", "year", "month"),
     [
         ("≤2019年12月", Symbol.LE, 2019, 12),  # 106's 项目完成时间: no later than
@@ -142,7 +150,21 @@ def test_a_symbol_before_months_alone_is_still_a_duration() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "month"), [("1-12月", 12), ("1至6月", 6), ("在1—3月", 3), ("１－１２月", 12)]
+    ("raw", "month"),
+    [
+        ("1-12月", 12),
+        ("1至6月", 6),
+        ("在1—3月", 3),
+        ("１－１２月", 12),
+        # review15: more ways to write a span
+        ("1–12月", 12),
+        ("1——12月", 12),
+        ("1〜12月", 12),
+        ("1月-12月", 12),
+        ("1月至12月", 12),
+        ("全年1-12月", 12),
+        ("1月-12月底前", 12),
+    ],
 )
 def test_a_period_of_months_is_a_time_target(raw: str, month: int) -> None:
     """review14: 1-12月 was the number 1 and the text -12月 (value-mixed, an error)."""
@@ -175,7 +197,12 @@ def test_not_every_span_of_months_is_a_period(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "symbol"),
-    [("≥99%（含）", Symbol.GE), ("100%（含）", None), ("≤5天(含本数)", Symbol.LE)],
+    [
+        ("≥99%（含）", Symbol.GE),
+        ("100%（含）", None),
+        ("≤5天(含本数)", Symbol.LE),
+        ("90%（含）以上", Symbol.GE),  # review15: before the suffix word
+    ],
 )
 def test_an_inclusive_mark_says_what_the_symbol_says(raw: str, symbol: Symbol | None) -> None:
     """review14: （含） after a value made it mixed (an error); the bound is included, as ≥/≤

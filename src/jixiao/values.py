@@ -203,9 +203,13 @@ _QUANTITY = re.compile(
 )
 _PREFIX = re.compile("|".join(map(re.escape, sorted(_PREFIX_SYMBOLS, key=len, reverse=True))))
 _SUFFIX = re.compile("(?:" + "|".join(map(re.escape, _SUFFIX_SYMBOLS)) + ")$")
-_YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:(?:\d{1,2}[-—~至到])?(\d{1,2})月)?")
+PERIOD_SEPARATORS = "-—–~〜至到"
+"""What joins the two months of a period (``1-12月``, ``1至6月``, ``1月—12月``), after NFKC."""
+_FROM_MONTH = r"(?:\d{1,2}月?[" + PERIOD_SEPARATORS + r"]+)?"
+"""The first month of a span (``1-``, ``1月至``) before the month a deadline is read at."""
+_YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:" + _FROM_MONTH + r"(\d{1,2})月)?")
 _MONTH = re.compile(
-    r"(?:在|于)?(?:\d{1,2}[-—~至到])?(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内)"
+    r"(?:在|于)?" + _FROM_MONTH + r"(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内)"
 )
 _DATE = re.compile(
     r"^(?:在|于)?((?:19|20)\d{2})[-./](\d{1,2})(?:[-./](\d{1,2}))?(?:日)?"
@@ -216,12 +220,10 @@ _CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八�
 _CHINESE_YEAR = re.compile("([" + "".join(_CHINESE_DIGITS) + "]{4})年")
 """A year written in Chinese numerals (``二〇二三年底前``), read as its digits for the deadline
 patterns (review14: it was text, and ``二零二四年12月底前`` a mixed value, an error)."""
-PERIOD_SEPARATORS = "-—~至到"
-"""What joins the two months of a period (``1-12月``, ``1至6月``), after NFKC."""
-_PERIOD = re.compile(r"^(?:在|于)?(\d{1,2})[" + PERIOD_SEPARATORS + r"](\d{1,2})月$")
+_PERIOD = re.compile(r"^(?:在|于|全年)?(\d{1,2})月?[" + PERIOD_SEPARATORS + r"]+(\d{1,2})月$")
 """A period of months without a year (``1-12月``): a time target, read as a deadline at its last
 month (review14: it was a number 1 and the text ``-12月``, an error)."""
-_INCLUSIVE = re.compile(r"\((?:包?含|包括)(?:本数)?\)$")
+_INCLUSIVE = re.compile(r"\((?:包?含|包括)(?:本数)?\)(?=(?:以上|以下|以内|内)?$)")
 """``（含）`` after a value: the bound is included, which ≥/≤ already say (review14: ``≥99%（含）``
 was a number and the text ``(含)``, an error)."""
 _DEADLINE_WORD = re.compile(r"底|末|前|截止|之内|以内|完成")
