@@ -421,6 +421,7 @@ PLANTED = [
         frozenset({"weight-sum"}),
     ),
     Planted("symbol-blank", {_at(1, "symbol"): None}, frozenset({"symbol-missing"})),
+    Planted("symbol-full-width-pair", {_at(1, "symbol"): "＞＝"}, frozenset()),  # review15
     Planted(
         "whole-value-in-one-cell",
         {_at(1, "symbol"): None, _at(1, "number"): ">=95", _at(1, "unit"): None},

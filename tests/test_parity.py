@@ -352,6 +352,13 @@ PLANTED: list[Planted] = [
     Planted("a full-width period 1－6月", {_row(2, "value"): "1－6月"}, frozenset()),
     Planted("a period 1月至12月", {_row(2, "value"): "1月至12月"}, frozenset()),
     Planted("an en-dash period 1–12月", {_row(2, "value"): "1–12月"}, frozenset()),
+    # review15: an ideographic space before a value, a no-break space inside a level
+    Planted(
+        "value after an ideographic space",
+        {_row(1, "value"): "\u300090%"},
+        frozenset({"symbol-missing"}),
+    ),
+    Planted("level with a no-break space", {_row(0, "level1"): "产出\u00a0指标"}, frozenset()),
     Planted("inclusive ≥99%（含）", {_row(1, "value"): "≥99%（含）"}, frozenset()),
     Planted("inclusive 99%（含）", {_row(1, "value"): "99%（含）"}, frozenset({"symbol-missing"})),
     Planted(

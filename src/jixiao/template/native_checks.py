@@ -67,8 +67,9 @@ NATIVE_CODES = (
 
 UNREADABLE = "?"
 """What a helper cell shows for a cell it cannot read as a number (blank cells give "")."""
-SPACES = (" ", "\u3000")
-"""Spaces the engine removes from codes, labels and numbers (ASCII and ideographic)."""
+SPACES = (" ", "\u3000", "\u00a0")
+"""Spaces the engine removes from codes, labels and numbers (ASCII, ideographic and the
+no-break space pasted from web pages: review15)."""
 FULL_WIDTH = {chr(ord(c) + 0xFEE0): c for c in "0123456789.,-%"}
 """Full-width digits and signs and their ASCII forms (what NFKC does to them)."""
 DIGITS = "0123456789" + "".join(k for k, v in FULL_WIDTH.items() if v.isdigit())
@@ -268,7 +269,7 @@ def row_helpers(row: int, value: str, p: CheckedSheet = LAYOUT.project) -> dict[
         p.level2_helper(row): canonical_level2(row, p),
         p.text_helper(p.helper(row)): plain_label(p.row_cell("level1", row)),
         p.text_helper(p.level2_helper(row)): plain_label(p.row_cell("level2", row)),
-        p.value_text(row): f"=TRIM({value})",
+        p.value_text(row): "=TRIM(" + _substitute(value, [(s, " ") for s in SPACES[1:]]) + ")",
     }
 
 
@@ -356,7 +357,7 @@ APPLICATION_CODES = (
     "weight-sum",
 )
 """The rules the 申报表 template checks by formulas (it has no plan, no 依据 column)."""
-SYMBOLS = ("≥", "≤", "=", ">", "<", ">=", "<=", "≧", "≦", "＞", "＜", "＝")
+SYMBOLS = ("≥", "≤", "=", ">", "<", ">=", "<=", "≧", "≦", "＞", "＜", "＝", "＞＝", "＜＝")
 """What 指标性质 may hold and still count as the symbol (the dropdown offers the first five;
 each is one the reader normalises, tests/test_application_template.py holds them together)."""
 WEIGHT_TOTAL = 100
