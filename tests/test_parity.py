@@ -352,6 +352,7 @@ PLANTED: list[Planted] = [
     Planted("a full-width period 1－6月", {_row(2, "value"): "1－6月"}, frozenset()),
     Planted("a period 1月至12月", {_row(2, "value"): "1月至12月"}, frozenset()),
     Planted("an en-dash period 1–12月", {_row(2, "value"): "1–12月"}, frozenset()),
+    Planted("a period done 1-12月完成", {_row(2, "value"): "1-12月完成"}, frozenset()),
     # review15: an ideographic space before a value, a no-break space inside a level
     Planted(
         "value after an ideographic space",

@@ -209,7 +209,7 @@ _FROM_MONTH = r"(?:\d{1,2}月?[" + PERIOD_SEPARATORS + r"]+)?"
 """The first month of a span (``1-``, ``1月至``) before the month a deadline is read at."""
 _YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:" + _FROM_MONTH + r"(\d{1,2})月)?")
 _MONTH = re.compile(
-    r"(?:在|于)?" + _FROM_MONTH + r"(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内)"
+    r"(?:在|于)?" + _FROM_MONTH + r"(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内|完成)"
 )
 _DATE = re.compile(
     r"^(?:在|于)?((?:19|20)\d{2})[-./](\d{1,2})(?:[-./](\d{1,2}))?(?:日)?"

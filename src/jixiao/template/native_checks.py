@@ -84,7 +84,9 @@ DEADLINE_YEARS = ("19", "20")
 """A value led by 19xx年/20xx年 or a 19xx-mm date is a deadline (values._deadline)."""
 DATE_SEPARATORS = "-./－．／"
 MONTH_DEADLINES = tuple(
-    f"{unit}{word}" for unit in "月日" for word in ("底", "末", "份", "前", "之前", "以前", "内")
+    f"{unit}{word}"
+    for unit in "月日"
+    for word in ("底", "末", "份", "前", "之前", "以前", "内", "完成")
 )
 """12月底前, 6月30日前: a month-led deadline (values._MONTH); tests keep these true to it."""
 PERIODS = PERIOD_SEPARATORS + "".join(
