@@ -369,7 +369,9 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     else:
         end = quantity.start("rate") if rate else end  # a rate needs a 万 before it
         number *= _MULTIPLIERS[multiplier] if multiplier else 1
-    rest = _INCLUSIVE.sub("", text[end:])
+    rest = text[end:]
+    if symbol not in (Symbol.GT, Symbol.LT):  # (>80%（含）contradicts itself: left mixed)
+        rest = _INCLUSIVE.sub("", rest)
     note = None
     if _GRADING_NOTE.match(rest):
         rest, note = "", rest
