@@ -176,9 +176,6 @@ def _fraction_to_percent(value: int | float | Decimal) -> Decimal | None:
         return None
 
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
 def year(value: object) -> int | None:
     """A 预算年度 cell (2024, 2024.0, ``2024``, ``２０２４`` or ``2024年``) → 2024; None unless
     plausible.  Full-width digits count as digits (as typed with a Chinese input method);
