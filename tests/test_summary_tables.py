@@ -349,7 +349,8 @@ def test_links_stop_at_excels_limit_a_sheet_and_the_overview_says_so(
     assert len(sheets) > 2
     for name in sheets:
         links = [c for row in book[name].iter_rows(min_row=2) for c in row if c.hyperlink]
-        assert len(links) == 3, name  # the first three rows with a cell to open, no more
+        # the first three rows with a cell to open, no more (the last sheet may hold fewer)
+        assert len(links) == 3 or (name == sheets[-1] and 0 < len(links) < 3), name
     notes = [r[1] for r in book["汇总概览"].iter_rows(values_only=True) if r[0] == "链接"]
     assert len(notes) == 1 and "不再链接" in notes[0]
     plain = tmp_path / "全部.xlsx"
