@@ -415,7 +415,8 @@ def test_the_templates_folder_and_the_places_are_install_py_s(
 ) -> None:
     """One owner: the folder name the script spells (escaped: it stays ASCII) is
     install_paths.py's TEMPLATE_FOLDER, and every file install.py writes lies directly in one
-    of the three places the script accepts (a file in a subfolder would be refused, and so left behind)."""
+    of the three places the script accepts (a file in a subfolder would be refused, and so
+    left behind)."""
     escaped = re.search(r"\[regex\]::Unescape\('(jixiao[^']*)'\)", function("Remove-Recorded"))
     assert escaped is not None
     assert escaped[1].encode("ascii").decode("unicode_escape") == install_paths.TEMPLATE_FOLDER
