@@ -59,9 +59,10 @@ from jixiao.template.department_spending import is_department_spending
 
 FIXED_DATE = dt.datetime(2024, 1, 1)
 """Document properties are fixed: the same workbooks give the same document."""
-PROJECT_WIDTHS_MM = (19.0, 25.0, 32.0, 21.0, 20.0, 25.0, 28.0)
+PROJECT_WIDTHS_MM = (19.0, 25.0, 32.0, 19.0, 22.0, 25.0, 28.0)
 """The project table's seven columns (the workbook's A–G), 170 mm in all: 项目编码 (21
-characters) fits on one line in B:C."""
+characters) fits on one line in B:C; E, the 财政资金 amount, is as wide as 项目名称 in D leaves
+it (D and E print as one 绩效指标描述 below), so a million 元 fits at (nearly) full size."""
 
 
 @dataclass(slots=True)
