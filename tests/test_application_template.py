@@ -210,6 +210,9 @@ def test_symbol_number_and_unit_join_as_the_importer_joins_them(
         (4.0, (Decimal(4), None)),
         (2.5, (Decimal("2.5"), None)),
         ("10分", (Decimal(10), None)),
+        ("２０", (Decimal(20), None)),
+        ("2_0", (None, "不是数字")),  # review16: Decimal takes these, a spreadsheet does not
+        ("٢٠", (None, "不是数字")),
         ("", (None, None)),
         (None, (None, None)),
         ("x", (None, "不是数字")),

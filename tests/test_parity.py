@@ -353,6 +353,9 @@ PLANTED: list[Planted] = [
     Planted("a period 1月至12月", {_row(2, "value"): "1月至12月"}, frozenset()),
     Planted("an en-dash period 1–12月", {_row(2, "value"): "1–12月"}, frozenset()),
     Planted("a period done 1-12月完成", {_row(2, "value"): "1-12月完成"}, frozenset()),
+    # review16: spaces inside a value, which the engine removes
+    Planted("a period done with a space", {_row(2, "value"): "1-12月 完成"}, frozenset()),
+    Planted("a deadline with a space", {_row(2, "value"): "2024 年底前"}, frozenset()),
     # review15: an ideographic space before a value, a no-break space inside a level
     Planted(
         "value after an ideographic space",

@@ -85,6 +85,7 @@ def test_money_unit_cells(workbook: Path, written: str, unit: str, codes: list[s
         (2024, 2024, []),
         ("2024年", 2024, []),
         ("２０２４", 2024, []),  # full-width, as a Chinese input method types it (review15)
+        ("2024 年", 2024, []),  # review16
         ("²⁰²⁴", None, ["year-invalid"]),
         (1e308, None, ["year-invalid"]),
         ("明年", None, ["year-invalid"]),

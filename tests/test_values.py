@@ -191,6 +191,20 @@ def test_a_year_in_chinese_numerals_is_a_deadline(raw: str, year: int, month: in
     assert parse_value("三四五六年").kind is ValueKind.QUALITATIVE  # no year of ours
 
 
+@pytest.mark.parametrize(
+    ("raw", "deadline"),
+    [
+        ("12月-1月底前", None),  # review16: a span running backwards is no deadline
+        ("13月-12月底前", None),
+        ("12-1月底前", None),
+        ("2024年12月-1月", Deadline(2024, None)),  # the year stands, the month does not
+        ("全年1-12月完成", Deadline(None, 12)),
+    ],
+)
+def test_a_span_must_run_forwards(raw: str, deadline: Deadline | None) -> None:
+    assert parse_value(raw).deadline == deadline
+
+
 @pytest.mark.parametrize("raw", ["12-1月", "0-12月", "1-13月", "3-5个月"])
 def test_not_every_span_of_months_is_a_period(raw: str) -> None:
     assert parse_value(raw).kind is ValueKind.MIXED

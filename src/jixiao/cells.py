@@ -183,7 +183,8 @@ def year(value: object) -> int | None:
     written = text(value)
     if not written:
         return None
-    written = written.translate(_FULL_WIDTH_DIGITS).removesuffix("年度").removesuffix("年")
+    written = "".join(written.translate(_FULL_WIDTH_DIGITS).split())  # (2024 年: review16)
+    written = written.removesuffix("年度").removesuffix("年")
     if not (written.isascii() and written.isdigit() and len(written) == 4):
         return None
     number = int(written)

@@ -205,11 +205,14 @@ _PREFIX = re.compile("|".join(map(re.escape, sorted(_PREFIX_SYMBOLS, key=len, re
 _SUFFIX = re.compile("(?:" + "|".join(map(re.escape, _SUFFIX_SYMBOLS)) + ")$")
 PERIOD_SEPARATORS = "-—–~〜至到"
 """What joins the two months of a period (``1-12月``, ``1至6月``, ``1月—12月``), after NFKC."""
-_FROM_MONTH = r"(?:\d{1,2}月?[" + PERIOD_SEPARATORS + r"]+)?"
+_FROM_MONTH = r"(?:(?P<first>\d{1,2})月?[" + PERIOD_SEPARATORS + r"]+)?"
 """The first month of a span (``1-``, ``1月至``) before the month a deadline is read at."""
-_YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:" + _FROM_MONTH + r"(\d{1,2})月)?")
+_YEAR = re.compile(
+    r"(?P<year>(?:19|20)\d{2})年(?:度)?(?:" + _FROM_MONTH + r"(?P<month>\d{1,2})月)?"
+)
 _MONTH = re.compile(
-    r"(?:在|于)?" + _FROM_MONTH + r"(\d{1,2})月(?:\d{1,2}日)?(?:底|末|份|前|之前|以前|内|完成)"
+    r"(?:在|于|全年)?" + _FROM_MONTH + r"(?P<month>\d{1,2})月(?:\d{1,2}日)?"
+    r"(?:底|末|份|前|之前|以前|内|完成)"
 )
 _DATE = re.compile(
     r"^(?:在|于)?((?:19|20)\d{2})[-./](\d{1,2})(?:[-./](\d{1,2}))?(?:日)?"
@@ -400,17 +403,26 @@ def _deadline(text: str) -> Deadline | None:
     """A year-led (``2024年底前``, ``2024年1-12月``) or month-led (``12月底前``) deadline."""
     year = _YEAR.search(text)
     if year and (text[: year.start()] in _LEAD_WORDS or _DEADLINE_WORD.search(text, year.end())):
-        return Deadline(int(year.group(1)), _month(year.group(2)))
+        return Deadline(int(year["year"]), _last_month(year))
     date = _DATE.match(text)
     if date:
         return Deadline(int(date.group(1)), _month(date.group(2)))
     month = _MONTH.match(text)
-    if month:
-        return Deadline(None, _month(month.group(1)))
+    if month and (month["first"] is None or _last_month(month) is not None):
+        return Deadline(None, _month(month["month"]))
     period = _PERIOD.match(text)
     if period and (_month(period.group(1)) or 13) <= (_month(period.group(2)) or 0):
         return Deadline(None, _month(period.group(2)))
     return None
+
+
+def _last_month(span: re.Match[str]) -> int | None:
+    """The month a deadline is read at: the span's last (``1-12月`` → 12), or none when the
+    span runs backwards or past 12 (``12月-1月``, ``13-12月``: review16)."""
+    first, last = _month(span["first"]), _month(span["month"])
+    if span["first"] is not None and (first is None or last is None or first > last):
+        return None
+    return last
 
 
 def _month(text: str | None) -> int | None:

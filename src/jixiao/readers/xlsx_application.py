@@ -300,6 +300,9 @@ def compose_value(
 
 
 MAX_WEIGHT = Decimal(100)
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+"""A weight as a spreadsheet's VALUE reads it too (``20``, ``.5``, ``2e1``)."""
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def weight(raw: object) -> tuple[Decimal | None, str | None]:
@@ -319,10 +322,13 @@ def weight(raw: object) -> tuple[Decimal | None, str | None]:
         text = cells.text(raw)
         if text is None:
             return None, None
+        number = text.rstrip("%分").strip().translate(_FULL_WIDTH_DIGITS)
         try:
-            value = Decimal(text.rstrip("%分").strip())
+            value = Decimal(number)
         except InvalidOperation:
             return None, "不是数字"
+        if value.is_finite() and not _PLAIN_NUMBER.fullmatch(number):
+            return None, "不是数字"  # (Decimal also takes 2_0 and ٢٠: review16)
     if not value.is_finite():
         return None, "不是有限的数字"
     if not 0 <= value <= MAX_WEIGHT:

@@ -304,7 +304,7 @@ class IndicatorGrid:
 
     def value_text(self, row: int) -> str:
         """The hidden cell holding an indicator row's 指标值 as the symbol check reads it
-        (trimmed; the 申报表 joins it from 指标性质, 指标值 and 度量单位)."""
+        (without spaces; the 申报表 joins it from 指标性质, 指标值 and 度量单位)."""
         return f"{shifted(self.helper_column, self.text_offset + 2)}{row}"
 
     def text_helper(self, helper: str) -> str:

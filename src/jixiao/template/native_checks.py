@@ -265,13 +265,14 @@ def canonical_level2(row: int, p: CheckedSheet = LAYOUT.project) -> str:
 def row_helpers(row: int, value: str, p: CheckedSheet = LAYOUT.project) -> dict[str, str]:
     """The hidden cells of one indicator row and their formulas: the canonical 一级 in effect,
     the canonical 二级, the plain texts they look up, and ``value`` (the row's 指标值, a cell
-    or an expression) trimmed, as :func:`_symbol_missing` reads it."""
+    or an expression) without its spaces, as the engine reads it (normalize_text) and
+    :func:`_symbol_missing` takes it (review16: ``1-12月 完成`` and ``2024 年底前``)."""
     return {
         p.helper(row): effective_level1(row, p),
         p.level2_helper(row): canonical_level2(row, p),
         p.text_helper(p.helper(row)): plain_label(p.row_cell("level1", row)),
         p.text_helper(p.level2_helper(row)): plain_label(p.row_cell("level2", row)),
-        p.value_text(row): "=TRIM(" + _substitute(value, [(s, " ") for s in SPACES[1:]]) + ")",
+        p.value_text(row): "=" + _without_spaces(value),
     }
 
 
@@ -298,7 +299,7 @@ def _level2_known(row: int, p: CheckedSheet) -> str:
 def _symbol_missing(text: str) -> str:
     """A quantity led by a digit without ≥/≤/= (values.parse_value): not a deadline such as
     2024年底前, 2024-12-31 or 12月底前, nor a value whose suffix implies the symbol (90%以上).
-    ``text`` is the cell holding the value trimmed (:meth:`IndicatorGrid.value_text`)."""
+    ``text`` is the cell holding the value without spaces (:meth:`IndicatorGrid.value_text`)."""
     year = _one_of(f"LEFT({text},2)", (*DEADLINE_YEARS, *(_full(y) for y in DEADLINE_YEARS)))
     fifth = f"MID({text},5,1)"
     date = f'AND(LEN({text})>5,ISNUMBER(FIND({fifth},"{DATE_SEPARATORS}")))'
