@@ -33,6 +33,7 @@ from jixiao.cli_support import (
     force_option,
     format_option,
     no_cache_option,
+    output_option,
     paths_argument,
     print_report,
     progress_bar,
@@ -135,14 +136,7 @@ def schema() -> None:
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="输出的 .xlsx 文件（加 --all 时为文件夹）",
-)
+@output_option("输出的 .xlsx 文件（加 --all 时为文件夹）")
 @click.option(
     "--profile",
     "profile_name",
@@ -199,14 +193,7 @@ def template(
     short_help="汇总下属单位的报送，生成汇总工作簿。",
 )
 @paths_argument("文件或文件夹...")
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="汇总工作簿（.xlsx）",
-)
+@output_option("汇总工作簿（.xlsx）")
 @click.option(
     "--money-unit",
     type=click.Choice(["万元", "元"]),

@@ -23,6 +23,7 @@ from jixiao.cli_support import (
     exit_for,
     force_option,
     format_option,
+    output_option,
     paths_argument,
     print_report,
     progress_bar,
@@ -44,14 +45,7 @@ from jixiao.textfiles import printable, readable_path
 @click.argument(
     "document", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="输出的填好的模板（.xlsx）",
-)
+@output_option("输出的填好的模板（.xlsx）")
 @click.option(
     "--profile",
     "profile_name",
@@ -107,14 +101,7 @@ def import_command(
 @click.argument(
     "source", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="输出的 JSON 文件",
-)
+@output_option("输出的 JSON 文件")
 @force_option
 def export(source: Path, output: Path, force: bool) -> None:
     """把填好的模板（或提交 JSON）导出为交换格式 JSON（符合 jixiao schema）。"""
@@ -145,14 +132,7 @@ def export(source: Path, output: Path, force: bool) -> None:
     short_help="把填好的工作簿生成公开文本（.docx，可加 PDF）。",
 )
 @paths_argument("工作簿...")
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="公开文本（.docx）",
-)
+@output_option("公开文本（.docx）", dir_okay=False)
 @click.option("--pdf", is_flag=True, help="同时生成同名 PDF（需要安装 LibreOffice）")
 @click.option(
     "--allow-errors", is_flag=True, help="工作簿有错误也生成（照常报告错误数，退出码为 1）"

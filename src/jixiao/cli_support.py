@@ -205,6 +205,18 @@ def paths_argument(metavar: str) -> Callable[[F], F]:
     )
 
 
+def output_option(help_text: str, dir_okay: bool = True) -> Callable[[F], F]:
+    """``-o/--output 文件``: the one file (or folder) a command writes, required."""
+    return click.option(
+        "-o",
+        "--output",
+        metavar="文件",
+        type=click.Path(dir_okay=dir_okay, path_type=Path),
+        required=True,
+        help=help_text,
+    )
+
+
 def force_option(func: F) -> F:
     return click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认拒绝覆盖）")(
         func
