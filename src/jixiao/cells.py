@@ -155,13 +155,14 @@ def _plan_percent(value: object) -> tuple[Decimal | None, str | None]:
     if isinstance(value, str):
         stripped = "".join(value.split())
         if stripped.endswith(PERCENT_SIGNS):
-            number = decimal_number(stripped[:-1].translate(_FULL_WIDTH_DIGITS))
+            number = decimal_number(stripped[:-1].translate(FULL_WIDTH_DIGITS))
             if number is not None:
                 return number, written
     return None, written
 
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+"""Full-width digits and signs as typed with a Chinese input method, made ASCII."""
 
 
 def _fraction_to_percent(value: int | float | Decimal) -> Decimal | None:
@@ -183,7 +184,7 @@ def year(value: object) -> int | None:
     written = text(value)
     if not written:
         return None
-    written = "".join(written.translate(_FULL_WIDTH_DIGITS).split())  # (2024 年: review16)
+    written = "".join(written.translate(FULL_WIDTH_DIGITS).split())  # (2024 年: review16)
     written = written.removesuffix("年度").removesuffix("年")
     if not (written.isascii() and written.isdigit() and len(written) == 4):
         return None

@@ -94,8 +94,18 @@ class Table:
 
     def total(self, key: str) -> Decimal:
         """The exact sum of a money column (blank cells count as nothing), row by row."""
-        at = self.index(key)
-        return sum((v for row in self.rows if isinstance(v := row[at], Decimal)), Decimal(0))
+        return self.summed(key)[0]
+
+    def summed(self, key: str) -> tuple[Decimal, int]:
+        """The exact sum of a money column and how many rows hold no amount (left out), in one
+        pass over the rows (they may be read back from disk)."""
+        at, total, missing = self.index(key), Decimal(0), 0
+        for row in self.rows:
+            if isinstance(amount := row[at], Decimal):
+                total += amount
+            else:
+                missing += 1
+        return total, missing
 
     def without(self, key: str) -> Table:
         """The same table minus column ``key``."""

@@ -69,13 +69,7 @@ class Consolidation:
     def budget(self) -> Decimal:
         """The unit's total 预算数, exactly, in :attr:`money_unit` (summed once)."""
         if self._budget is None:
-            at, total, missing = self.projects.index("budget"), Decimal(0), 0
-            for row in self.projects.rows:
-                if isinstance(amount := row[at], Decimal):
-                    total += amount
-                else:
-                    missing += 1
-            self._budget, self._unbudgeted = total, missing
+            self._budget, self._unbudgeted = self.projects.summed("budget")
         return self._budget
 
     @property

@@ -302,7 +302,6 @@ def compose_value(
 MAX_WEIGHT = Decimal(100)
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 """A weight as a spreadsheet's VALUE reads it too (``20``, ``.5``, ``2e1``)."""
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def weight(raw: object) -> tuple[Decimal | None, str | None]:
@@ -322,7 +321,7 @@ def weight(raw: object) -> tuple[Decimal | None, str | None]:
         text = cells.text(raw)
         if text is None:
             return None, None
-        number = text.rstrip("%分").strip().translate(_FULL_WIDTH_DIGITS)
+        number = text.rstrip("%分").strip().translate(cells.FULL_WIDTH_DIGITS)
         try:
             value = Decimal(number)
         except InvalidOperation:
