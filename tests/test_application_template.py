@@ -211,6 +211,15 @@ def test_symbol_number_and_unit_join_as_the_importer_joins_them(
         (2.5, (Decimal("2.5"), None)),
         ("10分", (Decimal(10), None)),
         ("２０", (Decimal(20), None)),
+        # issue 15's grammar gaps: blanks around, full-width forms and one sign are what the
+        # sheet's formula strips too; a second sign or a blank inside leaves no number
+        ("20\n", (Decimal(20), None)),
+        ("\u300020\u3000", (Decimal(20), None)),
+        ("２０％", (Decimal(20), None)),
+        ("20 分", (Decimal(20), None)),
+        ("20分%", (None, "不是数字")),
+        ("20%%", (None, "不是数字")),
+        ("2 0", (None, "不是数字")),
         ("2_0", (None, "不是数字")),  # review16: Decimal takes these, a spreadsheet does not
         ("٢٠", (None, "不是数字")),
         ("", (None, None)),
@@ -410,6 +419,8 @@ def _at(offset: int, field: str) -> str:
     return A.row_cell(field, A.first_row + offset)
 
 
+WEIGHT_REFUSED = ("weight-invalid", "weight-sum")
+"""A weight refused on its cell is left out of the total (the others make 80)."""
 PLANTED = [
     Planted("clean", {}, frozenset()),
     Planted("weights-total-90", {_at(0, "weight"): 10}, frozenset({"weight-sum"})),
@@ -417,12 +428,27 @@ PLANTED = [
     Planted("weight-as-text", {_at(0, "weight"): "20"}, frozenset()),
     Planted("weight-with-分", {_at(0, "weight"): "10分"}, frozenset({"weight-sum"})),
     # review15: text the reader refuses (weight-invalid) is left out of both totals
-    Planted("weight-分-inside", {_at(0, "weight"): "2分0"}, frozenset({"weight-sum"})),
+    Planted("weight-分-inside", {_at(0, "weight"): "2分0"}, frozenset(WEIGHT_REFUSED)),
     Planted(  # with -20 the weights make 100; the reader leaves -20 out (120)
         "weight-negative-text",
         {_at(0, "weight"): "-20", _at(1, "weight"): 60},
-        frozenset({"weight-sum"}),
+        frozenset(WEIGHT_REFUSED),
     ),
+    # issue 15's grammar gaps: what the reader strips and makes ASCII, the sheet does too; a
+    # weight it refuses the sheet shows as weight-invalid (an error value is cell-error)
+    Planted("weight-full-width", {_at(0, "weight"): "２０"}, frozenset()),
+    Planted("weight-full-width-分", {_at(0, "weight"): "２０分"}, frozenset()),
+    Planted("weight-line-break", {_at(0, "weight"): "20\n"}, frozenset()),
+    Planted("weight-ideographic-space", {_at(0, "weight"): "\u300020\u3000"}, frozenset()),
+    Planted("weight-full-width-％", {_at(0, "weight"): "20％"}, frozenset()),
+    Planted("weight-two-signs", {_at(0, "weight"): "20分%"}, frozenset(WEIGHT_REFUSED)),
+    Planted(
+        "weight-space-inside",
+        {_at(0, "weight"): "2 0"},
+        frozenset(WEIGHT_REFUSED),
+    ),
+    Planted("weight-minus-after", {_at(0, "weight"): "20-"}, frozenset(WEIGHT_REFUSED)),
+    Planted("weight-#N/A-as-text", {_at(0, "weight"): "#N/A"}, frozenset({"weight-sum"})),
     Planted("symbol-blank", {_at(1, "symbol"): None}, frozenset({"symbol-missing"})),
     Planted("symbol-full-width-pair", {_at(1, "symbol"): "＞＝"}, frozenset()),  # review15
     Planted(

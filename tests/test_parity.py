@@ -365,6 +365,20 @@ PLANTED: list[Planted] = [
     Planted("level with a no-break space", {_row(0, "level1"): "产出\u00a0指标"}, frozenset()),
     Planted("inclusive ≥99%（含）", {_row(1, "value"): "≥99%（含）"}, frozenset()),
     Planted("inclusive 99%（含）", {_row(1, "value"): "99%（含）"}, frozenset({"symbol-missing"})),
+    # issue 15's grammar gaps: （含） in a span of months, a span repeating its year, an error
+    # typed as text, a number too long for an amount, money texts the engine refuses
+    Planted("a period inclusive 1-12月（含）", {_row(2, "value"): "1-12月（含）"}, frozenset()),
+    Planted("a deadline inclusive 12月（含）前", {_row(2, "value"): "12月（含）前"}, frozenset()),
+    Planted("a span repeating its year", {_row(2, "value"): "2024年1月-2024年12月"}, frozenset()),
+    Planted("#N/A typed as a value", {_row(2, "value"): "#N/A"}, frozenset({"value-missing"})),
+    Planted("a value of blanks", {_row(2, "value"): "\u3000 "}, frozenset({"value-missing"})),
+    Planted("a value of 300 digits", {_row(2, "value"): "1" * 300}, frozenset({"symbol-missing"})),
+    Planted("budget 1111万", {P.budget: "1111万"}, frozenset({"budget-sum-mismatch"})),
+    Planted("budget 1.111E3", {P.budget: "1.111E3"}, frozenset({"budget-sum-mismatch"})),
+    Planted("budget of 300 digits", {P.budget: "1" * 300}, frozenset({"budget-sum-mismatch"})),
+    Planted("budget #N/A as text", {P.budget: "#N/A"}, frozenset({"budget-sum-mismatch"})),
+    Planted("budget with a currency note", {P.budget: "1111万元（人民币）"}, frozenset()),
+    Planted("budget after ￥, with 。", {P.budget: "￥1,111。"}, frozenset()),
     Planted(
         "plan text 25%",
         {P.plan[0]: "25%"},

@@ -333,6 +333,17 @@ def test_deadline_before_year_is_error_after_is_warning() -> None:
         assert finding.severity is severity
 
 
+def test_a_span_across_years_is_judged_by_the_year_it_ends_in() -> None:
+    """Issue 15's grammar gaps: 2024年12月-2025年3月 was read at 2024 (no finding); it ends in
+    2025, after the budget year 2024.  A span repeating its year is in the year."""
+    data = good()
+    set_value(2, "2024年12月-2025年3月")(data)
+    (finding,) = [f for f in run(data) if f.code == "deadline-outside-year"]
+    assert finding.severity is Severity.WARNING and "时限 2025 年晚于" in finding.message
+    set_value(2, "2024年1月-2024年12月")(data)
+    assert not {"value-mixed", "deadline-outside-year"} & {f.code for f in run(data)}
+
+
 def test_a_fraction_for_a_rate_gets_a_percentage_hint() -> None:
     data = good()
     set_value(5, "≥0.9")(data)
@@ -357,6 +368,25 @@ def test_an_amount_stated_rounded_in_the_purpose_agrees_with_the_budget() -> Non
         assert ("amount-text-mismatch" in codes(run(data))) is reported, purpose
 
 
+def test_an_amount_with_a_chinese_magnitude_in_the_purpose_is_checked() -> None:
+    """Issue 15's grammar gaps: 2千万元 in 资金用途 was no amount to the check (the 千 stood
+    between the number and its unit), so any budget passed."""
+    data = good()
+    project(data).update(budget=2000.0, fiscal=2000.0, other=None)
+    for purpose, reported in (
+        ("项目预算资金额为2千万元", False),  # 2000 万元
+        ("项目预算资金额为1千万元", True),
+        ("项目预算资金额为5百万元", True),
+        ("项目预算资金额为0.2亿元", False),
+        ("项目预算资金额为2千元", True),
+    ):
+        project(data)["purpose"] = purpose
+        assert ("amount-text-mismatch" in codes(run(data))) is reported, purpose
+    project(data)["purpose"] = "项目预算资金额为3千万元"
+    (finding,) = [f for f in run(data) if f.code == "amount-text-mismatch"]
+    assert finding.message == ("资金用途写明金额 3千万元，折合 3000万元，与预算数 2000万元 不一致")
+
+
 def test_a_block_naming_its_levels_names_all_three_on_every_row() -> None:
     """review14 (seed 004): 满意度指标-社会公众投诉率 lacks its 二级, 满意度指标-群众满意度-（…）
     its 三级; a block whose indicators name no levels is left alone."""
@@ -372,7 +402,11 @@ def test_a_block_naming_its_levels_names_all_three_on_every_row() -> None:
     # a 一级 outside the framework is reported once, by level_labels (review15: it was twice)
     data["department"]["blocks"][0]["indicators"] = [full, {**two, "level1": "经济效益"}]
     level = [f.message for f in run(data) if f.code == "level-invalid" and not f.project_name]
-    assert level == ["一级指标“经济效益”不在指标体系中"]
+    # and names its indicator, as the 二级 finding does (issue 15's grammar gaps)
+    assert level == ["一级指标“经济效益”不在指标体系中（社会公众投诉率）"]
+    data["department"]["blocks"][0]["indicators"] = [full, {**two, "level2": "数量指标"}]
+    level = [f.message for f in run(data) if f.code == "level-invalid" and not f.project_name]
+    assert level == ["二级指标“数量指标”不属于一级指标“满意度指标”（社会公众投诉率）"]
     plain = {"level3": "社会公众投诉率", "value": "≤2%"}
     data["department"]["blocks"][0]["indicators"] = [{"level3": "满意度", "value": "≥90%"}, plain]
     assert not [f for f in run(data) if f.code in ("level-invalid", "value-missing")]

@@ -123,6 +123,62 @@ def test_a_dated_span_is_read_at_its_last_month(raw: str, month: int) -> None:
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        "2024年1月-2024年12月",
+        "2024年1月至2024年12月",
+        "2024年1月到2024年12月",
+        "2024年1月~2024年12月",
+        "2024年1月～2024年12月",
+        "2024年1月—2024年12月",
+        "2024年1月-2024年12月底",
+        "2024年1月-2024年12月底前",
+        "2024年1月-2024年12月完成",
+        "2024年度1月-2024年度12月",
+        "≤2024年1月-2024年12月",
+    ],
+)
+def test_a_span_repeating_its_year_is_read_at_its_last_month(raw: str) -> None:
+    """Issue 15's grammar gaps: 2024年1月-2024年12月 was read at month 1 (2024年1-12月 at 12)."""
+    value = parse_value(raw)
+    assert (value.kind, value.deadline) == (ValueKind.DEADLINE, Deadline(2024, 12))
+
+
+@pytest.mark.parametrize(
+    ("raw", "deadline"),
+    [
+        ("2024年12月-2025年3月", Deadline(2025, 3)),  # ends in the later year: its month
+        ("2024年1月至2025年12月底前", Deadline(2025, 12)),
+        ("2025年1月-2024年3月", Deadline(2024, None)),  # backwards: the year it ends in, no month
+    ],
+)
+def test_a_span_across_years_is_read_where_it_ends(raw: str, deadline: Deadline) -> None:
+    """The year check then judges the later year (deadline-outside-year: tests/test_rules.py)."""
+    assert parse_value(raw).deadline == deadline
+
+
+@pytest.mark.parametrize(
+    ("raw", "deadline"),
+    [
+        ("1-12月（含）", Deadline(None, 12)),
+        ("1-12月(含)", Deadline(None, 12)),
+        ("1月-12月底（含）", Deadline(None, 12)),
+        ("1-12月（包含本数）", Deadline(None, 12)),
+        ("12月（含）前", Deadline(None, 12)),
+        ("12月底前（含）", Deadline(None, 12)),
+        ("2024年1-12月（含）", Deadline(2024, 12)),
+        ("≤2024年12月（含）", Deadline(2024, 12)),
+    ],
+)
+def test_an_inclusive_mark_in_a_deadline_is_noise(raw: str, deadline: Deadline) -> None:
+    """Issue 15's grammar gaps: 1-12月（含） was the number 1 and the text -12月(含) (value-mixed,
+    an error).  A date is a point: （含） adds nothing and is dropped; the value keeps it as
+    written."""
+    value = parse_value(raw)
+    assert (value.kind, value.deadline, value.text) == (ValueKind.DEADLINE, deadline, raw)
+
+
+@pytest.mark.parametrize(
     ("raw", "symbol", "year", "month"),
     [
         ("≤2019年12月", Symbol.LE, 2019, 12),  # 106's 项目完成时间: no later than
@@ -226,6 +282,15 @@ def test_an_inclusive_mark_says_what_the_symbol_says(raw: str, symbol: Symbol | 
     assert (value.kind, value.symbol, value.text) == (ValueKind.QUANTITATIVE, symbol, None)
     # after a strict symbol it contradicts it: left for the clerk to settle (review15)
     assert parse_value("＞80%（含）").kind is ValueKind.MIXED
+
+
+def test_a_number_too_long_for_an_amount_is_still_a_number() -> None:
+    """Issue 15's grammar gaps: 300 digits were text to the engine (no finding) and a number
+    without its symbol to the sheet (symbol-missing); now a number to both."""
+    value = parse_value("1" * 300)
+    assert (value.kind, value.symbol) == (ValueKind.QUANTITATIVE, None)
+    assert value.number is not None and value.number > 10**298
+    assert parse_value("≥" + "9" * 60 + "件").unit == "件"
 
 
 def test_grading_note_is_kept_apart() -> None:

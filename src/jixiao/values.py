@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
-from jixiao.money import NUMBER, YUAN_PER_UNIT, MoneyUnit, convert, decimal_number, yuan_per
+from jixiao.money import NUMBER, YUAN_PER_UNIT, MoneyUnit, convert, yuan_per
 
 MAX_PARSED_LENGTH = 500
 """Longer values are not indicator values but prose; they are kept whole as qualitative text."""
@@ -207,8 +207,10 @@ PERIOD_SEPARATORS = "-—–~〜至到"
 """What joins the two months of a period (``1-12月``, ``1至6月``, ``1月—12月``), after NFKC."""
 _FROM_MONTH = r"(?:(?P<first>\d{1,2})月?[" + PERIOD_SEPARATORS + r"]+)?"
 """The first month of a span (``1-``, ``1月至``) before the month a deadline is read at."""
+_UNTIL_YEAR = r"(?:(?P<until>(?:19|20)\d{2})年(?:度)?)?"
+"""The year repeated after a span's separator (``2024年1月-2024年12月``): the span ends in it."""
 _YEAR = re.compile(
-    r"(?P<year>(?:19|20)\d{2})年(?:度)?(?:" + _FROM_MONTH + r"(?P<month>\d{1,2})月)?"
+    r"(?P<year>(?:19|20)\d{2})年(?:度)?(?:" + _FROM_MONTH + _UNTIL_YEAR + r"(?P<month>\d{1,2})月)?"
 )
 _MONTH = re.compile(
     r"(?:在|于|全年)?" + _FROM_MONTH + r"(?P<month>\d{1,2})月(?:\d{1,2}日)?"
@@ -226,9 +228,15 @@ patterns (review14: it was text, and ``二零二四年12月底前`` a mixed valu
 _PERIOD = re.compile(r"^(?:在|于|全年)?(\d{1,2})月?[" + PERIOD_SEPARATORS + r"]+(\d{1,2})月$")
 """A period of months without a year (``1-12月``): a time target, read as a deadline at its last
 month (review14: it was a number 1 and the text ``-12月``, an error)."""
-_INCLUSIVE = re.compile(r"\((?:包?含|包括)(?:本数)?\)(?=(?:以上|以下|以内|内)?$)")
+_INCLUSIVE_MARK = r"\((?:包?含|包括)(?:本数)?\)"
+_INCLUSIVE = re.compile(_INCLUSIVE_MARK + r"(?=(?:以上|以下|以内|内)?$)")
 """``（含）`` after a value: the bound is included, which ≥/≤ already say (review14: ``≥99%（含）``
 was a number and the text ``(含)``, an error)."""
+_INCLUSIVE_ANYWHERE = re.compile(_INCLUSIVE_MARK)
+"""``（含）`` in a deadline or a span of months (``1-12月（含）``, ``12月（含）前``): a date is a
+point, so "inclusive" adds nothing and is dropped before the deadline is read (issue 15's
+grammar gaps: ``1-12月（含）`` was a number 1 and the text ``-12月(含)``, an error).  After a
+strict > or < it is left in place, as for a quantity: the two contradict each other."""
 _DEADLINE_WORD = re.compile(r"底|末|前|截止|之内|以内|完成")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,20}(?:\s[^<>]{0,200})?/?>")
 """A converter's HTML tag (``<br>``, ``<td colspan=2>``, ``</sup>``); ``<优秀>`` is no tag."""
@@ -352,8 +360,11 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     # later than); ``≤12月`` stays a duration of 12 months.
     if "年" in text:
         text = _CHINESE_YEAR.sub(_arabic_year, text)
-    dated = symbol is None or _YEAR.match(text) or _DATE.match(text)
-    deadline = _deadline(text) if dated else None
+    dated_text = text
+    if "(" in text and symbol not in (Symbol.GT, Symbol.LT):
+        dated_text = _INCLUSIVE_ANYWHERE.sub("", text)
+    dated = symbol is None or _YEAR.match(dated_text) or _DATE.match(dated_text)
+    deadline = _deadline(dated_text) if dated else None
     if deadline is not None:
         return ParsedValue(
             original, ValueKind.DEADLINE, symbol, text=original.strip(), deadline=deadline
@@ -361,9 +372,11 @@ def _parse_after_symbol(original: str, text: str, symbol: Symbol | None) -> Pars
     quantity = _QUANTITY.match(text)
     if quantity is None:
         return _parse_text(original, text, symbol)
-    number = decimal_number(quantity.group("number"))
-    if number is None:
-        return ParsedValue(original, ValueKind.QUALITATIVE, text=text)
+    # Any number the pattern matched is read, however long: a value of 300 digits is a number
+    # without its symbol, as the sheet's check says (issue 15's grammar gaps: it was text
+    # here, so the engine said nothing; money.decimal_number's 40-character bound is for
+    # amounts, which :data:`money.MAX_YUAN` bounds anyway).
+    number = Decimal(quantity.group("number").replace(",", ""))
     unit, bare_wan = _canonical_unit(quantity.group("unit")), False
     multiplier, rate, end = quantity.group("mult"), quantity.group("rate"), quantity.end()
     if multiplier and unit is None:
@@ -403,7 +416,7 @@ def _deadline(text: str) -> Deadline | None:
     """A year-led (``2024年底前``, ``2024年1-12月``) or month-led (``12月底前``) deadline."""
     year = _YEAR.search(text)
     if year and (text[: year.start()] in _LEAD_WORDS or _DEADLINE_WORD.search(text, year.end())):
-        return Deadline(int(year["year"]), _last_month(year))
+        return Deadline(int(year["until"] or year["year"]), _last_month(year))
     date = _DATE.match(text)
     if date:
         return Deadline(int(date.group(1)), _month(date.group(2)))
@@ -418,11 +431,21 @@ def _deadline(text: str) -> Deadline | None:
 
 def _last_month(span: re.Match[str]) -> int | None:
     """The month a deadline is read at: the span's last (``1-12月`` → 12), or none when the
-    span runs backwards or past 12 (``12月-1月``, ``13-12月``: review16)."""
+    span runs backwards or past 12 (``12月-1月``, ``13-12月``: review16).
+
+    A span may repeat its year (``2024年1月-2024年12月`` → 12, as ``2024年1-12月``) or end in a
+    later one: ``2024年12月-2025年3月`` is read at March of 2025 (:func:`_deadline` takes the
+    year the span ends in, so deadline-outside-year judges that year); one ending in an earlier
+    year runs backwards and has no month."""
     first, last = _month(span["first"]), _month(span["month"])
-    if span["first"] is not None and (first is None or last is None or first > last):
+    if span["first"] is None:
+        return last
+    if first is None or last is None:
         return None
-    return last
+    years = span.groupdict()  # (a month-led deadline has no year)
+    start = int(years.get("year") or 0)
+    end = int(years.get("until") or start)
+    return last if (start, first) <= (end, last) else None
 
 
 def _month(text: str | None) -> int | None:

@@ -300,6 +300,7 @@ def compose_value(
 
 
 MAX_WEIGHT = Decimal(100)
+_WEIGHT_FORMS = cells.FULL_WIDTH_DIGITS | str.maketrans("％", "%")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 """A weight as a spreadsheet's VALUE reads it too (``20``, ``.5``, ``2e1``)."""
 
@@ -308,7 +309,14 @@ def weight(raw: object) -> tuple[Decimal | None, str | None]:
     """权重（分值）: a number, or text such as ``10`` / ``10分`` → (value, None); blank →
     (None, None); anything else → (None, why, in Chinese): text that is no number, a value that
     is not finite (NaN, Infinity, 1e999999 pasted as text past the cell's validation) or outside
-    0～100 is reported on its cell, never passed on or dropped silently."""
+    0～100 is reported on its cell, never passed on or dropped silently.
+
+    Text is a plain number once the blanks around it are stripped (a line break, an ideographic
+    space: ``20\n``), full-width digits, points, signs and ％ made ASCII (``２０``) and one
+    trailing 分 or % removed (``20分``, ``20 %``); a blank inside (``2 0``) or a second sign
+    (``20分%``) leaves it no number.  The template's own formula reads it the same way
+    (template.native_checks.weight_text/weight_reading; issue 15's grammar gaps: the two
+    disagreed on ``２０``, ``20\n``, ``20　`` and ``20分%``)."""
     if raw is None or isinstance(raw, bool):
         return None, None if raw is None else "不是数字"
     if isinstance(raw, int):
@@ -321,7 +329,8 @@ def weight(raw: object) -> tuple[Decimal | None, str | None]:
         text = cells.text(raw)
         if text is None:
             return None, None
-        number = text.rstrip("%分").strip().translate(cells.FULL_WIDTH_DIGITS)
+        number = text.translate(_WEIGHT_FORMS)
+        number = number[:-1].strip() if number[-1:] in ("%", "分") else number
         try:
             value = Decimal(number)
         except InvalidOperation:

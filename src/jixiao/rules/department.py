@@ -10,7 +10,7 @@ from jixiao.findings import Finding
 from jixiao.model import Department, DutyBlock, Indicator, PlanEntry, Project, Submission
 from jixiao.rules.base import INDICATOR_CHECKS, Scope, define, submission_check
 from jixiao.rules.indicator_values import VALUE_MISSING, duplicate_names
-from jixiao.rules.levels import LEVEL_INVALID
+from jixiao.rules.levels import LEVEL_INVALID, named_indicator
 from jixiao.rules.meaning import canonical_levels
 from jixiao.rules.plan import plan_percents
 from jixiao.values import ValueKind, format_number, parse_value
@@ -106,8 +106,7 @@ def levels_left_out(indicators: tuple[Indicator, ...], scope: Scope) -> Iterator
         level1, _ = canonical_levels(indicator, scope)
         if level1 is None or level1 not in framework:
             continue  # (no 一级, or one outside the framework: level_labels reports it)
-        # every row of a narrative 分项 stands on one line: the finding names its indicator
-        named = f"（{indicator.name}）" if indicator.name else ""
+        named = named_indicator(indicator)  # (a narrative 分项 row stands on one line)
         if not indicator.level2:
             yield LEVEL_INVALID.at(
                 scope,

@@ -57,13 +57,14 @@ def level_labels(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
         return  # department narrative indicators often name no levels at all
     framework = scope.profile.framework
     level1, level2 = canonical_levels(indicator, scope)
+    named = "" if in_project else named_indicator(indicator)
     if level1 is None or level1 not in framework:
         yield LEVEL_INVALID.at(
             scope,
             indicator.at("level1"),
             level="一级指标",
             label=indicator.level1 or "",
-            reason="为空" if level1 is None else "不在指标体系中",
+            reason=("为空" if level1 is None else "不在指标体系中") + named,
             allowed="、".join(framework),
         )
         return
@@ -75,9 +76,17 @@ def level_labels(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]
             indicator.at("level2"),
             level="二级指标",
             label=indicator.level2 or "",
-            reason="为空" if level2 is None else f"不属于一级指标“{level1}”",
+            reason=("为空" if level2 is None else f"不属于一级指标“{level1}”") + named,
             allowed="、".join(framework[level1]),
         )
+
+
+def named_indicator(indicator: Indicator) -> str:
+    """``（社会公众投诉率）``: the indicator a finding on a narrative row is about.  Every row of
+    a narrative 分项 stands on one line of the document, its 指标值 often a sentence, so the
+    level alone does not say which indicator is meant (a project row has its cell); as
+    rules.department.levels_left_out names it (issue 15's grammar gaps)."""
+    return f"（{indicator.name}）" if indicator.name else ""
 
 
 @indicator_check

@@ -63,8 +63,12 @@ AMOUNT_FIELDS: tuple[tuple[str, str], ...] = (
 
 _STATED_AMOUNT = re.compile(
     r"(?:预算|资金|金额|经费)[^，。；,;\d]{0,8}?(?:为|共计|合计|是|总额)\s*"
-    r"(?P<number>\d+(?:\.\d+)?)(?P<unit>亿元|万元|元)"
+    r"(?P<number>\d+(?:\.\d+)?)(?P<magnitude>[十百千])?(?P<unit>亿元|万元|元)"
 )
+"""An amount stated in prose: a number, a Chinese magnitude before the unit if any (``2千万元``
+is 2000 万元, ``5百万元``, ``3千元``: issue 15's grammar gaps, the magnitude hid the amount from
+the check), and a money unit."""
+MAGNITUDES: dict[str, Decimal] = {"十": Decimal(10), "百": Decimal(100), "千": Decimal(1000)}
 
 
 def _amount(value: Decimal | None) -> Decimal:
@@ -130,14 +134,16 @@ def amount_in_purpose(project: Project, scope: Scope) -> Iterator[Finding | None
         return
     for match in _STATED_AMOUNT.finditer(normalize_text(project.purpose)):
         stated, unit = Decimal(match.group("number")), match.group("unit")
-        converted = convert(stated, unit, scope.money_unit)
-        rounding = min(_rounding(stated, unit, scope), abs(project.budget) * ROUNDING_SHARE)
+        magnitude = MAGNITUDES.get(match.group("magnitude") or "", Decimal(1))
+        converted = convert(stated * magnitude, unit, scope.money_unit)
+        rounding = _rounding(stated, unit, scope) * magnitude
+        rounding = min(rounding, abs(project.budget) * ROUNDING_SHARE)
         if abs(converted - project.budget) > max(TOLERANCE, rounding):
             yield AMOUNT_TEXT_MISMATCH.at(
                 scope,
                 project.at("purpose"),
                 stated=stated,
-                unit_text=match.group("unit"),
+                unit_text=(match.group("magnitude") or "") + unit,
                 converted=converted,
                 budget=project.budget,
                 table_unit=scope.money_unit.value,

@@ -38,6 +38,7 @@ from jixiao.a1 import a1, column_number
 from jixiao.template.department_spending import DepartmentSpendingSheet
 from jixiao.template.layout import (
     LAYOUT,
+    TEXT_COLUMNS,
     IndicatorGrid,
     ListsSheet,
     MetaSheet,
@@ -242,6 +243,18 @@ class ApplicationSheet(IndicatorGrid):
         """The hidden cell holding an indicator row's 权重（分值） as read (a number typed as
         text, ``10分``): the third reading column, free on indicator rows."""
         return f"{shifted(self.helper_column, 2)}{row}"
+
+    def weight_text(self, row: int) -> str:
+        """The hidden cell holding an indicator row's 权重（分值） text made plain once (blanks,
+        full-width forms and one trailing 分/% gone: template.native_checks.weight_text), which
+        :meth:`weight_helper` reads: right of the row's plain texts."""
+        return f"{shifted(self.helper_column, self.text_offset + TEXT_COLUMNS)}{row}"
+
+    @property
+    def helper_columns(self) -> tuple[str, ...]:
+        """Every hidden helper column: the first layout's, and the weights' plain texts."""
+        width = self.text_offset + TEXT_COLUMNS + 1
+        return tuple(shifted(self.helper_column, i) for i in range(width))
 
     @property
     def weight_helpers(self) -> str:

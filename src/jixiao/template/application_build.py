@@ -183,7 +183,9 @@ def _inputs(ws: Worksheet) -> None:
             number_format = None if field_name == "weight" else TEXT_FORMAT
             _input(ws, p.row_cell(field_name, row), number_format)
         _formulas(ws, checks.row_helpers(row, checks.application_value(row, p), p))
-        ws[p.weight_helper(row)] = checks.weight_reading(p.row_cell("weight", row))
+        weight, text = p.row_cell("weight", row), p.weight_text(row)
+        ws[p.weight_helper(row)] = checks.weight_reading(weight, text)
+        ws[text] = checks.weight_text(weight)
     for ref, helper in zip(p.money_cells, p.money_helpers, strict=True):
         _formulas(ws, checks.money_helpers(ref, helper, p))
 

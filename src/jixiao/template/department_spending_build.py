@@ -304,7 +304,7 @@ def indicator_status(row: int) -> str:
     one = checks._one_of(f"TRIM({value})", ("1", "1.0", "1.00"))
     parts = [  # (only a used row is judged: the whole status is IF(used, …))
         (checks._level_bad(row, D), "level-invalid"),
-        (f'OR(TRIM({cell["level3"]})="",TRIM({value})="")', "value-missing"),
+        (checks.value_missing(cell["level3"], value), "value-missing"),
         (checks._symbol_missing(D.value_text(row)), "symbol-missing"),
         (f"AND({_bare_number(value)},NOT({_unit_stated(cell['level3'])}))", "unit-missing"),
         (f'AND({one},ISNUMBER(FIND("%",{cell["remark"]})))', "value-format-lost"),

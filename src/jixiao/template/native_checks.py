@@ -7,9 +7,18 @@ no LET): several messages are joined through TRIM/SUBSTITUTE, so messages contai
 
 The formulas read a cell as the engine does (:mod:`jixiao.cells`, :mod:`jixiao.values`): hidden
 helper cells turn money and plan cells into numbers (text ``1111``, ``11110000元``, ``25%``,
-``２５％`` included), and the 一级 helper applies the profile's aliases.  What a formula cannot
-read (a money text with currency notes, say) it leaves alone rather than guess: the engine
-reports it (``amount-invalid``).  tests/test_parity.py compares all three verdicts in LibreOffice.
+``２５％`` included), and the 一级 helper applies the profile's aliases.  A money text the engine
+cannot read (``1111万``, ``1.111E3``, 300 digits) the formula does not read either, and both
+count it as blank in the budget sum; the engine adds ``amount-invalid``, which the sheet does
+not show (what a money text may be is a grammar a formula only approximates: see
+:func:`money_reading` for the few texts read differently).  An error value, or ``#N/A`` typed as
+text, in a 指标值 is blank to both (value-missing).  tests/test_parity.py compares all three
+verdicts in LibreOffice.
+
+Where the sheet and the engine still differ, by decision: a digit-led value mixed with text
+(``90%较上年提高``) is value-mixed to the engine and symbol-missing to the sheet (the formula
+has no grammar to tell a mixed value from a unit it does not know); the year of a deadline is
+not checked by formula (deadline-outside-year needs the budget year and the whole date grammar).
 """
 
 from __future__ import annotations
@@ -18,7 +27,8 @@ from itertools import pairwise
 from typing import Protocol
 
 from jixiao.a1 import absolute
-from jixiao.money import YUAN_PER_UNIT, MoneyUnit
+from jixiao.cells import ERROR_TEXTS
+from jixiao.money import MAX_YUAN, YUAN_PER_UNIT, MoneyUnit
 from jixiao.rules import RULES
 from jixiao.template.application import APPLICATION, ApplicationSheet
 from jixiao.template.layout import LAYOUT, ProjectSheet
@@ -95,6 +105,13 @@ PERIODS = PERIOD_SEPARATORS + "".join(
     if c.isascii()  # full-width -, ~
 )
 """What joins a period's months (``1-12月``: values._PERIOD), also full-width as typed."""
+INCLUSIVE_MARKS = tuple(
+    f"({word}{tail})" for word in ("含", "包含", "包括") for tail in ("", "本数")
+)
+"""``（含）`` and its spellings (values._INCLUSIVE_MARK), dropped from the value the symbol check
+reads: after a quantity the engine drops it at the end (``99%（含）`` still lacks its symbol),
+in a deadline anywhere (``1-12月（含）``, ``12月（含）前``: issue 15's grammar gaps); a value
+led by > or < keeps it in the engine (mixed), and is no digit-led value here either."""
 SUFFIX_SYMBOLS = ("以上", "以下", "内")
 """A value ending so has its symbol implied (90%以上, 3天以内, values._SUFFIX_SYMBOLS)."""
 
@@ -146,17 +163,39 @@ def _helper(ref: str, text_reading: str) -> str:
     )
 
 
+def _positions(count: int) -> str:
+    """The array constant ``{1,2,…,count}``: a text's character positions."""
+    return "{" + ",".join(str(i) for i in range(1, count + 1)) + "}"
+
+
+def _foreign(text: str, count: int, allowed: str) -> str:
+    """How many of the first ``count`` characters of ``text`` are not in ``allowed``.  Only the
+    positions inside the text are looked at: past its end MID gives "", which FIND finds at 1
+    in Excel and nowhere (an error) in LibreOffice."""
+    positions = _positions(count)
+    inside = f"({positions}<=LEN({text}))"
+    return f'SUMPRODUCT(ISERROR(FIND(MID({text},{positions},1),"{allowed}"))*{inside})'
+
+
 def _table_yuan() -> str:
     """How many 元 one unit of the table's 金额单位 is (万元 unless it says 元, as read)."""
     return f'IF({UNIT.defined_name("money_unit")}="{MoneyUnit.YUAN}",1,{MoneyUnit.WAN.yuan})'
 
 
+CURRENCY_NOTES = ("(人民币)", "(人民币", "人民币)", "人民币", "RMB", "CNY", "¥")
+"""The currency notes the engine drops from a money text (money._CURRENCY_NOTES), in the
+order the sheet removes them (after UPPER, and with brackets and ￥ made ASCII as NFKC does)."""
+
+
 def plain_money(ref: str) -> str:
     """Text helper (:meth:`~jixiao.template.layout.IndicatorGrid.text_helper`): a money cell's
-    text as :func:`money_reading` reads it — full-width digits and signs made ASCII (as the
-    engine's NFKC), spaces and thousands separators removed."""
+    text as :func:`money_reading` reads it — as money.parse_money cleans it: full-width digits,
+    signs and brackets made ASCII (the engine's NFKC), blanks (line breaks too) and thousands
+    separators removed, currency notes (``（人民币）``, ``RMB``, ``¥``) and 。 dropped."""
     pairs = [(k, v) for k, v in FULL_WIDTH.items() if v != "%"]
-    return "=" + _substitute(ref, pairs + [(s, "") for s in (*SPACES, ",")])
+    pairs += [(s, "") for s in (*SPACES, *WEIGHT_BLANKS[:3], ",")]
+    pairs += [("（", "("), ("）", ")"), ("￥", "¥"), *((note, "") for note in CURRENCY_NOTES)]
+    return "=" + _substitute(f"UPPER({ref})", [*pairs, ("。", "")])
 
 
 def plain_label(ref: str) -> str:
@@ -165,15 +204,51 @@ def plain_label(ref: str) -> str:
     return "=" + _without_spaces(ref)
 
 
+MONEY_CHARACTERS = "0123456789.-" + "".join(sorted({c for unit in YUAN_PER_UNIT for c in unit}))
+"""What a money text may hold once plain: a number and a money unit (money._WRITTEN)."""
+
+
 def money_reading(ref: str, text: str) -> str:
     """Helper: a money cell as an amount in the table's unit (money.parse_money): numbers as
-    they are, text such as ``1,111``, ``１７１.４１`` or ``11110000元`` converted, anything else
-    unreadable.  ``text`` is the cell holding :func:`plain_money` of ``ref``."""
-    reading = f"VALUE({text})"  # no unit: in the table's unit already
+    they are, text such as ``1,111``, ``１７１.４１``, ``11110000元`` or ``1111万元（人民币）``
+    converted; anything else unreadable (``?``), which the status counts as blank, as the
+    engine does (amount-invalid, and the amount is 0 in budget-sum-mismatch).  ``text`` is the
+    cell holding :func:`plain_money` of ``ref``.
+
+    What the engine refuses the formula refuses too (issue 15's grammar gaps: VALUE took
+    ``1.111E3``, and a 300-digit budget counted): only digits, one point, a leading minus and a
+    money unit at the end (:data:`MONEY_CHARACTERS`; ``1111万`` has no unit and is refused by
+    both), at most 40 characters before the unit, and no more than money.MAX_YUAN 元.  One
+    trailing point is dropped (``1111.``), as the engine's rstrip.  Known differences, each in
+    text no clerk types and each making the sheet refuse what the engine reads or the other
+    way round: thousands separators in the wrong places (``11,11``: the engine refuses it, the
+    sheet drops the commas), a point or 。 inside or several at the end (``11。11``,
+    ``1111..``), full-width letters in a currency note (``ＲＭＢ``)."""
+    plain = f'LEFT({text},LEN({text})-(RIGHT({text},1)="."))'
+    table_yuan = _table_yuan()
+    number = f"VALUE({plain})"  # no unit: in the table's unit already
+    reading = f'IF(ABS({number})*{table_yuan}>{MAX_YUAN},"{UNREADABLE}",{number})'
     for unit, yuan in sorted(YUAN_PER_UNIT.items(), key=lambda u: len(u[0])):
-        number = f"VALUE(LEFT({text},LEN({text})-{len(unit)}))*{yuan}/{_table_yuan()}"
-        reading = f'IF(RIGHT({text},{len(unit)})="{unit}",{number},{reading})'
-    return _helper(ref, reading)
+        number = f"VALUE(LEFT({plain},LEN({plain})-{len(unit)}))"
+        converted = (
+            f'IF(ABS({number})*{yuan}>{MAX_YUAN},"{UNREADABLE}",{number}*{yuan}/{table_yuan})'
+        )
+        reading = f'IF(RIGHT({plain},{len(unit)})="{unit}",{converted},{reading})'
+    foreign = _foreign(plain, MONEY_POSITIONS, MONEY_CHARACTERS)
+    points = f'SUMPRODUCT(--(MID({plain},{_positions(MONEY_POSITIONS)},1)="."))'
+    plain_number = (
+        f'AND(LEN({plain})<={MONEY_POSITIONS},{foreign}=0,ISERROR(FIND("-",{plain},2)),{points}<=1)'
+    )
+    number_cell = f'IF(ABS({ref})*{table_yuan}>{MAX_YUAN},"{UNREADABLE}",{ref})'
+    return (
+        f'=IFERROR(IF(ISNUMBER({ref}),{number_cell},IF(TRIM({ref})="","",'
+        f'IF({plain_number},{reading},"{UNREADABLE}"))),"{UNREADABLE}")'
+    )
+
+
+MONEY_POSITIONS = 42
+"""How long a money text may be once plain: money.MAX_AMOUNT_TEXT's 40 characters of number
+and a two-character unit."""
 
 
 def plan_reading(ref: str) -> str:
@@ -202,11 +277,14 @@ def code_status(p: CheckedSheet = LAYOUT.project) -> str:
 
 def money_status(p: CheckedSheet = LAYOUT.project) -> str:
     """budget-sum-mismatch: 预算数 ≠ 财政资金 + 其他资金 (blank = 0, tolerance 0.005), on the
-    amounts as read; silent when a money cell holds text no formula can read."""
+    amounts as read, once one of them is read; an unreadable amount counts as blank, as in the
+    engine and JX_CHECK_BUDGET (rules.money.budget_sum on the amounts the reader could read;
+    issue 15's grammar gaps: the sheet was silent on ``1111万`` where the engine found the
+    sum off)."""
     helpers = p.money_helpers
     every = f"{helpers[0]}:{helpers[-1]}"
     budget, fiscal, other = (f"N({h})" for h in helpers)
-    cond = f"AND(COUNT({every})>0,NOT({_unreadable(every)}),ABS({budget}-{fiscal}-{other})>0.005)"
+    cond = f"AND(COUNT({every})>0,ABS({budget}-{fiscal}-{other})>0.005)"
     return "=" + _join([(cond, "budget-sum-mismatch")])
 
 
@@ -265,15 +343,37 @@ def canonical_level2(row: int, p: CheckedSheet = LAYOUT.project) -> str:
 def row_helpers(row: int, value: str, p: CheckedSheet = LAYOUT.project) -> dict[str, str]:
     """The hidden cells of one indicator row and their formulas: the canonical 一级 in effect,
     the canonical 二级, the plain texts they look up, and ``value`` (the row's 指标值, a cell
-    or an expression) without its spaces, as the engine reads it (normalize_text) and
-    :func:`_symbol_missing` takes it (review16: ``1-12月 完成`` and ``2024 年底前``)."""
+    or an expression) as :func:`_symbol_missing` takes it (:func:`value_text`)."""
     return {
         p.helper(row): effective_level1(row, p),
         p.level2_helper(row): canonical_level2(row, p),
         p.text_helper(p.helper(row)): plain_label(p.row_cell("level1", row)),
         p.text_helper(p.level2_helper(row)): plain_label(p.row_cell("level2", row)),
-        p.value_text(row): "=" + _without_spaces(value),
+        p.value_text(row): "=" + value_text(value),
     }
+
+
+def value_text(value: str) -> str:
+    """A 指标值 as the symbol check reads it: without its spaces, as the engine reads it
+    (normalize_text; review16: ``1-12月 完成`` and ``2024 年底前``), full-width brackets made
+    ASCII (NFKC) and the :data:`INCLUSIVE_MARKS` dropped; an error value reads as blank (the
+    status then says value-missing, :func:`blank_or_error`)."""
+    plain = _substitute(_without_spaces(value), [("（", "("), ("）", ")")])
+    return f'IFERROR({_substitute(plain, [(mark, "") for mark in INCLUSIVE_MARKS])},"")'
+
+
+def blank_or_error(ref: str) -> str:
+    """The cell is blank or shows an error, as the reader takes it (cells.text, cells.error_text:
+    an error value, or ``#N/A`` typed as text, is the reader's cell-error and reads as blank, so
+    a 指标值 of ``#N/A`` is value-missing on both sides; issue 15's grammar gaps: the status
+    said nothing)."""
+    errors = _one_of(f"UPPER(TRIM({ref}))", ERROR_TEXTS)
+    return f'IF(ISERROR({ref}),TRUE,OR({_without_spaces(ref)}="",{errors}))'
+
+
+def value_missing(name: str, value: str) -> str:
+    """value-missing: the 三级指标 ``name`` or the 指标值 ``value`` is blank or an error."""
+    return f"OR({blank_or_error(name)},{blank_or_error(value)})"
 
 
 def money_helpers(ref: str, helper: str, p: CheckedSheet = LAYOUT.project) -> dict[str, str]:
@@ -336,7 +436,7 @@ def indicator_status(row: int, p: ProjectSheet = LAYOUT.project) -> str:
     required = LISTS.setting("requires_basis")
     parts = [  # (only a used row is judged: the whole status is IF(used, …))
         (_level_bad(row, p), "level-invalid"),
-        (f'OR({cell["level3"]}="",{cell["value"]}="")', "value-missing"),
+        (value_missing(cell["level3"], cell["value"]), "value-missing"),
         (f'AND({required}=1,{cell["basis"]}="")', "basis-missing"),
         (_symbol_missing(p.value_text(row)), "symbol-missing"),
     ]
@@ -357,6 +457,7 @@ APPLICATION_CODES = (
     "value-missing",
     "symbol-missing",
     "qualitative-value-missing",
+    "weight-invalid",
     "weight-sum",
 )
 """The rules the 申报表 template checks by formulas (it has no plan, no 依据 column)."""
@@ -368,16 +469,49 @@ WEIGHT_TOTAL = 100
 total; a total stated in a 其他信息 row such as 105's 权重分值90分 is checked by the engine)."""
 
 
-def weight_reading(ref: str) -> str:
+WEIGHT_BLANKS = ("\n", "\r", "\t", *SPACES[1:])
+"""What the reader strips around a weight besides the ASCII space (str.strip: a line break or an
+ideographic space typed after it); TRIM strips only the ASCII space, so these become one."""
+WEIGHT_CHARACTERS = "0123456789.+-eE"
+"""What a weight may hold once its blanks, full-width forms and one trailing 分/% are gone
+(readers.xlsx_application's plain number: digits, a point, a sign, an exponent)."""
+WEIGHT_POSITIONS = 20
+"""How many characters a weight may have once plain: the character check looks at each (a
+longer one, ``020.000…``, is refused here and read by the reader: no clerk types it)."""
+
+
+def weight_text(ref: str) -> str:
+    """Text helper (:meth:`~jixiao.template.application.ApplicationSheet.weight_text`): a
+    权重（分值） cell's text as the reader reads it (readers.xlsx_application.weight): blanks
+    around it dropped (line breaks, ideographic and no-break spaces too), full-width digits,
+    points, signs and ％ made ASCII, one trailing 分 or % removed."""
+    text = f"TRIM({_substitute(ref, [(b, ' ') for b in WEIGHT_BLANKS])})"
+    text = _substitute(text, list(FULL_WIDTH.items()))
+    last = f"RIGHT({text},1)"
+    return f'=TRIM(IF(OR({last}="分",{last}="%"),LEFT({text},LEN({text})-1),{text}))'
+
+
+def weight_reading(ref: str, text: str) -> str:
     """Helper: a 权重（分值） cell as the reader takes it (readers.xlsx_application.weight): a
-    number, or text such as ``20`` or ``20分`` without its trailing 分 or %; a value outside
-    0～100 or any other text is unreadable, left out of the total as the reader leaves it out
-    (weight-invalid).  review14: a weight pasted as text was left out of the native total,
-    not the engine's; review15: 分/% inside the text (``2分0``) or a negative weight must not
-    count either."""
-    text = f"TRIM({ref})"  # (the reader strips any run of 分/%; one is what clerks type)
-    text = f'IF(OR(RIGHT({text},1)="分",RIGHT({text},1)="%"),LEFT({text},LEN({text})-1),{text})'
-    weight = f"IF(ISNUMBER({ref}),{ref},VALUE(TRIM({text})))"
+    number, or text that is a plain number once made plain (``text``, the cell holding
+    :func:`weight_text` of ``ref``: ``２０``, ``20\n``, ``20分``, ``20 %`` count); a value
+    outside 0～100 or any other text (``2 0``, ``20分%``, ``1:30``, ``1-``, which a
+    spreadsheet's VALUE would take) is unreadable, left out of the total and shown as
+    weight-invalid, as the reader reports it and leaves it out.  review14: a weight pasted as
+    text was left out of the native total, not the engine's; review15: 分/% inside the text
+    (``2分0``) or a negative weight must not count either; issue 15's grammar gaps: ``２０``,
+    ``20\n``, ``20　`` counted in the engine only, ``20分%`` in the engine only (now
+    refused by both: one sign is what clerks type)."""
+    positions = _positions(WEIGHT_POSITIONS)
+    chars, before = f"MID({text},{positions},1)", f"MID({text},{positions}-1,1)"
+    inside = f"({positions}<=LEN({text}))"
+    signs = (
+        f'SUMPRODUCT(ISNUMBER(FIND({chars},"+-"))*({positions}>1)*{inside}'
+        f'*ISERROR(FIND({before},"eE")))'
+    )
+    foreign = _foreign(text, WEIGHT_POSITIONS, WEIGHT_CHARACTERS)
+    plain = f"AND(LEN({text})<={WEIGHT_POSITIONS},{foreign}=0,{signs}=0)"
+    weight = f'IF(ISNUMBER({ref}),{ref},IF({plain},VALUE({text}),"{UNREADABLE}"))'
     return (
         f'=IFERROR(IF(AND(NOT(ISNUMBER({ref})),TRIM({ref})=""),"",'
         f'IF(ABS({weight}-50)>50,"{UNREADABLE}",{weight})),"{UNREADABLE}")'
@@ -402,11 +536,19 @@ def application_indicator_status(row: int, p: ApplicationSheet = APPLICATION.pro
     qualitative = f'AND(LEFT(TRIM({cell["nature"]}),2)="定性",TRIM({number})="")'
     parts = [  # (only a used row is judged: the whole status is IF(used, …))
         (_level_bad(row, p), "level-invalid"),
-        (f'OR(TRIM({cell["level3"]})="",TRIM({number})="")', "value-missing"),
+        (value_missing(cell["level3"], number), "value-missing"),
         (_symbol_missing(p.value_text(row)), "symbol-missing"),
         (qualitative, "qualitative-value-missing"),
+        (weight_invalid(row, p), "weight-invalid"),
     ]
     return f'=IF({used},{_join(parts)},"")'
+
+
+def weight_invalid(row: int, p: ApplicationSheet = APPLICATION.project) -> str:
+    """weight-invalid: the row's 权重（分值） is unreadable (:func:`weight_reading`), as the
+    reader reports it on the cell; an error value is the reader's cell-error instead."""
+    weight = p.row_cell("weight", row)
+    return f'AND({p.weight_helper(row)}="{UNREADABLE}",NOT({blank_or_error(weight)}))'
 
 
 def application_value(row: int, p: ApplicationSheet = APPLICATION.project) -> str:
