@@ -122,6 +122,26 @@ def test_yuan_and_wan_submissions_add_up_exactly_in_either_unit() -> None:
     ]
 
 
+def test_every_money_heading_says_the_run_s_unit(tmp_path: Path) -> None:
+    """review17: printed 项目汇总 and 支出计划 pages, and their CSV files, said no unit."""
+    entries = [Entry("a.json", submission("甲", MoneyUnit.WAN, [Decimal(100)]))]
+    for unit in MoneyUnit:
+        result = consolidate(entries, unit)
+        for table in (result.projects, result.sub_units, result.plan):
+            money = [c.heading for c in table.columns if c.kind.name == "MONEY"]
+            assert money and all(h.endswith(f"（{unit.value}）") for h in money)
+            others = [c.heading for c in table.columns if c.kind.name != "MONEY"]
+            assert not any("元）" in h for h in others)
+        assert f"3月底金额（{unit.value}）" in result.projects.headings
+        assert f"累计支出金额（{unit.value}）" in result.plan.headings
+    path = tmp_path / "s.xlsx"
+    write_summary(consolidate(entries, MoneyUnit.YUAN), path)
+    with zipfile.ZipFile(path) as package:
+        charts = [package.read(n).decode() for n in package.namelist() if "charts/chart" in n]
+    (bar,) = [c for c in charts if "barDir" in c]
+    assert "各下属单位预算数（元）" in bar and "<a:t>元</a:t>" in bar
+
+
 def test_unit_plan_is_the_budget_weighted_mean_by_hand() -> None:
     a = submission("甲", MoneyUnit.WAN, [Decimal(100)], [(25, 50, 75, 100)])
     b = submission("乙", MoneyUnit.YUAN, [Decimal(3_000_000)], [(10, 20, 60, 100)])  # 300 万元
@@ -618,7 +638,7 @@ def test_an_amount_too_large_for_a_float_is_left_blank_not_written_as_inf(tmp_pa
     write_summary(result, path)  # XlsxWriter refuses inf/NaN: it must never be given one
     sheet = openpyxl.load_workbook(path)["项目汇总"]
     header = [c.value for c in sheet[1]]
-    assert sheet.cell(2, header.index("预算数") + 1).value is None
+    assert sheet.cell(2, header.index("预算数（万元）") + 1).value is None
     assert consolidation_json(result, path)["summary"]["budget"] is None
 
 

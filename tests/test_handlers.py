@@ -13,6 +13,7 @@ import pytest
 
 from jixiao.a1 import absolute
 from jixiao.consolidation.columns import FINDINGS_COLUMNS, SUB_UNIT_COLUMNS
+from jixiao.consolidation.table import in_unit
 from jixiao.excel import ribbon
 from jixiao.excel.book import INPUT_FILL, FileBook
 from jixiao.excel.buttons import BUTTONS, BY_KEY, HELP_TEXT, Needs, not_template
@@ -219,7 +220,7 @@ def test_consolidate_button_on_department_sheets_refreshes_not_duplicates(tmp_pa
         name: next(wb[name].iter_rows(max_row=1, values_only=True)) for name in SUMMARY_SHEETS
     }
     assert headings["汇总-下属单位"] == tuple(
-        c.heading for c in SUB_UNIT_COLUMNS if c.key != "file"
+        c.heading for c in in_unit(SUB_UNIT_COLUMNS, "万元") if c.key != "file"
     )
     assert headings["汇总-问题"] == tuple(c.heading for c in FINDINGS_COLUMNS if c.key != "file")
     budgets = {r[0]: r[2] for r in wb["汇总-下属单位"].iter_rows(min_row=2, values_only=True)}

@@ -162,6 +162,13 @@ def test_the_summary_prints_readably(printed: dict[str, Path]) -> None:
     assert len(summary) < 25
     first = summary[0].text
     assert "说明（合计包括什么）" in first and "每份都计入" in first.replace(" ", "")
+    # review17: only the first page said 万元, and no page said which table it was
+    names = ("汇总概览", "项目汇总", "支出计划", "指标明细", "问题清单", "部门整体")
+    for page in summary:
+        text = page.text.replace(" ", "")
+        (sheet,) = [name for name in names if name in text.splitlines()[-1]]
+        if sheet in ("项目汇总", "支出计划"):
+            assert "预算数（万元）" in text, (page.number, sheet)
 
 
 def test_published_pdf_has_the_page_footer_and_cjk_fonts(printed: dict[str, Path]) -> None:

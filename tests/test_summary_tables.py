@@ -268,7 +268,7 @@ def test_money_in_csv_is_a_plain_decimal(
 ) -> None:
     _, _, tables, result = written
     records = read_csv(tables / "项目汇总.csv")
-    budget = records[0].index("预算数")
+    budget = records[0].index(f"预算数（{result.money_unit.value}）")
     amounts = [row[budget] for row in records[1:] if row[budget]]
     assert amounts and all(len(a.split(".")[1]) == 2 for a in amounts)
     total = sum(Decimal(a) for a in amounts)

@@ -177,7 +177,7 @@ def test_totals_say_what_they_include(demo: Path) -> None:
     assert "2 个项目" in notes["预算数合计"] and "每份都计入" in notes["预算数合计"]
     plan = openpyxl.load_workbook(demo)["支出计划"]
     header = [c.value for c in plan[1]]
-    assert "未计入的项目数" in header and "未计入的预算数" in header
+    assert "未计入的项目数" in header and "未计入的预算数（万元）" in header
     assert "最低要求%" not in header and "是否达标" not in header  # the profiles set none
     texts = [c.value for row in plan.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("不计入该行" in t for t in texts) and any("最低支出进度" in t for t in texts)

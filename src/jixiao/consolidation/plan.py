@@ -11,8 +11,9 @@ from decimal import Decimal
 from jixiao.consolidation.columns import PLAN_COLUMNS, checkpoint_key
 from jixiao.consolidation.results import FileResult
 from jixiao.consolidation.rows import HUNDRED
-from jixiao.consolidation.table import Row, Table
+from jixiao.consolidation.table import Row, Table, in_unit
 from jixiao.model import CHECKPOINTS
+from jixiao.money import MoneyUnit
 from jixiao.profiles import Profile
 
 
@@ -26,10 +27,13 @@ class _Progress:
     left_budget: Decimal = Decimal(0)
 
 
-def unit_plan(projects: Table, minimum: dict[str, Decimal] | None) -> Table:
+def unit_plan(
+    projects: Table, minimum: dict[str, Decimal] | None, money_unit: str = MoneyUnit.WAN
+) -> Table:
     """The unit's cumulative spending plan: budget-weighted % and amounts per checkpoint,
-    exactly (the % of a sum of amounts, never a mean of rounded percentages).  The project
-    rows are read once, in order (they may be waiting on disk)."""
+    exactly (the % of a sum of amounts, never a mean of rounded percentages), its amounts'
+    headings saying ``money_unit``.  The project rows are read once, in order (they may be
+    waiting on disk)."""
     budget_at = projects.index("budget")
     places = [
         (projects.index(f"percent_{key}"), projects.index(f"amount_{key}"))
@@ -61,7 +65,7 @@ def unit_plan(projects: Table, minimum: dict[str, Decimal] | None) -> Table:
         met = None if required is None or percent is None else percent >= required
         row = (checkpoint, amount, budget, percent, sums_at.left, sums_at.left_budget)
         rows.append((*row, required, met))
-    return Table(PLAN_COLUMNS, rows)
+    return Table(in_unit(PLAN_COLUMNS, money_unit), rows)
 
 
 def minimum_plan(results: Sequence[FileResult], named: Profile | None) -> dict[str, Decimal] | None:

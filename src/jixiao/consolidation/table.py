@@ -9,6 +9,7 @@ of import on every command.)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,6 +37,19 @@ class Column:
     kind: Kind = Kind.TEXT
     width: float = 12
     """Column width in a sheet (characters)."""
+
+
+def in_unit(columns: Sequence[Column], unit: str) -> tuple[Column, ...]:
+    """``columns`` with every money heading saying its unit (``预算数`` → ``预算数（万元）``).
+
+    The summary's amounts are in one unit chosen for the run, said once on 汇总概览; a printed
+    项目汇总 or 支出计划 page, a CSV file opened on its own and the ribbon's sheets show the
+    amounts far from that line (a review printed the summary: no page but the first said
+    万元 or 元), so each money column says it in its heading."""
+    return tuple(
+        dataclasses.replace(c, heading=f"{c.heading}（{unit}）") if c.kind is Kind.MONEY else c
+        for c in columns
+    )
 
 
 Value = str | int | bool | Decimal | None

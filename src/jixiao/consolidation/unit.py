@@ -21,7 +21,7 @@ from jixiao.consolidation.cross_files import repeated_codes, with_cross_findings
 from jixiao.consolidation.plan import minimum_plan, unit_plan
 from jixiao.consolidation.results import Entry, FileResult
 from jixiao.consolidation.rows import file_result, plain
-from jixiao.consolidation.table import Row, Table
+from jixiao.consolidation.table import Row, Table, in_unit
 from jixiao.findings import Finding, Tally
 from jixiao.money import MoneyUnit
 from jixiao.profiles import Profile, load_profile
@@ -196,14 +196,14 @@ def consolidate_results(
     file's rows are read)."""
     named = profile
     results = with_cross_findings(results, profile or load_profile())
-    columns = project_columns(summary_levels())
+    columns = in_unit(project_columns(summary_levels()), money_unit)
     projects = Table(columns, joined([r.project_rows for r in results]))
     return Consolidation(
         money_unit=money_unit,
         entries=results,
         projects=projects,
-        sub_units=Table(SUB_UNIT_COLUMNS, [r.sub_unit_row for r in results]),
-        plan=unit_plan(projects, minimum_plan(results, named)),
+        sub_units=Table(in_unit(SUB_UNIT_COLUMNS, money_unit), [r.sub_unit_row for r in results]),
+        plan=unit_plan(projects, minimum_plan(results, named), money_unit),
         indicators=Table(INDICATOR_COLUMNS, joined([r.indicator_rows for r in results])),
         department=Table(DEPARTMENT_COLUMNS, joined([r.department_rows for r in results])),
         findings=joined([r.findings for r in results]),

@@ -102,10 +102,12 @@ class Styles:
 
 
 class Printing:
-    """How the summary's sheets print: the unit in every footer."""
+    """How the summary's sheets print: the unit, the page and the sheet's name in every footer
+    (a page taken from the pile says which table it is: ``&A``, the sheet's name, which Excel,
+    WPS and LibreOffice all print)."""
 
     def __init__(self, unit_name: str) -> None:
-        self.footer = "&L" + _footer_text(unit_name) + "&C第 &P 页，共 &N 页"
+        self.footer = "&L" + _footer_text(unit_name) + "&C第 &P 页，共 &N 页&R&A"
 
     def setup(self, sheet: Worksheet, header_row: int, width: float, last: tuple[int, int]) -> None:
         """A4, one page wide (landscape when wider than a portrait page), the header row

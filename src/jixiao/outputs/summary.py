@@ -301,12 +301,13 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Print
     bar = book.add_chart({"type": "bar"})
     bar.add_series(
         {
-            "name": f"{budget}（{result.money_unit.value}）",
+            "name": budget,  # its heading says the unit
             "categories": [plan.name, start + 1, 0, start + len(units), 0],
             "values": [plan.name, start + 1, 2, start + len(units), 2],
         }
     )
     bar.set_title({"name": f"各下属单位{budget}"})
+    bar.set_x_axis({"name": result.money_unit.value})  # a bar chart's values run across
     bar.set_legend({"none": True})
     widths = [c.width for c in plan.columns]
     bar_column = _column_reaching(widths, CHART_PIXELS[0] + 20) + 1  # right of the line chart
