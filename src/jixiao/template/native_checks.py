@@ -105,13 +105,14 @@ PERIODS = PERIOD_SEPARATORS + "".join(
     if c.isascii()  # full-width -, ~
 )
 """What joins a period's months (``1-12月``: values._PERIOD), also full-width as typed."""
-INCLUSIVE_MARKS = tuple(
-    f"({word}{tail})" for word in ("含", "包含", "包括") for tail in ("", "本数")
-)
-"""``（含）`` and its spellings (values._INCLUSIVE_MARK), dropped from the value the symbol check
-reads: after a quantity the engine drops it at the end (``99%（含）`` still lacks its symbol),
-in a deadline anywhere (``1-12月（含）``, ``12月（含）前``: issue 15's grammar gaps); a value
-led by > or < keeps it in the engine (mixed), and is no digit-led value here either."""
+INCLUSIVE_MARKS = ("(含)", "(包含)", "(包括)", "(含本数)")
+"""``（含）`` and its common spellings (values._INCLUSIVE_MARK), dropped from the value the
+symbol check reads: after a quantity the engine drops it at the end (``99%（含）`` still lacks
+its symbol), in a deadline anywhere (``1-12月（含）``, ``12月（含）前``: issue 15's grammar
+gaps); a value led by > or < keeps it in the engine (mixed), and is no digit-led value here
+either.  ``(包含本数)`` and ``(包括本数)``, which the engine also drops, are left out: each
+mark costs every indicator row of every sheet a SUBSTITUTE, and no seed writes them (the sheet
+then says symbol-missing, a warning, on ``1-12月（包含本数）``)."""
 SUFFIX_SYMBOLS = ("以上", "以下", "内")
 """A value ending so has its symbol implied (90%以上, 3天以内, values._SUFFIX_SYMBOLS)."""
 
@@ -131,9 +132,15 @@ def _join(parts: list[tuple[str, str]]) -> str:
     return f'SUBSTITUTE(TRIM({pieces})," ","；")'
 
 
+CONTROLS = ("\n", "\r", "\t")
+"""Line breaks and tabs: written into a formula as CHAR(10)/CHAR(13)/CHAR(9), since an XML
+reader turns a carriage return inside a formula's text into a line feed."""
+
+
 def _substitute(text: str, pairs: list[tuple[str, str]]) -> str:
     for old, new in pairs:
-        text = f'SUBSTITUTE({text},"{old}","{new}")'
+        found = f"CHAR({ord(old)})" if old in CONTROLS else f'"{old}"'
+        text = f'SUBSTITUTE({text},{found},"{new}")'
     return text
 
 
@@ -191,11 +198,12 @@ def plain_money(ref: str) -> str:
     """Text helper (:meth:`~jixiao.template.layout.IndicatorGrid.text_helper`): a money cell's
     text as :func:`money_reading` reads it — as money.parse_money cleans it: full-width digits,
     signs and brackets made ASCII (the engine's NFKC), blanks (line breaks too) and thousands
-    separators removed, currency notes (``（人民币）``, ``RMB``, ``¥``) and 。 dropped."""
+    separators removed, currency notes (``（人民币）``, ``RMB``, ``¥``) and 。 dropped, one
+    point at the end dropped (``1111.``: the engine's rstrip)."""
     pairs = [(k, v) for k, v in FULL_WIDTH.items() if v != "%"]
-    pairs += [(s, "") for s in (*SPACES, *WEIGHT_BLANKS[:3], ",")]
+    pairs += [(s, "") for s in (*SPACES, *CONTROLS, ",")]
     pairs += [("（", "("), ("）", ")"), ("￥", "¥"), *((note, "") for note in CURRENCY_NOTES)]
-    return "=" + _substitute(f"UPPER({ref})", [*pairs, ("。", "")])
+    return "=" + _without_last(_substitute(f"UPPER({ref})", [*pairs, ("。", "")]), (".",))
 
 
 def plain_label(ref: str) -> str:
@@ -218,13 +226,13 @@ def money_reading(ref: str, text: str) -> str:
     What the engine refuses the formula refuses too (issue 15's grammar gaps: VALUE took
     ``1.111E3``, and a 300-digit budget counted): only digits, one point, a leading minus and a
     money unit at the end (:data:`MONEY_CHARACTERS`; ``1111万`` has no unit and is refused by
-    both), at most 40 characters before the unit, and no more than money.MAX_YUAN 元.  One
-    trailing point is dropped (``1111.``), as the engine's rstrip.  Known differences, each in
+    both), at most 40 characters before the unit, and no more than money.MAX_YUAN 元.  Known
+    differences, each in
     text no clerk types and each making the sheet refuse what the engine reads or the other
     way round: thousands separators in the wrong places (``11,11``: the engine refuses it, the
     sheet drops the commas), a point or 。 inside or several at the end (``11。11``,
     ``1111..``), full-width letters in a currency note (``ＲＭＢ``)."""
-    plain = f'LEFT({text},LEN({text})-(RIGHT({text},1)="."))'
+    plain = text
     table_yuan = _table_yuan()
     number = f"VALUE({plain})"  # no unit: in the table's unit already
     reading = f'IF(ABS({number})*{table_yuan}>{MAX_YUAN},"{UNREADABLE}",{number})'
@@ -362,18 +370,29 @@ def value_text(value: str) -> str:
     return f'IFERROR({_substitute(plain, [(mark, "") for mark in INCLUSIVE_MARKS])},"")'
 
 
+ERROR_LIST = ";" + ";".join(ERROR_TEXTS) + ";"
+"""The error texts joined, for one FIND (MATCH would take ``?`` in ``#NAME?`` for a wildcard).
+Never joined by ``|``: the package guard reads a bar in a formula as a DDE command (cell_notes)
+and reads every such sheet in full."""
+
+
 def blank_or_error(ref: str) -> str:
     """The cell is blank or shows an error, as the reader takes it (cells.text, cells.error_text:
     an error value, or ``#N/A`` typed as text, is the reader's cell-error and reads as blank, so
     a 指标值 of ``#N/A`` is value-missing on both sides; issue 15's grammar gaps: the status
     said nothing)."""
-    errors = _one_of(f"UPPER(TRIM({ref}))", ERROR_TEXTS)
-    return f'IF(ISERROR({ref}),TRUE,OR({_without_spaces(ref)}="",{errors}))'
+    return f'IF(ISERROR({ref}),TRUE,OR({_without_spaces(ref)}="",{_error_text(ref)}))'
+
+
+def _error_text(ref: str) -> str:
+    """The cell's text is an error value's (``#N/A`` typed; not for a cell holding an error)."""
+    return f'ISNUMBER(FIND(";"&UPPER(TRIM({ref}))&";","{ERROR_LIST}"))'
 
 
 def value_missing(name: str, value: str) -> str:
-    """value-missing: the 三级指标 ``name`` or the 指标值 ``value`` is blank or an error."""
-    return f"OR({blank_or_error(name)},{blank_or_error(value)})"
+    """value-missing: the 三级指标 ``name`` is blank, or the 指标值 ``value`` is blank or an
+    error (:func:`blank_or_error`; an error in a 三级指标 is left to the engine's cell-error)."""
+    return f'OR(TRIM({name})="",{blank_or_error(value)})'
 
 
 def money_helpers(ref: str, helper: str, p: CheckedSheet = LAYOUT.project) -> dict[str, str]:
@@ -469,13 +488,13 @@ WEIGHT_TOTAL = 100
 total; a total stated in a 其他信息 row such as 105's 权重分值90分 is checked by the engine)."""
 
 
-WEIGHT_BLANKS = ("\n", "\r", "\t", *SPACES[1:])
+WEIGHT_BLANKS = (*CONTROLS, *SPACES[1:])
 """What the reader strips around a weight besides the ASCII space (str.strip: a line break or an
 ideographic space typed after it); TRIM strips only the ASCII space, so these become one."""
 WEIGHT_CHARACTERS = "0123456789.+-eE"
 """What a weight may hold once its blanks, full-width forms and one trailing 分/% are gone
 (readers.xlsx_application's plain number: digits, a point, a sign, an exponent)."""
-WEIGHT_POSITIONS = 20
+WEIGHT_POSITIONS = 12
 """How many characters a weight may have once plain: the character check looks at each (a
 longer one, ``020.000…``, is refused here and read by the reader: no clerk types it)."""
 
@@ -484,11 +503,25 @@ def weight_text(ref: str) -> str:
     """Text helper (:meth:`~jixiao.template.application.ApplicationSheet.weight_text`): a
     权重（分值） cell's text as the reader reads it (readers.xlsx_application.weight): blanks
     around it dropped (line breaks, ideographic and no-break spaces too), full-width digits,
-    points, signs and ％ made ASCII, one trailing 分 or % removed."""
+    points, signs and ％ made ASCII, one trailing 分 or % removed (:func:`_without_last`)."""
     text = f"TRIM({_substitute(ref, [(b, ' ') for b in WEIGHT_BLANKS])})"
-    text = _substitute(text, list(FULL_WIDTH.items()))
-    last = f"RIGHT({text},1)"
-    return f'=TRIM(IF(OR({last}="分",{last}="%"),LEFT({text},LEN({text})-1),{text}))'
+    text = _substitute(text, [(k, v) for k, v in FULL_WIDTH.items() if v != ","])
+    return f"=TRIM({_without_last(text, ('分', '%'))})"
+
+
+def _without_last(text: str, endings: tuple[str, ...]) -> str:
+    """``text`` without one of ``endings`` at its end, naming ``text`` once: an end marker is
+    appended, the first ending found before it is removed with the marker, and a marker left
+    is removed (a text holding the marker itself, :data:`END_MARKER`, would lose it)."""
+    marked = f'{text}&"{END_MARKER}"'
+    for ending in endings:
+        marked = f'SUBSTITUTE({marked},"{ending}{END_MARKER}","")'
+    return f'SUBSTITUTE({marked},"{END_MARKER}","")'
+
+
+END_MARKER = "〓〓"
+"""Appended to a text to find its end with SUBSTITUTE (no clerk types it; no ``|``, which the
+package guard takes for a DDE command)."""
 
 
 def weight_reading(ref: str, text: str) -> str:
@@ -511,10 +544,10 @@ def weight_reading(ref: str, text: str) -> str:
     )
     foreign = _foreign(text, WEIGHT_POSITIONS, WEIGHT_CHARACTERS)
     plain = f"AND(LEN({text})<={WEIGHT_POSITIONS},{foreign}=0,{signs}=0)"
-    weight = f'IF(ISNUMBER({ref}),{ref},IF({plain},VALUE({text}),"{UNREADABLE}"))'
+    number, value = (f'IF(ABS({x}-50)>50,"{UNREADABLE}",{x})' for x in (ref, f"VALUE({text})"))
     return (
-        f'=IFERROR(IF(AND(NOT(ISNUMBER({ref})),TRIM({ref})=""),"",'
-        f'IF(ABS({weight}-50)>50,"{UNREADABLE}",{weight})),"{UNREADABLE}")'
+        f'=IFERROR(IF(ISNUMBER({ref}),{number},IF(TRIM({ref})="","",'
+        f'IF({plain},{value},"{UNREADABLE}"))),"{UNREADABLE}")'
     )
 
 
@@ -548,7 +581,8 @@ def weight_invalid(row: int, p: ApplicationSheet = APPLICATION.project) -> str:
     """weight-invalid: the row's 权重（分值） is unreadable (:func:`weight_reading`), as the
     reader reports it on the cell; an error value is the reader's cell-error instead."""
     weight = p.row_cell("weight", row)
-    return f'AND({p.weight_helper(row)}="{UNREADABLE}",NOT({blank_or_error(weight)}))'
+    unreadable = f'{p.weight_helper(row)}="{UNREADABLE}"'
+    return f"IF(ISERROR({weight}),FALSE,AND({unreadable},NOT({_error_text(weight)})))"
 
 
 def application_value(row: int, p: ApplicationSheet = APPLICATION.project) -> str:
