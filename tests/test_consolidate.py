@@ -229,6 +229,54 @@ def test_mixed_template_versions_are_flagged(tmp_path: Path) -> None:
     assert flagged == ["seed-000.json"]
 
 
+def _of_year(name: str, year: int | None) -> Entry:
+    made = submission(name, MoneyUnit.WAN, [Decimal(10)])
+    return Entry(
+        f"{name}.json", dataclasses.replace(made, unit=dataclasses.replace(made.unit, year=year))
+    )
+
+
+def test_a_file_of_another_budget_year_is_flagged_and_the_overview_says_so(tmp_path: Path) -> None:
+    """review17: last year's file dropped into the inbox was added to this year's totals
+    without a word."""
+    entries = [
+        _of_year("甲", 2024),
+        _of_year("乙", 2023),
+        _of_year("丙", 2024),
+        _of_year("丁", None),
+    ]
+    result = consolidate(entries)
+    flagged = {
+        e.file: [f.message for f in e.findings if f.code == "year-mixed"] for e in result.entries
+    }
+    assert flagged == {
+        "甲.json": [],
+        "乙.json": ["本文件的预算年度（2023 年）与多数文件（2024 年）不同"],
+        "丙.json": [],
+        "丁.json": [],  # no year stated: not compared (its own check says so)
+    }
+    assert result.budget == 40  # flagged, never left out
+    assert result.year_text() == "2024（另有 2023 年 1 份）"
+    assert "year-mixed" in result.totals_notes()["预算年度"]
+    # a tie: the later year is the run's, last year's file is the one flagged
+    tie = consolidate([_of_year("甲", 2023), _of_year("乙", 2024)])
+    assert [f.file for e in tie.entries for f in e.findings if f.code == "year-mixed"] == [
+        "甲.json"
+    ]
+    one = consolidate([_of_year("甲", 2024), _of_year("乙", 2024), _of_year("丙", None)])
+    assert one.year_text() == "2024" and one.totals_notes()["预算年度"] == ""
+    assert not [f for e in one.entries for f in e.findings if f.code == "year-mixed"]
+    assert consolidate([_of_year("甲", None)]).year_text() == "未填"
+    path = tmp_path / "s.xlsx"
+    write_summary(result, path)
+    overview = {
+        row[0]: row[1:]
+        for row in openpyxl.load_workbook(path)["汇总概览"].iter_rows(values_only=True)
+        if row and row[0]
+    }
+    assert overview["预算年度"][0] == "2024（另有 2023 年 1 份）"
+
+
 def test_projects_with_one_name_are_never_merged() -> None:
     tianjin = sample("seed-001.json")
     result = consolidate([Entry("t.json", tianjin)])

@@ -307,6 +307,7 @@ def test_every_declared_rule_has_a_firing_case() -> None:
     reader_rules = {rule.code for rule in FILE_RULES} | {
         "submission-duplicate",
         "template-version-mixed",
+        "year-mixed",  # tests/test_consolidate.py
         "import-unparsed",
         "import-cleaned",
         "import-split",

@@ -256,6 +256,8 @@ def _indicator_row(number: str) -> list[str]:
         ("unit_key", float("inf")),
         ("minimum_plan", [["3月底", "sNaN"]]),
         ("minimum_plan", [["3月底", "1E+400"]]),
+        ("year", "2024"),
+        ("year", True),
         ("codes", [["X1", "项目", 10**400, "f.xlsx", "表", "B3", None, None]]),
         ("codes", [["X1", "项目", 1, None, "表", "B3", None, None]]),
         ("codes", [[7, "项目", 1, "f.xlsx", "表", "B3", None, None]]),
@@ -286,7 +288,7 @@ def test_packed_results_altered_on_purpose_are_refused(change: tuple[str, Any]) 
         head["parts"][key][1] = len(value)  # the count kept true: only the values are wrong
     elif key == "tally":
         head["findings"][0] = value
-    elif key in ("unit_key", "minimum_plan"):
+    elif key in ("unit_key", "minimum_plan", "year"):
         head["submission"][key] = value
     else:
         head[key] = value
@@ -362,7 +364,7 @@ def test_the_last_part_read_is_kept_and_given_out_as_a_copy(tmp_path: Path) -> N
 
 
 def _result(findings: list[Finding], rows: list[tuple[object, ...]]) -> FileResult:
-    facts = Submitted("u", "1", 1)
+    facts = Submitted("u", "1", 1, year=2024)
     return FileResult("f.xlsx", "单位", findings, facts, department_rows=rows)  # type: ignore[arg-type]
 
 

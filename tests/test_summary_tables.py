@@ -22,7 +22,13 @@ from jixiao.consolidation.table import Kind
 from jixiao.consolidation.unit import Consolidation, consolidate
 from jixiao.outputs import sheets, summary
 from jixiao.outputs.summary import write_summary
-from jixiao.outputs.tables import cell_text, summary_tables, table_files, write_tables
+from jixiao.outputs.tables import (
+    cell_text,
+    overview_facts,
+    summary_tables,
+    table_files,
+    write_tables,
+)
 from jixiao.service.actions import run_demo
 from jixiao.service.collect import collect
 from jixiao.service.demo import planted_court
@@ -122,7 +128,7 @@ def test_the_overview_says_which_list_continues_where(
     assert not any(row[0] == "续表" for row in plain.iter_rows(values_only=True))
     # The sub-units' table moves down by the notes, and is whole.
     header_row = next(r for r in overview.iter_rows() if r[0].value == "下属单位")
-    assert header_row[0].row == 13 + len(texts)
+    assert header_row[0].row == 5 + len(overview_facts(result)) + len(texts)
     assert overview.print_title_rows == f"${header_row[0].row}:${header_row[0].row}"
 
 
@@ -257,10 +263,13 @@ def test_csv_files_equal_the_sheets_row_by_row(
     assert facts[0] == ["项目", "数值", "说明（合计包括什么）"]
     figures = [
         [as_csv_field(row[0]), as_csv_field(row[1]), as_csv_field(row[2])]
-        for row in overview.iter_rows(min_row=3, max_row=10)
+        for row in overview.iter_rows(min_row=3, max_row=2 + len(overview_facts(result)))
     ]
     assert facts[1:] == figures
-    assert facts[5][0] == "预算数合计" and "." in facts[5][1]
+    (budget,) = [fact for fact in facts if fact[0] == "预算数合计"]
+    assert "." in budget[1]
+    (year,) = [fact for fact in facts if fact[0] == "预算年度"]
+    assert year[1] == result.year_text() and year[1][:2] == "20"
 
 
 def test_money_in_csv_is_a_plain_decimal(

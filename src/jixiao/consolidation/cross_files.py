@@ -1,5 +1,5 @@
-"""The checks across files (the same 项目编码 or sub-unit twice, mixed template versions), and
-results copied with those findings counted in (:func:`with_cross_findings`).
+"""The checks across files (the same 项目编码 or sub-unit twice, mixed template versions or
+budget years), and results copied with those findings counted in (:func:`with_cross_findings`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from jixiao.findings import Finding, Tally
 from jixiao.model import Location, Project
 from jixiao.profiles import Profile
 from jixiao.rules.base import Scope
-from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED
+from jixiao.rules.cross import SUBMISSION_DUPLICATE, TEMPLATE_VERSION_MIXED, YEAR_MIXED
 from jixiao.rules.identity import PROJECT_CODE_DUPLICATE
 from jixiao.views import Deferred, FindingFacts
 
@@ -37,7 +37,8 @@ def _facts(entry: Entry | FileResult) -> Submitted | None:
 
 
 def cross_checks(entries: Sequence[E], profile: Profile) -> list[tuple[E, Finding]]:
-    """Across submissions: the same 项目编码 twice, the same sub-unit twice, mixed templates.
+    """Across submissions: the same 项目编码 twice, the same sub-unit twice, mixed templates,
+    mixed 预算年度.
 
     Each finding comes with the entry it belongs to (its file), so both sides get it.  Works on
     entries (whole submissions) and on :class:`FileResult` (what the workers send back) alike."""
@@ -70,6 +71,7 @@ def cross_checks(entries: Sequence[E], profile: Profile) -> list[tuple[E, Findin
                 for e in same
             ]
     found += [flag for same in _by_template(read) for flag in _template_versions(same, scope)]
+    found += _years(read, scope)
     return [(entry, f) for entry, f in found if f is not None]
 
 
@@ -127,6 +129,22 @@ def _usual_template(read: Sequence[tuple[E, Submitted]]) -> str:
     """The template most files were made from: interchange JSON counts as made from it."""
     templates = Counter(f.template for _, f in read if f.template)
     return templates.most_common(1)[0][0] if templates else ""
+
+
+def _years(read: Sequence[tuple[E, Submitted]], scope: Scope) -> list[tuple[E, Finding | None]]:
+    """The files whose 预算年度 is not the one most files state (review17: a clerk who drops
+    last year's file into the inbox got its budget added to this year's without a word).
+    A file stating no year is not compared (its own check says the year is missing); on a
+    tie the later year is taken as the run's, so that last year's file is the one flagged."""
+    counts = Counter(facts.year for _, facts in read if facts.year is not None)
+    if len(counts) < 2:
+        return []
+    majority = max(counts, key=lambda year: (counts[year], year))
+    return [
+        (entry, YEAR_MIXED.at(scope, Location(file=entry.file), year=year, majority=majority))
+        for entry, facts in read
+        if (year := facts.year) is not None and year != majority
+    ]
 
 
 def _template_versions(

@@ -66,6 +66,8 @@ class Submitted:
     compared among files of one template only (a 申报表 is no old 绩效目标表)."""
     minimum_plan: tuple[tuple[str, Decimal], ...] = ()
     """The submission's own profile's minimum progress per checkpoint (may be empty)."""
+    year: int | None = None
+    """Its 预算年度 (None: not stated): files of other years are flagged, never left out."""
 
 
 ProjectKey = tuple[str | None, str | None, int | None]

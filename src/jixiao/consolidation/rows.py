@@ -156,6 +156,7 @@ def submitted(entry: Entry) -> Submitted | None:
         codes=codes,
         template=str(submission.template.get("id") or ""),
         minimum_plan=tuple(sorted((_profile_of(submission).min_plan or {}).items())),
+        year=unit.year,
     )
 
 

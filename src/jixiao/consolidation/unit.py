@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +27,7 @@ from jixiao.findings import Finding, Tally
 from jixiao.money import MoneyUnit
 from jixiao.profiles import Profile, load_profile
 from jixiao.rules.cross import SUBMISSION_DUPLICATE
+from jixiao.rules.money import AMOUNT_INVALID
 from jixiao.views import Deferred, finding_facts, joined, total_tally
 
 
@@ -79,6 +81,22 @@ class Consolidation:
         so (review14 found such a budget counted as 0 with nothing said)."""
         _ = self.budget
         return self._unbudgeted
+
+    def years(self) -> Counter[int]:
+        """How many readable files state each 预算年度 (files stating none are not counted)."""
+        return Counter(
+            e.submission.year for e in self.entries if e.submission and e.submission.year
+        )
+
+    def year_text(self) -> str:
+        """The 预算年度 as 汇总概览 shows it: ``2024``; ``2024（另有 2023 年 1 份）`` when the
+        files differ (each such file is flagged: year-mixed); ``未填`` when none states one."""
+        years = self.years()
+        if not years:
+            return "未填"
+        first = max(years, key=lambda year: (years[year], year))  # as the year-mixed check
+        others = "、".join(f"{y} 年 {n} 份" for y, n in sorted(years.items()) if y != first)
+        return f"{first}（另有 {others}）" if others else str(first)
 
     def placed_findings(self) -> Sequence[tuple[FileResult, Finding]]:
         """Every finding with the entry (file, sub-unit) it belongs to, in :attr:`findings`
@@ -145,11 +163,14 @@ class Consolidation:
             both = f"；同一单位报送的 {twice} 份文件都计入（见 submission-duplicate）"
             projects, money = projects + both, money + both
         if self.unbudgeted:
-            money += (
-                f"；{self.unbudgeted} 个项目没有可读的预算数（空白，或写法无法识别，"
-                "见问题清单 amount-invalid），未计入"
+            unreadable_amounts = any(
+                AMOUNT_INVALID.code in finding_facts(e.findings).codes for e in self.entries
             )
+            see = "，写法无法识别的见问题清单 amount-invalid" if unreadable_amounts else ""
+            money += f"；{self.unbudgeted} 个项目没有可读的预算数（空白{see}），未计入"
+        mixed = len(self.years()) > 1
         return {
+            "预算年度": "各文件的预算年度不一，见问题清单 year-mixed" if mixed else "",
             "报送文件": "读到的全部文件，含无法读取的",
             "无法读取的文件": "这些文件的项目和金额不在任何合计中" if unreadable else "",
             "项目数": projects + left_out,

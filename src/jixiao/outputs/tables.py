@@ -129,6 +129,7 @@ def overview_facts(result: Consolidation) -> list[Fact]:
         budget = OUT_OF_RANGE  # said, not left blank: no cell holds a number this large
     facts: list[tuple[str, Value, Kind]] = [
         ("金额单位", result.money_unit.value, Kind.TEXT),
+        ("预算年度", result.year_text(), Kind.TEXT),
         ("报送文件", len(result.entries), Kind.COUNT),
         ("无法读取的文件", sum(e.submission is None for e in result.entries), Kind.COUNT),
         ("项目数", len(result.projects), Kind.COUNT),

@@ -62,6 +62,7 @@ def _facts_data(facts: Submitted | None) -> Any:
         "template": facts.template,
         "projects": facts.projects,
         "minimum_plan": [[c, exact_text(d)] for c, d in facts.minimum_plan],
+        "year": facts.year,
     }
 
 
@@ -71,6 +72,9 @@ def _facts_from(facts: Any, codes: Sequence[CodeFact]) -> Submitted | None:
     texts = (facts["unit_key"], facts["template_version"], facts["template"])
     if not all(type(t) is str for t in texts) or type(facts["projects"]) is not int:
         raise Damaged("submission")
+    year = facts.get("year")
+    if year is not None and type(year) is not int:
+        raise Damaged("year")
     return Submitted(
         unit_key=facts["unit_key"],
         template_version=sys.intern(facts["template_version"]),  # the same in most files
@@ -78,6 +82,7 @@ def _facts_from(facts: Any, codes: Sequence[CodeFact]) -> Submitted | None:
         projects=int(facts["projects"]),
         codes=tuple(codes) if isinstance(codes, list) else codes,  # a view stays a view
         minimum_plan=tuple((c, _decimal(d)) for c, d in facts["minimum_plan"]),
+        year=year,
     )
 
 
