@@ -270,3 +270,25 @@ def test_forms_in_a_hebei_submission_are_held_to_what_they_have() -> None:
         ("甲项目", "plan-checkpoint-missing"),
         ("甲项目", "basis-missing"),
     }
+
+
+# ---------------------------------------------------------------- a time written as a share
+
+
+def _time_row(name: str, value: str, description: str | None = None) -> list[tuple[str, str]]:
+    row = Indicator("产出指标", "时效指标", name, value=value, description=description)
+    project = _project(indicators=(*_project().indicators, row))
+    found = validate_submission(_submission(project))
+    return [(f.code, f.message + " → " + f.hint) for f in found if f.line is None]
+
+
+def test_a_completion_time_written_as_a_percentage() -> None:
+    """review17 C1: seed 106's 项目完成时间 ``100%`` (its 指标解释 ``2019年12月``) was told
+    only to add a symbol, “如=100%”, which is no time either."""
+    found = dict(_time_row("项目完成时间", "100%", "2019年12月"))
+    assert found["unit-mismatch"].startswith("“项目完成时间”是时间，指标值却以“%”计")
+    assert "完成期限" in found["unit-mismatch"]
+    assert "=100%" not in found["symbol-missing"]
+    fine = (("按时完成率", "=100%"), ("办结时限", "≤3天"), ("完成时间", "2024年12月底前"))
+    for name, value in fine:
+        assert "unit-mismatch" not in dict(_time_row(name, value)), name

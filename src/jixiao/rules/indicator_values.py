@@ -19,6 +19,7 @@ from jixiao.rules.meaning import (
     floor_reason,
     is_count,
     is_rate,
+    is_time,
     looks_like_fraction,
     propose,
     stated_unit,
@@ -222,6 +223,8 @@ def _quantity_form(
     # The value a hint proposes, worked out once for the row (each costs a run of every value
     # rule: meaning.acceptable) and only when a finding offers it.
     proposal = propose(indicator, scope) if mark or value.symbol is None or unit_missing else None
+    if value.is_percent and is_time(indicator.level3 or indicator.name):
+        proposal = None  # “=100%” is no time: unit-mismatch says what to write instead
     if mark:
         yield VALUE_PUNCTUATION.at(
             scope,
@@ -326,6 +329,8 @@ def unit_fits_name(indicator: Indicator, scope: Scope) -> Iterator[Finding | Non
         expected, fits_unit = "数量", is_rate(indicator.description or "")
     elif value.is_percent and not is_rate(name) and any(w in name for w in money_words):
         expected, fits_unit = "金额", False
+    elif value.is_percent and is_time(name):
+        expected, fits_unit = "时间", is_rate(indicator.description or "")
     else:
         return
     yield UNIT_MISMATCH.at(
@@ -347,6 +352,8 @@ def _unit_advice(
             f"单位“{unit}”与绩效指标描述“{description}”相符，应改指标名称"
             f"（如改为“{description}”），指标值不变"
         )
+    if expected == "时间":
+        return "写成完成期限（如“12月底前”）或时长（天、个月），或改指标名称"
     wanted = {"比率": PERCENT, "金额": "万元 或 元"}.get(expected)
     wanted = wanted or suggested_unit(indicator, scope.profile.meaning) or "件、人、次 等"
     return f"改用与指标名称一致的单位（{wanted}），或改指标名称"

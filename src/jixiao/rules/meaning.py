@@ -124,6 +124,15 @@ def is_rate(name: str) -> bool:
     return "率" in name or "比例" in name or "占比" in name or "满意度" in name
 
 
+_TIME_SUFFIXES = ("时间", "日期", "时限", "期限")
+
+
+def is_time(name: str) -> bool:
+    """Names of a point or span of time (项目完成时间, 办结时限), written as a deadline or a
+    duration, never as a share (seed 106: 项目完成时间 ``100%``, its 指标解释 ``2019年12月``)."""
+    return name.endswith(_TIME_SUFFIXES) and not is_rate(name)
+
+
 @lru_cache(maxsize=8192)
 def is_count(name: str) -> bool:
     """Names of counts (…数量, 人数, 次数), expected in 件/人/次…"""
