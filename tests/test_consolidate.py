@@ -277,6 +277,16 @@ def test_a_file_of_another_budget_year_is_flagged_and_the_overview_says_so(tmp_p
     assert overview["预算年度"][0] == "2024（另有 2023 年 1 份）"
 
 
+def test_a_file_naming_no_unit_is_said_so() -> None:
+    """review17: a nameless unit's console line began with “：0 个项目” and its summary rows
+    stood under an empty 下属单位."""
+    made = submission(" ", MoneyUnit.WAN, [Decimal(10)])
+    result = consolidate([Entry("无名.json", made)])
+    assert result.sub_units.column("sub_unit") == ["（未填单位名称）"]
+    assert {r["sub_unit"] for r in result.projects.records()} == {"（未填单位名称）"}
+    assert "\n：" not in "\n" + consolidation_text(result, Path("汇总.xlsx"))
+
+
 def test_projects_with_one_name_are_never_merged() -> None:
     tianjin = sample("seed-001.json")
     result = consolidate([Entry("t.json", tianjin)])

@@ -57,6 +57,15 @@ def test_publish_then_import_gives_the_same_submission(tmp_path: Path, number: s
     assert read.projects or read.department  # something was published
 
 
+def test_a_unit_without_a_name_comes_back_without_one(tmp_path: Path) -> None:
+    """review17: seed 002 names no unit; its publication, titled “2023 年度预算绩效目标”,
+    was imported again as a unit named “2023年度”."""
+    court = sample("seed-002.json")
+    nameless = dataclasses.replace(court, unit=dataclasses.replace(court.unit, name=""))
+    read, _ = round_trip(tmp_path, "nameless", nameless)  # the same submission, name and all
+    assert read.unit.name == ""
+
+
 def test_a_demo_unit_round_trips(tmp_path: Path) -> None:
     read, _ = round_trip(tmp_path, "planted", planted_court())
     assert read.unit.name == "某区人民法院" and len(read.projects) == 1

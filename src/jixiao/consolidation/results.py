@@ -32,10 +32,18 @@ class Entry:
 
     @property
     def sub_unit(self) -> str:
-        """Who sent it: the department group or the submitting unit."""
+        """Who sent it: the department group or the submitting unit (``（未填单位名称）`` when
+        the file names none: review17 saw a console line start with “：0 个项目” and summary
+        rows under an empty 下属单位)."""
         if self.group:
             return self.group
-        return self.submission.unit.name if self.submission else "（无法读取）"
+        if self.submission is None:
+            return "（无法读取）"
+        return self.submission.unit.name.strip() or UNNAMED
+
+
+UNNAMED = "（未填单位名称）"
+"""The sub-unit of a file that names no unit."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,8 +33,12 @@ from jixiao.rules.imports import cleaned, unparsed
 
 _LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")
 _WITHHELD = re.compile(r"\d+(?:\s*[-—–至~]\s*\d+)?\s*号?项目.{0,40}(?:保密|不公开|涉密|不予公开)")
-_DOCUMENT_TITLE = re.compile(r"^(\S.*?)\s*(?:20\d\d\s*年度?)?\s*(?:部门)?预算绩效目标$")
-"""``某某单位2024年度预算绩效目标``: the unit named in the document's title."""
+_DOCUMENT_TITLE = re.compile(
+    r"^(?!(?:19|20)\d\d\s*年)(\S.*?)\s*(?:20\d\d\s*年度?)?\s*(?:部门)?预算绩效目标$"
+)
+"""``某某单位2024年度预算绩效目标``: the unit named in the document's title (a title that
+starts with its year, ``2023 年度预算绩效目标``, names none: review17 saw a unit named
+“2023年度” when a publication of a nameless unit was imported again)."""
 _YEAR_TITLE = re.compile(r"(20\d\d)\s*年度")
 _YEAR_BUDGET = re.compile(r"(20\d\d)\s*年\s*(?:部门|单位)?\s*预算")
 _YEAR = re.compile(r"(?:(20\d\d)\s*年|[-—](20\d\d)(?!\d))")
