@@ -287,6 +287,20 @@ def test_a_file_naming_no_unit_is_said_so() -> None:
     assert "\n：" not in "\n" + consolidation_text(result, Path("汇总.xlsx"))
 
 
+def test_a_file_without_projects_has_no_totals_rather_than_zero() -> None:
+    """review17 D4: seed 106 (a 部门整体 table only, 171.41万元) stood at 预算数 0.00."""
+    department_only = submission("部门", MoneyUnit.WAN, [])
+    result = consolidate([Entry("a.json", department_only), _of_year("甲", 2024)])
+    rows = {r["sub_unit"]: r for r in result.sub_units.records()}
+    assert [rows["部门"][k] for k in ("projects", "budget", "fiscal", "other")] == [
+        0,
+        None,
+        None,
+        None,
+    ]
+    assert rows["甲"]["budget"] == Decimal(10) and result.budget == Decimal(10)
+
+
 def test_projects_with_one_name_are_never_merged() -> None:
     tianjin = sample("seed-001.json")
     result = consolidate([Entry("t.json", tianjin)])

@@ -166,18 +166,22 @@ def _sum(amounts: Iterable[Decimal | None]) -> Decimal:
 
 def sub_unit_row(entry: Entry, target: MoneyUnit) -> Row:
     """One row of the sub-units table (:data:`SUB_UNIT_COLUMNS`): exact totals of its
-    projects and the status of its whole submission."""
+    projects and the status of its whole submission.  A file with no project (a department
+    part only, or unreadable) has no totals: blank, not 0.00 (review17: seed 106, whose
+    部门整体 states 171.41万元, stood at 0.00 with an empty bar in the chart)."""
     tally = Tally.of(entry.findings)
     status = STATUS_UNREADABLE if entry.submission is None else tally.status
     projects = entry.submission.projects if entry.submission else ()
     source = entry.submission.unit.money_unit if entry.submission else target
+    sums: list[Decimal | None] = [
+        _sum(convert(getattr(p, field), source, target) for p in projects) if projects else None
+        for field in ("budget", "fiscal", "other")
+    ]
     return (
         entry.sub_unit,
         entry.file,
         len(projects),
-        _sum(convert(p.budget, source, target) for p in projects),
-        _sum(convert(p.fiscal, source, target) for p in projects),
-        _sum(convert(p.other, source, target) for p in projects),
+        *sums,
         tally.errors,
         tally.warnings,
         status,
