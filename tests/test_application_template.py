@@ -419,6 +419,12 @@ def _at(offset: int, field: str) -> str:
     return A.row_cell(field, A.first_row + offset)
 
 
+class TypedText(str):
+    """A cell's text typed as text even where it spells an error value (``#N/A`` typed)."""
+
+    __slots__ = ()
+
+
 WEIGHT_REFUSED = ("weight-invalid", "weight-sum")
 """A weight refused on its cell is left out of the total (the others make 80)."""
 PLANTED = [
@@ -448,7 +454,15 @@ PLANTED = [
         frozenset(WEIGHT_REFUSED),
     ),
     Planted("weight-minus-after", {_at(0, "weight"): "20-"}, frozenset(WEIGHT_REFUSED)),
-    Planted("weight-#N/A-as-text", {_at(0, "weight"): "#N/A"}, frozenset({"weight-sum"})),
+    Planted("weight-#N/A", {_at(0, "weight"): "#N/A"}, frozenset({"weight-sum"})),  # (cell-error)
+    Planted(
+        "weight-#N/A-as-text", {_at(0, "weight"): TypedText("#N/A")}, frozenset(WEIGHT_REFUSED)
+    ),
+    Planted(
+        "qualitative-value-#N/A",
+        {_at(4, "nature"): "定性", _at(4, "number"): "#N/A", _at(4, "symbol"): None},
+        frozenset({"qualitative-value-missing", "value-missing"}),
+    ),
     Planted("symbol-blank", {_at(1, "symbol"): None}, frozenset({"symbol-missing"})),
     Planted("symbol-full-width-pair", {_at(1, "symbol"): "＞＝"}, frozenset()),  # review15
     Planted(
@@ -495,6 +509,8 @@ def planted_workbook(path: Path) -> None:
         ws = wb[A.sheet_name(number)]
         for ref, value in (clean_cells() | case.changes).items():
             ws[ref] = value
+            if type(value) is TypedText:
+                ws[ref].data_type = "s"  # (openpyxl takes the text "#N/A" for an error value)
     save_workbook(wb, path)
 
 

@@ -446,6 +446,10 @@ VALUES: list[tuple[str, str | None, str]] = [
     ("成本", None, "≤49.8万元"),
     ("时间", None, "2019年底前"),
     ("次数", None, "≥4次/年"),
+    # issue 15's grammar gaps: （含） in a period, an error value, a repeated year
+    ("完成时间", None, "1-12月（含）"),
+    ("完成时间", None, "#N/A"),  # (openpyxl writes it as an error value)
+    ("完成时间", None, "2019年1月-2019年12月"),
 ]
 
 

@@ -230,8 +230,15 @@ def xlwings_view(value: object) -> object:
     return value
 
 
+class TypedText(str):
+    """A cell's text typed as text even where it spells an error value (``#N/A`` typed)."""
+
+    __slots__ = ()
+
+
 def write_project(wb: Workbook, number: int, cells: dict[str, object]) -> None:
-    """Type one project sheet as Excel stores it: dates as date cells, errors as error cells."""
+    """Type one project sheet as Excel stores it: dates as date cells, errors as error cells
+    (but :class:`TypedText` as text)."""
     ws = wb[P.sheet_name(number)]
     for ref, value in cells.items():
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -239,7 +246,7 @@ def write_project(wb: Workbook, number: int, cells: dict[str, object]) -> None:
         put(ws, ref, value)
         if isinstance(value, dt.date):
             ws[ref].number_format = "yyyy-mm-dd"
-        elif isinstance(value, str) and value in ERROR_CELLS:
+        elif isinstance(value, str) and value in ERROR_CELLS and type(value) is not TypedText:
             ws[ref].data_type = "e"
 
 
@@ -370,13 +377,17 @@ PLANTED: list[Planted] = [
     Planted("a period inclusive 1-12月（含）", {_row(2, "value"): "1-12月（含）"}, frozenset()),
     Planted("a deadline inclusive 12月（含）前", {_row(2, "value"): "12月（含）前"}, frozenset()),
     Planted("a span repeating its year", {_row(2, "value"): "2024年1月-2024年12月"}, frozenset()),
-    Planted("#N/A typed as a value", {_row(2, "value"): "#N/A"}, frozenset({"value-missing"})),
+    Planted("#N/A as a value", {_row(2, "value"): "#N/A"}, frozenset({"value-missing"})),
+    Planted("#N/A typed as text", {_row(2, "value"): TypedText("#N/A")}, frozenset()),
     Planted("a value of blanks", {_row(2, "value"): "\u3000 "}, frozenset({"value-missing"})),
     Planted("a value of 300 digits", {_row(2, "value"): "1" * 300}, frozenset({"symbol-missing"})),
     Planted("budget 1111万", {P.budget: "1111万"}, frozenset({"budget-sum-mismatch"})),
     Planted("budget 1.111E3", {P.budget: "1.111E3"}, frozenset({"budget-sum-mismatch"})),
     Planted("budget of 300 digits", {P.budget: "1" * 300}, frozenset({"budget-sum-mismatch"})),
-    Planted("budget #N/A as text", {P.budget: "#N/A"}, frozenset({"budget-sum-mismatch"})),
+    Planted("budget #N/A", {P.budget: "#N/A"}, frozenset({"budget-sum-mismatch"})),
+    Planted(
+        "budget #N/A as text", {P.budget: TypedText("#N/A")}, frozenset({"budget-sum-mismatch"})
+    ),
     Planted("budget with a currency note", {P.budget: "1111万元（人民币）"}, frozenset()),
     Planted("budget after ￥, with 。", {P.budget: "￥1,111。"}, frozenset()),
     Planted(
@@ -480,7 +491,10 @@ def test_native_formula_udf_and_engine_agree(
     findings = [f for f in recalculated["findings"] if f.sheet == sheet_name]
 
     def values(ref: str) -> object:
-        return xlwings_view(ws[ref].value)
+        if ws[ref].data_type == "e":
+            return None  # an error value; the text #N/A typed stays text, as xlwings passes it
+        value = ws[ref].value
+        return value if isinstance(value, str) else xlwings_view(value)
 
     shown: set[str] = set()
     disagreements = []

@@ -301,12 +301,13 @@ def indicator_status(row: int) -> str:
     cell = {f: D.row_cell(f, row) for f, _, _ in D.indicator_columns}
     used = f"COUNTA({D.row_span(row)})>0"
     value = cell["value"]
-    one = checks._one_of(f"TRIM({value})", ("1", "1.0", "1.00"))
+    read = f'IFERROR({value},"")'  # (an error value reads as blank, as the reader reads it)
+    one = checks._one_of(f"TRIM({read})", ("1", "1.0", "1.00"))
     parts = [  # (only a used row is judged: the whole status is IF(used, …))
         (checks._level_bad(row, D), "level-invalid"),
         (checks.value_missing(cell["level3"], value), "value-missing"),
         (checks._symbol_missing(D.value_text(row)), "symbol-missing"),
-        (f"AND({_bare_number(value)},NOT({_unit_stated(cell['level3'])}))", "unit-missing"),
+        (f"AND({_bare_number(read)},NOT({_unit_stated(cell['level3'])}))", "unit-missing"),
         (f'AND({one},ISNUMBER(FIND("%",{cell["remark"]})))', "value-format-lost"),
     ]
     return f'=IF({used},{checks._join(parts)},"")'

@@ -11,9 +11,9 @@ helper cells turn money and plan cells into numbers (text ``1111``, ``11110000�
 cannot read (``1111万``, ``1.111E3``, 300 digits) the formula does not read either, and both
 count it as blank in the budget sum; the engine adds ``amount-invalid``, which the sheet does
 not show (what a money text may be is a grammar a formula only approximates: see
-:func:`money_reading` for the few texts read differently).  An error value, or ``#N/A`` typed as
-text, in a 指标值 is blank to both (value-missing).  tests/test_parity.py compares all three
-verdicts in LibreOffice.
+:func:`money_reading` for the few texts read differently).  An error value in a 指标值 is
+blank to both (value-missing); ``#N/A`` typed as text is text to both.  tests/test_parity.py
+compares all three verdicts in LibreOffice.
 
 Where the sheet and the engine still differ, by decision: a digit-led value mixed with text
 (``90%较上年提高``) is value-mixed to the engine and symbol-missing to the sheet (the formula
@@ -27,7 +27,6 @@ from itertools import pairwise
 from typing import Protocol
 
 from jixiao.a1 import absolute
-from jixiao.cells import ERROR_TEXTS
 from jixiao.money import MAX_YUAN, YUAN_PER_UNIT, MoneyUnit
 from jixiao.rules import RULES
 from jixiao.template.application import APPLICATION, ApplicationSheet
@@ -370,23 +369,13 @@ def value_text(value: str) -> str:
     return f'IFERROR({_substitute(plain, [(mark, "") for mark in INCLUSIVE_MARKS])},"")'
 
 
-ERROR_LIST = ";" + ";".join(ERROR_TEXTS) + ";"
-"""The error texts joined, for one FIND (MATCH would take ``?`` in ``#NAME?`` for a wildcard).
-Never joined by ``|``: the package guard reads a bar in a formula as a DDE command (cell_notes)
-and reads every such sheet in full."""
-
-
 def blank_or_error(ref: str) -> str:
-    """The cell is blank or shows an error, as the reader takes it (cells.text, cells.error_text:
-    an error value, or ``#N/A`` typed as text, is the reader's cell-error and reads as blank, so
-    a 指标值 of ``#N/A`` is value-missing on both sides; issue 15's grammar gaps: the status
-    said nothing)."""
-    return f'IF(ISERROR({ref}),TRUE,OR({_without_spaces(ref)}="",{_error_text(ref)}))'
-
-
-def _error_text(ref: str) -> str:
-    """The cell's text is an error value's (``#N/A`` typed; not for a cell holding an error)."""
-    return f'ISNUMBER(FIND(";"&UPPER(TRIM({ref}))&";","{ERROR_LIST}"))'
+    """The cell is blank (spaces only) or holds an error value, as the reader takes it: an error
+    value reads as blank (and is the reader's cell-error), so a 指标值 showing ``#N/A`` is
+    value-missing on both sides (issue 15's grammar gaps: the status formula itself turned into
+    the error and showed nothing).  ``#N/A`` typed as text is text to the reader, the UDFs and
+    here alike (a qualitative value, as typed)."""
+    return f'IF(ISERROR({ref}),TRUE,{_without_spaces(ref)}="")'
 
 
 def value_missing(name: str, value: str) -> str:
@@ -566,7 +555,9 @@ def application_indicator_status(row: int, p: ApplicationSheet = APPLICATION.pro
     cell = {f: p.row_cell(f, row) for f, _, _ in p.indicator_columns}
     used = f"COUNTA({p.row_span(row)})>0"
     number = cell["number"]
-    qualitative = f'AND(LEFT(TRIM({cell["nature"]}),2)="定性",TRIM({number})="")'
+    # (an error value reads as blank, as the reader reads it)
+    blank = f'IFERROR(TRIM({number}),"")=""'
+    qualitative = f'AND(LEFT(TRIM({cell["nature"]}),2)="定性",{blank})'
     parts = [  # (only a used row is judged: the whole status is IF(used, …))
         (_level_bad(row, p), "level-invalid"),
         (value_missing(cell["level3"], number), "value-missing"),
@@ -579,10 +570,10 @@ def application_indicator_status(row: int, p: ApplicationSheet = APPLICATION.pro
 
 def weight_invalid(row: int, p: ApplicationSheet = APPLICATION.project) -> str:
     """weight-invalid: the row's 权重（分值） is unreadable (:func:`weight_reading`), as the
-    reader reports it on the cell; an error value is the reader's cell-error instead."""
-    weight = p.row_cell("weight", row)
+    reader reports it on the cell; an error value is the reader's cell-error instead (``#N/A``
+    typed as text is no number to the reader: weight-invalid)."""
     unreadable = f'{p.weight_helper(row)}="{UNREADABLE}"'
-    return f"IF(ISERROR({weight}),FALSE,AND({unreadable},NOT({_error_text(weight)})))"
+    return f"IF(ISERROR({p.row_cell('weight', row)}),FALSE,{unreadable})"
 
 
 def application_value(row: int, p: ApplicationSheet = APPLICATION.project) -> str:
