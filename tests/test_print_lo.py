@@ -6,6 +6,7 @@ and the page counts the content calls for."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -162,6 +163,9 @@ def test_the_summary_prints_readably(printed: dict[str, Path]) -> None:
     assert len(summary) < 25
     first = summary[0].text
     assert "说明（合计包括什么）" in first and "每份都计入" in first.replace(" ", "")
+    # review17: a figure touched its note (“14有错误”, “4,373.44各项目…”)
+    touching = re.compile(r"\d(?![万元个份年项月日号次件人])[\u4e00-\u9fff]")  # not a unit
+    assert not [w for w in first.split() if touching.search(w)], first
     # review17: only the first page said 万元, and no page said which table it was
     names = ("汇总概览", "项目汇总", "支出计划", "指标明细", "问题清单", "部门整体")
     for page in summary:

@@ -89,14 +89,19 @@ class Consolidation:
         )
 
     def year_text(self) -> str:
-        """The 预算年度 as 汇总概览 shows it: ``2024``; ``2024（另有 2023 年 1 份）`` when the
-        files differ (each such file is flagged: year-mixed); ``未填`` when none states one."""
+        """The 预算年度 as 汇总概览 shows it: the year most files state (as the year-mixed
+        check takes it), ``未填`` when none states one; the others are said in its note."""
         years = self.years()
-        if not years:
-            return "未填"
-        first = max(years, key=lambda year: (years[year], year))  # as the year-mixed check
+        return str(max(years, key=lambda y: (years[y], y))) if years else "未填"
+
+    def _other_years(self) -> str:
+        """``另有 2023 年 1 份：…`` when the files state more than one 预算年度, else empty."""
+        years = self.years()
+        if len(years) < 2:
+            return ""
+        first = int(self.year_text())
         others = "、".join(f"{y} 年 {n} 份" for y, n in sorted(years.items()) if y != first)
-        return f"{first}（另有 {others}）" if others else str(first)
+        return f"另有 {others}：各文件的预算年度不一，见问题清单 year-mixed"
 
     def placed_findings(self) -> Sequence[tuple[FileResult, Finding]]:
         """Every finding with the entry (file, sub-unit) it belongs to, in :attr:`findings`
@@ -168,9 +173,8 @@ class Consolidation:
             )
             see = "，写法无法识别的见问题清单 amount-invalid" if unreadable_amounts else ""
             money += f"；{self.unbudgeted} 个项目没有可读的预算数（空白{see}），未计入"
-        mixed = len(self.years()) > 1
         return {
-            "预算年度": "各文件的预算年度不一，见问题清单 year-mixed" if mixed else "",
+            "预算年度": self._other_years(),
             "报送文件": "读到的全部文件，含无法读取的",
             "无法读取的文件": "这些文件的项目和金额不在任何合计中" if unreadable else "",
             "项目数": projects + left_out,

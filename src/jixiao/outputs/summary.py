@@ -88,6 +88,7 @@ from jixiao.outputs.sheets import (
     Piece,
     Printing,
     Styles,
+    note_width,
     pieces,
     row_height,
     safe_text,
@@ -222,13 +223,13 @@ def _overview(
     sheet.write_string(0, 0, f"{unit_name}预算绩效目标汇总", styles.title)
     widths = [c.width for c in units.columns]
     last_column = len(widths) - 1
-    note_width = sum(widths[2:])  # the notes span the table's columns right of the figures
+    notes_span = sum(widths[2:])  # the notes span the table's columns right of the figures
     sheet.merge_range(1, 2, 1, last_column, "说明（合计包括什么）", styles.header)
     row = 1
     for fact in overview_facts(result):
         row += 1
         if fact.note:
-            sheet.set_row(row, text_height(fact.note, [note_width], FONT_SIZE))
+            sheet.set_row(row, text_height(fact.note, [note_width(notes_span)], FONT_SIZE))
         sheet.write_string(row, 0, fact.label, styles.header)
         write_cell(
             sheet, row, 1, fact.value, styles.money if fact.kind is Kind.MONEY else styles.text
@@ -237,7 +238,7 @@ def _overview(
             sheet.merge_range(row, 2, row, last_column, fact.note, styles.note)
     for label, note in notes:
         row += 1
-        sheet.set_row(row, text_height(note, [sum(widths[1:])], FONT_SIZE))
+        sheet.set_row(row, text_height(note, [note_width(sum(widths[1:]))], FONT_SIZE))
         sheet.write_string(row, 0, label, styles.header)
         sheet.merge_range(row, 1, row, last_column, note, styles.note)
     start = row + 2
@@ -258,7 +259,7 @@ def _plan(book: Workbook, styles: Styles, result: Consolidation, printing: Print
     width = sum(c.width for c in plan.columns)
     note = "\n".join(notes)
     note_row = rows + 1
-    sheet.set_row(note_row, text_height(note, [width], FONT_SIZE))
+    sheet.set_row(note_row, text_height(note, [note_width(width)], FONT_SIZE))
     sheet.merge_range(note_row, 0, note_row, len(plan.columns) - 1, note, styles.note)
     line = book.add_chart({"type": "line"})
     percent = plan.index("percent")
