@@ -75,12 +75,17 @@ def _amount(value: Decimal | None) -> Decimal:
     return value if value is not None else Decimal(0)
 
 
-def split_stated(project: Project) -> bool:
+def split_stated(project: Project, workbook: str | None = None) -> bool:
     """True when the project states how its 预算数 is funded, so there is a sum to compare.
 
-    * The template (``layout`` None: the Hebei/Tianjin workbook and its published form) always
-      has the 财政资金 and 其他资金 cells, and its contract is that a blank cell is 0: its
-      native check and ``JX_CHECK_BUDGET`` judge the same cells the same way.
+    * The 绩效目标表 (``layout`` None, ``workbook`` None: the Hebei/Tianjin workbook and its
+      published form) always has the 财政资金 and 其他资金 cells, and its contract is that a
+      blank cell is 0: its native check and ``JX_CHECK_BUDGET`` judge the same cells the
+      same way.
+    * The 申报表 workbook (``workbook`` is its layout, ``Scope.layout``) has the cells too, but
+      both left blank state no split, as the published forms it is filled from often do (a
+      批复表 has none: review17 found 102 and 104 refused by their own import, 3000000 ≠ 0 +
+      0); its native check agrees (:attr:`IndicatorGrid.blank_split_is_zero`).
     * Another layout states a split when it gives at least one source.  A 批复表 with only
       绩效金额, a wide table with only 预算数, a 申报表 whose 财政拨款 and 其他资金 fields are
       both empty state no split: there is nothing to compare, and nothing is invented.
@@ -91,14 +96,14 @@ def split_stated(project: Project) -> bool:
     """
     if project.fiscal is not None or project.other is not None:
         return True
-    return project.layout is None and project.budget is not None
+    return project.layout is None and workbook is None and project.budget is not None
 
 
 @project_check
 def budget_sum(project: Project, scope: Scope) -> Iterator[Finding | None]:
     """预算数 must equal 财政资金 + 其他资金 (a blank source counts as 0) wherever a split is
     stated (:func:`split_stated`)."""
-    if not split_stated(project):
+    if not split_stated(project, scope.layout):
         return
     total = _amount(project.fiscal) + _amount(project.other)
     diff = _amount(project.budget) - total

@@ -234,6 +234,13 @@ class ApplicationSheet(IndicatorGrid):
         )
 
     @property
+    def blank_split_is_zero(self) -> bool:
+        """No: a 申报表 whose 财政拨款 and 其他资金 are both blank states no split, as the
+        other provinces' forms it is filled from often do (批复表 102, 104's form: review17
+        found their imports refused by budget-sum-mismatch, 3000000 ≠ 0 + 0)."""
+        return False
+
+    @property
     def money_helpers(self) -> tuple[str, ...]:
         """Hidden cells beside the money row: each of :attr:`money_cells` read as an amount."""
         row = row_of(self.budget)

@@ -325,6 +325,14 @@ class IndicatorGrid:
         compares."""
         return (self.budget, self.fiscal, self.other)
 
+    @property
+    def blank_split_is_zero(self) -> bool:
+        """Whether 财政资金 and 其他资金 both left blank count as 0 (the 绩效目标表's contract:
+        its 预算数 is then compared with 0) rather than as no split stated (the 申报表:
+        ``rules.money.split_stated``).  A property, not a field: the layout's fingerprint
+        holds positions and labels only."""
+        return True
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectSheet(IndicatorGrid):

@@ -48,6 +48,8 @@ class CheckedSheet(Protocol):
     @property
     def money_helpers(self) -> tuple[str, ...]: ...
     @property
+    def blank_split_is_zero(self) -> bool: ...
+    @property
     def status_range(self) -> str: ...
     def row_cell(self, field_name: str, row: int) -> str: ...
     def helper(self, row: int) -> str: ...
@@ -284,14 +286,16 @@ def code_status(p: CheckedSheet = LAYOUT.project) -> str:
 
 def money_status(p: CheckedSheet = LAYOUT.project) -> str:
     """budget-sum-mismatch: 预算数 ≠ 财政资金 + 其他资金 (blank = 0, tolerance 0.005), on the
-    amounts as read, once one of them is read; an unreadable amount counts as blank, as in the
+    amounts as read, once one of them is read (on the 申报表, once a source is read: both
+    blank state no split, :attr:`IndicatorGrid.blank_split_is_zero`); an unreadable amount
+    counts as blank, as in the
     engine and JX_CHECK_BUDGET (rules.money.budget_sum on the amounts the reader could read;
     issue 15's grammar gaps: the sheet was silent on ``1111万`` where the engine found the
     sum off)."""
     helpers = p.money_helpers
-    every = f"{helpers[0]}:{helpers[-1]}"
+    read = f"{helpers[0]}:{helpers[-1]}" if p.blank_split_is_zero else f"{helpers[1]}:{helpers[2]}"
     budget, fiscal, other = (f"N({h})" for h in helpers)
-    cond = f"AND(COUNT({every})>0,ABS({budget}-{fiscal}-{other})>0.005)"
+    cond = f"AND(COUNT({read})>0,ABS({budget}-{fiscal}-{other})>0.005)"
     return "=" + _join([(cond, "budget-sum-mismatch")])
 
 
