@@ -20,6 +20,7 @@ from jixiao.consolidation.unit import consolidate
 from jixiao.model import Submission
 from jixiao.money import MoneyUnit
 from jixiao.outputs.summary import write_summary
+from jixiao.outputs.tables import plan_table
 from jixiao.profiles import load_profile
 from jixiao.rules import RULES
 from jixiao.service.actions import run_demo
@@ -236,3 +237,9 @@ def test_planted_court_duplicate_is_noted(tmp_path: Path) -> None:
     entries = [Entry("a.json", sample("seed-000.json")), Entry("b.json", planted_court())]
     notes = consolidate(entries).totals_notes()
     assert "2 个项目" in notes["预算数合计"] and "project-code-duplicate" in notes["预算数合计"]
+    # review17 D2: 2,222 of the demo's 计划内预算数 was that pair, counted twice unsaid
+    _, plan_notes = plan_table(consolidate(entries))
+    (said,) = [n for n in plan_notes if "project-code-duplicate" in n]
+    assert said.startswith("项目编码相同、出现在多份报送中的 2 个项目（预算 2,222.00万元）")
+    _, alone = plan_table(consolidate(entries[:1]))
+    assert not [n for n in alone if "project-code-duplicate" in n]

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from jixiao.atomic import atomic_write
 from jixiao.consolidation.columns import NO_MINIMUM_NOTE, PLAN_NOTE
+from jixiao.consolidation.rows import plain
 from jixiao.consolidation.table import Column, Kind, Row, Value
 from jixiao.consolidation.unit import Consolidation
 from jixiao.outputs.report import MONEY_PLACES, OUT_OF_RANGE, PERCENT_PLACES
@@ -145,6 +146,13 @@ def plan_table(result: Consolidation) -> tuple[SummaryTable, list[str]]:
     """支出计划 as shown, and the notes said under it (without the minimum columns when the
     profile sets no minimum)."""
     plan, notes = result.plan, [PLAN_NOTE]
+    count, budget = result.repeated()
+    if count:  # review17: most of a demo's 计划内预算数 was one pair, counted twice unsaid
+        unit = result.money_unit.value
+        notes.append(
+            f"项目编码相同、出现在多份报送中的 {count} 个项目（预算 {plain(budget)}{unit}）"
+            "每份都计入各节点的金额和预算数，见问题清单 project-code-duplicate。"
+        )
     if all(value is None for value in plan.column("minimum_percent")):
         plan = plan.without("minimum_percent").without("met")
         notes.append(NO_MINIMUM_NOTE)
