@@ -23,7 +23,9 @@ from xml.sax.saxutils import quoteattr
 from jixiao.excel import buttons as table
 from jixiao.excel.buttons import BUTTONS, Button, Needs
 from jixiao.excel.sheets import layouts
-from jixiao.template.layout import LAYOUT, PASSWORD, PrintSetup, column_of
+from jixiao.template.layout import LAYOUT, PASSWORD
+from jixiao.template.positions import column_of
+from jixiao.template.print_setup import PrintSetup
 
 RIBBON_MODULE = "JixiaoRibbon"
 SUPPORT_MODULE = "JixiaoSupport"

@@ -11,7 +11,7 @@ import re
 from jixiao_addin import build, vba
 
 from jixiao.excel.sheets import layouts
-from jixiao.template.layout import column_of
+from jixiao.template.positions import column_of
 
 GRID = re.compile(
     r'    kind = U\("(?P<name>[0-9A-F]+)"\)\r\n'

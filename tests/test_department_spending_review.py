@@ -122,7 +122,7 @@ def test_the_rows_a_clerk_types_into_have_no_fixed_height(tmp_path: Path) -> Non
 
     from jixiao.template.application_build import build_application
     from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
-    from jixiao.template.layout import row_of
+    from jixiao.template.positions import row_of
 
     path = tmp_path / "申报表.xlsx"
     save_workbook(build_application("national", 2), path)

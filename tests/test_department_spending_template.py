@@ -56,8 +56,8 @@ from jixiao.template.build import save_workbook
 from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
 from jixiao.template.department_spending_build import DEPARTMENT_CODES, STATED_UNITS
 from jixiao.template.fill import FillError
-from jixiao.template.layout import row_of
 from jixiao.template.native_checks import short_message
+from jixiao.template.positions import row_of
 from test_application_template import _covered, codes_in
 
 U = layout.LAYOUT.unit

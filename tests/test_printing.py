@@ -19,7 +19,8 @@ from jixiao.model import Submission
 from jixiao.readers.interchange import load_submission
 from jixiao.template.build import build_template, save_workbook
 from jixiao.template.fill import fill_workbook
-from jixiao.template.layout import END_MARKER, LAYOUT, row_of
+from jixiao.template.layout import END_MARKER, LAYOUT
+from jixiao.template.positions import row_of
 from jixiao.textwidth import column_points, line_count, lines_height, text_height, wrap
 
 P = LAYOUT.project

@@ -33,7 +33,6 @@ from jixiao.template.layout import (
     LAYOUT,
     PASSWORD,
     RESULT,
-    column_of,
     fingerprint,
 )
 from jixiao.template.native_checks import (
@@ -47,6 +46,7 @@ from jixiao.template.native_checks import (
     plain_money,
     plan_reading,
 )
+from jixiao.template.positions import column_of
 from jixiao.values import ValueKind, parse_value
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from jixiao.a1 import column_number
 from jixiao.template import application as app
-from jixiao.template.layout import LAYOUT, TEMPLATE_ID, PrintSetup
+from jixiao.template.layout import LAYOUT, TEMPLATE_ID
+from jixiao.template.print_setup import PrintSetup
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -1,5 +1,6 @@
-"""The project sheets of the 绩效目标表 (``项目N``, :class:`jixiao.template.layout.ProjectSheet`)
-into :class:`jixiao.model.Project` values: which sheets are project sheets (renamed ones
+"""The project sheets of the 绩效目标表 (``项目N``,
+:class:`jixiao.template.project_sheet.ProjectSheet`) into :class:`jixiao.model.Project`
+values: which sheets are project sheets (renamed ones
 found by their labels), a blank sheet skipped, the money, plan and indicator cells read row by
 row; and :func:`project_from_values`, the same reading of a sheet's values for the worksheet
 functions.  Called by :mod:`jixiao.readers.xlsx` once the template is checked.

@@ -35,22 +35,13 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from jixiao.a1 import a1, column_number
+from jixiao.template.book_sheets import ListsSheet, MetaSheet, UnitSheet
 from jixiao.template.department_spending import DepartmentSpendingSheet
-from jixiao.template.layout import (
-    LAYOUT,
-    TEXT_COLUMNS,
-    IndicatorGrid,
-    ListsSheet,
-    MetaSheet,
-    PrintSetup,
-    UnitSheet,
-    Widths,
-    cell_range,
-    column_of,
-    row_of,
-    shifted,
-)
+from jixiao.template.layout import LAYOUT
 from jixiao.template.names import APPLICATION_LAYOUT, TEMPLATE_LAYOUTS
+from jixiao.template.positions import Widths, cell_range, column_of, row_of, shifted
+from jixiao.template.print_setup import PrintSetup
+from jixiao.template.project_sheet import TEXT_COLUMNS, IndicatorGrid
 
 TEMPLATE_ID = "jixiao-sbb"
 """The 申报表 template (the first layout's is ``jixiao-ysjx``)."""

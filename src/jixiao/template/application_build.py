@@ -56,10 +56,10 @@ from jixiao.template.layout import (
     LAYOUT,
     MAX_PROJECTS,
     PASSWORD,
-    IndicatorGrid,
-    row_of,
 )
+from jixiao.template.positions import row_of
 from jixiao.template.printing import page_setup
+from jixiao.template.project_sheet import IndicatorGrid
 
 DEFAULT_SHEETS = 10
 """申报表 sheets in a blank template (a unit rarely files more forms in one workbook)."""

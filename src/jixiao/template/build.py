@@ -33,16 +33,13 @@ from jixiao.template.layout import (
     PASSWORD,
     TEMPLATE_ID,
     TEMPLATE_VERSION,
-    IndicatorGrid,
-    PrintSetup,
-    Widths,
-    column_of,
     fingerprint,
     profile_key,
-    row_of,
-    shifted,
 )
+from jixiao.template.positions import Widths, column_of, row_of, shifted
+from jixiao.template.print_setup import PrintSetup
 from jixiao.template.printing import fit_rows, page_setup
+from jixiao.template.project_sheet import IndicatorGrid
 
 FONT = "宋体"
 TITLE = Font(name="黑体", size=16, bold=True)

@@ -29,14 +29,9 @@ from dataclasses import dataclass
 
 from jixiao.a1 import a1
 from jixiao.model import Department
-from jixiao.template.layout import (
-    IndicatorGrid,
-    PrintSetup,
-    Widths,
-    _column,
-    cell_range,
-    row_of,
-)
+from jixiao.template.positions import Widths, cell_range, column_for, row_of
+from jixiao.template.print_setup import PrintSetup
+from jixiao.template.project_sheet import IndicatorGrid
 
 SHEET_NAME = "部门整体支出"
 TITLE = "部门整体支出绩效目标表"
@@ -122,11 +117,11 @@ class DepartmentSpendingSheet(IndicatorGrid):
 
     def column(self, field_name: str) -> str:
         """The column of one indicator field."""
-        return _column(self.indicator_columns, field_name)
+        return column_for(self.indicator_columns, field_name)
 
     def duty_cell(self, field_name: str, row: int) -> str:
         """The cell of one 年度履职目标 field on one row."""
-        return f"{_column(self.duty_columns, field_name)}{row}"
+        return f"{column_for(self.duty_columns, field_name)}{row}"
 
     @property
     def duty_last_row(self) -> int:
@@ -145,7 +140,7 @@ class DepartmentSpendingSheet(IndicatorGrid):
     @property
     def amount_range(self) -> str:
         """The 预算金额 column of the 履职目标 rows."""
-        column = _column(self.duty_columns, "amount")
+        column = column_for(self.duty_columns, "amount")
         return cell_range(f"{column}{self.duty_first_row}", f"{column}{self.duty_last_row}")
 
     @property

@@ -56,7 +56,8 @@ from jixiao.template.build import (
 )
 from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
 from jixiao.template.department_spending import TITLE as TITLE_TEXT
-from jixiao.template.layout import END_MARKER, LAYOUT, row_of
+from jixiao.template.layout import END_MARKER, LAYOUT
+from jixiao.template.positions import row_of
 from jixiao.template.printing import page_setup
 from jixiao.values import COUNT_UNITS
 

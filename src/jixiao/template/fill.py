@@ -83,7 +83,7 @@ def print_as_filled(wb: Workbook, submission: Submission, numbers: Sequence[int]
     follow what is typed, so an indicator added below the last imported one was silently left
     off paper.  The price on a desk without the add-in is the empty grid rows on paper; in
     Excel the add-in cuts each area after its last filled row while printing
-    (:class:`jixiao.template.layout.PrintSetup`)."""
+    (:class:`jixiao.template.print_setup.PrintSetup`)."""
     unit = unit_line(submission)
     money = f"单位：{submission.unit.money_unit.value}"
     p = LAYOUT.project

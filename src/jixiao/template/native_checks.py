@@ -30,7 +30,8 @@ from jixiao.a1 import absolute
 from jixiao.money import MAX_YUAN, YUAN_PER_UNIT, MoneyUnit
 from jixiao.rules import RULES
 from jixiao.template.application import APPLICATION, ApplicationSheet
-from jixiao.template.layout import LAYOUT, ProjectSheet
+from jixiao.template.layout import LAYOUT
+from jixiao.template.project_sheet import ProjectSheet
 from jixiao.values import PERIOD_SEPARATORS
 
 
@@ -196,7 +197,7 @@ order the sheet removes them (after UPPER, and with brackets and ￥ made ASCII 
 
 
 def plain_money(ref: str) -> str:
-    """Text helper (:meth:`~jixiao.template.layout.IndicatorGrid.text_helper`): a money cell's
+    """Text helper (:meth:`IndicatorGrid.text_helper`): a money cell's
     text as :func:`money_reading` reads it — as money.parse_money cleans it: full-width digits,
     signs and brackets made ASCII (the engine's NFKC), blanks (line breaks too) and thousands
     separators removed, currency notes (``（人民币）``, ``RMB``, ``¥``) and 。 dropped, one

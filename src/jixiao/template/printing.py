@@ -17,7 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.a1 import a1, column_letter, column_number
-from jixiao.template.layout import PrintSetup
+from jixiao.template.print_setup import PrintSetup
 from jixiao.textwidth import MIN_ROW, lines_height, text_height
 
 PAGES = "第 &P 页，共 &N 页"
