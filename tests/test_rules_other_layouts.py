@@ -233,12 +233,19 @@ def test_goal_not_called_copied_where_the_layout_has_no_purpose() -> None:
 def test_goal_not_called_copied_where_the_form_s_purpose_is_blank() -> None:
     """review17: 105 imported into the 申报表 workbook (its 资金用途 row left blank, the
     project read back with no layout) was told its 聘用 was copied; the published table was
-    not.  A blank 资金用途 says as little in any layout; a written one is compared."""
+    not.  In the 申报表 workbook a blank 资金用途 says as little as a form without one; a
+    written one is compared; the 绩效目标表 still judges by the name (review18)."""
+    form = {"template": {"layout": "申报表"}}
     blank = _project(name="再生资源回收市场管理经费", goal=HIRED)
     assert blank.layout is None and not blank.purpose
-    assert "text-copied" not in _codes(_submission(blank))
+    assert "text-copied" not in _codes(_submission(blank, **form))
     written = _project(name="再生资源回收市场管理经费", goal=HIRED, purpose="用于市场租金。")
-    assert "text-copied" in _codes(_submission(written))
+    assert "text-copied" in _codes(_submission(written, **form))
+    assert "text-copied" in _codes(_submission(blank))  # the 绩效目标表
+
+
+def test_template_project_without_purpose_is_still_judged() -> None:
+    assert "text-copied" in _codes(_submission(_project(name="补贴", goal=HIRED)))
 
 
 def test_goal_compared_with_what_the_form_says_of_its_spending() -> None:

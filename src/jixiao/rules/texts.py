@@ -224,12 +224,13 @@ def subjects_belong(project: Project, scope: Scope) -> Iterator[Finding | None]:
 
     A layout without 资金用途 (the other provinces' 申报表 and 批复表) may describe the project
     in 项目概况 / 项目支出明细 instead, which count as its own words; with neither, only the
-    name would be left to compare, which says too little to call a goal copied — in any
-    layout: a template's blank 资金用途 is as silent as a form that has none (review17: seed
-    105 imported into the 申报表 workbook was told its goal's 聘用 was copied, while the
-    published table, which has no 资金用途, was not)."""
+    name would be left to compare, which says too little to call a goal copied — also in the
+    申报表 workbook, filled from such forms (review17: seed 105 imported into it was told its
+    goal's 聘用 was copied, while the published table was not).  The 绩效目标表 always has
+    资金用途, and its name alone still tells a copied goal (review18: 法院信息化运维项目 with a
+    goal about 书记员 and 车辆 went unflagged when this held for every layout)."""
     described = "\n".join(project.attributes.get(k, "") for k in _DESCRIPTIONS)
-    if not (project.purpose or "").strip() and not described.strip():
+    if not (project.purpose or "").strip() and not described.strip() and scope.table_layout:
         return
     own = f"{project.name or ''}\n{project.purpose or ''}\n{described}"
     places = list(_places(project))
