@@ -635,6 +635,23 @@ def test_hebei_year_never_from_a_project_title(title: str, expected: int) -> Non
     assert submission.unit.year == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "unit"),
+    [
+        ("某市中级人民法院2023年度预算绩效目标", "某市中级人民法院"),
+        ("2023年度某市中级人民法院部门预算绩效目标", "某市中级人民法院"),  # review18
+        ("2023 年度预算绩效目标", ""),  # review17: was “2023 年度”
+        ("二〇二三年度预算绩效目标", ""),
+    ],
+)
+def test_the_unit_a_title_names(title: str, unit: str) -> None:
+    """Seed 002 names its unit nowhere but (here) in its title; a year is never a unit."""
+    from conftest import seed_document
+
+    submission, _ = read(title + "\n" + seed_document("002").read_text("utf-8"))
+    assert submission.unit.name == unit
+
+
 LONG_TERM = """项目绩效目标表
 (2021年度)
 项目名称 村道维护 主管部门 某镇人民政府 实施单位 某镇农业服务中心

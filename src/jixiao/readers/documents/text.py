@@ -33,12 +33,14 @@ from jixiao.rules.imports import cleaned, unparsed
 
 _LEADER = re.compile(r"\.{3,}|…{2,}|·{3,}")
 _WITHHELD = re.compile(r"\d+(?:\s*[-—–至~]\s*\d+)?\s*号?项目.{0,40}(?:保密|不公开|涉密|不予公开)")
-_DOCUMENT_TITLE = re.compile(
-    r"^(?!(?:19|20)\d\d\s*年)(\S.*?)\s*(?:20\d\d\s*年度?)?\s*(?:部门)?预算绩效目标$"
-)
-"""``某某单位2024年度预算绩效目标``: the unit named in the document's title (a title that
-starts with its year, ``2023 年度预算绩效目标``, names none: review17 saw a unit named
-“2023年度” when a publication of a nameless unit was imported again)."""
+_DOCUMENT_TITLE = re.compile(r"^(\S.*?)\s*(?:20\d\d\s*年度?)?\s*(?:部门)?预算绩效目标$")
+"""``某某单位2024年度预算绩效目标``: the unit named in the document's title."""
+_LEADING_YEAR = re.compile(r"^(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年度?\s*")
+"""A year the title opens with (``2024年度某市财政局…``, ``2023 年度预算绩效目标``): not part
+of the unit's name (review17 saw a nameless unit come back named “2023年度”; review18 a
+title opening with its year lose the unit after it)."""
+_LONGEST_TITLE = 200
+"""Longer lines are no title (and the title's pattern backtracks over long runs of spaces)."""
 _YEAR_TITLE = re.compile(r"(20\d\d)\s*年度")
 _YEAR_BUDGET = re.compile(r"(20\d\d)\s*年\s*(?:部门|单位)?\s*预算")
 _YEAR = re.compile(r"(?:(20\d\d)\s*年|[-—](20\d\d)(?!\d))")
@@ -271,8 +273,11 @@ def _unit(reads: list[ProjectRead], blocks: list[Block], file: str) -> Unit:
 def _titled_unit(blocks: list[Block]) -> str:
     """The unit a document's title names (a document with no project table has no unit line)."""
     for block in blocks[:5]:
-        if not block.is_row and (titled := _DOCUMENT_TITLE.match(block.text)):
-            return titled.group(1)
+        text = block.text
+        if block.is_row or len(text) > _LONGEST_TITLE or not text.endswith("预算绩效目标"):
+            continue
+        if titled := _DOCUMENT_TITLE.match(text):
+            return _LEADING_YEAR.sub("", titled.group(1))
     return ""
 
 
