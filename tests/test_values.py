@@ -150,6 +150,11 @@ def test_a_span_repeating_its_year_is_read_at_its_last_month(raw: str) -> None:
         ("2024年12月-2025年3月", Deadline(2025, 3)),  # ends in the later year: its month
         ("2024年1月至2025年12月底前", Deadline(2025, 12)),
         ("2025年1月-2024年3月", Deadline(2024, None)),  # backwards: the year it ends in, no month
+        # review18: with days, the span was read at its first month
+        ("2024年1月1日-2024年12月31日", Deadline(2024, 12)),
+        ("2023年1月1日-2024年12月31日", Deadline(2024, 12)),
+        ("2024年12月1日-2025年3月31日", Deadline(2025, 3)),
+        ("2024年1月1日至12月31日", Deadline(2024, 12)),
     ],
 )
 def test_a_span_across_years_is_read_where_it_ends(raw: str, deadline: Deadline) -> None:

@@ -205,8 +205,9 @@ _PREFIX = re.compile("|".join(map(re.escape, sorted(_PREFIX_SYMBOLS, key=len, re
 _SUFFIX = re.compile("(?:" + "|".join(map(re.escape, _SUFFIX_SYMBOLS)) + ")$")
 PERIOD_SEPARATORS = "-—–~〜至到"
 """What joins the two months of a period (``1-12月``, ``1至6月``, ``1月—12月``), after NFKC."""
-_FROM_MONTH = r"(?:(?P<first>\d{1,2})月?[" + PERIOD_SEPARATORS + r"]+)?"
-"""The first month of a span (``1-``, ``1月至``) before the month a deadline is read at."""
+_FROM_MONTH = r"(?:(?P<first>\d{1,2})(?:月(?:\d{1,2}日)?)?[" + PERIOD_SEPARATORS + r"]+)?"
+"""The first month of a span (``1-``, ``1月至``, ``1月1日-``) before the month a deadline is
+read at (review18: ``2024年1月1日-2024年12月31日`` was read at January)."""
 _UNTIL_YEAR = r"(?:(?P<until>(?:19|20)\d{2})年(?:度)?)?"
 """The year repeated after a span's separator (``2024年1月-2024年12月``): the span ends in it."""
 _YEAR = re.compile(
