@@ -130,7 +130,10 @@ def line_count(text: str, points: float, size: float) -> int:
     :func:`wrap`'s, step for step; only the sums differ in their last bits (a running sum
     against token by token), which could move a break only for a text ending within 1e-12 em
     of the cell's edge (``tests/test_textwidth.py`` compares the two on every text of
-    the fixtures and on random mixtures)."""
+    the fixtures and on random mixtures).  A review (review18) could make them differ only with
+    a width built to equal such a sum (``1中11中1`` in 30.139999999999997 pt: one line fewer);
+    none of the summary's real column widths is one.  A margin at the edge was tried and
+    dropped: it also counts exact fits (ten 中 in ten ems) on a line more."""
     if points <= 0:
         return max(1, text.count("\n") + 1)
     room = points / size
