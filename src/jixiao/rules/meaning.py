@@ -125,12 +125,15 @@ def is_rate(name: str) -> bool:
 
 
 _TIME_SUFFIXES = ("时间", "日期", "时限", "期限")
+_SHARE_OF_TIME = ("运行", "在线", "开放", "可用", "服务")
+"""A time that is a share of a period (系统正常运行时间 ≥99%: availability), not a point."""
 
 
 def is_time(name: str) -> bool:
     """Names of a point or span of time (项目完成时间, 办结时限), written as a deadline or a
-    duration, never as a share (seed 106: 项目完成时间 ``100%``, its 指标解释 ``2019年12月``)."""
-    return name.endswith(_TIME_SUFFIXES) and not is_rate(name)
+    duration, never as a share (seed 106: 项目完成时间 ``100%``, its 指标解释 ``2019年12月``);
+    a running or opening time may be one (review18: 系统正常运行时间 ≥99%)."""
+    return name.endswith(_TIME_SUFFIXES) and not is_rate(name) and not _has(name, _SHARE_OF_TIME)
 
 
 @lru_cache(maxsize=8192)
