@@ -18,7 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.a1 import a1, quote_sheet
 from jixiao.excel.sheets import ProjectSheets
-from jixiao.template.build import INPUT_COLOR, save_workbook
+from jixiao.template.build import save_workbook
+from jixiao.template.cell_styles import INPUT_COLOR
 from jixiao.template.layout import LAYOUT, PASSWORD
 
 

@@ -27,7 +27,8 @@ from jixiao.readers.xlsx import read_workbook
 from jixiao.service.actions import consolidate_submissions, validate_paths
 from jixiao.service.collect import collect, split_by_department
 from jixiao.service.import_export import forms_output, import_to_template
-from jixiao.template.build import PROBLEM_COLOR, summary_row
+from jixiao.template.book_sheets_build import summary_row
+from jixiao.template.cell_styles import PROBLEM_COLOR
 from jixiao.template.layout import LAYOUT, RESULT, TEMPLATE_ID
 
 MARK_COLOR = PROBLEM_COLOR

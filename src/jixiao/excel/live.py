@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from jixiao.a1 import quote_sheet
 from jixiao.excel.sheets import ProjectSheets
 from jixiao.service.refusals import ActionError
-from jixiao.template.build import INPUT_COLOR
+from jixiao.template.cell_styles import INPUT_COLOR
 from jixiao.template.layout import PASSWORD
 
 _TEXT_PREFIXES = ("=", "+", "-", "@")

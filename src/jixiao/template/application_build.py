@@ -26,29 +26,25 @@ from jixiao.template.application import (
     TEMPLATE_VERSION,
     application_fingerprint,
 )
-from jixiao.template.build import (
+from jixiao.template.book_sheets_build import lists_sheet, meta_sheet, unit_sheet
+from jixiao.template.build import TEMPLATE_DATE, copy_of_first
+from jixiao.template.cell_styles import (
     AMOUNT_FORMAT,
     BOLD,
     CENTER,
     NOTE,
     STATUS,
-    TEMPLATE_DATE,
     TEXT_FORMAT,
     TITLE,
-    _box,
-    _decimal_validation,
-    _formulas,
-    _input,
-    _label,
-    _list_validation,
-    _protect,
-    _widths,
-    copy_of_first,
-    fit_sheet,
+    box_cells,
+    decimal_validation,
     highlight,
-    lists_sheet,
-    meta_sheet,
-    unit_sheet,
+    list_validation,
+    protect_sheet,
+    set_widths,
+    style_input,
+    write_formulas,
+    write_label,
 )
 from jixiao.template.department_spending import DEPARTMENT_SPENDING
 from jixiao.template.layout import (
@@ -58,7 +54,7 @@ from jixiao.template.layout import (
     PASSWORD,
 )
 from jixiao.template.positions import row_of
-from jixiao.template.printing import page_setup
+from jixiao.template.printing import fit_sheet, page_setup
 from jixiao.template.project_sheet import IndicatorGrid
 
 DEFAULT_SHEETS = 10
@@ -157,7 +153,7 @@ def _cells(ws: Worksheet) -> None:
     ws[p.money_line] = f'="单位："&{u.defined_name("money_unit")}'
     ws[p.money_line].alignment = Alignment(horizontal="right")
     for ref, text in p.labels:
-        _label(ws, ref, text, fill=ref != p.department_label)
+        write_label(ws, ref, text, fill=ref != p.department_label)
     ws[p.total_note] = "跨年度项目填写实施期内的资金总额；上年结转为年度资金总额中上年结转的部分"
     ws[p.total_note].font = NOTE
     ws[p.total_note].alignment = Alignment(vertical="center", wrap_text=True)
@@ -170,24 +166,24 @@ def _cells(ws: Worksheet) -> None:
 def _inputs(ws: Worksheet) -> None:
     p = APPLICATION.project
     for _, ref in p.text_fields:
-        _input(ws, ref, TEXT_FORMAT)
+        style_input(ws, ref, TEXT_FORMAT)
     for _, ref, _ in p.amount_cells:
-        _input(ws, ref, AMOUNT_FORMAT)
+        style_input(ws, ref, AMOUNT_FORMAT)
     for row in p.extra_rows_range():
         ws.merge_cells(p.extra_merge(row))
-        _input(ws, p.extra_label(row), TEXT_FORMAT)
-        _input(ws, p.extra_text(row), TEXT_FORMAT)
-    _box(ws, p.table_range)
+        style_input(ws, p.extra_label(row), TEXT_FORMAT)
+        style_input(ws, p.extra_text(row), TEXT_FORMAT)
+    box_cells(ws, p.table_range)
     for row in p.indicator_rows():
         for field_name, _, _ in p.indicator_columns:
             number_format = None if field_name == "weight" else TEXT_FORMAT
-            _input(ws, p.row_cell(field_name, row), number_format)
-        _formulas(ws, checks.row_helpers(row, checks.application_value(row, p), p))
+            style_input(ws, p.row_cell(field_name, row), number_format)
+        write_formulas(ws, checks.row_helpers(row, checks.application_value(row, p), p))
         weight, text = p.row_cell("weight", row), p.weight_text(row)
         ws[p.weight_helper(row)] = checks.weight_reading(weight, text)
         ws[text] = checks.weight_text(weight)
     for ref, helper in zip(p.money_cells, p.money_helpers, strict=True):
-        _formulas(ws, checks.money_helpers(ref, helper, p))
+        write_formulas(ws, checks.money_helpers(ref, helper, p))
 
 
 def _checks(ws: Worksheet) -> None:
@@ -215,21 +211,21 @@ def _features(ws: Worksheet, number: int) -> None:
     p = APPLICATION.project
     ws[p.title] = application_title(number)
     amounts = " ".join(ref for _, ref, _ in p.amount_cells)
-    _decimal_validation(ws, amounts, "0", "1000000000000", "金额应为不小于 0 的数字（单位见表头）")
+    decimal_validation(ws, amounts, "0", "1000000000000", "金额应为不小于 0 的数字（单位见表头）")
     weights = p.indicator_range("weight")
-    _decimal_validation(ws, weights, "0", "100", "权重（分值）应为 0～100 之间的数字")
+    decimal_validation(ws, weights, "0", "100", "权重（分值）应为 0～100 之间的数字")
     level_dropdowns(ws, p)
     for field_name, choices, prompt in (
         ("symbol", SYMBOL_CHOICES, "指标性质（≥ ≤ = > <）"),
         ("direction", DIRECTIONS, "指标方向"),
         ("nature", NATURES, "定性或定量"),
     ):
-        _list_validation(ws, f'"{",".join(choices)}"', p.indicator_range(field_name), prompt)
+        list_validation(ws, f'"{",".join(choices)}"', p.indicator_range(field_name), prompt)
     for column in p.helper_columns:
         ws.column_dimensions[column].hidden = True
     _highlights(ws)
     _print_setup(ws)
-    _protect(ws)
+    protect_sheet(ws)
 
 
 def level_dropdowns(ws: Worksheet, p: IndicatorGrid) -> None:
@@ -237,10 +233,10 @@ def level_dropdowns(ws: Worksheet, p: IndicatorGrid) -> None:
     hidden helper), on an indicator grid of the 申报表 workbook."""
     lists, key = LAYOUT.lists, LAYOUT.unit.profile_key_name
     level1s = f'INDIRECT("{lists.level1_prefix}"&{key})'
-    _list_validation(ws, level1s, p.indicator_range("level1"), "一级指标")
+    list_validation(ws, level1s, p.indicator_range("level1"), "一级指标")
     level1 = f"${p.helper(p.first_row)}"  # relative: each row follows its own 一级 in effect
     level2s = f'INDIRECT("{lists.level2_prefix}"&{key}&"_"&{level1})'
-    _list_validation(ws, level2s, p.indicator_range("level2"), "二级指标")
+    list_validation(ws, level2s, p.indicator_range("level2"), "二级指标")
 
 
 def _highlights(ws: Worksheet) -> None:
@@ -259,7 +255,7 @@ ROOM: dict[str, float] = {"title": 30.0, "long_term_goal": 40.0, "goal": 48.0}
 
 def _print_setup(ws: Worksheet) -> None:
     p = APPLICATION.project
-    _widths(ws, p.widths)
+    set_widths(ws, p.widths)
     room = {row_of(getattr(p, name)): height for name, height in ROOM.items()}
     fit_sheet(ws, p.printing, minimum=room, rows=range(1, p.header_row + 1))
     page_setup(ws, p.printing)

@@ -21,7 +21,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.model import Indicator, Project, Submission
 from jixiao.template.application import APPLICATION, DEFAULT_PROFILE
 from jixiao.template.application_build import DEFAULT_SHEETS, build_application
-from jixiao.template.build import fit_sheet
 from jixiao.template.department_spending import DEPARTMENT_SPENDING, is_department_spending
 from jixiao.template.department_spending_fill import (
     carried_rollups,
@@ -40,7 +39,7 @@ from jixiao.template.fill import (
 )
 from jixiao.template.layout import LAYOUT
 from jixiao.template.names import MAX_PROJECTS
-from jixiao.template.printing import footer
+from jixiao.template.printing import fit_sheet, footer
 
 PURPOSE_LABEL = "资金用途"
 """The 其他信息 label that carries ``Project.purpose`` (the reader maps it back)."""

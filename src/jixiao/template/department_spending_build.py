@@ -36,7 +36,7 @@ from jixiao.a1 import absolute
 from jixiao.rules.layouts import DEPARTMENT_PARTS, TOTAL_NAMES
 from jixiao.template import native_checks as checks
 from jixiao.template.application_build import level_dropdowns
-from jixiao.template.build import (
+from jixiao.template.cell_styles import (
     AMOUNT_FORMAT,
     BOLD,
     CENTER,
@@ -44,21 +44,20 @@ from jixiao.template.build import (
     STATUS,
     TEXT_FORMAT,
     TITLE,
-    _box,
-    _decimal_validation,
-    _formulas,
-    _input,
-    _label,
-    _protect,
-    _widths,
-    fit_sheet,
+    box_cells,
+    decimal_validation,
     highlight,
+    protect_sheet,
+    set_widths,
+    style_input,
+    write_formulas,
+    write_label,
 )
 from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
 from jixiao.template.department_spending import TITLE as TITLE_TEXT
 from jixiao.template.layout import END_MARKER, LAYOUT
 from jixiao.template.positions import row_of
-from jixiao.template.printing import page_setup
+from jixiao.template.printing import fit_sheet, page_setup
 from jixiao.values import COUNT_UNITS
 
 DEPARTMENT_CODES = (
@@ -84,12 +83,12 @@ def department_spending_sheet(ws: Worksheet) -> None:
         ws.merge_cells(ref)
     _heading(ws)
     for ref, text in D.labels:
-        _label(ws, ref, text)
+        write_label(ws, ref, text)
     _inputs(ws)
     _checks(ws)
     ws[D.end_marker] = END_MARKER
     ws[D.end_marker].font = NOTE
-    _decimal_validation(
+    decimal_validation(
         ws,
         " ".join([*(ref for _, ref, _ in D.split_cells), D.amount_range]),
         "0",
@@ -100,7 +99,7 @@ def department_spending_sheet(ws: Worksheet) -> None:
     for column in D.helper_columns:
         ws.column_dimensions[column].hidden = True
     _highlights(ws)
-    _widths(ws, D.widths)
+    set_widths(ws, D.widths)
     room = {row_of(getattr(D, name)): height for name, height in ROOM.items()}
     # The 履职目标 rows a clerk types into keep no fixed height (as the indicator rows): a
     # fixed 15pt cut the text typed there, on screen and in print; Excel and LibreOffice
@@ -110,7 +109,7 @@ def department_spending_sheet(ws: Worksheet) -> None:
     page_setup(ws, D.printing)
     ws.page_setup.blackAndWhite = True
     ws.freeze_panes = D.freeze
-    _protect(ws)
+    protect_sheet(ws)
 
 
 def _heading(ws: Worksheet) -> None:
@@ -130,7 +129,7 @@ def _heading(ws: Worksheet) -> None:
     for ref, formula in shown.items():
         ws[ref] = formula
     for ref in (D.money_label, D.amount_header):
-        _label(ws, ref, str(ws[ref].value))
+        write_label(ws, ref, str(ws[ref].value))
     for ref in (D.title, D.year_line, D.unit_name, D.unit_code):
         ws[ref].alignment = CENTER
 
@@ -142,20 +141,20 @@ def _shown(name: str) -> str:
 
 def _inputs(ws: Worksheet) -> None:
     for _, ref, _ in D.split_cells:
-        _input(ws, ref, AMOUNT_FORMAT)
-        _formulas(ws, checks.money_helpers(ref, D.amount_helper(ref), D))
+        style_input(ws, ref, AMOUNT_FORMAT)
+        write_formulas(ws, checks.money_helpers(ref, D.amount_helper(ref), D))
     for ref in D.text_cells:
-        _input(ws, ref, TEXT_FORMAT)
+        style_input(ws, ref, TEXT_FORMAT)
     for row in D.duty_rows_range():
         ref = D.duty_cell("amount", row)
-        _input(ws, ref, AMOUNT_FORMAT)
-        _formulas(ws, checks.money_helpers(ref, D.amount_helper(ref), D))
+        style_input(ws, ref, AMOUNT_FORMAT)
+        write_formulas(ws, checks.money_helpers(ref, D.amount_helper(ref), D))
         ws[D.level2_helper(row)] = counted_amount(row)
     for row in D.indicator_rows():
         for field_name, _, _ in D.indicator_columns:
-            _input(ws, D.row_cell(field_name, row), TEXT_FORMAT)
-        _formulas(ws, checks.row_helpers(row, D.row_cell("value", row), D))
-    _box(ws, D.table_range)
+            style_input(ws, D.row_cell(field_name, row), TEXT_FORMAT)
+        write_formulas(ws, checks.row_helpers(row, D.row_cell("value", row), D))
+    box_cells(ws, D.table_range)
     ws[D.overall_goal].alignment = Alignment(vertical="top", wrap_text=True)
 
 

@@ -23,10 +23,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.model import Department, DutyBlock, Indicator, Rollup, Submission
 from jixiao.rules.layouts import row_name
-from jixiao.template.build import fit_sheet
 from jixiao.template.department_spending import DEPARTMENT_SPENDING as D
 from jixiao.template.department_spending import is_department_spending
 from jixiao.template.fill import hide, put
+from jixiao.template.printing import fit_sheet
 
 
 def refusal(department: Department) -> str | None:

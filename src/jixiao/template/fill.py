@@ -23,10 +23,10 @@ from jixiao.model import (
     Submission,
 )
 from jixiao.profiles import DEFAULT_PROFILE
-from jixiao.template.build import build_template, fit_sheet
+from jixiao.template.build import build_template
 from jixiao.template.layout import LAYOUT
 from jixiao.template.names import DEFAULT_PROJECTS, MAX_PROJECTS
-from jixiao.template.printing import footer
+from jixiao.template.printing import fit_sheet, footer
 
 
 class FillError(ValueError):

@@ -17,6 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.a1 import a1, column_letter, column_number
+from jixiao.template.positions import column_of, row_of
 from jixiao.template.print_setup import PrintSetup
 from jixiao.textwidth import MIN_ROW, lines_height, text_height
 
@@ -179,4 +180,18 @@ def _width(ws: Worksheet, column: int) -> float:
     return DEFAULT_WIDTH
 
 
-__all__ = ["PAGES", "area_rows", "fit_rows", "footer", "page_setup", "print_list"]
+def fit_sheet(
+    ws: Worksheet,
+    printing: PrintSetup,
+    texts: dict[str, str] | None = None,
+    minimum: dict[int, float] | None = None,
+    rows: range | None = None,
+) -> None:
+    """Row heights for the wrapped text of the printed range (or of ``rows`` in it)."""
+    first, last = printing.area.split(":")
+    if rows is None:
+        rows = range(row_of(first), row_of(last) + 1)
+    fit_rows(ws, rows, column_of(last), texts, minimum)
+
+
+__all__ = ["PAGES", "area_rows", "fit_rows", "fit_sheet", "footer", "page_setup", "print_list"]
