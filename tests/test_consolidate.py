@@ -258,6 +258,7 @@ def test_a_file_of_another_budget_year_is_flagged_and_the_overview_says_so(tmp_p
     assert result.budget == 40  # flagged, never left out
     assert result.year_text() == "2024"
     assert result.totals_notes()["预算年度"].startswith("另有 2023 年 1 份：")
+    assert result.totals_notes()["预算年度"].endswith("；1 份文件没有写预算年度")  # review18
     assert "year-mixed" in result.totals_notes()["预算年度"]
     # a tie: the later year is the run's, last year's file is the one flagged
     tie = consolidate([_of_year("甲", 2023), _of_year("乙", 2024)])
@@ -265,7 +266,9 @@ def test_a_file_of_another_budget_year_is_flagged_and_the_overview_says_so(tmp_p
         "甲.json"
     ]
     one = consolidate([_of_year("甲", 2024), _of_year("乙", 2024), _of_year("丙", None)])
-    assert one.year_text() == "2024" and one.totals_notes()["预算年度"] == ""
+    assert one.year_text() == "2024" and one.totals_notes()["预算年度"] == "1 份文件没有写预算年度"
+    both = consolidate([_of_year("甲", 2024), _of_year("乙", 2024)])
+    assert both.totals_notes()["预算年度"] == ""
     assert not [f for e in one.entries for f in e.findings if f.code == "year-mixed"]
     assert consolidate([_of_year("甲", None)]).year_text() == "未填"
     path = tmp_path / "s.xlsx"
@@ -301,6 +304,8 @@ def test_a_file_without_projects_has_no_totals_rather_than_zero() -> None:
         None,
     ]
     assert rows["甲"]["budget"] == Decimal(10) and result.budget == Decimal(10)
+    text = consolidation_text(result, Path("汇总.xlsx"))
+    assert "部门：0 个项目，错误" in text and "—万元" not in text  # review18
 
 
 def test_projects_with_one_name_are_never_merged() -> None:

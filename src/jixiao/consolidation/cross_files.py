@@ -134,8 +134,9 @@ def _usual_template(read: Sequence[tuple[E, Submitted]]) -> str:
 def _years(read: Sequence[tuple[E, Submitted]], scope: Scope) -> list[tuple[E, Finding | None]]:
     """The files whose 预算年度 is not the one most files state (review17: a clerk who drops
     last year's file into the inbox got its budget added to this year's without a word).
-    A file stating no year is not compared (its own check says the year is missing); on a
-    tie the later year is taken as the run's, so that last year's file is the one flagged."""
+    A file stating no year is not compared (汇总概览 counts it; a workbook's blank year cell
+    is year-missing); on a tie the later year is taken as the run's, so that last year's
+    file is the one flagged."""
     counts = Counter(facts.year for _, facts in read if facts.year is not None)
     if len(counts) < 2:
         return []

@@ -95,13 +95,19 @@ class Consolidation:
         return str(max(years, key=lambda y: (years[y], y))) if years else "未填"
 
     def _other_years(self) -> str:
-        """``另有 2023 年 1 份：…`` when the files state more than one 预算年度, else empty."""
+        """``另有 2023 年 1 份：…`` when the files state more than one 预算年度, and how many
+        readable files state none (review18: a JSON or document file without a year was
+        counted in silence; only a workbook's blank year cell is a finding, year-missing)."""
         years = self.years()
-        if len(years) < 2:
-            return ""
-        first = int(self.year_text())
-        others = "、".join(f"{y} 年 {n} 份" for y, n in sorted(years.items()) if y != first)
-        return f"另有 {others}：各文件的预算年度不一，见问题清单 year-mixed"
+        unstated = sum(1 for e in self.entries if e.submission and not e.submission.year)
+        said = []
+        if len(years) > 1:
+            first = int(self.year_text())
+            others = "、".join(f"{y} 年 {n} 份" for y, n in sorted(years.items()) if y != first)
+            said.append(f"另有 {others}：各文件的预算年度不一，见问题清单 year-mixed")
+        if unstated and years:
+            said.append(f"{unstated} 份文件没有写预算年度")
+        return "；".join(said)
 
     def placed_findings(self) -> Sequence[tuple[FileResult, Finding]]:
         """Every finding with the entry (file, sub-unit) it belongs to, in :attr:`findings`

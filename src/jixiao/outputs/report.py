@@ -122,9 +122,9 @@ def consolidation_text(result: Consolidation, output: Path) -> str:
         if entry.submission is None:
             lines.append(_unreadable_line(entry))
             continue
-        budget = _money_text(row["budget"])
+        budget = f"预算 {_money_text(row['budget'])}{unit}，" if row["projects"] else ""
         lines.append(
-            f"{row['sub_unit']}：{row['projects']} 个项目，预算 {budget}{unit}，"
+            f"{row['sub_unit']}：{row['projects']} 个项目，{budget}"
             f"错误 {row['errors']}，警告 {row['warnings']}（{row['status']}），文件 {entry.file}"
         )
     if result.projects:
