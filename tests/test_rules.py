@@ -221,6 +221,7 @@ CASES: list[tuple[str, Callable[[Data], None]]] = [
     ("amount-negative", lambda d: project(d).update(budget=-1111.0, fiscal=-1078.34, other=-32.66)),
     ("cost-exceeds-budget", set_value(3, "≤1200万元")),
     ("cost-exceeds-budget", set_value(3, "≤12000000元")),
+    ("cost-zero", set_value(3, "=0万元")),
     ("cost-sum-exceeds-budget", two_costs),
     ("unit-cost-exceeds-budget", unit_cost_at_budget),
     ("money-unit-mixed", set_value(3, "≤4137280元")),

@@ -55,6 +55,14 @@ MONEY_UNIT_MIXED = define(
     "成本指标“{name}”{value}以“{written}”计，而本表金额单位为“{unit}”（折合 {amount}{unit}）",
     "按表格的金额单位填写：{canonical}",
 )
+COST_ZERO = define(
+    "cost-zero",
+    "warning",
+    "成本指标为 0",
+    "成本指标“{name}”的指标值是 {value}",
+    "成本为 0 不约束任何支出：按测算填写金额（金额小于表格单位时改用元，免得四舍五入成 0），"
+    "或删去此行",
+)
 
 _PER_UNIT_WORDS = re.compile(
     "人均|单价|每人|每次|每件|每个|每户|每台|每套|每场|单位成本|标准|单次|平均|户均|次均"
@@ -123,6 +131,21 @@ def cost_against_budget(indicator: Indicator, scope: Scope) -> Iterator[Finding 
         budget=budget,
         unit=scope.money_unit.value,
     )
+
+
+@indicator_check
+def cost_zero(indicator: Indicator, scope: Scope) -> Iterator[Finding | None]:
+    """A cost of 0 (``= 0 万元``, ``≤0元/人``): no cost a project has, most often a small
+    amount rounded to 0 in the table's unit (review17: seed 105's 出差单位成本 = 0 万元/人 for
+    8 trips costing 1 万元, and 办公费总成本 = 0 万元)."""
+    if not is_cost(indicator, scope):
+        return
+    value = parse_value(indicator.value)
+    zero = value.kind is ValueKind.QUANTITATIVE and value.number == 0 and value.is_money
+    if zero and value.symbol in _TOTAL_SYMBOLS:
+        yield COST_ZERO.at(
+            scope, indicator.at("value"), name=indicator.name, value=value.raw.strip()
+        )
 
 
 @indicator_check
