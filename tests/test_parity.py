@@ -377,6 +377,9 @@ PLANTED: list[Planted] = [
     Planted("a period inclusive 1-12月（含）", {_row(2, "value"): "1-12月（含）"}, frozenset()),
     Planted("a deadline inclusive 12月（含）前", {_row(2, "value"): "12月（含）前"}, frozenset()),
     Planted("a span repeating its year", {_row(2, "value"): "2024年1月-2024年12月"}, frozenset()),
+    # session 9: a span of days was value-mixed (engine) and symbol-missing (sheet)
+    Planted("a span of days", {_row(2, "value"): "1月1日-12月31日"}, frozenset()),
+    Planted("a span of days with 至", {_row(2, "value"): "1月1日至12月31日"}, frozenset()),
     Planted("#N/A as a value", {_row(2, "value"): "#N/A"}, frozenset({"value-missing"})),
     Planted("#N/A typed as text", {_row(2, "value"): TypedText("#N/A")}, frozenset()),
     Planted("a value of blanks", {_row(2, "value"): "\u3000 "}, frozenset({"value-missing"})),

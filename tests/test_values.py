@@ -226,6 +226,10 @@ def test_a_symbol_before_months_alone_is_still_a_duration() -> None:
         ("全年1-12月", 12),
         ("1月-12月底前", 12),
         ("1-12月完成", 12),  # review15: the sheet took it as a deadline, the engine as mixed
+        # with days (session 9): 1月1日至12月31日 was value-mixed, an error
+        ("1月1日-12月31日", 12),
+        ("1月1日至12月31日", 12),
+        ("3月1日-6月30日", 6),
     ],
 )
 def test_a_period_of_months_is_a_time_target(raw: str, month: int) -> None:

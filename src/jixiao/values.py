@@ -226,9 +226,14 @@ _CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八�
 _CHINESE_YEAR = re.compile("([" + "".join(_CHINESE_DIGITS) + "]{4})年")
 """A year written in Chinese numerals (``二〇二三年底前``), read as its digits for the deadline
 patterns (review14: it was text, and ``二零二四年12月底前`` a mixed value, an error)."""
-_PERIOD = re.compile(r"^(?:在|于|全年)?(\d{1,2})月?[" + PERIOD_SEPARATORS + r"]+(\d{1,2})月$")
-"""A period of months without a year (``1-12月``): a time target, read as a deadline at its last
-month (review14: it was a number 1 and the text ``-12月``, an error)."""
+_PERIOD = re.compile(
+    r"^(?:在|于|全年)?(\d{1,2})(?:月(?:\d{1,2}日)?)?["
+    + PERIOD_SEPARATORS
+    + r"]+(\d{1,2})月(?:\d{1,2}日)?$"
+)
+"""A period of months without a year (``1-12月``, ``1月1日-12月31日``): a time target, read as a
+deadline at its last month (review14: it was a number 1 and the text ``-12月``, an error; the
+days, after the session-9 review: ``1月1日至12月31日`` was value-mixed, an error)."""
 _INCLUSIVE_MARK = r"\((?:包?含|包括)(?:本数)?\)"
 _INCLUSIVE = re.compile(_INCLUSIVE_MARK + r"(?=(?:以上|以下|以内|内)?$)")
 """``（含）`` after a value: the bound is included, which ≥/≤ already say (review14: ``≥99%（含）``

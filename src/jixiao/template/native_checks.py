@@ -421,7 +421,8 @@ def _symbol_missing(text: str) -> str:
     month = f"SUMPRODUCT(--ISNUMBER(FIND({{{months}}},{text})))>0"
     suffix = "OR(" + ",".join(f'RIGHT({text},{len(w)})="{w}"' for w in SUFFIX_SYMBOLS) + ")"
     joined = ",".join(f'"{c}"' for c in PERIODS)
-    period = f'AND(RIGHT({text},1)="月",SUMPRODUCT(--ISNUMBER(FIND({{{joined}}},{text})))>0)'
+    ends = f'OR(RIGHT({text},1)="月",AND(RIGHT({text},1)="日",ISNUMBER(FIND("月",{text}))))'
+    period = f"AND({ends},SUMPRODUCT(--ISNUMBER(FIND({{{joined}}},{text})))>0)"
     digit = f'ISNUMBER(FIND(LEFT({text},1),"{DIGITS}"))'
     return f'AND({text}<>"",{digit},NOT(OR({dated},{month},{period},{suffix})))'
 
