@@ -140,12 +140,18 @@ def _years(read: Sequence[tuple[E, Submitted]], scope: Scope) -> list[tuple[E, F
     counts = Counter(facts.year for _, facts in read if facts.year is not None)
     if len(counts) < 2:
         return []
-    majority = max(counts, key=lambda year: (counts[year], year))
+    majority = usual_year(counts)
     return [
         (entry, YEAR_MIXED.at(scope, Location(file=entry.file), year=year, majority=majority))
         for entry, facts in read
         if (year := facts.year) is not None and year != majority
     ]
+
+
+def usual_year(counts: Counter[int]) -> int:
+    """The run's 预算年度: the one most files state, the later one on a tie (so that last
+    year's file is the one flagged); 汇总概览 shows the same year."""
+    return max(counts, key=lambda year: (counts[year], year))
 
 
 def _template_versions(

@@ -18,7 +18,7 @@ from jixiao.consolidation.columns import (
     project_columns,
     summary_levels,
 )
-from jixiao.consolidation.cross_files import repeated_codes, with_cross_findings
+from jixiao.consolidation.cross_files import repeated_codes, usual_year, with_cross_findings
 from jixiao.consolidation.plan import minimum_plan, unit_plan
 from jixiao.consolidation.results import Entry, FileResult
 from jixiao.consolidation.rows import file_result, plain
@@ -92,7 +92,7 @@ class Consolidation:
         """The 预算年度 as 汇总概览 shows it: the year most files state (as the year-mixed
         check takes it), ``未填`` when none states one; the others are said in its note."""
         years = self.years()
-        return str(max(years, key=lambda y: (years[y], y))) if years else "未填"
+        return str(usual_year(years)) if years else "未填"
 
     def _other_years(self) -> str:
         """``另有 2023 年 1 份：…`` when the files state more than one 预算年度, and how many
